@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * What `npm start`, `npm test`, `npm run bench`, `npm run typecheck` and
+ * `npm run ops` call. A fresh clone only needs Node 22+ and npm: this fetches
+ * the pinned pnpm through npx, installs the locked dependencies when they are
+ * missing or stale, then hands over to the workspace.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PNPM = "pnpm@10.34.9";
+
+const [major] = process.versions.node.split(".").map(Number);
+if (major < 22) {
+  console.error(`Cargo VPN needs Node 22 or newer; this is Node ${process.versions.node}.`);
+  process.exit(1);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+const pnpm = (...args) => run("npx", ["--yes", PNPM, ...args]);
+
+function installIfNeeded() {
+  const marker = join(root, "node_modules", ".modules.yaml");
+  const lock = join(root, "pnpm-lock.yaml");
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  const status = pnpm("install", "--frozen-lockfile");
+  if (status !== 0) process.exit(status);
+}
+
+const [task = "test", ...rest] = process.argv.slice(2);
+installIfNeeded();
+
+const tasks = {
+  start: () => pnpm("exec", "tsx", "scripts/start.ts", ...rest),
+  // One package at a time: the suites start real servers and browsers, and CI has two cores.
+  test: () => pnpm("-r", "--workspace-concurrency=1", "--no-bail", "run", "test", ...rest),
+  bench: () => pnpm("exec", "tsx", "scripts/bench.ts", ...rest),
+  typecheck: () => pnpm("-r", "run", "typecheck"),
+  ops: () => pnpm("exec", "tsx", "scripts/ops.ts", ...rest),
+};
+
+if (!(task in tasks)) {
+  console.error(`unknown task "${task}"; one of: ${Object.keys(tasks).join(", ")}`);
+  process.exit(2);
+}
+process.exit(tasks[task]());

@@ -1,0 +1,5 @@
+export * from "./base64url";
+export * from "./kdf";
+export * from "./normalize";
+export * from "./problems";
+export * from "./proxy-credentials";

@@ -1,0 +1,226 @@
+/**
+ * The API contract (../shared/API.md) as zod schemas: the worker validates
+ * with them and generates /openapi.json from them; clients use the inferred
+ * types. Request objects are strict: an unknown field is a validation error,
+ * not something silently dropped.
+ */
+import { z } from "zod";
+import { decodeExact } from "./base64url";
+import { MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES } from "./kdf";
+import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./normalize";
+
+const b64urlBytes = (bytes: number, what: string) =>
+  z
+    .string()
+    .max(200)
+    .refine((s) => decodeExact(s, bytes) !== null, `must be ${bytes} bytes as base64url without padding`)
+    .meta({ description: `${what}: ${bytes} bytes, base64url without padding` });
+
+export const Username = z
+  .string()
+  .max(128)
+  .transform(normalizeUsername)
+  .pipe(
+    z.string().regex(USERNAME_PATTERN, "must be 3–32 characters of a-z, 0-9, '.', '_' or '-' (after lower-casing)"),
+  )
+  .meta({ description: "NFKC-normalised and lower-cased; 3–32 characters of [a-z0-9._-]", example: "alice" });
+
+export const Email = z
+  .string()
+  .max(254)
+  .transform(normalizeEmail)
+  .pipe(z.email("must be a valid email address").max(254))
+  .meta({ description: "trimmed and lower-cased", example: "alice@example.com" });
+
+export const AuthKey = b64urlBytes(32, "authKey");
+export const Salt = b64urlBytes(SALT_BYTES, "salt");
+export const Iterations = z.int().min(MIN_ITERATIONS).max(MAX_ITERATIONS);
+
+export const DeviceKind = z.enum(["chrome", "firefox", "edge", "api"]);
+export const Id = z.string().min(1).max(64);
+export const DeviceId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "must be a client-generated id such as a UUID")
+  .meta({ description: "client-generated, for example a UUID", example: "0f8fad5b-d9cb-469f-a165-70867728950e" });
+export const Timestamp = z.string().meta({ description: "RFC 3339 UTC", example: "2026-01-01T00:00:00.000Z" });
+
+// ---------- objects the API answers with ----------
+
+export const Plan = z
+  .object({ id: z.string(), name: z.string(), maxDevices: z.int() })
+  .meta({ id: "Plan" });
+
+export const Account = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    email: z.string(),
+    createdAt: Timestamp,
+    plan: Plan,
+    telemetryOptIn: z.boolean(),
+  })
+  .meta({ id: "Account" });
+
+export const Device = z
+  .object({
+    id: z.string(),
+    kind: DeviceKind,
+    label: z.string(),
+    registeredAt: Timestamp,
+    lastSeenAt: Timestamp,
+    current: z.boolean(),
+  })
+  .meta({ id: "Device" });
+
+export const Location = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    country: z.string().length(2),
+    load: z.number().min(0).max(1),
+    online: z.boolean(),
+  })
+  .meta({ id: "Location" });
+
+export const UsageSession = z
+  .object({
+    id: z.string(),
+    startedAt: Timestamp,
+    endedAt: Timestamp.nullable(),
+    bytesUp: z.int(),
+    bytesDown: z.int(),
+  })
+  .meta({ id: "UsageSession" });
+
+export const ProxyCredentials = z
+  .object({ username: z.string(), password: z.string(), expiresAt: Timestamp })
+  .meta({ id: "ProxyCredentials" });
+
+export const TelemetryEvent = z
+  .strictObject({
+    attemptAt: z.iso.datetime({ offset: true }),
+    connectionType: z.enum(["https-proxy", "http-proxy"]),
+    encryptionType: z.enum(["tls1.3", "tls1.2", "none"]),
+    deviceType: DeviceKind,
+    outcome: z.enum(["connected", "failed"]),
+  })
+  .meta({ id: "TelemetryEvent" });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    code: z.string(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Problem" });
+
+// ---------- requests and responses, route by route ----------
+
+export const PreloginRequest = z.strictObject({ username: Username });
+export const PreloginResponse = z.object({
+  kdf: z.literal("PBKDF2-SHA256"),
+  iterations: z.int(),
+  salt: z.string(),
+});
+
+export const RegisterRequest = z.strictObject({
+  username: Username,
+  email: Email,
+  authKey: AuthKey,
+  kdf: z.strictObject({ salt: Salt, iterations: Iterations }),
+  // Checked by the handler, not here, so that a missing or false confirmation
+  // answers 422 age_requirement rather than a generic validation error.
+  ageConfirmed: z.unknown().optional().meta({ type: "boolean", description: "must be true: the user is 13 or older" }),
+});
+export const AccountResponse = z.object({ account: Account });
+
+export const DeviceInput = z.strictObject({
+  id: DeviceId,
+  kind: DeviceKind,
+  label: z.string().trim().min(1).max(64),
+});
+
+export const LoginRequest = z.strictObject({ username: Username, authKey: AuthKey, device: DeviceInput });
+export const TokenResponse = z.object({
+  tokenType: z.literal("Bearer"),
+  accessToken: z.string(),
+  expiresIn: z.int(),
+  refreshToken: z.string(),
+  account: Account,
+  device: Device,
+});
+export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+
+export const UpdateMeRequest = z.strictObject({ telemetryOptIn: z.boolean() });
+export const DeleteMeRequest = z.strictObject({ authKey: AuthKey });
+
+export const DevicesResponse = z.object({ devices: z.array(Device), maxDevices: z.int() });
+export const DeviceIdParam = z.object({ id: z.string().max(64) });
+
+export const LocationsResponse = z.object({ locations: z.array(Location) });
+export const StartSessionRequest = z.strictObject({ locationId: Id });
+export const StartSessionResponse = z.object({
+  session: z.object({ id: z.string(), startedAt: Timestamp }),
+  proxy: z.object({ scheme: z.enum(["https", "http"]), host: z.string(), port: z.int() }),
+  credentials: ProxyCredentials,
+});
+export const SessionIdParam = z.object({ id: z.string().max(64) });
+export const RenewResponse = z.object({ credentials: ProxyCredentials });
+export const EndSessionResponse = z.object({ session: UsageSession });
+
+export const UsageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export const UsageResponse = z.object({
+  sessions: z.array(UsageSession),
+  totals: z.object({ sessions: z.int(), bytesUp: z.int(), bytesDown: z.int() }),
+  nextCursor: z.string().nullable(),
+});
+
+export const TelemetryRequest = z.strictObject({ events: z.array(TelemetryEvent).min(1).max(100) });
+
+export const ExportResponse = z.object({
+  account: Account,
+  devices: z.array(Device),
+  sessions: z.array(UsageSession),
+  telemetry: z.array(TelemetryEvent.extend({ receivedAt: Timestamp })),
+});
+
+export const HeartbeatRequest = z.strictObject({
+  activeSessions: z.int().min(0).max(1_000_000),
+  load: z.number().min(0).max(1),
+});
+export const HeartbeatResponse = z.object({ revokedSessions: z.array(z.string()) });
+export const UsageBatchRequest = z.strictObject({
+  batchId: z.uuid(),
+  reports: z
+    .array(
+      z.strictObject({
+        sessionId: Id,
+        bytesUp: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+        bytesDown: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+      }),
+    )
+    .max(5000),
+});
+export const UsageBatchResponse = z.object({ accepted: z.int() });
+
+export const HealthResponse = z.object({ ok: z.literal(true), version: z.string() });
+
+export type Account = z.infer<typeof Account>;
+export type Device = z.infer<typeof Device>;
+export type Location = z.infer<typeof Location>;
+export type UsageSession = z.infer<typeof UsageSession>;
+export type ProxyCredentials = z.infer<typeof ProxyCredentials>;
+export type TelemetryEvent = z.infer<typeof TelemetryEvent>;
+export type DeviceKind = z.infer<typeof DeviceKind>;
+export type TokenResponse = z.infer<typeof TokenResponse>;
+export type StartSessionResponse = z.infer<typeof StartSessionResponse>;
+export type UsageResponse = z.infer<typeof UsageResponse>;
+export type DevicesResponse = z.infer<typeof DevicesResponse>;
