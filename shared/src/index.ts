@@ -3,3 +3,4 @@ export * from "./kdf";
 export * from "./normalize";
 export * from "./problems";
 export * from "./proxy-credentials";
+export * from "./schemas";

@@ -145,7 +145,14 @@ export const DeviceInput = z.strictObject({
   label: z.string().trim().min(1).max(64),
 });
 
-export const LoginRequest = z.strictObject({ username: Username, authKey: AuthKey, device: DeviceInput });
+export const LoginRequest = z.strictObject({
+  username: Username,
+  authKey: AuthKey,
+  device: DeviceInput,
+  replaceDeviceId: DeviceId.optional().meta({
+    description: "When every slot is taken: free this device's slot (signing it out) and take it in the same step.",
+  }),
+});
 export const TokenResponse = z.object({
   tokenType: z.literal("Bearer"),
   accessToken: z.string(),

@@ -1,0 +1,118 @@
+/**
+ * Accounts: creating one, finding one by username, and showing one to its
+ * owner. Username and email are stored only as ciphertext under the account's
+ * data key plus a keyed blind index, so the database alone reveals neither.
+ */
+import type { Account } from "@cargo-vpn/shared";
+import { eq } from "drizzle-orm";
+import { planFor } from "../config";
+import { decryptField, encryptField, newDataKey, unwrapDataKey } from "../crypto/envelope";
+import { authVerifier, blindIndex } from "../crypto/keyed-hash";
+import type { ServerKeys } from "../crypto/keys";
+import type { Db } from "../db/client";
+import { accounts } from "../db/schema";
+import { Problem } from "../http/problem";
+
+export type AccountRow = typeof accounts.$inferSelect;
+
+export interface NewAccount {
+  username: string;
+  email: string;
+  authKey: string;
+  kdf: { salt: string; iterations: number };
+}
+
+export async function createAccount(db: Db, keys: ServerKeys, input: NewAccount, nowMs = Date.now()): Promise<AccountRow> {
+  const id = crypto.randomUUID();
+  const [usernameIndex, emailIndex, dataKey, verifier] = await Promise.all([
+    blindIndex(keys.index, "username", input.username),
+    blindIndex(keys.index, "email", input.email),
+    newDataKey(keys.kek, id),
+    authVerifier(keys.index, input.kdf.salt, input.authKey),
+  ]);
+  const row: AccountRow = {
+    id,
+    usernameIndex,
+    emailIndex,
+    usernameCiphertext: await encryptField(dataKey.key, id, "username", input.username),
+    emailCiphertext: await encryptField(dataKey.key, id, "email", input.email),
+    wrappedKey: dataKey.wrapped,
+    kdfSalt: input.kdf.salt,
+    kdfIterations: input.kdf.iterations,
+    authVerifier: verifier,
+    planId: "free",
+    telemetryOptIn: false,
+    createdAt: nowMs,
+  };
+  // The unique indexes decide races between two registrations of the same name.
+  try {
+    await db.insert(accounts).values(row);
+  } catch (error) {
+    const text = errorText(error);
+    if (text.includes("username_index")) throw new Problem("username_taken", "That username is already in use. Choose another one.");
+    if (text.includes("email_index")) throw new Problem("email_taken", "An account with that email already exists. Sign in instead.");
+    throw error;
+  }
+  return row;
+}
+
+function errorText(error: unknown): string {
+  let text = "";
+  for (let e: unknown = error; e instanceof Error; e = e.cause) text += ` ${e.message}`;
+  return text;
+}
+
+/** Checks that neither the username nor the email is taken, so registration can answer which one is. */
+export async function assertAvailable(db: Db, keys: ServerKeys, username: string, email: string): Promise<void> {
+  const [usernameIndex, emailIndex] = await Promise.all([
+    blindIndex(keys.index, "username", username),
+    blindIndex(keys.index, "email", email),
+  ]);
+  const [byName, byEmail] = await Promise.all([
+    db.select({ id: accounts.id }).from(accounts).where(eq(accounts.usernameIndex, usernameIndex)).get(),
+    db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailIndex, emailIndex)).get(),
+  ]);
+  if (byName) throw new Problem("username_taken", "That username is already in use. Choose another one.");
+  if (byEmail) throw new Problem("email_taken", "An account with that email already exists. Sign in instead.");
+}
+
+export async function findByUsername(db: Db, keys: ServerKeys, username: string): Promise<AccountRow | undefined> {
+  const usernameIndex = await blindIndex(keys.index, "username", username);
+  return db.select().from(accounts).where(eq(accounts.usernameIndex, usernameIndex)).get();
+}
+
+export async function findById(db: Db, id: string): Promise<AccountRow | undefined> {
+  return db.select().from(accounts).where(eq(accounts.id, id)).get();
+}
+
+/** The row, or 401: a token whose account is gone (erased) authenticates nobody. */
+export async function requireAccount(db: Db, id: string): Promise<AccountRow> {
+  const row = await findById(db, id);
+  if (!row) throw new Problem("unauthorized", "The account no longer exists. Sign in again.");
+  return row;
+}
+
+export async function dataKeyOf(keys: ServerKeys, row: AccountRow): Promise<CryptoKey> {
+  return unwrapDataKey(keys.kek, row.wrappedKey, row.id);
+}
+
+/** The account as its owner sees it, decrypted. */
+export async function accountView(keys: ServerKeys, row: AccountRow): Promise<Account> {
+  const key = await dataKeyOf(keys, row);
+  const [username, email] = await Promise.all([
+    decryptField(key, row.id, "username", row.usernameCiphertext),
+    decryptField(key, row.id, "email", row.emailCiphertext),
+  ]);
+  return {
+    id: row.id,
+    username,
+    email,
+    createdAt: new Date(row.createdAt).toISOString(),
+    plan: { ...planFor(row.planId) },
+    telemetryOptIn: row.telemetryOptIn,
+  };
+}
+
+export async function setTelemetryOptIn(db: Db, id: string, optIn: boolean): Promise<void> {
+  await db.update(accounts).set({ telemetryOptIn: optIn }).where(eq(accounts.id, id));
+}

@@ -1,0 +1,33 @@
+/**
+ * The Hono app: cross-cutting middleware, every route group, the OpenAPI
+ * document generated from the same schemas the routes validate with, and the
+ * one error renderer.
+ */
+import { accountRoutes } from "./routes/accounts";
+import { authRoutes } from "./routes/auth";
+import { deviceRoutes } from "./routes/devices";
+import { healthRoutes } from "./routes/health";
+import { meRoutes } from "./routes/me";
+import { notFound, onError } from "./http/errors";
+import { limitBody, requireJsonBody } from "./http/json-body";
+import { router } from "./http/router";
+
+export function createApp() {
+  const app = router();
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use("*", limitBody, requireJsonBody);
+
+  for (const routes of [healthRoutes, accountRoutes, authRoutes, meRoutes, deviceRoutes]) app.route("/", routes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Cargo VPN edge API",
+      version: "1",
+      description: "Accounts with zero-knowledge sign-in, device slots, tunnel sessions and usage. Errors are application/problem+json.",
+    },
+  });
+  return app;
+}

@@ -1,0 +1,45 @@
+/**
+ * Refresh tokens: random 256-bit, stored only as a hash, good for one use.
+ * Each use returns a new token in the same sign-in; presenting a used one means
+ * it was stolen or replayed, and the whole sign-in (the chain) is revoked.
+ */
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { REFRESH_TOKEN_TTL_MS } from "../config";
+import { randomToken, tokenHash } from "../crypto/keyed-hash";
+import type { Db } from "../db/client";
+import { refreshTokens } from "../db/schema";
+
+export async function issueRefreshToken(db: Db, signInId: string, accountId: string, nowMs = Date.now()): Promise<string> {
+  const token = randomToken();
+  await db.insert(refreshTokens).values({
+    tokenHash: await tokenHash(token),
+    signInId,
+    accountId,
+    createdAt: nowMs,
+    expiresAt: nowMs + REFRESH_TOKEN_TTL_MS,
+  });
+  return token;
+}
+
+export type Redemption =
+  | { kind: "ok"; signInId: string; accountId: string }
+  | { kind: "reused"; signInId: string; accountId: string }
+  | { kind: "invalid" };
+
+/** Marks the token used in one conditional UPDATE, so two concurrent uses cannot both win. */
+export async function redeemRefreshToken(db: Db, token: string, nowMs = Date.now()): Promise<Redemption> {
+  const hash = await tokenHash(token);
+  const [won] = await db
+    .update(refreshTokens)
+    .set({ usedAt: nowMs })
+    .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt), gt(refreshTokens.expiresAt, nowMs)))
+    .returning({ signInId: refreshTokens.signInId, accountId: refreshTokens.accountId });
+  if (won) return { kind: "ok", ...won };
+  const seen = await db
+    .select({ signInId: refreshTokens.signInId, accountId: refreshTokens.accountId, usedAt: refreshTokens.usedAt })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, hash))
+    .get();
+  if (seen?.usedAt != null) return { kind: "reused", signInId: seen.signInId, accountId: seen.accountId };
+  return { kind: "invalid" };
+}

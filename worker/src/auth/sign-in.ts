@@ -1,0 +1,110 @@
+/**
+ * The server half of the zero-knowledge sign-in (API.md): prelogin, login,
+ * token refresh and logout. The server only ever sees the authKey, checks it
+ * against a keyed verifier in constant time, and never stores or logs it.
+ */
+import { DEFAULT_ITERATIONS, KDF_NAME, type DeviceKind, type TokenResponse } from "@cargo-vpn/shared";
+import { and, eq } from "drizzle-orm";
+import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
+import { accountView, findById, findByUsername, type AccountRow } from "../accounts/accounts";
+import { authVerifier, blindIndex, clientHash, constantTimeEqual, fakeSalt } from "../crypto/keyed-hash";
+import { serverKeys, type ServerKeys } from "../crypto/keys";
+import { signAccessToken } from "../crypto/tokens";
+import type { Db } from "../db/client";
+import { signIns } from "../db/schema";
+import { deviceSlots, type StoredDevice } from "../devices/account-devices";
+import { deviceView, keyRef, signOutDevice } from "../devices/devices";
+import type { AuthContext, Env } from "../env";
+import { Problem } from "../http/problem";
+import { assertNotThrottled, recordSignInFailure } from "../throttle/sign-in-limiter";
+import { issueRefreshToken, redeemRefreshToken } from "./refresh-tokens";
+
+export async function prelogin(db: Db, keys: ServerKeys, username: string) {
+  const row = await findByUsername(db, keys, username);
+  // Unknown names get a salt derived from the name: stable and indistinguishable from a real one.
+  if (!row) return { kdf: KDF_NAME, iterations: DEFAULT_ITERATIONS, salt: await fakeSalt(keys.index, username) } as const;
+  return { kdf: KDF_NAME, iterations: row.kdfIterations, salt: row.kdfSalt } as const;
+}
+
+export interface LoginInput {
+  username: string;
+  authKey: string;
+  device: { id: string; kind: DeviceKind; label: string };
+  replaceDeviceId?: string | undefined;
+}
+
+const WRONG = "The username or password is wrong.";
+
+export async function login(env: Env, db: Db, input: LoginInput, clientAddress: string): Promise<TokenResponse> {
+  const keys = await serverKeys(env);
+  const [usernameIndex, client] = await Promise.all([
+    blindIndex(keys.index, "username", input.username),
+    clientHash(keys.index, clientAddress),
+  ]);
+  const subject = { usernameIndex, clientHash: client };
+  await assertNotThrottled(env, subject);
+
+  const row = await findByUsername(db, keys, input.username);
+  // Compute a verifier either way so a wrong username costs what a wrong key does.
+  const expected = await authVerifier(keys.index, row?.kdfSalt ?? "AAAAAAAAAAAAAAAAAAAAAA", input.authKey);
+  if (!row || !constantTimeEqual(expected, row.authVerifier)) {
+    await recordSignInFailure(env, subject);
+    throw new Problem("invalid_credentials", WRONG);
+  }
+
+  const plan = planFor(row.planId);
+  const slots = deviceSlots(env, row.id);
+  const claim = await slots.claim(keyRef(row), input.device, plan.maxDevices, Date.now(), input.replaceDeviceId);
+  if (!claim.ok) {
+    throw new Problem(
+      "device_limit",
+      `Every device slot of the ${plan.name} plan is in use (${plan.maxDevices}). Sign out on another device or remove one, then sign in again.`,
+      { devices: claim.devices.map((d) => deviceView(d, null)), maxDevices: plan.maxDevices },
+    );
+  }
+  if (input.replaceDeviceId && input.replaceDeviceId !== input.device.id) {
+    await signOutDevice(env, db, row, input.replaceDeviceId);
+  }
+
+  // One sign-in per device: signing in again revokes the device's older tokens.
+  await db.delete(signIns).where(and(eq(signIns.accountId, row.id), eq(signIns.deviceId, input.device.id)));
+  const signInId = crypto.randomUUID();
+  await db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId: input.device.id, createdAt: Date.now() });
+  return tokens(keys, db, row, claim.device, { accountId: row.id, deviceId: input.device.id, signInId });
+}
+
+export async function refresh(env: Env, db: Db, refreshToken: string): Promise<TokenResponse> {
+  const keys = await serverKeys(env);
+  const redemption = await redeemRefreshToken(db, refreshToken);
+  if (redemption.kind === "invalid") throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
+  const signIn = await db.select().from(signIns).where(eq(signIns.id, redemption.signInId)).get();
+  const row = signIn && (await findById(db, signIn.accountId));
+  if (!signIn || !row) throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
+  if (redemption.kind === "reused") {
+    await signOutDevice(env, db, row, signIn.deviceId);
+    throw new Problem("unauthorized", "This refresh token was already used, so this sign-in was revoked. Sign in again.");
+  }
+  const device = await deviceSlots(env, row.id).touch(keyRef(row), signIn.deviceId, Date.now());
+  if (!device) throw new Problem("unauthorized", "This device was removed from the account. Sign in again.");
+  return tokens(keys, db, row, device, { accountId: row.id, deviceId: signIn.deviceId, signInId: signIn.id });
+}
+
+export async function logout(env: Env, db: Db, row: AccountRow, auth: AuthContext): Promise<void> {
+  await signOutDevice(env, db, row, auth.deviceId);
+}
+
+async function tokens(keys: ServerKeys, db: Db, row: AccountRow, device: StoredDevice, auth: AuthContext): Promise<TokenResponse> {
+  const [accessToken, refreshToken, account] = await Promise.all([
+    signAccessToken(keys, auth),
+    issueRefreshToken(db, auth.signInId, row.id),
+    accountView(keys, row),
+  ]);
+  return {
+    tokenType: "Bearer",
+    accessToken,
+    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+    refreshToken,
+    account,
+    device: deviceView(device, auth.deviceId),
+  };
+}

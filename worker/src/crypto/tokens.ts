@@ -1,0 +1,71 @@
+/**
+ * The JWTs the worker signs (ES256, `kid` in the header): access tokens for
+ * the API and proxy credentials for gateways. Both verify offline against
+ * /.well-known/jwks.json; the `typ` header and audience keep one from ever
+ * passing as the other.
+ */
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_TYPE,
+  gatewayAudience,
+  PROXY_TOKEN_ISSUER,
+  PROXY_TOKEN_TYPE,
+} from "@cargo-vpn/shared";
+import { jwtVerify, SignJWT } from "jose";
+import { ACCESS_TOKEN_TTL_SECONDS } from "../config";
+import type { AuthContext } from "../env";
+import type { ServerKeys } from "./keys";
+
+export async function signAccessToken(keys: ServerKeys, auth: AuthContext, nowMs = Date.now()): Promise<string> {
+  const iat = Math.floor(nowMs / 1000);
+  return new SignJWT({ did: auth.deviceId, sid: auth.signInId })
+    .setProtectedHeader({ alg: "ES256", kid: keys.signing.kid, typ: ACCESS_TOKEN_TYPE })
+    .setIssuer(PROXY_TOKEN_ISSUER)
+    .setAudience(ACCESS_TOKEN_AUDIENCE)
+    .setSubject(auth.accountId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ACCESS_TOKEN_TTL_SECONDS)
+    .sign(keys.signing.key);
+}
+
+/** The claims of a valid access token, or null for anything else (tampered, expired, other key, other type). */
+export async function verifyAccessToken(keys: ServerKeys, token: string): Promise<AuthContext | null> {
+  try {
+    const { payload } = await jwtVerify(token, keys.verifying, {
+      algorithms: ["ES256"],
+      issuer: PROXY_TOKEN_ISSUER,
+      audience: ACCESS_TOKEN_AUDIENCE,
+      typ: ACCESS_TOKEN_TYPE,
+      requiredClaims: ["sub", "exp", "iat"],
+    });
+    const { sub, did, sid } = payload;
+    if (typeof sub !== "string" || typeof did !== "string" || typeof sid !== "string") return null;
+    return { accountId: sub, deviceId: did, signInId: sid };
+  } catch {
+    return null;
+  }
+}
+
+export async function signProxyToken(
+  keys: ServerKeys,
+  sessionId: string,
+  gatewayId: string,
+  ttlSeconds: number,
+  nowMs = Date.now(),
+): Promise<{ token: string; expiresAt: Date }> {
+  const iat = Math.floor(nowMs / 1000);
+  const exp = iat + ttlSeconds;
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: "ES256", kid: keys.signing.kid, typ: PROXY_TOKEN_TYPE })
+    .setIssuer(PROXY_TOKEN_ISSUER)
+    .setAudience(gatewayAudience(gatewayId))
+    .setSubject(sessionId)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(keys.signing.key);
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+export function jwks(keys: ServerKeys) {
+  return { keys: [keys.signing.publicJwk] };
+}

@@ -1,0 +1,122 @@
+/**
+ * The D1 schema (drizzle). What is here is everything the service keeps in
+ * its database; personal fields exist only as ciphertext plus blind index.
+ * Times are epoch milliseconds. Migrations are generated from this file with
+ * `pnpm --filter @cargo-vpn/worker db:generate` into worker/migrations.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const accounts = sqliteTable("accounts", {
+  id: text("id").primaryKey(),
+  usernameIndex: text("username_index").notNull().unique(),
+  emailIndex: text("email_index").notNull().unique(),
+  usernameCiphertext: text("username_ciphertext").notNull(),
+  emailCiphertext: text("email_ciphertext").notNull(),
+  /** The account's data key, wrapped by DATA_KEK. Deleting it is what makes erasure final. */
+  wrappedKey: text("wrapped_key").notNull(),
+  kdfSalt: text("kdf_salt").notNull(),
+  kdfIterations: integer("kdf_iterations").notNull(),
+  authVerifier: text("auth_verifier").notNull(),
+  planId: text("plan_id").notNull().default("free"),
+  telemetryOptIn: integer("telemetry_opt_in", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** One row per signed-in device: access tokens name it (`sid`) and die with it. */
+export const signIns = sqliteTable(
+  "sign_ins",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    deviceId: text("device_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("sign_ins_account_device").on(t.accountId, t.deviceId)],
+);
+
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    signInId: text("sign_in_id")
+      .notNull()
+      .references(() => signIns.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("refresh_tokens_sign_in").on(t.signInId)],
+);
+
+export const gateways = sqliteTable("gateways", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  country: text("country").notNull(),
+  scheme: text("scheme", { enum: ["https", "http"] }).notNull(),
+  host: text("host").notNull(),
+  port: integer("port").notNull(),
+  secretHash: text("secret_hash").notNull().unique(),
+  load: real("load").notNull().default(0),
+  activeSessions: integer("active_sessions").notNull().default(0),
+  lastHeartbeatAt: integer("last_heartbeat_at"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** The only activity record: when a session started and ended and how many bytes it moved. */
+export const tunnelSessions = sqliteTable(
+  "tunnel_sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    deviceId: text("device_id").notNull(),
+    gatewayId: text("gateway_id").notNull(),
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at"),
+    lastActivityAt: integer("last_activity_at").notNull(),
+    bytesUp: integer("bytes_up").notNull().default(0),
+    bytesDown: integer("bytes_down").notNull().default(0),
+  },
+  (t) => [
+    index("tunnel_sessions_account_started").on(t.accountId, t.startedAt),
+    index("tunnel_sessions_gateway_ended").on(t.gatewayId, t.endedAt),
+    index("tunnel_sessions_open_activity").on(t.endedAt, t.lastActivityAt),
+    // At most one open session per device, even under concurrent starts.
+    uniqueIndex("tunnel_sessions_one_open_per_device")
+      .on(t.accountId, t.deviceId)
+      .where(sql`ended_at IS NULL`),
+  ],
+);
+
+/** Usage batches already applied, so a gateway's retry is acknowledged and not counted twice. */
+export const usageBatches = sqliteTable(
+  "usage_batches",
+  {
+    gatewayId: text("gateway_id").notNull(),
+    batchId: text("batch_id").notNull(),
+    appliedAt: integer("applied_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.gatewayId, t.batchId] }), index("usage_batches_applied").on(t.appliedAt)],
+);
+
+export const telemetryEvents = sqliteTable(
+  "telemetry_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    attemptAt: integer("attempt_at").notNull(),
+    connectionType: text("connection_type").notNull(),
+    encryptionType: text("encryption_type").notNull(),
+    deviceType: text("device_type").notNull(),
+    outcome: text("outcome").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("telemetry_account").on(t.accountId), index("telemetry_received").on(t.receivedAt)],
+);

@@ -1,0 +1,125 @@
+/**
+ * One Durable Object per account: the record of which devices hold the
+ * account's slots. The record is AES-256-GCM encrypted with the account's data
+ * key, and every change runs inside blockConcurrencyWhile, so parallel logins
+ * are decided one at a time and can never exceed the plan's limit.
+ *
+ * Reach it only through its methods, via `deviceSlots(env, accountId)`.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { DeviceKind } from "@cargo-vpn/shared";
+import { decryptField, encryptField, unwrapDataKey } from "../crypto/envelope";
+import { serverKeys } from "../crypto/keys";
+import { LAST_SEEN_RESOLUTION_MS } from "../config";
+import type { Env } from "../env";
+
+export interface StoredDevice {
+  id: string;
+  kind: DeviceKind;
+  label: string;
+  registeredAt: number;
+  lastSeenAt: number;
+}
+
+/** What the object needs to read its record: the account id and its wrapped data key. */
+export interface AccountKeyRef {
+  accountId: string;
+  wrappedKey: string;
+}
+
+export type ClaimResult =
+  | { ok: true; device: StoredDevice }
+  | { ok: false; devices: StoredDevice[] };
+
+const RECORD = "devices";
+
+export class AccountDevices extends DurableObject<Env> {
+  /** Let another device in: reuse its slot if it has one, else take a free one if the plan allows. */
+  async claim(
+    ref: AccountKeyRef,
+    device: { id: string; kind: DeviceKind; label: string },
+    maxDevices: number,
+    nowMs: number,
+    replaceDeviceId?: string,
+  ): Promise<ClaimResult> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      let devices = await this.read(ref);
+      if (replaceDeviceId && replaceDeviceId !== device.id) devices = devices.filter((d) => d.id !== replaceDeviceId);
+      const existing = devices.find((d) => d.id === device.id);
+      if (existing) {
+        existing.kind = device.kind;
+        existing.label = device.label;
+        existing.lastSeenAt = nowMs;
+        await this.write(ref, devices);
+        return { ok: true, device: existing };
+      }
+      if (devices.length >= maxDevices) return { ok: false, devices };
+      const added: StoredDevice = { ...device, registeredAt: nowMs, lastSeenAt: nowMs };
+      devices.push(added);
+      await this.write(ref, devices);
+      return { ok: true, device: added };
+    });
+  }
+
+  async list(ref: AccountKeyRef): Promise<StoredDevice[]> {
+    return this.read(ref);
+  }
+
+  async get(ref: AccountKeyRef, deviceId: string): Promise<StoredDevice | null> {
+    return (await this.read(ref)).find((d) => d.id === deviceId) ?? null;
+  }
+
+  /** Marks the device as seen; returns it, or null when it no longer holds a slot. */
+  async touch(ref: AccountKeyRef, deviceId: string, nowMs: number): Promise<StoredDevice | null> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const devices = await this.read(ref);
+      const device = devices.find((d) => d.id === deviceId);
+      if (!device) return null;
+      if (nowMs - device.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
+        device.lastSeenAt = nowMs;
+        await this.write(ref, devices);
+      }
+      return device;
+    });
+  }
+
+  /** Frees the device's slot; false when it held none. */
+  async release(ref: AccountKeyRef, deviceId: string): Promise<boolean> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const devices = await this.read(ref);
+      const remaining = devices.filter((d) => d.id !== deviceId);
+      if (remaining.length === devices.length) return false;
+      await this.write(ref, remaining);
+      return true;
+    });
+  }
+
+  /** Erases everything this object stores (account deletion). */
+  async erase(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  private async key(ref: AccountKeyRef): Promise<CryptoKey> {
+    const { kek } = await serverKeys(this.env);
+    return unwrapDataKey(kek, ref.wrappedKey, ref.accountId);
+  }
+
+  private async read(ref: AccountKeyRef): Promise<StoredDevice[]> {
+    const sealed = await this.ctx.storage.get<string>(RECORD);
+    if (!sealed) return [];
+    return JSON.parse(await decryptField(await this.key(ref), ref.accountId, RECORD, sealed)) as StoredDevice[];
+  }
+
+  private async write(ref: AccountKeyRef, devices: StoredDevice[]): Promise<void> {
+    if (devices.length === 0) {
+      await this.ctx.storage.delete(RECORD);
+      return;
+    }
+    await this.ctx.storage.put(RECORD, await encryptField(await this.key(ref), ref.accountId, RECORD, JSON.stringify(devices)));
+  }
+}
+
+export function deviceSlots(env: Env, accountId: string): DurableObjectStub<AccountDevices> {
+  return env.ACCOUNT_DEVICES.get(env.ACCOUNT_DEVICES.idFromName(accountId));
+}

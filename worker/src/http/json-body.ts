@@ -1,0 +1,32 @@
+/**
+ * Request-body gatekeeping for every route, before any validation: bodies over
+ * 64 KiB answer 413 without being parsed, non-JSON bodies 415, broken JSON
+ * 400 malformed_json. The parsed text stays cached on the request, so the
+ * route's validator does not read the body again.
+ */
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { MAX_BODY_BYTES } from "../config";
+import { Problem } from "./problem";
+
+const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
+const tooLarge = () => {
+  throw new Problem("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+};
+
+export const limitBody: MiddlewareHandler = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+
+export const requireJsonBody: MiddlewareHandler = async (c, next) => {
+  if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
+  const text = await c.req.text();
+  if (text.length === 0) return next();
+  if (!JSON_TYPE.test(c.req.header("content-type") ?? "")) {
+    throw new Problem("unsupported_media_type", "Send the request body as JSON with Content-Type: application/json.");
+  }
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new Problem("malformed_json", "The request body could not be parsed as JSON.");
+  }
+  return next();
+};

@@ -1,0 +1,58 @@
+/**
+ * Typed API errors. Code anywhere throws `new Problem(code, detail)`; the one
+ * `onError` handler in app.ts renders it as RFC 9457 application/problem+json.
+ */
+import { PROBLEM_STATUS, PROBLEM_TYPE_BASE, type ProblemCode } from "@cargo-vpn/shared";
+
+const TITLES: Record<ProblemCode, string> = {
+  validation_failed: "The request is not valid",
+  malformed_json: "The request body is not valid JSON",
+  unauthorized: "Authentication required",
+  invalid_credentials: "Wrong username or password",
+  forbidden: "Not allowed",
+  telemetry_disabled: "Telemetry is turned off for this account",
+  not_found: "Not found",
+  method_not_allowed: "Method not allowed",
+  username_taken: "That username is taken",
+  email_taken: "That email is already registered",
+  device_limit: "Every device slot of the plan is in use",
+  session_ended: "The tunnel session has ended",
+  payload_too_large: "The request body is too large",
+  unsupported_media_type: "The request body must be JSON",
+  age_requirement: "You must be 13 or older",
+  rate_limited: "Too many attempts",
+  internal: "Something went wrong on our side",
+  unavailable: "Temporarily unavailable",
+};
+
+export class Problem extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = "Problem";
+    this.status = PROBLEM_STATUS[code];
+  }
+
+  toBody() {
+    return {
+      type: PROBLEM_TYPE_BASE + this.code,
+      title: TITLES[this.code],
+      status: this.status,
+      code: this.code,
+      detail: this.detail,
+      ...this.extra,
+    };
+  }
+
+  toResponse(): Response {
+    return new Response(JSON.stringify(this.toBody()), {
+      status: this.status,
+      headers: { "content-type": "application/problem+json", ...this.headers },
+    });
+  }
+}

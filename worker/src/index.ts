@@ -1,0 +1,15 @@
+/**
+ * Worker entry: the API for fetch, housekeeping for the cron trigger, and the
+ * Durable Object classes wrangler binds.
+ */
+import { createApp } from "./app";
+import type { Env } from "./env";
+
+export { AccountDevices } from "./devices/account-devices";
+export { LoginThrottle } from "./throttle/login-throttle";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

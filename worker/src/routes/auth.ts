@@ -1,0 +1,77 @@
+/** Sign-in: prelogin, login, refresh, logout. */
+import { createRoute } from "@hono/zod-openapi";
+import { LoginRequest, PreloginRequest, PreloginResponse, RefreshRequest, TokenResponse } from "@cargo-vpn/shared";
+import { requireAccount } from "../accounts/accounts";
+import { login, logout, prelogin, refresh } from "../auth/sign-in";
+import { serverKeys } from "../crypto/keys";
+import { database } from "../db/client";
+import { authenticate } from "../http/authenticate";
+import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
+
+export const authRoutes = router();
+
+authRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/auth/prelogin",
+    tags: ["auth"],
+    summary: "Key-derivation parameters for a username",
+    request: jsonBody(PreloginRequest),
+    responses: { 200: jsonResponse("PBKDF2 parameters", PreloginResponse), ...problems("validation_failed", "malformed_json") },
+  }),
+  async (c) => {
+    const { username } = c.req.valid("json");
+    return c.json(await prelogin(database(c.env), await serverKeys(c.env), username), 200);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/auth/login",
+    tags: ["auth"],
+    summary: "Sign a device in",
+    request: jsonBody(LoginRequest),
+    responses: {
+      200: jsonResponse("Tokens for this device", TokenResponse),
+      ...problems("validation_failed", "malformed_json", "invalid_credentials", "device_limit", "rate_limited"),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    return c.json(await login(c.env, database(c.env), body, clientAddress(c.req.header("cf-connecting-ip"))), 200);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/auth/refresh",
+    tags: ["auth"],
+    summary: "Trade a refresh token for new tokens",
+    request: jsonBody(RefreshRequest),
+    responses: { 200: jsonResponse("New tokens", TokenResponse), ...problems("validation_failed", "malformed_json", "unauthorized") },
+  }),
+  async (c) => {
+    const { refreshToken } = c.req.valid("json");
+    return c.json(await refresh(c.env, database(c.env), refreshToken), 200);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/auth/logout",
+    tags: ["auth"],
+    summary: "Sign this device out",
+    security: bearer,
+    middleware: [authenticate] as const,
+    responses: { 204: { description: "Signed out" }, ...problems("unauthorized") },
+  }),
+  async (c) => {
+    const auth = c.get("auth");
+    const db = database(c.env);
+    await logout(c.env, db, await requireAccount(db, auth.accountId), auth);
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,32 @@
+/** Liveness and the public keys gateways and clients verify our JWTs with. */
+import { createRoute } from "@hono/zod-openapi";
+import { HealthResponse } from "@cargo-vpn/shared";
+import { z } from "zod";
+import { serverKeys } from "../crypto/keys";
+import { jwks } from "../crypto/tokens";
+import { jsonResponse, router } from "../http/router";
+
+export const healthRoutes = router();
+
+healthRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/health",
+    tags: ["health"],
+    responses: { 200: jsonResponse("The API is up", HealthResponse) },
+  }),
+  (c) => c.json({ ok: true as const, version: c.env.APP_VERSION ?? "dev" }, 200),
+);
+
+healthRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/.well-known/jwks.json",
+    tags: ["health"],
+    responses: { 200: jsonResponse("Public keys of access tokens and proxy credentials", z.object({ keys: z.array(z.record(z.string(), z.unknown())) })) },
+  }),
+  async (c) => {
+    c.header("cache-control", "public, max-age=300");
+    return c.json(jwks(await serverKeys(c.env)) as { keys: Record<string, unknown>[] }, 200);
+  },
+);

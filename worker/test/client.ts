@@ -1,0 +1,81 @@
+/**
+ * Test helpers that talk to the worker the way a script would: JSON over
+ * fetch, through the worker's real entrypoint in workerd.
+ */
+import { exports } from "cloudflare:workers";
+import { inject } from "vitest";
+import type { TestCredential } from "./derive-auth-keys";
+
+export const BASE = "http://api.cargo.test";
+
+export async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: BodyInit } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) headers["content-type"] ??= "application/json";
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await (exports as any).default.fetch(
+    new Request(BASE + path, {
+      method,
+      headers,
+      body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    }),
+  );
+  const text = await response.text();
+  let body: any = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: response.status, body, headers: response.headers };
+}
+
+export function credential(n = 0): TestCredential {
+  const all = inject("credentials");
+  return all[n % all.length]!;
+}
+
+let counter = 0;
+/** A username unique within this run. */
+export function uniqueName(prefix = "user"): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 6)}`.slice(0, 32);
+}
+
+export interface TestUser {
+  id: string;
+  username: string;
+  email: string;
+  cred: TestCredential;
+}
+
+export async function register(options: { username?: string; email?: string; cred?: TestCredential } = {}): Promise<TestUser> {
+  const username = options.username ?? uniqueName();
+  const email = options.email ?? `${username}@example.com`;
+  const cred = options.cred ?? credential();
+  const res = await call("POST", "/v1/accounts", {
+    body: { username, email, authKey: cred.authKey, kdf: { salt: cred.salt, iterations: cred.iterations }, ageConfirmed: true },
+  });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.account.id, username, email, cred };
+}
+
+export function newDevice(kind: "chrome" | "firefox" | "edge" | "api" = "chrome", label = "Chrome on Linux") {
+  return { id: crypto.randomUUID(), kind, label };
+}
+
+export async function login(user: TestUser, device = newDevice(), headers: Record<string, string> = {}) {
+  return call("POST", "/v1/auth/login", {
+    body: { username: user.username, authKey: user.cred.authKey, device },
+    headers,
+  });
+}
+
+export async function signedIn(user?: TestUser) {
+  const u = user ?? (await register());
+  const device = newDevice();
+  const res = await login(u, device);
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { user: u, device, token: res.body.accessToken as string, refreshToken: res.body.refreshToken as string };
+}

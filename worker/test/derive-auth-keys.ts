@@ -1,0 +1,30 @@
+/**
+ * Runs in Node before the workerd tests: derives authKeys with the project's
+ * real client code (shared/kdf.ts, 600000 PBKDF2 iterations), which workerd
+ * itself refuses to run, and hands them to the tests.
+ */
+import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared";
+import type { TestProject } from "vitest/node";
+
+export interface TestCredential {
+  password: string;
+  salt: string;
+  iterations: number;
+  authKey: string;
+  /** The authKey of a different password under the same salt. */
+  wrongAuthKey: string;
+}
+
+export default async function setup(project: TestProject) {
+  const credentials: TestCredential[] = [];
+  for (const password of ["correct horse battery staple", "pässwörd-ñ-🔑", "hunter2-but-longer"]) {
+    const kdf = newKdfParams();
+    credentials.push({
+      password,
+      ...kdf,
+      authKey: await deriveAuthKey(password, kdf),
+      wrongAuthKey: await deriveAuthKey(`${password}!`, kdf),
+    });
+  }
+  project.provide("credentials", credentials);
+}
