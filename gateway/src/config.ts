@@ -1,0 +1,219 @@
+/**
+ * Every setting of the gateway, its default and its limits, in one place.
+ *
+ *   const config = resolveConfig({ apiUrl, gatewayId, gatewaySecret, port: 0 }); // programmatic
+ *   const config = configFromEnv(process.env);                                   // the CLI
+ *
+ * Both paths end in `resolveConfig`, which fills defaults and refuses bad
+ * values with a message naming the setting, so a misconfigured node fails at
+ * start rather than on its first connection.
+ */
+import { readFileSync } from "node:fs";
+
+export interface TlsInput {
+  /** Port of the TLS listener (the encrypted browser→gateway hop); 0 picks a free one. */
+  port: number;
+  /** PEM certificate chain and private key. */
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+/** What `startGateway` accepts: the three identity fields, everything else optional. */
+export interface GatewayConfigInput {
+  /** Base URL of the Cargo API (JWKS, heartbeat and usage live under it). */
+  apiUrl: string;
+  gatewayId: string;
+  /** Bearer secret for /v1/gateway/*. */
+  gatewaySecret: string;
+  /** Listening address; default 127.0.0.1. */
+  host?: string;
+  /** Plain listener port; 0 = ephemeral; default 8080. */
+  port?: number;
+  tls?: TlsInput;
+  /** Let loopback destinations through (tests and local development only). */
+  allowLoopback?: boolean;
+  /** How often usage deltas are sent; default 5000. */
+  flushIntervalMs?: number;
+  /** How often the heartbeat is sent; default 5000. */
+  heartbeatIntervalMs?: number;
+  /** Largest request head accepted from a browser (and response head from an origin); default 16 KiB. */
+  maxHeaderBytes?: number;
+  /** A tunnel or connection with no traffic for this long is closed; default 120000. */
+  idleTimeoutMs?: number;
+  /** Time allowed to open the connection to a destination; default 10000. */
+  connectTimeoutMs?: number;
+  /** Open tunnels plus in-flight requests one session may hold; default 256. */
+  maxConnectionsPerSession?: number;
+  /** Client connections the node accepts in total; default 10000. */
+  maxConnections?: number;
+  /** Per-tunnel read buffer for destination→browser bytes; default 256 KiB. */
+  tunnelBufferBytes?: number;
+  /** How long shutdown waits for open connections to finish before cutting them; default 2000. */
+  shutdownGraceMs?: number;
+  /** How long shutdown keeps retrying the final usage batch; default 10000. */
+  shutdownFlushTimeoutMs?: number;
+  /** Tolerated clock difference when checking credential expiry, in seconds; default 5. */
+  clockToleranceSec?: number;
+  /** Verified credentials kept in the cache; default 100000. */
+  credentialCacheSize?: number;
+}
+
+export type GatewayConfig = Required<Omit<GatewayConfigInput, "tls">> & { tls?: TlsInput };
+
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 8080,
+  allowLoopback: false,
+  flushIntervalMs: 5000,
+  heartbeatIntervalMs: 5000,
+  maxHeaderBytes: 16 * 1024,
+  idleTimeoutMs: 120_000,
+  connectTimeoutMs: 10_000,
+  maxConnectionsPerSession: 256,
+  maxConnections: 10_000,
+  tunnelBufferBytes: 256 * 1024,
+  shutdownGraceMs: 2000,
+  shutdownFlushTimeoutMs: 10_000,
+  clockToleranceSec: 5,
+  credentialCacheSize: 100_000,
+} as const;
+
+/** A setting is missing or out of range; the message names it. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type IntRange = readonly [min: number, max: number];
+const RANGES = {
+  port: [0, 65535],
+  flushIntervalMs: [50, 3_600_000],
+  heartbeatIntervalMs: [50, 3_600_000],
+  maxHeaderBytes: [1024, 1024 * 1024],
+  idleTimeoutMs: [100, 86_400_000],
+  connectTimeoutMs: [100, 600_000],
+  maxConnectionsPerSession: [1, 100_000],
+  maxConnections: [1, 1_000_000],
+  tunnelBufferBytes: [4096, 16 * 1024 * 1024],
+  shutdownGraceMs: [0, 600_000],
+  shutdownFlushTimeoutMs: [0, 600_000],
+  clockToleranceSec: [0, 300],
+  credentialCacheSize: [1, 10_000_000],
+} as const satisfies Record<string, IntRange>;
+
+function checkInt(name: string, value: number, [min, max]: IntRange): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function resolveConfig(input: GatewayConfigInput): GatewayConfig {
+  for (const name of ["apiUrl", "gatewayId", "gatewaySecret"] as const) {
+    if (typeof input[name] !== "string" || input[name].length === 0) throw new ConfigError(`${name} is required`);
+  }
+  let api: URL;
+  try {
+    api = new URL(input.apiUrl);
+  } catch {
+    throw new ConfigError(`apiUrl must be an absolute http(s) URL, got "${input.apiUrl}"`);
+  }
+  if (api.protocol !== "http:" && api.protocol !== "https:") {
+    throw new ConfigError(`apiUrl must be an http(s) URL, got "${input.apiUrl}"`);
+  }
+  const merged = {
+    ...DEFAULTS,
+    ...stripUndefined(input),
+    gatewayId: input.gatewayId,
+    gatewaySecret: input.gatewaySecret,
+  };
+  for (const [name, range] of Object.entries(RANGES)) {
+    checkInt(name, merged[name as keyof typeof RANGES], range);
+  }
+  if (input.tls) {
+    checkInt("tls.port", input.tls.port, RANGES.port);
+    if (!input.tls.cert || !input.tls.key) throw new ConfigError("tls needs both cert and key (PEM)");
+  }
+  return { ...merged, apiUrl: api.href.replace(/\/+$/, "") };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Environment variable → setting, for `configFromEnv` and the README. */
+export const ENV_VARS = {
+  CARGO_API_URL: "apiUrl",
+  CARGO_GATEWAY_ID: "gatewayId",
+  CARGO_GATEWAY_SECRET: "gatewaySecret",
+  GATEWAY_HOST: "host",
+  GATEWAY_PORT: "port",
+  GATEWAY_TLS_PORT: "tls.port",
+  GATEWAY_TLS_CERT: "tls.cert (file path)",
+  GATEWAY_TLS_KEY: "tls.key (file path)",
+  GATEWAY_ALLOW_LOOPBACK: "allowLoopback",
+  GATEWAY_FLUSH_MS: "flushIntervalMs",
+  GATEWAY_HEARTBEAT_MS: "heartbeatIntervalMs",
+  GATEWAY_MAX_HEADER_BYTES: "maxHeaderBytes",
+  GATEWAY_IDLE_TIMEOUT_MS: "idleTimeoutMs",
+  GATEWAY_CONNECT_TIMEOUT_MS: "connectTimeoutMs",
+  GATEWAY_MAX_CONNECTIONS_PER_SESSION: "maxConnectionsPerSession",
+  GATEWAY_MAX_CONNECTIONS: "maxConnections",
+  GATEWAY_SHUTDOWN_GRACE_MS: "shutdownGraceMs",
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+function envInt(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+function envBool(env: Env, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return undefined;
+  if (["1", "true", "yes"].includes(raw)) return true;
+  if (["0", "false", "no"].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function readPem(env: Env, name: string): Buffer {
+  const path = env[name];
+  if (!path) throw new ConfigError(`${name} is required when GATEWAY_TLS_PORT is set`);
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigError(`${name}: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+/** Reads the settings from environment variables (names in ENV_VARS). */
+export function configFromEnv(env: Env): GatewayConfig {
+  const required = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) throw new ConfigError(`${name} is required`);
+    return value;
+  };
+  const tlsPort = envInt(env, "GATEWAY_TLS_PORT");
+  return resolveConfig({
+    apiUrl: required("CARGO_API_URL"),
+    gatewayId: required("CARGO_GATEWAY_ID"),
+    gatewaySecret: required("CARGO_GATEWAY_SECRET"),
+    host: env.GATEWAY_HOST?.trim() || undefined,
+    port: envInt(env, "GATEWAY_PORT"),
+    tls:
+      tlsPort === undefined
+        ? undefined
+        : { port: tlsPort, cert: readPem(env, "GATEWAY_TLS_CERT"), key: readPem(env, "GATEWAY_TLS_KEY") },
+    allowLoopback: envBool(env, "GATEWAY_ALLOW_LOOPBACK"),
+    flushIntervalMs: envInt(env, "GATEWAY_FLUSH_MS"),
+    heartbeatIntervalMs: envInt(env, "GATEWAY_HEARTBEAT_MS"),
+    maxHeaderBytes: envInt(env, "GATEWAY_MAX_HEADER_BYTES"),
+    idleTimeoutMs: envInt(env, "GATEWAY_IDLE_TIMEOUT_MS"),
+    connectTimeoutMs: envInt(env, "GATEWAY_CONNECT_TIMEOUT_MS"),
+    maxConnectionsPerSession: envInt(env, "GATEWAY_MAX_CONNECTIONS_PER_SESSION"),
+    maxConnections: envInt(env, "GATEWAY_MAX_CONNECTIONS"),
+    shutdownGraceMs: envInt(env, "GATEWAY_SHUTDOWN_GRACE_MS"),
+  });
+}

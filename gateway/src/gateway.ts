@@ -1,0 +1,186 @@
+/**
+ * Wires one gateway together and runs it: listeners, credential checks,
+ * session registry, usage reporting and heartbeats, and the shutdown order
+ * (stop accepting → let connections finish for a grace period → cut the rest
+ * → send the last usage batch → done).
+ *
+ *   const gateway = await startGateway({ apiUrl, gatewayId, gatewaySecret, port: 0, allowLoopback: true });
+ *   gateway.port;            // the plain listener's port (ephemeral when 0 was asked)
+ *   await gateway.flush();   // report counted bytes now
+ *   await gateway.close();
+ */
+import http from "node:http";
+import https from "node:https";
+import type net from "node:net";
+import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
+import { GatewayApi } from "./api-client";
+import { resolveConfig, type GatewayConfigInput } from "./config";
+import { CredentialVerifier } from "./credentials";
+import { DestinationPolicy, systemResolver, type Resolver } from "./destination-policy";
+import { Heartbeat } from "./heartbeat";
+import { createLogger, type Logger } from "./logger";
+import { ProxyHandler } from "./proxy-server";
+import { SessionRegistry } from "./session-registry";
+import { UsageMeter } from "./usage-meter";
+import { UsageReporter } from "./usage-reporter";
+
+/** Hooks for tests and embedding; production uses the defaults. */
+export interface GatewayHooks {
+  /** Where log lines go; default JSON lines on stderr. */
+  logger?: Logger;
+  /** Name resolution; default the system resolver (tests make names resolve to chosen addresses). */
+  resolver?: Resolver;
+  /** Key source for credentials; default the API's /.well-known/jwks.json. */
+  jwks?: JWTVerifyGetKey;
+}
+
+export interface RunningGateway {
+  port: number;
+  tlsPort?: number;
+  /** Sends counted bytes now; resolves true when the API accepted everything. */
+  flush(): Promise<boolean>;
+  /** Sends a heartbeat now (revocations take effect before it resolves). */
+  heartbeat(): Promise<boolean>;
+  /** Graceful shutdown; resolves after the final usage flush. */
+  close(): Promise<void>;
+  /** Live figures, for tests and the bench. */
+  stats(): { activeSessions: number; openConnections: number; signatureChecks: number };
+}
+
+const EXPIRY_SWEEP_MS = 1000;
+
+export async function startGateway(input: GatewayConfigInput & GatewayHooks): Promise<RunningGateway> {
+  const config = resolveConfig(input);
+  const logger = input.logger ?? createLogger();
+  const api = new GatewayApi({ apiUrl: config.apiUrl, secret: config.gatewaySecret });
+
+  const registry = new SessionRegistry({
+    maxFlowsPerSession: config.maxConnectionsPerSession,
+    clockToleranceMs: config.clockToleranceSec * 1000,
+  });
+  const meter = new UsageMeter();
+  const verifier = new CredentialVerifier({
+    jwks: input.jwks ?? createRemoteJWKSet(new URL(`${config.apiUrl}/.well-known/jwks.json`)),
+    gatewayId: config.gatewayId,
+    isRevoked: (id) => registry.isRevoked(id),
+    clockToleranceSec: config.clockToleranceSec,
+    cacheSize: config.credentialCacheSize,
+  });
+  const proxy = new ProxyHandler({
+    verifier,
+    registry,
+    meter,
+    policy: new DestinationPolicy({ allowLoopback: config.allowLoopback }),
+    resolver: input.resolver ?? systemResolver,
+    logger,
+    idleTimeoutMs: config.idleTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    maxHeaderBytes: config.maxHeaderBytes,
+    tunnelBufferBytes: config.tunnelBufferBytes,
+  });
+  const reporter = new UsageReporter({
+    api,
+    meter,
+    collect: () => registry.chargeAll(),
+    intervalMs: config.flushIntervalMs,
+    logger,
+  });
+  const heartbeat = new Heartbeat({
+    api,
+    intervalMs: config.heartbeatIntervalMs,
+    stats: () => ({ activeSessions: registry.activeSessions, load: registry.openFlows / config.maxConnections }),
+    onRevoked: (ids) => {
+      const dropped = registry.revoke(ids);
+      if (dropped > 0) logger.info("sessions_revoked", { sessions: ids.length, connectionsDropped: dropped });
+    },
+    logger,
+  });
+
+  const serverOptions: http.ServerOptions = {
+    maxHeaderSize: config.maxHeaderBytes,
+    // Long uploads are bounded by the idle timeout, not by a total request time.
+    requestTimeout: 0,
+    headersTimeout: Math.min(30_000, config.idleTimeoutMs),
+    keepAliveTimeout: Math.min(60_000, config.idleTimeoutMs),
+    noDelay: true,
+  };
+  const sockets = new Set<net.Socket>();
+  const track = (server: http.Server) => {
+    server.maxConnections = config.maxConnections;
+    server.on("connection", (socket: net.Socket) => {
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+    });
+    proxy.attach(server);
+    return server;
+  };
+  const servers: http.Server[] = [];
+  const plain = track(http.createServer(serverOptions));
+  servers.push(plain);
+  const port = await listen(plain, config.port, config.host);
+  let tlsPort: number | undefined;
+  if (config.tls) {
+    const secure = track(https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }));
+    // TLS sockets appear on 'secureConnection'; 'connection' gives the raw TCP socket, which is what we cut.
+    servers.push(secure);
+    tlsPort = await listen(secure, config.tls.port, config.host);
+  }
+
+  const sweeper = setInterval(() => {
+    const dropped = registry.dropExpired();
+    if (dropped > 0) logger.info("expired_sessions_dropped", { connectionsDropped: dropped });
+  }, EXPIRY_SWEEP_MS);
+  sweeper.unref();
+  heartbeat.start();
+  reporter.start();
+  logger.info("gateway_started", { tls: tlsPort !== undefined, allowLoopback: config.allowLoopback });
+
+  const flush = () => reporter.flush();
+  let closing: Promise<void> | null = null;
+
+  const close = async () => {
+    const closed = Promise.all(servers.map((server) => new Promise<void>((done) => server.close(() => done()))));
+    for (const server of servers) server.closeIdleConnections();
+    const graceEnds = Date.now() + config.shutdownGraceMs;
+    while (registry.openFlows > 0 && Date.now() < graceEnds) await sleep(25);
+    const cut = registry.dropAll();
+    for (const socket of sockets) socket.destroy();
+    clearInterval(sweeper);
+    heartbeat.stop();
+    reporter.stop();
+    const flushEnds = Date.now() + config.shutdownFlushTimeoutMs;
+    let flushed = await flush();
+    for (let wait = 200; !flushed && Date.now() < flushEnds; wait = Math.min(wait * 2, 2000)) {
+      await sleep(Math.min(wait, Math.max(0, flushEnds - Date.now())));
+      flushed = await flush();
+    }
+    await closed;
+    if (flushed) logger.info("gateway_stopped", { connectionsCut: cut });
+    else logger.error("gateway_stopped_with_unsent_usage", { connectionsCut: cut, sessions: meter.sessions });
+  };
+
+  return {
+    port,
+    tlsPort,
+    flush,
+    heartbeat: () => heartbeat.beat(),
+    close: () => (closing ??= close()),
+    stats: () => ({
+      activeSessions: registry.activeSessions,
+      openConnections: registry.openFlows,
+      signatureChecks: verifier.verifications,
+    }),
+  };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,77 @@
+/**
+ * Tells the API the gateway is alive and how busy it is, and learns from the
+ * answer which sessions have ended, so their connections can be cut within
+ * one beat (`POST /v1/gateway/heartbeat`).
+ *
+ *   const heartbeat = new Heartbeat({ api, intervalMs, stats, onRevoked, logger });
+ *   heartbeat.start();      // beats at once, then every intervalMs
+ *   await heartbeat.beat(); // one beat now; true when the API answered
+ */
+import { HeartbeatResponse } from "@cargo-vpn/shared/schemas";
+import type { GatewayApi } from "./api-client";
+import { errorClass, type Logger } from "./logger";
+
+export interface HeartbeatOptions {
+  api: GatewayApi;
+  intervalMs: number;
+  stats: () => { activeSessions: number; load: number };
+  onRevoked: (sessionIds: string[]) => void;
+  logger: Logger;
+}
+
+export class Heartbeat {
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<boolean> | null = null;
+  private failing = false;
+
+  constructor(private readonly options: HeartbeatOptions) {}
+
+  start(): void {
+    void this.beat();
+    // A slow API must not pile beats up: the timer skips while one is on its way.
+    this.timer = setInterval(() => {
+      if (!this.inFlight) void this.beat();
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One heartbeat, sent after any beat already on its way, so its answer is fresh. */
+  beat(): Promise<boolean> {
+    const next = (this.inFlight ?? Promise.resolve(true)).then(() => this.send());
+    this.inFlight = next;
+    void next.finally(() => {
+      if (this.inFlight === next) this.inFlight = null;
+    });
+    return next;
+  }
+
+  private async send(): Promise<boolean> {
+    const { activeSessions, load } = this.options.stats();
+    const result = await this.options.api.post(
+      "/v1/gateway/heartbeat",
+      { activeSessions, load: Math.min(1, Math.max(0, load)) },
+      HeartbeatResponse,
+    );
+    if (!result.ok) {
+      // One line per outage, not one per beat.
+      if (!this.failing) this.options.logger.warn("heartbeat_failed", { failure: result.failure });
+      this.failing = true;
+      return false;
+    }
+    if (this.failing) this.options.logger.info("heartbeat_restored");
+    this.failing = false;
+    if (result.body.revokedSessions.length > 0) {
+      try {
+        this.options.onRevoked(result.body.revokedSessions);
+      } catch (error) {
+        this.options.logger.error("revocation_failed", { error: errorClass(error) });
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * One absolute-URI request (`GET http://site/path`, how browsers fetch plain
+ * http through a proxy) forwarded to its destination over a fresh connection
+ * to the already resolved address, with the proxy's own headers removed.
+ * Bytes are counted from that connection's socket, so they are exactly what
+ * the destination sent and received.
+ *
+ *   const flow = new ForwardedRequest({ req, res, sessionId, meter, registry, … });
+ *   if (registry.open(flow)) flow.send({ address, family, port, path, host });
+ */
+import http from "node:http";
+import type net from "node:net";
+import type { Flow, SessionRegistry } from "./session-registry";
+import type { UsageMeter } from "./usage-meter";
+import { errorClass, type Logger } from "./logger";
+import { plainResponse } from "./responses";
+
+export interface ForwardedRequestOptions {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  sessionId: string;
+  meter: UsageMeter;
+  registry: SessionRegistry;
+  logger: Logger;
+  idleTimeoutMs: number;
+  connectTimeoutMs: number;
+  maxHeaderBytes: number;
+}
+
+export interface ForwardTarget {
+  address: string;
+  family: 4 | 6;
+  port: number;
+  /** origin-form path and query */
+  path: string;
+  /** Host header value for the destination */
+  host: string;
+}
+
+// Connection-level headers (RFC 9110 §7.6.1) and the proxy's own: meaningful
+// only on the browser→gateway hop, never forwarded.
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/** Flat [name, value, …] header list without hop-by-hop headers and those the Connection header names. */
+export function endToEndHeaders(raw: string[]): string[] {
+  const named = new Set<string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() === "connection") {
+      for (const token of raw[i + 1]!.split(",")) named.add(token.trim().toLowerCase());
+    }
+  }
+  const kept: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (!HOP_BY_HOP.has(name) && !named.has(name)) kept.push(raw[i]!, raw[i + 1]!);
+  }
+  return kept;
+}
+
+export class ForwardedRequest implements Flow {
+  readonly sessionId: string;
+  private socket: net.Socket | null = null;
+  private upstreamRequest: http.ClientRequest | null = null;
+  private chargedUp = 0;
+  private chargedDown = 0;
+  private finished = false;
+
+  constructor(private readonly options: ForwardedRequestOptions) {
+    this.sessionId = options.sessionId;
+    options.res.on("close", () => this.finish());
+  }
+
+  send(target: ForwardTarget): void {
+    const { req, res, logger } = this.options;
+    const headers = endToEndHeaders(req.rawHeaders);
+    if (!headers.some((_, i) => i % 2 === 0 && headers[i]!.toLowerCase() === "host")) headers.push("Host", target.host);
+    const upstream = http.request({
+      host: target.address,
+      family: target.family,
+      port: target.port,
+      method: req.method,
+      path: target.path,
+      headers,
+      setHost: false,
+      agent: false,
+      maxHeaderSize: this.options.maxHeaderBytes,
+      timeout: this.options.connectTimeoutMs,
+    });
+    this.upstreamRequest = upstream;
+    upstream.on("socket", (socket) => {
+      this.socket = socket;
+      socket.setNoDelay(true);
+      socket.once("connect", () => upstream.setTimeout(this.options.idleTimeoutMs));
+    });
+    upstream.on("timeout", () => upstream.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
+    upstream.on("response", (response) => {
+      res.writeHead(response.statusCode ?? 502, response.statusMessage, endToEndHeaders(response.rawHeaders));
+      response.pipe(res);
+      response.on("error", () => res.destroy());
+    });
+    upstream.on("error", (error) => {
+      const cls = errorClass(error);
+      logger.warn("forward_failed", { error: cls });
+      if (!res.headersSent) {
+        const status = cls === "ETIMEDOUT" ? 504 : 502;
+        plainResponse(res, status, status === 504 ? "destination timed out" : "destination unreachable");
+      } else {
+        res.destroy();
+      }
+    });
+    req.pipe(upstream);
+  }
+
+  destroy(): void {
+    this.upstreamRequest?.destroy();
+    this.options.req.socket.destroy();
+    this.finish();
+  }
+
+  charge(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    const up = socket.bytesWritten ?? this.chargedUp;
+    const down = socket.bytesRead;
+    this.options.meter.add(this.sessionId, up - this.chargedUp, down - this.chargedDown);
+    this.chargedUp = up;
+    this.chargedDown = down;
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.upstreamRequest?.destroy();
+    this.charge();
+    this.options.registry.close(this);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * A CONNECT tunnel: the browser's socket spliced to a TCP connection to the
+ * destination, counted per session and cut on demand.
+ *
+ *   const tunnel = new Tunnel({ client, sessionId, meter, registry, idleTimeoutMs, bufferBytes });
+ *   if (!registry.open(tunnel)) …;                          // cap check before dialling
+ *   await tunnel.connect({ address, family, port, timeoutMs, head });
+ *   tunnel.splice();                                        // after answering 200
+ *
+ * Throughput is the gateway's main cost, so destination→browser bytes are
+ * read into one reusable buffer per tunnel (net `onread`) and written straight
+ * to the browser: no per-chunk allocation and no stream machinery. The buffer
+ * is only reused once the kernel has taken the previous chunk; when the
+ * browser side cannot take it at once, reading pauses until it has. Bytes are
+ * counted from the destination socket's own counters (bytesRead/bytesWritten),
+ * which is exactly what the destination sent and received, at no per-chunk cost.
+ */
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import type { Flow, SessionRegistry } from "./session-registry";
+import type { UsageMeter } from "./usage-meter";
+
+export interface TunnelOptions {
+  client: net.Socket;
+  sessionId: string;
+  meter: UsageMeter;
+  registry: SessionRegistry;
+  idleTimeoutMs: number;
+  bufferBytes: number;
+}
+
+export interface DialOptions {
+  address: string;
+  family: 4 | 6;
+  port: number;
+  timeoutMs: number;
+  /** Bytes the browser sent after the CONNECT head, already read by the HTTP parser. */
+  head: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Why a dial failed, as an HTTP status for the browser. */
+export class DialError extends Error {
+  constructor(
+    readonly status: 502 | 504,
+    readonly errorClass: string,
+  ) {
+    super(errorClass);
+  }
+}
+
+export class Tunnel implements Flow {
+  readonly sessionId: string;
+  private upstream: net.Socket | null = null;
+  private chargedUp = 0;
+  private chargedDown = 0;
+  private finished = false;
+
+  constructor(private readonly options: TunnelOptions) {
+    this.sessionId = options.sessionId;
+    options.client.on("close", () => this.finish());
+  }
+
+  /** Opens the connection to the destination (the resolved, policy-checked address). */
+  connect(dial: DialOptions): Promise<void> {
+    const { client } = this.options;
+    return new Promise((resolve, reject) => {
+      const buffer = Buffer.allocUnsafeSlow(this.options.bufferBytes);
+      let waitingForBrowser = false;
+      const resumeUpstream = () => {
+        waitingForBrowser = false;
+        upstream.resume();
+      };
+      const upstream = net.connect({
+        host: dial.address,
+        family: dial.family,
+        port: dial.port,
+        noDelay: true,
+        onread: {
+          buffer,
+          callback: (bytes: number, chunk: Uint8Array) => {
+            client.write(chunk.subarray(0, bytes));
+            if (client.writableLength > 0 && !waitingForBrowser) {
+              // The browser side still holds `chunk`: read no more into it until it is sent.
+              waitingForBrowser = true;
+              upstream.pause();
+              client.write(EMPTY, resumeUpstream);
+            }
+            return true;
+          },
+        },
+      });
+      this.upstream = upstream;
+      const timer = setTimeout(() => {
+        upstream.destroy();
+        reject(new DialError(504, "connect_timeout"));
+      }, dial.timeoutMs);
+      upstream.once("connect", () => {
+        clearTimeout(timer);
+        // Nothing may reach the browser before the proxy's 200: hold reads until splice().
+        upstream.pause();
+        if (dial.head.length > 0) upstream.write(dial.head);
+        resolve();
+      });
+      upstream.once("error", (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new DialError(502, error.code ?? "connect_failed"));
+      });
+    });
+  }
+
+  /** Starts moving bytes both ways; call after the 200 has been written to the browser. */
+  splice(): void {
+    const upstream = this.upstream;
+    const { client, idleTimeoutMs } = this.options;
+    if (!upstream) throw new Error("splice before connect");
+    forward(client, upstream);
+    upstream.on("end", () => client.end());
+    client.on("end", () => upstream.end());
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+    upstream.on("close", () => {
+      if (!client.destroyed) client.end();
+    });
+    client.on("close", () => upstream.destroy());
+    const onIdle = () => this.destroy();
+    client.setTimeout(idleTimeoutMs, onIdle);
+    upstream.setTimeout(idleTimeoutMs, onIdle);
+    upstream.resume();
+  }
+
+  destroy(): void {
+    this.upstream?.destroy();
+    this.options.client.destroy();
+    this.finish();
+  }
+
+  charge(): void {
+    const upstream = this.upstream;
+    if (!upstream) return;
+    const up = upstream.bytesWritten ?? this.chargedUp;
+    const down = upstream.bytesRead;
+    this.options.meter.add(this.sessionId, up - this.chargedUp, down - this.chargedDown);
+    this.chargedUp = up;
+    this.chargedDown = down;
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.upstream?.destroy();
+    this.charge();
+    this.options.registry.close(this);
+  }
+}
+
+/** Browser→destination: ordinary stream reads with backpressure (uploads are the small direction). */
+function forward(from: Duplex, to: net.Socket): void {
+  from.on("data", (chunk: Buffer) => {
+    if (!to.write(chunk)) from.pause();
+  });
+  to.on("drain", () => from.resume());
+}

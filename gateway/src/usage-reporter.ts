@@ -1,0 +1,121 @@
+/**
+ * Sends the usage meter's deltas to `POST /v1/gateway/usage` in batches.
+ *
+ * At most one batch is outstanding at a time. A batch that fails is kept and
+ * sent again later with the SAME batchId, so the worker applies it once even
+ * if an earlier attempt did land; bytes counted meanwhile wait in the meter
+ * for the next batch. Nothing counted is dropped, whatever the API answers.
+ *
+ *   const reporter = new UsageReporter({ api, meter, collect: () => registry.chargeAll(), intervalMs, logger });
+ *   reporter.start();
+ *   await reporter.flush();   // now (tests, shutdown); true when everything was accepted
+ *   reporter.stop();
+ */
+import { randomUUID } from "node:crypto";
+import { UsageBatchResponse } from "@cargo-vpn/shared/schemas";
+import type { GatewayApi } from "./api-client";
+import type { Logger } from "./logger";
+import type { UsageMeter, UsageReport } from "./usage-meter";
+
+/** The contract's limit on reports per batch (shared/src/schemas.ts). */
+export const MAX_REPORTS_PER_BATCH = 5000;
+const MAX_BACKOFF_MS = 60_000;
+/** Batches sent per flush, so a long backlog does not monopolise one tick. */
+const MAX_BATCHES_PER_FLUSH = 20;
+
+interface Batch {
+  batchId: string;
+  reports: UsageReport[];
+  attempts: number;
+}
+
+export interface UsageReporterOptions {
+  api: GatewayApi;
+  meter: UsageMeter;
+  /** Called before each batch is cut, to move live connections' bytes into the meter. */
+  collect: () => void;
+  intervalMs: number;
+  logger: Logger;
+}
+
+export class UsageReporter {
+  private outstanding: Batch | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<boolean> = Promise.resolve(true);
+  private failures = 0;
+  private stopped = true;
+
+  constructor(private readonly options: UsageReporterOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(this.options.intervalMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Sends the outstanding batch and then new deltas. Flushes never overlap. */
+  flush(): Promise<boolean> {
+    this.running = this.running.then(() => this.flushOnce());
+    return this.running;
+  }
+
+  /** True while a batch is waiting to be acknowledged. */
+  get hasOutstanding(): boolean {
+    return this.outstanding !== null;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(async () => {
+      const ok = await this.flush();
+      this.failures = ok ? 0 : this.failures + 1;
+      this.schedule(this.nextDelay());
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private nextDelay(): number {
+    if (this.failures === 0) return this.options.intervalMs;
+    const base = Math.min(this.options.intervalMs * 2 ** this.failures, MAX_BACKOFF_MS);
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  private async flushOnce(): Promise<boolean> {
+    this.options.collect();
+    for (let i = 0; i < MAX_BATCHES_PER_FLUSH; i++) {
+      if (!this.outstanding) {
+        const reports = this.options.meter.take(MAX_REPORTS_PER_BATCH);
+        if (reports.length === 0) return true;
+        this.outstanding = { batchId: randomUUID(), reports, attempts: 0 };
+      }
+      const batch = this.outstanding;
+      batch.attempts++;
+      const result = await this.options.api.post(
+        "/v1/gateway/usage",
+        { batchId: batch.batchId, reports: batch.reports },
+        UsageBatchResponse,
+      );
+      if (!result.ok) {
+        this.options.logger.warn("usage_batch_failed", {
+          failure: result.failure,
+          retryable: result.retryable,
+          attempts: batch.attempts,
+          reports: batch.reports.length,
+        });
+        return false;
+      }
+      this.outstanding = null;
+      this.options.logger.info("usage_batch_sent", {
+        reports: batch.reports.length,
+        accepted: result.body.accepted,
+        attempts: batch.attempts,
+      });
+    }
+    return this.options.meter.sessions === 0;
+  }
+}
