@@ -1,10 +1,10 @@
 import type { D1Migration } from "cloudflare:test";
-import type { Env } from "../src/env";
+import type { Env as WorkerEnv } from "../src/env";
 import type { TestCredential } from "./derive-auth-keys";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import("../src/env").Env {
+    interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
     }
   }
@@ -15,5 +15,3 @@ declare module "vitest" {
     credentials: TestCredential[];
   }
 }
-
-export type { Env };

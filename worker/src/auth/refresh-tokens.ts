@@ -3,21 +3,35 @@
  * Each use returns a new token in the same sign-in; presenting a used one means
  * it was stolen or replayed, and the whole sign-in (the chain) is revoked.
  */
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { REFRESH_TOKEN_TTL_MS } from "../config";
 import { randomToken, tokenHash } from "../crypto/keyed-hash";
 import type { Db } from "../db/client";
-import { refreshTokens } from "../db/schema";
+import { refreshTokens, signIns } from "../db/schema";
+import { Problem } from "../http/problem";
 
+/** A new token for a live sign-in; 401 if the sign-in was revoked meanwhile (its row is gone). */
 export async function issueRefreshToken(db: Db, signInId: string, accountId: string, nowMs = Date.now()): Promise<string> {
   const token = randomToken();
-  await db.insert(refreshTokens).values({
-    tokenHash: await tokenHash(token),
-    signInId,
-    accountId,
-    createdAt: nowMs,
-    expiresAt: nowMs + REFRESH_TOKEN_TTL_MS,
-  });
+  const hash = await tokenHash(token);
+  // INSERT ... SELECT inserts nothing when a concurrent reuse has already revoked the sign-in.
+  const inserted = await db
+    .insert(refreshTokens)
+    .select(
+      db
+        .select({
+          tokenHash: sql<string>`${hash}`.as("token_hash"),
+          signInId: signIns.id,
+          accountId: signIns.accountId,
+          createdAt: sql<number>`${nowMs}`.as("created_at"),
+          expiresAt: sql<number>`${nowMs + REFRESH_TOKEN_TTL_MS}`.as("expires_at"),
+          usedAt: sql<null>`NULL`.as("used_at"),
+        })
+        .from(signIns)
+        .where(and(eq(signIns.id, signInId), eq(signIns.accountId, accountId))),
+    )
+    .returning({ tokenHash: refreshTokens.tokenHash });
+  if (inserted.length === 0) throw new Problem("unauthorized", "This sign-in was revoked. Sign in again.");
   return token;
 }
 

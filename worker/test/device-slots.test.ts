@@ -1,0 +1,102 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { call, login, newDevice, register, signedIn } from "./client";
+
+async function setPlan(accountId: string, plan: string) {
+  await env.DB.prepare("UPDATE accounts SET plan_id = ? WHERE id = ?").bind(plan, accountId).run();
+}
+
+describe("device slots", () => {
+  it("50 parallel logins on a 5-device plan: exactly 5 succeed, 45 get device_limit", async () => {
+    const user = await register();
+    await setPlan(user.id, "plus");
+    const devices = Array.from({ length: 50 }, (_, i) => newDevice("api", `script ${i}`));
+    const results = await Promise.all(devices.map((d) => login(user, d)));
+
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 409);
+    expect(ok).toHaveLength(5);
+    expect(refused).toHaveLength(45);
+    const winners = new Set(ok.map((r) => r.body.device.id));
+    for (const r of refused) {
+      expect(r.headers.get("content-type")).toContain("application/problem+json");
+      expect(r.body.code).toBe("device_limit");
+      expect(r.body.maxDevices).toBe(5);
+      expect(r.body.devices).toHaveLength(5);
+      expect(new Set(r.body.devices.map((d: { id: string }) => d.id))).toEqual(winners);
+    }
+
+    // Freeing one slot lets exactly one more device in.
+    const token = ok[0]!.body.accessToken;
+    const victim = ok[1]!.body.device.id;
+    expect((await call("DELETE", `/v1/devices/${victim}`, { token })).status).toBe(204);
+    const next = await Promise.all(devices.slice(0, 10).filter((d) => !winners.has(d.id)).map((d) => login(user, d)));
+    expect(next.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(next.filter((r) => r.status === 409)).toHaveLength(next.length - 1);
+    const list = await call("GET", "/v1/devices", { token });
+    expect(list.body.devices).toHaveLength(5);
+    expect(list.body.maxDevices).toBe(5);
+  });
+
+  it("lists devices with the caller marked current", async () => {
+    const user = await register();
+    await setPlan(user.id, "team");
+    const a = await login(user, newDevice("chrome", "Chrome on Linux"));
+    await login(user, newDevice("firefox", "Firefox on Mac"));
+    const list = await call("GET", "/v1/devices", { token: a.body.accessToken });
+    expect(list.status).toBe(200);
+    expect(list.body.maxDevices).toBe(10);
+    expect(list.body.devices).toHaveLength(2);
+    const current = list.body.devices.filter((d: { current: boolean }) => d.current);
+    expect(current).toEqual([expect.objectContaining({ id: a.body.device.id, label: "Chrome on Linux", kind: "chrome" })]);
+    for (const d of list.body.devices) {
+      expect(new Date(d.registeredAt).toISOString()).toBe(d.registeredAt);
+      expect(new Date(d.lastSeenAt).toISOString()).toBe(d.lastSeenAt);
+    }
+  });
+
+  it("removing a device revokes its tokens at once", async () => {
+    const user = await register();
+    await setPlan(user.id, "plus");
+    const a = await login(user, newDevice());
+    const b = await login(user, newDevice());
+    expect((await call("DELETE", `/v1/devices/${b.body.device.id}`, { token: a.body.accessToken })).status).toBe(204);
+    expect((await call("GET", "/v1/me", { token: b.body.accessToken })).status).toBe(401);
+    expect((await call("POST", "/v1/auth/refresh", { body: { refreshToken: b.body.refreshToken } })).status).toBe(401);
+    expect((await call("GET", "/v1/me", { token: a.body.accessToken })).status).toBe(200);
+  });
+
+  it("another account's device id answers 404 and changes nothing", async () => {
+    const alice = await signedIn();
+    const bob = await signedIn();
+    const res = await call("DELETE", `/v1/devices/${bob.device.id}`, { token: alice.token });
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe("not_found");
+    expect((await call("GET", "/v1/me", { token: bob.token })).status).toBe(200);
+  });
+
+  it("a full account can free a listed slot while signing in (replaceDeviceId)", async () => {
+    const s = await signedIn();
+    const laptop = newDevice("firefox", "Firefox on laptop");
+    const refused = await login(s.user, laptop);
+    expect(refused.status).toBe(409);
+    expect(refused.body.devices.map((d: { id: string }) => d.id)).toEqual([s.device.id]);
+
+    const replaced = await call("POST", "/v1/auth/login", {
+      body: { username: s.user.username, authKey: s.user.cred.authKey, device: laptop, replaceDeviceId: s.device.id },
+    });
+    expect(replaced.status).toBe(200);
+    expect((await call("GET", "/v1/me", { token: s.token })).status).toBe(401);
+    const list = await call("GET", "/v1/devices", { token: replaced.body.accessToken });
+    expect(list.body.devices.map((d: { id: string }) => d.id)).toEqual([laptop.id]);
+  });
+
+  it("replaceDeviceId with a wrong password frees nothing", async () => {
+    const s = await signedIn();
+    const res = await call("POST", "/v1/auth/login", {
+      body: { username: s.user.username, authKey: s.user.cred.wrongAuthKey, device: newDevice(), replaceDeviceId: s.device.id },
+    });
+    expect(res.status).toBe(401);
+    expect((await call("GET", "/v1/me", { token: s.token })).status).toBe(200);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { call } from "./client";
+
+describe("GET /openapi.json", () => {
+  it("is an OpenAPI 3.1 document describing the routes and their problems", async () => {
+    const res = await call("GET", "/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe("3.1.0");
+    const expected: Record<string, string[]> = {
+      "/v1/health": ["get"],
+      "/.well-known/jwks.json": ["get"],
+      "/v1/auth/prelogin": ["post"],
+      "/v1/accounts": ["post"],
+      "/v1/auth/login": ["post"],
+      "/v1/auth/refresh": ["post"],
+      "/v1/auth/logout": ["post"],
+      "/v1/me": ["get", "patch"],
+      "/v1/devices": ["get"],
+      "/v1/devices/{id}": ["delete"],
+    };
+    for (const [path, methods] of Object.entries(expected)) {
+      for (const method of methods) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+    const register = doc.paths["/v1/accounts"].post;
+    expect(register.responses["201"]).toBeDefined();
+    expect(register.responses["409"].content["application/problem+json"]).toBeDefined();
+    expect(register.responses["422"]).toBeDefined();
+    expect(doc.components.schemas.Account.properties).toHaveProperty("telemetryOptIn");
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+    const login = doc.paths["/v1/auth/login"].post.requestBody.content["application/json"].schema;
+    expect(login.required).toEqual(expect.arrayContaining(["username", "authKey", "device"]));
+  });
+});
