@@ -214,7 +214,8 @@ export const UsageBatchRequest = z.strictObject({
         bytesDown: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
       }),
     )
-    .max(5000),
+    .max(500)
+    .meta({ description: "At most 500 reports, which keeps a batch under the 64 KiB body limit; send more as several batches." }),
 });
 export const UsageBatchResponse = z.object({ accepted: z.int() });
 

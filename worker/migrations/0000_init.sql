@@ -84,6 +84,7 @@ CREATE UNIQUE INDEX `tunnel_sessions_one_open_per_device` ON `tunnel_sessions` (
 CREATE TABLE `usage_batches` (
 	`gateway_id` text NOT NULL,
 	`batch_id` text NOT NULL,
+	`nonce` text NOT NULL,
 	`applied_at` integer NOT NULL,
 	PRIMARY KEY(`gateway_id`, `batch_id`)
 );

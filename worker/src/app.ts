@@ -7,7 +7,10 @@ import { accountRoutes } from "./routes/accounts";
 import { authRoutes } from "./routes/auth";
 import { deviceRoutes } from "./routes/devices";
 import { healthRoutes } from "./routes/health";
+import { gatewayRoutes } from "./routes/gateway";
 import { meRoutes } from "./routes/me";
+import { tunnelRoutes } from "./routes/tunnel";
+import { usageRoutes } from "./routes/usage";
 import { notFound, onError } from "./http/errors";
 import { limitBody, requireJsonBody } from "./http/json-body";
 import { router } from "./http/router";
@@ -18,7 +21,7 @@ export function createApp() {
   app.notFound(notFound);
   app.use("*", limitBody, requireJsonBody);
 
-  for (const routes of [healthRoutes, accountRoutes, authRoutes, meRoutes, deviceRoutes]) app.route("/", routes);
+  for (const routes of [healthRoutes, accountRoutes, authRoutes, meRoutes, deviceRoutes, tunnelRoutes, usageRoutes, gatewayRoutes]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/openapi.json", {

@@ -25,3 +25,15 @@ export type PlanId = keyof typeof PLANS;
 export function planFor(id: string) {
   return PLANS[id as PlanId] ?? PLANS.free;
 }
+
+/** Proxy credentials live this long; the extension renews them while the session is open. */
+export const PROXY_CREDENTIAL_TTL_SECONDS = 10 * 60;
+/** Heartbeats answer sessions ended this recently: after it, their credentials have expired anyway. */
+export const REVOCATION_HORIZON_MS = 15 * 60 * 1000;
+/** A gateway without a heartbeat for this long is shown offline. */
+export const GATEWAY_OFFLINE_AFTER_MS = 60 * 1000;
+/** Default idle period after which the cron trigger ends a session (SESSION_IDLE_MINUTES overrides). */
+export const DEFAULT_SESSION_IDLE_MINUTES = 30;
+/** Applied usage batch ids are kept this long, far beyond any gateway retry. */
+export const USAGE_BATCH_RETENTION_MS = 24 * 60 * 60 * 1000;
+export const MAX_USAGE_PAGE = 100;

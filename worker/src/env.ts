@@ -17,6 +17,8 @@ export interface Env {
   JWT_PRIVATE_KEY: string;
   /** Plain vars from wrangler.toml, all optional with defaults in config.ts. */
   APP_VERSION?: string;
+  /** Minutes without traffic after which the cron trigger ends a tunnel session. */
+  SESSION_IDLE_MINUTES?: string;
 }
 
 export interface AuthContext {
@@ -25,4 +27,8 @@ export interface AuthContext {
   signInId: string;
 }
 
-export type AppBindings = { Bindings: Env; Variables: { auth: AuthContext } };
+export interface GatewayContext {
+  id: string;
+}
+
+export type AppBindings = { Bindings: Env; Variables: { auth: AuthContext; gateway: GatewayContext } };

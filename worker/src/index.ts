@@ -4,6 +4,7 @@
  */
 import { createApp } from "./app";
 import type { Env } from "./env";
+import { housekeeping } from "./housekeeping";
 
 export { AccountDevices } from "./devices/account-devices";
 export { LoginThrottle } from "./throttle/login-throttle";
@@ -12,4 +13,7 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(housekeeping(env, controller.scheduledTime));
+  },
 } satisfies ExportedHandler<Env>;

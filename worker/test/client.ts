@@ -79,3 +79,16 @@ export async function signedIn(user?: TestUser) {
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { user: u, device, token: res.body.accessToken as string, refreshToken: res.body.refreshToken as string };
 }
+
+/** Registers a gateway straight in D1 (what `npm run ops -- gateway create` does) and beats once so it is online. */
+export async function provisionGateway(spec: Partial<import("../src/gateways/provision").GatewaySpec> = {}) {
+  const { newGateway } = await import("../src/gateways/provision");
+  const { database } = await import("../src/db/client");
+  const { gateways } = await import("../src/db/schema");
+  const { env } = await import("cloudflare:test");
+  const { record, secret } = await newGateway({ name: "Frankfurt 1", country: "DE", scheme: "https", host: "127.0.0.1", port: 8443, ...spec });
+  await database(env).insert(gateways).values(record);
+  const beat = await call("POST", "/v1/gateway/heartbeat", { body: { activeSessions: 0, load: 0.1 }, headers: { authorization: `Bearer ${secret}` } });
+  if (beat.status !== 200) throw new Error(`heartbeat failed: ${beat.status}`);
+  return { id: record.id!, secret, auth: { authorization: `Bearer ${secret}` } };
+}

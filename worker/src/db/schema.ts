@@ -99,6 +99,8 @@ export const usageBatches = sqliteTable(
   {
     gatewayId: text("gateway_id").notNull(),
     batchId: text("batch_id").notNull(),
+    /** Random per application attempt: the batch's updates apply only where their nonce won the insert. */
+    nonce: text("nonce").notNull(),
     appliedAt: integer("applied_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.gatewayId, t.batchId] }), index("usage_batches_applied").on(t.appliedAt)],

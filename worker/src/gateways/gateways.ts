@@ -1,0 +1,49 @@
+/**
+ * Gateways (proxy nodes) as the API knows them: each is a location users can
+ * pick, authenticates with its own secret (stored only as a hash), and reports
+ * its load on every heartbeat.
+ */
+import type { Location } from "@cargo-vpn/shared";
+import { and, asc, eq, gte } from "drizzle-orm";
+import { GATEWAY_OFFLINE_AFTER_MS, REVOCATION_HORIZON_MS } from "../config";
+import { tokenHash } from "../crypto/keyed-hash";
+import type { Db } from "../db/client";
+import { gateways, tunnelSessions } from "../db/schema";
+
+export type GatewayRow = typeof gateways.$inferSelect;
+
+/** The gateway a secret belongs to, or undefined. Secrets are 256-bit random, so SHA-256 suffices. */
+export async function gatewayBySecret(db: Db, secret: string): Promise<GatewayRow | undefined> {
+  return db.select().from(gateways).where(eq(gateways.secretHash, await tokenHash(secret))).get();
+}
+
+export async function gatewayById(db: Db, id: string): Promise<GatewayRow | undefined> {
+  return db.select().from(gateways).where(eq(gateways.id, id)).get();
+}
+
+export function isOnline(row: GatewayRow, nowMs = Date.now()): boolean {
+  return row.lastHeartbeatAt !== null && nowMs - row.lastHeartbeatAt <= GATEWAY_OFFLINE_AFTER_MS;
+}
+
+export function locationView(row: GatewayRow, nowMs = Date.now()): Location {
+  return { id: row.id, name: row.name, country: row.country, load: row.load, online: isOnline(row, nowMs) };
+}
+
+export async function listLocations(db: Db): Promise<Location[]> {
+  const rows = await db.select().from(gateways).orderBy(asc(gateways.country), asc(gateways.name));
+  const now = Date.now();
+  return rows.map((row) => locationView(row, now));
+}
+
+/** Records the beat and answers the sessions on this gateway that ended recently. */
+export async function heartbeat(db: Db, gatewayId: string, report: { activeSessions: number; load: number }, nowMs = Date.now()): Promise<string[]> {
+  await db
+    .update(gateways)
+    .set({ activeSessions: report.activeSessions, load: report.load, lastHeartbeatAt: nowMs })
+    .where(eq(gateways.id, gatewayId));
+  const ended = await db
+    .select({ id: tunnelSessions.id })
+    .from(tunnelSessions)
+    .where(and(eq(tunnelSessions.gatewayId, gatewayId), gte(tunnelSessions.endedAt, nowMs - REVOCATION_HORIZON_MS)));
+  return ended.map((s) => s.id);
+}

@@ -1,0 +1,45 @@
+/**
+ * Making a new gateway record: an id and a secret (shown once, stored only as
+ * its hash). Runs in the worker's tests and in the operator command
+ * (`npm run ops -- gateway create`), which writes it with `wrangler d1 execute`.
+ */
+import { randomToken, tokenHash } from "../crypto/keyed-hash";
+import type { gateways } from "../db/schema";
+
+export interface GatewaySpec {
+  id?: string;
+  name: string;
+  country: string;
+  scheme: "https" | "http";
+  host: string;
+  port: number;
+}
+
+export type GatewayRecord = typeof gateways.$inferInsert;
+
+export async function newGateway(spec: GatewaySpec, nowMs = Date.now()): Promise<{ record: GatewayRecord; secret: string }> {
+  if (!/^[A-Z]{2}$/.test(spec.country)) throw new Error("country must be an ISO 3166-1 alpha-2 code such as DE");
+  if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) throw new Error("port must be 1-65535");
+  const secret = randomToken();
+  return {
+    secret,
+    record: {
+      id: spec.id ?? `gw-${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, "")}`,
+      name: spec.name,
+      country: spec.country,
+      scheme: spec.scheme,
+      host: spec.host,
+      port: spec.port,
+      secretHash: await tokenHash(secret),
+      createdAt: nowMs,
+    },
+  };
+}
+
+const literal = (value: string | number) => (typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`);
+
+/** The INSERT for `wrangler d1 execute --command`. */
+export function insertGatewaySql(r: GatewayRecord): string {
+  const values = [r.id, r.name, r.country, r.scheme, r.host, r.port, r.secretHash, r.createdAt].map((v) => literal(v as string | number));
+  return `INSERT INTO gateways (id, name, country, scheme, host, port, secret_hash, created_at) VALUES (${values.join(", ")});`;
+}

@@ -1,0 +1,43 @@
+/** Called by proxy nodes: heartbeats and usage batches. */
+import { createRoute } from "@hono/zod-openapi";
+import { HeartbeatRequest, HeartbeatResponse, UsageBatchRequest, UsageBatchResponse } from "@cargo-vpn/shared";
+import { database } from "../db/client";
+import { heartbeat } from "../gateways/gateways";
+import { applyUsageBatch } from "../gateways/usage-batches";
+import { authenticateGateway } from "../http/authenticate-gateway";
+import { bearer, jsonBody, jsonResponse, problems, router } from "../http/router";
+
+export const gatewayRoutes = router();
+
+gatewayRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/gateway/heartbeat",
+    tags: ["gateway"],
+    security: bearer,
+    middleware: [authenticateGateway] as const,
+    request: jsonBody(HeartbeatRequest),
+    responses: { 200: jsonResponse("Sessions ended recently", HeartbeatResponse), ...problems("unauthorized", "validation_failed", "malformed_json") },
+  }),
+  async (c) => {
+    const report = c.req.valid("json");
+    return c.json({ revokedSessions: await heartbeat(database(c.env), c.get("gateway").id, report) }, 200);
+  },
+);
+
+gatewayRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/gateway/usage",
+    tags: ["gateway"],
+    summary: "Byte deltas per session; a batchId is applied once",
+    security: bearer,
+    middleware: [authenticateGateway] as const,
+    request: jsonBody(UsageBatchRequest),
+    responses: { 200: jsonResponse("How many reports this call applied (0 for a repeated batchId)", UsageBatchResponse), ...problems("unauthorized", "validation_failed", "malformed_json") },
+  }),
+  async (c) => {
+    const { batchId, reports } = c.req.valid("json");
+    return c.json({ accepted: await applyUsageBatch(c.env, c.get("gateway").id, batchId, reports) }, 200);
+  },
+);

@@ -1,0 +1,77 @@
+/** Locations and tunnel sessions. */
+import { createRoute } from "@hono/zod-openapi";
+import { EndSessionResponse, LocationsResponse, RenewResponse, SessionIdParam, StartSessionRequest, StartSessionResponse } from "@cargo-vpn/shared";
+import { serverKeys } from "../crypto/keys";
+import { database } from "../db/client";
+import { listLocations } from "../gateways/gateways";
+import { authenticate } from "../http/authenticate";
+import { bearer, jsonBody, jsonResponse, problems, router } from "../http/router";
+import { endSession, renewSession, startSession } from "../tunnel/sessions";
+
+export const tunnelRoutes = router();
+
+tunnelRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/locations",
+    tags: ["tunnel"],
+    security: bearer,
+    middleware: [authenticate] as const,
+    responses: { 200: jsonResponse("Where traffic can leave from", LocationsResponse), ...problems("unauthorized") },
+  }),
+  async (c) => c.json({ locations: await listLocations(database(c.env)) }, 200),
+);
+
+tunnelRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/tunnel/sessions",
+    tags: ["tunnel"],
+    summary: "Open a tunnel session on a location (ends this device's previous one)",
+    security: bearer,
+    middleware: [authenticate] as const,
+    request: jsonBody(StartSessionRequest),
+    responses: {
+      201: jsonResponse("The session, the proxy to use and its credentials", StartSessionResponse),
+      ...problems("unauthorized", "validation_failed", "malformed_json", "not_found", "unavailable"),
+    },
+  }),
+  async (c) => {
+    const { locationId } = c.req.valid("json");
+    return c.json(await startSession(database(c.env), await serverKeys(c.env), c.get("auth"), locationId), 201);
+  },
+);
+
+tunnelRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/tunnel/sessions/{id}/renew",
+    tags: ["tunnel"],
+    summary: "New proxy credentials for an open session",
+    security: bearer,
+    middleware: [authenticate] as const,
+    request: { params: SessionIdParam },
+    responses: { 200: jsonResponse("Fresh credentials", RenewResponse), ...problems("unauthorized", "not_found", "session_ended") },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json({ credentials: await renewSession(database(c.env), await serverKeys(c.env), c.get("auth"), id) }, 200);
+  },
+);
+
+tunnelRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/tunnel/sessions/{id}/end",
+    tags: ["tunnel"],
+    summary: "End a session (idempotent)",
+    security: bearer,
+    middleware: [authenticate] as const,
+    request: { params: SessionIdParam },
+    responses: { 200: jsonResponse("The ended session's usage", EndSessionResponse), ...problems("unauthorized", "not_found") },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json({ session: await endSession(database(c.env), c.get("auth"), id) }, 200);
+  },
+);

@@ -1,0 +1,140 @@
+/**
+ * Tunnel sessions: opening one on a location (one open session per device),
+ * renewing its proxy credentials, ending it, and the usage history that is the
+ * only activity record the service keeps.
+ */
+import type { ProxyCredentials, StartSessionResponse, UsageResponse, UsageSession } from "@cargo-vpn/shared";
+import { fromBase64Url, toBase64Url } from "@cargo-vpn/shared";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { PROXY_CREDENTIAL_TTL_SECONDS } from "../config";
+import type { ServerKeys } from "../crypto/keys";
+import { signProxyToken } from "../crypto/tokens";
+import type { Db } from "../db/client";
+import { tunnelSessions } from "../db/schema";
+import type { AuthContext } from "../env";
+import { gatewayById, isOnline } from "../gateways/gateways";
+import { Problem } from "../http/problem";
+
+type SessionRow = typeof tunnelSessions.$inferSelect;
+
+export function usageView(row: SessionRow): UsageSession {
+  return {
+    id: row.id,
+    startedAt: new Date(row.startedAt).toISOString(),
+    endedAt: row.endedAt === null ? null : new Date(row.endedAt).toISOString(),
+    bytesUp: row.bytesUp,
+    bytesDown: row.bytesDown,
+  };
+}
+
+async function credentials(keys: ServerKeys, row: { id: string; gatewayId: string }): Promise<ProxyCredentials> {
+  const { token, expiresAt } = await signProxyToken(keys, row.id, row.gatewayId, PROXY_CREDENTIAL_TTL_SECONDS);
+  return { username: row.id, password: token, expiresAt: expiresAt.toISOString() };
+}
+
+export async function startSession(db: Db, keys: ServerKeys, auth: AuthContext, locationId: string, nowMs = Date.now()): Promise<StartSessionResponse> {
+  const gateway = await gatewayById(db, locationId);
+  if (!gateway) throw new Problem("not_found", "There is no location with that id. List them with GET /v1/locations.");
+  if (!isOnline(gateway, nowMs)) throw new Problem("unavailable", "That location is offline right now. Choose another one.", {}, { "retry-after": "30" });
+
+  const id = crypto.randomUUID();
+  // Ending the device's previous session and opening the new one commit together.
+  await db.batch([
+    db
+      .update(tunnelSessions)
+      .set({ endedAt: nowMs })
+      .where(and(eq(tunnelSessions.accountId, auth.accountId), eq(tunnelSessions.deviceId, auth.deviceId), isNull(tunnelSessions.endedAt))),
+    db.insert(tunnelSessions).values({
+      id,
+      accountId: auth.accountId,
+      deviceId: auth.deviceId,
+      gatewayId: gateway.id,
+      startedAt: nowMs,
+      lastActivityAt: nowMs,
+    }),
+  ]);
+  return {
+    session: { id, startedAt: new Date(nowMs).toISOString() },
+    proxy: { scheme: gateway.scheme, host: gateway.host, port: gateway.port },
+    credentials: await credentials(keys, { id, gatewayId: gateway.id }),
+  };
+}
+
+/** The caller's own session, or 404: another account's (or device's) session id reveals nothing. */
+async function ownSession(db: Db, auth: AuthContext, id: string): Promise<SessionRow> {
+  const row = await db
+    .select()
+    .from(tunnelSessions)
+    .where(and(eq(tunnelSessions.id, id), eq(tunnelSessions.accountId, auth.accountId), eq(tunnelSessions.deviceId, auth.deviceId)))
+    .get();
+  if (!row) throw new Problem("not_found", "There is no tunnel session with that id on this device.");
+  return row;
+}
+
+export async function renewSession(db: Db, keys: ServerKeys, auth: AuthContext, id: string): Promise<ProxyCredentials> {
+  const row = await ownSession(db, auth, id);
+  if (row.endedAt !== null) throw new Problem("session_ended", "This tunnel session has ended. Start a new one.");
+  return credentials(keys, row);
+}
+
+export async function endSession(db: Db, auth: AuthContext, id: string, nowMs = Date.now()): Promise<UsageSession> {
+  await ownSession(db, auth, id);
+  const [ended] = await db
+    .update(tunnelSessions)
+    .set({ endedAt: sql`coalesce(${tunnelSessions.endedAt}, ${nowMs})` })
+    .where(eq(tunnelSessions.id, id))
+    .returning();
+  return usageView(ended!);
+}
+
+interface Cursor {
+  startedAt: number;
+  id: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return toBase64Url(new TextEncoder().encode(`${c.startedAt}:${c.id}`));
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const [startedAt, id] = new TextDecoder().decode(fromBase64Url(text)).split(":");
+    if (!id || !/^\d+$/.test(startedAt ?? "")) throw new Error("shape");
+    return { startedAt: Number(startedAt), id };
+  } catch {
+    throw new Problem("validation_failed", "cursor: not a cursor this API returned", { errors: [{ path: "cursor", message: "not a cursor this API returned" }] });
+  }
+}
+
+export async function usageHistory(db: Db, accountId: string, limit: number, cursor?: string): Promise<UsageResponse> {
+  const after = cursor ? decodeCursor(cursor) : undefined;
+  const page = await db
+    .select()
+    .from(tunnelSessions)
+    .where(
+      and(
+        eq(tunnelSessions.accountId, accountId),
+        after
+          ? or(lt(tunnelSessions.startedAt, after.startedAt), and(eq(tunnelSessions.startedAt, after.startedAt), lt(tunnelSessions.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(tunnelSessions.startedAt), desc(tunnelSessions.id))
+    .limit(limit + 1);
+  const totals = await db
+    .select({
+      sessions: sql<number>`count(*)`,
+      bytesUp: sql<number>`coalesce(sum(${tunnelSessions.bytesUp}), 0)`,
+      bytesDown: sql<number>`coalesce(sum(${tunnelSessions.bytesDown}), 0)`,
+    })
+    .from(tunnelSessions)
+    .where(eq(tunnelSessions.accountId, accountId))
+    .get();
+  const sessions = page.slice(0, limit);
+  const last = sessions[sessions.length - 1];
+  return {
+    sessions: sessions.map(usageView),
+    totals: { sessions: totals?.sessions ?? 0, bytesUp: totals?.bytesUp ?? 0, bytesDown: totals?.bytesDown ?? 0 },
+    nextCursor: page.length > limit && last ? encodeCursor({ startedAt: last.startedAt, id: last.id }) : null,
+  };
+}
