@@ -1,0 +1,55 @@
+/**
+ * Chrome's `proxy.settings`: the one place that points Chrome's traffic at the
+ * gateway (or at the hold address). Refuses to fight another extension that
+ * controls the setting and reports it instead.
+ */
+import type { ProxyControl, ProxyRoute } from "../connection/connection-service";
+import { chromeProxyValue } from "../proxy/proxy-config";
+
+export type LevelOfControl =
+  | "not_controllable"
+  | "controlled_by_other_extensions"
+  | "controllable_by_this_extension"
+  | "controlled_by_this_extension";
+
+export interface ChromeSetting {
+  get(details: { incognito?: boolean }): Promise<{ value: unknown; levelOfControl: LevelOfControl | string }>;
+  set(details: { value: unknown; scope?: "regular" }): Promise<void>;
+  clear(details: { scope?: "regular" }): Promise<void>;
+}
+
+export const isControlledByOther = (level: string): boolean =>
+  level === "controlled_by_other_extensions" || level === "not_controllable";
+
+export class ChromeProxySettings implements ProxyControl {
+  private route: ProxyRoute | null = null;
+
+  constructor(
+    private readonly setting: ChromeSetting,
+    private readonly bypassList: () => Promise<string[]>,
+  ) {}
+
+  async apply(route: ProxyRoute): Promise<"ok" | "controlled_by_other"> {
+    const { levelOfControl } = await this.setting.get({});
+    if (isControlledByOther(levelOfControl)) return "controlled_by_other";
+    this.route = route;
+    await this.setting.set({ value: chromeProxyValue(route, await this.bypassList()), scope: "regular" });
+    return "ok";
+  }
+
+  /** The bypass list changed: apply it to the route in force, if any. */
+  async reapply(): Promise<void> {
+    if (this.route) await this.apply(this.route);
+  }
+
+  async clear(): Promise<void> {
+    this.route = null;
+    const { levelOfControl } = await this.setting.get({});
+    // Clearing only ever removes our own layer; skip the call when there is none.
+    if (levelOfControl === "controlled_by_this_extension") await this.setting.clear({ scope: "regular" });
+  }
+
+  async controlledByOther(): Promise<boolean> {
+    return isControlledByOther((await this.setting.get({})).levelOfControl);
+  }
+}

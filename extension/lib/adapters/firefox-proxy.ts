@@ -1,0 +1,61 @@
+/**
+ * Firefox's `proxy.onRequest`: decides per request where it goes, and sends
+ * the tunnel credentials as `proxyAuthorizationHeader` with it.
+ *
+ * The route lives in memory and `storage.session`. At browser start nothing is
+ * decided yet, so the listener waits until the connection service has either
+ * held or cleared the route: the first requests can never slip out direct
+ * while the background is still starting.
+ */
+import type { ProxyControl, ProxyRoute } from "../connection/connection-service";
+import { firefoxProxyInfo, type FirefoxProxyInfo } from "../proxy/proxy-config";
+import type { StorageArea } from "../api/token-store";
+import type { ProxyAuthAnswerer } from "./proxy-auth";
+
+const KEY = "proxyRoute";
+/** If the background never decides (a bug), stop blocking requests after this long. */
+const DECIDE_TIMEOUT_MS = 10_000;
+
+export class FirefoxProxy implements ProxyControl {
+  private route: ProxyRoute | null | undefined;
+  private decided!: () => void;
+  private readonly whenDecided = new Promise<void>((resolve) => (this.decided = resolve));
+
+  constructor(
+    private readonly area: StorageArea,
+    private readonly bypassList: () => Promise<string[]>,
+    private readonly auth: Pick<ProxyAuthAnswerer, "current">,
+    private readonly timeoutMs = DECIDE_TIMEOUT_MS,
+  ) {
+    void this.area.get(KEY).then((items) => {
+      const saved = items[KEY] as ProxyRoute | undefined;
+      if (saved && this.route === undefined) {
+        this.route = saved;
+        this.decided();
+      }
+    });
+  }
+
+  async apply(route: ProxyRoute): Promise<"ok"> {
+    this.route = route;
+    await this.area.set({ [KEY]: route });
+    this.decided();
+    return "ok";
+  }
+
+  async clear(): Promise<void> {
+    this.route = null;
+    await this.area.remove(KEY);
+    this.decided();
+  }
+
+  /** The `proxy.onRequest` listener. */
+  async onRequest(details: { url: string }): Promise<FirefoxProxyInfo> {
+    if (this.route === undefined) {
+      await Promise.race([this.whenDecided, new Promise((resolve) => setTimeout(resolve, this.timeoutMs))]);
+    }
+    const route = this.route ?? null;
+    const entry = route?.kind === "tunnel" ? await this.auth.current() : null;
+    return firefoxProxyInfo(details.url, route, await this.bypassList(), entry?.credentials ?? null);
+  }
+}

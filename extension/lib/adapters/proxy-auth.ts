@@ -1,0 +1,137 @@
+/**
+ * Answers the gateway's `407 Proxy-Authenticate` with the session credentials,
+ * so the user never sees the browser's own login dialog.
+ *
+ * The answerer keeps the current credentials in memory and in
+ * `storage.session`: a cold MV3 service worker, woken by the challenge itself,
+ * answers from storage. A second challenge for the same request with the
+ * credentials already tried is cancelled rather than looped; after a renewal
+ * the same request gets one more try with the new credentials.
+ *
+ *   const auth = new ProxyAuthAnswerer(browser.storage.session);
+ *   registerChromeAuthListener(chrome.webRequest, auth);   // top level of background, synchronously
+ */
+import type { ProxyCredentials } from "@cargo-vpn/shared/schemas";
+import type { ProxyAuth } from "../connection/connection-service";
+import { sameProxy, type ProxyTarget } from "../proxy/proxy-target";
+import type { StorageArea } from "../api/token-store";
+
+export interface AuthChallenge {
+  requestId: string;
+  isProxy: boolean;
+  challenger?: { host: string; port: number };
+}
+
+export type AuthAnswer =
+  | { authCredentials: { username: string; password: string } }
+  | { cancel: true }
+  /** Not ours (a website's own auth, or another proxy): let the browser handle it. */
+  | Record<string, never>;
+
+interface Entry {
+  proxy: ProxyTarget;
+  credentials: ProxyCredentials;
+}
+
+const KEY = "proxyAuth";
+/** Requests remembered for loop detection; old ones are long finished. */
+const MAX_TRACKED = 500;
+
+export class ProxyAuthAnswerer implements ProxyAuth {
+  /** undefined: not read from storage yet (cold start). */
+  private entry: Entry | null | undefined;
+  private readonly tried = new Map<string, string>();
+
+  constructor(private readonly area: StorageArea) {}
+
+  async set(proxy: ProxyTarget, credentials: ProxyCredentials): Promise<void> {
+    this.entry = { proxy, credentials };
+    await this.area.set({ [KEY]: this.entry });
+  }
+
+  async clear(): Promise<void> {
+    this.entry = null;
+    await this.area.remove(KEY);
+  }
+
+  /** Current credentials, loading them after a cold start. */
+  async current(): Promise<Entry | null> {
+    if (this.entry === undefined) {
+      const stored = (await this.area.get(KEY))[KEY] as Entry | undefined;
+      // A set() that ran while we were reading wins.
+      if (this.entry === undefined) this.entry = stored ?? null;
+    }
+    return this.entry;
+  }
+
+  /** Synchronous view for callers that cannot wait (undefined: not loaded yet). */
+  peek(): Entry | null | undefined {
+    return this.entry;
+  }
+
+  /** The answer when it can be given without waiting for storage, else null. */
+  answerNow(challenge: AuthChallenge): AuthAnswer | null {
+    if (!challenge.isProxy) return {};
+    if (this.entry === undefined) return null;
+    return this.decide(challenge, this.entry);
+  }
+
+  async answer(challenge: AuthChallenge): Promise<AuthAnswer> {
+    return this.answerNow(challenge) ?? this.decide(challenge, await this.current());
+  }
+
+  private decide(challenge: AuthChallenge, entry: Entry | null): AuthAnswer {
+    if (!challenge.isProxy) return {};
+    // No tunnel credentials (e.g. just after a browser restart, traffic still
+    // pointed at a gateway): cancelling fails the request instead of showing a dialog.
+    if (!entry) return { cancel: true };
+    if (challenge.challenger && !sameProxy(challenge.challenger, entry.proxy)) return {};
+    const { username, password } = entry.credentials;
+    if (this.tried.get(challenge.requestId) === password) return { cancel: true };
+    this.tried.set(challenge.requestId, password);
+    if (this.tried.size > MAX_TRACKED) this.tried.delete(this.tried.keys().next().value!);
+    return { authCredentials: { username, password } };
+  }
+}
+
+/** The slice of Chrome's `chrome.webRequest` this needs (callback-style asyncBlocking). */
+export interface ChromeWebRequest {
+  onAuthRequired: {
+    addListener(
+      callback: (details: AuthChallenge, asyncCallback?: (response: AuthAnswer) => void) => AuthAnswer | undefined,
+      filter: { urls: string[] },
+      extraInfoSpec: string[],
+    ): void;
+  };
+}
+
+/** Chrome MV3: must run synchronously in the first turn of the service worker. */
+export function registerChromeAuthListener(webRequest: ChromeWebRequest, auth: ProxyAuthAnswerer): void {
+  webRequest.onAuthRequired.addListener(
+    (details, asyncCallback) => {
+      const now = auth.answerNow(details);
+      if (now) {
+        asyncCallback?.(now);
+        return undefined;
+      }
+      void auth.answer(details).then(
+        (answer) => asyncCallback?.(answer),
+        () => asyncCallback?.({ cancel: true }),
+      );
+      return undefined;
+    },
+    { urls: ["<all_urls>"] },
+    ["asyncBlocking"],
+  );
+}
+
+/** Firefox (MV2, "blocking"): a listener may return a promise. */
+export interface FirefoxWebRequest {
+  onAuthRequired: {
+    addListener(callback: (details: AuthChallenge) => Promise<AuthAnswer>, filter: { urls: string[] }, extraInfoSpec: string[]): void;
+  };
+}
+
+export function registerFirefoxAuthListener(webRequest: FirefoxWebRequest, auth: ProxyAuthAnswerer): void {
+  webRequest.onAuthRequired.addListener((details) => auth.answer(details), { urls: ["<all_urls>"] }, ["blocking"]);
+}

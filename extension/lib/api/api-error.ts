@@ -1,0 +1,41 @@
+/**
+ * The one error type the API client throws: a problem+json answer from the
+ * API (with its `code`), or `network` when the API could not be reached at all.
+ * It is plain data so it crosses the popup/background message boundary intact.
+ */
+import type { ProblemCode } from "@cargo-vpn/shared/problems";
+import type { Device } from "@cargo-vpn/shared/schemas";
+
+/** API.md codes plus what can go wrong before an answer arrives. */
+export type ErrorCode = ProblemCode | "network" | "unknown";
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  status: number;
+  /** Only for device_limit: who holds the slots. */
+  devices?: Device[];
+  maxDevices?: number;
+  /** Seconds, from Retry-After on rate_limited. */
+  retryAfter?: number;
+}
+
+export class ApiError extends Error {
+  constructor(readonly info: ErrorInfo) {
+    super(`API error ${info.code} (${info.status})`);
+    this.name = "ApiError";
+  }
+}
+
+/** Any thrown value as ErrorInfo, so callers never have to guess its shape. */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof ApiError) return error.info;
+  if (typeof error === "object" && error !== null && "code" in error && "status" in error) {
+    return error as ErrorInfo;
+  }
+  return { code: "unknown", status: 0 };
+}
+
+/** Errors that may go away by themselves (worth retrying with backoff). */
+export function isTransient(info: ErrorInfo): boolean {
+  return info.code === "network" || info.code === "rate_limited" || info.status >= 500 || info.code === "unknown";
+}

@@ -1,0 +1,158 @@
+/**
+ * What the background does for each message of the protocol. Everything that
+ * needs a token or the API goes through here; the pages only draw.
+ */
+import { ApiError } from "../api/api-error";
+import type { ApiClient } from "../api/client";
+import type { TokenStore } from "../api/token-store";
+import { USAGE_PAGE_SIZE } from "../config";
+import type { ConnectionService } from "../connection/connection-service";
+import { isProtecting, type ConnectionState } from "../connection/state-machine";
+import type { ConnectionView, Handlers, SettingsView } from "../messages/protocol";
+import { invalidRules } from "../proxy/bypass-rules";
+import type { SettingsStore } from "../settings/settings-store";
+
+export interface HandlerDeps {
+  api: ApiClient;
+  tokens: TokenStore;
+  settings: SettingsStore;
+  connection: Pick<ConnectionService, "state" | "dispatch" | "idle">;
+  device: { kind: "chrome" | "firefox"; label: string };
+  proxyControlledByOther: () => Promise<boolean>;
+  /** Settings that change how traffic is routed were saved. */
+  onRoutingChanged?: () => Promise<void>;
+}
+
+export function connectionView(state: ConnectionState): ConnectionView {
+  const view: ConnectionView = { state: state.name };
+  if ("reason" in state && state.reason) view.reason = state.reason;
+  if (state.name === "error") view.blocking = state.blocking;
+  if ("locationId" in state && state.locationId) view.locationId = state.locationId;
+  if (state.name === "connected") {
+    view.sessionId = state.session.id;
+    view.sessionStartedAt = state.session.startedAt;
+  }
+  if ("retryAt" in state && state.retryAt) view.retryAt = state.retryAt;
+  return view;
+}
+
+const invalid = () => new ApiError({ code: "validation_failed", status: 400 });
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { api, tokens, settings, connection } = deps;
+
+  async function settingsView(): Promise<SettingsView> {
+    const current = await settings.get();
+    const auth = await tokens.get();
+    return {
+      apiUrl: current.apiUrl,
+      bypassList: current.bypassList,
+      autoConnect: current.autoConnect,
+      telemetryOptIn: auth?.account.telemetryOptIn ?? false,
+      signedIn: auth !== null,
+    };
+  }
+
+  /** Leave the tunnel and release traffic before the sign-in goes away. */
+  async function disconnectForGood(): Promise<void> {
+    if (connection.state.name !== "disconnected") {
+      await connection.dispatch({ type: "DISCONNECT" });
+      await connection.idle();
+    }
+  }
+
+  return {
+    async getStatus() {
+      const auth = await tokens.get();
+      const current = await settings.get();
+      return {
+        signedIn: auth !== null,
+        account: auth?.account ?? null,
+        connection: connectionView(connection.state),
+        lastLocationId: current.lastLocationId,
+        proxyControlledByOther: await deps.proxyControlledByOther(),
+      };
+    },
+
+    prelogin: ({ username }) => api.prelogin(username),
+
+    async register(input) {
+      await api.register(input);
+    },
+
+    async signIn({ username, authKey, replaceDeviceId }) {
+      const { deviceId } = await settings.get();
+      await api.login({
+        username,
+        authKey,
+        device: { id: deviceId, kind: deps.device.kind, label: deps.device.label },
+        ...(replaceDeviceId ? { replaceDeviceId } : {}),
+      });
+    },
+
+    async signOut() {
+      await disconnectForGood();
+      try {
+        await api.logout();
+      } catch {
+        // Signed out locally either way; the API ends abandoned sessions by itself.
+      }
+      await settings.update({ lastLocationId: null });
+    },
+
+    getLocations: () => api.locations(),
+
+    async connect({ locationId }) {
+      if (!locationId) throw invalid();
+      if (!(await tokens.get())) throw new ApiError({ code: "unauthorized", status: 401 });
+      await settings.update({ lastLocationId: locationId });
+      await connection.dispatch({ type: "CONNECT", locationId });
+    },
+
+    async disconnect() {
+      await connection.dispatch({ type: "DISCONNECT" });
+    },
+
+    getUsage: ({ cursor }) => api.usage(cursor ?? null, USAGE_PAGE_SIZE),
+
+    getDevices: () => api.devices(),
+
+    async removeDevice({ id }) {
+      if (!id) throw invalid();
+      await api.removeDevice(id);
+    },
+
+    getSettings: settingsView,
+
+    async saveSettings(patch) {
+      if (patch.bypassList && invalidRules(patch.bypassList).length > 0) throw invalid();
+      if (patch.apiUrl !== undefined) {
+        try {
+          const url = new URL(patch.apiUrl);
+          if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid();
+        } catch {
+          throw invalid();
+        }
+      }
+      const { telemetryOptIn, ...local } = patch;
+      if (Object.keys(local).length > 0) await settings.update(local);
+      if (telemetryOptIn !== undefined) {
+        const auth = await tokens.get();
+        if (!auth) throw new ApiError({ code: "unauthorized", status: 401 });
+        const account = await api.updateMe({ telemetryOptIn });
+        const latest = await tokens.get();
+        if (latest) await tokens.set({ ...latest, account });
+      }
+      if ((patch.bypassList || patch.apiUrl) && isProtecting(connection.state)) await deps.onRoutingChanged?.();
+      return settingsView();
+    },
+
+    async deleteAccount({ authKey }) {
+      if (!authKey) throw invalid();
+      // Verify and delete first: a wrong password must leave the tunnel as it was.
+      await api.deleteMe(authKey);
+      await disconnectForGood();
+      await settings.update({ lastLocationId: null, autoConnect: false });
+    },
+  };
+}

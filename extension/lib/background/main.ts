@@ -1,0 +1,136 @@
+/**
+ * Wires the background together. Called synchronously from the background
+ * entrypoint: every listener that the browser may wake us for (proxy auth,
+ * Firefox's proxy.onRequest, alarms, messages) is registered in the first
+ * turn, before any `await`, so a cold MV3 service worker never misses the
+ * event that woke it. Anything asynchronous waits on `ready`.
+ */
+import type { Browser } from "webextension-polyfill";
+import { createApiClient } from "../api/client";
+import { createTokenStore, type StorageAreas } from "../api/token-store";
+import { AlarmTimers } from "../adapters/alarm-timers";
+import { ChromeProxySettings, isControlledByOther, type ChromeSetting } from "../adapters/chrome-proxy-settings";
+import { FirefoxProxy } from "../adapters/firefox-proxy";
+import { PrivacySettings, type PrivacyNetwork } from "../adapters/privacy";
+import {
+  ProxyAuthAnswerer,
+  registerChromeAuthListener,
+  registerFirefoxAuthListener,
+  type ChromeWebRequest,
+  type FirefoxWebRequest,
+} from "../adapters/proxy-auth";
+import { ALARM_RENEW, ALARM_RETRY } from "../config";
+import { ConnectionService } from "../connection/connection-service";
+import { StorageConnectionStore } from "../connection/connection-store";
+import { isProtecting } from "../connection/state-machine";
+import { createMessageListener } from "../messages/protocol";
+import { withApiHost } from "../proxy/bypass-rules";
+import { SettingsStore } from "../settings/settings-store";
+import { showBadge } from "./badge";
+import { createGatewayWatch } from "./gateway-watch";
+import { createHandlers } from "./handlers";
+import { createTelemetryReporter } from "./telemetry";
+
+export interface BackgroundEnv {
+  browser: Browser;
+  kind: "chrome" | "firefox";
+  /** Chrome's raw `chrome` namespace: asyncBlocking auth needs its callback form. */
+  chrome?: { webRequest: ChromeWebRequest };
+}
+
+export function startBackground(env: BackgroundEnv) {
+  const { browser, kind } = env;
+  const storage = browser.storage as unknown as StorageAreas;
+  const log = (message: string, error?: unknown) => console.warn(`[cargo] ${message}`, error ?? "");
+
+  // ---- listeners that must exist in the first turn ----
+  const auth = new ProxyAuthAnswerer(storage.session);
+  const settings = new SettingsStore(storage.local);
+  const bypassList = async () => {
+    const current = await settings.get();
+    return withApiHost(current.bypassList, current.apiUrl);
+  };
+
+  let proxy: ChromeProxySettings | FirefoxProxy;
+  if (kind === "firefox") {
+    const firefoxProxy = new FirefoxProxy(storage.session, bypassList, auth);
+    proxy = firefoxProxy;
+    browser.proxy.onRequest.addListener((details) => firefoxProxy.onRequest(details) as never, { urls: ["<all_urls>"] });
+    browser.proxy.onError.addListener((error) => log("proxy error", error));
+    registerFirefoxAuthListener(browser.webRequest as unknown as FirefoxWebRequest, auth);
+  } else {
+    proxy = new ChromeProxySettings(browser.proxy.settings as unknown as ChromeSetting, bypassList);
+    registerChromeAuthListener(env.chrome!.webRequest, auth);
+  }
+
+  const tokens = createTokenStore(storage);
+  let service: ConnectionService | undefined;
+  const api = createApiClient({
+    baseUrl: async () => (await settings.get()).apiUrl,
+    tokens,
+    onSignedOut: () => void service?.dispatch({ type: "SIGNED_OUT" }),
+  });
+  const report = createTelemetryReporter({ send: (events) => api.telemetry(events), tokens, deviceType: kind });
+
+  service = new ConnectionService({
+    api,
+    proxy,
+    auth,
+    privacy: new PrivacySettings(browser.privacy.network as unknown as PrivacyNetwork, log),
+    timers: new AlarmTimers(browser.alarms),
+    store: new StorageConnectionStore(storage, settings),
+    report: (outcome, scheme) => void report(outcome, scheme),
+    onChange: (state) => void showBadge(browser, state).catch(() => {}),
+    log,
+  });
+  const connection = service;
+  const ready = connection.init().catch((error) => log("init failed", error));
+  const afterReady = <T>(work: () => Promise<T>) => ready.then(work);
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === ALARM_RENEW) void afterReady(() => connection.dispatch({ type: "RENEW_DUE" }));
+    if (alarm.name === ALARM_RETRY) void afterReady(() => connection.dispatch({ type: "RETRY_DUE" }));
+  });
+
+  const watch = createGatewayWatch(() => connection.state, (event) => connection.dispatch(event));
+  browser.webRequest.onErrorOccurred.addListener((details) => void watch(details), { urls: ["<all_urls>"] });
+
+  if (kind === "chrome") {
+    (browser.proxy.settings as unknown as { onChange: { addListener(f: (d: { levelOfControl: string }) => void): void } }).onChange.addListener(
+      (details) => {
+        if (isControlledByOther(details.levelOfControl) && isProtecting(connection.state)) {
+          void afterReady(() => connection.dispatch({ type: "PROXY_TAKEN" }));
+        }
+      },
+    );
+  }
+
+  const browserName = kind === "firefox" ? "Firefox" : "Chrome";
+  const device = { kind, label: browserName };
+  // Label the device with its OS once we know it ("Chrome on Linux"), so the devices list is readable.
+  void browser.runtime.getPlatformInfo().then((info) => {
+    device.label = `${browserName} on ${osName(info.os)}`;
+  });
+
+  const handlers = createHandlers({
+    api,
+    tokens,
+    settings,
+    connection,
+    device,
+    proxyControlledByOther: async () => (proxy instanceof ChromeProxySettings ? proxy.controlledByOther() : false),
+    onRoutingChanged: async () => {
+      if (proxy instanceof ChromeProxySettings) await proxy.reapply();
+    },
+  });
+  const gated = Object.fromEntries(
+    Object.entries(handlers).map(([type, handler]) => [type, (payload: never) => afterReady(() => (handler as (p: never) => Promise<unknown>)(payload))]),
+  ) as typeof handlers;
+  browser.runtime.onMessage.addListener(createMessageListener(gated, browser.runtime.id) as never);
+
+  return { connection, auth, ready };
+}
+
+function osName(os: string): string {
+  return ({ mac: "macOS", win: "Windows", linux: "Linux", cros: "ChromeOS", android: "Android" } as Record<string, string>)[os] ?? os;
+}

@@ -1,0 +1,307 @@
+/**
+ * The tunnel as an explicit state machine. `transition` is pure: it takes the
+ * current state, an event and the clock, and returns the next state plus the
+ * effects to run. `connection-service.ts` runs the effects with the browser
+ * adapters; tests drive `transition` directly, one transition at a time.
+ *
+ *   disconnected ──CONNECT──▶ connecting ──SESSION_STARTED──▶ connected
+ *        ▲                        │ SESSION_FAILED                │ tunnel lost / session ended
+ *        │                        ▼                               ▼
+ *        └───DISCONNECT──── error ◀── fatal failure ──── reconnecting ◀─┐ retry with backoff
+ *                                                                      │
+ *   browser start (was connected or auto-connect) ──▶ held ────────────┘
+ *
+ * Invariant, the no-leak rule: once traffic has been put in the tunnel it is
+ * only ever released to go direct by an explicit DISCONNECT. `held`,
+ * `reconnecting` and a blocking `error` keep traffic parked on a dead proxy.
+ */
+import type { ProxyCredentials } from "@cargo-vpn/shared/schemas";
+import { isTransient, type ErrorCode, type ErrorInfo } from "../api/api-error";
+import type { ProxyTarget } from "../proxy/proxy-target";
+import { backoffDelay, renewAt } from "./renewal-schedule";
+
+/** Why the connection is not (or no longer) up, in words the popup can translate. */
+export type Reason = ErrorCode | "proxy_controlled_by_other" | "gateway_unreachable" | "credentials_expired";
+
+export interface Session {
+  id: string;
+  startedAt: string;
+}
+
+export type ConnectionState =
+  | { name: "disconnected"; reason?: Reason }
+  | { name: "held"; locationId: string; attempt: number; reason?: Reason; retryAt?: number }
+  | { name: "connecting"; locationId: string }
+  | {
+      name: "connected";
+      locationId: string;
+      session: Session;
+      proxy: ProxyTarget;
+      credentials: ProxyCredentials;
+      renewAttempt: number;
+      renewAt: number;
+    }
+  | { name: "reconnecting"; locationId: string; attempt: number; reason?: Reason; retryAt?: number }
+  /** `blocking`: traffic is still held (it was in the tunnel); the user must retry or go direct. */
+  | { name: "error"; locationId?: string; reason: Reason; blocking: boolean };
+
+export type ConnectionEvent =
+  | { type: "CONNECT"; locationId: string }
+  | { type: "DISCONNECT" }
+  | { type: "BROWSER_START"; resumeLocationId: string | null }
+  | { type: "SESSION_STARTED"; session: Session; proxy: ProxyTarget; credentials: ProxyCredentials }
+  | { type: "SESSION_FAILED"; error: ErrorInfo }
+  | { type: "RENEW_DUE" }
+  | { type: "RENEWED"; credentials: ProxyCredentials }
+  | { type: "RENEW_FAILED"; error: ErrorInfo }
+  | { type: "RETRY_DUE" }
+  | { type: "GATEWAY_UNREACHABLE" }
+  | { type: "PROXY_TAKEN" }
+  | { type: "SIGNED_OUT" };
+
+export type Effect =
+  | { type: "startSession"; locationId: string }
+  | { type: "endSession"; sessionId: string }
+  | { type: "renew"; sessionId: string }
+  /** Point the browser at the gateway and answer its 407s with these credentials. */
+  | { type: "applyTunnel"; proxy: ProxyTarget; credentials: ProxyCredentials }
+  | { type: "setCredentials"; proxy: ProxyTarget; credentials: ProxyCredentials }
+  /** Park traffic on a dead proxy: nothing goes direct, nothing leaks. */
+  | { type: "applyHold" }
+  | { type: "clearProxy" }
+  | { type: "protectPrivacy" }
+  | { type: "restorePrivacy" }
+  | { type: "scheduleRenew"; at: number }
+  | { type: "scheduleRetry"; at: number }
+  | { type: "cancelTimers" }
+  | { type: "rememberIntent"; locationId: string | null }
+  | { type: "report"; outcome: "connected" | "failed"; scheme?: ProxyTarget["scheme"] };
+
+export interface Clock {
+  now: number;
+  /** [0, 1) — jitter source */
+  random: number;
+}
+
+export interface Transition {
+  state: ConnectionState;
+  effects: Effect[];
+}
+
+export const INITIAL_STATE: ConnectionState = { name: "disconnected" };
+
+/** States in which traffic is (or is meant to be) inside the tunnel or held, never direct. */
+export function isProtecting(state: ConnectionState): boolean {
+  return (
+    state.name === "connected" ||
+    state.name === "held" ||
+    state.name === "reconnecting" ||
+    (state.name === "error" && state.blocking)
+  );
+}
+
+const release: Effect[] = [
+  { type: "cancelTimers" },
+  { type: "clearProxy" },
+  { type: "restorePrivacy" },
+  { type: "rememberIntent", locationId: null },
+];
+
+function reasonOf(error: ErrorInfo): Reason {
+  return error.code;
+}
+
+function connected(locationId: string, event: Extract<ConnectionEvent, { type: "SESSION_STARTED" }>, clock: Clock): Transition {
+  const at = renewAt(clock.now, Date.parse(event.credentials.expiresAt), clock.random);
+  return {
+    state: {
+      name: "connected",
+      locationId,
+      session: event.session,
+      proxy: event.proxy,
+      credentials: event.credentials,
+      renewAttempt: 0,
+      renewAt: at,
+    },
+    effects: [
+      { type: "cancelTimers" },
+      { type: "applyTunnel", proxy: event.proxy, credentials: event.credentials },
+      { type: "protectPrivacy" },
+      { type: "scheduleRenew", at },
+      { type: "rememberIntent", locationId },
+      { type: "report", outcome: "connected", scheme: event.proxy.scheme },
+    ],
+  };
+}
+
+type Retrying = { locationId: string; attempt: number; reason?: Reason; retryAt?: number };
+const retrying = (name: "held" | "reconnecting", fields: Retrying): ConnectionState =>
+  name === "held" ? { name, ...fields } : { name, ...fields };
+
+/** A failed (re)start while traffic is held: retry if it may pass, else stop and ask the user. */
+function retryOrBlock(
+  name: "held" | "reconnecting",
+  locationId: string,
+  attempt: number,
+  error: ErrorInfo,
+  clock: Clock,
+): Transition {
+  if (isTransient(error) || error.code === "session_ended") {
+    const retryAt = clock.now + backoffDelay(attempt, clock.random);
+    return {
+      state: retrying(name, { locationId, attempt: attempt + 1, reason: reasonOf(error), retryAt }),
+      effects: [{ type: "scheduleRetry", at: retryAt }, { type: "report", outcome: "failed" }],
+    };
+  }
+  return {
+    state: { name: "error", locationId, reason: reasonOf(error), blocking: true },
+    effects: [{ type: "cancelTimers" }, { type: "report", outcome: "failed" }],
+  };
+}
+
+/** Tunnel lost while connected: hold traffic and start over with a fresh session. */
+function lose(locationId: string, reason: Reason | undefined, previousSessionId?: string): Transition {
+  const effects: Effect[] = [{ type: "cancelTimers" }, { type: "applyHold" }];
+  if (previousSessionId) effects.push({ type: "endSession", sessionId: previousSessionId });
+  effects.push({ type: "startSession", locationId });
+  const state: ConnectionState = { name: "reconnecting", locationId, attempt: 0 };
+  if (reason) state.reason = reason;
+  return { state, effects };
+}
+
+export function transition(state: ConnectionState, event: ConnectionEvent, clock: Clock): Transition {
+  const same: Transition = { state, effects: [] };
+
+  // Events that mean the same thing in every state.
+  if (event.type === "BROWSER_START") {
+    if (event.resumeLocationId) {
+      return {
+        state: { name: "held", locationId: event.resumeLocationId, attempt: 0 },
+        effects: [
+          { type: "applyHold" },
+          { type: "protectPrivacy" },
+          { type: "startSession", locationId: event.resumeLocationId },
+        ],
+      };
+    }
+    // Whatever a previous run left in the browser's proxy settings must not linger.
+    return { state: { name: "disconnected" }, effects: [{ type: "cancelTimers" }, { type: "clearProxy" }, { type: "restorePrivacy" }] };
+  }
+  if (event.type === "DISCONNECT") {
+    const effects: Effect[] = [...release];
+    if (state.name === "connected") effects.unshift({ type: "endSession", sessionId: state.session.id });
+    return { state: { name: "disconnected" }, effects };
+  }
+  if (event.type === "SIGNED_OUT") {
+    if (isProtecting(state)) {
+      return {
+        state: { name: "error", locationId: "locationId" in state ? state.locationId : undefined, reason: "unauthorized", blocking: true },
+        effects: [{ type: "cancelTimers" }, { type: "applyHold" }],
+      };
+    }
+    return { state: { name: "disconnected" }, effects: [] };
+  }
+  if (event.type === "SESSION_STARTED" && state.name !== "connecting" && state.name !== "held" && state.name !== "reconnecting") {
+    // A start that finished after the user moved on: give the slot back.
+    return { state, effects: [{ type: "endSession", sessionId: event.session.id }] };
+  }
+
+  switch (state.name) {
+    case "disconnected":
+      if (event.type === "CONNECT") {
+        return { state: { name: "connecting", locationId: event.locationId }, effects: [{ type: "startSession", locationId: event.locationId }] };
+      }
+      return same;
+
+    case "connecting":
+      if (event.type === "SESSION_STARTED") return connected(state.locationId, event, clock);
+      if (event.type === "SESSION_FAILED") {
+        return {
+          state: { name: "error", locationId: state.locationId, reason: reasonOf(event.error), blocking: false },
+          effects: [{ type: "report", outcome: "failed" }],
+        };
+      }
+      if (event.type === "PROXY_TAKEN") {
+        return { state: { name: "error", locationId: state.locationId, reason: "proxy_controlled_by_other", blocking: false }, effects: [] };
+      }
+      if (event.type === "CONNECT" && event.locationId !== state.locationId) {
+        return { state: { name: "connecting", locationId: event.locationId }, effects: [{ type: "startSession", locationId: event.locationId }] };
+      }
+      return same;
+
+    case "held":
+    case "reconnecting":
+      if (event.type === "SESSION_STARTED") return connected(state.locationId, event, clock);
+      if (event.type === "SESSION_FAILED") return retryOrBlock(state.name, state.locationId, state.attempt, event.error, clock);
+      if (event.type === "RETRY_DUE") return { state: { ...state, retryAt: undefined }, effects: [{ type: "startSession", locationId: state.locationId }] };
+      if (event.type === "CONNECT") {
+        return {
+          state: retrying(state.name, { locationId: event.locationId, attempt: 0, ...(state.reason ? { reason: state.reason } : {}) }),
+          effects: [{ type: "cancelTimers" }, { type: "startSession", locationId: event.locationId }],
+        };
+      }
+      if (event.type === "PROXY_TAKEN") {
+        return {
+          state: { name: "error", locationId: state.locationId, reason: "proxy_controlled_by_other", blocking: false },
+          effects: [{ type: "cancelTimers" }, { type: "restorePrivacy" }],
+        };
+      }
+      return same;
+
+    case "connected":
+      switch (event.type) {
+        case "RENEW_DUE":
+          return { state, effects: [{ type: "renew", sessionId: state.session.id }] };
+        case "RENEWED": {
+          const at = renewAt(clock.now, Date.parse(event.credentials.expiresAt), clock.random);
+          return {
+            state: { ...state, credentials: event.credentials, renewAttempt: 0, renewAt: at },
+            effects: [
+              { type: "setCredentials", proxy: state.proxy, credentials: event.credentials },
+              { type: "scheduleRenew", at },
+            ],
+          };
+        }
+        case "RENEW_FAILED": {
+          if (event.error.code === "session_ended") return lose(state.locationId, "session_ended");
+          if (isTransient(event.error)) {
+            const at = clock.now + backoffDelay(state.renewAttempt, clock.random);
+            // Current credentials still good at the retry time: keep the tunnel, try again.
+            if (at < Date.parse(state.credentials.expiresAt)) {
+              return { state: { ...state, renewAttempt: state.renewAttempt + 1, renewAt: at }, effects: [{ type: "scheduleRenew", at }] };
+            }
+            return lose(state.locationId, "credentials_expired", state.session.id);
+          }
+          return {
+            state: { name: "error", locationId: state.locationId, reason: reasonOf(event.error), blocking: true },
+            effects: [{ type: "cancelTimers" }, { type: "applyHold" }],
+          };
+        }
+        case "GATEWAY_UNREACHABLE":
+          return lose(state.locationId, "gateway_unreachable", state.session.id);
+        case "CONNECT":
+          if (event.locationId === state.locationId) return same;
+          // The API ends the previous session when a new one starts.
+          return lose(event.locationId, undefined);
+        case "PROXY_TAKEN":
+          return {
+            state: { name: "error", locationId: state.locationId, reason: "proxy_controlled_by_other", blocking: false },
+            effects: [{ type: "cancelTimers" }, { type: "restorePrivacy" }, { type: "endSession", sessionId: state.session.id }],
+          };
+        default:
+          return same;
+      }
+
+    case "error":
+      if (event.type === "CONNECT") {
+        if (state.blocking) {
+          return {
+            state: { name: "reconnecting", locationId: event.locationId, attempt: 0, reason: state.reason },
+            effects: [{ type: "applyHold" }, { type: "startSession", locationId: event.locationId }],
+          };
+        }
+        return { state: { name: "connecting", locationId: event.locationId }, effects: [{ type: "startSession", locationId: event.locationId }] };
+      }
+      return same;
+  }
+}

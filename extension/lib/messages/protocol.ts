@@ -1,0 +1,133 @@
+/**
+ * The typed message protocol between the popup/options pages and the
+ * background. The pages never hold tokens: they ask the background, which is
+ * the only caller of the API. Each request type maps to one payload and one
+ * answer; errors travel as plain `ErrorInfo` data.
+ *
+ *   const status = await request(send, "getStatus", undefined);
+ *   browser.runtime.onMessage.addListener(createMessageListener(handlers, browser.runtime.id));
+ */
+import type { KdfParams } from "@cargo-vpn/shared/kdf";
+import type { Account, DevicesResponse, Location, UsageResponse } from "@cargo-vpn/shared/schemas";
+import { ApiError, toErrorInfo, type ErrorInfo } from "../api/api-error";
+import type { ConnectionState, Reason } from "../connection/state-machine";
+import type { EditableSettings } from "../settings/settings-store";
+
+/** What the popup needs to draw the connection, without credentials. */
+export interface ConnectionView {
+  state: ConnectionState["name"];
+  reason?: Reason;
+  /** error state: traffic is held until the user retries or goes direct */
+  blocking?: boolean;
+  locationId?: string;
+  sessionId?: string;
+  sessionStartedAt?: string;
+  retryAt?: number;
+}
+
+export interface Status {
+  signedIn: boolean;
+  account: Account | null;
+  connection: ConnectionView;
+  lastLocationId: string | null;
+  /** Another extension controls the browser's proxy settings. */
+  proxyControlledByOther: boolean;
+}
+
+export interface SettingsView extends EditableSettings {
+  telemetryOptIn: boolean;
+  signedIn: boolean;
+}
+
+export interface Requests {
+  getStatus: [undefined, Status];
+  prelogin: [{ username: string }, KdfParams];
+  register: [{ username: string; email: string; authKey: string; kdf: KdfParams; ageConfirmed: boolean }, void];
+  signIn: [{ username: string; authKey: string; replaceDeviceId?: string }, void];
+  signOut: [undefined, void];
+  getLocations: [undefined, Location[]];
+  connect: [{ locationId: string }, void];
+  disconnect: [undefined, void];
+  getUsage: [{ cursor?: string | null }, UsageResponse];
+  getDevices: [undefined, DevicesResponse];
+  removeDevice: [{ id: string }, void];
+  getSettings: [undefined, SettingsView];
+  saveSettings: [Partial<EditableSettings & { telemetryOptIn: boolean }>, SettingsView];
+  deleteAccount: [{ authKey: string }, void];
+}
+
+export type RequestType = keyof Requests;
+export type Payload<K extends RequestType> = Requests[K][0];
+export type Answer<K extends RequestType> = Requests[K][1];
+
+export interface Message<K extends RequestType = RequestType> {
+  channel: "cargo";
+  type: K;
+  payload: Payload<K>;
+}
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export type Handlers = { [K in RequestType]: (payload: Payload<K>) => Promise<Answer<K>> };
+
+export const REQUEST_TYPES: readonly RequestType[] = [
+  "getStatus",
+  "prelogin",
+  "register",
+  "signIn",
+  "signOut",
+  "getLocations",
+  "connect",
+  "disconnect",
+  "getUsage",
+  "getDevices",
+  "removeDevice",
+  "getSettings",
+  "saveSettings",
+  "deleteAccount",
+];
+
+export type Send = (message: Message) => Promise<unknown>;
+
+/** Page side: send one request and unwrap the answer, throwing ApiError on failure. */
+export async function request<K extends RequestType>(send: Send, type: K, payload: Payload<K>): Promise<Answer<K>> {
+  let envelope: Envelope<Answer<K>> | undefined;
+  try {
+    envelope = (await send({ channel: "cargo", type, payload })) as Envelope<Answer<K>> | undefined;
+  } catch {
+    // The background is restarting or gone: the same as not reaching it.
+    throw new ApiError({ code: "network", status: 0 });
+  }
+  if (!envelope || typeof envelope !== "object" || !("ok" in envelope)) {
+    throw new ApiError({ code: "unknown", status: 0 });
+  }
+  if (!envelope.ok) throw new ApiError(envelope.error);
+  return envelope.value;
+}
+
+function isMessage(value: unknown): value is Message {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Message).channel === "cargo" &&
+    REQUEST_TYPES.includes((value as Message).type)
+  );
+}
+
+/**
+ * Background side: a `runtime.onMessage` listener. Only our own pages may
+ * talk to it (content scripts of other extensions cannot reach runtime
+ * messaging, but a sender check costs nothing).
+ */
+export function createMessageListener(handlers: Handlers, extensionId: string) {
+  return (message: unknown, sender: { id?: string }, sendResponse: (answer: Envelope<unknown>) => void): boolean => {
+    if (!isMessage(message)) return false;
+    if (sender.id !== undefined && sender.id !== extensionId) return false;
+    const handler = handlers[message.type] as (payload: unknown) => Promise<unknown>;
+    handler(message.payload).then(
+      (value) => sendResponse({ ok: true, value }),
+      (error: unknown) => sendResponse({ ok: false, error: toErrorInfo(error) }),
+    );
+    return true;
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Every error code and connection reason → the locale key of a plain-language
+ * sentence that names the cause. The mapping is total over the known codes
+ * (checked by the type system and a test), so no code ever shows as raw text.
+ */
+import type { ProblemCode } from "@cargo-vpn/shared/problems";
+import type { Reason } from "../connection/state-machine";
+
+const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, string> = {
+  network: "errNetwork",
+  unknown: "errUnknown",
+  invalid_credentials: "errInvalidCredentials",
+  unauthorized: "errUnauthorized",
+  device_limit: "errDeviceLimit",
+  username_taken: "errUsernameTaken",
+  email_taken: "errEmailTaken",
+  age_requirement: "errAgeRequirement",
+  rate_limited: "errRateLimited",
+  validation_failed: "errValidation",
+  not_found: "errNotFound",
+  session_ended: "errSessionEnded",
+  telemetry_disabled: "errTelemetryDisabled",
+  forbidden: "errForbidden",
+  internal: "errServer",
+  unavailable: "errServer",
+  // These mean the extension built a bad request: not something the user can fix by retyping.
+  malformed_json: "errClient",
+  payload_too_large: "errClient",
+  unsupported_media_type: "errClient",
+  method_not_allowed: "errClient",
+  proxy_controlled_by_other: "errProxyControlled",
+  gateway_unreachable: "errGatewayUnreachable",
+  credentials_expired: "errCredentialsExpired",
+};
+
+export function errorMessageKey(code: string): string {
+  return (KEYS as Record<string, string>)[code] ?? "errUnknown";
+}
+
+export const ERROR_CODES = Object.keys(KEYS);

@@ -1,0 +1,230 @@
+/**
+ * Sign in, create account, and the device-limit screen. The password is
+ * turned into the authKey right here (shared/kdf) and then dropped: the
+ * background, and the API, only ever see the authKey.
+ */
+import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
+import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "@cargo-vpn/shared/normalize";
+import type { Device } from "@cargo-vpn/shared/schemas";
+import { ApiError, toErrorInfo } from "../../api/api-error";
+import { field, h } from "../dom";
+import { errorMessageKey } from "../error-messages";
+import { formatDate } from "../format";
+import { t } from "../i18n";
+import type { Call } from "../messenger";
+import { MIN_PASSWORD_LENGTH, passwordStrength, STRENGTH_KEYS } from "../password-strength";
+
+export interface AuthViewDeps {
+  call: Call;
+  show: (view: HTMLElement) => void;
+  onSignedIn: () => void;
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function alertBox(): HTMLParagraphElement {
+  return h("p", { className: "alert", role: "alert" });
+}
+
+function setBusy(form: HTMLFormElement, busy: boolean, message: HTMLElement, text = ""): void {
+  form.setAttribute("aria-busy", String(busy));
+  for (const control of form.querySelectorAll<HTMLButtonElement | HTMLInputElement>("button, input")) control.disabled = busy;
+  message.textContent = text;
+}
+
+/** Sign in with an authKey; on device_limit, hand over to the device-limit screen. */
+async function completeSignIn(deps: AuthViewDeps, username: string, authKey: string, alert: HTMLElement, back: () => void): Promise<boolean> {
+  try {
+    await deps.call("signIn", { username, authKey });
+    deps.onSignedIn();
+    return true;
+  } catch (error) {
+    const info = toErrorInfo(error);
+    if (info.code === "device_limit") {
+      deps.show(deviceLimitView(deps, username, authKey, info.devices ?? [], info.maxDevices ?? 0, back));
+      return true;
+    }
+    alert.textContent = t(errorMessageKey(info.code));
+    return false;
+  }
+}
+
+export function signInView(deps: AuthViewDeps): HTMLElement {
+  const username = h("input", { type: "text", name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: false });
+  const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
+  const alert = alertBox();
+  const progress = h("p", { className: "progress", role: "status" });
+  const form = h(
+    "form",
+    { "aria-labelledby": "signin-heading", novalidate: true },
+    h("h1", { id: "signin-heading" }, t("signInHeading")),
+    field("signin-username", t("username"), username),
+    field("signin-password", t("password"), password),
+    alert,
+    progress,
+    h("button", { type: "submit", className: "primary" }, t("signIn")),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    alert.textContent = "";
+    const name = normalizeUsername(username.value.trim());
+    if (!name || !password.value) {
+      alert.textContent = t("errInvalidCredentials");
+      return;
+    }
+    setBusy(form, true, progress, t("signingIn"));
+    try {
+      const kdf = await deps.call("prelogin", { username: name });
+      const authKey = await deriveAuthKey(password.value, kdf);
+      const done = await completeSignIn(deps, name, authKey, alert, () => deps.show(signInView(deps)));
+      if (done) password.value = "";
+    } catch (error) {
+      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+    } finally {
+      setBusy(form, false, progress);
+    }
+  });
+  return h(
+    "main",
+    { className: "auth" },
+    form,
+    h("p", { className: "hint" }, t("passwordNeverSent")),
+    h("button", { type: "button", className: "link", onclick: () => deps.show(signUpView(deps)) }, t("noAccount")),
+  );
+}
+
+export function signUpView(deps: AuthViewDeps): HTMLElement {
+  const username = h("input", { type: "text", name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: false });
+  const email = h("input", { type: "email", name: "email", autocomplete: "email", required: true });
+  const password = h("input", { type: "password", name: "new-password", autocomplete: "new-password", required: true, minLength: MIN_PASSWORD_LENGTH });
+  const confirm = h("input", { type: "password", name: "confirm-password", autocomplete: "new-password", required: true });
+  const age = h("input", { type: "checkbox", id: "signup-age", name: "age", required: true });
+  const strength = h("span", { "aria-live": "polite" }, t("strengthLabel", t(STRENGTH_KEYS.tooShort)));
+  const meter = h("meter", { min: 0, max: 4, value: 0, "aria-hidden": "true" });
+  const alert = alertBox();
+  const progress = h("p", { className: "progress", role: "status" });
+
+  password.addEventListener("input", () => {
+    const level = passwordStrength(password.value, username.value);
+    strength.textContent = t("strengthLabel", t(STRENGTH_KEYS[level]));
+    meter.value = ["tooShort", "weak", "fair", "strong", "veryStrong"].indexOf(level);
+    strength.dataset.strength = level;
+  });
+
+  const form = h(
+    "form",
+    { "aria-labelledby": "signup-heading", novalidate: true },
+    h("h1", { id: "signup-heading" }, t("signUpHeading")),
+    field("signup-username", t("username"), username, t("usernameHint")),
+    field("signup-email", t("email"), email),
+    field("signup-password", t("password"), password, h("span", {}, meter, " ", strength)),
+    field("signup-confirm", t("confirmPassword"), confirm),
+    h("div", { className: "check" }, age, h("label", { htmlFor: "signup-age" }, t("ageConfirm"))),
+    alert,
+    progress,
+    h("button", { type: "submit", className: "primary" }, t("createAccount")),
+  );
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    alert.textContent = "";
+    const name = normalizeUsername(username.value.trim());
+    const mail = normalizeEmail(email.value);
+    const problem = !USERNAME_PATTERN.test(name)
+      ? ["usernameInvalid", username]
+      : !EMAIL_PATTERN.test(mail)
+        ? ["emailInvalid", email]
+        : [...password.value].length < MIN_PASSWORD_LENGTH
+          ? ["passwordTooShort", password]
+          : password.value !== confirm.value
+            ? ["passwordsDiffer", confirm]
+            : !age.checked
+              ? ["ageRequired", age]
+              : null;
+    if (problem) {
+      alert.textContent = t(problem[0] as string);
+      (problem[1] as HTMLInputElement).setAttribute("aria-invalid", "true");
+      (problem[1] as HTMLInputElement).focus();
+      return;
+    }
+    for (const input of [username, email, password, confirm, age]) input.removeAttribute("aria-invalid");
+    setBusy(form, true, progress, t("creatingAccount"));
+    try {
+      const kdf = newKdfParams();
+      const authKey = await deriveAuthKey(password.value, kdf);
+      await deps.call("register", { username: name, email: mail, authKey, kdf, ageConfirmed: age.checked });
+      password.value = confirm.value = "";
+      await completeSignIn(deps, name, authKey, alert, () => deps.show(signInView(deps)));
+    } catch (error) {
+      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+    } finally {
+      setBusy(form, false, progress);
+    }
+  });
+
+  return h(
+    "main",
+    { className: "auth" },
+    form,
+    h("p", { className: "hint" }, t("passwordNeverSent")),
+    h("button", { type: "button", className: "link", onclick: () => deps.show(signInView(deps)) }, t("haveAccount")),
+  );
+}
+
+/**
+ * Every slot is taken. Without a token we cannot call DELETE /v1/devices, so
+ * each device offers "free this slot and sign in": a login with
+ * `replaceDeviceId`, which frees that slot and claims it in one step.
+ */
+export function deviceLimitView(
+  deps: AuthViewDeps,
+  username: string,
+  authKey: string,
+  devices: Device[],
+  maxDevices: number,
+  back: () => void,
+): HTMLElement {
+  const alert = alertBox();
+  const list = h(
+    "ul",
+    { className: "devices", "aria-labelledby": "limit-heading" },
+    ...devices.map((device) =>
+      h(
+        "li",
+        {},
+        h("span", { className: "device-name" }, device.label),
+        h("span", { className: "hint" }, t("lastSeen", formatDate(device.lastSeenAt))),
+        h(
+          "button",
+          {
+            type: "button",
+            "aria-label": t("freeSlotFor", device.label),
+            onclick: async (event: Event) => {
+              const button = event.currentTarget as HTMLButtonElement;
+              button.disabled = true;
+              alert.textContent = "";
+              try {
+                await deps.call("signIn", { username, authKey, replaceDeviceId: device.id });
+                deps.onSignedIn();
+              } catch (error) {
+                const info = error instanceof ApiError ? error.info : toErrorInfo(error);
+                alert.textContent = t(errorMessageKey(info.code));
+                button.disabled = false;
+              }
+            },
+          },
+          t("freeSlot"),
+        ),
+      ),
+    ),
+  );
+  return h(
+    "main",
+    { className: "auth" },
+    h("h1", { id: "limit-heading" }, t("deviceLimitHeading")),
+    h("p", {}, t("deviceLimitText", maxDevices)),
+    list,
+    alert,
+    h("button", { type: "button", className: "link", onclick: back }, t("back")),
+  );
+}

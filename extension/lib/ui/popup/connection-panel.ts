@@ -1,0 +1,158 @@
+/**
+ * The switch, the location picker and the state in words. Updated in place on
+ * every poll so keyboard focus and screen-reader position are never lost.
+ */
+import type { Location } from "@cargo-vpn/shared/schemas";
+import { toErrorInfo } from "../../api/api-error";
+import type { ConnectionView, Status } from "../../messages/protocol";
+import { h } from "../dom";
+import { errorMessageKey } from "../error-messages";
+import { t } from "../i18n";
+import type { Call } from "../messenger";
+
+/** The switch reads "on" whenever traffic is meant to be in the tunnel, including while it is being restored. */
+export function switchIsOn(view: ConnectionView): boolean {
+  return (
+    view.state === "connected" ||
+    view.state === "connecting" ||
+    view.state === "reconnecting" ||
+    view.state === "held" ||
+    (view.state === "error" && view.blocking === true)
+  );
+}
+
+export function stateSentence(view: ConnectionView, locationName: string): string {
+  switch (view.state) {
+    case "disconnected":
+      return t("stateDisconnected");
+    case "connecting":
+      return t("stateConnecting", locationName);
+    case "connected":
+      return t("stateConnected", locationName);
+    case "reconnecting":
+      return [t("stateReconnecting", locationName), view.reason ? t(errorMessageKey(view.reason)) : ""].filter(Boolean).join(" ");
+    case "held":
+      return [t("stateHeld", locationName), view.reason ? t(errorMessageKey(view.reason)) : ""].filter(Boolean).join(" ");
+    case "error":
+      return [t(errorMessageKey(view.reason ?? "unknown")), view.blocking ? t("stateErrorBlocking") : ""].filter(Boolean).join(" ");
+  }
+}
+
+export function locationLabel(location: Location): string {
+  return location.online
+    ? t("locationOption", location.name, location.country, Math.round(location.load * 100))
+    : t("locationOffline", location.name, location.country);
+}
+
+export class ConnectionPanel {
+  readonly element: HTMLElement;
+  private readonly toggle: HTMLButtonElement;
+  private readonly select: HTMLSelectElement;
+  private readonly sentence: HTMLParagraphElement;
+  private readonly alert: HTMLParagraphElement;
+  private readonly warning: HTMLParagraphElement;
+  private readonly actions: HTMLDivElement;
+  private locations: Location[] = [];
+  private view: ConnectionView = { state: "disconnected" };
+
+  constructor(
+    private readonly call: Call,
+    private readonly refresh: () => void,
+  ) {
+    this.toggle = h(
+      "button",
+      { type: "button", role: "switch", className: "switch", "aria-checked": "false", "aria-labelledby": "vpn-label", onclick: () => this.flip() },
+      h("span", { className: "knob", "aria-hidden": "true" }),
+    );
+    this.select = h("select", { id: "location", name: "location", onchange: () => this.onLocationChange() });
+    this.sentence = h("p", { id: "connection-state", className: "state", role: "status" });
+    this.alert = h("p", { className: "alert", role: "alert" });
+    this.warning = h("p", { className: "warning", hidden: true }, t("proxyControlledWarning"));
+    this.actions = h("div", { className: "actions", hidden: true },
+      h("button", { type: "button", onclick: () => this.retry() }, t("tryAgain")),
+      h("button", { type: "button", onclick: () => this.disconnect() }, t("goDirect")),
+    );
+    this.element = h(
+      "section",
+      { className: "connection", "aria-labelledby": "vpn-label" },
+      h("div", { className: "switch-row" }, h("span", { id: "vpn-label", className: "switch-label" }, t("vpnSwitch")), this.toggle),
+      h("div", { className: "field" }, h("label", { htmlFor: "location" }, t("location")), this.select),
+      this.sentence,
+      this.actions,
+      this.warning,
+      this.alert,
+    );
+  }
+
+  setLocations(locations: Location[], preferred: string | null): void {
+    this.locations = locations;
+    const chosen = this.view.locationId ?? preferred ?? this.select.value;
+    this.select.replaceChildren(
+      ...locations.map((location) =>
+        h("option", { value: location.id, disabled: !location.online, selected: location.id === chosen }, locationLabel(location)),
+      ),
+    );
+    if (!locations.some((l) => l.id === chosen)) {
+      const firstOnline = locations.find((l) => l.online);
+      if (firstOnline) this.select.value = firstOnline.id;
+    }
+    if (locations.length === 0) this.alert.textContent = t("noLocations");
+  }
+
+  update(status: Status): void {
+    this.view = status.connection;
+    const on = switchIsOn(status.connection);
+    this.toggle.setAttribute("aria-checked", String(on));
+    const busy = status.connection.state === "connecting" || status.connection.state === "reconnecting" || status.connection.state === "held";
+    this.toggle.setAttribute("aria-busy", String(busy));
+    this.element.dataset.state = status.connection.state;
+    if (status.connection.locationId && document.activeElement !== this.select && this.select.value !== status.connection.locationId) {
+      this.select.value = status.connection.locationId;
+    }
+    const location = this.locations.find((l) => l.id === (status.connection.locationId ?? this.select.value));
+    const sentence = stateSentence(status.connection, location?.name ?? "");
+    // Only touch the live region when the words change, so screen readers announce changes, not polls.
+    if (this.sentence.textContent !== sentence) this.sentence.textContent = sentence;
+    this.actions.hidden = !(status.connection.state === "error" && status.connection.blocking) && status.connection.state !== "held" && status.connection.state !== "reconnecting";
+    this.warning.hidden = !status.proxyControlledByOther;
+  }
+
+  private async flip(): Promise<void> {
+    if (switchIsOn(this.view)) await this.disconnect();
+    else await this.connect(this.select.value);
+  }
+
+  private async onLocationChange(): Promise<void> {
+    if (switchIsOn(this.view)) await this.connect(this.select.value);
+  }
+
+  private retry(): Promise<void> {
+    return this.connect(this.select.value);
+  }
+
+  private async connect(locationId: string): Promise<void> {
+    this.alert.textContent = "";
+    if (!locationId) {
+      this.alert.textContent = t("noLocations");
+      return;
+    }
+    // Show the switch moving at once; the background's answer confirms it.
+    this.toggle.setAttribute("aria-checked", "true");
+    await this.run(() => this.call("connect", { locationId }));
+  }
+
+  private async disconnect(): Promise<void> {
+    this.alert.textContent = "";
+    this.toggle.setAttribute("aria-checked", "false");
+    await this.run(() => this.call("disconnect", undefined));
+  }
+
+  private async run(action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+    }
+    this.refresh();
+  }
+}

@@ -1,0 +1,64 @@
+/** The account's devices (the slots of the plan), with remove. */
+import type { DevicesResponse } from "@cargo-vpn/shared/schemas";
+import { toErrorInfo } from "../../api/api-error";
+import { h } from "../dom";
+import { errorMessageKey } from "../error-messages";
+import { formatDate } from "../format";
+import { t } from "../i18n";
+
+export class DevicesPanel {
+  readonly element: HTMLElement;
+  private readonly list: HTMLUListElement;
+  private readonly count: HTMLParagraphElement;
+  private readonly status: HTMLParagraphElement;
+
+  constructor(private readonly remove: (id: string) => Promise<void>) {
+    this.list = h("ul", { className: "devices", "aria-labelledby": "devices-heading" });
+    this.count = h("p", { className: "hint" });
+    this.status = h("p", { role: "status" });
+    this.element = h(
+      "section",
+      { className: "devices-panel", "aria-labelledby": "devices-heading" },
+      h("h2", { id: "devices-heading" }, t("devicesHeading")),
+      this.count,
+      this.list,
+      this.status,
+    );
+  }
+
+  show(answer: DevicesResponse): void {
+    this.count.textContent = t("devicesCount", answer.devices.length, answer.maxDevices);
+    this.list.replaceChildren(
+      ...answer.devices.map((device) =>
+        h(
+          "li",
+          { dataset: { deviceId: device.id } },
+          h("span", { className: "device-name" }, device.label, device.current ? h("strong", {}, ` (${t("thisDevice")})`) : null),
+          h("span", { className: "hint" }, t("lastSeen", formatDate(device.lastSeenAt))),
+          // The current device leaves through "Sign out", which also ends its tunnel cleanly.
+          device.current
+            ? null
+            : h(
+                "button",
+                {
+                  type: "button",
+                  "aria-label": t("removeDeviceFor", device.label),
+                  onclick: async (event: Event) => {
+                    const button = event.currentTarget as HTMLButtonElement;
+                    button.disabled = true;
+                    try {
+                      await this.remove(device.id);
+                      this.status.textContent = t("deviceRemoved");
+                    } catch (error) {
+                      this.status.textContent = t(errorMessageKey(toErrorInfo(error).code));
+                      button.disabled = false;
+                    }
+                  },
+                },
+                t("removeDevice"),
+              ),
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The popup: decides which screen to show and keeps the signed-in screen
+ * fresh by polling the background while open (state every 2 s, live traffic
+ * with it while a session is open).
+ *
+ *   startPopup(document.getElementById("app")!, call);
+ */
+import { toErrorInfo } from "../../api/api-error";
+import { POPUP_POLL_MS } from "../../config";
+import type { Status } from "../../messages/protocol";
+import { h } from "../dom";
+import { errorMessageKey } from "../error-messages";
+import { t } from "../i18n";
+import type { Call } from "../messenger";
+import { signInView, type AuthViewDeps } from "./auth-views";
+import { ConnectionPanel } from "./connection-panel";
+import { DevicesPanel } from "./devices-panel";
+import { UsagePanel } from "./usage-panel";
+
+export interface PopupOptions {
+  openOptions: () => void;
+  pollMs?: number;
+}
+
+export function startPopup(root: HTMLElement, call: Call, options: PopupOptions): { stop: () => void } {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stopPolling = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
+
+  const show = (view: HTMLElement) => {
+    root.replaceChildren(view);
+    view.querySelector<HTMLElement>("input, select, button")?.focus();
+  };
+  const authDeps: AuthViewDeps = { call, show, onSignedIn: () => void load() };
+
+  function markReady(): void {
+    if (root.dataset.ready) return;
+    root.dataset.ready = "true";
+    performance.mark("cargo-popup-interactive");
+  }
+
+  async function load(): Promise<void> {
+    stopPolling();
+    let status: Status;
+    try {
+      status = await call("getStatus", undefined);
+    } catch (error) {
+      root.replaceChildren(h("main", {}, h("p", { role: "alert" }, t(errorMessageKey(toErrorInfo(error).code)))));
+      markReady();
+      return;
+    }
+    if (!status.signedIn) {
+      show(signInView(authDeps));
+      markReady();
+      return;
+    }
+    await mainScreen(status);
+    markReady();
+  }
+
+  async function mainScreen(initial: Status): Promise<void> {
+    const connection = new ConnectionPanel(call, () => void poll());
+    const usage = new UsagePanel((cursor) => call("getUsage", { cursor }));
+    const devices = new DevicesPanel(async (id) => {
+      await call("removeDevice", { id });
+      devices.show(await call("getDevices", undefined));
+    });
+    const alert = h("p", { className: "alert", role: "alert" });
+    const account = initial.account!;
+    const signOut = h("button", { type: "button", onclick: async () => {
+      signOut.disabled = true;
+      try {
+        await call("signOut", undefined);
+      } finally {
+        void load();
+      }
+    } }, t("signOut"));
+
+    root.replaceChildren(
+      h(
+        "main",
+        { className: "signed-in" },
+        h(
+          "header",
+          {},
+          h("h1", {}, t("extName")),
+          h("p", { className: "hint" }, t("signedInAs", account.username), " · ", t("planName", account.plan.name, account.plan.maxDevices)),
+        ),
+        connection.element,
+        alert,
+        usage.element,
+        devices.element,
+        h(
+          "footer",
+          {},
+          h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")),
+          signOut,
+        ),
+      ),
+    );
+    connection.update(initial);
+
+    // Locations first: the switch needs a location to be usable.
+    try {
+      connection.setLocations(await call("getLocations", undefined), initial.connection.locationId ?? initial.lastLocationId);
+      connection.update(initial);
+    } catch (error) {
+      if (await signedOutBy(error)) return;
+      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+    }
+    void Promise.all([refreshUsage(initial), call("getDevices", undefined).then((d) => devices.show(d))]).catch(async (error) => {
+      if (!(await signedOutBy(error))) alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+    });
+
+    async function refreshUsage(status: Status): Promise<void> {
+      usage.show(await call("getUsage", {}), status.connection.sessionId);
+    }
+
+    let polling = false;
+    let lastState = initial.connection.state;
+    poll = async () => {
+      if (polling) return;
+      polling = true;
+      try {
+        const status = await call("getStatus", undefined);
+        if (!status.signedIn) return void load();
+        connection.update(status);
+        // Live while a session is open, and once more when the state changes (the ended session's final numbers).
+        if (status.connection.state === "connected" || status.connection.state !== lastState) await refreshUsage(status);
+        lastState = status.connection.state;
+      } catch {
+        // A missed poll is not worth an error message; the next one will tell.
+      } finally {
+        polling = false;
+      }
+    };
+    timer = setInterval(() => void poll(), options.pollMs ?? POPUP_POLL_MS);
+  }
+
+  async function signedOutBy(error: unknown): Promise<boolean> {
+    if (toErrorInfo(error).code !== "unauthorized") return false;
+    await load();
+    return true;
+  }
+
+  let poll: () => Promise<void> = async () => {};
+  void load();
+  return { stop: stopPolling };
+}
