@@ -2,6 +2,7 @@
  * The one typed environment of the worker: bindings from wrangler.toml and
  * secrets (`.dev.vars` locally, `wrangler secret put` in production).
  */
+import type { AccountRow } from "./accounts/accounts";
 import type { AccountDevices } from "./devices/account-devices";
 import type { LoginThrottle } from "./throttle/login-throttle";
 
@@ -31,4 +32,4 @@ export interface GatewayContext {
   id: string;
 }
 
-export type AppBindings = { Bindings: Env; Variables: { auth: AuthContext; gateway: GatewayContext } };
+export type AppBindings = { Bindings: Env; Variables: { auth: AuthContext; account: AccountRow; gateway: GatewayContext } };

@@ -85,13 +85,6 @@ export async function findById(db: Db, id: string): Promise<AccountRow | undefin
   return db.select().from(accounts).where(eq(accounts.id, id)).get();
 }
 
-/** The row, or 401: a token whose account is gone (erased) authenticates nobody. */
-export async function requireAccount(db: Db, id: string): Promise<AccountRow> {
-  const row = await findById(db, id);
-  if (!row) throw new Problem("unauthorized", "The account no longer exists. Sign in again.");
-  return row;
-}
-
 export async function dataKeyOf(keys: ServerKeys, row: AccountRow): Promise<CryptoKey> {
   return unwrapDataKey(keys.kek, row.wrappedKey, row.id);
 }

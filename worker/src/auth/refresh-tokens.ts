@@ -10,9 +10,15 @@ import type { Db } from "../db/client";
 import { refreshTokens, signIns } from "../db/schema";
 import { Problem } from "../http/problem";
 
+export const newRefreshToken = () => randomToken();
+
+export async function refreshTokenRow(token: string, signInId: string, accountId: string, nowMs: number) {
+  return { tokenHash: await tokenHash(token), signInId, accountId, createdAt: nowMs, expiresAt: nowMs + REFRESH_TOKEN_TTL_MS };
+}
+
 /** A new token for a live sign-in; 401 if the sign-in was revoked meanwhile (its row is gone). */
 export async function issueRefreshToken(db: Db, signInId: string, accountId: string, nowMs = Date.now()): Promise<string> {
-  const token = randomToken();
+  const token = newRefreshToken();
   const hash = await tokenHash(token);
   // INSERT ... SELECT inserts nothing when a concurrent reuse has already revoked the sign-in.
   const inserted = await db

@@ -11,13 +11,13 @@ import { authVerifier, blindIndex, clientHash, constantTimeEqual, fakeSalt } fro
 import { serverKeys, type ServerKeys } from "../crypto/keys";
 import { signAccessToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
-import { signIns } from "../db/schema";
+import { refreshTokens, signIns } from "../db/schema";
 import { deviceSlots, type StoredDevice } from "../devices/account-devices";
 import { deviceView, keyRef, signOutDevice } from "../devices/devices";
 import type { AuthContext, Env } from "../env";
 import { Problem } from "../http/problem";
 import { assertNotThrottled, recordSignInFailure } from "../throttle/sign-in-limiter";
-import { issueRefreshToken, redeemRefreshToken } from "./refresh-tokens";
+import { issueRefreshToken, newRefreshToken, redeemRefreshToken, refreshTokenRow } from "./refresh-tokens";
 
 export async function prelogin(db: Db, keys: ServerKeys, username: string) {
   const row = await findByUsername(db, keys, username);
@@ -66,11 +66,16 @@ export async function login(env: Env, db: Db, input: LoginInput, clientAddress: 
     await signOutDevice(env, db, row, input.replaceDeviceId);
   }
 
-  // One sign-in per device: signing in again revokes the device's older tokens.
-  await db.delete(signIns).where(and(eq(signIns.accountId, row.id), eq(signIns.deviceId, input.device.id)));
+  // One sign-in per device: signing in again revokes the device's older tokens. One round trip.
   const signInId = crypto.randomUUID();
-  await db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId: input.device.id, createdAt: Date.now() });
-  return tokens(keys, db, row, claim.device, { accountId: row.id, deviceId: input.device.id, signInId });
+  const now = Date.now();
+  const refreshToken = newRefreshToken();
+  await db.batch([
+    db.delete(signIns).where(and(eq(signIns.accountId, row.id), eq(signIns.deviceId, input.device.id))),
+    db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId: input.device.id, createdAt: now }),
+    db.insert(refreshTokens).values(await refreshTokenRow(refreshToken, signInId, row.id, now)),
+  ]);
+  return tokens(keys, row, claim.device, { accountId: row.id, deviceId: input.device.id, signInId }, refreshToken);
 }
 
 export async function refresh(env: Env, db: Db, refreshToken: string): Promise<TokenResponse> {
@@ -86,19 +91,16 @@ export async function refresh(env: Env, db: Db, refreshToken: string): Promise<T
   }
   const device = await deviceSlots(env, row.id).touch(keyRef(row), signIn.deviceId, Date.now());
   if (!device) throw new Problem("unauthorized", "This device was removed from the account. Sign in again.");
-  return tokens(keys, db, row, device, { accountId: row.id, deviceId: signIn.deviceId, signInId: signIn.id });
+  const next = await issueRefreshToken(db, signIn.id, row.id);
+  return tokens(keys, row, device, { accountId: row.id, deviceId: signIn.deviceId, signInId: signIn.id }, next);
 }
 
 export async function logout(env: Env, db: Db, row: AccountRow, auth: AuthContext): Promise<void> {
   await signOutDevice(env, db, row, auth.deviceId);
 }
 
-async function tokens(keys: ServerKeys, db: Db, row: AccountRow, device: StoredDevice, auth: AuthContext): Promise<TokenResponse> {
-  const [accessToken, refreshToken, account] = await Promise.all([
-    signAccessToken(keys, auth),
-    issueRefreshToken(db, auth.signInId, row.id),
-    accountView(keys, row),
-  ]);
+async function tokens(keys: ServerKeys, row: AccountRow, device: StoredDevice, auth: AuthContext, refreshToken: string): Promise<TokenResponse> {
+  const [accessToken, account] = await Promise.all([signAccessToken(keys, auth), accountView(keys, row)]);
   return {
     tokenType: "Bearer",
     accessToken,

@@ -1,14 +1,15 @@
 /**
  * Bearer access-token authentication for user routes. A token is good only
  * while its sign-in exists, so logout, device removal and account erasure
- * stop it at once rather than when it expires.
+ * stop it at once rather than when it expires. The account row comes back in
+ * the same query and is handed to the route as `c.get("account")`.
  */
 import { and, eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { serverKeys } from "../crypto/keys";
 import { verifyAccessToken } from "../crypto/tokens";
 import { database } from "../db/client";
-import { signIns } from "../db/schema";
+import { accounts, signIns } from "../db/schema";
 import type { AppBindings } from "../env";
 import { Problem } from "./problem";
 
@@ -23,11 +24,13 @@ export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
   const auth = await verifyAccessToken(await serverKeys(c.env), token);
   if (!auth) throw new Problem("unauthorized", "The access token is invalid or expired. Refresh it or sign in again.");
   const live = await database(c.env)
-    .select({ id: signIns.id })
+    .select({ account: accounts })
     .from(signIns)
+    .innerJoin(accounts, eq(accounts.id, signIns.accountId))
     .where(and(eq(signIns.id, auth.signInId), eq(signIns.accountId, auth.accountId)))
     .get();
   if (!live) throw new Problem("unauthorized", "This sign-in has ended. Sign in again.");
   c.set("auth", auth);
+  c.set("account", live.account);
   await next();
 });

@@ -1,7 +1,6 @@
 /** Sign-in: prelogin, login, refresh, logout. */
 import { createRoute } from "@hono/zod-openapi";
 import { LoginRequest, PreloginRequest, PreloginResponse, RefreshRequest, TokenResponse } from "@cargo-vpn/shared";
-import { requireAccount } from "../accounts/accounts";
 import { login, logout, prelogin, refresh } from "../auth/sign-in";
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
@@ -69,9 +68,7 @@ authRoutes.openapi(
     responses: { 204: { description: "Signed out" }, ...problems("unauthorized") },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const db = database(c.env);
-    await logout(c.env, db, await requireAccount(db, auth.accountId), auth);
+    await logout(c.env, database(c.env), c.get("account"), c.get("auth"));
     return c.body(null, 204);
   },
 );

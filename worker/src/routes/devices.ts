@@ -1,7 +1,6 @@
 /** The account's device slots. */
 import { createRoute } from "@hono/zod-openapi";
 import { DeviceIdParam, DevicesResponse } from "@cargo-vpn/shared";
-import { requireAccount } from "../accounts/accounts";
 import { planFor } from "../config";
 import { database } from "../db/client";
 import { deviceSlots } from "../devices/account-devices";
@@ -23,7 +22,7 @@ deviceRoutes.openapi(
   }),
   async (c) => {
     const auth = c.get("auth");
-    const row = await requireAccount(database(c.env), auth.accountId);
+    const row = c.get("account");
     const devices = await deviceSlots(c.env, row.id).list(keyRef(row));
     return c.json({ devices: devices.map((d) => deviceView(d, auth.deviceId)), maxDevices: planFor(row.planId).maxDevices }, 200);
   },
@@ -41,10 +40,8 @@ deviceRoutes.openapi(
     responses: { 204: { description: "Removed" }, ...problems("unauthorized", "not_found") },
   }),
   async (c) => {
-    const db = database(c.env);
-    const row = await requireAccount(db, c.get("auth").accountId);
     const { id } = c.req.valid("param");
-    if (!(await signOutDevice(c.env, db, row, id))) throw new Problem("not_found", "No device with that id holds a slot of this account.");
+    if (!(await signOutDevice(c.env, database(c.env), c.get("account"), id))) throw new Problem("not_found", "No device with that id holds a slot of this account.");
     return c.body(null, 204);
   },
 );

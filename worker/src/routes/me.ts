@@ -1,7 +1,7 @@
 /** The signed-in account. */
 import { createRoute } from "@hono/zod-openapi";
 import { AccountResponse, UpdateMeRequest } from "@cargo-vpn/shared";
-import { accountView, requireAccount, setTelemetryOptIn } from "../accounts/accounts";
+import { accountView, setTelemetryOptIn } from "../accounts/accounts";
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
 import { authenticate } from "../http/authenticate";
@@ -19,8 +19,7 @@ meRoutes.openapi(
     responses: { 200: jsonResponse("The account", AccountResponse), ...problems("unauthorized") },
   }),
   async (c) => {
-    const row = await requireAccount(database(c.env), c.get("auth").accountId);
-    return c.json({ account: await accountView(await serverKeys(c.env), row) }, 200);
+    return c.json({ account: await accountView(await serverKeys(c.env), c.get("account")) }, 200);
   },
 );
 
@@ -36,10 +35,9 @@ meRoutes.openapi(
     responses: { 200: jsonResponse("The account", AccountResponse), ...problems("unauthorized", "validation_failed", "malformed_json") },
   }),
   async (c) => {
-    const db = database(c.env);
     const { telemetryOptIn } = c.req.valid("json");
-    const accountId = c.get("auth").accountId;
-    await setTelemetryOptIn(db, accountId, telemetryOptIn);
-    return c.json({ account: await accountView(await serverKeys(c.env), await requireAccount(db, accountId)) }, 200);
+    const row = c.get("account");
+    await setTelemetryOptIn(database(c.env), row.id, telemetryOptIn);
+    return c.json({ account: await accountView(await serverKeys(c.env), { ...row, telemetryOptIn }) }, 200);
   },
 );

@@ -1,0 +1,15 @@
+/**
+ * `npm run bench`: every benchmark, each figure next to its baseline from the
+ * same run (API routes against a bare route on the same workerd; gateway
+ * throughput against a direct loopback download). `npm run bench -- api` or
+ * `-- gateway` runs one.
+ */
+import { printApiFigures, runApiBench } from "./bench/api.ts";
+
+const only = process.argv[2];
+
+if (!only || only === "api") printApiFigures(await runApiBench());
+if (!only || only === "gateway") {
+  const { runGatewayBench } = await import("../gateway/bench/throughput.ts");
+  await runGatewayBench();
+}

@@ -1,0 +1,94 @@
+/**
+ * Running the repository's wrangler from Node scripts: applying D1
+ * migrations, executing SQL against the local (or remote) database, and
+ * starting `wrangler dev` as a child process.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const WRANGLER = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
+const DATABASE = "cargo-vpn";
+
+export interface Target {
+  /** Where local D1 and Durable Object state live; wrangler's default (.wrangler/state) when absent. */
+  persistTo?: string;
+  /** Act on the deployed database instead of the local one. */
+  remote?: boolean;
+}
+
+function targetFlags(target: Target): string[] {
+  if (target.remote) return ["--remote"];
+  return ["--local", ...(target.persistTo ? ["--persist-to", target.persistTo] : [])];
+}
+
+function wranglerSync(args: string[]): string {
+  const result = spawnSync(process.execPath, [WRANGLER, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+  });
+  if (result.status !== 0) throw new Error(`wrangler ${args[0]} ${args[1]} failed:\n${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+export function applyMigrations(target: Target = {}): void {
+  wranglerSync(["d1", "migrations", "apply", DATABASE, ...targetFlags(target)]);
+}
+
+/** Runs SQL and returns the rows of its last statement. */
+export function executeSql<T = Record<string, unknown>>(sql: string, target: Target = {}): T[] {
+  const out = wranglerSync(["d1", "execute", DATABASE, ...targetFlags(target), "--json", "--command", sql]);
+  const parsed = JSON.parse(out.slice(out.indexOf("["))) as { results: T[] }[];
+  return parsed.at(-1)?.results ?? [];
+}
+
+export interface WorkerProcess {
+  url: string;
+  /** Every line the worker printed: tests read them to prove nothing private is logged. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startWorker(options: { port: number; persistTo?: string; vars?: Record<string, string> }): Promise<WorkerProcess> {
+  const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
+  if (options.persistTo) args.push("--persist-to", options.persistTo);
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const collect = (chunk: Buffer) => logs.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const url = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${logs.join("\n")}`);
+    try {
+      const res = await fetch(`${url}/v1/health`);
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`wrangler dev did not answer on ${url} within 60 s:\n${logs.join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    logs,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
