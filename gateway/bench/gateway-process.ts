@@ -1,0 +1,28 @@
+/**
+ * The gateway under benchmark, in its own process so its CPU time and memory
+ * can be read apart from the load generator's. Configured from the
+ * environment like the CLI; answers IPC messages from throughput.ts:
+ *   "stats" → { cpu: process.cpuUsage(), rss, heapUsed, openConnections }
+ */
+import { configFromEnv } from "../src/config";
+import { startGateway } from "../src/gateway";
+import { silentLogger } from "../src/logger";
+
+const gateway = await startGateway({ ...configFromEnv(process.env), logger: silentLogger });
+
+process.on("message", (message) => {
+  if (message === "stats") {
+    (globalThis as { gc?: () => void }).gc?.();
+    const memory = process.memoryUsage();
+    process.send?.({
+      cpu: process.cpuUsage(),
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      external: memory.external,
+      openConnections: gateway.stats().openConnections,
+    });
+  } else if (message === "close") {
+    void gateway.close().then(() => process.exit(0));
+  }
+});
+process.send?.({ ready: true, port: gateway.port, tlsPort: gateway.tlsPort });

@@ -1,0 +1,348 @@
+/**
+ * Gateway benchmark (issue 3, "Must show"): in one run, on loopback,
+ *   - 1 GiB download direct, then through the gateway via CONNECT on the plain
+ *     and on the TLS listener, and through tinyproxy when /usr/bin/tinyproxy
+ *     exists — each as a ratio to direct;
+ *   - added latency per small request (p50/p99 through the gateway minus direct),
+ *     for absolute-URI requests and for requests inside a CONNECT tunnel;
+ *   - the gateway's CPU seconds per GiB carried;
+ *   - the gateway's memory per open idle tunnel (500 tunnels, RSS delta).
+ *
+ * The download client is curl (C, so the client is not the bottleneck); the
+ * gateway runs in a child process (gateway-process.ts) with the full
+ * accounting path on: credentials checked against a local JWKS server, bytes
+ * counted and flushed to it.
+ *
+ *   pnpm --filter @cargo-vpn/gateway bench        # prints a table
+ *   import { runGatewayBench } from "…/gateway/bench/throughput.ts";
+ */
+import { execFile, fork, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { startFakeApi } from "../src/testing/fake-api";
+import { selfSignedCert } from "../src/testing/tls-cert";
+
+const execFileAsync = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const GiB = 1024 ** 3;
+const RUNS = 3;
+const SMALL_REQUESTS = 2000;
+const IDLE_TUNNELS = 500;
+const TINYPROXY = "/usr/bin/tinyproxy";
+
+type Results = Record<string, number | string>;
+
+/** Loopback origin: GET /big → 1 GiB from one reused 1 MiB buffer; GET /small → 64 bytes. */
+async function startBenchOrigin(): Promise<{ port: number; close: () => Promise<void> }> {
+  const chunk = Buffer.alloc(1 << 20, 97);
+  const small = Buffer.alloc(64, 98);
+  const server = http.createServer((req, res) => {
+    if (req.url === "/small") {
+      res.writeHead(200, { "content-length": small.length });
+      res.end(small);
+      return;
+    }
+    res.writeHead(200, { "content-length": GiB });
+    let sent = 0;
+    const pump = () => {
+      while (sent < GiB) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once("drain", pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Best of RUNS curl downloads, bytes per second. */
+async function curlDownload(url: string, proxyArgs: string[] = []): Promise<number> {
+  let best = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const { stdout } = await execFileAsync(
+      "curl",
+      ["-s", "-o", "/dev/null", "-w", "%{speed_download} %{size_download}", ...proxyArgs, url],
+      { timeout: 120_000 },
+    );
+    const [speed, size] = stdout.trim().split(" ").map(Number) as [number, number];
+    if (size !== GiB) throw new Error(`download was ${size} bytes, not 1 GiB`);
+    best = Math.max(best, speed);
+  }
+  return best;
+}
+
+interface GatewayStats {
+  cpu: NodeJS.CpuUsage;
+  rss: number;
+  heapUsed: number;
+  external: number;
+  openConnections: number;
+}
+
+class GatewayChild {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    readonly tlsPort: number,
+  ) {}
+
+  static async start(env: Record<string, string>): Promise<GatewayChild> {
+    const child = fork(join(here, "gateway-process.ts"), [], {
+      cwd: join(here, ".."),
+      execArgv: ["--import", "tsx", "--expose-gc"],
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const ready = await new Promise<{ port: number; tlsPort: number }>((resolve, reject) => {
+      child.once("message", (message) => resolve(message as { port: number; tlsPort: number }));
+      child.once("exit", (code) => reject(new Error(`gateway process exited with ${code}`)));
+    });
+    return new GatewayChild(child, ready.port, ready.tlsPort);
+  }
+
+  stats(): Promise<GatewayStats> {
+    return new Promise((resolve) => {
+      this.child.once("message", (message) => resolve(message as GatewayStats));
+      this.child.send("stats");
+    });
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.send("close");
+    await exited;
+  }
+}
+
+const cpuSeconds = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1e6;
+
+/**
+ * Per-request latency in ms of `count` sequential GETs for each client, taken
+ * in turns (one of each, then again) so background load hits all alike.
+ */
+async function latencies<K extends string>(
+  count: number,
+  clients: Record<K, () => Promise<void>>,
+): Promise<Record<K, number[]>> {
+  const names = Object.keys(clients) as K[];
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < count + 100; i++) {
+    for (const name of names) {
+      const started = process.hrtime.bigint();
+      await clients[name]();
+      // The first 100 rounds warm up the JIT, the connections and the credential cache.
+      if (i >= 100) samples[name].push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  }
+  for (const name of names) samples[name].sort((a, b) => a - b);
+  return samples;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+function get(options: http.RequestOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(options, (res) => {
+      res.resume();
+      res.on("end", resolve);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** A CONNECT tunnel through the gateway, returned as a socket ready for HTTP. */
+function connectTunnel(port: number, target: string, auth: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port }, () => {
+      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Authorization: ${auth}\r\n\r\n`);
+    });
+    let head = "";
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString("latin1");
+      if (!head.includes("\r\n\r\n")) return;
+      socket.off("data", onData);
+      socket.pause();
+      if (head.startsWith("HTTP/1.1 200")) resolve(socket);
+      else reject(new Error(`CONNECT answered ${head.slice(0, 12)}`));
+    };
+    socket.on("data", onData);
+    socket.on("error", reject);
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startTinyproxy(dir: string): Promise<{ port: number; stop: () => void }> {
+  const port = await freePort();
+  const config = join(dir, "tinyproxy.conf");
+  writeFileSync(
+    config,
+    [`Port ${port}`, "Listen 127.0.0.1", "Timeout 600", "MaxClients 1000", "Allow 127.0.0.1", "LogLevel Critical"].join(
+      "\n",
+    ) + "\n",
+  );
+  const child = spawn(TINYPROXY, ["-d", "-c", config], { stdio: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const probe = net.connect({ host: "127.0.0.1", port }, () => {
+        probe.destroy();
+        resolve(true);
+      });
+      probe.on("error", () => resolve(false));
+    });
+    if (up) return { port, stop: () => child.kill() };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill();
+  throw new Error("tinyproxy did not start");
+}
+
+export async function runGatewayBench(): Promise<Results> {
+  const results: Results = {};
+  const dir = mkdtempSync(join(tmpdir(), "cargo-gw-bench-"));
+  const api = await startFakeApi("gw-bench");
+  const origin = await startBenchOrigin();
+  const { cert, key } = selfSignedCert();
+  writeFileSync(join(dir, "cert.pem"), cert);
+  writeFileSync(join(dir, "key.pem"), key);
+  const gateway = await GatewayChild.start({
+    CARGO_API_URL: api.url,
+    CARGO_GATEWAY_ID: api.gatewayId,
+    CARGO_GATEWAY_SECRET: api.secret,
+    GATEWAY_PORT: "0",
+    GATEWAY_TLS_PORT: "0",
+    GATEWAY_TLS_CERT: join(dir, "cert.pem"),
+    GATEWAY_TLS_KEY: join(dir, "key.pem"),
+    GATEWAY_ALLOW_LOOPBACK: "true",
+    GATEWAY_FLUSH_MS: "1000",
+    GATEWAY_HEARTBEAT_MS: "1000",
+    GATEWAY_MAX_CONNECTIONS_PER_SESSION: String(IDLE_TUNNELS + 50),
+  });
+  try {
+    const session = "bench-session";
+    const password = await api.credential(session);
+    const auth = "Basic " + Buffer.from(`${session}:${password}`).toString("base64");
+    const bigUrl = `http://127.0.0.1:${origin.port}/big`;
+    const proxyUser = ["--proxy-user", `${session}:${password}`];
+
+    const direct = await curlDownload(bigUrl);
+    results["direct MB/s"] = round(direct / 1e6);
+
+    const cpuBefore = (await gateway.stats()).cpu;
+    const plain = await curlDownload(bigUrl, ["-p", "-x", `http://127.0.0.1:${gateway.port}`, ...proxyUser]);
+    const cpuAfterPlain = (await gateway.stats()).cpu;
+    results["gateway CONNECT plain MB/s"] = round(plain / 1e6);
+    results["gateway CONNECT plain / direct"] = round(plain / direct, 3);
+    results["gateway CPU s per GiB (plain)"] = round(cpuSeconds(cpuBefore, cpuAfterPlain) / RUNS, 3);
+
+    const secure = await curlDownload(bigUrl, [
+      "-p",
+      "-x",
+      `https://127.0.0.1:${gateway.tlsPort}`,
+      "--proxy-cacert",
+      join(dir, "cert.pem"),
+      ...proxyUser,
+    ]);
+    const cpuAfterTls = (await gateway.stats()).cpu;
+    results["gateway CONNECT TLS MB/s"] = round(secure / 1e6);
+    results["gateway CONNECT TLS / direct"] = round(secure / direct, 3);
+    results["gateway CPU s per GiB (TLS)"] = round(cpuSeconds(cpuAfterPlain, cpuAfterTls) / RUNS, 3);
+
+    if (existsSync(TINYPROXY)) {
+      const tiny = await startTinyproxy(dir);
+      try {
+        const viaTiny = await curlDownload(bigUrl, ["-p", "-x", `http://127.0.0.1:${tiny.port}`]);
+        results["tinyproxy CONNECT MB/s"] = round(viaTiny / 1e6);
+        results["tinyproxy / direct"] = round(viaTiny / direct, 3);
+        results["gateway plain / tinyproxy"] = round(plain / viaTiny, 2);
+      } finally {
+        tiny.stop();
+      }
+    } else {
+      results["tinyproxy"] = `skipped: ${TINYPROXY} not installed (apt-get install tinyproxy)`;
+    }
+
+    // Small requests: direct keep-alive vs the same through the gateway.
+    const directAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const proxyAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const tunnel = await connectTunnel(gateway.port, `127.0.0.1:${origin.port}`, auth);
+    const tunnelAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    (tunnelAgent as unknown as { createConnection: () => net.Socket }).createConnection = () => {
+      tunnel.resume();
+      return tunnel;
+    };
+    const samples = await latencies(SMALL_REQUESTS, {
+      direct: () => get({ host: "127.0.0.1", port: origin.port, path: "/small", agent: directAgent }),
+      absolute: () =>
+        get({
+          host: "127.0.0.1",
+          port: gateway.port,
+          path: `http://127.0.0.1:${origin.port}/small`,
+          headers: { "proxy-authorization": auth },
+          agent: proxyAgent,
+        }),
+      tunnel: () => get({ host: "127.0.0.1", port: origin.port, path: "/small", agent: tunnelAgent }),
+    });
+    for (const agent of [directAgent, proxyAgent, tunnelAgent]) agent.destroy();
+    tunnel.destroy();
+    const { direct: directSamples, absolute: absoluteSamples, tunnel: tunnelSamples } = samples;
+    results["direct small GET p50 ms"] = round(percentile(directSamples, 0.5), 3);
+    results["direct small GET p99 ms"] = round(percentile(directSamples, 0.99), 3);
+    results["added latency absolute-URI p50 ms"] = round(percentile(absoluteSamples, 0.5) - percentile(directSamples, 0.5), 3);
+    results["added latency absolute-URI p99 ms"] = round(percentile(absoluteSamples, 0.99) - percentile(directSamples, 0.99), 3);
+    results["added latency in tunnel p50 ms"] = round(percentile(tunnelSamples, 0.5) - percentile(directSamples, 0.5), 3);
+    results["added latency in tunnel p99 ms"] = round(percentile(tunnelSamples, 0.99) - percentile(directSamples, 0.99), 3);
+
+    // Memory per open idle tunnel.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = await gateway.stats();
+    const tunnels: net.Socket[] = [];
+    for (let i = 0; i < IDLE_TUNNELS; i++) tunnels.push(await connectTunnel(gateway.port, `127.0.0.1:${origin.port}`, auth));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await gateway.stats();
+    results["idle tunnels open"] = after.openConnections;
+    results["RSS per idle tunnel KiB"] = round((after.rss - before.rss) / IDLE_TUNNELS / 1024, 1);
+    results["JS heap per idle tunnel KiB"] = round((after.heapUsed - before.heapUsed) / IDLE_TUNNELS / 1024, 1);
+    for (const socket of tunnels) socket.destroy();
+
+    // The accounting stayed on throughout: the API must have been told about the bytes.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    results["usage reported to API GiB"] = round(api.totals(session).bytesDown / GiB, 3);
+  } finally {
+    await gateway.close();
+    await origin.close();
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const results = await runGatewayBench();
+  console.table(Object.entries(results).map(([metric, value]) => ({ metric, value })));
+  console.log("targets: CONNECT plain / direct >= 0.35, gateway plain / tinyproxy >= 1.5");
+}
