@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { GatewayApi } from "./api-client";
+import { memoryLogger } from "./logger";
+import { startFakeApi, type FakeApi } from "./testing/fake-api";
+import { UsageMeter } from "./usage-meter";
+import { MAX_REPORTS_PER_BATCH, UsageReporter } from "./usage-reporter";
+
+describe("UsageReporter", () => {
+  let api: FakeApi;
+  afterEach(() => api?.close());
+
+  const reporterFor = (fake: FakeApi, meter: UsageMeter, apiUrl = fake.url) =>
+    new UsageReporter({
+      api: new GatewayApi({ apiUrl, secret: fake.secret, timeoutMs: 2000 }),
+      meter,
+      collect: () => {},
+      intervalMs: 60_000,
+      logger: memoryLogger().logger,
+    });
+
+  it("keeps a batch the API refused and resends it unchanged; new bytes wait for the next batch", async () => {
+    api = await startFakeApi();
+    const meter = new UsageMeter();
+    const reporter = reporterFor(api, meter);
+    meter.add("s1", 10, 20);
+    api.failUsage(3, { status: 401 });
+    expect(await reporter.flush()).toBe(false);
+    meter.add("s1", 1, 2);
+    expect(await reporter.flush()).toBe(false);
+    expect(await reporter.flush()).toBe(false);
+    expect(reporter.hasOutstanding).toBe(true);
+    expect(await reporter.flush()).toBe(true);
+    expect(api.usageRequests.slice(0, 4).map((b) => b.reports)).toEqual(
+      Array(4).fill([{ sessionId: "s1", bytesUp: 10, bytesDown: 20 }]),
+    );
+    expect(new Set(api.usageRequests.slice(0, 4).map((b) => b.batchId)).size).toBe(1);
+    expect(api.usageRequests[4]!.reports).toEqual([{ sessionId: "s1", bytesUp: 1, bytesDown: 2 }]);
+    expect(api.usageRequests[4]!.batchId).not.toBe(api.usageRequests[0]!.batchId);
+    expect(api.totals("s1")).toEqual({ bytesUp: 11, bytesDown: 22 });
+  });
+
+  it("survives an unreachable API without losing bytes", async () => {
+    api = await startFakeApi();
+    const meter = new UsageMeter();
+    const down = reporterFor(api, meter, "http://127.0.0.1:9");
+    meter.add("s1", 5, 5);
+    expect(await down.flush()).toBe(false);
+    expect(down.hasOutstanding).toBe(true);
+  });
+
+  it("splits more sessions than one batch may carry into several batches", async () => {
+    api = await startFakeApi();
+    const meter = new UsageMeter();
+    const reporter = reporterFor(api, meter);
+    for (let i = 0; i < MAX_REPORTS_PER_BATCH + 3; i++) meter.add(`s${i}`, 1, 1);
+    expect(await reporter.flush()).toBe(true);
+    expect(api.usageRequests.map((b) => b.reports.length)).toEqual([MAX_REPORTS_PER_BATCH, 3]);
+  });
+
+  it("sends nothing when nothing was counted", async () => {
+    api = await startFakeApi();
+    expect(await reporterFor(api, new UsageMeter()).flush()).toBe(true);
+    expect(api.usageRequests).toHaveLength(0);
+  });
+});
