@@ -124,12 +124,27 @@ export function createApiClient(deps: ApiClientDeps) {
     if (!tokens) throw new ApiError({ code: "unauthorized", status: 401 });
     if (tokens.accessExpiresAt - ACCESS_TOKEN_SKEW_MS <= now()) tokens = await refresh(tokens);
     let response = await raw(method, path, body, tokens.accessToken);
-    if (response.status === 401) {
+    if (await tokenRejected(response)) {
       tokens = await refresh(tokens);
       response = await raw(method, path, body, tokens.accessToken);
-      if (response.status === 401) return signedOut();
+      if (await tokenRejected(response)) return signedOut();
     }
     return parse<T>(response);
+  }
+
+  /**
+   * A 401 about the token, as opposed to one about what was sent: DELETE /v1/me
+   * answers 401 invalid_credentials for a wrong password, and that must not
+   * cost the user their sign-in.
+   */
+  async function tokenRejected(response: Response): Promise<boolean> {
+    if (response.status !== 401) return false;
+    try {
+      const body = (await response.clone().json()) as { code?: string };
+      return body.code !== "invalid_credentials";
+    } catch {
+      return true;
+    }
   }
 
   const enc = encodeURIComponent;

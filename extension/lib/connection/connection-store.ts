@@ -34,7 +34,8 @@ export class StorageConnectionStore implements ConnectionStore {
   }
 
   async saveIntent(locationId: string | null): Promise<void> {
+    if (!locationId) return this.storage.local.remove(INTENT_KEY);
     await this.storage.local.set({ [INTENT_KEY]: locationId });
-    if (locationId) await this.settings.update({ lastLocationId: locationId });
+    await this.settings.update({ lastLocationId: locationId });
   }
 }

@@ -1,0 +1,156 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import type { StorageArea } from "../api/token-store";
+import { AlarmTimers } from "./alarm-timers";
+import { ChromeProxySettings, type ChromeSetting } from "./chrome-proxy-settings";
+import { FirefoxProxy } from "./firefox-proxy";
+import { PrivacySettings, type BrowserSetting } from "./privacy";
+import { ProxyAuthAnswerer } from "./proxy-auth";
+
+const gateway = { scheme: "https" as const, host: "gw.example", port: 8443 };
+const session = () => fakeBrowser.storage.session as unknown as StorageArea;
+
+/** A Chrome-style setting with layers: the user's value, and whichever extension controls it. */
+function chromeSetting(level = "controllable_by_this_extension") {
+  const state = { level, value: { mode: "system" } as unknown, sets: [] as unknown[], clears: 0 };
+  const setting: ChromeSetting = {
+    async get() {
+      return { value: state.value, levelOfControl: state.level };
+    },
+    async set({ value }) {
+      state.value = value;
+      state.sets.push(value);
+      state.level = "controlled_by_this_extension";
+    },
+    async clear() {
+      state.clears += 1;
+      state.value = { mode: "system" };
+      state.level = "controllable_by_this_extension";
+    },
+  };
+  return { setting, state };
+}
+
+beforeEach(() => fakeBrowser.reset());
+
+describe("ChromeProxySettings", () => {
+  it("applies the tunnel with the current bypass list (read at apply time)", async () => {
+    const { setting, state } = chromeSetting();
+    let bypass = ["<local>"];
+    const proxy = new ChromeProxySettings(setting, async () => bypass);
+    expect(await proxy.apply({ kind: "tunnel", proxy: gateway })).toBe("ok");
+    expect(state.value).toMatchObject({ mode: "fixed_servers", rules: { singleProxy: gateway, bypassList: ["<local>"] } });
+    bypass = ["<-loopback>"];
+    await proxy.reapply();
+    expect(state.value).toMatchObject({ rules: { bypassList: ["<-loopback>"] } });
+  });
+
+  it("refuses to fight another extension and says so", async () => {
+    const { setting, state } = chromeSetting("controlled_by_other_extensions");
+    const proxy = new ChromeProxySettings(setting, async () => []);
+    expect(await proxy.apply({ kind: "hold" })).toBe("controlled_by_other");
+    expect(state.sets).toEqual([]);
+    expect(await proxy.controlledByOther()).toBe(true);
+  });
+
+  it("clear removes only our own layer", async () => {
+    const { setting, state } = chromeSetting();
+    const proxy = new ChromeProxySettings(setting, async () => []);
+    await proxy.clear();
+    expect(state.clears).toBe(0);
+    await proxy.apply({ kind: "hold" });
+    await proxy.clear();
+    expect(state.clears).toBe(1);
+    await proxy.reapply(); // nothing in force any more
+    expect(state.sets.length).toBe(1);
+  });
+});
+
+describe("FirefoxProxy", () => {
+  it("at browser start, requests wait until the background decided (no direct leak while starting)", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    const proxy = new FirefoxProxy(session(), async () => [], auth);
+    let answered: unknown;
+    const pending = proxy.onRequest({ url: "https://example.com/" }).then((info) => (answered = info));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBeUndefined();
+    await proxy.apply({ kind: "hold" });
+    await pending;
+    expect(answered).toEqual({ type: "http", host: "127.0.0.1", port: 1 });
+  });
+
+  it("tunnel requests carry the session credentials; a restarted background reads route and credentials from storage.session", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    await auth.set(gateway, { username: "s", password: "p", expiresAt: "2030-01-01T00:00:00Z" });
+    await new FirefoxProxy(session(), async () => [], auth).apply({ kind: "tunnel", proxy: gateway });
+
+    const restarted = new FirefoxProxy(session(), async () => ["<local>"], new ProxyAuthAnswerer(session()));
+    expect(await restarted.onRequest({ url: "https://example.com/" })).toEqual({
+      type: "https",
+      host: "gw.example",
+      port: 8443,
+      proxyAuthorizationHeader: `Basic ${btoa("s:p")}`,
+    });
+    expect(await restarted.onRequest({ url: "http://printer/" })).toEqual({ type: "direct" });
+  });
+
+  it("clear → direct", async () => {
+    const proxy = new FirefoxProxy(session(), async () => [], new ProxyAuthAnswerer(session()));
+    await proxy.clear();
+    expect(await proxy.onRequest({ url: "https://example.com/" })).toEqual({ type: "direct" });
+  });
+
+  it("a background that never decides stops blocking after the timeout", async () => {
+    const proxy = new FirefoxProxy(session(), async () => [], new ProxyAuthAnswerer(session()), 30);
+    expect(await proxy.onRequest({ url: "https://example.com/" })).toEqual({ type: "direct" });
+  });
+});
+
+describe("PrivacySettings", () => {
+  function setting() {
+    const log: string[] = [];
+    const s: BrowserSetting = {
+      async set({ value }) {
+        log.push(`set:${String(value)}`);
+      },
+      async clear() {
+        log.push("clear");
+      },
+    };
+    return { s, log };
+  }
+
+  it("protect: WebRTC only over the proxy, network prediction off; restore clears both (user's values come back)", async () => {
+    const webrtc = setting();
+    const prediction = setting();
+    const privacy = new PrivacySettings({ webRTCIPHandlingPolicy: webrtc.s, networkPredictionEnabled: prediction.s });
+    await privacy.protect();
+    expect(webrtc.log).toEqual(["set:disable_non_proxied_udp"]);
+    expect(prediction.log).toEqual(["set:false"]);
+    await privacy.restore();
+    expect(webrtc.log.at(-1)).toBe("clear");
+    expect(prediction.log.at(-1)).toBe("clear");
+  });
+
+  it("one failing setting does not stop the other", async () => {
+    const prediction = setting();
+    const errors: string[] = [];
+    const privacy = new PrivacySettings(
+      { webRTCIPHandlingPolicy: { set: async () => Promise.reject(new Error("policy")), clear: async () => {} }, networkPredictionEnabled: prediction.s },
+      (message) => errors.push(message),
+    );
+    await privacy.protect();
+    expect(prediction.log).toEqual(["set:false"]);
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe("AlarmTimers", () => {
+  it("schedules by absolute time and clears by name", async () => {
+    const timers = new AlarmTimers(fakeBrowser.alarms);
+    await timers.schedule("cargo-renew", 123_456);
+    expect(await fakeBrowser.alarms.get("cargo-renew")).toMatchObject({ scheduledTime: 123_456 });
+    await timers.clear("cargo-renew");
+    expect(await fakeBrowser.alarms.get("cargo-renew")).toBeUndefined();
+  });
+});

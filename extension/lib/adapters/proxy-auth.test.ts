@@ -1,0 +1,104 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import type { StorageArea } from "../api/token-store";
+import {
+  ProxyAuthAnswerer,
+  registerChromeAuthListener,
+  registerFirefoxAuthListener,
+  type AuthAnswer,
+  type AuthChallenge,
+} from "./proxy-auth";
+
+const proxy = { scheme: "https" as const, host: "gw.example", port: 8443 };
+const creds = (password: string) => ({ username: "sess-1", password, expiresAt: "2030-01-01T00:00:00Z" });
+const challenge = (requestId: string, extra: Partial<AuthChallenge> = {}): AuthChallenge => ({
+  requestId,
+  isProxy: true,
+  challenger: { host: "gw.example", port: 8443 },
+  ...extra,
+});
+const session = () => fakeBrowser.storage.session as unknown as StorageArea;
+
+beforeEach(() => fakeBrowser.reset());
+
+describe("ProxyAuthAnswerer", () => {
+  it("answers the gateway's first challenge with the session credentials", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    await auth.set(proxy, creds("p1"));
+    expect(auth.answerNow(challenge("1"))).toEqual({ authCredentials: { username: "sess-1", password: "p1" } });
+  });
+
+  it("cancels a second challenge for the same request with the same credentials (no loop, no dialog)", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    await auth.set(proxy, creds("p1"));
+    auth.answerNow(challenge("1"));
+    expect(auth.answerNow(challenge("1"))).toEqual({ cancel: true });
+    // Other requests are unaffected.
+    expect(auth.answerNow(challenge("2"))).toEqual({ authCredentials: { username: "sess-1", password: "p1" } });
+  });
+
+  it("after a renewal, a request rejected with the old credentials gets one try with the new ones", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    await auth.set(proxy, creds("old"));
+    auth.answerNow(challenge("1"));
+    await auth.set(proxy, creds("new"));
+    expect(auth.answerNow(challenge("1"))).toEqual({ authCredentials: { username: "sess-1", password: "new" } });
+    expect(auth.answerNow(challenge("1"))).toEqual({ cancel: true });
+  });
+
+  it("cold start: a fresh answerer (new service worker) answers from storage.session", async () => {
+    await new ProxyAuthAnswerer(session()).set(proxy, creds("p1"));
+    const cold = new ProxyAuthAnswerer(session());
+    expect(cold.answerNow(challenge("1"))).toBeNull(); // must wait for storage
+    expect(await cold.answer(challenge("1"))).toEqual({ authCredentials: { username: "sess-1", password: "p1" } });
+  });
+
+  it("no credentials at all (browser restarted, traffic still aimed at a gateway): cancel instead of a login dialog", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    expect(await auth.answer(challenge("1"))).toEqual({ cancel: true });
+  });
+
+  it("leaves websites' own auth and other proxies to the browser", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    await auth.set(proxy, creds("p1"));
+    expect(auth.answerNow(challenge("1", { isProxy: false }))).toEqual({});
+    expect(auth.answerNow(challenge("2", { challenger: { host: "other.example", port: 3128 } }))).toEqual({});
+  });
+
+  it("clear() stops answering", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    await auth.set(proxy, creds("p1"));
+    await auth.clear();
+    expect(auth.answerNow(challenge("1"))).toEqual({ cancel: true });
+    expect(await new ProxyAuthAnswerer(session()).answer(challenge("2"))).toEqual({ cancel: true });
+  });
+});
+
+describe("listener registration", () => {
+  it("Chrome: asyncBlocking listener on all URLs, answered through the callback, also on a cold start", async () => {
+    await new ProxyAuthAnswerer(session()).set(proxy, creds("p1"));
+    let registered: { fn: Function; filter: unknown; spec: string[] } | undefined;
+    const webRequest = {
+      onAuthRequired: { addListener: (fn: Function, filter: unknown, spec: string[]) => (registered = { fn, filter, spec }) },
+    };
+    registerChromeAuthListener(webRequest as never, new ProxyAuthAnswerer(session()));
+    expect(registered?.spec).toEqual(["asyncBlocking"]);
+    expect(registered?.filter).toEqual({ urls: ["<all_urls>"] });
+    const answer = await new Promise<AuthAnswer>((resolve) => registered!.fn(challenge("9"), resolve));
+    expect(answer).toEqual({ authCredentials: { username: "sess-1", password: "p1" } });
+    const second = await new Promise<AuthAnswer>((resolve) => registered!.fn(challenge("9"), resolve));
+    expect(second).toEqual({ cancel: true });
+  });
+
+  it("Firefox: blocking listener that returns a promise", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    await auth.set(proxy, creds("p1"));
+    let registered: { fn: (d: AuthChallenge) => Promise<AuthAnswer>; spec: string[] } | undefined;
+    registerFirefoxAuthListener(
+      { onAuthRequired: { addListener: (fn, _filter, spec) => (registered = { fn, spec }) } },
+      auth,
+    );
+    expect(registered?.spec).toEqual(["blocking"]);
+    expect(await registered!.fn(challenge("1"))).toEqual({ authCredentials: { username: "sess-1", password: "p1" } });
+  });
+});

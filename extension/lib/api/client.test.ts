@@ -1,0 +1,106 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import { createFakeApi } from "../../tests/support/fake-api";
+import { ApiError } from "./api-error";
+import { createApiClient } from "./client";
+import { createTokenStore, type StorageAreas } from "./token-store";
+
+const AUTH_KEY = "A".repeat(43);
+const device = { id: "0f8fad5b-d9cb-469f-a165-70867728950e", kind: "chrome" as const, label: "Chrome on Linux" };
+
+async function setup(options: Parameters<typeof createFakeApi>[0] = {}) {
+  const server = createFakeApi(options);
+  const tokens = createTokenStore(fakeBrowser.storage as unknown as StorageAreas);
+  let signedOut = 0;
+  const api = createApiClient({ baseUrl: () => "http://127.0.0.1:8787/", tokens, fetch: server.fetch, onSignedOut: () => signedOut++ });
+  await api.register({ username: "alice", email: "alice@example.com", authKey: AUTH_KEY, kdf: { salt: "AAECAwQFBgcICQoLDA0ODw", iterations: 600000 }, ageConfirmed: true });
+  return { server, tokens, api, signedOut: () => signedOut };
+}
+
+beforeEach(() => fakeBrowser.reset());
+
+describe("API client", () => {
+  it("login stores tokens: refresh token in storage.local, access token only in storage.session, never the authKey", async () => {
+    const { api } = await setup();
+    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    const local = JSON.stringify(await fakeBrowser.storage.local.get(null));
+    const session = JSON.stringify(await fakeBrowser.storage.session.get(null));
+    expect(local).toContain("rt-");
+    expect(local).not.toContain("at-");
+    expect(session).toContain("at-");
+    expect(local + session).not.toContain(AUTH_KEY);
+  });
+
+  it("refreshes silently on a 401 and retries the call once", async () => {
+    const { api, server } = await setup();
+    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    server.expireAccessTokens();
+    const locations = await api.locations();
+    expect(locations[0]?.id).toBe("loc-local");
+    expect(server.calls.filter((c) => c === "POST /v1/auth/refresh")).toHaveLength(1);
+  });
+
+  it("refreshes ahead of expiry without waiting for a 401", async () => {
+    const { api, server } = await setup({ accessTtlSeconds: 10 }); // inside the 30 s skew
+    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    await api.me();
+    expect(server.calls).toContain("POST /v1/auth/refresh");
+    expect(server.calls.filter((c) => c === "GET /v1/me")).toHaveLength(1);
+  });
+
+  it("concurrent calls share one refresh (a rotated refresh token must not be reused: that revokes the chain)", async () => {
+    const { api, server } = await setup();
+    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    server.expireAccessTokens();
+    await Promise.all([api.me(), api.locations(), api.devices()]);
+    expect(server.calls.filter((c) => c === "POST /v1/auth/refresh")).toHaveLength(1);
+  });
+
+  it("a refresh the API refuses signs out: tokens dropped, onSignedOut called, unauthorized thrown", async () => {
+    const { api, server, tokens, signedOut } = await setup();
+    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    server.refresh.forEach((r) => (r.used = true));
+    server.expireAccessTokens();
+    await expect(api.me()).rejects.toMatchObject({ info: { code: "unauthorized", status: 401 } });
+    expect(await tokens.get()).toBeNull();
+    expect(signedOut()).toBe(1);
+  });
+
+  it("after a browser restart (no access token in storage.session) the first call refreshes", async () => {
+    const { api, server } = await setup();
+    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    await fakeBrowser.storage.session.clear();
+    const fresh = createApiClient({ baseUrl: () => "http://127.0.0.1:8787", tokens: createTokenStore(fakeBrowser.storage as unknown as StorageAreas), fetch: server.fetch });
+    expect((await fresh.me()).username).toBe("alice");
+    expect(server.calls.at(-2)).toBe("POST /v1/auth/refresh");
+  });
+
+  it("problem+json answers become ApiError with the code and extra fields", async () => {
+    const { api } = await setup();
+    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    const error = await api
+      .login({ username: "alice", authKey: AUTH_KEY, device: { ...device, id: "another-device-id" } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).info).toMatchObject({ code: "device_limit", status: 409, maxDevices: 1 });
+    expect((error as ApiError).info.devices?.[0]?.id).toBe(device.id);
+  });
+
+  it("an unreachable API is a 'network' error", async () => {
+    const api = createApiClient({
+      baseUrl: () => "http://127.0.0.1:1",
+      tokens: createTokenStore(fakeBrowser.storage as unknown as StorageAreas),
+      fetch: async () => Promise.reject(new TypeError("Failed to fetch")),
+    });
+    await expect(api.prelogin("alice")).rejects.toMatchObject({ info: { code: "network", status: 0 } });
+  });
+
+  it("Retry-After on rate_limited is kept", async () => {
+    const api = createApiClient({
+      baseUrl: () => "http://x",
+      tokens: createTokenStore(fakeBrowser.storage as unknown as StorageAreas),
+      fetch: async () => new Response(JSON.stringify({ code: "rate_limited", status: 429 }), { status: 429, headers: { "retry-after": "30" } }),
+    });
+    await expect(api.prelogin("alice")).rejects.toMatchObject({ info: { code: "rate_limited", retryAfter: 30 } });
+  });
+});

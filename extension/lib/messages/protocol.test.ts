@@ -1,0 +1,234 @@
+/**
+ * Every message between the pages and the background, end to end through the
+ * (fake) runtime messaging: page-side `request` → `createMessageListener` →
+ * the real handlers → the API client → an in-memory API that validates each
+ * body against the shared schemas.
+ */
+import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import { createFakeApi } from "../../tests/support/fake-api";
+import { ApiError } from "../api/api-error";
+import { createApiClient } from "../api/client";
+import { createTokenStore, type StorageAreas } from "../api/token-store";
+import { AlarmTimers } from "../adapters/alarm-timers";
+import { ProxyAuthAnswerer } from "../adapters/proxy-auth";
+import { createHandlers } from "../background/handlers";
+import { ConnectionService, type ProxyRoute } from "../connection/connection-service";
+import { StorageConnectionStore } from "../connection/connection-store";
+import { SettingsStore } from "../settings/settings-store";
+import { createMessageListener, request, REQUEST_TYPES, type Message, type RequestType } from "./protocol";
+
+const covered = new Set<RequestType>();
+const send = (message: Message) => {
+  covered.add(message.type);
+  return fakeBrowser.runtime.sendMessage(message);
+};
+const ask = <K extends RequestType>(type: K, payload: Parameters<typeof request<K>>[2]) => request(send, type, payload);
+
+// A low iteration count keeps the suite fast; the real KDF path is the same function.
+const kdf = newKdfParams(600_000);
+let authKey: string;
+let wrongKey: string;
+beforeAll(async () => {
+  authKey = await deriveAuthKey("correct horse battery", kdf);
+  wrongKey = await deriveAuthKey("wrong password!!", kdf);
+});
+
+function boot(server = createFakeApi()) {
+  const storage = fakeBrowser.storage as unknown as StorageAreas;
+  const settings = new SettingsStore(storage.local);
+  const tokens = createTokenStore(storage);
+  const api = createApiClient({ baseUrl: async () => (await settings.get()).apiUrl, tokens, fetch: server.fetch });
+  const routes: Array<ProxyRoute | "cleared"> = [];
+  const connection = new ConnectionService({
+    api,
+    proxy: { apply: async (r) => (routes.push(r), "ok"), clear: async () => void routes.push("cleared") },
+    auth: new ProxyAuthAnswerer(storage.session),
+    privacy: { protect: async () => {}, restore: async () => {} },
+    timers: new AlarmTimers(fakeBrowser.alarms),
+    store: new StorageConnectionStore(storage, settings),
+  });
+  let rerouted = 0;
+  const handlers = createHandlers({
+    api,
+    tokens,
+    settings,
+    connection,
+    device: { kind: "chrome", label: "Chrome on Linux" },
+    proxyControlledByOther: async () => false,
+    onRoutingChanged: async () => void rerouted++,
+  });
+  fakeBrowser.runtime.onMessage.addListener(createMessageListener(handlers, fakeBrowser.runtime.id) as never);
+  return { server, connection, routes, rerouted: () => rerouted, settings };
+}
+
+async function signUpAndIn() {
+  await ask("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+  await ask("signIn", { username: "alice", authKey });
+}
+
+beforeEach(() => fakeBrowser.reset());
+
+describe("popup ↔ background protocol", () => {
+  it("getStatus when signed out", async () => {
+    boot();
+    const status = await ask("getStatus", undefined);
+    expect(status).toMatchObject({ signedIn: false, account: null, connection: { state: "disconnected" }, proxyControlledByOther: false });
+  });
+
+  it("prelogin returns the account's KDF parameters", async () => {
+    boot();
+    await ask("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    expect(await ask("prelogin", { username: "alice" })).toEqual(kdf);
+  });
+
+  it("register refuses without the age confirmation (age_requirement) and on a taken username", async () => {
+    boot();
+    await expect(ask("register", { username: "bob", email: "bob@example.com", authKey, kdf, ageConfirmed: false })).rejects.toMatchObject({
+      info: { code: "age_requirement", status: 422 },
+    });
+    await ask("register", { username: "bob", email: "bob@example.com", authKey, kdf, ageConfirmed: true });
+    await expect(ask("register", { username: "bob", email: "b2@example.com", authKey, kdf, ageConfirmed: true })).rejects.toMatchObject({
+      info: { code: "username_taken" },
+    });
+  });
+
+  it("signIn with the right authKey signs in; a wrong one is invalid_credentials", async () => {
+    boot();
+    await ask("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await expect(ask("signIn", { username: "alice", authKey: wrongKey })).rejects.toMatchObject({ info: { code: "invalid_credentials" } });
+    await ask("signIn", { username: "alice", authKey });
+    const status = await ask("getStatus", undefined);
+    expect(status.signedIn).toBe(true);
+    expect(status.account?.username).toBe("alice");
+  });
+
+  it("signIn at the device limit answers device_limit with the devices; replaceDeviceId frees that slot and signs in", async () => {
+    const server = createFakeApi({ maxDevices: 1 });
+    boot(server);
+    await signUpAndIn();
+    const first = (await ask("getDevices", undefined)).devices[0]!;
+    // Same account from another install: a new device id.
+    await fakeBrowser.storage.local.clear();
+    const error = (await ask("signIn", { username: "alice", authKey }).catch((e: unknown) => e)) as ApiError;
+    expect(error.info).toMatchObject({ code: "device_limit", maxDevices: 1 });
+    expect(error.info.devices?.map((d) => d.id)).toEqual([first.id]);
+    await ask("signIn", { username: "alice", authKey, replaceDeviceId: first.id });
+    const devices = await ask("getDevices", undefined);
+    expect(devices.devices).toHaveLength(1);
+    expect(devices.devices[0]!.id).not.toBe(first.id);
+    expect(devices.devices[0]!.current).toBe(true);
+  });
+
+  it("getLocations, connect, getStatus (connected), disconnect", async () => {
+    const { routes } = boot();
+    await signUpAndIn();
+    const locations = await ask("getLocations", undefined);
+    expect(locations.map((l) => l.id)).toEqual(["loc-local"]);
+    await ask("connect", { locationId: "loc-local" });
+    await new Promise((r) => setTimeout(r, 20));
+    const status = await ask("getStatus", undefined);
+    expect(status.connection).toMatchObject({ state: "connected", locationId: "loc-local" });
+    expect(status.connection.sessionId).toMatch(/^sess-/);
+    expect(status.lastLocationId).toBe("loc-local");
+    expect(routes.at(-1)).toEqual({ kind: "tunnel", proxy: { scheme: "http", host: "127.0.0.1", port: 3128 } });
+    // The view handed to the popup never carries proxy credentials.
+    expect(JSON.stringify(status)).not.toContain("pw-");
+
+    await ask("disconnect", undefined);
+    expect((await ask("getStatus", undefined)).connection.state).toBe("disconnected");
+    expect(routes.at(-1)).toBe("cleared");
+  });
+
+  it("connect while signed out is refused as unauthorized", async () => {
+    boot();
+    await expect(ask("connect", { locationId: "loc-local" })).rejects.toMatchObject({ info: { code: "unauthorized" } });
+  });
+
+  it("getUsage returns sessions newest first with totals and a cursor", async () => {
+    boot();
+    await signUpAndIn();
+    for (let i = 0; i < 3; i++) {
+      await ask("connect", { locationId: "loc-local" });
+      await new Promise((r) => setTimeout(r, 10));
+      await ask("disconnect", undefined);
+    }
+    const usage = await ask("getUsage", {});
+    expect(usage.totals.sessions).toBe(3);
+    expect(usage.sessions.every((s) => s.endedAt !== null)).toBe(true);
+    expect(usage.nextCursor).toBeNull();
+  });
+
+  it("getDevices and removeDevice", async () => {
+    const server = createFakeApi({ maxDevices: 3 });
+    boot(server);
+    await signUpAndIn();
+    const record = server.accounts.get("alice")!;
+    record.devices.push({ id: "other-device-1", kind: "firefox", label: "Firefox on Windows", registeredAt: "x", lastSeenAt: "x", current: false });
+    expect((await ask("getDevices", undefined)).devices).toHaveLength(2);
+    await ask("removeDevice", { id: "other-device-1" });
+    expect((await ask("getDevices", undefined)).devices.map((d) => d.label)).toEqual(["Chrome on Linux"]);
+    await expect(ask("removeDevice", { id: "other-device-1" })).rejects.toMatchObject({ info: { code: "not_found" } });
+  });
+
+  it("getSettings / saveSettings: defaults, validation, telemetry opt-in through the API, re-routing while connected", async () => {
+    const { rerouted, server } = boot();
+    const initial = await ask("getSettings", undefined);
+    expect(initial).toMatchObject({ apiUrl: "http://127.0.0.1:8787", autoConnect: false, telemetryOptIn: false, signedIn: false });
+    expect(initial.bypassList).toContain("192.168.0.0/16");
+    await expect(ask("saveSettings", { bypassList: ["bad host"] })).rejects.toMatchObject({ info: { code: "validation_failed" } });
+    await expect(ask("saveSettings", { apiUrl: "ftp://x" })).rejects.toMatchObject({ info: { code: "validation_failed" } });
+    await expect(ask("saveSettings", { telemetryOptIn: true })).rejects.toMatchObject({ info: { code: "unauthorized" } });
+
+    await signUpAndIn();
+    const saved = await ask("saveSettings", { autoConnect: true, bypassList: ["<-loopback>"], telemetryOptIn: true });
+    expect(saved).toMatchObject({ autoConnect: true, bypassList: ["<-loopback>"], telemetryOptIn: true, signedIn: true });
+    expect(server.accounts.get("alice")!.account.telemetryOptIn).toBe(true);
+    expect(rerouted()).toBe(0);
+    await ask("connect", { locationId: "loc-local" });
+    await new Promise((r) => setTimeout(r, 20));
+    await ask("saveSettings", { bypassList: ["<local>"] });
+    expect(rerouted()).toBe(1);
+  });
+
+  it("signOut disconnects first, then signs out (slot freed on the API)", async () => {
+    const { routes, server } = boot();
+    await signUpAndIn();
+    await ask("connect", { locationId: "loc-local" });
+    await new Promise((r) => setTimeout(r, 20));
+    await ask("signOut", undefined);
+    expect(routes.at(-1)).toBe("cleared");
+    expect((await ask("getStatus", undefined)).signedIn).toBe(false);
+    expect(server.accounts.get("alice")!.devices).toEqual([]);
+    expect(server.accounts.get("alice")!.sessions[0]!.endedAt).not.toBeNull();
+  });
+
+  it("deleteAccount: a wrong password changes nothing; the right one erases the account and signs out", async () => {
+    const { server } = boot();
+    await signUpAndIn();
+    await expect(ask("deleteAccount", { authKey: wrongKey })).rejects.toMatchObject({ info: { code: "invalid_credentials" } });
+    expect((await ask("getStatus", undefined)).signedIn).toBe(true);
+    await ask("deleteAccount", { authKey });
+    expect(server.accounts.has("alice")).toBe(false);
+    expect((await ask("getStatus", undefined)).signedIn).toBe(false);
+  });
+
+  it("ignores messages that are not ours and senders that are not this extension", async () => {
+    boot();
+    expect(await fakeBrowser.runtime.sendMessage({ hello: "world" } as never)).toBeUndefined();
+    const listener = createMessageListener({} as never, "me");
+    expect(listener({ channel: "cargo", type: "getStatus", payload: undefined }, { id: "someone-else" }, () => {})).toBe(false);
+  });
+
+  it("a background that does not answer is reported as 'network', not a crash", async () => {
+    await expect(request(async () => Promise.reject(new Error("Receiving end does not exist")), "getStatus", undefined)).rejects.toMatchObject({
+      info: { code: "network" },
+    });
+  });
+});
+
+afterAll(() => {
+  // Every request type of the protocol went through the runtime at least once above.
+  expect([...covered].sort()).toEqual([...REQUEST_TYPES].sort());
+});

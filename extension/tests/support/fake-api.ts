@@ -1,0 +1,205 @@
+/**
+ * An in-memory stand-in for the worker, for unit tests only: it speaks the
+ * routes of shared/API.md and validates every request body with the
+ * project's own strict zod schemas, so a request the real API would refuse
+ * fails here too. Tokens are opaque random strings; no crypto is checked.
+ */
+import {
+  DeleteMeRequest,
+  LoginRequest,
+  PreloginRequest,
+  RefreshRequest,
+  RegisterRequest,
+  StartSessionRequest,
+  TelemetryRequest,
+  UpdateMeRequest,
+  type Account,
+  type Device,
+  type TelemetryEvent,
+  type UsageSession,
+} from "@cargo-vpn/shared/schemas";
+import type { ProblemCode } from "@cargo-vpn/shared/problems";
+
+interface AccountRecord {
+  account: Account;
+  authKey: string;
+  kdf: { salt: string; iterations: number };
+  devices: Device[];
+  sessions: UsageSession[];
+  telemetry: TelemetryEvent[];
+}
+
+export interface FakeApiOptions {
+  maxDevices?: number;
+  accessTtlSeconds?: number;
+  credentialTtlMs?: number;
+}
+
+export function createFakeApi(options: FakeApiOptions = {}) {
+  const accounts = new Map<string, AccountRecord>();
+  const access = new Map<string, { username: string; deviceId: string; expires: number }>();
+  const refresh = new Map<string, { username: string; deviceId: string; used: boolean }>();
+  const calls: string[] = [];
+  let seq = 0;
+  const id = (prefix: string) => `${prefix}${++seq}`;
+  const now = () => Date.now();
+
+  const json = (status: number, body?: unknown, headers: Record<string, string> = {}) =>
+    new Response(body === undefined ? null : JSON.stringify(body), {
+      status,
+      headers: { "content-type": status >= 400 ? "application/problem+json" : "application/json", ...headers },
+    });
+  const problem = (status: number, code: ProblemCode, extra: Record<string, unknown> = {}) =>
+    json(status, { type: `https://cargovpn.dev/problems/${code}`, title: code, status, code, detail: code, ...extra });
+
+  function issue(record: AccountRecord, device: Device) {
+    const accessToken = id("at-");
+    const refreshToken = id("rt-");
+    access.set(accessToken, { username: record.account.username, deviceId: device.id, expires: now() + (options.accessTtlSeconds ?? 900) * 1000 });
+    refresh.set(refreshToken, { username: record.account.username, deviceId: device.id, used: false });
+    return { tokenType: "Bearer", accessToken, expiresIn: options.accessTtlSeconds ?? 900, refreshToken, account: record.account, device };
+  }
+
+  function credentials(sessionId: string) {
+    return { username: sessionId, password: id("pw-"), expiresAt: new Date(now() + (options.credentialTtlMs ?? 900_000)).toISOString() };
+  }
+
+  async function handle(method: string, path: string, body: unknown, auth: string | null): Promise<Response> {
+    calls.push(`${method} ${path}`);
+    const parse = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }) => {
+      const result = schema.safeParse(body);
+      return result.success ? (result.data as T) : null;
+    };
+
+    if (method === "POST" && path === "/v1/auth/prelogin") {
+      const input = parse<{ username: string }>(PreloginRequest);
+      if (!input) return problem(400, "validation_failed");
+      const record = accounts.get(input.username);
+      return json(200, { kdf: "PBKDF2-SHA256", iterations: record?.kdf.iterations ?? 600000, salt: record?.kdf.salt ?? "AAAAAAAAAAAAAAAAAAAAAA" });
+    }
+    if (method === "POST" && path === "/v1/accounts") {
+      const input = parse<{ username: string; email: string; authKey: string; kdf: { salt: string; iterations: number }; ageConfirmed?: unknown }>(RegisterRequest);
+      if (!input) return problem(400, "validation_failed");
+      if (input.ageConfirmed !== true) return problem(422, "age_requirement");
+      if (accounts.has(input.username)) return problem(409, "username_taken");
+      const account: Account = {
+        id: id("acc-"),
+        username: input.username,
+        email: input.email,
+        createdAt: new Date().toISOString(),
+        plan: { id: "free", name: "Free", maxDevices: options.maxDevices ?? 1 },
+        telemetryOptIn: false,
+      };
+      accounts.set(input.username, { account, authKey: input.authKey, kdf: input.kdf, devices: [], sessions: [], telemetry: [] });
+      return json(201, { account });
+    }
+    if (method === "POST" && path === "/v1/auth/login") {
+      const input = parse<{ username: string; authKey: string; device: { id: string; kind: Device["kind"]; label: string }; replaceDeviceId?: string }>(LoginRequest);
+      if (!input) return problem(400, "validation_failed");
+      const record = accounts.get(input.username);
+      if (!record || record.authKey !== input.authKey) return problem(401, "invalid_credentials");
+      if (input.replaceDeviceId) record.devices = record.devices.filter((d) => d.id !== input.replaceDeviceId);
+      let device = record.devices.find((d) => d.id === input.device.id);
+      if (!device) {
+        if (record.devices.length >= record.account.plan.maxDevices) {
+          return problem(409, "device_limit", { devices: record.devices, maxDevices: record.account.plan.maxDevices });
+        }
+        const stamp = new Date().toISOString();
+        device = { ...input.device, registeredAt: stamp, lastSeenAt: stamp, current: false };
+        record.devices.push(device);
+      }
+      return json(200, issue(record, { ...device, current: true }));
+    }
+    if (method === "POST" && path === "/v1/auth/refresh") {
+      const input = parse<{ refreshToken: string }>(RefreshRequest);
+      const entry = input && refresh.get(input.refreshToken);
+      if (!entry || entry.used) return problem(401, "unauthorized");
+      entry.used = true;
+      const record = accounts.get(entry.username)!;
+      return json(200, issue(record, { ...record.devices.find((d) => d.id === entry.deviceId)!, current: true }));
+    }
+
+    // Everything below needs a valid access token.
+    const token = auth?.replace(/^Bearer /, "") ?? "";
+    const who = access.get(token);
+    if (!who || who.expires <= now()) return problem(401, "unauthorized");
+    const record = accounts.get(who.username);
+    if (!record) return problem(401, "unauthorized");
+
+    if (method === "POST" && path === "/v1/auth/logout") {
+      record.devices = record.devices.filter((d) => d.id !== who.deviceId);
+      access.delete(token);
+      return json(204);
+    }
+    if (path === "/v1/me") {
+      if (method === "GET") return json(200, { account: record.account });
+      if (method === "PATCH") {
+        const input = parse<{ telemetryOptIn: boolean }>(UpdateMeRequest);
+        if (!input) return problem(400, "validation_failed");
+        record.account = { ...record.account, telemetryOptIn: input.telemetryOptIn };
+        return json(200, { account: record.account });
+      }
+      if (method === "DELETE") {
+        const input = parse<{ authKey: string }>(DeleteMeRequest);
+        if (!input) return problem(400, "validation_failed");
+        if (input.authKey !== record.authKey) return problem(401, "invalid_credentials");
+        accounts.delete(who.username);
+        return json(204);
+      }
+    }
+    if (method === "GET" && path === "/v1/devices") {
+      return json(200, { devices: record.devices.map((d) => ({ ...d, current: d.id === who.deviceId })), maxDevices: record.account.plan.maxDevices });
+    }
+    const deviceMatch = /^\/v1\/devices\/([^/]+)$/.exec(path);
+    if (method === "DELETE" && deviceMatch) {
+      const before = record.devices.length;
+      record.devices = record.devices.filter((d) => d.id !== decodeURIComponent(deviceMatch[1]!));
+      return before === record.devices.length ? problem(404, "not_found") : json(204);
+    }
+    if (method === "GET" && path === "/v1/locations") {
+      return json(200, { locations: [{ id: "loc-local", name: "Local", country: "DE", load: 0.25, online: true }] });
+    }
+    if (method === "POST" && path === "/v1/tunnel/sessions") {
+      const input = parse<{ locationId: string }>(StartSessionRequest);
+      if (!input) return problem(400, "validation_failed");
+      if (input.locationId !== "loc-local") return problem(404, "not_found");
+      for (const open of record.sessions) open.endedAt ??= new Date().toISOString();
+      const session: UsageSession = { id: id("sess-"), startedAt: new Date().toISOString(), endedAt: null, bytesUp: 0, bytesDown: 0 };
+      record.sessions.unshift(session);
+      return json(201, { session: { id: session.id, startedAt: session.startedAt }, proxy: { scheme: "http", host: "127.0.0.1", port: 3128 }, credentials: credentials(session.id) });
+    }
+    const sessionMatch = /^\/v1\/tunnel\/sessions\/([^/]+)\/(renew|end)$/.exec(path);
+    if (method === "POST" && sessionMatch) {
+      const session = record.sessions.find((s) => s.id === sessionMatch[1]);
+      if (!session) return problem(404, "not_found");
+      if (sessionMatch[2] === "renew") return session.endedAt ? problem(409, "session_ended") : json(200, { credentials: credentials(session.id) });
+      session.endedAt ??= new Date().toISOString();
+      return json(200, { session });
+    }
+    if (method === "GET" && path.startsWith("/v1/usage")) {
+      const url = new URL(path, "http://x");
+      const limit = Number(url.searchParams.get("limit") ?? 20);
+      const start = Number(url.searchParams.get("cursor") ?? 0);
+      const page = record.sessions.slice(start, start + limit);
+      const totals = record.sessions.reduce((t, s) => ({ sessions: t.sessions + 1, bytesUp: t.bytesUp + s.bytesUp, bytesDown: t.bytesDown + s.bytesDown }), { sessions: 0, bytesUp: 0, bytesDown: 0 });
+      return json(200, { sessions: page, totals, nextCursor: start + limit < record.sessions.length ? String(start + limit) : null });
+    }
+    if (method === "POST" && path === "/v1/telemetry") {
+      const input = parse<{ events: TelemetryEvent[] }>(TelemetryRequest);
+      if (!input) return problem(400, "validation_failed");
+      if (!record.account.telemetryOptIn) return problem(403, "telemetry_disabled");
+      record.telemetry.push(...input.events);
+      return json(202, { accepted: input.events.length });
+    }
+    return problem(404, "not_found");
+  }
+
+  const fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(String(input));
+    const headers = new Headers(init.headers);
+    const body = typeof init.body === "string" ? JSON.parse(init.body) : undefined;
+    return handle(init.method ?? "GET", url.pathname + url.search, body, headers.get("authorization"));
+  };
+
+  return { fetch: fetch as typeof globalThis.fetch, accounts, access, refresh, calls, expireAccessTokens: () => access.forEach((a) => (a.expires = 0)) };
+}
