@@ -191,6 +191,7 @@ export const UsageResponse = z.object({
 });
 
 export const TelemetryRequest = z.strictObject({ events: z.array(TelemetryEvent).min(1).max(100) });
+export const TelemetryResponse = z.object({ accepted: z.int() });
 
 export const ExportResponse = z.object({
   account: Account,
@@ -202,6 +203,11 @@ export const ExportResponse = z.object({
 export const HeartbeatRequest = z.strictObject({
   activeSessions: z.int().min(0).max(1_000_000),
   load: z.number().min(0).max(1),
+  sessions: z
+    .array(Id)
+    .max(1500)
+    .optional()
+    .meta({ description: "Ids of the sessions this gateway carries now; any that is no longer open (ended, or erased with its account) comes back in revokedSessions." }),
 });
 export const HeartbeatResponse = z.object({ revokedSessions: z.array(z.string()) });
 export const UsageBatchRequest = z.strictObject({

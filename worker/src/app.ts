@@ -10,6 +10,7 @@ import { healthRoutes } from "./routes/health";
 import { gatewayRoutes } from "./routes/gateway";
 import { meRoutes } from "./routes/me";
 import { tunnelRoutes } from "./routes/tunnel";
+import { telemetryRoutes } from "./routes/telemetry";
 import { usageRoutes } from "./routes/usage";
 import { notFound, onError } from "./http/errors";
 import { limitBody, requireJsonBody } from "./http/json-body";
@@ -21,7 +22,7 @@ export function createApp() {
   app.notFound(notFound);
   app.use("*", limitBody, requireJsonBody);
 
-  for (const routes of [healthRoutes, accountRoutes, authRoutes, meRoutes, deviceRoutes, tunnelRoutes, usageRoutes, gatewayRoutes]) app.route("/", routes);
+  for (const routes of [healthRoutes, accountRoutes, authRoutes, meRoutes, deviceRoutes, tunnelRoutes, usageRoutes, telemetryRoutes, gatewayRoutes]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/openapi.json", {

@@ -37,3 +37,7 @@ export const DEFAULT_SESSION_IDLE_MINUTES = 30;
 /** Applied usage batch ids are kept this long, far beyond any gateway retry. */
 export const USAGE_BATCH_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const MAX_USAGE_PAGE = 100;
+/** Telemetry events are deleted after this long. */
+export const TELEMETRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** Default retention of ended usage sessions (USAGE_RETENTION_DAYS overrides). */
+export const DEFAULT_USAGE_RETENTION_DAYS = 90;

@@ -20,6 +20,8 @@ export interface Env {
   APP_VERSION?: string;
   /** Minutes without traffic after which the cron trigger ends a tunnel session. */
   SESSION_IDLE_MINUTES?: string;
+  /** Days an ended session's usage record is kept before the cron trigger deletes it. */
+  USAGE_RETENTION_DAYS?: string;
 }
 
 export interface AuthContext {

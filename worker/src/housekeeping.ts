@@ -1,17 +1,29 @@
 /**
- * What the cron trigger does: end idle tunnel sessions and forget applied
+ * What the cron trigger does: end idle tunnel sessions, delete usage records
+ * past their retention and telemetry past 30 days, and forget applied
  * usage-batch ids once no gateway could still retry them.
  */
-import { lt } from "drizzle-orm";
-import { USAGE_BATCH_RETENTION_MS } from "./config";
+import { and, isNotNull, lt } from "drizzle-orm";
+import { DEFAULT_USAGE_RETENTION_DAYS, USAGE_BATCH_RETENTION_MS } from "./config";
 import { database } from "./db/client";
-import { usageBatches } from "./db/schema";
+import { tunnelSessions, usageBatches } from "./db/schema";
 import type { Env } from "./env";
+import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
+
+export function usageRetentionDays(env: Env): number {
+  const configured = Number(env.USAGE_RETENTION_DAYS);
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_USAGE_RETENTION_DAYS;
+}
 
 export async function housekeeping(env: Env, nowMs: number): Promise<{ idleSessionsEnded: number }> {
   const db = database(env);
   const idleSessionsEnded = await endIdleSessions(env, db, nowMs);
-  await db.delete(usageBatches).where(lt(usageBatches.appliedAt, nowMs - USAGE_BATCH_RETENTION_MS));
+  const usageCutoff = nowMs - usageRetentionDays(env) * 24 * 60 * 60 * 1000;
+  await db.batch([
+    db.delete(tunnelSessions).where(and(isNotNull(tunnelSessions.endedAt), lt(tunnelSessions.endedAt, usageCutoff))),
+    db.delete(usageBatches).where(lt(usageBatches.appliedAt, nowMs - USAGE_BATCH_RETENTION_MS)),
+  ]);
+  await purgeOldTelemetry(db, nowMs);
   return { idleSessionsEnded };
 }

@@ -3,30 +3,10 @@
  * in Durable Object storage holds the username, email, authKey or password in
  * plaintext (the test reads the raw rows and the raw object storage).
  */
-import { env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, login, newDevice, register } from "./client";
-
-export async function dumpD1(): Promise<string> {
-  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all<{ name: string }>();
-  const dump: Record<string, unknown[]> = {};
-  for (const { name } of tables.results) {
-    if (name.startsWith("_cf_") || name === "sqlite_sequence") continue;
-    dump[name] = (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results;
-  }
-  return JSON.stringify(dump);
-}
-
-export async function dumpDurableObjects(): Promise<string> {
-  const out: unknown[] = [];
-  for (const namespace of [env.ACCOUNT_DEVICES, env.LOGIN_THROTTLE] as unknown as DurableObjectNamespace[]) {
-    for (const id of await listDurableObjectIds(namespace)) {
-      const stub = namespace.get(id);
-      out.push(await runInDurableObject(stub, async (_instance, state) => [id.toString(), [...(await state.storage.list()).entries()]]));
-    }
-  }
-  return JSON.stringify(out);
-}
+import { dumpD1, dumpDurableObjects } from "./storage-dump";
 
 describe("what is stored", () => {
   it("holds no plaintext username, email, authKey or password", async () => {

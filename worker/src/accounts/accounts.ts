@@ -77,7 +77,10 @@ export async function assertAvailable(db: Db, keys: ServerKeys, username: string
 }
 
 export async function findByUsername(db: Db, keys: ServerKeys, username: string): Promise<AccountRow | undefined> {
-  const usernameIndex = await blindIndex(keys.index, "username", username);
+  return findByUsernameIndex(db, await blindIndex(keys.index, "username", username));
+}
+
+export async function findByUsernameIndex(db: Db, usernameIndex: string): Promise<AccountRow | undefined> {
   return db.select().from(accounts).where(eq(accounts.usernameIndex, usernameIndex)).get();
 }
 

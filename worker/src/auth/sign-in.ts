@@ -6,11 +6,11 @@
 import { DEFAULT_ITERATIONS, KDF_NAME, type DeviceKind, type TokenResponse } from "@cargo-vpn/shared";
 import { and, eq } from "drizzle-orm";
 import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
-import { accountView, findById, findByUsername, type AccountRow } from "../accounts/accounts";
+import { accountView, findById, findByUsername, findByUsernameIndex, type AccountRow } from "../accounts/accounts";
 import { authVerifier, blindIndex, clientHash, constantTimeEqual, fakeSalt } from "../crypto/keyed-hash";
 import { serverKeys, type ServerKeys } from "../crypto/keys";
 import { signAccessToken } from "../crypto/tokens";
-import type { Db } from "../db/client";
+import { database, type Db } from "../db/client";
 import { refreshTokens, signIns } from "../db/schema";
 import { deviceSlots, type StoredDevice } from "../devices/account-devices";
 import { deviceView, keyRef, signOutDevice } from "../devices/devices";
@@ -35,22 +35,30 @@ export interface LoginInput {
 
 const WRONG = "The username or password is wrong.";
 
-export async function login(env: Env, db: Db, input: LoginInput, clientAddress: string): Promise<TokenResponse> {
-  const keys = await serverKeys(env);
+/**
+ * The account if `authKey` is its key; otherwise 401 invalid_credentials, the
+ * failure counted against the username and the client (429 once they run out).
+ */
+export async function proveAuthKey(env: Env, keys: ServerKeys, username: string, authKey: string, clientAddress: string): Promise<AccountRow> {
   const [usernameIndex, client] = await Promise.all([
-    blindIndex(keys.index, "username", input.username),
+    blindIndex(keys.index, "username", username),
     clientHash(keys.index, clientAddress),
   ]);
   const subject = { usernameIndex, clientHash: client };
   await assertNotThrottled(env, subject);
-
-  const row = await findByUsername(db, keys, input.username);
+  const row = await findByUsernameIndex(database(env), usernameIndex);
   // Compute a verifier either way so a wrong username costs what a wrong key does.
-  const expected = await authVerifier(keys.index, row?.kdfSalt ?? "AAAAAAAAAAAAAAAAAAAAAA", input.authKey);
+  const expected = await authVerifier(keys.index, row?.kdfSalt ?? "AAAAAAAAAAAAAAAAAAAAAA", authKey);
   if (!row || !constantTimeEqual(expected, row.authVerifier)) {
     await recordSignInFailure(env, subject);
     throw new Problem("invalid_credentials", WRONG);
   }
+  return row;
+}
+
+export async function login(env: Env, db: Db, input: LoginInput, clientAddress: string): Promise<TokenResponse> {
+  const keys = await serverKeys(env);
+  const row = await proveAuthKey(env, keys, input.username, input.authKey, clientAddress);
 
   const plan = planFor(row.planId);
   const slots = deviceSlots(env, row.id);

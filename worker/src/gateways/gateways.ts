@@ -4,7 +4,7 @@
  * its load on every heartbeat.
  */
 import type { Location } from "@cargo-vpn/shared";
-import { and, asc, eq, gte } from "drizzle-orm";
+import { and, asc, eq, gte, sql } from "drizzle-orm";
 import { GATEWAY_OFFLINE_AFTER_MS, REVOCATION_HORIZON_MS } from "../config";
 import { tokenHash } from "../crypto/keyed-hash";
 import type { Db } from "../db/client";
@@ -35,8 +35,17 @@ export async function listLocations(db: Db): Promise<Location[]> {
   return rows.map((row) => locationView(row, now));
 }
 
-/** Records the beat and answers the sessions on this gateway that ended recently. */
-export async function heartbeat(db: Db, gatewayId: string, report: { activeSessions: number; load: number }, nowMs = Date.now()): Promise<string[]> {
+/**
+ * Records the beat and answers which sessions the gateway must drop: those on
+ * it that ended recently, and any it says it carries that is not open here
+ * (which covers sessions erased together with their account).
+ */
+export async function heartbeat(
+  db: Db,
+  gatewayId: string,
+  report: { activeSessions: number; load: number; sessions?: string[] | undefined },
+  nowMs = Date.now(),
+): Promise<string[]> {
   await db
     .update(gateways)
     .set({ activeSessions: report.activeSessions, load: report.load, lastHeartbeatAt: nowMs })
@@ -45,5 +54,12 @@ export async function heartbeat(db: Db, gatewayId: string, report: { activeSessi
     .select({ id: tunnelSessions.id })
     .from(tunnelSessions)
     .where(and(eq(tunnelSessions.gatewayId, gatewayId), gte(tunnelSessions.endedAt, nowMs - REVOCATION_HORIZON_MS)));
-  return ended.map((s) => s.id);
+  const revoked = new Set(ended.map((s) => s.id));
+  if (report.sessions?.length) {
+    const gone = await db.all<{ value: string }>(sql`
+      SELECT value FROM json_each(${JSON.stringify(report.sessions)})
+       WHERE value NOT IN (SELECT id FROM tunnel_sessions WHERE gateway_id = ${gatewayId} AND ended_at IS NULL)`);
+    for (const { value } of gone) revoked.add(value);
+  }
+  return [...revoked];
 }

@@ -46,6 +46,12 @@ export class LoginThrottle extends DurableObject<Env> {
     });
   }
 
+  /** Forgets every counter (the account behind this username was erased). */
+  async erase(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
   override async alarm(): Promise<void> {
     const now = Date.now();
     const windows = await this.ctx.storage.list<Window>();

@@ -1,0 +1,28 @@
+/**
+ * Deactivation and erasure (DELETE /v1/me). The D1 rows go in one batch, the
+ * wrapped data key with them, so every token stops working at once and any
+ * surviving copy of a ciphertext is unreadable; then the Durable Object
+ * records (device slots, the username's sign-in counters) are wiped. Open
+ * tunnel sessions vanish with the rows, and gateways drop them on their next
+ * heartbeat because they are no longer open.
+ */
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { accounts, refreshTokens, signIns, telemetryEvents, tunnelSessions } from "../db/schema";
+import { deviceSlots } from "../devices/account-devices";
+import type { Env } from "../env";
+import type { AccountRow } from "./accounts";
+
+export async function eraseAccount(env: Env, db: Db, row: AccountRow): Promise<void> {
+  await db.batch([
+    db.delete(telemetryEvents).where(eq(telemetryEvents.accountId, row.id)),
+    db.delete(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)),
+    db.delete(refreshTokens).where(eq(refreshTokens.accountId, row.id)),
+    db.delete(signIns).where(eq(signIns.accountId, row.id)),
+    db.delete(accounts).where(eq(accounts.id, row.id)),
+  ]);
+  await Promise.all([
+    deviceSlots(env, row.id).erase(),
+    env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`user:${row.usernameIndex}`)).erase(),
+  ]);
+}
