@@ -4,6 +4,8 @@
  * gateway the way a browser does, on the plain and the TLS listener.
  */
 import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
@@ -15,13 +17,31 @@ import { selfSignedCert } from "./testing/tls-cert";
 
 const tls = selfSignedCert();
 
+/** How often each name was resolved, to show the gateway resolves once per request. */
+const lookups = new Map<string, number>();
+
 /** Test names that resolve to chosen addresses; everything else goes to the system resolver. */
 const testResolver: Resolver = async (name) => {
+  lookups.set(name, (lookups.get(name) ?? 0) + 1);
+  // A rebinding name: harmless at the first lookup, internal at every later one.
+  if (name === "rebind.test") {
+    return [{ address: lookups.get(name) === 1 ? "127.0.0.1" : "10.0.0.1", family: 4 }];
+  }
   if (name === "internal.test") return [{ address: "10.20.30.40", family: 4 }];
   if (name === "metadata.test") return [{ address: "169.254.169.254", family: 4 }];
   if (name === "mapped.test") return [{ address: "::ffff:192.168.1.1", family: 6 }];
   return systemResolver(name);
 };
+
+/** An origin that answers with the request headers it received, as JSON. */
+async function startHeaderEcho(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => res.end(JSON.stringify(req.headers)));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const ends = Date.now() + timeoutMs;
@@ -179,6 +199,35 @@ describe("gateway carrying traffic", () => {
     }
   });
 
+  it("resolves a name once and connects to the address it checked (no DNS rebinding)", async () => {
+    const auth = await h.api.proxyAuthorization("s-rebind");
+    lookups.delete("rebind.test");
+    const tunnel = await openTunnel({ ...h.plain, auth, target: `rebind.test:${origin.port}` });
+    expect(tunnel.status).toBe(200);
+    expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/5")).body.length).toBe(5);
+    tunnel.socket.destroy();
+    expect(lookups.get("rebind.test")).toBe(1);
+    // The next lookup answers an internal address, and is refused.
+    expect((await openTunnel({ ...h.plain, auth, target: `rebind.test:${origin.port}` })).status).toBe(403);
+    expect(lookups.get("rebind.test")).toBe(2);
+  });
+
+  it("sends the URL's authority as Host and strips the proxy's own headers", async () => {
+    const auth = await h.api.proxyAuthorization("s-headers");
+    const seen = await startHeaderEcho();
+    const response = await proxiedRequest({
+      ...h.plain,
+      auth,
+      url: `http://127.0.0.1:${seen.port}/x?y=1`,
+      headers: { host: "wrong.example", "proxy-connection": "keep-alive", "x-kept": "1", connection: "x-dropped", "x-dropped": "1" },
+    });
+    const headers = JSON.parse(response.body.toString()) as Record<string, string>;
+    expect(headers.host).toBe(`127.0.0.1:${seen.port}`);
+    expect(headers["x-kept"]).toBe("1");
+    for (const name of ["proxy-authorization", "proxy-connection", "x-dropped"]) expect(headers[name]).toBeUndefined();
+    await seen.close();
+  });
+
   describe("usage", () => {
     it("reports exactly the bytes the origin received and sent, over CONNECT and absolute URIs, plain and TLS", async () => {
       const counted = await startOrigin();
@@ -267,7 +316,7 @@ describe("gateway carrying traffic", () => {
     allLines.push(...h.lines);
     expect(allLines.length).toBeGreaterThan(5);
     const text = allLines.join("\n");
-    for (const needle of ["127.0.0.1", "::1", "internal.test", "/bytes", "/echo", "http://", "10.1.2.3", "169.254", ...destinationsSeen]) {
+    for (const needle of ["127.0.0.1", "::1", "internal.test", "/bytes", "/echo", "http://", "10.1.2.3", "169.254", "rebind.test", "wrong.example", "/x?y", ...destinationsSeen]) {
       expect(text).not.toContain(needle);
     }
     expect(text).not.toMatch(/s-(usage|retry|revoked|http|connect)/);

@@ -67,6 +67,12 @@ export function endToEndHeaders(raw: string[]): string[] {
   return kept;
 }
 
+function withoutHost(raw: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() !== "host") kept.push(raw[i]!, raw[i + 1]!);
+  return kept;
+}
+
 export class ForwardedRequest implements Flow {
   readonly sessionId: string;
   private socket: net.Socket | null = null;
@@ -82,8 +88,9 @@ export class ForwardedRequest implements Flow {
 
   send(target: ForwardTarget): void {
     const { req, res, logger } = this.options;
-    const headers = endToEndHeaders(req.rawHeaders);
-    if (!headers.some((_, i) => i % 2 === 0 && headers[i]!.toLowerCase() === "host")) headers.push("Host", target.host);
+    // The URL's authority wins over whatever Host the browser sent (RFC 9112 §3.2.2).
+    const headers = withoutHost(endToEndHeaders(req.rawHeaders));
+    headers.push("Host", target.host);
     const upstream = http.request({
       host: target.address,
       family: target.family,
