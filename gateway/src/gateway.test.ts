@@ -228,6 +228,35 @@ describe("gateway carrying traffic", () => {
     await seen.close();
   });
 
+  it("reuses a session's connections to an http destination, never across sessions, and closes them when it ends", async () => {
+    const pooled = await startOrigin({ keepAliveTimeoutMs: 10_000 });
+    const url = `http://127.0.0.1:${pooled.port}/bytes/3000`;
+    const alice = await h.api.proxyAuthorization("s-pool-a");
+    const bob = await h.api.proxyAuthorization("s-pool-b");
+    for (let i = 0; i < 3; i++) expect((await proxiedRequest({ ...h.plain, auth: alice, url })).status).toBe(200);
+    expect(pooled.accepted).toBe(1);
+    expect((await proxiedRequest({ ...h.secure, auth: bob, url })).status).toBe(200);
+    expect(pooled.accepted).toBe(2);
+
+    await waitFor(() => h.gateway.stats().openConnections === 0);
+    expect(await h.gateway.flush()).toBe(true);
+    const a = h.api.totals("s-pool-a");
+    const b = h.api.totals("s-pool-b");
+    expect(a.bytesDown).toBeGreaterThan(3 * 3000);
+    expect(b.bytesDown).toBeGreaterThan(3000);
+    // Both pooled connections are still open at the origin: compare with its live counters.
+    h.api.revoked.add("s-pool-a");
+    h.api.revoked.add("s-pool-b");
+    await h.gateway.heartbeat();
+    await pooled.idle();
+    expect({ up: a.bytesUp + b.bytesUp, down: a.bytesDown + b.bytesDown }).toEqual({
+      up: pooled.received,
+      down: pooled.sent,
+    });
+    expect(h.gateway.stats().pooledConnections).toBe(0);
+    await pooled.close();
+  });
+
   describe("usage", () => {
     it("reports exactly the bytes the origin received and sent, over CONNECT and absolute URIs, plain and TLS", async () => {
       const counted = await startOrigin();

@@ -21,6 +21,7 @@ import { Heartbeat } from "./heartbeat";
 import { createLogger, type Logger } from "./logger";
 import { ProxyHandler } from "./proxy-server";
 import { SessionRegistry } from "./session-registry";
+import { UpstreamPools } from "./upstream-pool";
 import { UsageMeter } from "./usage-meter";
 import { UsageReporter } from "./usage-reporter";
 
@@ -44,7 +45,7 @@ export interface RunningGateway {
   /** Graceful shutdown; resolves after the final usage flush. */
   close(): Promise<void>;
   /** Live figures, for tests and the bench. */
-  stats(): { activeSessions: number; openConnections: number; signatureChecks: number };
+  stats(): { activeSessions: number; openConnections: number; pooledConnections: number; signatureChecks: number };
 }
 
 const EXPIRY_SWEEP_MS = 1000;
@@ -54,9 +55,14 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   const logger = input.logger ?? createLogger();
   const api = new GatewayApi({ apiUrl: config.apiUrl, secret: config.gatewaySecret });
 
+  const pools = new UpstreamPools({
+    freeSocketTimeoutMs: Math.min(4000, config.idleTimeoutMs),
+    maxSocketsPerSession: config.maxConnectionsPerSession,
+  });
   const registry = new SessionRegistry({
     maxFlowsPerSession: config.maxConnectionsPerSession,
     clockToleranceMs: config.clockToleranceSec * 1000,
+    onSessionEnded: (id) => pools.dropSession(id),
   });
   const meter = new UsageMeter();
   const verifier = new CredentialVerifier({
@@ -70,6 +76,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     verifier,
     registry,
     meter,
+    pools,
     policy: new DestinationPolicy({ allowLoopback: config.allowLoopback }),
     resolver: input.resolver ?? systemResolver,
     logger,
@@ -129,6 +136,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   const sweeper = setInterval(() => {
     const dropped = registry.dropExpired();
     if (dropped > 0) logger.info("expired_sessions_dropped", { connectionsDropped: dropped });
+    pools.sweep();
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
   heartbeat.start();
@@ -144,6 +152,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     const graceEnds = Date.now() + config.shutdownGraceMs;
     while (registry.openFlows > 0 && Date.now() < graceEnds) await sleep(25);
     const cut = registry.dropAll();
+    pools.destroyAll();
     for (const socket of sockets) socket.destroy();
     clearInterval(sweeper);
     heartbeat.stop();
@@ -168,6 +177,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     stats: () => ({
       activeSessions: registry.activeSessions,
       openConnections: registry.openFlows,
+      pooledConnections: pools.idleConnections(),
       signatureChecks: verifier.verifications,
     }),
   };

@@ -1,9 +1,11 @@
 /**
  * One absolute-URI request (`GET http://site/path`, how browsers fetch plain
- * http through a proxy) forwarded to its destination over a fresh connection
- * to the already resolved address, with the proxy's own headers removed.
- * Bytes are counted from that connection's socket, so they are exactly what
- * the destination sent and received.
+ * http through a proxy) forwarded to the already resolved address, over a
+ * connection from the session's own keep-alive pool (upstream-pool.ts), with
+ * the proxy's own headers removed. Bytes are counted from that connection's
+ * socket counters — from when the request got the socket until its response
+ * ended and the socket went back to the pool — so they are exactly what the
+ * destination sent and received for this request.
  *
  *   const flow = new ForwardedRequest({ req, res, sessionId, meter, registry, … });
  *   if (registry.open(flow)) flow.send({ address, family, port, path, host });
@@ -25,6 +27,7 @@ export interface ForwardedRequestOptions {
   idleTimeoutMs: number;
   connectTimeoutMs: number;
   maxHeaderBytes: number;
+  agent: http.Agent;
 }
 
 export interface ForwardTarget {
@@ -77,6 +80,8 @@ export class ForwardedRequest implements Flow {
   readonly sessionId: string;
   private socket: net.Socket | null = null;
   private upstreamRequest: http.ClientRequest | null = null;
+  private responseComplete = false;
+  // Counter values already charged; start at the socket's counters when it comes from the pool.
   private chargedUp = 0;
   private chargedDown = 0;
   private finished = false;
@@ -99,21 +104,31 @@ export class ForwardedRequest implements Flow {
       path: target.path,
       headers,
       setHost: false,
-      agent: false,
+      agent: this.options.agent,
       maxHeaderSize: this.options.maxHeaderBytes,
       timeout: this.options.connectTimeoutMs,
     });
     this.upstreamRequest = upstream;
     upstream.on("socket", (socket) => {
       this.socket = socket;
+      this.chargedUp = socket.bytesWritten ?? 0;
+      this.chargedDown = socket.bytesRead;
       socket.setNoDelay(true);
-      socket.once("connect", () => upstream.setTimeout(this.options.idleTimeoutMs));
+      if (socket.connecting) socket.once("connect", () => upstream.setTimeout(this.options.idleTimeoutMs));
+      else upstream.setTimeout(this.options.idleTimeoutMs);
     });
     upstream.on("timeout", () => upstream.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
     upstream.on("response", (response) => {
       res.writeHead(response.statusCode ?? 502, response.statusMessage, endToEndHeaders(response.rawHeaders));
       response.pipe(res);
       response.on("error", () => res.destroy());
+      // The socket goes back to the pool now; the next request of the session
+      // writes to it only from a later tick, so this charge is exactly ours.
+      response.on("end", () => {
+        this.responseComplete = true;
+        this.charge();
+        this.socket = null;
+      });
     });
     upstream.on("error", (error) => {
       const cls = errorClass(error);
@@ -129,7 +144,7 @@ export class ForwardedRequest implements Flow {
   }
 
   destroy(): void {
-    this.upstreamRequest?.destroy();
+    if (!this.responseComplete) this.upstreamRequest?.destroy();
     this.options.req.socket.destroy();
     this.finish();
   }
@@ -147,7 +162,8 @@ export class ForwardedRequest implements Flow {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.upstreamRequest?.destroy();
+    // A request the browser gave up on must not leave a half-read connection in the pool.
+    if (!this.responseComplete) this.upstreamRequest?.destroy();
     this.charge();
     this.options.registry.close(this);
   }

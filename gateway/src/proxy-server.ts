@@ -21,12 +21,14 @@ import { errorClass } from "./logger";
 import { CONNECTION_ESTABLISHED, plainResponse, rawResponse } from "./responses";
 import type { SessionRegistry } from "./session-registry";
 import { DialError, Tunnel } from "./tunnel";
+import type { UpstreamPools } from "./upstream-pool";
 import type { UsageMeter } from "./usage-meter";
 
 export interface ProxyDeps {
   verifier: CredentialVerifier;
   registry: SessionRegistry;
   meter: UsageMeter;
+  pools: UpstreamPools;
   policy: DestinationPolicy;
   resolver: Resolver;
   logger: Logger;
@@ -174,6 +176,7 @@ export class ProxyHandler {
       idleTimeoutMs: this.deps.idleTimeoutMs,
       connectTimeoutMs: this.deps.connectTimeoutMs,
       maxHeaderBytes: this.deps.maxHeaderBytes,
+      agent: this.deps.pools.agentFor(auth.sessionId),
     });
     if (!this.deps.registry.open(flow)) return this.refuse(res, AT_CAP);
     flow.send({

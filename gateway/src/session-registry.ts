@@ -25,6 +25,8 @@ export interface Flow {
 
 export interface SessionRegistryOptions {
   maxFlowsPerSession: number;
+  /** Told when a session is revoked or runs out of credentials, to release what else it holds. */
+  onSessionEnded?: (sessionId: string) => void;
   clockToleranceMs?: number;
   now?: () => number;
 }
@@ -54,6 +56,7 @@ export class SessionRegistry {
       if (!this.revoked.has(id)) this.revoked.set(id, now);
       dropped += this.dropSession(id);
       this.expiry.delete(id);
+      this.options.onSessionEnded?.(id);
     }
     return dropped;
   }
@@ -96,6 +99,7 @@ export class SessionRegistry {
       if (now < expiresAtMs + this.toleranceMs) continue;
       dropped += this.dropSession(id);
       this.expiry.delete(id);
+      this.options.onSessionEnded?.(id);
     }
     const forgetBefore = now - MAX_CREDENTIAL_LIFETIME_SEC * 1000 - this.toleranceMs;
     for (const [id, at] of this.revoked) if (at < forgetBefore) this.revoked.delete(id);

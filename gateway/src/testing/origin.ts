@@ -18,14 +18,16 @@ export interface Origin {
   received: number;
   sent: number;
   openConnections: number;
+  /** Connections accepted since start. */
+  accepted: number;
   /** Resolves once no connection is open. */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startOrigin(): Promise<Origin> {
+export async function startOrigin(options: { keepAliveTimeoutMs?: number } = {}): Promise<Origin> {
   const open = new Set<Socket>();
-  const totals = { received: 0, sent: 0 };
+  const totals = { received: 0, sent: 0, accepted: 0 };
   const server = http.createServer((req, res) => {
     const bytes = /^\/bytes\/(\d+)$/.exec(req.url ?? "");
     if (req.method === "GET" && bytes) {
@@ -47,9 +49,10 @@ export async function startOrigin(): Promise<Origin> {
     res.writeHead(404, { "content-length": 0 });
     res.end();
   });
-  server.keepAliveTimeout = 200;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 200;
   server.on("connection", (socket: Socket) => {
     open.add(socket);
+    totals.accepted++;
     socket.on("close", () => {
       open.delete(socket);
       totals.received += socket.bytesRead;
@@ -64,6 +67,9 @@ export async function startOrigin(): Promise<Origin> {
     },
     get sent() {
       return totals.sent;
+    },
+    get accepted() {
+      return totals.accepted;
     },
     get openConnections() {
       return open.size;
