@@ -4,12 +4,16 @@
  *   pnpm build                      # .output/chrome-mv3
  *   pnpm build:firefox              # .output/firefox-mv2
  *   WXT_API_URL=http://127.0.0.1:8787 pnpm build   # default API base URL baked in
+ *   CARGO_EXT_OUT_DIR=/tmp/x pnpm build             # build somewhere else than .output/
  *
  * The API base URL can also be changed at run time in the options page.
  */
 import { defineConfig } from "wxt";
 
 export default defineConfig({
+  // The real-browser smoke test builds into its own directory so it never
+  // overwrites .output/ with a build pointed at its throwaway local API.
+  ...(process.env.CARGO_EXT_OUT_DIR ? { outDir: process.env.CARGO_EXT_OUT_DIR } : {}),
   // Explicit imports everywhere: a reader should see where each name comes from.
   imports: false,
   manifest: ({ browser }) => ({
@@ -33,9 +37,11 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: "extension@cargovpn.dev",
-              strict_min_version: "128.0",
+              // data_collection_permissions (Mozilla's consent declaration) exists from 140, the current ESR.
+              strict_min_version: "140.0",
               data_collection_permissions: { required: ["authenticationInfo"], optional: ["technicalAndInteraction"] },
             },
+            gecko_android: { strict_min_version: "142.0" },
           },
         }
       : {}),

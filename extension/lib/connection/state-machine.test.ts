@@ -171,7 +171,7 @@ describe("connected", () => {
 });
 
 describe.each(["held", "reconnecting"] as const)("%s", (name) => {
-  const state: ConnectionState = { name, locationId: "fra", attempt: 0 };
+  const state = { name, locationId: "fra", attempt: 0 } as Extract<ConnectionState, { name: "held" | "reconnecting" }>;
 
   it("SESSION_STARTED → connected with the tunnel applied", () => {
     const next = transition(state, started, clock);

@@ -33,6 +33,8 @@ export interface FakeApiOptions {
   maxDevices?: number;
   accessTtlSeconds?: number;
   credentialTtlMs?: number;
+  /** Where session answers point the browser. */
+  proxy?: { scheme: "http" | "https"; host: string; port: number };
 }
 
 export function createFakeApi(options: FakeApiOptions = {}) {
@@ -60,8 +62,23 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     return { tokenType: "Bearer", accessToken, expiresIn: options.accessTtlSeconds ?? 900, refreshToken, account: record.account, device };
   }
 
+  /** Every proxy password ever issued, by session: what a gateway would verify. */
+  const issued = new Map<string, Set<string>>();
   function credentials(sessionId: string) {
-    return { username: sessionId, password: id("pw-"), expiresAt: new Date(now() + (options.credentialTtlMs ?? 900_000)).toISOString() };
+    const password = id("pw-");
+    if (!issued.has(sessionId)) issued.set(sessionId, new Set());
+    issued.get(sessionId)!.add(password);
+    return { username: sessionId, password, expiresAt: new Date(now() + (options.credentialTtlMs ?? 900_000)).toISOString() };
+  }
+
+  /** Gateway side: is this Basic user:password a live session's credential? Then count its bytes. */
+  function sessionFor(username: string, password: string): UsageSession | null {
+    if (!issued.get(username)?.has(password)) return null;
+    for (const record of accounts.values()) {
+      const session = record.sessions.find((s) => s.id === username && s.endedAt === null);
+      if (session) return session;
+    }
+    return null;
   }
 
   async function handle(method: string, path: string, body: unknown, auth: string | null): Promise<Response> {
@@ -166,7 +183,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       for (const open of record.sessions) open.endedAt ??= new Date().toISOString();
       const session: UsageSession = { id: id("sess-"), startedAt: new Date().toISOString(), endedAt: null, bytesUp: 0, bytesDown: 0 };
       record.sessions.unshift(session);
-      return json(201, { session: { id: session.id, startedAt: session.startedAt }, proxy: { scheme: "http", host: "127.0.0.1", port: 3128 }, credentials: credentials(session.id) });
+      return json(201, { session: { id: session.id, startedAt: session.startedAt }, proxy: options.proxy ?? { scheme: "http", host: "127.0.0.1", port: 3128 }, credentials: credentials(session.id) });
     }
     const sessionMatch = /^\/v1\/tunnel\/sessions\/([^/]+)\/(renew|end)$/.exec(path);
     if (method === "POST" && sessionMatch) {
@@ -201,5 +218,5 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     return handle(init.method ?? "GET", url.pathname + url.search, body, headers.get("authorization"));
   };
 
-  return { fetch: fetch as typeof globalThis.fetch, accounts, access, refresh, calls, expireAccessTokens: () => access.forEach((a) => (a.expires = 0)) };
+  return { fetch: fetch as typeof globalThis.fetch, sessionFor, accounts, access, refresh, calls, expireAccessTokens: () => access.forEach((a) => (a.expires = 0)) };
 }
