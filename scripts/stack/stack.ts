@@ -1,0 +1,114 @@
+/**
+ * The whole local stack in one call: the worker on wrangler/miniflare with
+ * local D1 and Durable Objects (migrations applied, secrets generated on
+ * first run), and a gateway on loopback registered with it. `npm start` runs
+ * it with the default state folder; the end-to-end tests and the benchmarks
+ * run it on a throwaway folder and free ports.
+ *
+ *   const stack = await startStack({ persistTo: tmp, allowLoopback: true });
+ *   ... stack.apiUrl, stack.proxy ...
+ *   await stack.stop();
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { startGateway, type Logger, type RunningGateway } from "@cargo-vpn/gateway";
+import { ensureDevVars } from "../../worker/dev/secrets.ts";
+import { insertGatewaySql, newGateway } from "../../worker/src/gateways/provision.ts";
+import { freePort } from "./free-port.ts";
+import { applyMigrations, executeSql, ROOT, startWorker, type Target, type WorkerProcess } from "./wrangler.ts";
+
+export interface StackOptions {
+  /** Local state folder; wrangler's default (.wrangler/state) when absent. */
+  persistTo?: string;
+  /** Worker port; default a free one. */
+  workerPort?: number;
+  /** Gateway port; default a free one. */
+  gatewayPort?: number;
+  /** Let the gateway reach loopback destinations (tests with a local origin). */
+  allowLoopback?: boolean;
+  /** Worker vars, e.g. { SESSION_IDLE_MINUTES: "1" }. */
+  vars?: Record<string, string>;
+  /** Gateway heartbeat and usage flush period; default 1000 ms in tests. */
+  gatewayIntervalMs?: number;
+  /** Where the gateway logs; default stderr. */
+  gatewayLogger?: Logger;
+}
+
+export interface Stack {
+  apiUrl: string;
+  worker: WorkerProcess;
+  gateway: RunningGateway;
+  gatewayId: string;
+  proxy: { scheme: "http"; host: string; port: number };
+  stop(): Promise<void>;
+}
+
+export interface GatewayIdentity {
+  id: string;
+  secret: string;
+  port: number;
+}
+
+/** Registers a loopback gateway in the local database (what `npm run ops -- gateway create` does). */
+export async function registerGateway(target: Target, port: number, name = "Local gateway"): Promise<GatewayIdentity> {
+  const { record, secret } = await newGateway({ name, country: "DE", scheme: "http", host: "127.0.0.1", port });
+  executeSql(insertGatewaySql(record), target);
+  return { id: record.id!, secret, port };
+}
+
+/** Reuses the gateway registered on an earlier start of the same state, else registers one. */
+async function gatewayIdentity(target: Target, port: number, remember: string | null): Promise<GatewayIdentity> {
+  if (remember && existsSync(remember)) {
+    const saved = JSON.parse(await readFile(remember, "utf8")) as GatewayIdentity;
+    const rows = executeSql<{ id: string }>(`SELECT id FROM gateways WHERE id = '${saved.id.replaceAll("'", "''")}' AND port = ${port}`, target);
+    if (rows.length === 1) return saved;
+  }
+  const identity = await registerGateway(target, port);
+  if (remember) {
+    await mkdir(join(remember, ".."), { recursive: true });
+    await writeFile(remember, JSON.stringify(identity), { mode: 0o600 });
+  }
+  return identity;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const target: Target = options.persistTo ? { persistTo: options.persistTo } : {};
+  await ensureDevVars(join(ROOT, ".dev.vars"));
+  applyMigrations(target);
+  const workerPort = options.workerPort ?? (await freePort());
+  const gatewayPort = options.gatewayPort ?? (await freePort());
+  // Only the default state is long-lived enough for its gateway to be remembered.
+  const identity = await gatewayIdentity(target, gatewayPort, options.persistTo ? null : join(ROOT, ".dev", "gateway.json"));
+
+  const worker = await startWorker({ port: workerPort, ...(options.persistTo ? { persistTo: options.persistTo } : {}), ...(options.vars ? { vars: options.vars } : {}) });
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({
+      apiUrl: worker.url,
+      gatewayId: identity.id,
+      gatewaySecret: identity.secret,
+      host: "127.0.0.1",
+      port: gatewayPort,
+      allowLoopback: options.allowLoopback ?? false,
+      ...(options.gatewayIntervalMs ? { flushIntervalMs: options.gatewayIntervalMs, heartbeatIntervalMs: options.gatewayIntervalMs } : {}),
+      ...(options.gatewayLogger ? { logger: options.gatewayLogger } : {}),
+    });
+    // The first beat marks the location online before anyone asks for it.
+    await gateway.heartbeat();
+  } catch (error) {
+    await worker.stop();
+    throw error;
+  }
+  return {
+    apiUrl: worker.url,
+    worker,
+    gateway,
+    gatewayId: identity.id,
+    proxy: { scheme: "http", host: "127.0.0.1", port: gateway.port },
+    async stop() {
+      await gateway.close();
+      await worker.stop();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm start`: the full local stack. Starts the API on http://127.0.0.1:8787
+ * (wrangler dev: local D1 and Durable Objects under .wrangler/state, secrets
+ * in .dev.vars generated on first run), a gateway on 127.0.0.1:8080
+ * registered with it, and builds the extension pointed at that API, ready to
+ * load unpacked. Ctrl-C stops everything cleanly.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { startStack } from "./stack/stack.ts";
+import { ROOT } from "./stack/wrangler.ts";
+
+const workerPort = Number(process.env.CARGO_API_PORT ?? 8787);
+const gatewayPort = Number(process.env.CARGO_GATEWAY_PORT ?? 8080);
+
+console.log("Starting the Cargo VPN local stack…");
+// CARGO_ALLOW_LOOPBACK=1 lets the gateway reach servers on this machine, for trying the tunnel against a local site.
+const stack = await startStack({ workerPort, gatewayPort, allowLoopback: process.env.CARGO_ALLOW_LOOPBACK === "1" });
+console.log(`  API      ${stack.apiUrl}  (try: curl ${stack.apiUrl}/v1/health)`);
+console.log(`  gateway  http://127.0.0.1:${stack.proxy.port}  (location ${stack.gatewayId})`);
+
+const extension = spawnSync("npx", ["--yes", "pnpm@10.34.9", "--filter", "@cargo-vpn/extension", "run", "build"], {
+  cwd: ROOT,
+  stdio: ["ignore", "ignore", "inherit"],
+  env: { ...process.env, WXT_API_URL: stack.apiUrl },
+});
+if (extension.status === 0) {
+  console.log(`  extension built: ${join(ROOT, "extension/.output/chrome-mv3")}`);
+  console.log("           load it unpacked at chrome://extensions (Developer mode → Load unpacked)");
+} else {
+  console.log("  extension build failed (see above); the API and gateway are running anyway");
+}
+console.log("Press Ctrl-C to stop.");
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nStopping…");
+  await stack.stop();
+  process.exit(0);
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
