@@ -238,4 +238,65 @@ describe("real Chromium, unpacked MV3 build", () => {
     await page.close();
     await popup2.close();
   });
+
+  it("device limit: the screen lists the devices holding the slots and frees one to sign in; devices list removes another; telemetry opt-in; delete account", async () => {
+    // Both slots (maxDevices 2) held by other installs.
+    const record = stack.api.accounts.get("smoke-user")!;
+    const stamp = new Date().toISOString();
+    record.devices.push(
+      { id: "laptop-device-1", kind: "firefox", label: "Firefox on Windows", registeredAt: stamp, lastSeenAt: stamp, current: false },
+      { id: "office-device-2", kind: "chrome", label: "Chrome on macOS", registeredAt: stamp, lastSeenAt: stamp, current: false },
+    );
+
+    const popup = await openPopup();
+    await popup.getByLabel("Username").fill("smoke-user");
+    await popup.getByLabel("Password").fill("correct horse battery staple");
+    await popup.getByRole("button", { name: "Sign in" }).click();
+    await popup.getByRole("heading", { name: "Device limit reached" }).waitFor({ timeout: 20_000 });
+    await popup.getByRole("button", { name: "Free the slot of Firefox on Windows and sign in" }).click();
+    await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 10_000 });
+    expect(record.devices.map((d) => d.id)).not.toContain("laptop-device-1");
+
+    const devices = popup.getByRole("region", { name: "Devices" });
+    await devices.getByRole("button", { name: "Remove Chrome on macOS" }).click();
+    await devices.getByText("Device removed.").waitFor();
+    expect(record.devices).toHaveLength(1);
+    await expect(devices.getByRole("listitem").count()).resolves.toBe(1);
+
+    // Readable at 200% zoom: nothing wider than the popup.
+    await popup.setViewportSize({ width: 736, height: 600 });
+    await popup.evaluate(() => ((document.body.style as CSSStyleDeclaration & { zoom: string }).zoom = "2"));
+    expect(await popup.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    await popup.close();
+
+    // Telemetry: opt in from the options page; a connection attempt is then reported.
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    await options.getByLabel("Share technical telemetry").check();
+    await options.getByRole("button", { name: "Save settings" }).click();
+    await options.getByText("Settings saved.").waitFor();
+    expect(record.account.telemetryOptIn).toBe(true);
+    const popup2 = await openPopup();
+    await popup2.getByRole("switch", { name: "VPN" }).click();
+    await popup2.getByText(/^Connected to Local/).waitFor({ timeout: 20_000 });
+    await expect.poll(() => record.telemetry.length, { timeout: 10_000 }).toBe(1);
+    expect(record.telemetry[0]).toMatchObject({ connectionType: "http-proxy", encryptionType: "none", deviceType: "chrome", outcome: "connected" });
+    await popup2.close();
+
+    // Delete account: password re-entered, warning shown, everything gone and signed out.
+    await options.reload();
+    await expect(options.getByText(/permanently deletes your account/).isVisible()).resolves.toBe(true);
+    await options.getByLabel("Password (to confirm deletion)").fill("not my password");
+    await options.getByRole("button", { name: "Delete my account permanently" }).click();
+    await options.getByText("Wrong username or password.").waitFor({ timeout: 20_000 });
+    expect(stack.api.accounts.has("smoke-user")).toBe(true);
+    await options.getByLabel("Password (to confirm deletion)").fill("correct horse battery staple");
+    await options.getByRole("button", { name: "Delete my account permanently" }).click();
+    await options.getByText("Your account and its data have been deleted.").waitFor({ timeout: 20_000 });
+    expect(stack.api.accounts.has("smoke-user")).toBe(false);
+    await options.close();
+    const popup3 = await openPopup();
+    await popup3.getByRole("heading", { name: "Sign in" }).waitFor();
+    await popup3.close();
+  });
 });

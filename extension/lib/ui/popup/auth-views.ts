@@ -18,6 +18,8 @@ export interface AuthViewDeps {
   call: Call;
   show: (view: HTMLElement) => void;
   onSignedIn: () => void;
+  /** Traffic is still held from a session that lost its sign-in: offer the way out. */
+  heldWhileSignedOut?: boolean;
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -87,10 +89,36 @@ export function signInView(deps: AuthViewDeps): HTMLElement {
   return h(
     "main",
     { className: "auth" },
+    deps.heldWhileSignedOut ? heldNotice(deps) : null,
     form,
     h("p", { className: "hint" }, t("passwordNeverSent")),
     h("button", { type: "button", className: "link", onclick: () => deps.show(signUpView(deps)) }, t("noAccount")),
   );
+}
+
+/** Never a silent half state: signed out with traffic held says so, and offers "go direct". */
+function heldNotice(deps: AuthViewDeps): HTMLElement {
+  const notice: HTMLElement = h(
+    "div",
+    { className: "held-notice" },
+    h("p", { className: "warning", role: "alert" }, t("signedOutWhileProtected")),
+    h(
+      "button",
+      {
+        type: "button",
+        onclick: async () => {
+          try {
+            await deps.call("disconnect", undefined);
+            notice.remove();
+          } catch {
+            // The notice stays; the user can try again.
+          }
+        },
+      },
+      t("goDirect"),
+    ),
+  );
+  return notice;
 }
 
 export function signUpView(deps: AuthViewDeps): HTMLElement {

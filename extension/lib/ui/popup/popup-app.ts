@@ -13,7 +13,7 @@ import { errorMessageKey } from "../error-messages";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 import { signInView, type AuthViewDeps } from "./auth-views";
-import { ConnectionPanel } from "./connection-panel";
+import { ConnectionPanel, switchIsOn } from "./connection-panel";
 import { DevicesPanel } from "./devices-panel";
 import { UsagePanel } from "./usage-panel";
 
@@ -52,7 +52,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       return;
     }
     if (!status.signedIn) {
-      show(signInView(authDeps));
+      show(signInView({ ...authDeps, heldWhileSignedOut: switchIsOn(status.connection) }));
       markReady();
       return;
     }
