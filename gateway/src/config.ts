@@ -159,6 +159,7 @@ export const ENV_VARS = {
   GATEWAY_MAX_CONNECTIONS_PER_SESSION: "maxConnectionsPerSession",
   GATEWAY_MAX_CONNECTIONS: "maxConnections",
   GATEWAY_SHUTDOWN_GRACE_MS: "shutdownGraceMs",
+  GATEWAY_TUNNEL_BUFFER_BYTES: "tunnelBufferBytes",
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -215,5 +216,6 @@ export function configFromEnv(env: Env): GatewayConfig {
     maxConnectionsPerSession: envInt(env, "GATEWAY_MAX_CONNECTIONS_PER_SESSION"),
     maxConnections: envInt(env, "GATEWAY_MAX_CONNECTIONS"),
     shutdownGraceMs: envInt(env, "GATEWAY_SHUTDOWN_GRACE_MS"),
+    tunnelBufferBytes: envInt(env, "GATEWAY_TUNNEL_BUFFER_BYTES"),
   });
 }
