@@ -39,6 +39,27 @@ describe("UsageReporter", () => {
     expect(api.totals("s1")).toEqual({ bytesUp: 11, bytesDown: 22 });
   });
 
+  it("retries on its own timer with backoff until the API takes the batch", async () => {
+    api = await startFakeApi();
+    const meter = new UsageMeter();
+    const reporter = new UsageReporter({
+      api: new GatewayApi({ apiUrl: api.url, secret: api.secret }),
+      meter,
+      collect: () => {},
+      intervalMs: 50,
+      logger: memoryLogger().logger,
+    });
+    api.failUsage(2, { status: 503 });
+    meter.add("s1", 3, 4);
+    reporter.start();
+    const ends = Date.now() + 5000;
+    while (api.totals("s1").bytesDown === 0 && Date.now() < ends) await new Promise((r) => setTimeout(r, 20));
+    reporter.stop();
+    expect(api.totals("s1")).toEqual({ bytesUp: 3, bytesDown: 4 });
+    expect(api.usageRequests).toHaveLength(3);
+    expect(new Set(api.usageRequests.map((b) => b.batchId)).size).toBe(1);
+  });
+
   it("survives an unreachable API without losing bytes", async () => {
     api = await startFakeApi();
     const meter = new UsageMeter();
