@@ -5,7 +5,7 @@
  */
 import { once } from "node:events";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
@@ -480,6 +480,38 @@ describe("gateway safety limits", () => {
       await h.gateway.close();
       await h.api.close();
       await origin.close();
+    }
+  });
+
+  it("keeps a tunnel whose destination trickles bytes open past the idle timeout", async () => {
+    const h = await harness({ idleTimeoutMs: 400 });
+    const trickle = net.createServer((socket) => {
+      let sent = 0;
+      const timer = setInterval(() => {
+        socket.write("x");
+        if (++sent === 12) {
+          clearInterval(timer);
+          socket.end();
+        }
+      }, 100);
+      socket.on("close", () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => trickle.listen(0, "127.0.0.1", resolve));
+    try {
+      const tunnel = await openTunnel({
+        ...h.plain,
+        auth: await h.api.proxyAuthorization("s-trickle"),
+        target: `127.0.0.1:${(trickle.address() as AddressInfo).port}`,
+      });
+      let received = "";
+      tunnel.socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+      tunnel.socket.resume();
+      await once(tunnel.socket, "end");
+      expect(received).toBe("x".repeat(12));
+    } finally {
+      await h.gateway.close();
+      await h.api.close();
+      trickle.close();
     }
   });
 

@@ -130,7 +130,12 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     const secure = track(https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }));
     // TLS sockets appear on 'secureConnection'; 'connection' gives the raw TCP socket, which is what we cut.
     servers.push(secure);
-    tlsPort = await listen(secure, config.tls.port, config.host);
+    try {
+      tlsPort = await listen(secure, config.tls.port, config.host);
+    } catch (error) {
+      plain.close();
+      throw error;
+    }
   }
 
   const sweeper = setInterval(() => {
