@@ -17,8 +17,8 @@ describe("CredentialVerifier", () => {
     jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "ES256" }] });
   });
 
-  const sign = (sessionId: string, lifetimeSec = 600) => {
-    const iat = Math.floor(clock / 1000);
+  const sign = (sessionId: string, lifetimeSec = 600, issuedInSec = 0) => {
+    const iat = Math.floor(clock / 1000) + issuedInSec;
     return new SignJWT({})
       .setProtectedHeader({ alg: "ES256", typ: PROXY_TOKEN_TYPE, kid: "k1" })
       .setIssuer(PROXY_TOKEN_ISSUER)
@@ -80,6 +80,8 @@ describe("CredentialVerifier", () => {
     expect(await v.check(basic("s4", "not-a-jwt"))).toEqual({ ok: false, reason: "invalid" });
     expect(await v.check(basic("other", await sign("s4")))).toEqual({ ok: false, reason: "invalid" });
     expect(await v.check(basic("s4", await sign("s4", 16 * 60)))).toEqual({ ok: false, reason: "invalid" });
+    // 15 minutes long, but starting a year from now
+    expect(await v.check(basic("s4", await sign("s4", 600, 365 * 86400)))).toEqual({ ok: false, reason: "invalid" });
   });
 });
 

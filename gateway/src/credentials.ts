@@ -95,7 +95,14 @@ export class CredentialVerifier {
         currentDate: new Date(this.now()),
       });
       const { exp, iat } = payload as { exp: number; iat: number };
-      if (!protectedHeader.kid || exp - iat > MAX_CREDENTIAL_LIFETIME_SEC) return { ok: false, reason: "invalid" };
+      const nowSec = this.now() / 1000;
+      const toleranceSec = this.toleranceMs / 1000;
+      // A short lifetime means nothing if `iat` may lie in the future, so both ends are bounded by now.
+      const lifetimeOk =
+        exp - iat <= MAX_CREDENTIAL_LIFETIME_SEC &&
+        iat <= nowSec + toleranceSec &&
+        exp <= nowSec + MAX_CREDENTIAL_LIFETIME_SEC + toleranceSec;
+      if (!protectedHeader.kid || !lifetimeOk) return { ok: false, reason: "invalid" };
       if (this.options.isRevoked(sessionId)) return { ok: false, reason: "revoked" };
       return { ok: true, sessionId, expiresAtMs: exp * 1000 };
     } catch (error) {
