@@ -7,16 +7,20 @@
  *   gateway list
  *   plan set --account <account id> --plan free|plus|team
  *       changes an account's plan (its device limit) until billing exists
+ *   secrets
+ *       prints a fresh set of worker secrets, for `wrangler secret put` on a new deployment
  */
 import { parseArgs } from "node:util";
 import { PLANS } from "../worker/src/config.ts";
 import { insertGatewaySql, newGateway } from "../worker/src/gateways/provision.ts";
+import { generateSecrets } from "../worker/dev/secrets.ts";
 import { executeSql, type Target } from "./stack/wrangler.ts";
 
 const USAGE = `usage:
   npm run ops -- gateway create --name NAME --country CC --host HOST --port PORT [--scheme https|http] [--id ID] [--remote]
   npm run ops -- gateway list [--remote]
-  npm run ops -- plan set --account ACCOUNT_ID --plan ${Object.keys(PLANS).join("|")} [--remote]`;
+  npm run ops -- plan set --account ACCOUNT_ID --plan ${Object.keys(PLANS).join("|")} [--remote]
+  npm run ops -- secrets`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -60,6 +64,8 @@ if (command === "gateway create") {
   const rows = executeSql<{ id: string }>(`UPDATE accounts SET plan_id = '${plan}' WHERE id = '${account}' RETURNING id`, target);
   if (rows.length === 0) fail(`no account ${account}`);
   console.log(`account ${account} is now on the ${plan} plan (${PLANS[plan as keyof typeof PLANS].maxDevices} devices)`);
+} else if (command === "secrets") {
+  for (const [name, value] of Object.entries(await generateSecrets())) console.log(`${name}=${value}`);
 } else {
   fail(command ? `unknown command "${command}"` : "name a command");
 }
