@@ -7,7 +7,8 @@ import { DEFAULT_ITERATIONS, KDF_NAME, type DeviceKind, type TokenResponse } fro
 import { and, eq } from "drizzle-orm";
 import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
 import { accountView, findById, findByUsername, findByUsernameIndex, type AccountRow } from "../accounts/accounts";
-import { authVerifier, blindIndex, clientHash, constantTimeEqual, fakeSalt } from "../crypto/keyed-hash";
+import { constantTimeEqual } from "../crypto/constant-time";
+import { authVerifier, blindIndex, clientHash, fakeSalt } from "../crypto/keyed-hash";
 import { serverKeys, type ServerKeys } from "../crypto/keys";
 import { signAccessToken } from "../crypto/tokens";
 import { database, type Db } from "../db/client";
