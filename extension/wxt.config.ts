@@ -29,6 +29,8 @@ export default defineConfig({
       // Chrome answers proxy 407s only through asyncBlocking with this permission;
       // Firefox MV2 uses "webRequestBlocking" for the same.
       ...(browser === "firefox" ? ["webRequestBlocking"] : ["webRequestAuthProvider"]),
+      // Chrome: rules that hold traffic from the first request of a browser start (proxy/startup-block-rules.ts).
+      ...(browser === "firefox" ? [] : ["declarativeNetRequest"]),
     ],
     host_permissions: ["<all_urls>"],
     action: { default_title: "__MSG_extName__" },

@@ -154,3 +154,39 @@ describe("AlarmTimers", () => {
     expect(await fakeBrowser.alarms.get("cargo-renew")).toBeUndefined();
   });
 });
+
+describe("StartupGuard", () => {
+  function fakeDnr() {
+    const dynamic = new Map<number, unknown>();
+    const session = new Map<number, unknown>();
+    const area = (map: Map<number, unknown>) => ({
+      update: async ({ removeRuleIds = [], addRules = [] }: { removeRuleIds?: number[]; addRules?: Array<{ id: number }> }) => {
+        for (const id of removeRuleIds) map.delete(id);
+        for (const rule of addRules) map.set(rule.id, rule);
+      },
+      get: async () => [...map.values()] as Array<{ id: number }>,
+    });
+    const d = area(dynamic);
+    const s = area(session);
+    return { dynamic, session, api: { updateDynamicRules: d.update, getDynamicRules: d.get, updateSessionRules: s.update, getSessionRules: s.get } };
+  }
+
+  it("armed: blocking until released for the session; a browser restart (session rules gone) blocks again; disarm removes it", async () => {
+    const { StartupGuard } = await import("./startup-guard");
+    const { startupBlockRules } = await import("../proxy/startup-block-rules");
+    const dnr = fakeDnr();
+    const guard = new StartupGuard(dnr.api as never);
+    await guard.arm(startupBlockRules(["<local>"], "http://127.0.0.1:8787"));
+    expect(await guard.blocking()).toBe(true);
+    await guard.release();
+    await guard.release(); // idempotent
+    expect(dnr.session.size).toBe(1);
+    expect(await guard.blocking()).toBe(false);
+    dnr.session.clear(); // browser restart
+    expect(await guard.blocking()).toBe(true);
+    await guard.arm(startupBlockRules([], "http://127.0.0.1:8787")); // re-arming replaces, never piles up
+    expect(dnr.dynamic.size).toBe(startupBlockRules([], "http://127.0.0.1:8787").length);
+    await guard.disarm();
+    expect(await guard.blocking()).toBe(false);
+  });
+});

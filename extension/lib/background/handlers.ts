@@ -21,6 +21,8 @@ export interface HandlerDeps {
   proxyControlledByOther: () => Promise<boolean>;
   /** Settings that change how traffic is routed were saved. */
   onRoutingChanged?: () => Promise<void>;
+  /** Any setting was saved (the start-up guard depends on bypass list, API URL and auto-connect). */
+  onSettingsChanged?: () => Promise<void>;
 }
 
 export function connectionView(state: ConnectionState): ConnectionView {
@@ -144,6 +146,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         if (latest) await tokens.set({ ...latest, account });
       }
       if ((patch.bypassList || patch.apiUrl) && isProtecting(connection.state)) await deps.onRoutingChanged?.();
+      await deps.onSettingsChanged?.();
       return settingsView();
     },
 

@@ -20,11 +20,13 @@ import {
   type FirefoxWebRequest,
 } from "../adapters/proxy-auth";
 import { ALARM_RENEW, ALARM_RETRY } from "../config";
-import { ConnectionService } from "../connection/connection-service";
+import { ConnectionService, type ConnectionStore } from "../connection/connection-service";
 import { StorageConnectionStore } from "../connection/connection-store";
 import { isProtecting } from "../connection/state-machine";
 import { createMessageListener } from "../messages/protocol";
 import { withApiHost } from "../proxy/bypass-rules";
+import { startupBlockRules } from "../proxy/startup-block-rules";
+import { StartupGuard, type DeclarativeNetRequest } from "../adapters/startup-guard";
 import { SettingsStore } from "../settings/settings-store";
 import { showBadge } from "./badge";
 import { createGatewayWatch } from "./gateway-watch";
@@ -72,19 +74,58 @@ export function startBackground(env: BackgroundEnv) {
   });
   const report = createTelemetryReporter({ send: (events) => api.telemetry(events), tokens, deviceType: kind });
 
+  // Chrome: hold traffic from the very first request of the next browser start while we mean to resume.
+  const guard =
+    kind === "chrome" ? new StartupGuard((browser as unknown as { declarativeNetRequest: DeclarativeNetRequest }).declarativeNetRequest) : null;
+  const store = new StorageConnectionStore(storage, settings);
+  let guardQueue: Promise<void> = Promise.resolve();
+  const syncGuard = (): Promise<void> => {
+    guardQueue = guardQueue
+      .then(async () => {
+        if (!guard) return;
+        if (await store.loadResumeLocation()) {
+          const current = await settings.get();
+          await guard.arm(startupBlockRules(current.bypassList, current.apiUrl));
+        } else {
+          await guard.disarm();
+        }
+      })
+      .catch((error) => log("start-up guard failed", error));
+    return guardQueue;
+  };
+  const guardedStore: ConnectionStore = {
+    loadState: () => store.loadState(),
+    saveState: (state) => store.saveState(state),
+    loadResumeLocation: () => store.loadResumeLocation(),
+    saveIntent: async (locationId) => {
+      await store.saveIntent(locationId);
+      await syncGuard();
+    },
+  };
+
   service = new ConnectionService({
     api,
     proxy,
     auth,
     privacy: new PrivacySettings(browser.privacy.network as unknown as PrivacyNetwork, log),
     timers: new AlarmTimers(browser.alarms),
-    store: new StorageConnectionStore(storage, settings),
+    store: guardedStore,
     report: (outcome, scheme) => void report(outcome, scheme),
-    onChange: (state) => void showBadge(browser, state).catch(() => {}),
+    onChange: (state) => {
+      void showBadge(browser, state).catch(() => {});
+      // Once the background has taken over, the proxy settings route traffic; only a start-up hold keeps the block.
+      if (guard && state.name !== "held") void guard.release().catch((error) => log("guard release failed", error));
+    },
     log,
   });
   const connection = service;
-  const ready = connection.init().catch((error) => log("init failed", error));
+  const ready = connection
+    .init()
+    .then(async () => {
+      if (guard && connection.state.name !== "held") await guard.release();
+      await syncGuard();
+    })
+    .catch((error) => log("init failed", error));
   const afterReady = <T>(work: () => Promise<T>) => ready.then(work);
 
   browser.alarms.onAlarm.addListener((alarm) => {
@@ -122,6 +163,7 @@ export function startBackground(env: BackgroundEnv) {
     onRoutingChanged: async () => {
       if (proxy instanceof ChromeProxySettings) await proxy.reapply();
     },
+    onSettingsChanged: syncGuard,
   });
   const gated = Object.fromEntries(
     Object.entries(handlers).map(([type, handler]) => [type, (payload: never) => afterReady(() => (handler as (p: never) => Promise<unknown>)(payload))]),

@@ -59,6 +59,13 @@ async function launch(extensionDir: string): Promise<void> {
   extensionId = new URL(worker.url()).host;
 }
 
+/** The extension's service worker (started on demand when it was stopped). */
+function worker() {
+  const found = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
+  if (!found) throw new Error("extension service worker not running");
+  return found;
+}
+
 const popupUrl = () => `chrome-extension://${extensionId}/popup.html`;
 
 async function openPopup(): Promise<Page> {
@@ -182,6 +189,24 @@ describe("real Chromium, unpacked MV3 build", () => {
     expect(stack.origin.viaGateway).toBeGreaterThan(0);
     expect(stack.origin.direct).toBe(0);
 
+    // Browser settings while connected: proxy at the gateway (API host bypassed), WebRTC and prediction locked down.
+    const settingsNow = () =>
+      worker().evaluate(async () => {
+        const c = (globalThis as unknown as { chrome: any }).chrome;
+        const [proxy, webrtc, prediction] = await Promise.all([
+          c.proxy.settings.get({}),
+          c.privacy.network.webRTCIPHandlingPolicy.get({}),
+          c.privacy.network.networkPredictionEnabled.get({}),
+        ]);
+        return { proxy, webrtc, prediction };
+      });
+    const on = await settingsNow();
+    expect(on.proxy.levelOfControl).toBe("controlled_by_this_extension");
+    expect(on.proxy.value).toMatchObject({ mode: "fixed_servers", rules: { singleProxy: { scheme: "http", host: "127.0.0.1", port: stack.gatewayPort } } });
+    expect(on.proxy.value.rules.bypassList).toEqual(["<-loopback>", `127.0.0.1:${new URL(stack.apiUrl).port}`]);
+    expect(on.webrtc).toMatchObject({ value: "disable_non_proxied_udp", levelOfControl: "controlled_by_this_extension" });
+    expect(on.prediction).toMatchObject({ value: false, levelOfControl: "controlled_by_this_extension" });
+
     // Live usage for the current session in the popup.
     const usage = popup.getByRole("region", { name: "Usage" });
     const live = usage.getByRole("definition").nth(1); // Downloaded
@@ -228,6 +253,11 @@ describe("real Chromium, unpacked MV3 build", () => {
     expect(direct?.status()).toBe(200);
     expect(stack.origin.direct).toBe(directBeforeOff + 1);
 
+    const off = await settingsNow();
+    expect(off.proxy.levelOfControl).not.toBe("controlled_by_this_extension");
+    expect(off.webrtc.levelOfControl).not.toBe("controlled_by_this_extension");
+    expect(off.prediction.levelOfControl).not.toBe("controlled_by_this_extension");
+
     // History shows the ended session with its bytes, and totals.
     await expect.poll(async () => Number(await popup2.locator(".totals").getAttribute("data-bytes-down")), { timeout: 10_000 }).toBeGreaterThan(40_000);
 
@@ -236,6 +266,41 @@ describe("real Chromium, unpacked MV3 build", () => {
     await popup2.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 10_000 });
     expect(stack.api.accounts.get("smoke-user")?.devices).toEqual([]);
     await page.close();
+    await popup2.close();
+  });
+
+  it("browser restart while connected: traffic is held until the tunnel is back, then flows through the gateway; nothing goes direct", async () => {
+    const popup = await openPopup();
+    await popup.getByLabel("Username").fill("smoke-user");
+    await popup.getByLabel("Password").fill("correct horse battery staple");
+    await popup.getByRole("button", { name: "Sign in" }).click();
+    const vpn = popup.getByRole("switch", { name: "VPN" });
+    await vpn.waitFor({ timeout: 20_000 });
+    await vpn.click();
+    await popup.getByText(/^Connected to Local/).waitFor({ timeout: 20_000 });
+    const sessionsBefore = stack.api.accounts.get("smoke-user")!.sessions.length;
+
+    await context.close();
+    const directBefore = stack.origin.direct;
+    await launch(join(outDir, "chrome-mv3"));
+
+    // Straight away, before the extension may have reconnected: held or tunnelled, never direct.
+    const early = await context.newPage();
+    await early.goto(`${stack.originUrl}?right-after-restart`).catch(() => null);
+    expect(stack.origin.direct).toBe(directBefore);
+
+    const popup2 = await openPopup();
+    await popup2.getByText(/^Connected to Local/).waitFor({ timeout: 30_000 });
+    expect(stack.api.accounts.get("smoke-user")!.sessions.length).toBe(sessionsBefore + 1); // a fresh session
+    const viaBefore = stack.origin.viaGateway;
+    const response = await early.goto(`${stack.originUrl}?after-reconnect`);
+    expect(response?.status()).toBe(200);
+    expect(stack.origin.viaGateway).toBe(viaBefore + 1);
+    expect(stack.origin.direct).toBe(directBefore);
+
+    await popup2.getByRole("button", { name: "Sign out" }).click();
+    await popup2.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 10_000 });
+    await early.close();
     await popup2.close();
   });
 

@@ -54,7 +54,7 @@ export async function startFakeStack() {
     }
     gateway.forwarded += 1;
     const target = new URL(req.url ?? "/");
-    const headers = { ...req.headers, "x-via-gateway": "1" };
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, "x-via-gateway": "1" };
     delete headers["proxy-authorization"];
     delete headers["proxy-connection"];
     const upstream = httpRequest(
@@ -97,6 +97,7 @@ export async function startFakeStack() {
   return {
     api,
     apiUrl: `http://127.0.0.1:${apiPort}`,
+    gatewayPort,
     originUrl: `http://127.0.0.1:${originPort}/page`,
     gateway,
     origin,
