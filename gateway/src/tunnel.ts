@@ -66,30 +66,13 @@ export class Tunnel implements Flow {
   connect(dial: DialOptions): Promise<void> {
     const { client } = this.options;
     return new Promise((resolve, reject) => {
-      const buffer = Buffer.allocUnsafeSlow(this.options.bufferBytes);
-      let waitingForBrowser = false;
-      const resumeUpstream = () => {
-        waitingForBrowser = false;
-        upstream.resume();
-      };
-      const upstream = net.connect({
+      const reader: ReusableReads = new ReusableReads(this.options.bufferBytes, client, (): net.Socket => upstream);
+      const upstream: net.Socket = net.connect({
         host: dial.address,
         family: dial.family,
         port: dial.port,
         noDelay: true,
-        onread: {
-          buffer,
-          callback: (bytes: number, chunk: Uint8Array) => {
-            client.write(chunk.subarray(0, bytes));
-            if (client.writableLength > 0 && !waitingForBrowser) {
-              // The browser side still holds `chunk`: read no more into it until it is sent.
-              waitingForBrowser = true;
-              upstream.pause();
-              client.write(EMPTY, resumeUpstream);
-            }
-            return true;
-          },
-        },
+        onread: { buffer: (): Buffer => reader.nextBuffer(), callback: (bytes: number): boolean => reader.onRead(bytes) },
       });
       this.upstream = upstream;
       const timer = setTimeout(() => {
@@ -152,6 +135,62 @@ export class Tunnel implements Flow {
     this.upstream?.destroy();
     this.charge();
     this.options.registry.close(this);
+  }
+}
+
+/**
+ * Destination→browser reads into two reusable buffers per tunnel. A chunk the
+ * browser socket takes at once (the common case on plain TCP) frees its
+ * buffer immediately; a chunk still queued (TLS, or a slow browser) keeps its
+ * buffer until its write completes, and the next read goes into the other
+ * buffer so reading and writing overlap. Only when both are held does the
+ * tunnel stop reading, and it resumes into the buffer that frees first
+ * (writes complete in order). The second buffer is allocated on first need,
+ * and untouched pages of either cost no memory, so idle tunnels stay small.
+ */
+class ReusableReads {
+  private readonly buffers: [Buffer, Buffer | null];
+  private readonly held = [false, false];
+  private current: 0 | 1 = 0;
+  private paused = false;
+
+  constructor(
+    private readonly size: number,
+    private readonly client: net.Socket,
+    private readonly upstream: () => net.Socket,
+  ) {
+    this.buffers = [Buffer.allocUnsafeSlow(size), null];
+  }
+
+  /** Called by net before every read: where the next bytes go. */
+  nextBuffer(): Buffer {
+    return this.buffers[this.current]!;
+  }
+
+  onRead(bytes: number): boolean {
+    const index = this.current;
+    this.client.write(this.buffers[index]!.subarray(0, bytes));
+    if (this.client.writableLength === 0) return true;
+    this.held[index] = true;
+    this.client.write(EMPTY, () => this.release(index));
+    const other = index === 0 ? 1 : 0;
+    this.current = other;
+    if (this.held[other]) {
+      // Both in flight: wait for `other`, the older write, which completes first.
+      this.paused = true;
+      this.upstream().pause();
+    } else {
+      this.buffers[other] ??= Buffer.allocUnsafeSlow(this.size);
+    }
+    return true;
+  }
+
+  private release(index: 0 | 1): void {
+    this.held[index] = false;
+    if (this.paused && index === this.current) {
+      this.paused = false;
+      this.upstream().resume();
+    }
   }
 }
 
