@@ -50,12 +50,21 @@ if (command === "gateway create") {
   const { name, country, host, port, scheme, id } = values;
   if (!name || !country || !host || !port) fail("gateway create needs --name, --country, --host and --port");
   if (scheme !== "https" && scheme !== "http") fail("--scheme must be https or http");
-  const { record, secret } = await newGateway({ name, country: country.toUpperCase(), host, port: Number(port), scheme, ...(id ? { id } : {}) }).catch((e: Error) => fail(e.message));
+  const { record, secret } = await newGateway({
+    name,
+    country: country.toUpperCase(),
+    host,
+    port: Number(port),
+    scheme,
+    ...(id ? { id } : {}),
+  }).catch((e: Error) => fail(e.message));
   executeSql(insertGatewaySql(record), target);
   console.log(`gateway ${record.id} (${name}, ${record.country}) registered for ${scheme}://${host}:${port}`);
   console.log(`secret (shown once; set it as CARGO_GATEWAY_SECRET on the gateway):\n${secret}`);
 } else if (command === "gateway list") {
-  console.table(executeSql("SELECT id, name, country, scheme, host, port, load, active_sessions, last_heartbeat_at FROM gateways ORDER BY id", target));
+  console.table(
+    executeSql("SELECT id, name, country, scheme, host, port, load, active_sessions, last_heartbeat_at FROM gateways ORDER BY id", target),
+  );
 } else if (command === "plan set") {
   const { account, plan } = values;
   if (!account || !plan) fail("plan set needs --account and --plan");

@@ -44,6 +44,8 @@ const tasks = {
   test: () => pnpm("-r", "--workspace-concurrency=1", "--no-bail", "run", "test", ...rest),
   bench: () => pnpm("exec", "tsx", "scripts/bench.ts", ...rest),
   typecheck: () => pnpm("-r", "run", "typecheck"),
+  lint: () => pnpm("exec", "biome", "check", ...rest),
+  format: () => pnpm("exec", "biome", "check", "--write", ...rest),
   ops: () => pnpm("exec", "tsx", "scripts/ops.ts", ...rest),
 };
 

@@ -52,11 +52,19 @@ describe("no activity data", () => {
       const res = await fetch(stack.apiUrl + path, { headers: { ...probe, authorization: `Bearer ${user.accessToken}` } });
       expect(res.status).toBe(200);
     }
-    const opened = await api(stack.apiUrl, "POST", "/v1/tunnel/sessions", { token: user.accessToken, body: { locationId: stack.gatewayId } });
+    const opened = await api(stack.apiUrl, "POST", "/v1/tunnel/sessions", {
+      token: user.accessToken,
+      body: { locationId: stack.gatewayId },
+    });
     const auth = basicAuth(opened.body.credentials);
     const destination = `localhost:${origin.port}`;
     const secretPath = "/bytes/4096?very-secret-path=needle";
-    const viaHttp = await proxiedRequest({ port: stack.proxy.port, auth, url: `http://${destination}${secretPath}`, headers: { "user-agent": probe["user-agent"] } });
+    const viaHttp = await proxiedRequest({
+      port: stack.proxy.port,
+      auth,
+      url: `http://${destination}${secretPath}`,
+      headers: { "user-agent": probe["user-agent"] },
+    });
     expect(viaHttp.status).toBe(404); // the origin does not know the query, but the request went through
     const tunnel = await openTunnel({ port: stack.proxy.port, auth, target: destination });
     expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/5000")).status).toBe(200);
@@ -91,15 +99,30 @@ describe("no activity data", () => {
       expect(logs.includes(needle), `logs hold ${needle}`).toBe(false);
     }
     // The only activity record: start, end and byte counts.
-    const columns = executeSql<{ name: string }>("SELECT name FROM pragma_table_info('tunnel_sessions')", { persistTo: state }).map((c) => c.name);
-    expect(columns.sort()).toEqual(["account_id", "bytes_down", "bytes_up", "device_id", "ended_at", "gateway_id", "id", "last_activity_at", "started_at"]);
+    const columns = executeSql<{ name: string }>("SELECT name FROM pragma_table_info('tunnel_sessions')", { persistTo: state }).map(
+      (c) => c.name,
+    );
+    expect(columns.sort()).toEqual([
+      "account_id",
+      "bytes_down",
+      "bytes_up",
+      "device_id",
+      "ended_at",
+      "gateway_id",
+      "id",
+      "last_activity_at",
+      "started_at",
+    ]);
   });
 });
 
 describe("erasure", () => {
   it("after DELETE /v1/me every token and the proxy credential stop working and no row remains", async () => {
     const user = await signUpAndIn(stack.apiUrl);
-    const opened = await api(stack.apiUrl, "POST", "/v1/tunnel/sessions", { token: user.accessToken, body: { locationId: stack.gatewayId } });
+    const opened = await api(stack.apiUrl, "POST", "/v1/tunnel/sessions", {
+      token: user.accessToken,
+      body: { locationId: stack.gatewayId },
+    });
     const auth = basicAuth(opened.body.credentials);
     const url = `http://127.0.0.1:${origin.port}/bytes/100`;
     expect((await proxiedRequest({ port: stack.proxy.port, auth, url })).status).toBe(200);

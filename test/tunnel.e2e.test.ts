@@ -40,12 +40,20 @@ afterAll(async () => {
 async function openSession(user: SignedIn, locationId = stack.gatewayId) {
   const res = await api(stack.apiUrl, "POST", "/v1/tunnel/sessions", { token: user.accessToken, body: { locationId } });
   expect(res.status).toBe(201);
-  return res.body as { session: { id: string }; proxy: { host: string; port: number }; credentials: { username: string; password: string } };
+  return res.body as {
+    session: { id: string };
+    proxy: { host: string; port: number };
+    credentials: { username: string; password: string };
+  };
 }
 
 async function usageOf(user: SignedIn, sessionId: string) {
   const res = await api(stack.apiUrl, "GET", "/v1/usage", { token: user.accessToken });
-  return res.body.sessions.find((s: { id: string }) => s.id === sessionId) as { bytesUp: number; bytesDown: number; endedAt: string | null };
+  return res.body.sessions.find((s: { id: string }) => s.id === sessionId) as {
+    bytesUp: number;
+    bytesDown: number;
+    endedAt: string | null;
+  };
 }
 
 describe("through the gateway", () => {
@@ -144,13 +152,24 @@ describe("through the gateway", () => {
     const auth = basicAuth(opened.credentials);
     expect((await proxiedRequest({ port: stack.proxy.port, auth, url: `http://127.0.0.1:${origin.port}/bytes/10` })).status).toBe(200);
     expect((await api(stack.apiUrl, "POST", "/v1/auth/logout", { token: user.accessToken })).status).toBe(204);
-    await eventually(async () => (await proxiedRequest({ port: stack.proxy.port, auth, url: `http://127.0.0.1:${origin.port}/bytes/10` })).status === 407, INTERVAL_MS * 4);
+    await eventually(
+      async () => (await proxiedRequest({ port: stack.proxy.port, auth, url: `http://127.0.0.1:${origin.port}/bytes/10` })).status === 407,
+      INTERVAL_MS * 4,
+    );
   });
 
   it("refuses private, link-local and metadata destinations with a clear error", async () => {
     const user = await signUpAndIn(stack.apiUrl);
     const auth = basicAuth((await openSession(user)).credentials);
-    for (const target of ["10.1.2.3:80", "192.168.1.1:80", "172.16.0.1:80", "169.254.169.254:80", "[fd00:ec2::254]:80", "100.64.0.1:80", "[::ffff:10.0.0.1]:80"]) {
+    for (const target of [
+      "10.1.2.3:80",
+      "192.168.1.1:80",
+      "172.16.0.1:80",
+      "169.254.169.254:80",
+      "[fd00:ec2::254]:80",
+      "100.64.0.1:80",
+      "[::ffff:10.0.0.1]:80",
+    ]) {
       const tunnel = await openTunnel({ port: stack.proxy.port, auth, target });
       expect(tunnel.status, target).toBe(403);
       expect(tunnel.body.length, target).toBeGreaterThan(10);
@@ -169,7 +188,9 @@ describe("usage reporting under failure", () => {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const upstream = await fetch(stack.apiUrl + req.url, {
         method: req.method,
-        headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => ["authorization", "content-type"].includes(k)) as [string, string][]),
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => ["authorization", "content-type"].includes(k)) as [string, string][],
+        ),
         ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
       });
       const body = Buffer.from(await upstream.arrayBuffer());
@@ -185,7 +206,15 @@ describe("usage reporting under failure", () => {
     const relayUrl = `http://127.0.0.1:${(relay.address() as { port: number }).port}`;
     const port = await freePort();
     const identity = await registerGateway({ persistTo: state }, port, "Flaky path gateway");
-    const gateway = await startGateway({ apiUrl: relayUrl, gatewayId: identity.id, gatewaySecret: identity.secret, port, allowLoopback: true, flushIntervalMs: 60_000, heartbeatIntervalMs: 60_000 });
+    const gateway = await startGateway({
+      apiUrl: relayUrl,
+      gatewayId: identity.id,
+      gatewaySecret: identity.secret,
+      port,
+      allowLoopback: true,
+      flushIntervalMs: 60_000,
+      heartbeatIntervalMs: 60_000,
+    });
     try {
       await gateway.heartbeat();
       const user = await signUpAndIn(stack.apiUrl);

@@ -19,7 +19,11 @@ interface Figure {
   p99: number;
 }
 
-async function load(url: string, init: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string }, seconds: number): Promise<{ rps: number; p50: number; p99: number; non2xx: number }> {
+async function load(
+  url: string,
+  init: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string },
+  seconds: number,
+): Promise<{ rps: number; p50: number; p99: number; non2xx: number }> {
   const result = await autocannon({ url, connections: 8, duration: seconds, ...init });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx };
 }

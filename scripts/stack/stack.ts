@@ -61,7 +61,10 @@ export async function registerGateway(target: Target, port: number, name = "Loca
 async function gatewayIdentity(target: Target, port: number, remember: string | null): Promise<GatewayIdentity> {
   if (remember && existsSync(remember)) {
     const saved = JSON.parse(await readFile(remember, "utf8")) as GatewayIdentity;
-    const rows = executeSql<{ id: string }>(`SELECT id FROM gateways WHERE id = '${saved.id.replaceAll("'", "''")}' AND port = ${port}`, target);
+    const rows = executeSql<{ id: string }>(
+      `SELECT id FROM gateways WHERE id = '${saved.id.replaceAll("'", "''")}' AND port = ${port}`,
+      target,
+    );
     if (rows.length === 1) return saved;
   }
   const identity = await registerGateway(target, port);
@@ -81,7 +84,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Only the default state is long-lived enough for its gateway to be remembered.
   const identity = await gatewayIdentity(target, gatewayPort, options.persistTo ? null : join(ROOT, ".dev", "gateway.json"));
 
-  const worker = await startWorker({ port: workerPort, ...(options.persistTo ? { persistTo: options.persistTo } : {}), ...(options.vars ? { vars: options.vars } : {}) });
+  const worker = await startWorker({
+    port: workerPort,
+    ...(options.persistTo ? { persistTo: options.persistTo } : {}),
+    ...(options.vars ? { vars: options.vars } : {}),
+  });
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({

@@ -30,25 +30,13 @@ export function newKdfParams(iterations = DEFAULT_ITERATIONS): KdfParams {
 /** PBKDF2 → masterKey → HMAC(masterKey, label) → authKey, as base64url (43 characters). */
 export async function deriveAuthKey(password: string, params: KdfParams): Promise<string> {
   const encoder = new TextEncoder();
-  const passwordKey = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(password.normalize("NFKC")),
-    "PBKDF2",
-    false,
-    ["deriveBits"],
-  );
+  const passwordKey = await crypto.subtle.importKey("raw", encoder.encode(password.normalize("NFKC")), "PBKDF2", false, ["deriveBits"]);
   const masterKey = await crypto.subtle.deriveBits(
     { name: "PBKDF2", hash: "SHA-256", salt: fromBase64Url(params.salt), iterations: params.iterations },
     passwordKey,
     256,
   );
-  const hmacKey = await crypto.subtle.importKey(
-    "raw",
-    masterKey,
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+  const hmacKey = await crypto.subtle.importKey("raw", masterKey, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const authKey = await crypto.subtle.sign("HMAC", hmacKey, encoder.encode(AUTH_LABEL));
   return toBase64Url(new Uint8Array(authKey));
 }

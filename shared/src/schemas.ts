@@ -20,9 +20,7 @@ export const Username = z
   .string()
   .max(128)
   .transform(normalizeUsername)
-  .pipe(
-    z.string().regex(USERNAME_PATTERN, "must be 3–32 characters of a-z, 0-9, '.', '_' or '-' (after lower-casing)"),
-  )
+  .pipe(z.string().regex(USERNAME_PATTERN, "must be 3–32 characters of a-z, 0-9, '.', '_' or '-' (after lower-casing)"))
   .meta({ description: "NFKC-normalised and lower-cased; 3–32 characters of [a-z0-9._-]", example: "alice" });
 
 export const Email = z
@@ -48,9 +46,7 @@ export const Timestamp = z.string().meta({ description: "RFC 3339 UTC", example:
 
 // ---------- objects the API answers with ----------
 
-export const Plan = z
-  .object({ id: z.string(), name: z.string(), maxDevices: z.int() })
-  .meta({ id: "Plan" });
+export const Plan = z.object({ id: z.string(), name: z.string(), maxDevices: z.int() }).meta({ id: "Plan" });
 
 export const Account = z
   .object({
@@ -203,11 +199,10 @@ export const ExportResponse = z.object({
 export const HeartbeatRequest = z.strictObject({
   activeSessions: z.int().min(0).max(1_000_000),
   load: z.number().min(0).max(1),
-  sessions: z
-    .array(Id)
-    .max(1500)
-    .optional()
-    .meta({ description: "Ids of the sessions this gateway carries now; any that is no longer open (ended, or erased with its account) comes back in revokedSessions." }),
+  sessions: z.array(Id).max(1500).optional().meta({
+    description:
+      "Ids of the sessions this gateway carries now; any that is no longer open (ended, or erased with its account) comes back in revokedSessions.",
+  }),
 });
 export const HeartbeatResponse = z.object({ revokedSessions: z.array(z.string()) });
 export const UsageBatchRequest = z.strictObject({

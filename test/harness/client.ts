@@ -11,7 +11,12 @@ export interface ApiAnswer {
   headers: Headers;
 }
 
-export async function api(base: string, method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<ApiAnswer> {
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<ApiAnswer> {
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -47,7 +52,15 @@ export async function signUpAndIn(base: string, options: { username?: string; pa
     body: { username, authKey: await deriveAuthKey(password, pre.body), device: { id: deviceId, kind: "api", label: "e2e script" } },
   });
   if (login.status !== 200) throw new Error(`login ${login.status}: ${JSON.stringify(login.body)}`);
-  return { username, email, password, accessToken: login.body.accessToken, refreshToken: login.body.refreshToken, accountId: login.body.account.id, deviceId };
+  return {
+    username,
+    email,
+    password,
+    accessToken: login.body.accessToken,
+    refreshToken: login.body.refreshToken,
+    accountId: login.body.account.id,
+    deviceId,
+  };
 }
 
 export function basicAuth(credentials: { username: string; password: string }): string {

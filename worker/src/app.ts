@@ -22,7 +22,18 @@ export function createApp() {
   app.notFound(notFound);
   app.use("*", limitBody, requireJsonBody);
 
-  for (const routes of [healthRoutes, accountRoutes, authRoutes, meRoutes, deviceRoutes, tunnelRoutes, usageRoutes, telemetryRoutes, gatewayRoutes]) app.route("/", routes);
+  for (const routes of [
+    healthRoutes,
+    accountRoutes,
+    authRoutes,
+    meRoutes,
+    deviceRoutes,
+    tunnelRoutes,
+    usageRoutes,
+    telemetryRoutes,
+    gatewayRoutes,
+  ])
+    app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/openapi.json", {

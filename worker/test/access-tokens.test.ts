@@ -1,6 +1,6 @@
 /** Access tokens that must be refused: tampered, expired, other key, alg none, wrong type or audience. */
 import { env } from "cloudflare:test";
-import { base64url, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
+import { base64url, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vpn/shared";
 import { call, signedIn } from "./client";
@@ -100,5 +100,4 @@ describe("access tokens", () => {
       .sign(key);
     await expectRefused(proxy);
   });
-
 });

@@ -9,7 +9,10 @@ describe("cross-account access", () => {
     const mallory = await signedIn();
     const session = await call("POST", "/v1/tunnel/sessions", { token: alice.token, body: { locationId: gw.id } });
     const sessionId = session.body.session.id;
-    await call("POST", "/v1/gateway/usage", { body: { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: 3, bytesDown: 4 }] }, headers: gw.auth });
+    await call("POST", "/v1/gateway/usage", {
+      body: { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: 3, bytesDown: 4 }] },
+      headers: gw.auth,
+    });
 
     // Devices: Mallory sees only her own and cannot remove Alice's.
     const devices = await call("GET", "/v1/devices", { token: mallory.token });
@@ -30,7 +33,10 @@ describe("cross-account access", () => {
     // Me: PATCH changes only Mallory; DELETE with Alice's authKey does not erase Alice.
     await call("PATCH", "/v1/me", { token: mallory.token, body: { telemetryOptIn: true } });
     expect((await call("GET", "/v1/me", { token: alice.token })).body.account.telemetryOptIn).toBe(false);
-    const wrongErase = await call("DELETE", "/v1/me", { token: mallory.token, body: { authKey: alice.user.cred.authKey === mallory.user.cred.authKey ? "A".repeat(43) : alice.user.cred.authKey } });
+    const wrongErase = await call("DELETE", "/v1/me", {
+      token: mallory.token,
+      body: { authKey: alice.user.cred.authKey === mallory.user.cred.authKey ? "A".repeat(43) : alice.user.cred.authKey },
+    });
     expect(wrongErase.status).toBe(401);
     expect((await call("GET", "/v1/me", { token: alice.token })).status).toBe(200);
 
@@ -45,7 +51,10 @@ describe("cross-account access", () => {
     const s = await signedIn();
     const session = await call("POST", "/v1/tunnel/sessions", { token: s.token, body: { locationId: gwA.id } });
     const id = session.body.session.id;
-    const res = await call("POST", "/v1/gateway/usage", { body: { batchId: crypto.randomUUID(), reports: [{ sessionId: id, bytesUp: 100, bytesDown: 100 }] }, headers: gwB.auth });
+    const res = await call("POST", "/v1/gateway/usage", {
+      body: { batchId: crypto.randomUUID(), reports: [{ sessionId: id, bytesUp: 100, bytesDown: 100 }] },
+      headers: gwB.auth,
+    });
     expect(res.body.accepted).toBe(0);
     await call("POST", `/v1/tunnel/sessions/${id}/end`, { token: s.token });
     const beatB = await call("POST", "/v1/gateway/heartbeat", { body: { activeSessions: 0, load: 0 }, headers: gwB.auth });

@@ -12,7 +12,13 @@ async function rowCounts(): Promise<string> {
 function valid() {
   const cred = credential();
   const username = uniqueName();
-  return { username, email: `${username}@example.com`, authKey: cred.authKey, kdf: { salt: cred.salt, iterations: cred.iterations }, ageConfirmed: true };
+  return {
+    username,
+    email: `${username}@example.com`,
+    authKey: cred.authKey,
+    kdf: { salt: cred.salt, iterations: cred.iterations },
+    ageConfirmed: true,
+  };
 }
 
 const cases: [string, (v: ReturnType<typeof valid>) => unknown][] = [
@@ -83,7 +89,10 @@ describe("bad input on login", () => {
   });
 
   it("JSON with a charset parameter is accepted", async () => {
-    const res = await call("POST", "/v1/auth/prelogin", { raw: JSON.stringify({ username: "whoever" }), headers: { "content-type": "application/json; charset=utf-8" } });
+    const res = await call("POST", "/v1/auth/prelogin", {
+      raw: JSON.stringify({ username: "whoever" }),
+      headers: { "content-type": "application/json; charset=utf-8" },
+    });
     expect(res.status).toBe(200);
   });
 });

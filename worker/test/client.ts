@@ -86,9 +86,19 @@ export async function provisionGateway(spec: Partial<import("../src/gateways/pro
   const { database } = await import("../src/db/client");
   const { gateways } = await import("../src/db/schema");
   const { env } = await import("cloudflare:test");
-  const { record, secret } = await newGateway({ name: "Frankfurt 1", country: "DE", scheme: "https", host: "127.0.0.1", port: 8443, ...spec });
+  const { record, secret } = await newGateway({
+    name: "Frankfurt 1",
+    country: "DE",
+    scheme: "https",
+    host: "127.0.0.1",
+    port: 8443,
+    ...spec,
+  });
   await database(env).insert(gateways).values(record);
-  const beat = await call("POST", "/v1/gateway/heartbeat", { body: { activeSessions: 0, load: 0.1 }, headers: { authorization: `Bearer ${secret}` } });
+  const beat = await call("POST", "/v1/gateway/heartbeat", {
+    body: { activeSessions: 0, load: 0.1 },
+    headers: { authorization: `Bearer ${secret}` },
+  });
   if (beat.status !== 200) throw new Error(`heartbeat failed: ${beat.status}`);
   return { id: record.id!, secret, auth: { authorization: `Bearer ${secret}` } };
 }

@@ -30,7 +30,12 @@ describe("device slots", () => {
     const token = ok[0]!.body.accessToken;
     const victim = ok[1]!.body.device.id;
     expect((await call("DELETE", `/v1/devices/${victim}`, { token })).status).toBe(204);
-    const next = await Promise.all(devices.slice(0, 10).filter((d) => !winners.has(d.id)).map((d) => login(user, d)));
+    const next = await Promise.all(
+      devices
+        .slice(0, 10)
+        .filter((d) => !winners.has(d.id))
+        .map((d) => login(user, d)),
+    );
     expect(next.filter((r) => r.status === 200)).toHaveLength(1);
     expect(next.filter((r) => r.status === 409)).toHaveLength(next.length - 1);
     const list = await call("GET", "/v1/devices", { token });

@@ -63,7 +63,9 @@ describe("telemetry", () => {
       expect(res.status).toBe(400);
       expect(res.body.code).toBe("validation_failed");
     }
-    expect((await call("POST", "/v1/telemetry", { token: s.token, body: { events: Array.from({ length: 100 }, () => event()) } })).status).toBe(202);
+    expect(
+      (await call("POST", "/v1/telemetry", { token: s.token, body: { events: Array.from({ length: 100 }, () => event()) } })).status,
+    ).toBe(202);
     expect(await telemetryRows(s.user.id)).toHaveLength(100);
   });
 
@@ -85,7 +87,9 @@ describe("usage retention", () => {
     const first = await call("POST", "/v1/tunnel/sessions", { token: s.token, body: { locationId: gw.id } });
     await call("POST", `/v1/tunnel/sessions/${first.body.session.id}/end`, { token: s.token });
     const open = await call("POST", "/v1/tunnel/sessions", { token: s.token, body: { locationId: gw.id } });
-    await env.DB.prepare("UPDATE tunnel_sessions SET last_activity_at = ? WHERE id = ?").bind(Date.now() + 91 * 24 * 3600_000, open.body.session.id).run();
+    await env.DB.prepare("UPDATE tunnel_sessions SET last_activity_at = ? WHERE id = ?")
+      .bind(Date.now() + 91 * 24 * 3600_000, open.body.session.id)
+      .run();
     await runCron(Date.now() + 91 * 24 * 3600_000);
     const usage = await call("GET", "/v1/usage", { token: s.token });
     expect(usage.body.sessions.map((x: { id: string }) => x.id)).toEqual([open.body.session.id]);
@@ -133,11 +137,18 @@ describe("erasure", () => {
     await call("POST", "/v1/telemetry", { token, body: { events: [event()] } });
     const session = await call("POST", "/v1/tunnel/sessions", { token, body: { locationId: gw.id } });
     const sessionId = session.body.session.id;
-    await call("POST", "/v1/gateway/usage", { body: { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: 5, bytesDown: 9 }] }, headers: gw.auth });
+    await call("POST", "/v1/gateway/usage", {
+      body: { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: 5, bytesDown: 9 }] },
+      headers: gw.auth,
+    });
     // A failed sign-in leaves a counter keyed by the username's blind index.
     await call("POST", "/v1/auth/login", { body: { username: user.username, authKey: user.cred.wrongAuthKey, device: newDevice() } });
-    const { usernameIndex, emailIndex, wrappedKey } = (await env.DB.prepare("SELECT * FROM accounts WHERE id = ?").bind(user.id).first<Record<string, string>>())!;
-    const refreshRows = (await env.DB.prepare("SELECT token_hash FROM refresh_tokens WHERE account_id = ?").bind(user.id).all<{ token_hash: string }>()).results;
+    const { usernameIndex, emailIndex, wrappedKey } = (await env.DB.prepare("SELECT * FROM accounts WHERE id = ?")
+      .bind(user.id)
+      .first<Record<string, string>>())!;
+    const refreshRows = (
+      await env.DB.prepare("SELECT token_hash FROM refresh_tokens WHERE account_id = ?").bind(user.id).all<{ token_hash: string }>()
+    ).results;
     expect(refreshRows.length).toBeGreaterThan(0);
 
     const erased = await call("DELETE", "/v1/me", { token, body: { authKey: user.cred.authKey } });
@@ -146,7 +157,16 @@ describe("erasure", () => {
     // Nothing of the account in any D1 table or Durable Object.
     const d1 = await dumpD1();
     const objects = await dumpDurableObjects();
-    const traces = [user.id, a.body.device.id, b.body.device.id, sessionId, usernameIndex, emailIndex, wrappedKey, ...refreshRows.map((r) => r.token_hash)];
+    const traces = [
+      user.id,
+      a.body.device.id,
+      b.body.device.id,
+      sessionId,
+      usernameIndex,
+      emailIndex,
+      wrappedKey,
+      ...refreshRows.map((r) => r.token_hash),
+    ];
     for (const trace of traces) {
       expect(d1, `D1 still holds ${trace}`).not.toContain(trace);
       expect(objects, `Durable Objects still hold ${trace}`).not.toContain(trace);
@@ -162,15 +182,23 @@ describe("erasure", () => {
     expect((await call("POST", "/v1/auth/refresh", { body: { refreshToken: a.body.refreshToken } })).status).toBe(401);
     expect((await call("POST", `/v1/tunnel/sessions/${sessionId}/renew`, { token })).status).toBe(401);
     // The gateway is told to drop the session on its next heartbeat.
-    const beat = await call("POST", "/v1/gateway/heartbeat", { body: { activeSessions: 1, load: 0, sessions: [sessionId] }, headers: gw.auth });
+    const beat = await call("POST", "/v1/gateway/heartbeat", {
+      body: { activeSessions: 1, load: 0, sessions: [sessionId] },
+      headers: gw.auth,
+    });
     expect(beat.body.revokedSessions).toContain(sessionId);
     // Late usage for it is ignored, not resurrected.
-    const late = await call("POST", "/v1/gateway/usage", { body: { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: 1, bytesDown: 1 }] }, headers: gw.auth });
+    const late = await call("POST", "/v1/gateway/usage", {
+      body: { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: 1, bytesDown: 1 }] },
+      headers: gw.auth,
+    });
     expect(late.body.accepted).toBe(0);
 
     // Username and email are free again; the old password does not open the new account's data.
     const again = await register({ username: user.username, email: user.email, cred: credential(2) });
     expect(again.id).not.toBe(user.id);
-    expect((await call("POST", "/v1/auth/login", { body: { username: user.username, authKey: user.cred.authKey, device: newDevice() } })).status).toBe(401);
+    expect(
+      (await call("POST", "/v1/auth/login", { body: { username: user.username, authKey: user.cred.authKey, device: newDevice() } })).status,
+    ).toBe(401);
   });
 });

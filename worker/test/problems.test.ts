@@ -43,28 +43,47 @@ describe("problem answers", () => {
   });
 
   it("iterations above 10000000 are refused", async () => {
-    expectProblem(await call("POST", "/v1/accounts", { body: registration({ kdf: { salt: credential().salt, iterations: 10_000_001 } }) }), 400, "validation_failed");
+    expectProblem(
+      await call("POST", "/v1/accounts", { body: registration({ kdf: { salt: credential().salt, iterations: 10_000_001 } }) }),
+      400,
+      "validation_failed",
+    );
   });
 
   it("malformed_json", async () => {
-    expectProblem(await call("POST", "/v1/auth/prelogin", { raw: '{"username": ', headers: { "content-type": "application/json" } }), 400, "malformed_json");
+    expectProblem(
+      await call("POST", "/v1/auth/prelogin", { raw: '{"username": ', headers: { "content-type": "application/json" } }),
+      400,
+      "malformed_json",
+    );
   });
 
   it("unsupported_media_type", async () => {
-    const res = await call("POST", "/v1/auth/prelogin", { raw: "username=alice", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const res = await call("POST", "/v1/auth/prelogin", {
+      raw: "username=alice",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expectProblem(res, 415, "unsupported_media_type");
   });
 
   it("payload_too_large before parsing", async () => {
     const big = JSON.stringify({ username: "a".repeat(70 * 1024) });
-    expectProblem(await call("POST", "/v1/auth/prelogin", { raw: big, headers: { "content-type": "application/json" } }), 413, "payload_too_large");
+    expectProblem(
+      await call("POST", "/v1/auth/prelogin", { raw: big, headers: { "content-type": "application/json" } }),
+      413,
+      "payload_too_large",
+    );
     const chunked = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(big));
         controller.close();
       },
     });
-    expectProblem(await call("POST", "/v1/accounts", { raw: chunked, headers: { "content-type": "application/json" } }), 413, "payload_too_large");
+    expectProblem(
+      await call("POST", "/v1/accounts", { raw: chunked, headers: { "content-type": "application/json" } }),
+      413,
+      "payload_too_large",
+    );
   });
 
   it("unauthorized without, or with a junk, bearer token", async () => {
@@ -76,7 +95,11 @@ describe("problem answers", () => {
 
   it("invalid_credentials", async () => {
     const user = await register();
-    expectProblem(await call("POST", "/v1/auth/login", { body: { username: user.username, authKey: user.cred.wrongAuthKey, device: newDevice() } }), 401, "invalid_credentials");
+    expectProblem(
+      await call("POST", "/v1/auth/login", { body: { username: user.username, authKey: user.cred.wrongAuthKey, device: newDevice() } }),
+      401,
+      "invalid_credentials",
+    );
   });
 
   it("not_found for unknown routes and unknown devices", async () => {
@@ -88,17 +111,29 @@ describe("problem answers", () => {
   it("username_taken and email_taken, also for case and Unicode variants, storing nothing", async () => {
     const user = await register();
     const before = await accountCount();
-    const fullwidth = [...user.username].map((ch) => (/[a-z]/.test(ch) ? String.fromCharCode(ch.charCodeAt(0) - 0x61 + 0xff41) : ch)).join("");
-    expectProblem(await call("POST", "/v1/accounts", { body: registration({ username: user.username.toUpperCase() }) }), 409, "username_taken");
+    const fullwidth = [...user.username]
+      .map((ch) => (/[a-z]/.test(ch) ? String.fromCharCode(ch.charCodeAt(0) - 0x61 + 0xff41) : ch))
+      .join("");
+    expectProblem(
+      await call("POST", "/v1/accounts", { body: registration({ username: user.username.toUpperCase() }) }),
+      409,
+      "username_taken",
+    );
     expectProblem(await call("POST", "/v1/accounts", { body: registration({ username: fullwidth }) }), 409, "username_taken");
-    expectProblem(await call("POST", "/v1/accounts", { body: registration({ email: ` ${user.email.toUpperCase()}` }) }), 409, "email_taken");
+    expectProblem(
+      await call("POST", "/v1/accounts", { body: registration({ email: ` ${user.email.toUpperCase()}` }) }),
+      409,
+      "email_taken",
+    );
     expect(await accountCount()).toBe(before);
   });
 
   it("concurrent registrations of one username: exactly one account", async () => {
     const name = uniqueName("race");
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => call("POST", "/v1/accounts", { body: registration({ username: name, email: `${name}-${i}@example.com` }) })),
+      Array.from({ length: 8 }, (_, i) =>
+        call("POST", "/v1/accounts", { body: registration({ username: name, email: `${name}-${i}@example.com` }) }),
+      ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     for (const r of results.filter((r) => r.status !== 201)) expectProblem(r, 409, "username_taken");
@@ -126,7 +161,11 @@ describe("problem answers", () => {
   it("rate_limited with Retry-After after repeated failures, while another client still signs in", async () => {
     const user = await register();
     const attacker = { "cf-connecting-ip": "203.0.113.7" };
-    const bad = () => call("POST", "/v1/auth/login", { body: { username: user.username, authKey: user.cred.wrongAuthKey, device: newDevice() }, headers: attacker });
+    const bad = () =>
+      call("POST", "/v1/auth/login", {
+        body: { username: user.username, authKey: user.cred.wrongAuthKey, device: newDevice() },
+        headers: attacker,
+      });
     for (let i = 0; i < 5; i++) expectProblem(await bad(), 401, "invalid_credentials");
     const limited = await bad();
     expectProblem(limited, 429, "rate_limited");
@@ -141,9 +180,12 @@ describe("problem answers", () => {
 
   it("one client failing across many usernames is limited too", async () => {
     const client = { "cf-connecting-ip": "203.0.113.99" };
-    let last;
+    let last: Awaited<ReturnType<typeof call>> | undefined;
     for (let i = 0; i < 21; i++) {
-      last = await call("POST", "/v1/auth/login", { body: { username: uniqueName("spray"), authKey: credential().authKey, device: newDevice() }, headers: client });
+      last = await call("POST", "/v1/auth/login", {
+        body: { username: uniqueName("spray"), authKey: credential().authKey, device: newDevice() },
+        headers: client,
+      });
     }
     expectProblem(last!, 429, "rate_limited");
   });

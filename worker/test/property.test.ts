@@ -9,7 +9,9 @@ import { call, provisionGateway, signedIn } from "./client";
 
 async function fingerprint(): Promise<string> {
   const tables = ["accounts", "sign_ins", "refresh_tokens", "tunnel_sessions", "telemetry_events", "usage_batches", "gateways"];
-  const rows = await Promise.all(tables.map((t) => env.DB.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(rowid AS TEXT))), 0) AS s FROM ${t}`).first()));
+  const rows = await Promise.all(
+    tables.map((t) => env.DB.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(rowid AS TEXT))), 0) AS s FROM ${t}`).first()),
+  );
   const bytes = await env.DB.prepare("SELECT COALESCE(SUM(bytes_up + bytes_down), 0) AS b FROM tunnel_sessions").first();
   const flags = await env.DB.prepare("SELECT COALESCE(SUM(telemetry_opt_in), 0) AS t, GROUP_CONCAT(plan_id) AS p FROM accounts").first();
   return JSON.stringify([rows, bytes, flags]);
@@ -20,7 +22,29 @@ const jsonValue = fc.oneof(
   fc.string({ maxLength: 80, unit: "binary" }),
   fc.double(),
   fc.integer(),
-  fc.dictionary(fc.constantFrom("username", "email", "authKey", "kdf", "device", "ageConfirmed", "refreshToken", "telemetryOptIn", "locationId", "events", "batchId", "reports", "activeSessions", "load", "sessions", "replaceDeviceId", "__proto__", "constructor"), fc.jsonValue({ maxDepth: 2 })),
+  fc.dictionary(
+    fc.constantFrom(
+      "username",
+      "email",
+      "authKey",
+      "kdf",
+      "device",
+      "ageConfirmed",
+      "refreshToken",
+      "telemetryOptIn",
+      "locationId",
+      "events",
+      "batchId",
+      "reports",
+      "activeSessions",
+      "load",
+      "sessions",
+      "replaceDeviceId",
+      "__proto__",
+      "constructor",
+    ),
+    fc.jsonValue({ maxDepth: 2 }),
+  ),
 );
 
 describe("fuzzed requests", () => {

@@ -50,7 +50,9 @@ describe("tunnel sessions", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe("not_found");
     const gw = await provisionGateway();
-    await env.DB.prepare("UPDATE gateways SET last_heartbeat_at = ? WHERE id = ?").bind(Date.now() - 10 * 60_000, gw.id).run();
+    await env.DB.prepare("UPDATE gateways SET last_heartbeat_at = ? WHERE id = ?")
+      .bind(Date.now() - 10 * 60_000, gw.id)
+      .run();
     const offline = await start(s.token, gw.id);
     expect(offline.status).toBe(503);
     expect(offline.headers.get("content-type")).toBe("application/problem+json");
@@ -73,7 +75,9 @@ describe("tunnel sessions", () => {
     const s = await signedIn();
     const results = await Promise.all(Array.from({ length: 6 }, () => start(s.token, gw.id)));
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
-    const open = await env.DB.prepare("SELECT COUNT(*) AS n FROM tunnel_sessions WHERE account_id = ? AND ended_at IS NULL").bind(s.user.id).first<{ n: number }>();
+    const open = await env.DB.prepare("SELECT COUNT(*) AS n FROM tunnel_sessions WHERE account_id = ? AND ended_at IS NULL")
+      .bind(s.user.id)
+      .first<{ n: number }>();
     expect(open!.n).toBe(1);
   });
 

@@ -126,7 +126,9 @@ describe("idle sessions", () => {
     })();
     const idleMs = Number(env.SESSION_IDLE_MINUTES) * 60_000;
     // Move the idle session's last traffic back in time; the busy one just moved bytes.
-    await env.DB.prepare("UPDATE tunnel_sessions SET last_activity_at = ? WHERE id = ?").bind(Date.now() - idleMs - 1000, sessionId).run();
+    await env.DB.prepare("UPDATE tunnel_sessions SET last_activity_at = ? WHERE id = ?")
+      .bind(Date.now() - idleMs - 1000, sessionId)
+      .run();
     await report(gw, crypto.randomUUID(), [{ sessionId: busy.id, bytesUp: 1, bytesDown: 1 }]);
 
     const controller = createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" });

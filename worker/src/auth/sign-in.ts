@@ -40,11 +40,14 @@ const WRONG = "The username or password is wrong.";
  * The account if `authKey` is its key; otherwise 401 invalid_credentials, the
  * failure counted against the username and the client (429 once they run out).
  */
-export async function proveAuthKey(env: Env, keys: ServerKeys, username: string, authKey: string, clientAddress: string): Promise<AccountRow> {
-  const [usernameIndex, client] = await Promise.all([
-    blindIndex(keys.index, "username", username),
-    clientHash(keys.index, clientAddress),
-  ]);
+export async function proveAuthKey(
+  env: Env,
+  keys: ServerKeys,
+  username: string,
+  authKey: string,
+  clientAddress: string,
+): Promise<AccountRow> {
+  const [usernameIndex, client] = await Promise.all([blindIndex(keys.index, "username", username), clientHash(keys.index, clientAddress)]);
   const subject = { usernameIndex, clientHash: client };
   await assertNotThrottled(env, subject);
   const row = await findByUsernameIndex(database(env), usernameIndex);
@@ -108,7 +111,13 @@ export async function logout(env: Env, db: Db, row: AccountRow, auth: AuthContex
   await signOutDevice(env, db, row, auth.deviceId);
 }
 
-async function tokens(keys: ServerKeys, row: AccountRow, device: StoredDevice, auth: AuthContext, refreshToken: string): Promise<TokenResponse> {
+async function tokens(
+  keys: ServerKeys,
+  row: AccountRow,
+  device: StoredDevice,
+  auth: AuthContext,
+  refreshToken: string,
+): Promise<TokenResponse> {
   const [accessToken, account] = await Promise.all([signAccessToken(keys, auth), accountView(keys, row)]);
   return {
     tokenType: "Bearer",

@@ -30,17 +30,10 @@ function secretBytes(name: string, value: string | undefined): Uint8Array<ArrayB
 }
 
 async function loadKeys(env: Env): Promise<ServerKeys> {
-  const kek = await crypto.subtle.importKey("raw", secretBytes("DATA_KEK", env.DATA_KEK), "AES-GCM", false, [
-    "encrypt",
-    "decrypt",
+  const kek = await crypto.subtle.importKey("raw", secretBytes("DATA_KEK", env.DATA_KEK), "AES-GCM", false, ["encrypt", "decrypt"]);
+  const index = await crypto.subtle.importKey("raw", secretBytes("INDEX_KEY", env.INDEX_KEY), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
   ]);
-  const index = await crypto.subtle.importKey(
-    "raw",
-    secretBytes("INDEX_KEY", env.INDEX_KEY),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
   const jwk = JSON.parse(env.JWT_PRIVATE_KEY ?? "null") as JWK | null;
   if (!jwk?.d || !jwk.kid || jwk.crv !== "P-256") throw new Error("secret JWT_PRIVATE_KEY must be an ES256 private JWK with a kid");
   const { d: _private, ...publicJwk } = jwk;

@@ -4,13 +4,7 @@
  * /.well-known/jwks.json; the `typ` header and audience keep one from ever
  * passing as the other.
  */
-import {
-  ACCESS_TOKEN_AUDIENCE,
-  ACCESS_TOKEN_TYPE,
-  gatewayAudience,
-  PROXY_TOKEN_ISSUER,
-  PROXY_TOKEN_TYPE,
-} from "@cargo-vpn/shared";
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE, gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vpn/shared";
 import { jwtVerify, SignJWT } from "jose";
 import { ACCESS_TOKEN_TTL_SECONDS } from "../config";
 import type { AuthContext } from "../env";

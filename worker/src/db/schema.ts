@@ -87,9 +87,7 @@ export const tunnelSessions = sqliteTable(
     index("tunnel_sessions_gateway_ended").on(t.gatewayId, t.endedAt),
     index("tunnel_sessions_open_activity").on(t.endedAt, t.lastActivityAt),
     // At most one open session per device, even under concurrent starts.
-    uniqueIndex("tunnel_sessions_one_open_per_device")
-      .on(t.accountId, t.deviceId)
-      .where(sql`ended_at IS NULL`),
+    uniqueIndex("tunnel_sessions_one_open_per_device").on(t.accountId, t.deviceId).where(sql`ended_at IS NULL`),
   ],
 );
 

@@ -27,9 +27,7 @@ export interface AccountKeyRef {
   wrappedKey: string;
 }
 
-export type ClaimResult =
-  | { ok: true; device: StoredDevice }
-  | { ok: false; devices: StoredDevice[] };
+export type ClaimResult = { ok: true; device: StoredDevice } | { ok: false; devices: StoredDevice[] };
 
 const RECORD = "devices";
 

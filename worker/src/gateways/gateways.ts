@@ -14,7 +14,11 @@ export type GatewayRow = typeof gateways.$inferSelect;
 
 /** The gateway a secret belongs to, or undefined. Secrets are 256-bit random, so SHA-256 suffices. */
 export async function gatewayBySecret(db: Db, secret: string): Promise<GatewayRow | undefined> {
-  return db.select().from(gateways).where(eq(gateways.secretHash, await tokenHash(secret))).get();
+  return db
+    .select()
+    .from(gateways)
+    .where(eq(gateways.secretHash, await tokenHash(secret)))
+    .get();
 }
 
 export async function gatewayById(db: Db, id: string): Promise<GatewayRow | undefined> {

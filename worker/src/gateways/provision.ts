@@ -24,7 +24,11 @@ export async function newGateway(spec: GatewaySpec, nowMs = Date.now()): Promise
   return {
     secret,
     record: {
-      id: spec.id ?? `gw-${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, "")}`,
+      id:
+        spec.id ??
+        `gw-${randomToken(6)
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, "")}`,
       name: spec.name,
       country: spec.country,
       scheme: spec.scheme,

@@ -13,7 +13,13 @@ export interface UsageReport {
 }
 
 /** Returns how many reports were applied now (0 when the batch had been applied before). */
-export async function applyUsageBatch(env: Env, gatewayId: string, batchId: string, reports: UsageReport[], nowMs = Date.now()): Promise<number> {
+export async function applyUsageBatch(
+  env: Env,
+  gatewayId: string,
+  batchId: string,
+  reports: UsageReport[],
+  nowMs = Date.now(),
+): Promise<number> {
   const nonce = crypto.randomUUID();
   const claim = env.DB.prepare(
     "INSERT INTO usage_batches (gateway_id, batch_id, nonce, applied_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",

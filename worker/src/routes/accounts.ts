@@ -18,7 +18,15 @@ accountRoutes.openapi(
     request: jsonBody(RegisterRequest),
     responses: {
       201: jsonResponse("The new account", AccountResponse),
-      ...problems("validation_failed", "malformed_json", "username_taken", "email_taken", "age_requirement", "payload_too_large", "unsupported_media_type"),
+      ...problems(
+        "validation_failed",
+        "malformed_json",
+        "username_taken",
+        "email_taken",
+        "age_requirement",
+        "payload_too_large",
+        "unsupported_media_type",
+      ),
     },
   }),
   async (c) => {

@@ -41,7 +41,8 @@ deviceRoutes.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    if (!(await signOutDevice(c.env, database(c.env), c.get("account"), id))) throw new Problem("not_found", "No device with that id holds a slot of this account.");
+    if (!(await signOutDevice(c.env, database(c.env), c.get("account"), id)))
+      throw new Problem("not_found", "No device with that id holds a slot of this account.");
     return c.body(null, 204);
   },
 );

@@ -17,7 +17,10 @@ gatewayRoutes.openapi(
     security: bearer,
     middleware: [authenticateGateway] as const,
     request: jsonBody(HeartbeatRequest),
-    responses: { 200: jsonResponse("Sessions ended recently", HeartbeatResponse), ...problems("unauthorized", "validation_failed", "malformed_json") },
+    responses: {
+      200: jsonResponse("Sessions ended recently", HeartbeatResponse),
+      ...problems("unauthorized", "validation_failed", "malformed_json"),
+    },
   }),
   async (c) => {
     const report = c.req.valid("json");
@@ -34,7 +37,10 @@ gatewayRoutes.openapi(
     security: bearer,
     middleware: [authenticateGateway] as const,
     request: jsonBody(UsageBatchRequest),
-    responses: { 200: jsonResponse("How many reports this call applied (0 for a repeated batchId)", UsageBatchResponse), ...problems("unauthorized", "validation_failed", "malformed_json") },
+    responses: {
+      200: jsonResponse("How many reports this call applied (0 for a repeated batchId)", UsageBatchResponse),
+      ...problems("unauthorized", "validation_failed", "malformed_json"),
+    },
   }),
   async (c) => {
     const { batchId, reports } = c.req.valid("json");

@@ -23,7 +23,12 @@ healthRoutes.openapi(
     method: "get",
     path: "/.well-known/jwks.json",
     tags: ["health"],
-    responses: { 200: jsonResponse("Public keys of access tokens and proxy credentials", z.object({ keys: z.array(z.record(z.string(), z.unknown())) })) },
+    responses: {
+      200: jsonResponse(
+        "Public keys of access tokens and proxy credentials",
+        z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
+      ),
+    },
   }),
   async (c) => {
     c.header("cache-control", "public, max-age=300");

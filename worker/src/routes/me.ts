@@ -70,7 +70,10 @@ meRoutes.openapi(
     security: bearer,
     middleware: [authenticate] as const,
     request: jsonBody(DeleteMeRequest),
-    responses: { 204: { description: "Erased" }, ...problems("unauthorized", "invalid_credentials", "validation_failed", "malformed_json", "rate_limited") },
+    responses: {
+      204: { description: "Erased" },
+      ...problems("unauthorized", "invalid_credentials", "validation_failed", "malformed_json", "rate_limited"),
+    },
   }),
   async (c) => {
     const { authKey } = c.req.valid("json");

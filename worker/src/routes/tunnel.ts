@@ -1,6 +1,13 @@
 /** Locations and tunnel sessions. */
 import { createRoute } from "@hono/zod-openapi";
-import { EndSessionResponse, LocationsResponse, RenewResponse, SessionIdParam, StartSessionRequest, StartSessionResponse } from "@cargo-vpn/shared";
+import {
+  EndSessionResponse,
+  LocationsResponse,
+  RenewResponse,
+  SessionIdParam,
+  StartSessionRequest,
+  StartSessionResponse,
+} from "@cargo-vpn/shared";
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
 import { listLocations } from "../gateways/gateways";

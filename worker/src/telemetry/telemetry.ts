@@ -24,7 +24,11 @@ export async function recordTelemetry(db: Db, account: AccountRow, events: Telem
 }
 
 export async function telemetryOf(db: Db, accountId: string) {
-  const rows = await db.select().from(telemetryEvents).where(eq(telemetryEvents.accountId, accountId)).orderBy(asc(telemetryEvents.attemptAt));
+  const rows = await db
+    .select()
+    .from(telemetryEvents)
+    .where(eq(telemetryEvents.accountId, accountId))
+    .orderBy(asc(telemetryEvents.attemptAt));
   return rows.map((r) => ({
     attemptAt: new Date(r.attemptAt).toISOString(),
     connectionType: r.connectionType as TelemetryEvent["connectionType"],

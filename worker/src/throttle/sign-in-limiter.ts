@@ -3,12 +3,7 @@
  * per client across usernames, and per username overall (a high ceiling, so an
  * attacker elsewhere cannot lock the owner out from their own client).
  */
-import {
-  MAX_FAILURES_PER_CLIENT,
-  MAX_FAILURES_PER_USER,
-  MAX_FAILURES_PER_USER_AND_CLIENT,
-  THROTTLE_WINDOW_MS,
-} from "../config";
+import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WINDOW_MS } from "../config";
 import type { Env } from "../env";
 import { Problem } from "../http/problem";
 import type { Limit } from "./login-throttle";

@@ -32,10 +32,17 @@ async function credentials(keys: ServerKeys, row: { id: string; gatewayId: strin
   return { username: row.id, password: token, expiresAt: expiresAt.toISOString() };
 }
 
-export async function startSession(db: Db, keys: ServerKeys, auth: AuthContext, locationId: string, nowMs = Date.now()): Promise<StartSessionResponse> {
+export async function startSession(
+  db: Db,
+  keys: ServerKeys,
+  auth: AuthContext,
+  locationId: string,
+  nowMs = Date.now(),
+): Promise<StartSessionResponse> {
   const gateway = await gatewayById(db, locationId);
   if (!gateway) throw new Problem("not_found", "There is no location with that id. List them with GET /v1/locations.");
-  if (!isOnline(gateway, nowMs)) throw new Problem("unavailable", "That location is offline right now. Choose another one.", {}, { "retry-after": "30" });
+  if (!isOnline(gateway, nowMs))
+    throw new Problem("unavailable", "That location is offline right now. Choose another one.", {}, { "retry-after": "30" });
 
   const id = crypto.randomUUID();
   // Ending the device's previous session and opening the new one commit together.
@@ -102,7 +109,9 @@ function decodeCursor(text: string): Cursor {
     if (!id || !/^\d+$/.test(startedAt ?? "")) throw new Error("shape");
     return { startedAt: Number(startedAt), id };
   } catch {
-    throw new Problem("validation_failed", "cursor: not a cursor this API returned", { errors: [{ path: "cursor", message: "not a cursor this API returned" }] });
+    throw new Problem("validation_failed", "cursor: not a cursor this API returned", {
+      errors: [{ path: "cursor", message: "not a cursor this API returned" }],
+    });
   }
 }
 
@@ -115,7 +124,10 @@ export async function usageHistory(db: Db, accountId: string, limit: number, cur
       and(
         eq(tunnelSessions.accountId, accountId),
         after
-          ? or(lt(tunnelSessions.startedAt, after.startedAt), and(eq(tunnelSessions.startedAt, after.startedAt), lt(tunnelSessions.id, after.id)))
+          ? or(
+              lt(tunnelSessions.startedAt, after.startedAt),
+              and(eq(tunnelSessions.startedAt, after.startedAt), lt(tunnelSessions.id, after.id)),
+            )
           : undefined,
       ),
     )
