@@ -1,13 +1,22 @@
 /**
- * Unit tests run under WXT's Vitest plugin, which swaps `wxt/browser` and the
- * globals for an in-memory fake browser. The smoke project builds the
- * extension and drives it in real Chromium.
+ * Three projects:
+ *   unit      WXT's Vitest plugin swaps `wxt/browser` and the globals for an
+ *             in-memory fake browser (seconds).
+ *   chromium  builds the extension and drives it in real Chromium (playwright-core).
+ *   firefox   builds the Firefox add-on and drives Firefox ESR over WebDriver
+ *             BiDi — only where /usr/bin/firefox-esr (or FIREFOX_PATH) exists;
+ *             without it the project is absent, not skipped, and says so.
  *
- *   pnpm test                         # both
- *   pnpm test:unit                    # fake browser only (seconds)
+ *   pnpm test                         # all of them
+ *   pnpm test:unit                    # fake browser only
  */
+import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 import { WxtVitest } from "wxt/testing/vitest-plugin";
+
+const firefox = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
+const haveFirefox = existsSync(firefox);
+if (!haveFirefox) console.warn(`[vitest] ${firefox} not found: the Firefox project does not run (apt-get install firefox-esr)`);
 
 export default defineConfig({
   test: {
@@ -19,6 +28,9 @@ export default defineConfig({
       {
         test: { name: "chromium", include: ["tests/smoke/**/*.test.ts"], testTimeout: 90_000, hookTimeout: 180_000 },
       },
+      ...(haveFirefox
+        ? [{ test: { name: "firefox", include: ["tests/firefox/**/*.test.ts"], testTimeout: 90_000, hookTimeout: 180_000 } }]
+        : []),
     ],
   },
 });
