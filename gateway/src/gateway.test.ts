@@ -257,6 +257,34 @@ describe("gateway carrying traffic", () => {
     await pooled.close();
   });
 
+  it("resends a GET once on a fresh connection when a pooled one turns out to be closed", async () => {
+    // Answers the first request of each connection and resets the connection at the second,
+    // the way an origin's keep-alive timeout races a reused connection.
+    let connections = 0;
+    const flaky = net.createServer((socket) => {
+      connections++;
+      let requests = 0;
+      socket.on("data", (chunk: Buffer) => {
+        if (!chunk.includes("\r\n\r\n")) return;
+        if (++requests === 1) socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok");
+        else socket.resetAndDestroy();
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
+    try {
+      const auth = await h.api.proxyAuthorization("s-stale");
+      const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/`;
+      for (let i = 0; i < 3; i++) {
+        const response = await proxiedRequest({ ...h.plain, auth, url });
+        expect(response.status).toBe(200);
+        expect(response.body.toString()).toBe("ok");
+      }
+      expect(connections).toBe(3);
+    } finally {
+      flaky.close();
+    }
+  });
+
   describe("usage", () => {
     it("reports exactly the bytes the origin received and sent, over CONNECT and absolute URIs, plain and TLS", async () => {
       const counted = await startOrigin();

@@ -70,6 +70,13 @@ export function endToEndHeaders(raw: string[]): string[] {
   return kept;
 }
 
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function isBodiless(req: http.IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] === undefined && (length === undefined || length === "0");
+}
+
 function withoutHost(raw: string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() !== "host") kept.push(raw[i]!, raw[i + 1]!);
@@ -81,6 +88,7 @@ export class ForwardedRequest implements Flow {
   private socket: net.Socket | null = null;
   private upstreamRequest: http.ClientRequest | null = null;
   private responseComplete = false;
+  private retried = false;
   // Counter values already charged; start at the socket's counters when it comes from the pool.
   private chargedUp = 0;
   private chargedDown = 0;
@@ -132,6 +140,15 @@ export class ForwardedRequest implements Flow {
     });
     upstream.on("error", (error) => {
       const cls = errorClass(error);
+      if (this.mayRetry(upstream, cls)) {
+        // A pooled connection the destination had just closed: the request
+        // never reached it, so send it again once on a fresh connection.
+        this.retried = true;
+        this.charge();
+        this.socket = null;
+        this.send(target);
+        return;
+      }
       logger.warn("forward_failed", { error: cls });
       if (!res.headersSent) {
         const status = cls === "ETIMEDOUT" ? 504 : 502;
@@ -140,7 +157,20 @@ export class ForwardedRequest implements Flow {
         res.destroy();
       }
     });
-    req.pipe(upstream);
+    if (isBodiless(req)) upstream.end();
+    else req.pipe(upstream);
+  }
+
+  private mayRetry(upstream: http.ClientRequest, cls: string): boolean {
+    return (
+      !this.retried &&
+      !this.finished &&
+      upstream.reusedSocket &&
+      !this.options.res.headersSent &&
+      (cls === "ECONNRESET" || cls === "EPIPE") &&
+      isBodiless(this.options.req) &&
+      IDEMPOTENT.has(this.options.req.method ?? "")
+    );
   }
 
   destroy(): void {
