@@ -72,11 +72,9 @@ async function startBenchOrigin(): Promise<{ port: number; close: () => Promise<
 
 /** One curl download of 1 GiB, bytes per second. */
 async function curlDownload(url: string, proxyArgs: string[] = []): Promise<number> {
-  const { stdout } = await execFileAsync(
-    "curl",
-    ["-s", "-o", "/dev/null", "-w", "%{speed_download} %{size_download}", ...proxyArgs, url],
-    { timeout: 120_000 },
-  );
+  const { stdout } = await execFileAsync("curl", ["-s", "-o", "/dev/null", "-w", "%{speed_download} %{size_download}", ...proxyArgs, url], {
+    timeout: 120_000,
+  });
   const [speed, size] = stdout.trim().split(" ").map(Number) as [number, number];
   if (size !== GiB) throw new Error(`download was ${size} bytes, not 1 GiB`);
   return speed;
@@ -131,10 +129,7 @@ const cpuSeconds = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user 
  * Per-request latency in ms of `count` sequential GETs for each client, taken
  * in turns (one of each, then again) so background load hits all alike.
  */
-async function latencies<K extends string>(
-  count: number,
-  clients: Record<K, () => Promise<void>>,
-): Promise<Record<K, number[]>> {
+async function latencies<K extends string>(count: number, clients: Record<K, () => Promise<void>>): Promise<Record<K, number[]>> {
   const names = Object.keys(clients) as K[];
   const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < count + 100; i++) {
@@ -195,9 +190,7 @@ async function startTinyproxy(dir: string): Promise<{ port: number; stop: () => 
   const config = join(dir, "tinyproxy.conf");
   writeFileSync(
     config,
-    [`Port ${port}`, "Listen 127.0.0.1", "Timeout 600", "MaxClients 1000", "Allow 127.0.0.1", "LogLevel Critical"].join(
-      "\n",
-    ) + "\n",
+    `${[`Port ${port}`, "Listen 127.0.0.1", "Timeout 600", "MaxClients 1000", "Allow 127.0.0.1", "LogLevel Critical"].join("\n")}\n`,
   );
   const child = spawn(TINYPROXY, ["-d", "-c", config], { stdio: "ignore" });
   for (let i = 0; i < 100; i++) {
@@ -239,7 +232,7 @@ export async function runGatewayBench(): Promise<Results> {
   try {
     const session = "bench-session";
     const password = await api.credential(session);
-    const auth = "Basic " + Buffer.from(`${session}:${password}`).toString("base64");
+    const auth = `Basic ${Buffer.from(`${session}:${password}`).toString("base64")}`;
     const bigUrl = `http://127.0.0.1:${origin.port}/big`;
     const proxyUser = ["--proxy-user", `${session}:${password}`];
 

@@ -14,9 +14,7 @@ export interface ResponseSchema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false };
 }
 
-export type ApiResult<T> =
-  | { ok: true; body: T }
-  | { ok: false; retryable: boolean; failure: string };
+export type ApiResult<T> = { ok: true; body: T } | { ok: false; retryable: boolean; failure: string };
 
 export interface GatewayApiOptions {
   apiUrl: string;

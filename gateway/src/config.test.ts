@@ -72,8 +72,8 @@ describe("configFromEnv", () => {
 describe("resolveConfig", () => {
   it("needs the identity fields and checks limits", () => {
     expect(() => resolveConfig({ apiUrl: "http://x", gatewayId: "", gatewaySecret: "s" })).toThrow("gatewayId is required");
-    expect(() =>
-      resolveConfig({ apiUrl: "http://x", gatewayId: "g", gatewaySecret: "s", maxConnectionsPerSession: 0 }),
-    ).toThrow("maxConnectionsPerSession");
+    expect(() => resolveConfig({ apiUrl: "http://x", gatewayId: "g", gatewaySecret: "s", maxConnectionsPerSession: 0 })).toThrow(
+      "maxConnectionsPerSession",
+    );
   });
 });

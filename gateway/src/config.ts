@@ -204,9 +204,7 @@ export function configFromEnv(env: Env): GatewayConfig {
     host: env.GATEWAY_HOST?.trim() || undefined,
     port: envInt(env, "GATEWAY_PORT"),
     tls:
-      tlsPort === undefined
-        ? undefined
-        : { port: tlsPort, cert: readPem(env, "GATEWAY_TLS_CERT"), key: readPem(env, "GATEWAY_TLS_KEY") },
+      tlsPort === undefined ? undefined : { port: tlsPort, cert: readPem(env, "GATEWAY_TLS_CERT"), key: readPem(env, "GATEWAY_TLS_KEY") },
     allowLoopback: envBool(env, "GATEWAY_ALLOW_LOOPBACK"),
     flushIntervalMs: envInt(env, "GATEWAY_FLUSH_MS"),
     heartbeatIntervalMs: envInt(env, "GATEWAY_HEARTBEAT_MS"),

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vpn/shared/proxy-credentials";
 import { CredentialVerifier, parseBasic } from "./credentials";
 
-const basic = (user: string, password: string) => "Basic " + Buffer.from(`${user}:${password}`).toString("base64");
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 describe("CredentialVerifier", () => {
   let privateKey: CryptoKey;
@@ -88,10 +88,10 @@ describe("CredentialVerifier", () => {
 describe("parseBasic", () => {
   it("splits at the first colon and refuses anything else", () => {
     expect(parseBasic(basic("s", "a:b"))).toEqual({ username: "s", password: "a:b" });
-    expect(parseBasic("basic " + Buffer.from("s:p").toString("base64"))).toEqual({ username: "s", password: "p" });
+    expect(parseBasic(`basic ${Buffer.from("s:p").toString("base64")}`)).toEqual({ username: "s", password: "p" });
     expect(parseBasic(basic("", "p"))).toBeNull();
     expect(parseBasic(basic("s", ""))).toBeNull();
-    expect(parseBasic("Basic " + Buffer.from("nocolon").toString("base64"))).toBeNull();
+    expect(parseBasic(`Basic ${Buffer.from("nocolon").toString("base64")}`)).toBeNull();
     expect(parseBasic(basic("x".repeat(65), "p"))).toBeNull();
     expect(parseBasic("Basic a b")).toBeNull();
   });

@@ -27,9 +27,7 @@ export type CredentialFailure =
   | "revoked" // the session ended (learned from a heartbeat)
   | "unavailable"; // the JWKS could not be fetched, so nothing can be verified
 
-export type CredentialResult =
-  | { ok: true; sessionId: string; expiresAtMs: number }
-  | { ok: false; reason: CredentialFailure };
+export type CredentialResult = { ok: true; sessionId: string; expiresAtMs: number } | { ok: false; reason: CredentialFailure };
 
 export interface CredentialVerifierOptions {
   jwks: JWTVerifyGetKey;

@@ -43,10 +43,16 @@ describe("classifyAddress", () => {
     expect(classifyAddress(address)).toBe(cls);
   });
 
-  it.each(["93.184.215.14", "1.1.1.1", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "::ffff:1.1.1.1", "64:ff9b::8.8.8.8"])(
-    "%s is public",
-    (address) => expect(classifyAddress(address)).toBeNull(),
-  );
+  it.each([
+    "93.184.215.14",
+    "1.1.1.1",
+    "8.8.8.8",
+    "172.32.0.1",
+    "100.128.0.1",
+    "2606:4700:4700::1111",
+    "::ffff:1.1.1.1",
+    "64:ff9b::8.8.8.8",
+  ])("%s is public", (address) => expect(classifyAddress(address)).toBeNull());
 
   it("reads the IPv4 address inside mapped, NAT64 and 6to4 addresses", () => {
     expect(embeddedIpv4("::ffff:192.0.2.1")).toBe("192.0.2.1");

@@ -13,15 +13,7 @@
 import { BlockList, isIP } from "node:net";
 import { lookup as dnsLookup } from "node:dns/promises";
 
-export type DestinationClass =
-  | "metadata"
-  | "unspecified"
-  | "loopback"
-  | "private"
-  | "cgnat"
-  | "link-local"
-  | "multicast"
-  | "reserved";
+export type DestinationClass = "metadata" | "unspecified" | "loopback" | "private" | "cgnat" | "link-local" | "multicast" | "reserved";
 
 // Order matters: the first class that matches names the refusal, so the
 // metadata endpoints (which sit inside link-local, CGNAT or ULA space) come first.
@@ -81,7 +73,7 @@ function ipv6Bytes(address: string): Uint8Array {
   if (dotted) {
     const [a, b, c, d] = dotted[1]!.split(".").map(Number) as [number, number, number, number];
     tail = [(a << 8) | b, (c << 8) | d];
-    text = text.slice(0, -dotted[1]!.length) + "0:0";
+    text = `${text.slice(0, -dotted[1]!.length)}0:0`;
   }
   const [head = "", rest] = text.split("::") as [string, string | undefined];
   const parse = (part: string) => (part === "" ? [] : part.split(":").map((h) => parseInt(h, 16)));

@@ -103,10 +103,11 @@ describe("gateway carrying traffic", () => {
     await origin.close();
   });
 
-  const listeners = () => [
-    ["plain", h.plain],
-    ["TLS", h.secure],
-  ] as const;
+  const listeners = () =>
+    [
+      ["plain", h.plain],
+      ["TLS", h.secure],
+    ] as const;
 
   it("forwards absolute-URI requests to the origin on the plain and the TLS listener", async () => {
     const auth = await h.api.proxyAuthorization("s-http");
@@ -373,7 +374,20 @@ describe("gateway carrying traffic", () => {
     allLines.push(...h.lines);
     expect(allLines.length).toBeGreaterThan(5);
     const text = allLines.join("\n");
-    for (const needle of ["127.0.0.1", "::1", "internal.test", "/bytes", "/echo", "http://", "10.1.2.3", "169.254", "rebind.test", "wrong.example", "/x?y", ...destinationsSeen]) {
+    for (const needle of [
+      "127.0.0.1",
+      "::1",
+      "internal.test",
+      "/bytes",
+      "/echo",
+      "http://",
+      "10.1.2.3",
+      "169.254",
+      "rebind.test",
+      "wrong.example",
+      "/x?y",
+      ...destinationsSeen,
+    ]) {
       expect(text).not.toContain(needle);
     }
     expect(text).not.toMatch(/s-(usage|retry|revoked|http|connect)/);

@@ -21,7 +21,7 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
-export function createLogger(sink: LogSink = (line) => process.stderr.write(line + "\n")): Logger {
+export function createLogger(sink: LogSink = (line) => process.stderr.write(`${line}\n`)): Logger {
   const write = (level: LogLevel, event: string, fields?: LogFields) =>
     sink(JSON.stringify({ t: new Date().toISOString(), level, event, ...fields }));
   return {

@@ -3,14 +3,14 @@
  * the environment (see ENV_VARS in config.ts) until SIGINT or SIGTERM, then
  * shuts down gracefully — a second signal exits at once.
  */
-import { ConfigError, configFromEnv } from "./config";
+import { ConfigError, configFromEnv, type GatewayConfig } from "./config";
 import { startGateway } from "./gateway";
 import { createLogger } from "./logger";
 
 const logger = createLogger();
 
 async function main(): Promise<void> {
-  let config;
+  let config: GatewayConfig;
   try {
     config = configFromEnv(process.env);
   } catch (error) {
@@ -22,9 +22,7 @@ async function main(): Promise<void> {
   }
   const gateway = await startGateway({ ...config, logger });
   process.stdout.write(
-    `gateway listening on ${config.host}:${gateway.port}` +
-      (gateway.tlsPort !== undefined ? ` (TLS on ${gateway.tlsPort})` : "") +
-      "\n",
+    `gateway listening on ${config.host}:${gateway.port}${gateway.tlsPort !== undefined ? ` (TLS on ${gateway.tlsPort})` : ""}\n`,
   );
   let stopping = false;
   const stop = (signal: string) => {

@@ -24,7 +24,7 @@ function extraHeaders(status: number): Record<string, string> {
 }
 
 export function plainResponse(res: http.ServerResponse, status: number, message: string): void {
-  const body = message + "\n";
+  const body = `${message}\n`;
   res.writeHead(status, {
     "Content-Type": "text/plain; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),
@@ -35,7 +35,7 @@ export function plainResponse(res: http.ServerResponse, status: number, message:
 
 /** Answers on a socket taken over from the HTTP server (CONNECT) and closes it. */
 export function rawResponse(socket: Duplex, status: number, message: string): void {
-  const body = message + "\n";
+  const body = `${message}\n`;
   const headers = {
     "Content-Type": "text/plain; charset=utf-8",
     "Content-Length": String(Buffer.byteLength(body)),

@@ -82,7 +82,7 @@ export class SessionRegistry {
 
   close(flow: Flow): void {
     const set = this.flows.get(flow.sessionId);
-    if (!set || !set.delete(flow)) return;
+    if (!set?.delete(flow)) return;
     this.flowCount--;
     if (set.size === 0) this.flows.delete(flow.sessionId);
   }

@@ -30,9 +30,7 @@ describe("UsageReporter", () => {
     expect(await reporter.flush()).toBe(false);
     expect(reporter.hasOutstanding).toBe(true);
     expect(await reporter.flush()).toBe(true);
-    expect(api.usageRequests.slice(0, 4).map((b) => b.reports)).toEqual(
-      Array(4).fill([{ sessionId: "s1", bytesUp: 10, bytesDown: 20 }]),
-    );
+    expect(api.usageRequests.slice(0, 4).map((b) => b.reports)).toEqual(Array(4).fill([{ sessionId: "s1", bytesUp: 10, bytesDown: 20 }]));
     expect(new Set(api.usageRequests.slice(0, 4).map((b) => b.batchId)).size).toBe(1);
     expect(api.usageRequests[4]!.reports).toEqual([{ sessionId: "s1", bytesUp: 1, bytesDown: 2 }]);
     expect(api.usageRequests[4]!.batchId).not.toBe(api.usageRequests[0]!.batchId);

@@ -60,8 +60,7 @@ export interface FakeApi {
   close(): Promise<void>;
 }
 
-export const basicAuth = (username: string, password: string) =>
-  "Basic " + Buffer.from(`${username}:${password}`).toString("base64");
+export const basicAuth = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 
 export async function startFakeApi(gatewayId = "gw-test"): Promise<FakeApi> {
   const secret = "test-gateway-secret";

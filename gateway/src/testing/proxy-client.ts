@@ -34,9 +34,7 @@ export interface TunnelResult {
 }
 
 /** Sends CONNECT and reads the gateway's answer; on 200 the socket is the tunnel. */
-export async function openTunnel(
-  options: ProxyEndpoint & { target: string; auth?: string; extraHeaders?: string },
-): Promise<TunnelResult> {
+export async function openTunnel(options: ProxyEndpoint & { target: string; auth?: string; extraHeaders?: string }): Promise<TunnelResult> {
   const socket = await dial(options);
   socket.write(
     `CONNECT ${options.target} HTTP/1.1\r\nHost: ${options.target}\r\n` +
@@ -86,9 +84,7 @@ function collect(request: http.ClientRequest, body?: Buffer): Promise<SimpleResp
     request.on("response", (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
-      );
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
       response.on("error", reject);
     });
     request.on("error", reject);
@@ -124,9 +120,7 @@ export function proxiedRequest(
     path: options.url,
     headers,
     // With createConnection and no agent, node uses exactly the socket given.
-    ...(options.ca
-      ? { createConnection: () => tls.connect({ host: "127.0.0.1", port: options.port, ca: options.ca }) }
-      : { agent: false }),
+    ...(options.ca ? { createConnection: () => tls.connect({ host: "127.0.0.1", port: options.port, ca: options.ca }) } : { agent: false }),
   });
   return collect(request, options.body);
 }
