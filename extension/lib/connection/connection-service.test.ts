@@ -129,6 +129,29 @@ describe("ConnectionService", () => {
     expect(await fresh.answer({ requestId: "r2", isProxy: true })).toEqual({ authCredentials: { username: "s1", password: "pw-2" } });
   });
 
+  it("a worker stopped while a connection was starting asks again on restart instead of hanging in 'connecting'", async () => {
+    const t = build();
+    await t.service.init();
+    const neverAnswers = new Promise<StartSessionResponse>(() => {});
+    t.api.api.startSession = async () => neverAnswers; // the worker dies with this call in flight
+    void t.service.dispatch({ type: "CONNECT", locationId: "fra" });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(t.service.state.name).toBe("connecting");
+
+    const restarted = new ConnectionService({
+      api: { ...fakeApi().api, startSession: async () => session("s9") },
+      proxy: t.proxy,
+      auth: t.auth,
+      privacy: t.privacy,
+      timers: new AlarmTimers(fakeBrowser.alarms),
+      store: new StorageConnectionStore(storage(), t.settings),
+      clock: () => ({ now: NOW, random: 0 }),
+    });
+    await restarted.init();
+    await restarted.idle();
+    expect(restarted.state).toMatchObject({ name: "connected", session: { id: "s9" } });
+  });
+
   it("browser restart while connected: traffic is held first, then the tunnel comes back", async () => {
     const t = build();
     t.api.starts.push(session("s1"));

@@ -97,6 +97,7 @@ export class ConnectionService {
     if (saved) {
       this.current = saved;
       this.deps.onChange?.(saved);
+      await this.dispatch({ type: "WORKER_RESTARTED" });
       return;
     }
     await this.dispatch({ type: "BROWSER_START", resumeLocationId: await this.deps.store.loadResumeLocation() });

@@ -240,6 +240,27 @@ describe("error", () => {
   });
 });
 
+describe("worker restart", () => {
+  it("connecting: the lost start is asked for again", () => {
+    const next = transition({ name: "connecting", locationId: "fra" }, { type: "WORKER_RESTARTED" }, clock);
+    expect(next).toEqual({ state: { name: "connecting", locationId: "fra" }, effects: [{ type: "startSession", locationId: "fra" }] });
+  });
+
+  it("held/reconnecting with an attempt in flight: asked again; with a retry alarm pending: left to the alarm", () => {
+    for (const name of ["held", "reconnecting"] as const) {
+      expect(transition({ name, locationId: "fra", attempt: 1 }, { type: "WORKER_RESTARTED" }, clock).effects).toEqual([
+        { type: "startSession", locationId: "fra" },
+      ]);
+      expect(transition({ name, locationId: "fra", attempt: 1, retryAt: NOW + 5_000 }, { type: "WORKER_RESTARTED" }, clock).effects).toEqual([]);
+    }
+  });
+
+  it("connected and settled states: nothing to do (alarms survive the worker)", () => {
+    expect(transition(connected, { type: "WORKER_RESTARTED" }, clock)).toEqual({ state: connected, effects: [] });
+    expect(transition({ name: "disconnected" }, { type: "WORKER_RESTARTED" }, clock).effects).toEqual([]);
+  });
+});
+
 describe("browser start", () => {
   it("with a location to resume: held — traffic parked before anything else, then reconnect", () => {
     const next = transition({ name: "disconnected" }, { type: "BROWSER_START", resumeLocationId: "fra" }, clock);

@@ -57,7 +57,9 @@ export type ConnectionEvent =
   | { type: "RETRY_DUE" }
   | { type: "GATEWAY_UNREACHABLE" }
   | { type: "PROXY_TAKEN" }
-  | { type: "SIGNED_OUT" };
+  | { type: "SIGNED_OUT" }
+  /** The MV3 worker was stopped and started again: an API call in flight then was lost. */
+  | { type: "WORKER_RESTARTED" };
 
 export type Effect =
   | { type: "startSession"; locationId: string }
@@ -200,6 +202,14 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
       };
     }
     return { state: { name: "disconnected" }, effects: [] };
+  }
+  if (event.type === "WORKER_RESTARTED") {
+    // A start without a pending retry alarm was in flight when the worker stopped: ask again.
+    if (state.name === "connecting") return { state, effects: [{ type: "startSession", locationId: state.locationId }] };
+    if ((state.name === "held" || state.name === "reconnecting") && state.retryAt === undefined) {
+      return { state, effects: [{ type: "startSession", locationId: state.locationId }] };
+    }
+    return same;
   }
   if (event.type === "SESSION_STARTED" && state.name !== "connecting" && state.name !== "held" && state.name !== "reconnecting") {
     // A start that finished after the user moved on: give the slot back.

@@ -304,6 +304,39 @@ describe("real Chromium, unpacked MV3 build", () => {
     await popup2.close();
   });
 
+  it("short-lived credentials are renewed by alarm before they expire, and the rotated ones answer the gateway's next 407", async () => {
+    stack.api.setCredentialTtl(20_000); // renewal due ~10 s in (expiry minus the safety margin)
+    const popup = await openPopup();
+    await popup.getByLabel("Username").fill("smoke-user");
+    await popup.getByLabel("Password").fill("correct horse battery staple");
+    await popup.getByRole("button", { name: "Sign in" }).click();
+    const vpn = popup.getByRole("switch", { name: "VPN" });
+    await vpn.waitFor({ timeout: 20_000 });
+    await vpn.click();
+    await popup.getByText(/^Connected to Local/).waitFor({ timeout: 20_000 });
+    await popup.close(); // let the worker go idle: the alarm must wake it
+    const page = await context.newPage();
+    expect((await page.goto(`${stack.originUrl}?fresh`))?.status()).toBe(200);
+
+    const renewals = () => stack.api.calls.filter((c) => /\/renew$/.test(c)).length;
+    const before = renewals();
+    await expect.poll(renewals, { timeout: 25_000, interval: 500 }).toBeGreaterThan(before);
+    // Wait until the first credentials have expired: the browser's cached ones are now refused.
+    await new Promise((resolve) => setTimeout(resolve, 21_000));
+    const challenges = stack.gateway.challenges;
+    expect((await page.goto(`${stack.originUrl}?after-rotation`))?.status()).toBe(200);
+    expect(stack.gateway.challenges).toBeGreaterThan(challenges);
+    expect(stack.origin.direct).toBe(1); // only the deliberate one after disconnecting earlier
+    stack.api.setCredentialTtl(900_000);
+
+    const popup2 = await openPopup();
+    await popup2.getByText(/^Connected to Local/).waitFor({ timeout: 10_000 });
+    await popup2.getByRole("button", { name: "Sign out" }).click();
+    await popup2.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 10_000 });
+    await page.close();
+    await popup2.close();
+  });
+
   it("device limit: the screen lists the devices holding the slots and frees one to sign in; devices list removes another; telemetry opt-in; delete account", async () => {
     // Both slots (maxDevices 2) held by other installs.
     const record = stack.api.accounts.get("smoke-user")!;

@@ -62,18 +62,21 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     return { tokenType: "Bearer", accessToken, expiresIn: options.accessTtlSeconds ?? 900, refreshToken, account: record.account, device };
   }
 
-  /** Every proxy password ever issued, by session: what a gateway would verify. */
-  const issued = new Map<string, Set<string>>();
+  /** Every proxy password issued, by session, with its expiry: what a gateway would verify. */
+  const issued = new Map<string, Map<string, number>>();
+  let credentialTtlMs = options.credentialTtlMs ?? 900_000;
   function credentials(sessionId: string) {
     const password = id("pw-");
-    if (!issued.has(sessionId)) issued.set(sessionId, new Set());
-    issued.get(sessionId)!.add(password);
-    return { username: sessionId, password, expiresAt: new Date(now() + (options.credentialTtlMs ?? 900_000)).toISOString() };
+    const expires = now() + credentialTtlMs;
+    if (!issued.has(sessionId)) issued.set(sessionId, new Map());
+    issued.get(sessionId)!.set(password, expires);
+    return { username: sessionId, password, expiresAt: new Date(expires).toISOString() };
   }
 
-  /** Gateway side: is this Basic user:password a live session's credential? Then count its bytes. */
+  /** Gateway side: is this Basic user:password a live, unexpired session credential? */
   function sessionFor(username: string, password: string): UsageSession | null {
-    if (!issued.get(username)?.has(password)) return null;
+    const expires = issued.get(username)?.get(password);
+    if (expires === undefined || expires <= now()) return null;
     for (const record of accounts.values()) {
       const session = record.sessions.find((s) => s.id === username && s.endedAt === null);
       if (session) return session;
@@ -218,5 +221,8 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     return handle(init.method ?? "GET", url.pathname + url.search, body, headers.get("authorization"));
   };
 
-  return { fetch: fetch as typeof globalThis.fetch, sessionFor, accounts, access, refresh, calls, expireAccessTokens: () => access.forEach((a) => (a.expires = 0)) };
+  return {
+    setCredentialTtl: (ms: number) => void (credentialTtlMs = ms),
+    fetch: fetch as typeof globalThis.fetch,
+    sessionFor, accounts, access, refresh, calls, expireAccessTokens: () => access.forEach((a) => (a.expires = 0)) };
 }
