@@ -346,6 +346,9 @@ describe("gateway carrying traffic", () => {
     const other = await openTunnel({ ...h.secure, auth: bystander, target: `127.0.0.1:${origin.port}` });
     expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/10")).status).toBe(200);
     const closed = once(tunnel.socket, "close");
+    // Every beat names the sessions the node carries, so the API can revoke ones it no longer knows.
+    expect(await h.gateway.heartbeat()).toBe(true);
+    expect(h.api.heartbeats.at(-1)?.sessions).toEqual(expect.arrayContaining(["s-revoked"]));
 
     h.api.revoked.add("s-revoked");
     expect(await h.gateway.heartbeat()).toBe(true);
@@ -356,7 +359,9 @@ describe("gateway carrying traffic", () => {
     expect((await proxiedRequest({ ...h.secure, auth, url })).status).toBe(407);
     expect((await httpOverSocket(other.socket, "GET", "/bytes/10")).status).toBe(200);
     other.socket.destroy();
-    expect(h.api.heartbeats.at(-1)).toEqual({ activeSessions: expect.any(Number), load: expect.any(Number) });
+    expect(h.api.heartbeats.at(-1)).toEqual({ activeSessions: expect.any(Number), load: expect.any(Number), sessions: expect.any(Array) });
+    expect(await h.gateway.heartbeat()).toBe(true);
+    expect(h.api.heartbeats.at(-1)?.sessions).not.toContain("s-revoked");
   });
 
   it("answers 431 to a request head larger than the limit", async () => {

@@ -9,6 +9,7 @@
  *   await gateway.flush();   // report counted bytes now
  *   await gateway.close();
  */
+import { MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared/schemas";
 import http from "node:http";
 import https from "node:https";
 import type net from "node:net";
@@ -95,7 +96,11 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   const heartbeat = new Heartbeat({
     api,
     intervalMs: config.heartbeatIntervalMs,
-    stats: () => ({ activeSessions: registry.activeSessions, load: registry.openFlows / config.maxConnections }),
+    stats: () => ({
+      activeSessions: registry.activeSessions,
+      load: registry.openFlows / config.maxConnections,
+      sessions: registry.carriedSessions(MAX_HEARTBEAT_SESSIONS),
+    }),
     onRevoked: (ids) => {
       const dropped = registry.revoke(ids);
       if (dropped > 0) logger.info("sessions_revoked", { sessions: ids.length, connectionsDropped: dropped });

@@ -14,7 +14,7 @@ import { errorClass, type Logger } from "./logger";
 export interface HeartbeatOptions {
   api: GatewayApi;
   intervalMs: number;
-  stats: () => { activeSessions: number; load: number };
+  stats: () => { activeSessions: number; load: number; sessions: string[] };
   onRevoked: (sessionIds: string[]) => void;
   logger: Logger;
 }
@@ -51,10 +51,10 @@ export class Heartbeat {
   }
 
   private async send(): Promise<boolean> {
-    const { activeSessions, load } = this.options.stats();
+    const { activeSessions, load, sessions } = this.options.stats();
     const result = await this.options.api.post(
       "/v1/gateway/heartbeat",
-      { activeSessions, load: Math.min(1, Math.max(0, load)) },
+      { activeSessions, load: Math.min(1, Math.max(0, load)), sessions },
       HeartbeatResponse,
     );
     if (!result.ok) {

@@ -125,6 +125,19 @@ export class SessionRegistry {
     for (const set of this.flows.values()) for (const flow of set) flow.charge();
   }
 
+  /**
+   * Sessions this node would still carry: open flows or an unexpired credential.
+   * Heartbeats send them so the API can name any that vanished (an erased account).
+   */
+  carriedSessions(limit: number): string[] {
+    const ids = new Set<string>(this.flows.keys());
+    for (const id of this.expiry.keys()) {
+      if (ids.size >= limit) break;
+      ids.add(id);
+    }
+    return [...ids].slice(0, limit);
+  }
+
   get activeSessions(): number {
     return this.flows.size;
   }

@@ -3,7 +3,7 @@
  * gateway keeps about traffic: a session id and two numbers.
  *
  *   meter.add(sessionId, bytesUp, bytesDown);
- *   const reports = meter.take(5000);   // moves up to 5000 sessions' deltas out
+ *   const reports = meter.take(500);    // moves up to 500 sessions' deltas out
  */
 
 export interface UsageReport {

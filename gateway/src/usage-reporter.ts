@@ -11,6 +11,7 @@
  *   await reporter.flush();   // now (tests, shutdown); true when everything was accepted
  *   reporter.stop();
  */
+import { MAX_USAGE_REPORTS_PER_BATCH } from "@cargo-vpn/shared/schemas";
 import { randomUUID } from "node:crypto";
 import { UsageBatchResponse } from "@cargo-vpn/shared/schemas";
 import type { GatewayApi } from "./api-client";
@@ -18,7 +19,7 @@ import type { Logger } from "./logger";
 import type { UsageMeter, UsageReport } from "./usage-meter";
 
 /** The contract's limit on reports per batch (shared/src/schemas.ts). */
-export const MAX_REPORTS_PER_BATCH = 5000;
+export const MAX_REPORTS_PER_BATCH = MAX_USAGE_REPORTS_PER_BATCH;
 const MAX_BACKOFF_MS = 60_000;
 /** Batches sent per flush, so a long backlog does not monopolise one tick. */
 const MAX_BATCHES_PER_FLUSH = 20;

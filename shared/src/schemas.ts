@@ -196,10 +196,14 @@ export const ExportResponse = z.object({
   telemetry: z.array(TelemetryEvent.extend({ receivedAt: Timestamp })),
 });
 
+/** Limits that keep a gateway's request bodies under the API's 64 KiB. */
+export const MAX_USAGE_REPORTS_PER_BATCH = 500;
+export const MAX_HEARTBEAT_SESSIONS = 1500;
+
 export const HeartbeatRequest = z.strictObject({
   activeSessions: z.int().min(0).max(1_000_000),
   load: z.number().min(0).max(1),
-  sessions: z.array(Id).max(1500).optional().meta({
+  sessions: z.array(Id).max(MAX_HEARTBEAT_SESSIONS).optional().meta({
     description:
       "Ids of the sessions this gateway carries now; any that is no longer open (ended, or erased with its account) comes back in revokedSessions.",
   }),
@@ -215,7 +219,7 @@ export const UsageBatchRequest = z.strictObject({
         bytesDown: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
       }),
     )
-    .max(500)
+    .max(MAX_USAGE_REPORTS_PER_BATCH)
     .meta({ description: "At most 500 reports, which keeps a batch under the 64 KiB body limit; send more as several batches." }),
 });
 export const UsageBatchResponse = z.object({ accepted: z.int() });

@@ -45,7 +45,7 @@ export interface FakeApi {
   url: string;
   gatewayId: string;
   secret: string;
-  heartbeats: Array<{ activeSessions: number; load: number }>;
+  heartbeats: Array<{ activeSessions: number; load: number; sessions?: string[] }>;
   /** every usage request received, in order, including failed and repeated ones */
   usageRequests: UsageBatch[];
   revoked: Set<string>;
