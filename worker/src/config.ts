@@ -26,8 +26,9 @@ export function planFor(id: string) {
   return PLANS[id as PlanId] ?? PLANS.free;
 }
 
-/** Proxy credentials live this long; the extension renews them while the session is open. */
+/** Proxy credentials live this long by default (PROXY_CREDENTIAL_TTL_SECONDS overrides, 15 minutes at most); clients renew them while the session is open. */
 export const PROXY_CREDENTIAL_TTL_SECONDS = 10 * 60;
+export const MAX_PROXY_CREDENTIAL_TTL_SECONDS = 15 * 60;
 /** Heartbeats answer sessions ended this recently: after it, their credentials have expired anyway. */
 export const REVOCATION_HORIZON_MS = 15 * 60 * 1000;
 /** A gateway without a heartbeat for this long is shown offline. */

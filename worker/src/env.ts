@@ -20,6 +20,8 @@ export interface Env {
   APP_VERSION?: string;
   /** Minutes without traffic after which the cron trigger ends a tunnel session. */
   SESSION_IDLE_MINUTES?: string;
+  /** Lifetime of proxy credentials in seconds (at most 900); short values let tests watch renewal happen. */
+  PROXY_CREDENTIAL_TTL_SECONDS?: string;
   /** Days an ended session's usage record is kept before the cron trigger deletes it. */
   USAGE_RETENTION_DAYS?: string;
 }

@@ -45,7 +45,7 @@ tunnelRoutes.openapi(
   }),
   async (c) => {
     const { locationId } = c.req.valid("json");
-    return c.json(await startSession(database(c.env), await serverKeys(c.env), c.get("auth"), locationId), 201);
+    return c.json(await startSession(c.env, database(c.env), await serverKeys(c.env), c.get("auth"), locationId), 201);
   },
 );
 
@@ -62,7 +62,7 @@ tunnelRoutes.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    return c.json({ credentials: await renewSession(database(c.env), await serverKeys(c.env), c.get("auth"), id) }, 200);
+    return c.json({ credentials: await renewSession(c.env, database(c.env), await serverKeys(c.env), c.get("auth"), id) }, 200);
   },
 );
 

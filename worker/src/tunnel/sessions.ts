@@ -6,12 +6,12 @@
 import type { ProxyCredentials, StartSessionResponse, UsageResponse, UsageSession } from "@cargo-vpn/shared";
 import { fromBase64Url, toBase64Url } from "@cargo-vpn/shared";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { PROXY_CREDENTIAL_TTL_SECONDS } from "../config";
+import { MAX_PROXY_CREDENTIAL_TTL_SECONDS, PROXY_CREDENTIAL_TTL_SECONDS } from "../config";
 import type { ServerKeys } from "../crypto/keys";
 import { signProxyToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
 import { tunnelSessions } from "../db/schema";
-import type { AuthContext } from "../env";
+import type { AuthContext, Env } from "../env";
 import { gatewayById, isOnline } from "../gateways/gateways";
 import { Problem } from "../http/problem";
 
@@ -27,12 +27,20 @@ export function usageView(row: SessionRow): UsageSession {
   };
 }
 
-async function credentials(keys: ServerKeys, row: { id: string; gatewayId: string }): Promise<ProxyCredentials> {
-  const { token, expiresAt } = await signProxyToken(keys, row.id, row.gatewayId, PROXY_CREDENTIAL_TTL_SECONDS);
+export function credentialTtl(env: Env): number {
+  const configured = Number(env.PROXY_CREDENTIAL_TTL_SECONDS);
+  return Number.isInteger(configured) && configured > 0
+    ? Math.min(configured, MAX_PROXY_CREDENTIAL_TTL_SECONDS)
+    : PROXY_CREDENTIAL_TTL_SECONDS;
+}
+
+async function credentials(keys: ServerKeys, ttlSeconds: number, row: { id: string; gatewayId: string }): Promise<ProxyCredentials> {
+  const { token, expiresAt } = await signProxyToken(keys, row.id, row.gatewayId, ttlSeconds);
   return { username: row.id, password: token, expiresAt: expiresAt.toISOString() };
 }
 
 export async function startSession(
+  env: Env,
   db: Db,
   keys: ServerKeys,
   auth: AuthContext,
@@ -63,7 +71,7 @@ export async function startSession(
   return {
     session: { id, startedAt: new Date(nowMs).toISOString() },
     proxy: { scheme: gateway.scheme, host: gateway.host, port: gateway.port },
-    credentials: await credentials(keys, { id, gatewayId: gateway.id }),
+    credentials: await credentials(keys, credentialTtl(env), { id, gatewayId: gateway.id }),
   };
 }
 
@@ -78,10 +86,10 @@ async function ownSession(db: Db, auth: AuthContext, id: string): Promise<Sessio
   return row;
 }
 
-export async function renewSession(db: Db, keys: ServerKeys, auth: AuthContext, id: string): Promise<ProxyCredentials> {
+export async function renewSession(env: Env, db: Db, keys: ServerKeys, auth: AuthContext, id: string): Promise<ProxyCredentials> {
   const row = await ownSession(db, auth, id);
   if (row.endedAt !== null) throw new Problem("session_ended", "This tunnel session has ended. Start a new one.");
-  return credentials(keys, row);
+  return credentials(keys, credentialTtl(env), row);
 }
 
 export async function endSession(db: Db, auth: AuthContext, id: string, nowMs = Date.now()): Promise<UsageSession> {
