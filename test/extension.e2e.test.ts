@@ -254,10 +254,8 @@ describe("the extension in Chromium against the real stack", () => {
 
     // Readable at 200% zoom: nothing wider than the popup.
     await popup.setViewportSize({ width: 736, height: 600 });
-    await popup.evaluate(() => {
-      (document.body.style as CSSStyleDeclaration & { zoom: string }).zoom = "2";
-    });
-    expect(await popup.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    await popup.evaluate("document.body.style.zoom = '2'");
+    expect(await popup.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")).toBe(true);
     await popup.close();
 
     // Telemetry: opted in from the options page, a connection attempt is reported with the contract's fields only.
