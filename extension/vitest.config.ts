@@ -20,6 +20,9 @@ if (!haveFirefox) console.warn(`[vitest] ${firefox} not found: the Firefox proje
 
 export default defineConfig({
   test: {
+    // One file at a time: the browser projects each build the extension and drive a
+    // browser, and on a two-core machine running them side by side makes timings flaky.
+    fileParallelism: false,
     projects: [
       {
         plugins: [WxtVitest()],

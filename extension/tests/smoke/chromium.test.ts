@@ -75,6 +75,17 @@ async function openPopup(): Promise<Page> {
   return page;
 }
 
+/** Each flow starts signed out, so one failing test does not take the next ones down with it. */
+async function ensureSignedOut(): Promise<void> {
+  const popup = await openPopup();
+  const signOut = popup.getByRole("button", { name: "Sign out" });
+  if (await signOut.isVisible()) {
+    await signOut.click();
+    await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 10_000 });
+  }
+  await popup.close();
+}
+
 function bundleSize(extensionDir: string) {
   const html = readFileSync(join(extensionDir, "popup.html"), "utf8");
   const assets = [...html.matchAll(/(?:src|href)="\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
@@ -270,6 +281,7 @@ describe("real Chromium, unpacked MV3 build", () => {
   });
 
   it("browser restart while connected: traffic is held until the tunnel is back, then flows through the gateway; nothing goes direct", async () => {
+    await ensureSignedOut();
     const popup = await openPopup();
     await popup.getByLabel("Username").fill("smoke-user");
     await popup.getByLabel("Password").fill("correct horse battery staple");
@@ -305,6 +317,7 @@ describe("real Chromium, unpacked MV3 build", () => {
   });
 
   it("short-lived credentials are renewed by alarm before they expire, and the rotated ones answer the gateway's next 407", async () => {
+    await ensureSignedOut();
     stack.api.setCredentialTtl(20_000); // renewal due ~10 s in (expiry minus the safety margin)
     const popup = await openPopup();
     await popup.getByLabel("Username").fill("smoke-user");
@@ -338,6 +351,7 @@ describe("real Chromium, unpacked MV3 build", () => {
   });
 
   it("device limit: the screen lists the devices holding the slots and frees one to sign in; devices list removes another; telemetry opt-in; delete account", async () => {
+    await ensureSignedOut();
     // Both slots (maxDevices 2) held by other installs.
     const record = stack.api.accounts.get("smoke-user")!;
     const stamp = new Date().toISOString();
