@@ -58,6 +58,20 @@ describe("ProxyAuthAnswerer", () => {
     expect(await auth.answer(challenge("1"))).toEqual({ cancel: true });
   });
 
+  it("without credentials, only our own gateways' challenges are cancelled; another proxy's is left to the browser", async () => {
+    const local = fakeBrowser.storage.local as unknown as StorageArea;
+    const first = new ProxyAuthAnswerer(session(), local);
+    await first.set(proxy, creds("p1"));
+    await first.clear();
+    // Browser restart: nothing in storage.session, the known gateways in storage.local.
+    await fakeBrowser.storage.session.clear();
+    const cold = new ProxyAuthAnswerer(session(), local);
+    expect(cold.answerNow(challenge("1"))).toBeNull();
+    expect(await cold.answer(challenge("1"))).toEqual({ cancel: true });
+    expect(await cold.answer(challenge("2", { challenger: { host: "corporate-proxy.example", port: 3128 } }))).toEqual({});
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain("p1");
+  });
+
   it("leaves websites' own auth and other proxies to the browser", async () => {
     const auth = new ProxyAuthAnswerer(session());
     await auth.set(proxy, creds("p1"));

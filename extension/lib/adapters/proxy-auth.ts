@@ -34,19 +34,46 @@ interface Entry {
 }
 
 const KEY = "proxyAuth";
+/** Gateways we pointed the browser at, kept across restarts to recognise their challenges without credentials. */
+const GATEWAYS_KEY = "knownGateways";
+const MAX_GATEWAYS = 20;
 /** Requests remembered for loop detection; old ones are long finished. */
 const MAX_TRACKED = 500;
 
 export class ProxyAuthAnswerer implements ProxyAuth {
   /** undefined: not read from storage yet (cold start). */
   private entry: Entry | null | undefined;
+  private gateways: Array<{ host: string; port: number }> | undefined;
   private readonly tried = new Map<string, string>();
 
-  constructor(private readonly area: StorageArea) {}
+  /**
+   * @param area  storage.session: the live credentials
+   * @param known storage.local: which gateways are ours (no secrets), so that after a
+   *              browser restart their challenges are cancelled, while other proxies'
+   *              challenges are left to the browser
+   */
+  constructor(
+    private readonly area: StorageArea,
+    private readonly known?: StorageArea,
+  ) {}
 
   async set(proxy: ProxyTarget, credentials: ProxyCredentials): Promise<void> {
     this.entry = { proxy, credentials };
     await this.area.set({ [KEY]: this.entry });
+    if (this.known) {
+      const gateways = await this.loadGateways();
+      if (!gateways.some((g) => sameProxy(g, proxy))) {
+        this.gateways = [{ host: proxy.host, port: proxy.port }, ...gateways].slice(0, MAX_GATEWAYS);
+        await this.known.set({ [GATEWAYS_KEY]: this.gateways });
+      }
+    }
+  }
+
+  private async loadGateways(): Promise<Array<{ host: string; port: number }>> {
+    if (this.gateways === undefined && this.known) {
+      this.gateways = ((await this.known.get(GATEWAYS_KEY))[GATEWAYS_KEY] as typeof this.gateways) ?? [];
+    }
+    return this.gateways ?? [];
   }
 
   async clear(): Promise<void> {
@@ -73,18 +100,28 @@ export class ProxyAuthAnswerer implements ProxyAuth {
   answerNow(challenge: AuthChallenge): AuthAnswer | null {
     if (!challenge.isProxy) return {};
     if (this.entry === undefined) return null;
+    if (this.entry === null && this.known && this.gateways === undefined) return null;
     return this.decide(challenge, this.entry);
   }
 
   async answer(challenge: AuthChallenge): Promise<AuthAnswer> {
-    return this.answerNow(challenge) ?? this.decide(challenge, await this.current());
+    const now = this.answerNow(challenge);
+    if (now) return now;
+    const entry = await this.current();
+    if (!entry && challenge.isProxy && this.known) await this.loadGateways();
+    return this.decide(challenge, entry);
   }
 
   private decide(challenge: AuthChallenge, entry: Entry | null): AuthAnswer {
     if (!challenge.isProxy) return {};
     // No tunnel credentials (e.g. just after a browser restart, traffic still
-    // pointed at a gateway): cancelling fails the request instead of showing a dialog.
-    if (!entry) return { cancel: true };
+    // pointed at one of our gateways): cancelling fails the request instead of
+    // showing a dialog. Another proxy's challenge is not ours to answer.
+    if (!entry) {
+      if (!this.known || !challenge.challenger) return { cancel: true };
+      if (this.gateways === undefined) return { cancel: true }; // not loaded: answerNow defers to answer()
+      return this.gateways.some((g) => sameProxy(g, challenge.challenger!)) ? { cancel: true } : {};
+    }
     if (challenge.challenger && !sameProxy(challenge.challenger, entry.proxy)) return {};
     const { username, password } = entry.credentials;
     if (this.tried.get(challenge.requestId) === password) return { cancel: true };

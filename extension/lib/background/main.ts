@@ -46,7 +46,7 @@ export function startBackground(env: BackgroundEnv) {
   const log = (message: string, error?: unknown) => console.warn(`[cargo] ${message}`, error ?? "");
 
   // ---- listeners that must exist in the first turn ----
-  const auth = new ProxyAuthAnswerer(storage.session);
+  const auth = new ProxyAuthAnswerer(storage.session, storage.local);
   const settings = new SettingsStore(storage.local);
   const bypassList = async () => {
     const current = await settings.get();
