@@ -16,9 +16,10 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../scripts/stack/stack.ts";
 import { executeSql } from "../scripts/stack/wrangler.ts";
-import { type Browser, buildExtension, launchBrowser } from "./harness/browser.ts";
+import { type Browser, buildExtension, launchBrowser } from "../extension/tests/support/chromium.ts";
 import { api, signUpAndIn } from "./harness/client.ts";
 import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
+import { reportedBytes } from "./harness/reported-bytes.ts";
 import { deriveAuthKey } from "@cargo-vpn/shared";
 
 const CREDENTIAL_TTL_S = 40;
@@ -59,12 +60,7 @@ function sql<T>(query: string): T[] {
 }
 
 /** Everything the gateway has reported, across all sessions (the browser is its only user here). */
-function reported(): { up: number; down: number } {
-  const [row] = sql<{ up: number; down: number }>(
-    "SELECT COALESCE(SUM(bytes_up), 0) AS up, COALESCE(SUM(bytes_down), 0) AS down FROM tunnel_sessions",
-  );
-  return row!;
-}
+const reported = () => reportedBytes(state);
 
 /** The site's and the gateway's byte counts for whatever `action` loads. */
 async function traffic(action: () => Promise<unknown>) {
@@ -124,7 +120,7 @@ describe("the extension in Chromium against the real stack", () => {
     const vpn = popup.getByRole("switch", { name: "VPN" });
     await vpn.waitFor({ timeout: 30_000 });
     expect(await vpn.getAttribute("aria-checked")).toBe("false");
-    expect(await popup.getByLabel("Location").inputValue()).toBe(stack.gatewayId);
+    await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);
     await connect(popup);
     expect(await vpn.getAttribute("aria-checked")).toBe("true");
     const [session] = sql<{ id: string; ended_at: number | null }>("SELECT id, ended_at FROM tunnel_sessions");

@@ -5,35 +5,16 @@
  * files) or any line the worker or the gateway logged; and after erasure the
  * account's tokens and proxy credentials stop working.
  */
-import { readdir, readFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deriveAuthKey } from "@cargo-vpn/shared";
-import { memoryLogger } from "@cargo-vpn/gateway";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOrigin, type Origin } from "../gateway/src/testing/origin.ts";
+import { describe, expect, it } from "vitest";
 import { httpOverSocket, openTunnel, proxiedRequest } from "../gateway/src/testing/proxy-client.ts";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
 import { executeSql } from "../scripts/stack/wrangler.ts";
+import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
 import { api, basicAuth, eventually, signUpAndIn } from "./harness/client.ts";
 
-const INTERVAL_MS = 500;
-let state: string;
-let stack: Stack;
-let origin: Origin;
-const gatewayLog = memoryLogger();
-
-beforeAll(async () => {
-  state = await mkdtemp(join(tmpdir(), "cargo-privacy-"));
-  stack = await startStack({ persistTo: state, allowLoopback: true, gatewayIntervalMs: INTERVAL_MS, gatewayLogger: gatewayLog.logger });
-  origin = await startOrigin();
-});
-
-afterAll(async () => {
-  await origin?.close();
-  await stack?.stop();
-  await rm(state, { recursive: true, force: true });
-});
+const env = useLocalStack();
 
 async function allStoredBytes(dir: string): Promise<string> {
   const parts: string[] = [];
@@ -46,42 +27,42 @@ async function allStoredBytes(dir: string): Promise<string> {
 describe("no activity data", () => {
   it("a whole session leaves no address, host, URL, user agent or identity in storage or logs", async () => {
     const probe = { "user-agent": "CargoLeakProbe/9.9", "x-forwarded-for": "198.51.100.77", "cf-connecting-ip": "198.51.100.77" };
-    const user = await signUpAndIn(stack.apiUrl, { username: `Leak.Probe-${Date.now().toString(36)}` });
+    const user = await signUpAndIn(env.stack.apiUrl, { username: `Leak.Probe-${Date.now().toString(36)}` });
     // API calls carrying the probe headers, as a browser behind a NAT would send them.
     for (const path of ["/v1/me", "/v1/devices", "/v1/usage"]) {
-      const res = await fetch(stack.apiUrl + path, { headers: { ...probe, authorization: `Bearer ${user.accessToken}` } });
+      const res = await fetch(env.stack.apiUrl + path, { headers: { ...probe, authorization: `Bearer ${user.accessToken}` } });
       expect(res.status).toBe(200);
     }
-    const opened = await api(stack.apiUrl, "POST", "/v1/tunnel/sessions", {
+    const opened = await api(env.stack.apiUrl, "POST", "/v1/tunnel/sessions", {
       token: user.accessToken,
-      body: { locationId: stack.gatewayId },
+      body: { locationId: env.stack.gatewayId },
     });
     const auth = basicAuth(opened.body.credentials);
-    const destination = `localhost:${origin.port}`;
+    const destination = `localhost:${env.origin.port}`;
     const secretPath = "/bytes/4096?very-secret-path=needle";
     const viaHttp = await proxiedRequest({
-      port: stack.proxy.port,
+      port: env.stack.proxy.port,
       auth,
       url: `http://${destination}${secretPath}`,
       headers: { "user-agent": probe["user-agent"] },
     });
     expect(viaHttp.status).toBe(404); // the origin does not know the query, but the request went through
-    const tunnel = await openTunnel({ port: stack.proxy.port, auth, target: destination });
+    const tunnel = await openTunnel({ port: env.stack.proxy.port, auth, target: destination });
     expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/5000")).status).toBe(200);
     tunnel.socket.destroy();
     // Refused destinations must not be logged either.
-    expect((await openTunnel({ port: stack.proxy.port, auth, target: "169.254.169.254:80" })).status).toBe(403);
-    await api(stack.apiUrl, "POST", `/v1/tunnel/sessions/${opened.body.session.id}/end`, { token: user.accessToken });
+    expect((await openTunnel({ port: env.stack.proxy.port, auth, target: "169.254.169.254:80" })).status).toBe(403);
+    await api(env.stack.apiUrl, "POST", `/v1/tunnel/sessions/${opened.body.session.id}/end`, { token: user.accessToken });
     await eventually(async () => {
-      const usage = await api(stack.apiUrl, "GET", "/v1/usage", { token: user.accessToken });
+      const usage = await api(env.stack.apiUrl, "GET", "/v1/usage", { token: user.accessToken });
       return usage.body.totals.bytesDown > 5000;
     }, 5000);
 
-    const stored = await allStoredBytes(state);
+    const stored = await allStoredBytes(env.state);
     expect(stored.length).toBeGreaterThan(10_000);
     expect(stored).toContain(user.accountId); // the scan really sees the rows
-    const logs = [...stack.worker.logs, ...gatewayLog.lines].join("\n");
-    expect(gatewayLog.lines.length).toBeGreaterThan(0);
+    const logs = [...env.stack.worker.logs, ...env.gatewayLog.lines].join("\n");
+    expect(env.gatewayLog.lines.length).toBeGreaterThan(0);
     const needles = [
       destination,
       "localhost",
@@ -99,7 +80,7 @@ describe("no activity data", () => {
       expect(logs.includes(needle), `logs hold ${needle}`).toBe(false);
     }
     // The only activity record: start, end and byte counts.
-    const columns = executeSql<{ name: string }>("SELECT name FROM pragma_table_info('tunnel_sessions')", { persistTo: state }).map(
+    const columns = executeSql<{ name: string }>("SELECT name FROM pragma_table_info('tunnel_sessions')", { persistTo: env.state }).map(
       (c) => c.name,
     );
     expect(columns.sort()).toEqual([
@@ -118,33 +99,33 @@ describe("no activity data", () => {
 
 describe("erasure", () => {
   it("after DELETE /v1/me every token and the proxy credential stop working and no row remains", async () => {
-    const user = await signUpAndIn(stack.apiUrl);
-    const opened = await api(stack.apiUrl, "POST", "/v1/tunnel/sessions", {
+    const user = await signUpAndIn(env.stack.apiUrl);
+    const opened = await api(env.stack.apiUrl, "POST", "/v1/tunnel/sessions", {
       token: user.accessToken,
-      body: { locationId: stack.gatewayId },
+      body: { locationId: env.stack.gatewayId },
     });
     const auth = basicAuth(opened.body.credentials);
-    const url = `http://127.0.0.1:${origin.port}/bytes/100`;
-    expect((await proxiedRequest({ port: stack.proxy.port, auth, url })).status).toBe(200);
-    const tunnel = await openTunnel({ port: stack.proxy.port, auth, target: `127.0.0.1:${origin.port}` });
+    const url = `http://127.0.0.1:${env.origin.port}/bytes/100`;
+    expect((await proxiedRequest({ port: env.stack.proxy.port, auth, url })).status).toBe(200);
+    const tunnel = await openTunnel({ port: env.stack.proxy.port, auth, target: `127.0.0.1:${env.origin.port}` });
     const dropped = new Promise<void>((resolve) => tunnel.socket.once("close", () => resolve()));
     tunnel.socket.resume();
 
-    const pre = await api(stack.apiUrl, "POST", "/v1/auth/prelogin", { body: { username: user.username } });
+    const pre = await api(env.stack.apiUrl, "POST", "/v1/auth/prelogin", { body: { username: user.username } });
     const authKey = await deriveAuthKey(user.password, pre.body);
-    expect((await api(stack.apiUrl, "DELETE", "/v1/me", { token: user.accessToken, body: { authKey } })).status).toBe(204);
+    expect((await api(env.stack.apiUrl, "DELETE", "/v1/me", { token: user.accessToken, body: { authKey } })).status).toBe(204);
 
-    expect((await api(stack.apiUrl, "GET", "/v1/me", { token: user.accessToken })).status).toBe(401);
-    expect((await api(stack.apiUrl, "POST", "/v1/auth/refresh", { body: { refreshToken: user.refreshToken } })).status).toBe(401);
+    expect((await api(env.stack.apiUrl, "GET", "/v1/me", { token: user.accessToken })).status).toBe(401);
+    expect((await api(env.stack.apiUrl, "POST", "/v1/auth/refresh", { body: { refreshToken: user.refreshToken } })).status).toBe(401);
     await dropped;
-    await eventually(async () => (await proxiedRequest({ port: stack.proxy.port, auth, url })).status === 407, INTERVAL_MS * 4);
+    await eventually(async () => (await proxiedRequest({ port: env.stack.proxy.port, auth, url })).status === 407, INTERVAL_MS * 4);
 
     for (const table of ["accounts", "sign_ins", "refresh_tokens", "tunnel_sessions", "telemetry_events"]) {
-      const rows = executeSql(`SELECT * FROM ${table}`, { persistTo: state });
+      const rows = executeSql(`SELECT * FROM ${table}`, { persistTo: env.state });
       expect(JSON.stringify(rows), table).not.toContain(user.accountId);
       expect(JSON.stringify(rows), table).not.toContain(opened.body.session.id);
     }
     // The username and email are free again.
-    expect((await signUpAndIn(stack.apiUrl, { username: user.username })).accountId).not.toBe(user.accountId);
+    expect((await signUpAndIn(env.stack.apiUrl, { username: user.username })).accountId).not.toBe(user.accountId);
   });
 });

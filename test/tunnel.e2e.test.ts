@@ -4,41 +4,23 @@
  * session, and sends traffic through the real gateway to a local origin that
  * counts its own bytes; the usage API must then show exactly those bytes.
  */
-import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vpn/shared";
-import { memoryLogger, startGateway } from "@cargo-vpn/gateway";
+import { startGateway } from "@cargo-vpn/gateway";
 import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOrigin, type Origin } from "../gateway/src/testing/origin.ts";
+import { describe, expect, it } from "vitest";
+import { startOrigin } from "../gateway/src/testing/origin.ts";
 import { httpOverSocket, openTunnel, proxiedRequest } from "../gateway/src/testing/proxy-client.ts";
 import { freePort } from "../scripts/stack/free-port.ts";
-import { registerGateway, startStack, type Stack } from "../scripts/stack/stack.ts";
+import { registerGateway } from "../scripts/stack/stack.ts";
+import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
 import { api, basicAuth, eventually, signUpAndIn, type SignedIn } from "./harness/client.ts";
 import { devSigningKey } from "./harness/dev-keys.ts";
 
-const INTERVAL_MS = 500;
-let state: string;
-let stack: Stack;
-let origin: Origin;
-const gatewayLog = memoryLogger();
+const env = useLocalStack();
 
-beforeAll(async () => {
-  state = await mkdtemp(join(tmpdir(), "cargo-e2e-"));
-  stack = await startStack({ persistTo: state, allowLoopback: true, gatewayIntervalMs: INTERVAL_MS, gatewayLogger: gatewayLog.logger });
-  origin = await startOrigin();
-});
-
-afterAll(async () => {
-  await origin?.close();
-  await stack?.stop();
-  await rm(state, { recursive: true, force: true });
-});
-
-async function openSession(user: SignedIn, locationId = stack.gatewayId) {
-  const res = await api(stack.apiUrl, "POST", "/v1/tunnel/sessions", { token: user.accessToken, body: { locationId } });
+async function openSession(user: SignedIn, locationId = env.stack.gatewayId) {
+  const res = await api(env.stack.apiUrl, "POST", "/v1/tunnel/sessions", { token: user.accessToken, body: { locationId } });
   expect(res.status).toBe(201);
   return res.body as {
     session: { id: string };
@@ -48,7 +30,7 @@ async function openSession(user: SignedIn, locationId = stack.gatewayId) {
 }
 
 async function usageOf(user: SignedIn, sessionId: string) {
-  const res = await api(stack.apiUrl, "GET", "/v1/usage", { token: user.accessToken });
+  const res = await api(env.stack.apiUrl, "GET", "/v1/usage", { token: user.accessToken });
   return res.body.sessions.find((s: { id: string }) => s.id === sessionId) as {
     bytesUp: number;
     bytesDown: number;
@@ -58,22 +40,22 @@ async function usageOf(user: SignedIn, sessionId: string) {
 
 describe("through the gateway", () => {
   it("lists the local gateway as an online location", async () => {
-    const user = await signUpAndIn(stack.apiUrl);
-    const res = await api(stack.apiUrl, "GET", "/v1/locations", { token: user.accessToken });
-    expect(res.body.locations).toContainEqual(expect.objectContaining({ id: stack.gatewayId, online: true, country: "DE" }));
+    const user = await signUpAndIn(env.stack.apiUrl);
+    const res = await api(env.stack.apiUrl, "GET", "/v1/locations", { token: user.accessToken });
+    expect(res.body.locations).toContainEqual(expect.objectContaining({ id: env.stack.gatewayId, online: true, country: "DE" }));
   });
 
   it("carries HTTP and CONNECT traffic and the usage API shows exactly the origin's byte counts", async () => {
-    const user = await signUpAndIn(stack.apiUrl);
+    const user = await signUpAndIn(env.stack.apiUrl);
     const opened = await openSession(user);
-    expect(opened.proxy).toEqual({ scheme: "http", host: "127.0.0.1", port: stack.proxy.port });
+    expect(opened.proxy).toEqual({ scheme: "http", host: "127.0.0.1", port: env.stack.proxy.port });
     const auth = basicAuth(opened.credentials);
     const counted = await startOrigin();
 
-    const viaHttp = await proxiedRequest({ port: stack.proxy.port, auth, url: `http://127.0.0.1:${counted.port}/bytes/250000` });
+    const viaHttp = await proxiedRequest({ port: env.stack.proxy.port, auth, url: `http://127.0.0.1:${counted.port}/bytes/250000` });
     expect(viaHttp.status).toBe(200);
     expect(viaHttp.body.length).toBe(250_000);
-    const tunnel = await openTunnel({ port: stack.proxy.port, auth, target: `127.0.0.1:${counted.port}` });
+    const tunnel = await openTunnel({ port: env.stack.proxy.port, auth, target: `127.0.0.1:${counted.port}` });
     expect(tunnel.status).toBe(200);
     const upload = Buffer.alloc(70_000, 3);
     expect((await httpOverSocket(tunnel.socket, "POST", "/echo", upload)).body.length).toBe(70_000);
@@ -93,7 +75,7 @@ describe("through the gateway", () => {
   });
 
   it("answers 407 without, or with bad, expired, other-audience or access-token credentials", async () => {
-    const user = await signUpAndIn(stack.apiUrl);
+    const user = await signUpAndIn(env.stack.apiUrl);
     const opened = await openSession(user);
     const { key, kid } = await devSigningKey();
     const now = Math.floor(Date.now() / 1000);
@@ -106,60 +88,65 @@ describe("through the gateway", () => {
         .setIssuedAt(now - 1200)
         .setExpirationTime(exp)
         .sign(key);
-    const url = `http://127.0.0.1:${origin.port}/bytes/10`;
+    const url = `http://127.0.0.1:${env.origin.port}/bytes/10`;
     const cases: [string, string | undefined][] = [
       ["none", undefined],
       ["garbage", "Basic bm90OmdyZWF0"],
       ["wrong password", basicAuth({ username: opened.credentials.username, password: `${opened.credentials.password.slice(0, -3)}AAA` })],
       ["other session's name", basicAuth({ username: "someone-else", password: opened.credentials.password })],
-      ["expired", basicAuth({ username: opened.session.id, password: await sign(gatewayAudience(stack.gatewayId), now - 60) })],
+      ["expired", basicAuth({ username: opened.session.id, password: await sign(gatewayAudience(env.stack.gatewayId), now - 60) })],
       ["other gateway", basicAuth({ username: opened.session.id, password: await sign(gatewayAudience("gw-elsewhere"), now + 600) })],
       ["access token", basicAuth({ username: opened.session.id, password: user.accessToken })],
     ];
     for (const [name, auth] of cases) {
-      const res = await proxiedRequest({ port: stack.proxy.port, url, ...(auth ? { auth } : {}) });
+      const res = await proxiedRequest({ port: env.stack.proxy.port, url, ...(auth ? { auth } : {}) });
       expect(res.status, name).toBe(407);
       expect(res.headers["proxy-authenticate"], name).toMatch(/^Basic /);
-      const tunnel = await openTunnel({ port: stack.proxy.port, target: `127.0.0.1:${origin.port}`, ...(auth ? { auth } : {}) });
+      const tunnel = await openTunnel({ port: env.stack.proxy.port, target: `127.0.0.1:${env.origin.port}`, ...(auth ? { auth } : {}) });
       expect(tunnel.status, `${name} (CONNECT)`).toBe(407);
     }
     // The real credentials work, renewed ones too.
-    expect((await proxiedRequest({ port: stack.proxy.port, url, auth: basicAuth(opened.credentials) })).status).toBe(200);
-    const renewed = await api(stack.apiUrl, "POST", `/v1/tunnel/sessions/${opened.session.id}/renew`, { token: user.accessToken });
-    expect((await proxiedRequest({ port: stack.proxy.port, url, auth: basicAuth(renewed.body.credentials) })).status).toBe(200);
+    expect((await proxiedRequest({ port: env.stack.proxy.port, url, auth: basicAuth(opened.credentials) })).status).toBe(200);
+    const renewed = await api(env.stack.apiUrl, "POST", `/v1/tunnel/sessions/${opened.session.id}/renew`, { token: user.accessToken });
+    expect((await proxiedRequest({ port: env.stack.proxy.port, url, auth: basicAuth(renewed.body.credentials) })).status).toBe(200);
   });
 
   it("a session ended through the API stops passing traffic within one heartbeat", async () => {
-    const user = await signUpAndIn(stack.apiUrl);
+    const user = await signUpAndIn(env.stack.apiUrl);
     const opened = await openSession(user);
     const auth = basicAuth(opened.credentials);
-    const tunnel = await openTunnel({ port: stack.proxy.port, auth, target: `127.0.0.1:${origin.port}` });
+    const tunnel = await openTunnel({ port: env.stack.proxy.port, auth, target: `127.0.0.1:${env.origin.port}` });
     expect(tunnel.status).toBe(200);
     const closed = new Promise<number>((resolve) => tunnel.socket.once("close", () => resolve(Date.now())));
     tunnel.socket.resume();
 
     const endedAt = Date.now();
-    expect((await api(stack.apiUrl, "POST", `/v1/tunnel/sessions/${opened.session.id}/end`, { token: user.accessToken })).status).toBe(200);
+    expect((await api(env.stack.apiUrl, "POST", `/v1/tunnel/sessions/${opened.session.id}/end`, { token: user.accessToken })).status).toBe(
+      200,
+    );
     const droppedAt = await closed;
     expect(droppedAt - endedAt).toBeLessThan(INTERVAL_MS * 2 + 500);
-    const after = await proxiedRequest({ port: stack.proxy.port, auth, url: `http://127.0.0.1:${origin.port}/bytes/10` });
+    const after = await proxiedRequest({ port: env.stack.proxy.port, auth, url: `http://127.0.0.1:${env.origin.port}/bytes/10` });
     expect(after.status).toBe(407);
   });
 
   it("signing out ends the session at the gateway too", async () => {
-    const user = await signUpAndIn(stack.apiUrl);
+    const user = await signUpAndIn(env.stack.apiUrl);
     const opened = await openSession(user);
     const auth = basicAuth(opened.credentials);
-    expect((await proxiedRequest({ port: stack.proxy.port, auth, url: `http://127.0.0.1:${origin.port}/bytes/10` })).status).toBe(200);
-    expect((await api(stack.apiUrl, "POST", "/v1/auth/logout", { token: user.accessToken })).status).toBe(204);
+    expect((await proxiedRequest({ port: env.stack.proxy.port, auth, url: `http://127.0.0.1:${env.origin.port}/bytes/10` })).status).toBe(
+      200,
+    );
+    expect((await api(env.stack.apiUrl, "POST", "/v1/auth/logout", { token: user.accessToken })).status).toBe(204);
     await eventually(
-      async () => (await proxiedRequest({ port: stack.proxy.port, auth, url: `http://127.0.0.1:${origin.port}/bytes/10` })).status === 407,
+      async () =>
+        (await proxiedRequest({ port: env.stack.proxy.port, auth, url: `http://127.0.0.1:${env.origin.port}/bytes/10` })).status === 407,
       INTERVAL_MS * 4,
     );
   });
 
   it("refuses private, link-local and metadata destinations with a clear error", async () => {
-    const user = await signUpAndIn(stack.apiUrl);
+    const user = await signUpAndIn(env.stack.apiUrl);
     const auth = basicAuth((await openSession(user)).credentials);
     for (const target of [
       "10.1.2.3:80",
@@ -170,10 +157,10 @@ describe("through the gateway", () => {
       "100.64.0.1:80",
       "[::ffff:10.0.0.1]:80",
     ]) {
-      const tunnel = await openTunnel({ port: stack.proxy.port, auth, target });
+      const tunnel = await openTunnel({ port: env.stack.proxy.port, auth, target });
       expect(tunnel.status, target).toBe(403);
       expect(tunnel.body.length, target).toBeGreaterThan(10);
-      const res = await proxiedRequest({ port: stack.proxy.port, auth, url: `http://${target}/latest/meta-data/` });
+      const res = await proxiedRequest({ port: env.stack.proxy.port, auth, url: `http://${target}/latest/meta-data/` });
       expect(res.status, target).toBe(403);
     }
   });
@@ -186,7 +173,7 @@ describe("usage reporting under failure", () => {
     const relay = http.createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const upstream = await fetch(stack.apiUrl + req.url, {
+      const upstream = await fetch(env.stack.apiUrl + req.url, {
         method: req.method,
         headers: Object.fromEntries(
           Object.entries(req.headers).filter(([k]) => ["authorization", "content-type"].includes(k)) as [string, string][],
@@ -205,7 +192,7 @@ describe("usage reporting under failure", () => {
     await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
     const relayUrl = `http://127.0.0.1:${(relay.address() as { port: number }).port}`;
     const port = await freePort();
-    const identity = await registerGateway({ persistTo: state }, port, "Flaky path gateway");
+    const identity = await registerGateway({ persistTo: env.state }, port, "Flaky path gateway");
     const gateway = await startGateway({
       apiUrl: relayUrl,
       gatewayId: identity.id,
@@ -217,7 +204,7 @@ describe("usage reporting under failure", () => {
     });
     try {
       await gateway.heartbeat();
-      const user = await signUpAndIn(stack.apiUrl);
+      const user = await signUpAndIn(env.stack.apiUrl);
       const opened = await openSession(user, identity.id);
       const counted = await startOrigin();
       const res = await proxiedRequest({ port, auth: basicAuth(opened.credentials), url: `http://127.0.0.1:${counted.port}/bytes/40000` });

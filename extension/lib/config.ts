@@ -4,8 +4,7 @@
  */
 
 /** Build-time default; `WXT_API_URL=... pnpm build` bakes another one in, the options page overrides both. */
-export const DEFAULT_API_URL: string =
-  (import.meta.env?.WXT_API_URL as string | undefined) || "http://127.0.0.1:8787";
+export const DEFAULT_API_URL: string = (import.meta.env?.WXT_API_URL as string | undefined) || "http://127.0.0.1:8787";
 
 /** Renew proxy credentials once this fraction of their lifetime has passed... */
 export const RENEW_AT_FRACTION = 0.8;

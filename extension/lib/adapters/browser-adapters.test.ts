@@ -136,7 +136,10 @@ describe("PrivacySettings", () => {
     const prediction = setting();
     const errors: string[] = [];
     const privacy = new PrivacySettings(
-      { webRTCIPHandlingPolicy: { set: async () => Promise.reject(new Error("policy")), clear: async () => {} }, networkPredictionEnabled: prediction.s },
+      {
+        webRTCIPHandlingPolicy: { set: async () => Promise.reject(new Error("policy")), clear: async () => {} },
+        networkPredictionEnabled: prediction.s,
+      },
       (message) => errors.push(message),
     );
     await privacy.protect();
@@ -168,7 +171,11 @@ describe("StartupGuard", () => {
     });
     const d = area(dynamic);
     const s = area(session);
-    return { dynamic, session, api: { updateDynamicRules: d.update, getDynamicRules: d.get, updateSessionRules: s.update, getSessionRules: s.get } };
+    return {
+      dynamic,
+      session,
+      api: { updateDynamicRules: d.update, getDynamicRules: d.get, updateSessionRules: s.update, getSessionRules: s.get },
+    };
   }
 
   it("armed: blocking until released for the session; a browser restart (session rules gone) blocks again; disarm removes it", async () => {

@@ -18,8 +18,7 @@ export interface ChromeSetting {
   clear(details: { scope?: "regular" }): Promise<void>;
 }
 
-export const isControlledByOther = (level: string): boolean =>
-  level === "controlled_by_other_extensions" || level === "not_controllable";
+export const isControlledByOther = (level: string): boolean => level === "controlled_by_other_extensions" || level === "not_controllable";
 
 export class ChromeProxySettings implements ProxyControl {
   private route: ProxyRoute | null = null;

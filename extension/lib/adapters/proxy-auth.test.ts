@@ -91,9 +91,11 @@ describe("ProxyAuthAnswerer", () => {
 describe("listener registration", () => {
   it("Chrome: asyncBlocking listener on all URLs, answered through the callback, also on a cold start", async () => {
     await new ProxyAuthAnswerer(session()).set(proxy, creds("p1"));
-    let registered: { fn: Function; filter: unknown; spec: string[] } | undefined;
+    let registered: { fn: (...args: any[]) => unknown; filter: unknown; spec: string[] } | undefined;
     const webRequest = {
-      onAuthRequired: { addListener: (fn: Function, filter: unknown, spec: string[]) => (registered = { fn, filter, spec }) },
+      onAuthRequired: {
+        addListener: (fn: (...args: any[]) => unknown, filter: unknown, spec: string[]) => (registered = { fn, filter, spec }),
+      },
     };
     registerChromeAuthListener(webRequest as never, new ProxyAuthAnswerer(session()));
     expect(registered?.spec).toEqual(["asyncBlocking"]);
@@ -108,10 +110,7 @@ describe("listener registration", () => {
     const auth = new ProxyAuthAnswerer(session());
     await auth.set(proxy, creds("p1"));
     let registered: { fn: (d: AuthChallenge) => Promise<AuthAnswer>; spec: string[] } | undefined;
-    registerFirefoxAuthListener(
-      { onAuthRequired: { addListener: (fn, _filter, spec) => (registered = { fn, spec }) } },
-      auth,
-    );
+    registerFirefoxAuthListener({ onAuthRequired: { addListener: (fn, _filter, spec) => (registered = { fn, spec }) } }, auth);
     expect(registered?.spec).toEqual(["blocking"]);
     expect(await registered!.fn(challenge("1"))).toEqual({ authCredentials: { username: "sess-1", password: "p1" } });
   });

@@ -13,7 +13,13 @@ async function setup(options: Parameters<typeof createFakeApi>[0] = {}) {
   const tokens = createTokenStore(fakeBrowser.storage as unknown as StorageAreas);
   let signedOut = 0;
   const api = createApiClient({ baseUrl: () => "http://127.0.0.1:8787/", tokens, fetch: server.fetch, onSignedOut: () => signedOut++ });
-  await api.register({ username: "alice", email: "alice@example.com", authKey: AUTH_KEY, kdf: { salt: "AAECAwQFBgcICQoLDA0ODw", iterations: 600000 }, ageConfirmed: true });
+  await api.register({
+    username: "alice",
+    email: "alice@example.com",
+    authKey: AUTH_KEY,
+    kdf: { salt: "AAECAwQFBgcICQoLDA0ODw", iterations: 600000 },
+    ageConfirmed: true,
+  });
   return { server, tokens, api, signedOut: () => signedOut };
 }
 
@@ -59,7 +65,7 @@ describe("API client", () => {
   it("a refresh the API refuses signs out: tokens dropped, onSignedOut called, unauthorized thrown", async () => {
     const { api, server, tokens, signedOut } = await setup();
     await api.login({ username: "alice", authKey: AUTH_KEY, device });
-    server.refresh.forEach((r) => (r.used = true));
+    for (const r of server.refresh.values()) r.used = true;
     server.expireAccessTokens();
     await expect(api.me()).rejects.toMatchObject({ info: { code: "unauthorized", status: 401 } });
     expect(await tokens.get()).toBeNull();
@@ -70,7 +76,11 @@ describe("API client", () => {
     const { api, server } = await setup();
     await api.login({ username: "alice", authKey: AUTH_KEY, device });
     await fakeBrowser.storage.session.clear();
-    const fresh = createApiClient({ baseUrl: () => "http://127.0.0.1:8787", tokens: createTokenStore(fakeBrowser.storage as unknown as StorageAreas), fetch: server.fetch });
+    const fresh = createApiClient({
+      baseUrl: () => "http://127.0.0.1:8787",
+      tokens: createTokenStore(fakeBrowser.storage as unknown as StorageAreas),
+      fetch: server.fetch,
+    });
     expect((await fresh.me()).username).toBe("alice");
     expect(server.calls.at(-2)).toBe("POST /v1/auth/refresh");
   });
@@ -99,7 +109,8 @@ describe("API client", () => {
     const api = createApiClient({
       baseUrl: () => "http://x",
       tokens: createTokenStore(fakeBrowser.storage as unknown as StorageAreas),
-      fetch: async () => new Response(JSON.stringify({ code: "rate_limited", status: 429 }), { status: 429, headers: { "retry-after": "30" } }),
+      fetch: async () =>
+        new Response(JSON.stringify({ code: "rate_limited", status: 429 }), { status: 429, headers: { "retry-after": "30" } }),
     });
     await expect(api.prelogin("alice")).rejects.toMatchObject({ info: { code: "rate_limited", retryAfter: 30 } });
   });

@@ -151,9 +151,7 @@ export function createApiClient(deps: ApiClientDeps) {
 
   return {
     async prelogin(username: string): Promise<KdfParams> {
-      const answer = await parse<{ salt: string; iterations: number }>(
-        await raw("POST", "/v1/auth/prelogin", { username }),
-      );
+      const answer = await parse<{ salt: string; iterations: number }>(await raw("POST", "/v1/auth/prelogin", { username }));
       return { salt: answer.salt, iterations: answer.iterations };
     },
     async register(input: RegisterInput): Promise<Account> {
@@ -174,8 +172,7 @@ export function createApiClient(deps: ApiClientDeps) {
       }
     },
     me: () => authed<{ account: Account }>("GET", "/v1/me").then((a) => a.account),
-    updateMe: (patch: { telemetryOptIn: boolean }) =>
-      authed<{ account: Account }>("PATCH", "/v1/me", patch).then((a) => a.account),
+    updateMe: (patch: { telemetryOptIn: boolean }) => authed<{ account: Account }>("PATCH", "/v1/me", patch).then((a) => a.account),
     async deleteMe(authKey: string): Promise<void> {
       await authed<void>("DELETE", "/v1/me", { authKey });
       await deps.tokens.set(null);
@@ -183,19 +180,12 @@ export function createApiClient(deps: ApiClientDeps) {
     devices: () => authed<DevicesResponse>("GET", "/v1/devices"),
     removeDevice: (id: string) => authed<void>("DELETE", `/v1/devices/${enc(id)}`),
     locations: () => authed<{ locations: Location[] }>("GET", "/v1/locations").then((a) => a.locations),
-    startSession: (locationId: string) =>
-      authed<StartSessionResponse>("POST", "/v1/tunnel/sessions", { locationId }),
+    startSession: (locationId: string) => authed<StartSessionResponse>("POST", "/v1/tunnel/sessions", { locationId }),
     renewSession: (id: string) =>
-      authed<{ credentials: ProxyCredentials }>("POST", `/v1/tunnel/sessions/${enc(id)}/renew`).then(
-        (a) => a.credentials,
-      ),
-    endSession: (id: string) =>
-      authed<{ session: UsageSession }>("POST", `/v1/tunnel/sessions/${enc(id)}/end`).then((a) => a.session),
+      authed<{ credentials: ProxyCredentials }>("POST", `/v1/tunnel/sessions/${enc(id)}/renew`).then((a) => a.credentials),
+    endSession: (id: string) => authed<{ session: UsageSession }>("POST", `/v1/tunnel/sessions/${enc(id)}/end`).then((a) => a.session),
     usage: (cursor?: string | null, limit = 20) =>
-      authed<UsageResponse>(
-        "GET",
-        `/v1/usage?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ""}`,
-      ),
+      authed<UsageResponse>("GET", `/v1/usage?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ""}`),
     telemetry: (events: TelemetryEvent[]) => authed<void>("POST", "/v1/telemetry", { events }),
   };
 }

@@ -41,13 +41,12 @@ export function createTokenStore(storage: StorageAreas): TokenStore {
   return {
     async get() {
       if (cache !== undefined) return cache;
-      const local = (await storage.local.get(LOCAL_KEY))[LOCAL_KEY] as
-        | Pick<Tokens, "refreshToken" | "account" | "deviceId">
-        | undefined;
-      if (!local) return (cache = null);
-      const session = (await storage.session.get(SESSION_KEY))[SESSION_KEY] as
-        | Pick<Tokens, "accessToken" | "accessExpiresAt">
-        | undefined;
+      const local = (await storage.local.get(LOCAL_KEY))[LOCAL_KEY] as Pick<Tokens, "refreshToken" | "account" | "deviceId"> | undefined;
+      if (!local) {
+        cache = null;
+        return cache;
+      }
+      const session = (await storage.session.get(SESSION_KEY))[SESSION_KEY] as Pick<Tokens, "accessToken" | "accessExpiresAt"> | undefined;
       // After a browser restart there is no access token yet: expired on purpose, so the client refreshes first.
       cache = { accessToken: "", accessExpiresAt: 0, ...session, ...local };
       return cache;

@@ -56,7 +56,11 @@ describe("gateway watch", () => {
     let state: ConnectionState = connected;
     let now = 0;
     const events: ConnectionEvent[] = [];
-    const watch = createGatewayWatch(() => state, (e) => events.push(e), () => now);
+    const watch = createGatewayWatch(
+      () => state,
+      (e) => events.push(e),
+      () => now,
+    );
     expect(watch({ error: "net::ERR_PROXY_CONNECTION_FAILED" })).toBe(false);
     now = GATEWAY_GRACE_MS - 1;
     expect(watch({ error: "net::ERR_PROXY_CONNECTION_FAILED" })).toBe(false);
@@ -75,7 +79,11 @@ describe("what the popup sees", () => {
     const view = connectionView(connected);
     expect(view).toEqual({ state: "connected", locationId: "fra", sessionId: "s1", sessionStartedAt: "2026-01-01T00:00:00Z" });
     expect(JSON.stringify(view)).not.toContain("secret");
-    expect(connectionView({ name: "error", reason: "network", blocking: true })).toEqual({ state: "error", reason: "network", blocking: true });
+    expect(connectionView({ name: "error", reason: "network", blocking: true })).toEqual({
+      state: "error",
+      reason: "network",
+      blocking: true,
+    });
   });
 
   it("the badge makes held and failed states visible", () => {

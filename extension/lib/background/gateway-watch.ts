@@ -8,11 +8,7 @@
 import type { ConnectionEvent, ConnectionState } from "../connection/state-machine";
 
 /** Chrome and Firefox names for "the proxy itself could not be reached". */
-const PROXY_DOWN = new Set([
-  "net::ERR_PROXY_CONNECTION_FAILED",
-  "NS_ERROR_PROXY_CONNECTION_REFUSED",
-  "NS_ERROR_UNKNOWN_PROXY_HOST",
-]);
+const PROXY_DOWN = new Set(["net::ERR_PROXY_CONNECTION_FAILED", "NS_ERROR_PROXY_CONNECTION_REFUSED", "NS_ERROR_UNKNOWN_PROXY_HOST"]);
 export const GATEWAY_GRACE_MS = 15_000;
 
 export function createGatewayWatch(

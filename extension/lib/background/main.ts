@@ -76,7 +76,9 @@ export function startBackground(env: BackgroundEnv) {
 
   // Chrome: hold traffic from the very first request of the next browser start while we mean to resume.
   const guard =
-    kind === "chrome" ? new StartupGuard((browser as unknown as { declarativeNetRequest: DeclarativeNetRequest }).declarativeNetRequest) : null;
+    kind === "chrome"
+      ? new StartupGuard((browser as unknown as { declarativeNetRequest: DeclarativeNetRequest }).declarativeNetRequest)
+      : null;
   const store = new StorageConnectionStore(storage, settings);
   let guardQueue: Promise<void> = Promise.resolve();
   const syncGuard = (): Promise<void> => {
@@ -133,17 +135,20 @@ export function startBackground(env: BackgroundEnv) {
     if (alarm.name === ALARM_RETRY) void afterReady(() => connection.dispatch({ type: "RETRY_DUE" }));
   });
 
-  const watch = createGatewayWatch(() => connection.state, (event) => connection.dispatch(event));
+  const watch = createGatewayWatch(
+    () => connection.state,
+    (event) => connection.dispatch(event),
+  );
   browser.webRequest.onErrorOccurred.addListener((details) => void watch(details), { urls: ["<all_urls>"] });
 
   if (kind === "chrome") {
-    (browser.proxy.settings as unknown as { onChange: { addListener(f: (d: { levelOfControl: string }) => void): void } }).onChange.addListener(
-      (details) => {
-        if (isControlledByOther(details.levelOfControl) && isProtecting(connection.state)) {
-          void afterReady(() => connection.dispatch({ type: "PROXY_TAKEN" }));
-        }
-      },
-    );
+    (
+      browser.proxy.settings as unknown as { onChange: { addListener(f: (d: { levelOfControl: string }) => void): void } }
+    ).onChange.addListener((details) => {
+      if (isControlledByOther(details.levelOfControl) && isProtecting(connection.state)) {
+        void afterReady(() => connection.dispatch({ type: "PROXY_TAKEN" }));
+      }
+    });
   }
 
   const browserName = kind === "firefox" ? "Firefox" : "Chrome";
@@ -166,7 +171,10 @@ export function startBackground(env: BackgroundEnv) {
     onSettingsChanged: syncGuard,
   });
   const gated = Object.fromEntries(
-    Object.entries(handlers).map(([type, handler]) => [type, (payload: never) => afterReady(() => (handler as (p: never) => Promise<unknown>)(payload))]),
+    Object.entries(handlers).map(([type, handler]) => [
+      type,
+      (payload: never) => afterReady(() => (handler as (p: never) => Promise<unknown>)(payload)),
+    ]),
   ) as typeof handlers;
   browser.runtime.onMessage.addListener(createMessageListener(gated, browser.runtime.id) as never);
 

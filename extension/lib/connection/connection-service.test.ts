@@ -66,7 +66,15 @@ function fakeProxy(owner: "us" | "other" = "us") {
 function build(options: { proxyOwner?: "us" | "other" } = {}) {
   const api = fakeApi();
   const proxy = fakeProxy(options.proxyOwner);
-  const privacy = { log: [] as string[], async protect() { this.log.push("protect"); }, async restore() { this.log.push("restore"); } };
+  const privacy = {
+    log: [] as string[],
+    async protect() {
+      this.log.push("protect");
+    },
+    async restore() {
+      this.log.push("restore");
+    },
+  };
   const settings = new SettingsStore(storage().local, () => "device-1");
   const auth = new ProxyAuthAnswerer(storage().session);
   const reports: string[] = [];

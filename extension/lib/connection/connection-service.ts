@@ -11,14 +11,7 @@ import type { ProxyCredentials, StartSessionResponse } from "@cargo-vpn/shared/s
 import { toErrorInfo } from "../api/api-error";
 import { ALARM_RENEW, ALARM_RETRY } from "../config";
 import type { ProxyTarget } from "../proxy/proxy-target";
-import {
-  INITIAL_STATE,
-  transition,
-  type Clock,
-  type ConnectionEvent,
-  type ConnectionState,
-  type Effect,
-} from "./state-machine";
+import { INITIAL_STATE, transition, type Clock, type ConnectionEvent, type ConnectionState, type Effect } from "./state-machine";
 
 export type ProxyRoute = { kind: "tunnel"; proxy: ProxyTarget } | { kind: "hold" };
 
@@ -168,7 +161,11 @@ export class ConnectionService {
         return;
       case "endSession":
         // Best effort: the API also ends idle sessions on its own.
-        this.background(deps.api.endSession(effect.sessionId), () => null, () => null);
+        this.background(
+          deps.api.endSession(effect.sessionId),
+          () => null,
+          () => null,
+        );
         return;
       case "applyTunnel":
         // Credentials first, so the first 407 after the switch is already answerable.

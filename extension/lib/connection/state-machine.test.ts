@@ -182,7 +182,10 @@ describe.each(["held", "reconnecting"] as const)("%s", (name) => {
   it("SESSION_FAILED (transient) stays held and retries with growing backoff", () => {
     const first = transition(state, { type: "SESSION_FAILED", error: network }, clock);
     expect(first.state).toEqual({ name, locationId: "fra", attempt: 1, reason: "network", retryAt: NOW + 2_000 });
-    expect(first.effects).toEqual([{ type: "scheduleRetry", at: NOW + 2_000 }, { type: "report", outcome: "failed" }]);
+    expect(first.effects).toEqual([
+      { type: "scheduleRetry", at: NOW + 2_000 },
+      { type: "report", outcome: "failed" },
+    ]);
     const second = transition(first.state, { type: "SESSION_FAILED", error: { code: "internal", status: 500 } }, clock);
     expect(second.state).toMatchObject({ attempt: 2, retryAt: NOW + 5_000 });
     expect(isProtecting(second.state)).toBe(true);
@@ -224,7 +227,11 @@ describe("error", () => {
   });
 
   it("CONNECT after a blocking error keeps traffic held while retrying", () => {
-    const next = transition({ name: "error", reason: "unauthorized", blocking: true, locationId: "fra" }, { type: "CONNECT", locationId: "fra" }, clock);
+    const next = transition(
+      { name: "error", reason: "unauthorized", blocking: true, locationId: "fra" },
+      { type: "CONNECT", locationId: "fra" },
+      clock,
+    );
     expect(next.state).toMatchObject({ name: "reconnecting", locationId: "fra" });
     expect(types(next.effects)).toEqual(["applyHold", "startSession"]);
   });
@@ -236,7 +243,9 @@ describe("error", () => {
   });
 
   it("SIGNED_OUT in a non-blocking error just goes to disconnected", () => {
-    expect(transition({ name: "error", reason: "network", blocking: false }, { type: "SIGNED_OUT" }, clock).state).toEqual({ name: "disconnected" });
+    expect(transition({ name: "error", reason: "network", blocking: false }, { type: "SIGNED_OUT" }, clock).state).toEqual({
+      name: "disconnected",
+    });
   });
 });
 
@@ -251,7 +260,9 @@ describe("worker restart", () => {
       expect(transition({ name, locationId: "fra", attempt: 1 }, { type: "WORKER_RESTARTED" }, clock).effects).toEqual([
         { type: "startSession", locationId: "fra" },
       ]);
-      expect(transition({ name, locationId: "fra", attempt: 1, retryAt: NOW + 5_000 }, { type: "WORKER_RESTARTED" }, clock).effects).toEqual([]);
+      expect(
+        transition({ name, locationId: "fra", attempt: 1, retryAt: NOW + 5_000 }, { type: "WORKER_RESTARTED" }, clock).effects,
+      ).toEqual([]);
     }
   });
 

@@ -94,12 +94,7 @@ export const INITIAL_STATE: ConnectionState = { name: "disconnected" };
 
 /** States in which traffic is (or is meant to be) inside the tunnel or held, never direct. */
 export function isProtecting(state: ConnectionState): boolean {
-  return (
-    state.name === "connected" ||
-    state.name === "held" ||
-    state.name === "reconnecting" ||
-    (state.name === "error" && state.blocking)
-  );
+  return state.name === "connected" || state.name === "held" || state.name === "reconnecting" || (state.name === "error" && state.blocking);
 }
 
 const release: Effect[] = [
@@ -141,18 +136,15 @@ const retrying = (name: "held" | "reconnecting", fields: Retrying): ConnectionSt
   name === "held" ? { name, ...fields } : { name, ...fields };
 
 /** A failed (re)start while traffic is held: retry if it may pass, else stop and ask the user. */
-function retryOrBlock(
-  name: "held" | "reconnecting",
-  locationId: string,
-  attempt: number,
-  error: ErrorInfo,
-  clock: Clock,
-): Transition {
+function retryOrBlock(name: "held" | "reconnecting", locationId: string, attempt: number, error: ErrorInfo, clock: Clock): Transition {
   if (isTransient(error) || error.code === "session_ended") {
     const retryAt = clock.now + backoffDelay(attempt, clock.random);
     return {
       state: retrying(name, { locationId, attempt: attempt + 1, reason: reasonOf(error), retryAt }),
-      effects: [{ type: "scheduleRetry", at: retryAt }, { type: "report", outcome: "failed" }],
+      effects: [
+        { type: "scheduleRetry", at: retryAt },
+        { type: "report", outcome: "failed" },
+      ],
     };
   }
   return {
@@ -179,11 +171,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
     if (event.resumeLocationId) {
       return {
         state: { name: "held", locationId: event.resumeLocationId, attempt: 0 },
-        effects: [
-          { type: "applyHold" },
-          { type: "protectPrivacy" },
-          { type: "startSession", locationId: event.resumeLocationId },
-        ],
+        effects: [{ type: "applyHold" }, { type: "protectPrivacy" }, { type: "startSession", locationId: event.resumeLocationId }],
       };
     }
     // Whatever a previous run left in the browser's proxy settings must not linger.
@@ -219,7 +207,10 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
   switch (state.name) {
     case "disconnected":
       if (event.type === "CONNECT") {
-        return { state: { name: "connecting", locationId: event.locationId }, effects: [{ type: "startSession", locationId: event.locationId }] };
+        return {
+          state: { name: "connecting", locationId: event.locationId },
+          effects: [{ type: "startSession", locationId: event.locationId }],
+        };
       }
       return same;
 
@@ -232,10 +223,16 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
         };
       }
       if (event.type === "PROXY_TAKEN") {
-        return { state: { name: "error", locationId: state.locationId, reason: "proxy_controlled_by_other", blocking: false }, effects: [] };
+        return {
+          state: { name: "error", locationId: state.locationId, reason: "proxy_controlled_by_other", blocking: false },
+          effects: [],
+        };
       }
       if (event.type === "CONNECT" && event.locationId !== state.locationId) {
-        return { state: { name: "connecting", locationId: event.locationId }, effects: [{ type: "startSession", locationId: event.locationId }] };
+        return {
+          state: { name: "connecting", locationId: event.locationId },
+          effects: [{ type: "startSession", locationId: event.locationId }],
+        };
       }
       return same;
 
@@ -243,7 +240,8 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
     case "reconnecting":
       if (event.type === "SESSION_STARTED") return connected(state.locationId, event, clock);
       if (event.type === "SESSION_FAILED") return retryOrBlock(state.name, state.locationId, state.attempt, event.error, clock);
-      if (event.type === "RETRY_DUE") return { state: { ...state, retryAt: undefined }, effects: [{ type: "startSession", locationId: state.locationId }] };
+      if (event.type === "RETRY_DUE")
+        return { state: { ...state, retryAt: undefined }, effects: [{ type: "startSession", locationId: state.locationId }] };
       if (event.type === "CONNECT") {
         return {
           state: retrying(state.name, { locationId: event.locationId, attempt: 0, ...(state.reason ? { reason: state.reason } : {}) }),
@@ -310,7 +308,10 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
             effects: [{ type: "applyHold" }, { type: "startSession", locationId: event.locationId }],
           };
         }
-        return { state: { name: "connecting", locationId: event.locationId }, effects: [{ type: "startSession", locationId: event.locationId }] };
+        return {
+          state: { name: "connecting", locationId: event.locationId },
+          effects: [{ type: "startSession", locationId: event.locationId }],
+        };
       }
       return same;
   }

@@ -8,7 +8,7 @@ import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { createFakeApi } from "../../tests/support/fake-api";
-import { ApiError } from "../api/api-error";
+import type { ApiError } from "../api/api-error";
 import { createApiClient } from "../api/client";
 import { createTokenStore, type StorageAreas } from "../api/token-store";
 import { AlarmTimers } from "../adapters/alarm-timers";
@@ -43,7 +43,13 @@ function boot(server = createFakeApi()) {
   const routes: Array<ProxyRoute | "cleared"> = [];
   const connection = new ConnectionService({
     api,
-    proxy: { apply: async (r) => (routes.push(r), "ok"), clear: async () => void routes.push("cleared") },
+    proxy: {
+      apply: async (r) => {
+        routes.push(r);
+        return "ok";
+      },
+      clear: async () => void routes.push("cleared"),
+    },
     auth: new ProxyAuthAnswerer(storage.session),
     privacy: { protect: async () => {}, restore: async () => {} },
     timers: new AlarmTimers(fakeBrowser.alarms),
@@ -165,7 +171,14 @@ describe("popup ↔ background protocol", () => {
     boot(server);
     await signUpAndIn();
     const record = server.accounts.get("alice")!;
-    record.devices.push({ id: "other-device-1", kind: "firefox", label: "Firefox on Windows", registeredAt: "x", lastSeenAt: "x", current: false });
+    record.devices.push({
+      id: "other-device-1",
+      kind: "firefox",
+      label: "Firefox on Windows",
+      registeredAt: "x",
+      lastSeenAt: "x",
+      current: false,
+    });
     expect((await ask("getDevices", undefined)).devices).toHaveLength(2);
     await ask("removeDevice", { id: "other-device-1" });
     expect((await ask("getDevices", undefined)).devices.map((d) => d.label)).toEqual(["Chrome on Linux"]);
@@ -222,7 +235,9 @@ describe("popup ↔ background protocol", () => {
   });
 
   it("a background that does not answer is reported as 'network', not a crash", async () => {
-    await expect(request(async () => Promise.reject(new Error("Receiving end does not exist")), "getStatus", undefined)).rejects.toMatchObject({
+    await expect(
+      request(async () => Promise.reject(new Error("Receiving end does not exist")), "getStatus", undefined),
+    ).rejects.toMatchObject({
       info: { code: "network" },
     });
   });

@@ -107,10 +107,7 @@ export async function request<K extends RequestType>(send: Send, type: K, payloa
 
 function isMessage(value: unknown): value is Message {
   return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Message).channel === "cargo" &&
-    REQUEST_TYPES.includes((value as Message).type)
+    typeof value === "object" && value !== null && (value as Message).channel === "cargo" && REQUEST_TYPES.includes((value as Message).type)
   );
 }
 

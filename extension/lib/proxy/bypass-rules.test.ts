@@ -20,7 +20,13 @@ describe("bypass rules", () => {
     ]) {
       expect(matchesBypass(url, defaults), url).toBe(true);
     }
-    for (const url of ["https://example.com/", "http://8.8.8.8/", "http://172.32.0.1/", "http://[2001:db8::1]/", "https://192.168.example.com/"]) {
+    for (const url of [
+      "https://example.com/",
+      "http://8.8.8.8/",
+      "http://172.32.0.1/",
+      "http://[2001:db8::1]/",
+      "https://192.168.example.com/",
+    ]) {
       expect(matchesBypass(url, defaults), url).toBe(false);
     }
   });

@@ -77,8 +77,7 @@ function compileRule(raw: string): Matcher | null {
   const pattern = hostPattern!.replace(/^\[|\]$/g, "");
   const wanted = portText ? Number(portText) : null;
   const hostMatches = hostMatcher(pattern);
-  return (url, host, port) =>
-    (!scheme || url.protocol === `${scheme}:`) && (wanted === null || wanted === port) && hostMatches(host);
+  return (url, host, port) => (!scheme || url.protocol === `${scheme}:`) && (wanted === null || wanted === port) && hostMatches(host);
 }
 
 function hostMatcher(pattern: string): (host: string) => boolean {

@@ -29,7 +29,9 @@ describe("Firefox proxy.onRequest answer", () => {
   });
 
   it("bypassed hosts go direct", () => {
-    expect(firefoxProxyInfo("http://192.168.0.10/", { kind: "tunnel", proxy: gateway }, DEFAULT_BYPASS_LIST, creds)).toEqual({ type: "direct" });
+    expect(firefoxProxyInfo("http://192.168.0.10/", { kind: "tunnel", proxy: gateway }, DEFAULT_BYPASS_LIST, creds)).toEqual({
+      type: "direct",
+    });
   });
 
   it("hold: dead proxy, never direct", () => {

@@ -6,5 +6,4 @@ export interface ProxyTarget {
 }
 
 export const sameProxy = (a: { host: string; port: number }, b: { host: string; port: number }): boolean =>
-  a.host.replace(/^\[|\]$/g, "").toLowerCase() === b.host.replace(/^\[|\]$/g, "").toLowerCase() &&
-  Number(a.port) === Number(b.port);
+  a.host.replace(/^\[|\]$/g, "").toLowerCase() === b.host.replace(/^\[|\]$/g, "").toLowerCase() && Number(a.port) === Number(b.port);

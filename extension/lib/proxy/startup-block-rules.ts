@@ -46,7 +46,7 @@ const ALLOW_PRIORITY = 2;
 
 const SCHEME = "^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?";
 const END = "(?::[0-9]+)?(?:[/?#]|$)";
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Regex for "host is one of these numbers" in one IPv4 octet. */
 function octetRange(lo: number, hi: number): string {
@@ -86,11 +86,11 @@ export function bypassRuleRegexes(raw: string): string[] {
   if (!parts) return [];
   const [, scheme, host, port] = parts;
   const userinfo = "(?:[^/?#@]*@)?";
-  const schemePart = scheme ? `^${escape(scheme)}://${userinfo}` : SCHEME;
+  const schemePart = scheme ? `^${escapeRegex(scheme)}://${userinfo}` : SCHEME;
   let hostPart: string;
-  if (host!.startsWith("*.")) hostPart = `[^/?#:]*\\.${escape(host!.slice(2))}`;
-  else if (host!.startsWith(".")) hostPart = `(?:[^/?#:]*\\.)?${escape(host!.slice(1))}`;
-  else hostPart = escape(host!).replace(/\\\*/g, "[^/?#:]*");
+  if (host!.startsWith("*.")) hostPart = `[^/?#:]*\\.${escapeRegex(host!.slice(2))}`;
+  else if (host!.startsWith(".")) hostPart = `(?:[^/?#:]*\\.)?${escapeRegex(host!.slice(1))}`;
+  else hostPart = escapeRegex(host!).replace(/\\\*/g, "[^/?#:]*");
   if (!port) return [`${schemePart}${hostPart}${END}`];
   const regexes = [`${schemePart}${hostPart}:${port}(?:[/?#]|$)`];
   // "host:443" also means https://host/ with the port left implicit.
@@ -115,7 +115,12 @@ export function startupBlockRules(bypass: readonly string[], apiUrl: string): Dn
   }
   let id = BLOCK_RULE_ID + 1;
   for (const regex of new Set(allowed.flatMap(bypassRuleRegexes))) {
-    rules.push({ id: id++, priority: ALLOW_PRIORITY, action: { type: "allow" }, condition: { resourceTypes: [...ALL_RESOURCE_TYPES], regexFilter: regex } });
+    rules.push({
+      id: id++,
+      priority: ALLOW_PRIORITY,
+      action: { type: "allow" },
+      condition: { resourceTypes: [...ALL_RESOURCE_TYPES], regexFilter: regex },
+    });
   }
   return rules;
 }

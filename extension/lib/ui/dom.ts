@@ -29,7 +29,12 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
 }
 
 /** A labelled form field: the label's `for` ties the accessible name to the control. */
-export function field(id: string, label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: Node | string): HTMLDivElement {
+export function field(
+  id: string,
+  label: string,
+  input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  hint?: Node | string,
+): HTMLDivElement {
   input.id = id;
   const hintId = `${id}-hint`;
   if (hint) input.setAttribute("aria-describedby", hintId);

@@ -38,7 +38,9 @@ describe("locale completeness", () => {
       if (statSync(path).isDirectory()) usedKeys(path, found);
       else if (/\.ts$/.test(name) && !name.endsWith(".test.ts")) {
         // Doc comments show usage examples such as t("key"); only code counts.
-        const source = readFileSync(path, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+        const source = readFileSync(path, "utf8")
+          .replace(/\/\*[\s\S]*?\*\//g, "")
+          .replace(/\/\/.*$/gm, "");
         for (const match of source.matchAll(/\b(?:t|getMessage)\(\s*"([A-Za-z0-9_]+)"/g)) found.add(match[1]!);
         for (const match of source.matchAll(/(?:titleKey: |: )"((?:err|state|strength)[A-Z][A-Za-z]+)"/g)) found.add(match[1]!);
       }

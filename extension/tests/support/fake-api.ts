@@ -57,7 +57,11 @@ export function createFakeApi(options: FakeApiOptions = {}) {
   function issue(record: AccountRecord, device: Device) {
     const accessToken = id("at-");
     const refreshToken = id("rt-");
-    access.set(accessToken, { username: record.account.username, deviceId: device.id, expires: now() + (options.accessTtlSeconds ?? 900) * 1000 });
+    access.set(accessToken, {
+      username: record.account.username,
+      deviceId: device.id,
+      expires: now() + (options.accessTtlSeconds ?? 900) * 1000,
+    });
     refresh.set(refreshToken, { username: record.account.username, deviceId: device.id, used: false });
     return { tokenType: "Bearer", accessToken, expiresIn: options.accessTtlSeconds ?? 900, refreshToken, account: record.account, device };
   }
@@ -95,10 +99,20 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       const input = parse<{ username: string }>(PreloginRequest);
       if (!input) return problem(400, "validation_failed");
       const record = accounts.get(input.username);
-      return json(200, { kdf: "PBKDF2-SHA256", iterations: record?.kdf.iterations ?? 600000, salt: record?.kdf.salt ?? "AAAAAAAAAAAAAAAAAAAAAA" });
+      return json(200, {
+        kdf: "PBKDF2-SHA256",
+        iterations: record?.kdf.iterations ?? 600000,
+        salt: record?.kdf.salt ?? "AAAAAAAAAAAAAAAAAAAAAA",
+      });
     }
     if (method === "POST" && path === "/v1/accounts") {
-      const input = parse<{ username: string; email: string; authKey: string; kdf: { salt: string; iterations: number }; ageConfirmed?: unknown }>(RegisterRequest);
+      const input = parse<{
+        username: string;
+        email: string;
+        authKey: string;
+        kdf: { salt: string; iterations: number };
+        ageConfirmed?: unknown;
+      }>(RegisterRequest);
       if (!input) return problem(400, "validation_failed");
       if (input.ageConfirmed !== true) return problem(422, "age_requirement");
       if (accounts.has(input.username)) return problem(409, "username_taken");
@@ -114,7 +128,12 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(201, { account });
     }
     if (method === "POST" && path === "/v1/auth/login") {
-      const input = parse<{ username: string; authKey: string; device: { id: string; kind: Device["kind"]; label: string }; replaceDeviceId?: string }>(LoginRequest);
+      const input = parse<{
+        username: string;
+        authKey: string;
+        device: { id: string; kind: Device["kind"]; label: string };
+        replaceDeviceId?: string;
+      }>(LoginRequest);
       if (!input) return problem(400, "validation_failed");
       const record = accounts.get(input.username);
       if (!record || record.authKey !== input.authKey) return problem(401, "invalid_credentials");
@@ -168,7 +187,10 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       }
     }
     if (method === "GET" && path === "/v1/devices") {
-      return json(200, { devices: record.devices.map((d) => ({ ...d, current: d.id === who.deviceId })), maxDevices: record.account.plan.maxDevices });
+      return json(200, {
+        devices: record.devices.map((d) => ({ ...d, current: d.id === who.deviceId })),
+        maxDevices: record.account.plan.maxDevices,
+      });
     }
     const deviceMatch = /^\/v1\/devices\/([^/]+)$/.exec(path);
     if (method === "DELETE" && deviceMatch) {
@@ -186,13 +208,18 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       for (const open of record.sessions) open.endedAt ??= new Date().toISOString();
       const session: UsageSession = { id: id("sess-"), startedAt: new Date().toISOString(), endedAt: null, bytesUp: 0, bytesDown: 0 };
       record.sessions.unshift(session);
-      return json(201, { session: { id: session.id, startedAt: session.startedAt }, proxy: options.proxy ?? { scheme: "http", host: "127.0.0.1", port: 3128 }, credentials: credentials(session.id) });
+      return json(201, {
+        session: { id: session.id, startedAt: session.startedAt },
+        proxy: options.proxy ?? { scheme: "http", host: "127.0.0.1", port: 3128 },
+        credentials: credentials(session.id),
+      });
     }
     const sessionMatch = /^\/v1\/tunnel\/sessions\/([^/]+)\/(renew|end)$/.exec(path);
     if (method === "POST" && sessionMatch) {
       const session = record.sessions.find((s) => s.id === sessionMatch[1]);
       if (!session) return problem(404, "not_found");
-      if (sessionMatch[2] === "renew") return session.endedAt ? problem(409, "session_ended") : json(200, { credentials: credentials(session.id) });
+      if (sessionMatch[2] === "renew")
+        return session.endedAt ? problem(409, "session_ended") : json(200, { credentials: credentials(session.id) });
       session.endedAt ??= new Date().toISOString();
       return json(200, { session });
     }
@@ -201,7 +228,10 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       const limit = Number(url.searchParams.get("limit") ?? 20);
       const start = Number(url.searchParams.get("cursor") ?? 0);
       const page = record.sessions.slice(start, start + limit);
-      const totals = record.sessions.reduce((t, s) => ({ sessions: t.sessions + 1, bytesUp: t.bytesUp + s.bytesUp, bytesDown: t.bytesDown + s.bytesDown }), { sessions: 0, bytesUp: 0, bytesDown: 0 });
+      const totals = record.sessions.reduce(
+        (t, s) => ({ sessions: t.sessions + 1, bytesUp: t.bytesUp + s.bytesUp, bytesDown: t.bytesDown + s.bytesDown }),
+        { sessions: 0, bytesUp: 0, bytesDown: 0 },
+      );
       return json(200, { sessions: page, totals, nextCursor: start + limit < record.sessions.length ? String(start + limit) : null });
     }
     if (method === "POST" && path === "/v1/telemetry") {
@@ -222,7 +252,17 @@ export function createFakeApi(options: FakeApiOptions = {}) {
   };
 
   return {
-    setCredentialTtl: (ms: number) => void (credentialTtlMs = ms),
+    setCredentialTtl: (ms: number) => {
+      credentialTtlMs = ms;
+    },
     fetch: fetch as typeof globalThis.fetch,
-    sessionFor, accounts, access, refresh, calls, expireAccessTokens: () => access.forEach((a) => (a.expires = 0)) };
+    sessionFor,
+    accounts,
+    access,
+    refresh,
+    calls,
+    expireAccessTokens: () => {
+      for (const a of access.values()) a.expires = 0;
+    },
+  };
 }

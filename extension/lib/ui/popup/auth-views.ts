@@ -35,7 +35,13 @@ function setBusy(form: HTMLFormElement, busy: boolean, message: HTMLElement, tex
 }
 
 /** Sign in with an authKey; on device_limit, hand over to the device-limit screen. */
-async function completeSignIn(deps: AuthViewDeps, username: string, authKey: string, alert: HTMLElement, back: () => void): Promise<boolean> {
+async function completeSignIn(
+  deps: AuthViewDeps,
+  username: string,
+  authKey: string,
+  alert: HTMLElement,
+  back: () => void,
+): Promise<boolean> {
   try {
     await deps.call("signIn", { username, authKey });
     deps.onSignedIn();
@@ -52,7 +58,14 @@ async function completeSignIn(deps: AuthViewDeps, username: string, authKey: str
 }
 
 export function signInView(deps: AuthViewDeps): HTMLElement {
-  const username = h("input", { type: "text", name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: false });
+  const username = h("input", {
+    type: "text",
+    name: "username",
+    autocomplete: "username",
+    required: true,
+    autocapitalize: "none",
+    spellcheck: false,
+  });
   const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
   const alert = alertBox();
   const progress = h("p", { className: "progress", role: "status" });
@@ -122,9 +135,22 @@ function heldNotice(deps: AuthViewDeps): HTMLElement {
 }
 
 export function signUpView(deps: AuthViewDeps): HTMLElement {
-  const username = h("input", { type: "text", name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: false });
+  const username = h("input", {
+    type: "text",
+    name: "username",
+    autocomplete: "username",
+    required: true,
+    autocapitalize: "none",
+    spellcheck: false,
+  });
   const email = h("input", { type: "email", name: "email", autocomplete: "email", required: true });
-  const password = h("input", { type: "password", name: "new-password", autocomplete: "new-password", required: true, minLength: MIN_PASSWORD_LENGTH });
+  const password = h("input", {
+    type: "password",
+    name: "new-password",
+    autocomplete: "new-password",
+    required: true,
+    minLength: MIN_PASSWORD_LENGTH,
+  });
   const confirm = h("input", { type: "password", name: "confirm-password", autocomplete: "new-password", required: true });
   const age = h("input", { type: "checkbox", id: "signup-age", name: "age", required: true });
   const strength = h("span", { "aria-live": "polite" }, t("strengthLabel", t(STRENGTH_KEYS.tooShort)));

@@ -61,14 +61,23 @@ export class ConnectionPanel {
   ) {
     this.toggle = h(
       "button",
-      { type: "button", role: "switch", className: "switch", "aria-checked": "false", "aria-labelledby": "vpn-label", onclick: () => this.flip() },
+      {
+        type: "button",
+        role: "switch",
+        className: "switch",
+        "aria-checked": "false",
+        "aria-labelledby": "vpn-label",
+        onclick: () => this.flip(),
+      },
       h("span", { className: "knob", "aria-hidden": "true" }),
     );
     this.select = h("select", { id: "location", name: "location", onchange: () => this.onLocationChange() });
     this.sentence = h("p", { id: "connection-state", className: "state", role: "status" });
     this.alert = h("p", { className: "alert", role: "alert" });
     this.warning = h("p", { className: "warning", hidden: true }, t("proxyControlledWarning"));
-    this.actions = h("div", { className: "actions", hidden: true },
+    this.actions = h(
+      "div",
+      { className: "actions", hidden: true },
       h("button", { type: "button", onclick: () => this.retry() }, t("tryAgain")),
       h("button", { type: "button", onclick: () => this.disconnect() }, t("goDirect")),
     );
@@ -103,7 +112,8 @@ export class ConnectionPanel {
     this.view = status.connection;
     const on = switchIsOn(status.connection);
     this.toggle.setAttribute("aria-checked", String(on));
-    const busy = status.connection.state === "connecting" || status.connection.state === "reconnecting" || status.connection.state === "held";
+    const busy =
+      status.connection.state === "connecting" || status.connection.state === "reconnecting" || status.connection.state === "held";
     this.toggle.setAttribute("aria-busy", String(busy));
     this.element.dataset.state = status.connection.state;
     if (status.connection.locationId && document.activeElement !== this.select && this.select.value !== status.connection.locationId) {
@@ -113,7 +123,10 @@ export class ConnectionPanel {
     const sentence = stateSentence(status.connection, location?.name ?? "");
     // Only touch the live region when the words change, so screen readers announce changes, not polls.
     if (this.sentence.textContent !== sentence) this.sentence.textContent = sentence;
-    this.actions.hidden = !(status.connection.state === "error" && status.connection.blocking) && status.connection.state !== "held" && status.connection.state !== "reconnecting";
+    this.actions.hidden =
+      !(status.connection.state === "error" && status.connection.blocking) &&
+      status.connection.state !== "held" &&
+      status.connection.state !== "reconnecting";
     this.warning.hidden = !status.proxyControlledByOther;
   }
 

@@ -69,14 +69,21 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     });
     const alert = h("p", { className: "alert", role: "alert" });
     const account = initial.account!;
-    const signOut = h("button", { type: "button", onclick: async () => {
-      signOut.disabled = true;
-      try {
-        await call("signOut", undefined);
-      } finally {
-        void load();
-      }
-    } }, t("signOut"));
+    const signOut = h(
+      "button",
+      {
+        type: "button",
+        onclick: async () => {
+          signOut.disabled = true;
+          try {
+            await call("signOut", undefined);
+          } finally {
+            void load();
+          }
+        },
+      },
+      t("signOut"),
+    );
 
     root.replaceChildren(
       h(
@@ -86,18 +93,19 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
           "header",
           {},
           h("h1", {}, t("extName")),
-          h("p", { className: "hint" }, t("signedInAs", account.username), " · ", t("planName", account.plan.name, account.plan.maxDevices)),
+          h(
+            "p",
+            { className: "hint" },
+            t("signedInAs", account.username),
+            " · ",
+            t("planName", account.plan.name, account.plan.maxDevices),
+          ),
         ),
         connection.element,
         alert,
         usage.element,
         devices.element,
-        h(
-          "footer",
-          {},
-          h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")),
-          signOut,
-        ),
+        h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
       ),
     );
     connection.update(initial);

@@ -54,9 +54,13 @@ export async function launchFirefox(extensionDir: string, prefs: Record<string, 
       .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
       .join("\n"),
   );
-  const child: ChildProcess = spawn(FIREFOX, ["--headless", "--remote-debugging-port=0", "--remote-allow-system-access", "-profile", profile, "--no-remote"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    FIREFOX,
+    ["--headless", "--remote-debugging-port=0", "--remote-allow-system-access", "-profile", profile, "--no-remote"],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   const wsUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("Firefox did not start WebDriver BiDi")), 60_000);
     child.stderr!.on("data", (data: Buffer) => {
@@ -126,8 +130,11 @@ export async function launchFirefox(extensionDir: string, prefs: Record<string, 
     extensionUrl: (path) => `moz-extension://${ADDON_UUID}/${path}`,
     async openExtensionPage(path) {
       const url = `moz-extension://${ADDON_UUID}/${path}`;
-      const chrome = ((await send("browsingContext.getTree", { "moz:scope": "chrome" })) as { contexts: Array<{ context: string }> }).contexts[0]!.context;
-      const before = new Set(((await send("browsingContext.getTree", {})) as { contexts: Array<{ context: string }> }).contexts.map((c) => c.context));
+      const chrome = ((await send("browsingContext.getTree", { "moz:scope": "chrome" })) as { contexts: Array<{ context: string }> })
+        .contexts[0]!.context;
+      const before = new Set(
+        ((await send("browsingContext.getTree", {})) as { contexts: Array<{ context: string }> }).contexts.map((c) => c.context),
+      );
       await send("script.evaluate", {
         expression: `gBrowser.selectedTab = gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); true`,
         target: { context: chrome },

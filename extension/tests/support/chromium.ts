@@ -7,14 +7,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { ROOT } from "../../scripts/stack/wrangler.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Builds the Chrome MV3 extension with `apiUrl` as its default API; returns the unpacked folder. */
 export function buildExtension(apiUrl: string, outDir: string): string {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-  const extension = join(ROOT, "extension");
+  const extension = join(__dirname, "../..");
   execFileSync(join(extension, "node_modules/.bin/wxt"), ["build"], {
     cwd: extension,
     env: { ...process.env, WXT_API_URL: apiUrl, CARGO_EXT_OUT_DIR: outDir },

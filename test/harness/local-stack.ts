@@ -1,0 +1,45 @@
+/**
+ * One local stack per test file, on a throwaway state folder, with the
+ * gateway's log captured and a byte-counting origin beside it:
+ *
+ *   const env = useLocalStack();   // at the top of a test file
+ *   ... env.stack.apiUrl, env.origin.port, env.gatewayLog.lines, env.state ...
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { memoryLogger } from "@cargo-vpn/gateway";
+import { afterAll, beforeAll } from "vitest";
+import { startOrigin, type Origin } from "../../gateway/src/testing/origin.ts";
+import { type StackOptions, startStack, type Stack } from "../../scripts/stack/stack.ts";
+
+/** Gateway heartbeat and flush period in the end-to-end tests. */
+export const INTERVAL_MS = 500;
+
+export interface LocalStack {
+  state: string;
+  stack: Stack;
+  origin: Origin;
+  gatewayLog: ReturnType<typeof memoryLogger>;
+}
+
+export function useLocalStack(options: Omit<StackOptions, "persistTo" | "gatewayLogger"> = {}): LocalStack {
+  const env = { gatewayLog: memoryLogger() } as LocalStack;
+  beforeAll(async () => {
+    env.state = await mkdtemp(join(tmpdir(), "cargo-e2e-"));
+    env.stack = await startStack({
+      allowLoopback: true,
+      gatewayIntervalMs: INTERVAL_MS,
+      ...options,
+      persistTo: env.state,
+      gatewayLogger: env.gatewayLog.logger,
+    });
+    env.origin = await startOrigin();
+  });
+  afterAll(async () => {
+    await env.origin?.close();
+    await env.stack?.stop();
+    if (env.state) await rm(env.state, { recursive: true, force: true });
+  });
+  return env;
+}
