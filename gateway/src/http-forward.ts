@@ -11,9 +11,8 @@
  *   if (registry.open(flow)) flow.send({ address, family, port, path, host });
  */
 import http from "node:http";
-import type net from "node:net";
 import type { Flow, SessionRegistry } from "./session-registry";
-import type { UsageMeter } from "./usage-meter";
+import { SocketCharge, type UsageMeter } from "./usage-meter";
 import { errorClass, type Logger } from "./logger";
 import { plainResponse } from "./responses";
 
@@ -85,17 +84,15 @@ function withoutHost(raw: string[]): string[] {
 
 export class ForwardedRequest implements Flow {
   readonly sessionId: string;
-  private socket: net.Socket | null = null;
   private upstreamRequest: http.ClientRequest | null = null;
   private responseComplete = false;
   private retried = false;
-  // Counter values already charged; start at the socket's counters when it comes from the pool.
-  private chargedUp = 0;
-  private chargedDown = 0;
+  private readonly charged: SocketCharge;
   private finished = false;
 
   constructor(private readonly options: ForwardedRequestOptions) {
     this.sessionId = options.sessionId;
+    this.charged = new SocketCharge(options.meter, options.sessionId);
     options.res.on("close", () => this.finish());
   }
 
@@ -118,9 +115,8 @@ export class ForwardedRequest implements Flow {
     });
     this.upstreamRequest = upstream;
     upstream.on("socket", (socket) => {
-      this.socket = socket;
-      this.chargedUp = socket.bytesWritten ?? 0;
-      this.chargedDown = socket.bytesRead;
+      // A pooled socket has carried earlier requests: charge from its counters as they are now.
+      this.charged.attach(socket);
       socket.setNoDelay(true);
       if (socket.connecting) socket.once("connect", () => upstream.setTimeout(this.options.idleTimeoutMs));
       else upstream.setTimeout(this.options.idleTimeoutMs);
@@ -134,8 +130,7 @@ export class ForwardedRequest implements Flow {
       // writes to it only from a later tick, so this charge is exactly ours.
       response.on("end", () => {
         this.responseComplete = true;
-        this.charge();
-        this.socket = null;
+        this.charged.charge(true);
       });
     });
     upstream.on("error", (error) => {
@@ -144,8 +139,7 @@ export class ForwardedRequest implements Flow {
         // A pooled connection the destination had just closed: the request
         // never reached it, so send it again once on a fresh connection.
         this.retried = true;
-        this.charge();
-        this.socket = null;
+        this.charged.charge(true);
         this.send(target);
         return;
       }
@@ -180,13 +174,7 @@ export class ForwardedRequest implements Flow {
   }
 
   charge(): void {
-    const socket = this.socket;
-    if (!socket) return;
-    const up = socket.bytesWritten ?? this.chargedUp;
-    const down = socket.bytesRead;
-    this.options.meter.add(this.sessionId, up - this.chargedUp, down - this.chargedDown);
-    this.chargedUp = up;
-    this.chargedDown = down;
+    this.charged.charge();
   }
 
   private finish(): void {

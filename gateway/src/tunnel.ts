@@ -18,7 +18,7 @@
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import type { Flow, SessionRegistry } from "./session-registry";
-import type { UsageMeter } from "./usage-meter";
+import { SocketCharge, type UsageMeter } from "./usage-meter";
 
 export interface TunnelOptions {
   client: net.Socket;
@@ -53,12 +53,12 @@ export class DialError extends Error {
 export class Tunnel implements Flow {
   readonly sessionId: string;
   private upstream: net.Socket | null = null;
-  private chargedUp = 0;
-  private chargedDown = 0;
+  private readonly charged: SocketCharge;
   private finished = false;
 
   constructor(private readonly options: TunnelOptions) {
     this.sessionId = options.sessionId;
+    this.charged = new SocketCharge(options.meter, options.sessionId);
     options.client.on("close", () => this.finish());
   }
 
@@ -75,6 +75,7 @@ export class Tunnel implements Flow {
         onread: { buffer: (): Buffer => reader.nextBuffer(), callback: (bytes: number): boolean => reader.onRead(bytes) },
       });
       this.upstream = upstream;
+      this.charged.attach(upstream);
       const timer = setTimeout(() => {
         upstream.destroy();
         reject(new DialError(504, "connect_timeout"));
@@ -120,13 +121,7 @@ export class Tunnel implements Flow {
   }
 
   charge(): void {
-    const upstream = this.upstream;
-    if (!upstream) return;
-    const up = upstream.bytesWritten ?? this.chargedUp;
-    const down = upstream.bytesRead;
-    this.options.meter.add(this.sessionId, up - this.chargedUp, down - this.chargedDown);
-    this.chargedUp = up;
-    this.chargedDown = down;
+    this.charged.charge();
   }
 
   private finish(): void {

@@ -41,3 +41,38 @@ export class UsageMeter {
     return this.pending.size;
   }
 }
+
+/**
+ * Charges what a destination socket moved to a session, as deltas of the
+ * socket's own counters, so a flow can be charged before a flush and again at
+ * its end without counting a byte twice. `attach` starts from the socket's
+ * current counters (a pooled socket has carried earlier requests).
+ */
+export class SocketCharge {
+  private socket: { bytesWritten?: number; bytesRead: number } | null = null;
+  private up = 0;
+  private down = 0;
+
+  constructor(
+    private readonly meter: UsageMeter,
+    private readonly sessionId: string,
+  ) {}
+
+  attach(socket: { bytesWritten?: number; bytesRead: number }): void {
+    this.socket = socket;
+    this.up = socket.bytesWritten ?? 0;
+    this.down = socket.bytesRead;
+  }
+
+  /** Charges what moved since the last charge; with `detach`, stops following the socket. */
+  charge(detach = false): void {
+    const socket = this.socket;
+    if (!socket) return;
+    const up = socket.bytesWritten ?? this.up;
+    const down = socket.bytesRead;
+    this.meter.add(this.sessionId, up - this.up, down - this.down);
+    this.up = up;
+    this.down = down;
+    if (detach) this.socket = null;
+  }
+}

@@ -1,7 +1,7 @@
 /** Hostile and sloppy input: each a clear problem, and nothing stored. */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, credential, newDevice, uniqueName } from "./client";
+import { call, credential, newDevice, registration } from "./client";
 
 async function rowCounts(): Promise<string> {
   const tables = ["accounts", "sign_ins", "refresh_tokens"];
@@ -9,17 +9,7 @@ async function rowCounts(): Promise<string> {
   return counts.map((c, i) => `${tables[i]}=${c!.n}`).join(" ");
 }
 
-function valid() {
-  const cred = credential();
-  const username = uniqueName();
-  return {
-    username,
-    email: `${username}@example.com`,
-    authKey: cred.authKey,
-    kdf: { salt: cred.salt, iterations: cred.iterations },
-    ageConfirmed: true,
-  };
-}
+const valid = () => registration();
 
 const cases: [string, (v: ReturnType<typeof valid>) => unknown][] = [
   ["missing username", ({ username: _, ...rest }) => rest],

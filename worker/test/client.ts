@@ -43,6 +43,20 @@ export function uniqueName(prefix = "user"): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 6)}`.slice(0, 32);
 }
 
+/** A valid registration body with a fresh username; override any field. */
+export function registration(overrides: Record<string, unknown> = {}) {
+  const cred = credential();
+  const username = uniqueName();
+  return {
+    username,
+    email: `${username}@example.com`,
+    authKey: cred.authKey,
+    kdf: { salt: cred.salt, iterations: cred.iterations },
+    ageConfirmed: true,
+    ...overrides,
+  };
+}
+
 export interface TestUser {
   id: string;
   username: string;

@@ -1,7 +1,7 @@
 /** Every error code the account and sign-in routes can produce, each as RFC 9457 problem+json. */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, credential, login, newDevice, register, signedIn, uniqueName } from "./client";
+import { call, credential, login, newDevice, register, registration, signedIn, uniqueName } from "./client";
 
 function expectProblem(res: { status: number; body: any; headers: Headers }, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -18,19 +18,6 @@ function expectProblem(res: { status: number; body: any; headers: Headers }, sta
 
 async function accountCount(): Promise<number> {
   return (await env.DB.prepare("SELECT COUNT(*) AS n FROM accounts").first<{ n: number }>())!.n;
-}
-
-function registration(overrides: Record<string, unknown> = {}) {
-  const cred = credential();
-  const username = uniqueName();
-  return {
-    username,
-    email: `${username}@example.com`,
-    authKey: cred.authKey,
-    kdf: { salt: cred.salt, iterations: cred.iterations },
-    ageConfirmed: true,
-    ...overrides,
-  };
 }
 
 describe("problem answers", () => {
