@@ -125,7 +125,8 @@ describe("through the gateway", () => {
       200,
     );
     const droppedAt = await closed;
-    expect(droppedAt - endedAt).toBeLessThan(INTERVAL_MS * 2 + 500);
+    // One heartbeat (every INTERVAL_MS), plus the API round trip on a busy two-core machine.
+    expect(droppedAt - endedAt).toBeLessThan(INTERVAL_MS * 2 + 1500);
     const after = await proxiedRequest({ port: env.stack.proxy.port, auth, url: `http://127.0.0.1:${env.origin.port}/bytes/10` });
     expect(after.status).toBe(407);
   });
