@@ -40,8 +40,14 @@ installIfNeeded();
 
 const tasks = {
   start: () => pnpm("exec", "tsx", "scripts/start.ts", ...rest),
-  // One package at a time: the suites start real servers and browsers, and CI has two cores.
-  test: () => pnpm("-r", "--workspace-concurrency=1", "--no-bail", "run", "test", ...rest),
+  // Lint and types first (cheap, and a red there is worth knowing even when tests pass), then every
+  // package's tests, one package at a time: the suites start real servers and browsers, and CI has two cores.
+  test: () => {
+    const lint = pnpm("exec", "biome", "check", ".");
+    const types = pnpm("-r", "run", "typecheck");
+    const tests = pnpm("-r", "--workspace-concurrency=1", "--no-bail", "run", "test", ...rest);
+    return tests || lint || types;
+  },
   bench: () => pnpm("exec", "tsx", "scripts/bench.ts", ...rest),
   typecheck: () => pnpm("-r", "run", "typecheck"),
   lint: () => pnpm("exec", "biome", "check", ...rest),

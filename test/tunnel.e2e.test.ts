@@ -63,10 +63,13 @@ describe("through the gateway", () => {
     await counted.idle();
 
     // Within one flush interval (plus the API round trip) the API has the exact figures.
-    const figures = await eventually(async () => {
-      const u = await usageOf(user, opened.session.id);
-      return u.bytesDown === counted.sent && u.bytesUp === counted.received && u;
-    }, INTERVAL_MS * 2 + 1000);
+    const figures = await eventually(
+      async () => {
+        const u = await usageOf(user, opened.session.id);
+        return u.bytesDown === counted.sent && u.bytesUp === counted.received && u;
+      },
+      INTERVAL_MS * 2 + 1000,
+    );
     expect(figures.bytesDown).toBeGreaterThan(320_000);
     // And they stay exact: nothing is counted twice later.
     await new Promise((r) => setTimeout(r, INTERVAL_MS * 3));
