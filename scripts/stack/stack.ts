@@ -33,6 +33,8 @@ export interface StackOptions {
   gatewayIntervalMs?: number;
   /** Where the gateway logs; default stderr. */
   gatewayLogger?: Logger;
+  /** Serve the browser→gateway hop over TLS with this certificate (PEM); the location is then `https`. */
+  tls?: { cert: string; key: string };
 }
 
 export interface Stack {
@@ -40,7 +42,7 @@ export interface Stack {
   worker: WorkerProcess;
   gateway: RunningGateway;
   gatewayId: string;
-  proxy: { scheme: "http"; host: string; port: number };
+  proxy: { scheme: "http" | "https"; host: string; port: number };
   stop(): Promise<void>;
 }
 
@@ -51,8 +53,13 @@ export interface GatewayIdentity {
 }
 
 /** Registers a loopback gateway in the local database (what `npm run ops -- gateway create` does). */
-export async function registerGateway(target: Target, port: number, name = "Local gateway"): Promise<GatewayIdentity> {
-  const { record, secret } = await newGateway({ name, country: "DE", scheme: "http", host: "127.0.0.1", port });
+export async function registerGateway(
+  target: Target,
+  port: number,
+  name = "Local gateway",
+  scheme: "http" | "https" = "http",
+): Promise<GatewayIdentity> {
+  const { record, secret } = await newGateway({ name, country: "DE", scheme, host: "127.0.0.1", port });
   executeSql(insertGatewaySql(record), target);
   return { id: record.id!, secret, port };
 }
@@ -81,8 +88,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   applyMigrations(target);
   const workerPort = options.workerPort ?? (await freePort());
   const gatewayPort = options.gatewayPort ?? (await freePort());
+  const tlsPort = options.tls ? await freePort() : undefined;
   // Only the default state is long-lived enough for its gateway to be remembered.
-  const identity = await gatewayIdentity(target, gatewayPort, options.persistTo ? null : join(ROOT, ".dev", "gateway.json"));
+  const identity = tlsPort
+    ? await registerGateway(target, tlsPort, "Local gateway", "https")
+    : await gatewayIdentity(target, gatewayPort, options.persistTo ? null : join(ROOT, ".dev", "gateway.json"));
 
   const worker = await startWorker({
     port: workerPort,
@@ -100,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       allowLoopback: options.allowLoopback ?? false,
       ...(options.gatewayIntervalMs ? { flushIntervalMs: options.gatewayIntervalMs, heartbeatIntervalMs: options.gatewayIntervalMs } : {}),
       ...(options.gatewayLogger ? { logger: options.gatewayLogger } : {}),
+      ...(options.tls && tlsPort ? { tls: { port: tlsPort, ...options.tls } } : {}),
     });
     // The first beat marks the location online before anyone asks for it.
     await gateway.heartbeat();
@@ -112,7 +123,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker,
     gateway,
     gatewayId: identity.id,
-    proxy: { scheme: "http", host: "127.0.0.1", port: gateway.port },
+    proxy: gateway.tlsPort
+      ? { scheme: "https", host: "127.0.0.1", port: gateway.tlsPort }
+      : { scheme: "http", host: "127.0.0.1", port: gateway.port },
     async stop() {
       await gateway.close();
       await worker.stop();

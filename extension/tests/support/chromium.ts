@@ -32,7 +32,8 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(profile: string, extensionDir: string): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, e.g. to trust a test gateway's self-signed certificate. */
+export async function launchBrowser(profile: string, extensionDir: string, extraArgs: string[] = []): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -44,6 +45,7 @@ export async function launchBrowser(profile: string, extensionDir: string): Prom
       "--disable-background-networking",
       "--disable-component-update",
       "--no-first-run",
+      ...extraArgs,
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: 30_000 }));
