@@ -14,6 +14,7 @@ import { type Browser, buildExtension, launchBrowser } from "../extension/tests/
 import { selfSignedCert } from "../gateway/src/testing/tls-cert.ts";
 import { startStack, type Stack } from "../scripts/stack/stack.ts";
 import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
+import { connect, routeLoopbackThroughTunnel, signUp } from "./harness/popup-flows.ts";
 import { reportedBytes } from "./harness/reported-bytes.ts";
 
 let state: string;
@@ -46,24 +47,10 @@ afterAll(async () => {
 describe("the extension through a TLS gateway", () => {
   it("connects to the https location and carries pages over the encrypted hop", async () => {
     expect(stack.proxy.scheme).toBe("https");
-    const options = await browser.openOptions();
-    await options.getByLabel("Addresses that bypass the VPN").fill("<-loopback>");
-    await options.getByRole("button", { name: "Save settings" }).click();
-    await options.getByText("Settings saved.").waitFor();
-    await options.close();
-
+    await routeLoopbackThroughTunnel(browser);
     const popup = await browser.openPopup();
-    await popup.getByRole("button", { name: "Create an account" }).click();
-    await popup.getByLabel("Username").fill("tls-user");
-    await popup.getByLabel("Email").fill("tls-user@example.org");
-    await popup.getByLabel("Password", { exact: true }).fill("correct horse battery staple");
-    await popup.getByLabel("Confirm password").fill("correct horse battery staple");
-    await popup.getByLabel("I am 13 years of age or older").check();
-    await popup.getByRole("button", { name: "Create account" }).click();
-    const vpn = popup.getByRole("switch", { name: "VPN" });
-    await vpn.waitFor({ timeout: 30_000 });
-    await vpn.click();
-    await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 30_000 });
+    await signUp(popup, { username: "tls-user", password: "correct horse battery staple" });
+    await connect(popup);
 
     const proxy = await browser.context.serviceWorkers()[0]!.evaluate(async () => {
       const chrome = (globalThis as unknown as { chrome: any }).chrome;

@@ -19,6 +19,7 @@ import { executeSql } from "../scripts/stack/wrangler.ts";
 import { type Browser, buildExtension, launchBrowser } from "../extension/tests/support/chromium.ts";
 import { api, signUpAndIn } from "./harness/client.ts";
 import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
+import { connect, routeLoopbackThroughTunnel, signIn, signUp } from "./harness/popup-flows.ts";
 import { reportedBytes } from "./harness/reported-bytes.ts";
 import { deriveAuthKey } from "@cargo-vpn/shared";
 
@@ -84,41 +85,17 @@ async function load(page: Page, path: string) {
   await page.getByRole("heading", { name: "hello from the origin" }).waitFor();
 }
 
-async function signIn(popup: Page) {
-  await popup.getByLabel("Username").fill(USER.username);
-  await popup.getByLabel("Password").fill(USER.password);
-  await popup.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function connect(popup: Page) {
-  const vpn = popup.getByRole("switch", { name: "VPN" });
-  await vpn.waitFor({ timeout: 30_000 });
-  if ((await vpn.getAttribute("aria-checked")) !== "true") await vpn.click();
-  await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 30_000 });
-}
-
 describe("the extension in Chromium against the real stack", () => {
   it("sign up, connect, browse through the gateway, see the bytes, survive a stopped worker, disconnect, sign out", async () => {
     const options = await browser.openOptions();
     expect(await options.getByLabel("API base URL").inputValue()).toBe(stack.apiUrl);
     expect(await options.getByLabel("Share technical telemetry").isChecked()).toBe(false);
-    // The test site is on loopback, which is bypassed by default: send it through the tunnel.
-    await options.getByLabel("Addresses that bypass the VPN").fill("<-loopback>");
-    await options.getByRole("button", { name: "Save settings" }).click();
-    await options.getByText("Settings saved.").waitFor();
     await options.close();
+    await routeLoopbackThroughTunnel(browser);
 
     const popup = await browser.openPopup();
-    await popup.getByRole("button", { name: "Create an account" }).click();
-    await popup.getByLabel("Username").fill(USER.username);
-    await popup.getByLabel("Email").fill(`${USER.username}@example.org`);
-    await popup.getByLabel("Password", { exact: true }).fill(USER.password);
-    await popup.getByLabel("Confirm password").fill(USER.password);
-    await popup.getByLabel("I am 13 years of age or older").check();
-    await popup.getByRole("button", { name: "Create account" }).click();
-
+    await signUp(popup, USER);
     const vpn = popup.getByRole("switch", { name: "VPN" });
-    await vpn.waitFor({ timeout: 30_000 });
     expect(await vpn.getAttribute("aria-checked")).toBe("false");
     await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);
     await connect(popup);
@@ -173,7 +150,7 @@ describe("the extension in Chromium against the real stack", () => {
 
   it("renews short-lived credentials while connected; after they rotate, a cold worker answers the gateway's new 407", async () => {
     const popup = await browser.openPopup();
-    await signIn(popup);
+    await signIn(popup, USER);
     await connect(popup);
     await popup.close();
     const page = await browser.context.newPage();
@@ -229,7 +206,7 @@ describe("the extension in Chromium against the real stack", () => {
     });
     expect(other.status).toBe(200);
 
-    await signIn(popup);
+    await signIn(popup, USER);
     await popup.getByRole("heading", { name: "Device limit reached" }).waitFor({ timeout: 20_000 });
     await popup.getByRole("button", { name: "Free the slot of Firefox on Windows and sign in" }).click();
     await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 20_000 });

@@ -57,8 +57,9 @@ async function completeSignIn(
   }
 }
 
-export function signInView(deps: AuthViewDeps): HTMLElement {
-  const username = h("input", {
+/** The username field of both forms: no capitals or spell-check forced on a name the server lower-cases anyway. */
+function usernameInput(): HTMLInputElement {
+  return h("input", {
     type: "text",
     name: "username",
     autocomplete: "username",
@@ -66,6 +67,10 @@ export function signInView(deps: AuthViewDeps): HTMLElement {
     autocapitalize: "none",
     spellcheck: false,
   });
+}
+
+export function signInView(deps: AuthViewDeps): HTMLElement {
+  const username = usernameInput();
   const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
   const alert = alertBox();
   const progress = h("p", { className: "progress", role: "status" });
@@ -135,14 +140,7 @@ function heldNotice(deps: AuthViewDeps): HTMLElement {
 }
 
 export function signUpView(deps: AuthViewDeps): HTMLElement {
-  const username = h("input", {
-    type: "text",
-    name: "username",
-    autocomplete: "username",
-    required: true,
-    autocapitalize: "none",
-    spellcheck: false,
-  });
+  const username = usernameInput();
   const email = h("input", { type: "email", name: "email", autocomplete: "email", required: true });
   const password = h("input", {
     type: "password",
