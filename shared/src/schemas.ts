@@ -48,13 +48,24 @@ export const Timestamp = z.string().meta({ description: "RFC 3339 UTC", example:
 
 export const Plan = z.object({ id: z.string(), name: z.string(), maxDevices: z.int() }).meta({ id: "Plan" });
 
+export const Subscription = z
+  .object({
+    status: z.string().meta({ description: "Stripe's subscription status: active, trialing, past_due, canceled, …" }),
+    renewsAt: Timestamp.nullable(),
+    cancelAt: Timestamp.nullable(),
+  })
+  .meta({ id: "Subscription" });
+
 export const Account = z
   .object({
     id: z.string(),
     username: z.string(),
     email: z.string(),
+    emailVerified: z.boolean(),
     createdAt: Timestamp,
     plan: Plan,
+    subscription: Subscription.nullable(),
+    notifyNewDevice: z.boolean(),
     telemetryOptIn: z.boolean(),
   })
   .meta({ id: "Account" });
@@ -227,6 +238,7 @@ export const UsageBatchResponse = z.object({ accepted: z.int() });
 export const HealthResponse = z.object({ ok: z.literal(true), version: z.string() });
 
 export type Account = z.infer<typeof Account>;
+export type Subscription = z.infer<typeof Subscription>;
 export type Device = z.infer<typeof Device>;
 export type Location = z.infer<typeof Location>;
 export type UsageSession = z.infer<typeof UsageSession>;

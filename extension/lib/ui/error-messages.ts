@@ -21,6 +21,9 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, string> = {
   session_ended: "errSessionEnded",
   telemetry_disabled: "errTelemetryDisabled",
   forbidden: "errForbidden",
+  email_unverified: "errEmailUnverified",
+  invalid_token: "errInvalidToken",
+  already_subscribed: "errAlreadySubscribed",
   internal: "errServer",
   unavailable: "errServer",
   // These mean the extension built a bad request: not something the user can fix by retyping.

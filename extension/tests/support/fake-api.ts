@@ -120,8 +120,11 @@ export function createFakeApi(options: FakeApiOptions = {}) {
         id: id("acc-"),
         username: input.username,
         email: input.email,
+        emailVerified: false,
         createdAt: new Date().toISOString(),
         plan: { id: "free", name: "Free", maxDevices: options.maxDevices ?? 1 },
+        subscription: null,
+        notifyNewDevice: true,
         telemetryOptIn: false,
       };
       accounts.set(input.username, { account, authKey: input.authKey, kdf: input.kdf, devices: [], sessions: [], telemetry: [] });

@@ -41,6 +41,8 @@ export async function createAccount(db: Db, keys: ServerKeys, input: NewAccount,
     kdfIterations: input.kdf.iterations,
     authVerifier: verifier,
     planId: "free",
+    emailVerified: false,
+    notifyNewDevice: true,
     telemetryOptIn: false,
     createdAt: nowMs,
   };
@@ -103,8 +105,11 @@ export async function accountView(keys: ServerKeys, row: AccountRow): Promise<Ac
     id: row.id,
     username,
     email,
+    emailVerified: row.emailVerified,
     createdAt: new Date(row.createdAt).toISOString(),
     plan: { ...planFor(row.planId) },
+    subscription: null,
+    notifyNewDevice: row.notifyNewDevice,
     telemetryOptIn: row.telemetryOptIn,
   };
 }

@@ -19,6 +19,9 @@ export const accounts = sqliteTable("accounts", {
   kdfIterations: integer("kdf_iterations").notNull(),
   authVerifier: text("auth_verifier").notNull(),
   planId: text("plan_id").notNull().default("free"),
+  /** Set once a link sent to the current address was used. */
+  emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+  notifyNewDevice: integer("notify_new_device", { mode: "boolean" }).notNull().default(true),
   telemetryOptIn: integer("telemetry_opt_in", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
 });
