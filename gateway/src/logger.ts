@@ -147,7 +147,10 @@ export class SummarizingLogger implements Logger {
   }
 
   private write(level: LogLevel, event: string, fields: LogFields = {}): void {
-    if (!PER_CONNECTION_EVENTS.has(event)) return this.inner[level](event, fields);
+    if (!PER_CONNECTION_EVENTS.has(event)) {
+      this.inner[level](event, fields);
+      return;
+    }
     this.options.onEvent?.(event, fields);
     const key = `${level} ${event} ${JSON.stringify(fields)}`;
     const tally = this.tallies.get(key);

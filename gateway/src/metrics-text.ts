@@ -43,8 +43,8 @@ class Exposition {
 function formatLabels(labels: Labels): string {
   const entries = Object.entries(labels);
   if (entries.length === 0) return "";
-  const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-  return `{${entries.map(([key, value]) => `${key}="${escape(String(value))}"`).join(",")}}`;
+  const escapeValue = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+  return `{${entries.map(([key, value]) => `${key}="${escapeValue(String(value))}"`).join(",")}}`;
 }
 
 function formatValue(value: number): string {
