@@ -168,3 +168,12 @@ export class SummarizingLogger implements Logger {
     this.inner[level](event, fields);
   }
 }
+
+/** A logger that adds fixed fields to every line (a cluster worker's number). */
+export function withFields(inner: Logger, fixed: LogFields): Logger {
+  return {
+    info: (event, fields) => inner.info(event, { ...fixed, ...fields }),
+    warn: (event, fields) => inner.warn(event, { ...fixed, ...fields }),
+    error: (event, fields) => inner.error(event, { ...fixed, ...fields }),
+  };
+}
