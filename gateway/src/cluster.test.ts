@@ -7,6 +7,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
@@ -167,4 +168,42 @@ it("cuts a revoked session's tunnels in every worker within one heartbeat, and f
   fresh.socket.destroy();
   node.child.kill("SIGTERM");
   expect((await once(node.child, "exit"))[0]).toBe(0);
+});
+
+it("replaces a worker that dies, and the node's counters do not go backwards", async () => {
+  const { api, origin } = await setup();
+  const node = await startNode(api);
+  const auth = await api.proxyAuthorization("s-restart");
+  for (let i = 0; i < 4; i++) {
+    const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+    expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/1000")).status).toBe(200);
+    tunnel.socket.destroy();
+  }
+  const before = await metrics(node);
+  expect(sample(before, "cargo_gateway_flows_opened_total")).toBe(4);
+
+  const workers = readFileSync(`/proc/${node.child.pid}/task/${node.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+  expect(workers).toHaveLength(2);
+  process.kill(workers[0]!, "SIGKILL");
+  const ends = Date.now() + 10_000;
+  let text = "";
+  while (Date.now() < ends) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    text = await metrics(node);
+    if (node.stderr().includes('"worker_exited"') && sample(text, "cargo_gateway_workers") === 2) break;
+  }
+  expect(node.stderr()).toContain('"event":"worker_exited"');
+  expect(sample(text, "cargo_gateway_workers")).toBe(2);
+  expect(sample(text, "cargo_gateway_flows_opened_total")).toBe(4);
+  // Both workers carry traffic again.
+  for (let i = 0; i < 2; i++) {
+    const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+    expect(tunnel.status).toBe(200);
+    tunnel.socket.destroy();
+  }
+  const after = await metrics(node);
+  expect(sample(after, "cargo_gateway_flows_opened_total")).toBe(6);
+  expect(
+    [1, 2].map((worker) => sample(after, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`)).every((n) => n >= 1),
+  ).toBe(true);
 });
