@@ -26,10 +26,10 @@ export type WorkerMessage =
 export const WORKER_INDEX_ENV = "CARGO_GATEWAY_WORKER_INDEX";
 export const WORKER_COUNT_ENV = "CARGO_GATEWAY_WORKER_COUNT";
 
-export function isPrimaryMessage(message: unknown): message is PrimaryMessage {
+/** True for this vocabulary's messages (the IPC channel also carries Node's own cluster messages). */
+function isCargoMessage(message: unknown): boolean {
   return typeof message === "object" && message !== null && String((message as { type?: unknown }).type).startsWith("cargo:");
 }
 
-export function isWorkerMessage(message: unknown): message is WorkerMessage {
-  return isPrimaryMessage(message);
-}
+export const isPrimaryMessage = (message: unknown): message is PrimaryMessage => isCargoMessage(message);
+export const isWorkerMessage = (message: unknown): message is WorkerMessage => isCargoMessage(message);

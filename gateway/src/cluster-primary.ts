@@ -28,14 +28,7 @@ import { MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared/schemas";
 import { startAdminServer, type AdminServer } from "./admin-server";
 import { GatewayApi } from "./api-client";
 import type { ProcessSettings } from "./cluster-config";
-import {
-  type CarriedSessions,
-  isWorkerMessage,
-  type PrimaryMessage,
-  WORKER_COUNT_ENV,
-  WORKER_INDEX_ENV,
-  type WorkerMessage,
-} from "./cluster-messages";
+import { type CarriedSessions, isWorkerMessage, type PrimaryMessage, WORKER_COUNT_ENV, WORKER_INDEX_ENV } from "./cluster-messages";
 import type { GatewayConfig } from "./config";
 import { MAX_CREDENTIAL_LIFETIME_SEC } from "./credentials";
 import { Heartbeat } from "./heartbeat";
@@ -109,7 +102,7 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
     slots.set(index, slot);
     worker.on("message", (message: unknown) => {
       if (!isWorkerMessage(message)) return;
-      const reply = message as WorkerMessage;
+      const reply = message;
       if (reply.type === "cargo:ready") {
         slot.ready = true;
         restartDelay = RESTART_DELAY_MS;

@@ -207,3 +207,22 @@ it("replaces a worker that dies, and the node's counters do not go backwards", a
     [1, 2].map((worker) => sample(after, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`)).every((n) => n >= 1),
   ).toBe(true);
 });
+
+it("with GATEWAY_WORKERS=1 runs one process, admin listener included", async () => {
+  const { api, origin } = await setup();
+  const node = await startNode(api, { GATEWAY_WORKERS: "1" });
+  expect(readFileSync(`/proc/${node.child.pid}/task/${node.child.pid}/children`, "utf8").trim()).toBe("");
+  const auth = await api.proxyAuthorization("s-single");
+  const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+  expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/5000")).status).toBe(200);
+  tunnel.socket.destroy();
+  await origin.idle();
+  const text = await metrics(node);
+  expect(sample(text, "cargo_gateway_workers")).toBe(1);
+  expect(text).not.toContain("cargo_gateway_worker_");
+  expect(sample(text, "cargo_gateway_bytes_total", '{direction="down"}')).toBe(origin.sent);
+  expect((await fetch(`http://127.0.0.1:${node.adminPort}/healthz`)).status).toBe(200);
+  node.child.kill("SIGTERM");
+  expect((await once(node.child, "exit"))[0]).toBe(0);
+  expect(api.totals("s-single")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
+});
