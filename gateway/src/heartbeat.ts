@@ -67,7 +67,15 @@ export class Heartbeat {
   }
 
   private async send(): Promise<boolean> {
-    const { activeSessions, load, sessions } = await this.options.stats();
+    let stats: HeartbeatStats;
+    try {
+      stats = await this.options.stats();
+    } catch (error) {
+      this.failures++;
+      this.options.logger.error("heartbeat_stats_failed", { error: errorClass(error) });
+      return false;
+    }
+    const { activeSessions, load, sessions } = stats;
     const result = await this.options.api.post(
       "/v1/gateway/heartbeat",
       { activeSessions, load: Math.min(1, Math.max(0, load)), sessions },
