@@ -202,6 +202,9 @@ export async function runWorkersBench(): Promise<Results> {
     results["2 workers / 1 worker"] = round(best.two / best.one, 3);
     results["gateway CPU cores busy, 1 worker"] = round(busy.one, 2);
     results["gateway CPU cores busy, 2 workers (+ primary)"] = round(busy.two, 2);
+    // CPU per byte is what a many-core host multiplies: cores / (CPU s per GB) is its CPU ceiling in GB/s.
+    results["gateway CPU s per GB, 1 worker"] = round(busy.one / (best.one / 1e9), 3);
+    results["gateway CPU s per GB, 2 workers"] = round(busy.two / (best.two / 1e9), 3);
     for (const share of shares.sort((a, b) => a.worker.localeCompare(b.worker))) {
       results[`worker ${share.worker} tunnels`] = `${share.flows} (${round((100 * share.flows) / totalFlows)} %)`;
       results[`worker ${share.worker} bytes`] = `${round(share.bytes / MiB)} MiB (${round((100 * share.bytes) / totalBytes)} %)`;

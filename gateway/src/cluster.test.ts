@@ -111,6 +111,8 @@ it("deals tunnels to both workers, adds their figures up, and on SIGTERM drains 
   expect(down[0]! + down[1]!).toBe(origin.sent);
   expect(sample(text, "cargo_gateway_bytes_total", '{direction="down"}')).toBe(origin.sent);
   expect(sample(text, "cargo_gateway_heartbeat_age_seconds")).toBeLessThan(5);
+  // The per-worker series name workers, never a session, destination or client.
+  for (const needle of ["s-cluster", "127.0.0.1", `${origin.port}"`, `=${origin.port}`]) expect(text).not.toContain(needle);
   expect(api.usageRequests).toHaveLength(0);
 
   // One heartbeat for the node, not one per worker, carrying the session.
