@@ -7,13 +7,15 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { startFakeApi, type FakeApi } from "./testing/fake-api";
 import { startOrigin, type Origin } from "./testing/origin";
 import { httpOverSocket, openTunnel } from "./testing/proxy-client";
+import { selfSignedCert } from "./testing/tls-cert";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HEARTBEAT_MS = 400;
@@ -22,6 +24,7 @@ interface Node {
   child: ChildProcessWithoutNullStreams;
   port: number;
   adminPort: number;
+  stdout: () => string;
   stderr: () => string;
 }
 
@@ -64,6 +67,7 @@ async function startNode(api: FakeApi, env: Record<string, string> = {}): Promis
     child,
     port: Number(/gateway listening on .*:(\d+)/.exec(stdout)![1]),
     adminPort: Number(/admin listening on .*:(\d+)/.exec(stdout)![1]),
+    stdout: () => stdout,
     stderr: () => stderr,
   };
 }
@@ -227,4 +231,27 @@ it("with GATEWAY_WORKERS=1 runs one process, admin listener included", async () 
   node.child.kill("SIGTERM");
   expect((await once(node.child, "exit"))[0]).toBe(0);
   expect(api.totals("s-single")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
+});
+
+it("serves the TLS listener from every worker too", async () => {
+  const { api, origin } = await setup();
+  const dir = mkdtempSync(join(tmpdir(), "cargo-cluster-tls-"));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key } = selfSignedCert();
+  writeFileSync(join(dir, "cert.pem"), cert);
+  writeFileSync(join(dir, "key.pem"), key);
+  const node = await startNode(api, {
+    GATEWAY_TLS_PORT: "0",
+    GATEWAY_TLS_CERT: join(dir, "cert.pem"),
+    GATEWAY_TLS_KEY: join(dir, "key.pem"),
+  });
+  const tlsPort = Number(/TLS on (\d+)/.exec(node.stdout())![1]);
+  const auth = await api.proxyAuthorization("s-tls");
+  for (let i = 0; i < 4; i++) {
+    const tunnel = await openTunnel({ port: tlsPort, ca: cert, auth, target: `127.0.0.1:${origin.port}` });
+    expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/100")).status).toBe(200);
+    tunnel.socket.destroy();
+  }
+  const text = await metrics(node);
+  expect([1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`))).toEqual([2, 2]);
 });
