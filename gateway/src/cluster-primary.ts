@@ -46,7 +46,8 @@ interface Slot {
   index: number;
   worker: Worker;
   ready: boolean;
-  /** Its newest metrics, used when it does not answer in time and folded into `retired` when it dies. */
+  startedAtMs: number;
+  /** Its newest metrics (as of the last scrape), used when it does not answer in time and folded into `retired` when it dies. */
   last: MetricsSnapshot | null;
 }
 
@@ -98,14 +99,13 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
 
   const fork = (index: number) => {
     const worker = cluster.fork({ [WORKER_INDEX_ENV]: String(index), [WORKER_COUNT_ENV]: String(settings.workers) });
-    const slot: Slot = { index, worker, ready: false, last: null };
+    const slot: Slot = { index, worker, ready: false, startedAtMs: Date.now(), last: null };
     slots.set(index, slot);
     worker.on("message", (message: unknown) => {
       if (!isWorkerMessage(message)) return;
       const reply = message;
       if (reply.type === "cargo:ready") {
         slot.ready = true;
-        restartDelay = RESTART_DELAY_MS;
         if (revoked.size > 0) send(slot, { type: "cargo:revoke", sessionIds: [...revoked.keys()] });
         if ([...slots.values()].every((s) => s.ready)) listening({ port: reply.port, tlsPort: reply.tlsPort });
       } else if (reply.type === "cargo:reply") {
@@ -119,6 +119,8 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
       if (stopping) return;
       logger.error("worker_exited", { worker: index, code: code ?? -1, signal: signal ?? "none" });
       if (!startedOk) return failedToStart(new Error(`worker ${index} exited before listening`));
+      // A worker that had run a while died of something passing: start again quickly. Crash loops back off.
+      if (Date.now() - slot.startedAtMs > MAX_RESTART_DELAY_MS) restartDelay = RESTART_DELAY_MS;
       setTimeout(() => {
         if (!stopping) fork(index);
       }, restartDelay).unref();
@@ -197,8 +199,10 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
   }
 
   process.on("SIGHUP", () => {
-    logger.info("signal_forwarded", { signal: "SIGHUP", workers: slots.size });
-    for (const slot of slots.values()) slot.worker.process.kill("SIGHUP");
+    // Only to workers that are up: one still starting has no handler yet, and SIGHUP would kill it.
+    const ready = [...slots.values()].filter((slot) => slot.ready);
+    logger.info("signal_forwarded", { signal: "SIGHUP", workers: ready.length });
+    for (const slot of ready) slot.worker.process.kill("SIGHUP");
   });
 
   const close = async (): Promise<boolean> => {
@@ -206,7 +210,11 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
     const exits = [...slots.values()].map(
       (slot) => new Promise<boolean>((resolve) => slot.worker.once("exit", (code) => resolve(code === 0))),
     );
-    for (const slot of slots.values()) send(slot, { type: "cargo:shutdown" });
+    // A worker still starting carries nothing and does not listen for messages yet: a signal ends it.
+    for (const slot of slots.values()) {
+      if (slot.ready) send(slot, { type: "cargo:shutdown" });
+      else slot.worker.process.kill("SIGTERM");
+    }
     // A worker stuck past its own grace and flush budget is killed.
     const budget = config.shutdownGraceMs + config.shutdownFlushTimeoutMs + 5000;
     const killer = setTimeout(() => {
