@@ -6,15 +6,17 @@
  *
  *   app.notFound(notFoundOrMethodNotAllowed(app));   // after, or before, the routes are added
  */
-import type { Hono, NotFoundHandler } from "hono";
+import type { NotFoundHandler } from "hono";
 import { METHOD_NAME_ALL } from "hono/router";
 import { TrieRouter } from "hono/router/trie-router";
 import { Problem } from "./problem";
 
-// biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its bindings.
-type AnyHono = Hono<any, any, any>;
+/** What this needs of a Hono app, whatever its bindings: the routes it registered. */
+interface RoutedApp {
+  routes: readonly { method: string; path: string }[];
+}
 
-function methodsByPath(app: AnyHono): TrieRouter<string> {
+function methodsByPath(app: RoutedApp): TrieRouter<string> {
   const router = new TrieRouter<string>();
   for (const route of app.routes) {
     // Middleware is registered under ALL; only real handlers say a method exists.
@@ -24,7 +26,7 @@ function methodsByPath(app: AnyHono): TrieRouter<string> {
   return router;
 }
 
-export function notFoundOrMethodNotAllowed(app: AnyHono): NotFoundHandler {
+export function notFoundOrMethodNotAllowed(app: RoutedApp): NotFoundHandler {
   let router: TrieRouter<string> | undefined;
   return (c) => {
     router ??= methodsByPath(app);

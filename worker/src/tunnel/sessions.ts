@@ -5,7 +5,7 @@
  */
 import type { ProxyCredentials, StartSessionResponse, UsageResponse, UsageSession } from "@cargo-vpn/shared";
 import { fromBase64Url, toBase64Url } from "@cargo-vpn/shared";
-import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
 import {
   MAX_PROXY_CREDENTIAL_TTL_SECONDS,
   MAX_SESSION_STARTS_PER_MINUTE,
