@@ -5,11 +5,10 @@ export const ACCESS_TOKEN_TTL_SECONDS = 10 * 60;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Sign-in failures: per username from one client, per client overall, and per username overall. */
+/** Sign-in failures: per username from one client and per client overall (per username overall: USERNAME_BACKOFF below). */
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_USER_AND_CLIENT = 5;
 export const MAX_FAILURES_PER_CLIENT = 20;
-export const MAX_FAILURES_PER_USER = 100;
 
 /** Device lastSeenAt is rewritten at most this often, so token refreshes stay cheap. */
 export const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
