@@ -53,13 +53,6 @@ export async function usernameRetryAfter(env: Env, subject: SignInSubject, nowMs
   return plan(env, subject).user.backoffRetryAfter(BACKOFF_KEY, nowMs, USERNAME_BACKOFF);
 }
 
-/** Every limit at once: the per-client windows and the username's back-off (for callers with no device to vouch for them). */
-export async function assertNotThrottled(env: Env, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
-  await assertClientNotThrottled(env, subject, nowMs);
-  const wait = await usernameRetryAfter(env, subject, nowMs);
-  if (wait > 0) throw signInThrottled(wait);
-}
-
 export async function recordSignInFailure(env: Env, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
   const { user, client, userLimits, clientLimits } = plan(env, subject);
   await Promise.all([
