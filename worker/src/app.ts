@@ -12,6 +12,7 @@ import { meRoutes } from "./routes/me";
 import { tunnelRoutes } from "./routes/tunnel";
 import { telemetryRoutes } from "./routes/telemetry";
 import { usageRoutes } from "./routes/usage";
+import { billingRoutes } from "./routes/billing";
 import { notFound, onError } from "./http/errors";
 import { limitBody, requireJsonBody } from "./http/json-body";
 import { router } from "./http/router";
@@ -32,6 +33,7 @@ export function createApp() {
     usageRoutes,
     telemetryRoutes,
     gatewayRoutes,
+    billingRoutes,
   ])
     app.route("/", routes);
 

@@ -1,0 +1,39 @@
+/**
+ * The Stripe API client for the worker: the official `stripe` library over
+ * the Workers fetch API. STRIPE_API_HOST/PORT/PROTOCOL point it at a local
+ * stand-in in development and tests; production leaves them unset and it
+ * talks to api.stripe.com. Nothing else in the worker knows which it is.
+ *
+ *   const stripe = stripeClient(env); // throws `unavailable` when billing is not configured
+ */
+import Stripe from "stripe";
+import { STRIPE_MAX_NETWORK_RETRIES, STRIPE_TIMEOUT_MS } from "../config";
+import type { Env } from "../env";
+import { Problem } from "../http/problem";
+
+export function billingConfigured(env: Env): boolean {
+  return Boolean(env.STRIPE_SECRET_KEY);
+}
+
+export function stripeClient(env: Env): Stripe {
+  if (!env.STRIPE_SECRET_KEY) {
+    throw new Problem("unavailable", "Purchases are not available right now. Try again later.", {}, { "retry-after": "3600" });
+  }
+  const protocol = env.STRIPE_API_PROTOCOL === "http" ? "http" : "https";
+  return new Stripe(env.STRIPE_SECRET_KEY, {
+    httpClient: Stripe.createFetchHttpClient(),
+    timeout: STRIPE_TIMEOUT_MS,
+    maxNetworkRetries: STRIPE_MAX_NETWORK_RETRIES,
+    ...(env.STRIPE_API_HOST ? { host: env.STRIPE_API_HOST } : {}),
+    ...(env.STRIPE_API_PORT ? { port: env.STRIPE_API_PORT } : {}),
+    ...(env.STRIPE_API_HOST ? { protocol } : {}),
+  });
+}
+
+/** Webhook signatures are checked with WebCrypto (workerd has no Node crypto for this). */
+export const webhookCrypto = Stripe.createSubtleCryptoProvider();
+
+/** Stripe answered that the object does not exist (any more): nothing left to do there. */
+export function isGone(error: unknown): boolean {
+  return error instanceof Stripe.errors.StripeError && (error.statusCode === 404 || error.code === "resource_missing");
+}
