@@ -267,7 +267,12 @@ export const PlanOffer = z
 export const PlansResponse = z.object({ plans: z.array(PlanOffer) });
 export const CheckoutRequest = z.strictObject({ plan: z.enum(["plus", "team"]), interval: BillingInterval });
 export const BillingUrlResponse = z.object({ url: z.string().meta({ description: "a Stripe-hosted page to open in the browser" }) });
-export const WebhookResponse = z.object({ received: z.literal(true) });
+export const WebhookResponse = z.object({
+  received: z.literal(true),
+  outcome: z.enum(["applied", "duplicate", "ignored", "stale"]).meta({
+    description: "applied; a redelivery of an event already applied; about nobody here or of an unused type; older than what is stored",
+  }),
+});
 
 export type PlanOffer = z.infer<typeof PlanOffer>;
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

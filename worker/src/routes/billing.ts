@@ -72,7 +72,7 @@ billingRoutes.openapi(
   }),
   async (c) => {
     const event = await verifyEvent(c.env, await c.req.text(), c.req.header("stripe-signature"));
-    await processEvent(c.env, database(c.env), await serverKeys(c.env), event);
-    return c.json({ received: true as const }, 200);
+    const outcome = await processEvent(c.env, database(c.env), await serverKeys(c.env), event);
+    return c.json({ received: true as const, outcome }, 200);
   },
 );
