@@ -12,7 +12,11 @@ export default defineConfig(async () => {
   const secrets = await generateSecrets();
   // The Stripe stand-in runs in Node (test/stripe-standin-setup.ts) on this port; the worker reaches it as it would reach Stripe.
   const stripePort = await freePort();
-  process.env.CARGO_TEST_STRIPE = JSON.stringify({ port: stripePort, secretKey: secrets.STRIPE_SECRET_KEY, webhookSecret: secrets.STRIPE_WEBHOOK_SECRET });
+  process.env.CARGO_TEST_STRIPE = JSON.stringify({
+    port: stripePort,
+    secretKey: secrets.STRIPE_SECRET_KEY,
+    webhookSecret: secrets.STRIPE_WEBHOOK_SECRET,
+  });
   const stripe = {
     STRIPE_API_HOST: "127.0.0.1",
     STRIPE_API_PORT: String(stripePort),

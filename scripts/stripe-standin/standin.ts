@@ -188,10 +188,12 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
       "POST",
       /^\/v1\/checkout\/sessions$/,
       (_p, form) => {
-        if (form.mode !== "subscription") throw new HttpError(400, apiError("invalid_request_error", "Only mode=subscription is simulated.", undefined, "mode"));
+        if (form.mode !== "subscription")
+          throw new HttpError(400, apiError("invalid_request_error", "Only mode=subscription is simulated.", undefined, "mode"));
         const found = customerOf(form.customer);
         const items = (Array.isArray(form.line_items) ? form.line_items : []) as { price?: string; quantity?: string }[];
-        if (items.length !== 1 || !items[0]?.price) throw new HttpError(400, apiError("invalid_request_error", "Pass one line item.", undefined, "line_items"));
+        if (items.length !== 1 || !items[0]?.price)
+          throw new HttpError(400, apiError("invalid_request_error", "Pass one line item.", undefined, "line_items"));
         const info = options.prices[items[0].price];
         if (!info) throw missing("price", items[0].price);
         const id = stripeId("cs_test");
@@ -295,7 +297,11 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
     const body = await readBody(req);
     const form = qs.parse(body, { depth: 5, arrayLimit: 100 }) as Record<string, any>;
     const json = (status: number, value: unknown) => {
-      res.writeHead(status, { "content-type": "application/json", "request-id": stripeId("req"), "stripe-version": String(req.headers["stripe-version"] ?? "") });
+      res.writeHead(status, {
+        "content-type": "application/json",
+        "request-id": stripeId("req"),
+        "stripe-version": String(req.headers["stripe-version"] ?? ""),
+      });
       res.end(JSON.stringify(value));
     };
     const html = (status: number, page: string) => {

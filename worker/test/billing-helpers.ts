@@ -41,7 +41,7 @@ export async function checkout(token: string, plan: "plus" | "team" = "plus", in
 }
 
 /** Presses "Pay" on the hosted Checkout page; returns the completed session (customer and subscription ids). */
-export async function pay(checkoutUrl: string): Promise<{ id: string; customer: string; subscription: string }> {
+export async function pay(checkoutUrl: string): Promise<{ id: string; status: string; customer: string; subscription: string }> {
   const res = await fetch(checkoutUrl, { method: "POST", redirect: "manual" });
   await res.arrayBuffer();
   if (res.status !== 303 && res.status !== 200) throw new Error(`pay failed: ${res.status}`);

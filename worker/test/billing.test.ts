@@ -47,7 +47,12 @@ describe("POST /v1/billing/checkout and /v1/billing/portal", () => {
 
   it("validates the plan and interval", async () => {
     const { token } = await verifiedUser();
-    for (const body of [{ plan: "free", interval: "month" }, { plan: "plus", interval: "week" }, { plan: "plus" }, { plan: "plus", interval: "month", x: 1 }]) {
+    for (const body of [
+      { plan: "free", interval: "month" },
+      { plan: "plus", interval: "week" },
+      { plan: "plus" },
+      { plan: "plus", interval: "month", x: 1 },
+    ]) {
       const res = await call("POST", "/v1/billing/checkout", { token, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.code).toBe("validation_failed");

@@ -45,7 +45,10 @@ export async function applySubscriptionState(
       db
         .update(subscriptions)
         .set({
-          subscriptionCiphertext: subscriptionId === state.subscriptionId ? row.subscriptionCiphertext : await sealSubscriptionId(keys, account, state.subscriptionId),
+          subscriptionCiphertext:
+            subscriptionId === state.subscriptionId
+              ? row.subscriptionCiphertext
+              : await sealSubscriptionId(keys, account, state.subscriptionId),
           planId: state.planId,
           status: state.status,
           renewsAt: state.renewsAt,

@@ -22,13 +22,23 @@ function returnUrl(env: Env, outcome: string): string {
   return url.toString();
 }
 
-export async function startCheckout(env: Env, db: Db, keys: ServerKeys, account: AccountRow, plan: "plus" | "team", interval: Interval): Promise<string> {
+export async function startCheckout(
+  env: Env,
+  db: Db,
+  keys: ServerKeys,
+  account: AccountRow,
+  plan: "plus" | "team",
+  interval: Interval,
+): Promise<string> {
   if (!account.emailVerified) {
     throw new Problem("email_unverified", "Confirm your email address first: use the link we sent you, or ask for a new one.");
   }
   const existing = await billingRowOf(db, account.id);
   if (existing && isLive(existing.status)) {
-    throw new Problem("already_subscribed", "This account already has a subscription. Change or cancel it in the billing portal (POST /v1/billing/portal).");
+    throw new Problem(
+      "already_subscribed",
+      "This account already has a subscription. Change or cancel it in the billing portal (POST /v1/billing/portal).",
+    );
   }
   const price = priceFor(env, plan, interval);
   if (!price) throw new Problem("not_found", `The ${plan} plan is not sold by the ${interval} here.`);
@@ -55,7 +65,8 @@ export async function startCheckout(env: Env, db: Db, keys: ServerKeys, account:
 
 export async function openPortal(env: Env, db: Db, keys: ServerKeys, account: AccountRow): Promise<string> {
   const row = await billingRowOf(db, account.id);
-  if (!row?.subscriptionCiphertext) throw new Problem("not_found", "This account has no subscription to manage. Buy one with POST /v1/billing/checkout.");
+  if (!row?.subscriptionCiphertext)
+    throw new Problem("not_found", "This account has no subscription to manage. Buy one with POST /v1/billing/checkout.");
   const { customerId } = await stripeIdsOf(keys, account, row);
   const session = await stripeClient(env).billingPortal.sessions.create({ customer: customerId, return_url: returnUrl(env, "portal") });
   return session.url;

@@ -48,7 +48,8 @@ export function stateOf(env: Env, sub: StripeSubscription, eventCreated: number)
   const metadataPlan = sub.metadata?.plan === "plus" || sub.metadata?.plan === "team" ? sub.metadata.plan : undefined;
   const plan = (price ? planOfPrice(env, price) : undefined) ?? metadataPlan;
   const ms = (seconds: number | null | undefined) => (seconds == null ? null : seconds * 1000);
-  const cancelAt = sub.status === "canceled" ? (sub.ended_at ?? sub.canceled_at) : (sub.cancel_at ?? (sub.cancel_at_period_end ? periodEnd : null));
+  const cancelAt =
+    sub.status === "canceled" ? (sub.ended_at ?? sub.canceled_at) : (sub.cancel_at ?? (sub.cancel_at_period_end ? periodEnd : null));
   return {
     subscriptionId: sub.id,
     status: sub.status,

@@ -33,7 +33,11 @@ export async function billingRowOf(db: Db, accountId: string): Promise<Subscript
   return db.select().from(subscriptions).where(eq(subscriptions.accountId, accountId)).get();
 }
 
-export async function findByCustomer(db: Db, keys: ServerKeys, customerId: string): Promise<{ billing: SubscriptionRow; account: AccountRow } | undefined> {
+export async function findByCustomer(
+  db: Db,
+  keys: ServerKeys,
+  customerId: string,
+): Promise<{ billing: SubscriptionRow; account: AccountRow } | undefined> {
   const found = await db
     .select({ billing: subscriptions, account: accounts })
     .from(subscriptions)

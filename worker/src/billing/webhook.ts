@@ -29,7 +29,13 @@ export async function verifyEvent(env: Env, rawBody: string, signature: string |
   if (!env.STRIPE_WEBHOOK_SECRET) throw new Problem("unavailable", "Billing is not configured.", {}, { "retry-after": "3600" });
   if (!signature) throw badSignature("is missing");
   try {
-    return await Stripe.webhooks.constructEventAsync(rawBody, signature, env.STRIPE_WEBHOOK_SECRET, WEBHOOK_TOLERANCE_SECONDS, webhookCrypto);
+    return await Stripe.webhooks.constructEventAsync(
+      rawBody,
+      signature,
+      env.STRIPE_WEBHOOK_SECRET,
+      WEBHOOK_TOLERANCE_SECONDS,
+      webhookCrypto,
+    );
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) throw badSignature("does not match the body, or is too old");
     throw badSignature("could not be checked");
@@ -83,7 +89,14 @@ async function applyEvent(env: Env, db: Db, keys: ServerKeys, event: Stripe.Even
     case "invoice.payment_failed": {
       // The plan stays while Stripe retries (the subscription is past_due); its final cancellation arrives as customer.subscription.deleted.
       const invoice = Invoice.parse(event.data.object);
-      return applyFromStripe(env, db, keys, idOf(invoice.customer), idOf(invoice.parent?.subscription_details?.subscription), event.created);
+      return applyFromStripe(
+        env,
+        db,
+        keys,
+        idOf(invoice.customer),
+        idOf(invoice.parent?.subscription_details?.subscription),
+        event.created,
+      );
     }
     default:
       return "ignored";

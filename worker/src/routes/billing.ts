@@ -33,7 +33,15 @@ billingRoutes.openapi(
     request: jsonBody(CheckoutRequest),
     responses: {
       200: jsonResponse("The Checkout page", BillingUrlResponse),
-      ...problems("unauthorized", "email_unverified", "already_subscribed", "not_found", "validation_failed", "malformed_json", "unavailable"),
+      ...problems(
+        "unauthorized",
+        "email_unverified",
+        "already_subscribed",
+        "not_found",
+        "validation_failed",
+        "malformed_json",
+        "unavailable",
+      ),
     },
   }),
   async (c) => {
@@ -50,7 +58,10 @@ billingRoutes.openapi(
     summary: "Manage or cancel the subscription: answers the hosted Stripe Customer Portal page to open",
     security: bearer,
     middleware: [authenticate] as const,
-    responses: { 200: jsonResponse("The Customer Portal page", BillingUrlResponse), ...problems("unauthorized", "not_found", "unavailable") },
+    responses: {
+      200: jsonResponse("The Customer Portal page", BillingUrlResponse),
+      ...problems("unauthorized", "not_found", "unavailable"),
+    },
   }),
   async (c) => c.json({ url: await openPortal(c.env, database(c.env), await serverKeys(c.env), c.get("account")) }, 200),
 );
