@@ -52,8 +52,9 @@ export const WEBHOOK_EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 /** Calls to Stripe give up after this long and retry this often (the library's own retries). */
 export const STRIPE_TIMEOUT_MS = 10_000;
 export const STRIPE_MAX_NETWORK_RETRIES = 1;
-/** A Stripe clean-up that failed is retried by the billing queue after this delay. */
+/** A Stripe clean-up that failed is retried by the billing queue after this delay, doubling up to the queue's 12-hour maximum. */
 export const BILLING_RETRY_DELAY_SECONDS = 60;
+export const BILLING_MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
 /** Compare-and-swap attempts when webhook deliveries race for one account's subscription row. */
 export const SUBSCRIPTION_UPDATE_ATTEMPTS = 8;
 /** Where Stripe's pages return to when BILLING_RETURN_URL is not set. */

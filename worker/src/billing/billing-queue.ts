@@ -10,7 +10,7 @@
  *   queue(batch, env) → handleBillingQueue   // worker/src/index.ts
  */
 import type { AccountRow } from "../accounts/accounts";
-import { BILLING_RETRY_DELAY_SECONDS } from "../config";
+import { BILLING_MAX_RETRY_DELAY_SECONDS, BILLING_RETRY_DELAY_SECONDS } from "../config";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
@@ -66,7 +66,9 @@ export async function handleBillingQueue(batch: MessageBatch<BillingMessage>, en
       message.ack();
     } catch (error) {
       console.error(`billing: Stripe clean-up failed again (${error instanceof Error ? error.name : "error"}), retrying later`);
-      message.retry({ delaySeconds: BILLING_RETRY_DELAY_SECONDS });
+      // Backing off: with wrangler.toml's max_retries this keeps trying for weeks of Stripe trouble.
+      const delaySeconds = Math.min(BILLING_RETRY_DELAY_SECONDS * 2 ** Math.max(0, message.attempts - 1), BILLING_MAX_RETRY_DELAY_SECONDS);
+      message.retry({ delaySeconds });
     }
   }
 }
