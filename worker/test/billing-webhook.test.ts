@@ -117,6 +117,23 @@ describe("out-of-order deliveries", () => {
   });
 });
 
+describe("events of the same second", () => {
+  it("are settled by Stripe's current subscription, whatever order they arrive in", async () => {
+    // Bought team and switched to plus at once: Stripe's one-second `created` may not tell the two events apart.
+    const { token, session, created } = await paidButUndelivered("team");
+    await standin(`/_standin/subscriptions/${session.subscription}/price`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `price=${LOCAL_PRICES.plus!.month!.price}`,
+    });
+    const updated = (await eventsFor(session.customer)).find((e) => e.type === "customer.subscription.updated")!;
+    expect((await deliver(updated)).body.outcome).toBe("applied");
+    // Older: stale. Same second: Stripe is asked, and its answer (plus) is applied again.
+    expect(["stale", "applied"]).toContain((await deliver(created)).body.outcome);
+    expect((await me(token)).plan.id).toBe("plus");
+  });
+});
+
 describe("events about nobody here", () => {
   it("acknowledges unknown customers and event types and changes nothing", async () => {
     const { subscription } = await subscribed("plus");
