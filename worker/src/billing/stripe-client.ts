@@ -15,12 +15,21 @@ export function billingConfigured(env: Env): boolean {
   return Boolean(env.STRIPE_SECRET_KEY);
 }
 
+let cache: { source: string; client: Stripe } | undefined;
+
+/** One client per isolate and configuration. */
 export function stripeClient(env: Env): Stripe {
   if (!env.STRIPE_SECRET_KEY) {
     throw new Problem("unavailable", "Purchases are not available right now. Try again later.", {}, { "retry-after": "3600" });
   }
+  const source = [env.STRIPE_SECRET_KEY, env.STRIPE_API_HOST, env.STRIPE_API_PORT, env.STRIPE_API_PROTOCOL].join("\n");
+  if (cache?.source !== source) cache = { source, client: newClient(env, env.STRIPE_SECRET_KEY) };
+  return cache.client;
+}
+
+function newClient(env: Env, secretKey: string): Stripe {
   const protocol = env.STRIPE_API_PROTOCOL === "http" ? "http" : "https";
-  return new Stripe(env.STRIPE_SECRET_KEY, {
+  return new Stripe(secretKey, {
     httpClient: Stripe.createFetchHttpClient(),
     timeout: STRIPE_TIMEOUT_MS,
     maxNetworkRetries: STRIPE_MAX_NETWORK_RETRIES,

@@ -17,7 +17,7 @@ import { billingEvents } from "../db/schema";
 import type { Env } from "../env";
 import { Problem } from "../http/problem";
 import { applySubscriptionState } from "./apply-subscription";
-import { stripeClient, webhookCrypto } from "./stripe-client";
+import { isGone, stripeClient, webhookCrypto } from "./stripe-client";
 import { findByCustomer } from "./subscription-store";
 import { customerOf, StripeSubscription, stateOf } from "./subscription-state";
 
@@ -123,7 +123,15 @@ async function applyFromStripe(
   if (!customerId || !subscriptionId) return "ignored";
   const found = await findByCustomer(db, keys, customerId);
   if (!found) return "ignored";
-  const sub = StripeSubscription.parse(await stripeClient(env).subscriptions.retrieve(subscriptionId));
+  let fetched: unknown;
+  try {
+    fetched = await stripeClient(env).subscriptions.retrieve(subscriptionId);
+  } catch (error) {
+    // Stripe does not know it (any more): nothing here can be updated from it.
+    if (isGone(error)) return "ignored";
+    throw error;
+  }
+  const sub = StripeSubscription.parse(fetched);
   if (customerOf(sub) !== customerId) return "ignored";
   const outcome = await applySubscriptionState(env, db, keys, found.account, stateOf(env, sub, created), true);
   return outcome === "applied" ? "applied" : "stale";

@@ -78,7 +78,7 @@ billingRoutes.openapi(
     },
     responses: {
       200: jsonResponse("Received (applied once, or a replay, or an event that concerns nobody here)", WebhookResponse),
-      ...problems("validation_failed", "malformed_json", "payload_too_large"),
+      ...problems("validation_failed", "malformed_json", "payload_too_large", "unavailable"),
     },
   }),
   async (c) => {
