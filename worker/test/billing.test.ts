@@ -170,3 +170,29 @@ describe("the subscription's life", () => {
     expect((await login(user, newDevice("firefox", "Now it fits"))).status).toBe(200);
   });
 });
+
+describe("Stripe unreachable", () => {
+  it("checkout and portal answer 503 unavailable with Retry-After, not a bare 500", async () => {
+    const { startCheckout, openPortal } = await import("../src/billing/checkout");
+    const { findById } = await import("../src/accounts/accounts");
+    const { database } = await import("../src/db/client");
+    const { serverKeys } = await import("../src/crypto/keys");
+    const db = database(env);
+    const keys = await serverKeys(env);
+    // Port 1 on loopback: nothing listens there.
+    const down = { ...env, STRIPE_API_PORT: "1" };
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+
+    const { user } = await subscribed("plus");
+    const portal = await failure(openPortal(down, db, keys, (await findById(db, user.id))!));
+    expect(portal).toMatchObject({ code: "unavailable", status: 503, headers: { "retry-after": "60" } });
+
+    const fresh = await verifiedUser();
+    const checkoutError = await failure(startCheckout(down, db, keys, (await findById(db, fresh.user.id))!, "plus", "month"));
+    expect(checkoutError).toMatchObject({ code: "unavailable", status: 503 });
+  });
+});

@@ -13,7 +13,7 @@ import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { Problem } from "../http/problem";
 import { type Interval, priceFor } from "./prices";
-import { stripeClient } from "./stripe-client";
+import { atStripe, stripeClient } from "./stripe-client";
 import { billingRowOf, isLive, linkCustomer, stripeIdsOf } from "./subscription-store";
 
 function returnUrl(env: Env, outcome: string): string {
@@ -46,19 +46,22 @@ export async function startCheckout(
 
   let customerId = existing ? (await stripeIdsOf(keys, account, existing)).customerId : null;
   if (!customerId) {
-    const created = await stripe.customers.create({});
+    const created = await atStripe(() => stripe.customers.create({}));
     customerId = await linkCustomer(db, keys, account, created.id);
     // A parallel checkout linked its customer first: drop ours, it holds nothing.
     if (customerId !== created.id) await stripe.customers.del(created.id).catch(() => {});
   }
-  const session = await stripe.checkout.sessions.create({
-    mode: "subscription",
-    customer: customerId,
-    line_items: [{ price, quantity: 1 }],
-    subscription_data: { metadata: { plan } },
-    success_url: returnUrl(env, "success"),
-    cancel_url: returnUrl(env, "cancel"),
-  });
+  const customer = customerId;
+  const session = await atStripe(() =>
+    stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer,
+      line_items: [{ price, quantity: 1 }],
+      subscription_data: { metadata: { plan } },
+      success_url: returnUrl(env, "success"),
+      cancel_url: returnUrl(env, "cancel"),
+    }),
+  );
   if (!session.url) throw new Error("checkout session without url");
   return session.url;
 }
@@ -68,6 +71,8 @@ export async function openPortal(env: Env, db: Db, keys: ServerKeys, account: Ac
   if (!row?.subscriptionCiphertext)
     throw new Problem("not_found", "This account has no subscription to manage. Buy one with POST /v1/billing/checkout.");
   const { customerId } = await stripeIdsOf(keys, account, row);
-  const session = await stripeClient(env).billingPortal.sessions.create({ customer: customerId, return_url: returnUrl(env, "portal") });
+  const session = await atStripe(() =>
+    stripeClient(env).billingPortal.sessions.create({ customer: customerId, return_url: returnUrl(env, "portal") }),
+  );
   return session.url;
 }

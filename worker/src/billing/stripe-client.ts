@@ -46,3 +46,27 @@ export const webhookCrypto = Stripe.createSubtleCryptoProvider();
 export function isGone(error: unknown): boolean {
   return error instanceof Stripe.errors.StripeError && (error.statusCode === 404 || error.code === "resource_missing");
 }
+
+/**
+ * Runs a call to Stripe for a person waiting on the answer: when Stripe
+ * cannot be reached or fails on its side, the API answers 503 `unavailable`
+ * with Retry-After instead of a bare 500.
+ */
+export async function atStripe<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (
+      error instanceof Stripe.errors.StripeError &&
+      (error.statusCode === undefined || error.statusCode >= 500 || error.statusCode === 429)
+    ) {
+      throw new Problem(
+        "unavailable",
+        "The payment provider cannot be reached right now. Try again in a minute.",
+        {},
+        { "retry-after": "60" },
+      );
+    }
+    throw error;
+  }
+}
