@@ -57,5 +57,8 @@ export const BILLING_RETRY_DELAY_SECONDS = 60;
 export const BILLING_MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
 /** Compare-and-swap attempts when webhook deliveries race for one account's subscription row. */
 export const SUBSCRIPTION_UPDATE_ATTEMPTS = 8;
+/** Retry-After of the 503 answers: billing not configured on this deployment; Stripe not answering. */
+export const BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS = 3600;
+export const STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS = 60;
 /** Where Stripe's pages return to when BILLING_RETURN_URL is not set. */
 export const DEFAULT_BILLING_RETURN_URL = "https://cargovpn.dev/account";

@@ -1,7 +1,8 @@
 /**
  * What the cron trigger does: end idle tunnel sessions, delete usage records
  * past their retention and telemetry past 30 days, and forget applied
- * usage-batch ids once no gateway could still retry them.
+ * usage-batch ids once no gateway could still retry them, and processed
+ * Stripe event ids once Stripe could no longer redeliver them.
  */
 import { and, isNotNull, lt } from "drizzle-orm";
 import { DEFAULT_USAGE_RETENTION_DAYS, USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";

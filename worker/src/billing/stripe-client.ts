@@ -7,7 +7,12 @@
  *   const stripe = stripeClient(env); // throws `unavailable` when billing is not configured
  */
 import Stripe from "stripe";
-import { STRIPE_MAX_NETWORK_RETRIES, STRIPE_TIMEOUT_MS } from "../config";
+import {
+  BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS,
+  STRIPE_MAX_NETWORK_RETRIES,
+  STRIPE_TIMEOUT_MS,
+  STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from "../config";
 import type { Env } from "../env";
 import { Problem } from "../http/problem";
 
@@ -20,7 +25,12 @@ let cache: { source: string; client: Stripe } | undefined;
 /** One client per isolate and configuration. */
 export function stripeClient(env: Env): Stripe {
   if (!env.STRIPE_SECRET_KEY) {
-    throw new Problem("unavailable", "Purchases are not available right now. Try again later.", {}, { "retry-after": "3600" });
+    throw new Problem(
+      "unavailable",
+      "Purchases are not available right now. Try again later.",
+      {},
+      { "retry-after": String(BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS) },
+    );
   }
   const source = [env.STRIPE_SECRET_KEY, env.STRIPE_API_HOST, env.STRIPE_API_PORT, env.STRIPE_API_PROTOCOL].join("\n");
   if (cache?.source !== source) cache = { source, client: newClient(env, env.STRIPE_SECRET_KEY) };
@@ -64,7 +74,7 @@ export async function atStripe<T>(call: () => Promise<T>): Promise<T> {
         "unavailable",
         "The payment provider cannot be reached right now. Try again in a minute.",
         {},
-        { "retry-after": "60" },
+        { "retry-after": String(STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
       );
     }
     throw error;

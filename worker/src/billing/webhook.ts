@@ -10,7 +10,7 @@
 import { eq } from "drizzle-orm";
 import Stripe from "stripe";
 import { z } from "zod";
-import { WEBHOOK_TOLERANCE_SECONDS } from "../config";
+import { BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "../config";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 import { billingEvents } from "../db/schema";
@@ -26,7 +26,8 @@ const badSignature = (why: string) =>
 
 /** The verified event, or a 400 problem for a missing, wrong or stale signature. */
 export async function verifyEvent(env: Env, rawBody: string, signature: string | undefined): Promise<Stripe.Event> {
-  if (!env.STRIPE_WEBHOOK_SECRET) throw new Problem("unavailable", "Billing is not configured.", {}, { "retry-after": "3600" });
+  if (!env.STRIPE_WEBHOOK_SECRET)
+    throw new Problem("unavailable", "Billing is not configured.", {}, { "retry-after": String(BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS) });
   if (!signature) throw badSignature("is missing");
   try {
     return await Stripe.webhooks.constructEventAsync(

@@ -1,6 +1,6 @@
 /**
  * Request-body gatekeeping for every route, before any validation: bodies over
- * 64 KiB answer 413 without being parsed, non-JSON bodies 415, broken JSON
+ * 64 KiB (1 MiB for Stripe's webhook) answer 413 without being parsed, non-JSON bodies 415, broken JSON
  * 400 malformed_json. The parsed text stays cached on the request, so the
  * route's validator does not read the body again.
  */
@@ -19,7 +19,7 @@ const apiLimit: MiddlewareHandler = bodyLimit({ maxSize: MAX_BODY_BYTES, onError
 const webhookLimit: MiddlewareHandler = bodyLimit({
   maxSize: WEBHOOK_MAX_BODY_BYTES,
   onError: () => {
-    throw new Problem("payload_too_large", "The request body is larger than 1 MiB.");
+    throw new Problem("payload_too_large", `The request body is larger than ${WEBHOOK_MAX_BODY_BYTES / 1024 / 1024} MiB.`);
   },
 });
 export const limitBody: MiddlewareHandler = (c, next) => (c.req.path === "/v1/billing/webhook" ? webhookLimit(c, next) : apiLimit(c, next));
