@@ -196,3 +196,18 @@ describe("Stripe unreachable", () => {
     expect(checkoutError).toMatchObject({ code: "unavailable", status: 503 });
   });
 });
+
+describe("a customer deleted at Stripe", () => {
+  it("has no portal any more (404), and the subscription's end moves the account to free", async () => {
+    const { token, customer } = await subscribed("plus");
+    await fetch(`${env.TEST_STRIPE_URL}/v1/customers/${customer}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${env.STRIPE_SECRET_KEY}` },
+    });
+    await deliverNew(customer);
+    expect((await me(token)).plan.id).toBe("free");
+    const portal = await call("POST", "/v1/billing/portal", { token });
+    expect(portal.status).toBe(404);
+    expect(portal.body.code).toBe("not_found");
+  });
+});

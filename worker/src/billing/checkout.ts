@@ -13,7 +13,7 @@ import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { Problem } from "../http/problem";
 import { type Interval, priceFor } from "./prices";
-import { atStripe, stripeClient } from "./stripe-client";
+import { atStripe, isGone, stripeClient } from "./stripe-client";
 import { billingRowOf, isLive, linkCustomer, stripeIdsOf } from "./subscription-store";
 
 function returnUrl(env: Env, outcome: string): string {
@@ -71,8 +71,14 @@ export async function openPortal(env: Env, db: Db, keys: ServerKeys, account: Ac
   if (!row?.subscriptionCiphertext)
     throw new Problem("not_found", "This account has no subscription to manage. Buy one with POST /v1/billing/checkout.");
   const { customerId } = await stripeIdsOf(keys, account, row);
-  const session = await atStripe(() =>
-    stripeClient(env).billingPortal.sessions.create({ customer: customerId, return_url: returnUrl(env, "portal") }),
-  );
-  return session.url;
+  try {
+    const session = await atStripe(() =>
+      stripeClient(env).billingPortal.sessions.create({ customer: customerId, return_url: returnUrl(env, "portal") }),
+    );
+    return session.url;
+  } catch (error) {
+    // The customer was deleted at Stripe (by support, in the dashboard): there is nothing to manage.
+    if (isGone(error)) throw new Problem("not_found", "This account has no subscription to manage any more.");
+    throw error;
+  }
 }
