@@ -209,5 +209,10 @@ describe("a customer deleted at Stripe", () => {
     const portal = await call("POST", "/v1/billing/portal", { token });
     expect(portal.status).toBe(404);
     expect(portal.body.code).toBe("not_found");
+
+    // Buying again works: a new customer replaces the deleted one.
+    const again = await call("POST", "/v1/billing/checkout", { token, body: { plan: "plus", interval: "month" } });
+    expect(again.status).toBe(200);
+    expect(again.body.url).toEqual(expect.any(String));
   });
 });

@@ -14,7 +14,7 @@ import type { Env } from "../env";
 import { Problem } from "../http/problem";
 import { type Interval, priceFor } from "./prices";
 import { atStripe, isGone, stripeClient } from "./stripe-client";
-import { billingRowOf, isLive, linkCustomer, stripeIdsOf } from "./subscription-store";
+import { billingRowOf, isLive, linkCustomer, replaceCustomer, stripeIdsOf } from "./subscription-store";
 
 function returnUrl(env: Env, outcome: string): string {
   const url = new URL(env.BILLING_RETURN_URL || DEFAULT_BILLING_RETURN_URL);
@@ -51,17 +51,27 @@ export async function startCheckout(
     // A parallel checkout linked its customer first: drop ours, it holds nothing.
     if (customerId !== created.id) await stripe.customers.del(created.id).catch(() => {});
   }
-  const customer = customerId;
-  const session = await atStripe(() =>
-    stripe.checkout.sessions.create({
-      mode: "subscription",
-      customer,
-      line_items: [{ price, quantity: 1 }],
-      subscription_data: { metadata: { plan } },
-      success_url: returnUrl(env, "success"),
-      cancel_url: returnUrl(env, "cancel"),
-    }),
-  );
+  const open = (customer: string) =>
+    atStripe(() =>
+      stripe.checkout.sessions.create({
+        mode: "subscription",
+        customer,
+        line_items: [{ price, quantity: 1 }],
+        subscription_data: { metadata: { plan } },
+        success_url: returnUrl(env, "success"),
+        cancel_url: returnUrl(env, "cancel"),
+      }),
+    );
+  let session: Awaited<ReturnType<typeof open>>;
+  try {
+    session = await open(customerId);
+  } catch (error) {
+    if (!isGone(error)) throw error;
+    // The customer on record was deleted at Stripe (by support): buying again starts with a new one.
+    const created = await atStripe(() => stripe.customers.create({}));
+    await replaceCustomer(db, keys, account, created.id);
+    session = await open(created.id);
+  }
   if (!session.url) throw new Error("checkout session without url");
   return session.url;
 }

@@ -85,6 +85,31 @@ export async function linkCustomer(db: Db, keys: ServerKeys, account: AccountRow
   return (await stripeIdsOf(keys, account, row)).customerId;
 }
 
+/**
+ * Replaces a customer that no longer exists at Stripe (deleted by support) so
+ * the account can buy again; the status of the old subscription is kept until
+ * the new one's events arrive.
+ */
+export async function replaceCustomer(
+  db: Db,
+  keys: ServerKeys,
+  account: AccountRow,
+  customerId: string,
+  nowMs = Date.now(),
+): Promise<void> {
+  const key = await dataKeyOf(keys, account);
+  await db
+    .update(subscriptions)
+    .set({
+      customerIndex: await customerIndex(keys, customerId),
+      customerCiphertext: await encryptField(key, account.id, CUSTOMER_FIELD, customerId),
+      subscriptionCiphertext: null,
+      revision: newRevision(),
+      updatedAt: nowMs,
+    })
+    .where(eq(subscriptions.accountId, account.id));
+}
+
 const LIVE = new Set(["active", "trialing", "past_due"]);
 
 /** Stripe statuses in which the subscription is paid for (past_due: Stripe is still retrying the payment). */
