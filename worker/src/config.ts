@@ -42,3 +42,9 @@ export const MAX_USAGE_PAGE = 100;
 export const TELEMETRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Default retention of ended usage sessions (USAGE_RETENTION_DAYS overrides). */
 export const DEFAULT_USAGE_RETENTION_DAYS = 90;
+
+/** After `gateway rotate-secret`, the old secret keeps working this long, or until the gateway first uses the new one. */
+export const GATEWAY_SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+/** Accounts re-wrapped per statement by `keys kek rewrap`: bounded so each write stays small (D1 statements are at most 100 KB). */
+export const KEK_REWRAP_BATCH = 100;
+export const MAX_KEK_REWRAP_BATCH = 300;
