@@ -112,7 +112,7 @@ if (command === "gateway create") {
   const hours = values["overlap-hours"];
   const overlapMs = hours === undefined ? GATEWAY_SECRET_OVERLAP_MS : Number(hours) * 60 * 60 * 1000;
   const { secret, sql } = await rotateGatewaySecret(id, overlapMs).catch((e: Error) => fail(e.message));
-  if (executeSql(sql, target).length === 0) fail(`no gateway ${id}`);
+  if ((await executeSqlRetrying(sql)).length === 0) fail(`no gateway ${id}`);
   console.log(
     `gateway ${id} has a new secret; the old one keeps working for ${overlapMs / 3_600_000} hours or until the gateway uses the new one`,
   );
@@ -127,7 +127,7 @@ if (command === "gateway create") {
 async function keysCommand(step: string): Promise<void> {
   const varsPath = values.vars ?? join(ROOT, ".dev.vars");
   const secrets: Secrets = values.remote ? remoteSecrets() : await readDevVars(varsPath);
-  const run: SqlRunner = async <T>(sql: string) => executeSql<T>(sql, target);
+  const run: SqlRunner = async <T>(sql: string) => executeSqlRetrying<T>(sql);
   const offCurrent = async () =>
     (await kekVersionCounts(run)).filter((c) => c.version !== kekVersionOf(secrets)).reduce((n, c) => n + c.accounts, 0);
   const attempt = <T>(f: () => T): T => {
@@ -171,6 +171,22 @@ async function keysCommand(step: string): Promise<void> {
     await writeDevVars(varsPath, applyChange(secrets, change));
     const names = [...Object.keys(change.set).map((n) => `set ${n}`), ...change.remove.map((n) => `removed ${n}`)];
     console.log(`${varsPath}: ${names.join(", ")}. Restart the worker (npm start) to load them.`);
+  }
+}
+
+/**
+ * Locally the running `npm start` holds the same SQLite file, so a write may
+ * meet SQLITE_BUSY; the statements here are safe to repeat (the re-wrap only
+ * writes rows whose wrapped key is still the one it read), so they are retried.
+ */
+async function executeSqlRetrying<T>(sql: string): Promise<T[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return executeSql<T>(sql, target);
+    } catch (error) {
+      if (target.remote || attempt >= 8 || !String((error as Error).message).includes("SQLITE_BUSY")) throw error;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
   }
 }
 
