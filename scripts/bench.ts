@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark, each figure next to its baseline from the
  * same run (API routes against a bare route on the same workerd; gateway
  * throughput against a direct loopback download). `npm run bench -- api` or
- * `-- gateway` runs one.
+ * `-- gateway` runs one; `-- capacity` measures the write paths the capacity
+ * plan (docs/capacity.md) rests on.
  */
 import { printApiFigures, runApiBench } from "./bench/api.ts";
 
@@ -12,4 +13,8 @@ if (!only || only === "api") printApiFigures(await runApiBench());
 if (!only || only === "gateway") {
   const { runGatewayBench } = await import("../gateway/bench/throughput.ts");
   await runGatewayBench();
+}
+if (!only || only === "capacity") {
+  const { printCapacityFigures, runCapacityBench } = await import("./bench/capacity.ts");
+  printCapacityFigures(await runCapacityBench());
 }
