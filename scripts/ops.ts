@@ -13,7 +13,7 @@
  *       gives a gateway a new secret (printed once); the old one works until the window ends or the new one is used
  *   keys jwt publish-next | promote | retire
  *       rotates the JWT signing key in three steps (README "Rotating keys")
- *   keys kek rotate | rewrap [--batch 100] | status | retire
+ *   keys kek rotate | rewrap [--batch 100] [--limit N] | status | retire
  *       rotates DATA_KEK: a new version, every account re-wrapped in batches, then the old key dropped
  *
  * Key commands edit `.dev.vars` (or --vars FILE) locally; with --remote they read the
@@ -48,7 +48,7 @@ const USAGE = `usage:
   npm run ops -- secrets
   npm run ops -- gateway rotate-secret --id ID [--overlap-hours HOURS] [--remote]
   npm run ops -- keys jwt publish-next|promote|retire [--vars FILE | --remote]
-  npm run ops -- keys kek rotate|rewrap|status|retire [--batch N] [--vars FILE | --remote]`;
+  npm run ops -- keys kek rotate|rewrap|status|retire [--batch N] [--limit N] [--vars FILE | --remote]`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -70,6 +70,7 @@ const { positionals, values } = parseArgs({
     "persist-to": { type: "string" },
     vars: { type: "string" },
     batch: { type: "string" },
+    limit: { type: "string" },
     "overlap-hours": { type: "string" },
   },
 });
@@ -156,8 +157,10 @@ async function keysCommand(step: string): Promise<void> {
   } else if (step === "kek rewrap") {
     const batch = Number(values.batch ?? KEK_REWRAP_BATCH);
     if (!Number.isInteger(batch) || batch < 1 || batch > MAX_KEK_REWRAP_BATCH) fail(`--batch must be 1-${MAX_KEK_REWRAP_BATCH}`);
+    const max = values.limit === undefined ? Number.POSITIVE_INFINITY : Number(values.limit);
+    if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1))) fail("--limit must be a whole number of accounts");
     const kek = await loadKek({ ...secrets, DATA_KEK: secrets.DATA_KEK ?? "" }).catch((e: Error) => fail(e.message));
-    const result = await rewrapAll(run, kek, batch, (b) => console.log(`re-wrapped ${b.rewrapped} of ${b.seen} (up to ${b.cursor})`));
+    const result = await rewrapAll(run, kek, batch, (b) => console.log(`re-wrapped ${b.rewrapped} of ${b.seen} (up to ${b.cursor})`), max);
     console.log(`re-wrapped ${result.rewrapped} accounts to DATA_KEK version ${kek.current.version}; ${result.skipped} changed meanwhile`);
     console.log(`${await offCurrent()} accounts remain on an old DATA_KEK version (run again if not 0, then keys kek retire)`);
     return;

@@ -55,24 +55,31 @@ export async function rewrapBatch(run: SqlRunner, kek: KeyEncryptionKeys, cursor
   return { seen: rows.length, rewrapped: updated.length, cursor: rows.at(-1)!.id, done: rows.length < limit };
 }
 
-/** Every batch until none is left on an old version; `onBatch` reports progress. */
+/**
+ * Batch after batch until none is left on an old version, or until
+ * `maxAccounts` have been looked at (to spread the work over several runs);
+ * `onBatch` reports progress.
+ */
 export async function rewrapAll(
   run: SqlRunner,
   kek: KeyEncryptionKeys,
   limit: number,
   onBatch: (batch: RewrapBatch) => void = () => {},
+  maxAccounts = Number.POSITIVE_INFINITY,
 ): Promise<{ rewrapped: number; skipped: number }> {
   let cursor = "";
   let rewrapped = 0;
   let skipped = 0;
-  for (;;) {
-    const batch = await rewrapBatch(run, kek, cursor, limit);
+  while (rewrapped + skipped < maxAccounts) {
+    const size = Math.min(limit, maxAccounts - rewrapped - skipped);
+    const batch = await rewrapBatch(run, kek, cursor, size);
     if (batch.seen > 0) onBatch(batch);
     rewrapped += batch.rewrapped;
     skipped += batch.seen - batch.rewrapped;
-    if (batch.done) return { rewrapped, skipped };
+    if (batch.done) break;
     cursor = batch.cursor;
   }
+  return { rewrapped, skipped };
 }
 
 /** How many accounts each DATA_KEK version wraps, lowest version first. */
