@@ -93,3 +93,8 @@ export const BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS = 3600;
 export const STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS = 60;
 /** Where Stripe's pages return to when BILLING_RETURN_URL is not set. */
 export const DEFAULT_BILLING_RETURN_URL = "https://cargovpn.dev/account";
+/** After `gateway rotate-secret`, the old secret keeps working this long, or until the gateway first uses the new one. */
+export const GATEWAY_SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+/** Accounts re-wrapped per statement by `keys kek rewrap`: bounded so each write stays small (D1 statements are at most 100 KB). */
+export const KEK_REWRAP_BATCH = 100;
+export const MAX_KEK_REWRAP_BATCH = 300;

@@ -17,6 +17,14 @@ export interface Env {
   INDEX_KEY: string;
   /** ES256 private JWK (JSON, with `kid`) that signs access tokens and proxy credentials. */
   JWT_PRIVATE_KEY: string;
+  /** Optional ES256 private JWK: published in the JWKS ahead of signing, so gateways know it before it is promoted. */
+  JWT_NEXT_PRIVATE_KEY?: string;
+  /** Optional ES256 public JWK of the key signing before the last promotion: published and verifying until its tokens expire. */
+  JWT_PREVIOUS_PUBLIC_KEY?: string;
+  /** Version of DATA_KEK stored beside every data key it wraps (default 1). */
+  DATA_KEK_VERSION?: string;
+  /** Optional: the key-encryption key one version below DATA_KEK, unwrapping accounts not re-wrapped yet. */
+  DATA_KEK_PREVIOUS?: string;
   /** Plain vars from wrangler.toml, all optional with defaults in config.ts. */
   APP_VERSION?: string;
   /** Minutes without traffic after which the cron trigger ends a tunnel session. */

@@ -15,6 +15,8 @@ export const accounts = sqliteTable("accounts", {
   emailCiphertext: text("email_ciphertext").notNull(),
   /** The account's data key, wrapped by DATA_KEK. Deleting it is what makes erasure final. */
   wrappedKey: text("wrapped_key").notNull(),
+  /** Which DATA_KEK version wrapped it (migration 0004): `keys kek status` counts the rows left on an old one. */
+  kekVersion: integer("kek_version").notNull().default(1),
   kdfSalt: text("kdf_salt").notNull(),
   kdfIterations: integer("kdf_iterations").notNull(),
   authVerifier: text("auth_verifier").notNull(),
@@ -63,6 +65,9 @@ export const gateways = sqliteTable("gateways", {
   host: text("host").notNull(),
   port: integer("port").notNull(),
   secretHash: text("secret_hash").notNull().unique(),
+  /** The secret before `gateway rotate-secret` (migration 0004): accepted until it expires or the new one is used. */
+  previousSecretHash: text("previous_secret_hash").unique(),
+  previousSecretExpiresAt: integer("previous_secret_expires_at"),
   load: real("load").notNull().default(0),
   activeSessions: integer("active_sessions").notNull().default(0),
   lastHeartbeatAt: integer("last_heartbeat_at"),
