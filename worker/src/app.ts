@@ -12,6 +12,8 @@ import { meRoutes } from "./routes/me";
 import { tunnelRoutes } from "./routes/tunnel";
 import { telemetryRoutes } from "./routes/telemetry";
 import { usageRoutes } from "./routes/usage";
+import { emailRoutes } from "./routes/email";
+import { accountPageRoutes } from "./pages/account-pages";
 import { notFound, onError } from "./http/errors";
 import { limitBody, requireJsonBody } from "./http/json-body";
 import { router } from "./http/router";
@@ -32,6 +34,8 @@ export function createApp() {
     usageRoutes,
     telemetryRoutes,
     gatewayRoutes,
+    emailRoutes,
+    accountPageRoutes,
   ])
     app.route("/", routes);
 

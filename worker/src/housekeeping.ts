@@ -1,7 +1,8 @@
 /**
  * What the cron trigger does: end idle tunnel sessions, delete usage records
  * past their retention and telemetry past 30 days, and forget applied
- * usage-batch ids once no gateway could still retry them.
+ * usage-batch ids once no gateway could still retry them, and expired email
+ * link tokens.
  */
 import { and, isNotNull, lt } from "drizzle-orm";
 import { DEFAULT_USAGE_RETENTION_DAYS, USAGE_BATCH_RETENTION_MS } from "./config";
@@ -10,6 +11,7 @@ import { tunnelSessions, usageBatches } from "./db/schema";
 import type { Env } from "./env";
 import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
+import { purgeExpiredLinkTokens } from "./email/link-tokens";
 
 export function usageRetentionDays(env: Env): number {
   const configured = Number(env.USAGE_RETENTION_DAYS);
@@ -25,5 +27,6 @@ export async function housekeeping(env: Env, nowMs: number): Promise<{ idleSessi
     db.delete(usageBatches).where(lt(usageBatches.appliedAt, nowMs - USAGE_BATCH_RETENTION_MS)),
   ]);
   await purgeOldTelemetry(db, nowMs);
+  await purgeExpiredLinkTokens(db, nowMs);
   return { idleSessionsEnded };
 }

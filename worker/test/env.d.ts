@@ -6,6 +6,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** wrangler's send_email simulation with no allowed recipient: every send fails. */
+      REFUSING_EMAIL: SendEmail;
     }
   }
 }

@@ -4,6 +4,8 @@ import { AccountResponse, RegisterRequest } from "@cargo-vpn/shared";
 import { accountView, assertAvailable, createAccount } from "../accounts/accounts";
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
+import { sendVerificationLink } from "../email/mailer";
+import { bestEffort } from "../email/outbox";
 import { Problem } from "../http/problem";
 import { jsonBody, jsonResponse, problems, router } from "../http/router";
 
@@ -38,6 +40,7 @@ accountRoutes.openapi(
     const keys = await serverKeys(c.env);
     await assertAvailable(db, keys, body.username, body.email);
     const row = await createAccount(db, keys, body);
+    await bestEffort(sendVerificationLink(c.env, db, row, body.email));
     return c.json({ account: await accountView(keys, row) }, 201);
   },
 );
