@@ -26,7 +26,7 @@ async function sealed(to: string) {
 async function consume(body: unknown, attempts: number, bindings: Partial<typeof env> = {}) {
   const batch = createMessageBatch(QUEUE, [{ id: crypto.randomUUID(), timestamp: new Date(), attempts, body }]);
   const ctx = createExecutionContext();
-  await worker.queue!(batch as MessageBatch<never>, { ...env, ...bindings }, ctx);
+  await worker.queue!(batch as MessageBatch<never>, { ...env, ...bindings });
   return getQueueResult(batch, ctx);
 }
 
