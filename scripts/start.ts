@@ -18,6 +18,7 @@ console.log("Starting the Cargo VPN local stack…");
 const stack = await startStack({ workerPort, gatewayPort, allowLoopback: process.env.CARGO_ALLOW_LOOPBACK === "1" });
 console.log(`  API      ${stack.apiUrl}  (try: curl ${stack.apiUrl}/v1/health)`);
 console.log(`  gateway  http://127.0.0.1:${stack.proxy.port}  (location ${stack.gatewayId})`);
+console.log(`  mail     ${stack.mailDir}  (every message the API sends, one file each)`);
 
 const extension = spawnSync("npx", ["--yes", "pnpm@10.34.9", "--filter", "@cargo-vpn/extension", "run", "build"], {
   cwd: ROOT,

@@ -3,19 +3,22 @@
  * local D1 and Durable Objects (migrations applied, secrets generated on
  * first run), and a gateway on loopback registered with it. `npm start` runs
  * it with the default state folder; the end-to-end tests and the benchmarks
- * run it on a throwaway folder and free ports.
+ * run it on a throwaway folder and free ports. Every message the API sends
+ * lands as a file in `stack.mailDir` (mail-collector.ts).
  *
  *   const stack = await startStack({ persistTo: tmp, allowLoopback: true });
  *   ... stack.apiUrl, stack.proxy ...
  *   await stack.stop();
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGateway, type Logger, type RunningGateway } from "@cargo-vpn/gateway";
 import { ensureDevVars } from "../../worker/dev/secrets.ts";
 import { insertGatewaySql, newGateway } from "../../worker/src/gateways/provision.ts";
 import { freePort } from "./free-port.ts";
+import { mailCollector } from "./mail-collector.ts";
 import { applyMigrations, executeSql, ROOT, startWorker, type Target, type WorkerProcess } from "./wrangler.ts";
 
 export interface StackOptions {
@@ -35,6 +38,8 @@ export interface StackOptions {
   gatewayLogger?: Logger;
   /** Serve the browser→gateway hop over TLS with this certificate (PEM); the location is then `https`. */
   tls?: { cert: string; key: string };
+  /** Where each message the API sends is kept as a file; default .dev/mail, or a throwaway folder with `persistTo`. */
+  mailDir?: string;
 }
 
 export interface Stack {
@@ -43,6 +48,10 @@ export interface Stack {
   gateway: RunningGateway;
   gatewayId: string;
   proxy: { scheme: "http" | "https"; host: string; port: number };
+  /** The local inbox: one file per message sent (scripts/stack/mail-collector.ts). */
+  mailDir: string;
+  /** Resolves once every message sent so far is in mailDir. */
+  flushMail(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -94,10 +103,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ? await registerGateway(target, tlsPort, "Local gateway", "https")
     : await gatewayIdentity(target, gatewayPort, options.persistTo ? null : join(ROOT, ".dev", "gateway.json"));
 
+  // A throwaway stack gets a throwaway inbox, outside its state folder (which holds only what the worker stores).
+  const ownMailDir = !options.mailDir && options.persistTo ? await mkdtemp(join(tmpdir(), "cargo-mail-")) : null;
+  const mail = mailCollector(options.mailDir ?? ownMailDir ?? join(ROOT, ".dev", "mail"));
+  await mkdir(mail.dir, { recursive: true });
   const worker = await startWorker({
     port: workerPort,
     ...(options.persistTo ? { persistTo: options.persistTo } : {}),
-    ...(options.vars ? { vars: options.vars } : {}),
+    // Email links point at this API's own /account pages.
+    vars: { PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}`, ...options.vars },
+    onLine: mail.take,
   });
   let gateway: RunningGateway;
   try {
@@ -126,9 +141,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     proxy: gateway.tlsPort
       ? { scheme: "https", host: "127.0.0.1", port: gateway.tlsPort }
       : { scheme: "http", host: "127.0.0.1", port: gateway.port },
+    mailDir: mail.dir,
+    flushMail: mail.flush,
     async stop() {
       await gateway.close();
       await worker.stop();
+      await mail.flush();
+      if (ownMailDir) await rm(ownMailDir, { recursive: true, force: true });
     },
   };
 }
