@@ -78,7 +78,7 @@ describe("email verification", () => {
     await page.getByRole("button", { name: "Confirm my email address" }).click();
     const status = page.getByRole("status");
     await expect.poll(() => status.textContent()).toContain("Your email address is confirmed");
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("status");
+    expect(await page.evaluate("document.activeElement && document.activeElement.id")).toBe("status");
     expect((await api(env.stack.apiUrl, "GET", "/v1/me", { token: user.accessToken })).body.account.emailVerified).toBe(true);
 
     // The same link again: the page says so, in an alert.
@@ -86,6 +86,21 @@ describe("email verification", () => {
     await again.getByRole("button", { name: "Confirm my email address" }).click();
     await expect.poll(() => again.getByRole("alert").textContent()).toContain("not valid any more");
     expect(browser.consoleErrors.filter((e) => !e.includes("400"))).toEqual([]);
+  });
+});
+
+describe("the /account pages", () => {
+  it("reflow at 200% zoom: nothing wider than the window, every control reachable", async () => {
+    for (const path of ["verify-email", "reset-password", "delete-account"]) {
+      const page = await browser.open(`${env.stack.apiUrl}/account/${path}#token=x`);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.evaluate("document.body.style.zoom = '2'");
+      expect(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path).toBe(true);
+      const button = page.getByRole("button");
+      expect(await button.isVisible()).toBe(true);
+      await page.close();
+    }
+    expect(browser.consoleErrors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
   });
 });
 
