@@ -139,6 +139,13 @@ describe("POST /v1/me/email/verification", () => {
     expect((await call("POST", "/v1/me/email/verification")).status).toBe(401);
   });
 
+  it("concurrent resends never get past the limit", async () => {
+    const s = await signedIn();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => call("POST", "/v1/me/email/verification", { token: s.token })));
+    expect(answers.filter((a) => a.status === 202).length).toBeLessThanOrEqual(1);
+    expect(answers.every((a) => a.status === 202 || (a.status === 429 && a.headers.get("retry-after")))).toBe(true);
+  });
+
   it("five a day: the sixth in a day is refused even a minute apart", async () => {
     const s = await signedIn();
     const object = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`resend:${s.user.id}`));

@@ -157,6 +157,17 @@ describe("password reset by email", () => {
     expect((await loginAs(user, credential(2).authKey)).status).toBe(200);
   });
 
+  it("a link used by several requests at once works exactly once", async () => {
+    const user = await register();
+    await call("POST", "/v1/auth/password-reset", { body: { email: user.email }, headers: { "cf-connecting-ip": "198.51.100.13" } });
+    const token = linkToken(await latest(user.email, "Choose a new"));
+    const answers = await Promise.all(
+      [0, 1, 2, 0, 1, 2].map((n) => call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...newPassword(n) } })),
+    );
+    expect(answers.filter((a) => a.status === 204)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 400 && a.body.code === "invalid_token")).toHaveLength(5);
+  });
+
   it("a wrong or expired token is 400 invalid_token and the password stays", async () => {
     const user = await register();
     await call("POST", "/v1/auth/password-reset", { body: { email: user.email }, headers: { "cf-connecting-ip": "198.51.100.12" } });

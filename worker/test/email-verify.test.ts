@@ -1,5 +1,6 @@
 /** Registration sends a verification link; the link's token verifies the address once. */
-import { env } from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
+import worker from "../src/index";
 import { describe, expect, it } from "vitest";
 import { call, register, signedIn } from "./client";
 import { inbox, latest, linkToken } from "./mail";
@@ -42,5 +43,23 @@ describe("email verification", () => {
     expect(expired.body.code).toBe("invalid_token");
     expect((await row())!.email_verified).toBe(0);
     expect((await env.DB.prepare("SELECT count(*) AS n FROM accounts WHERE id = ?").bind(user.id).first<{ n: number }>())!.n).toBe(1);
+  });
+
+  it("the cron trigger deletes expired link tokens and keeps live ones", async () => {
+    const user = await register();
+    await latest(user.email, "Confirm");
+    const count = async () =>
+      (await env.DB.prepare("SELECT count(*) AS n FROM email_tokens WHERE account_id = ?").bind(user.id).first<{ n: number }>())!.n;
+    expect(await count()).toBe(1);
+    const run = async (at: number) => {
+      const pending: Promise<unknown>[] = [];
+      const ctx = { waitUntil: (p: Promise<unknown>) => pending.push(p), passThroughOnException() {} } as unknown as ExecutionContext;
+      await worker.scheduled!(createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }), env, ctx);
+      await Promise.all(pending);
+    };
+    await run(Date.now() + 23 * 3600_000);
+    expect(await count()).toBe(1);
+    await run(Date.now() + 25 * 3600_000);
+    expect(await count()).toBe(0);
   });
 });

@@ -4,7 +4,6 @@
  * is queued before the erasure starts, so it is neither lost with the account
  * nor dependent on the mail service being up right then.
  */
-import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 import { invalidLink, redeemLinkToken } from "../email/link-tokens";
 import { addressOf, sendAccountDeletedNotice } from "../email/mailer";
@@ -12,7 +11,7 @@ import type { Env } from "../env";
 import { type AccountRow, findById } from "./accounts";
 import { eraseAccount } from "./erase";
 
-export async function confirmDeletion(env: Env, db: Db, _keys: ServerKeys, token: string): Promise<void> {
+export async function confirmDeletion(env: Env, db: Db, token: string): Promise<void> {
   const link = await redeemLinkToken(db, "deletion", token);
   const row = await findById(db, link.accountId);
   if (!row || row.emailIndex !== link.emailIndex) throw invalidLink();

@@ -146,7 +146,7 @@ emailRoutes.openapi(
   }),
   async (c) => {
     const { token } = c.req.valid("json");
-    await confirmDeletion(c.env, database(c.env), await serverKeys(c.env), token);
+    await confirmDeletion(c.env, database(c.env), token);
     return c.body(null, 204);
   },
 );
