@@ -14,6 +14,7 @@ import { accounts } from "../db/schema";
 import { invalidLink, redeemLinkToken } from "../email/link-tokens";
 import { addressOf, sendEmailChangedNotice, sendVerificationLink } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
+import { takeResend } from "../email/send-limits";
 import type { Env } from "../env";
 import { Problem } from "../http/problem";
 import { type AccountRow, accountView, dataKeyOf } from "./accounts";
@@ -68,8 +69,9 @@ export async function confirmEmail(db: Db, token: string): Promise<void> {
   if (!updated) throw invalidLink();
 }
 
-/** Sends the verification link again, unless the address is verified already. */
+/** Sends the verification link again (rate limited per account), unless the address is verified already. */
 export async function resendVerification(env: Env, db: Db, row: AccountRow): Promise<void> {
+  await takeResend(env, row.id);
   if (row.emailVerified) return;
   await sendVerificationLink(env, db, row, await addressOf(env, row));
 }

@@ -8,7 +8,7 @@
  *   await sendVerificationLink(env, db, row, address);
  *   await sendPlanChangedNotice(env, row, "plus");   // billing, after a plan change
  */
-import type { DeviceKind } from "@cargo-vpn/shared";
+import type { DeviceKind, TokenResponse } from "@cargo-vpn/shared";
 import { dataKeyOf, type AccountRow } from "../accounts/accounts";
 import { type PlanId, planFor } from "../config";
 import { decryptField } from "../crypto/envelope";
@@ -61,6 +61,17 @@ export async function sendDeletionLink(env: Env, db: Db, row: LinkRow, address: 
   await revokeLinkTokens(db, row.id, "deletion");
   const token = await issueLinkToken(db, row.id, "deletion", row.emailIndex);
   await send(env, address, deletionLinkMessage(linkTo(env, "delete-account", token)));
+}
+
+/**
+ * After a sign-in: a device that took a new slot (its slot was registered by
+ * this very sign-in, not one signing in again) gets the account a notice,
+ * unless the account turned them off.
+ */
+export async function noticeIfNewDevice(env: Env, signedIn: TokenResponse): Promise<void> {
+  const { account, device } = signedIn;
+  if (!account.notifyNewDevice || device.registeredAt !== device.lastSeenAt) return;
+  await sendNewDeviceNotice(env, account.email, device, Date.parse(device.registeredAt));
 }
 
 /** Device kind, label and time only: never an IP address or place. */

@@ -4,7 +4,7 @@ import { LoginRequest, PreloginRequest, PreloginResponse, RefreshRequest, TokenR
 import { login, logout, prelogin, refresh } from "../auth/sign-in";
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
-import { sendNewDeviceNotice } from "../email/mailer";
+import { noticeIfNewDevice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
 import { authenticate } from "../http/authenticate";
 import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
@@ -41,10 +41,7 @@ authRoutes.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const signedIn = await login(c.env, database(c.env), body, clientAddress(c.req.header("cf-connecting-ip")));
-    // A device that took a new slot (not one signing in again) gets the account a notice, unless turned off.
-    if (signedIn.account.notifyNewDevice && signedIn.device.registeredAt === signedIn.device.lastSeenAt) {
-      await bestEffort(sendNewDeviceNotice(c.env, signedIn.account.email, signedIn.device, Date.parse(signedIn.device.registeredAt)));
-    }
+    await bestEffort(noticeIfNewDevice(c.env, signedIn));
     return c.json(signedIn, 200);
   },
 );

@@ -19,7 +19,6 @@ import { changePassword, resetPassword } from "../accounts/password";
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
 import { requestLink } from "../email/link-requests";
-import { takeResend } from "../email/send-limits";
 import { authenticate } from "../http/authenticate";
 import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
 
@@ -55,9 +54,7 @@ emailRoutes.openapi(
     responses: { 202: { description: "Sent, unless the address is verified already" }, ...problems("unauthorized", "rate_limited") },
   }),
   async (c) => {
-    const row = c.get("account");
-    await takeResend(c.env, row.id);
-    await resendVerification(c.env, database(c.env), row);
+    await resendVerification(c.env, database(c.env), c.get("account"));
     return c.body(null, 202);
   },
 );
