@@ -73,6 +73,8 @@ describe("email verification", () => {
     expect(link.startsWith(`${env.stack.apiUrl}/account/verify-email#token=`)).toBe(true);
 
     const page = await browser.open(link);
+    // The token leaves the address bar (and so the history) once the page has it.
+    await expect.poll(() => page.url()).toBe(`${env.stack.apiUrl}/account/verify-email`);
     // Opening the link (as a mail scanner would) changes nothing.
     expect((await api(env.stack.apiUrl, "GET", "/v1/me", { token: user.accessToken })).body.account.emailVerified).toBe(false);
     await page.getByRole("button", { name: "Confirm my email address" }).click();

@@ -16,8 +16,10 @@ function element<T extends HTMLElement>(id: string): T {
   return found as T;
 }
 
+/** Reads the token once and takes it out of the address bar, so it does not linger in the browser's history. */
 function tokenFromFragment(): string | null {
   const token = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (location.hash) history.replaceState(null, "", location.pathname);
   return token && token.length > 0 ? token : null;
 }
 
