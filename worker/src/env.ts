@@ -6,6 +6,7 @@ import type { AccountRow } from "./accounts/accounts";
 import type { AccountDevices } from "./devices/account-devices";
 import type { LoginThrottle } from "./throttle/login-throttle";
 import type { BillingMessage } from "./billing/billing-queue";
+import type { SealedEmail } from "./email/sealed-email";
 
 export interface Env {
   DB: D1Database;
@@ -46,6 +47,16 @@ export interface Env {
   BILLING_RETURN_URL?: string;
   /** Stripe clean-ups (erased accounts) that could not be done at once, retried durably. */
   BILLING_QUEUE: Queue<BillingMessage>;
+  /** Cloudflare Email Service: sends verification links, recovery links and notices. */
+  EMAIL: SendEmail;
+  /** Outgoing email, sealed; the queue consumer sends it and retries failures (worker/src/email/delivery.ts). */
+  EMAIL_QUEUE: Queue<SealedEmail>;
+  /** The sender address of every message, on a domain onboarded to Email Service. */
+  EMAIL_FROM?: string;
+  /** Where the /account pages are served; email links start with it (no trailing slash). */
+  PUBLIC_BASE_URL?: string;
+  /** Seconds before the first retry of a failed send (default in config.ts); tests shorten it. */
+  EMAIL_RETRY_DELAY_SECONDS?: string;
 }
 
 export interface AuthContext {

@@ -179,3 +179,22 @@ export const planChanges = sqliteTable(
   },
   (t) => [index("plan_changes_account").on(t.accountId)],
 );
+
+/**
+ * Email link tokens (verify, reset, deletion): only a hash of the token, the
+ * account, what the link is for, the blind index of the address it was sent
+ * to, and when it expires. A token is deleted when used, so it works once.
+ */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify", "reset", "deletion"] }).notNull(),
+    emailIndex: text("email_index").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("email_tokens_account").on(t.accountId, t.purpose), index("email_tokens_expires").on(t.expiresAt)],
+);
