@@ -20,6 +20,7 @@ import { CredentialVerifier } from "./credentials";
 import { DestinationPolicy, systemResolver, type Resolver } from "./destination-policy";
 import { Heartbeat } from "./heartbeat";
 import { createLogger, type Logger } from "./logger";
+import { parsePortList, PortPolicy } from "./port-policy";
 import { ProxyHandler } from "./proxy-server";
 import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
@@ -56,16 +57,17 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   const logger = input.logger ?? createLogger();
   const api = new GatewayApi({ apiUrl: config.apiUrl, secret: config.gatewaySecret });
 
+  const meter = new UsageMeter();
   const pools = new UpstreamPools({
     freeSocketTimeoutMs: Math.min(4000, config.idleTimeoutMs),
     maxSocketsPerSession: config.maxConnectionsPerSession,
+    meter,
   });
   const registry = new SessionRegistry({
     maxFlowsPerSession: config.maxConnectionsPerSession,
     clockToleranceMs: config.clockToleranceSec * 1000,
     onSessionEnded: (id) => pools.dropSession(id),
   });
-  const meter = new UsageMeter();
   const verifier = new CredentialVerifier({
     jwks: input.jwks ?? createRemoteJWKSet(new URL(`${config.apiUrl}/.well-known/jwks.json`)),
     gatewayId: config.gatewayId,
@@ -79,6 +81,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     meter,
     pools,
     policy: new DestinationPolicy({ allowLoopback: config.allowLoopback }),
+    ports: new PortPolicy({ allowed: parsePortList(config.allowedPorts), allowLoopback: config.allowLoopback }),
     resolver: input.resolver ?? systemResolver,
     logger,
     idleTimeoutMs: config.idleTimeoutMs,
@@ -89,7 +92,10 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   const reporter = new UsageReporter({
     api,
     meter,
-    collect: () => registry.chargeAll(),
+    collect: () => {
+      registry.chargeAll();
+      pools.chargeAll();
+    },
     intervalMs: config.flushIntervalMs,
     logger,
   });
