@@ -20,6 +20,8 @@ export interface TlsInput {
   /** Where cert and key were read from: `reloadTls()` (SIGHUP) reads them again from there. */
   certPath?: string;
   keyPath?: string;
+  /** 48 bytes shared by every process of one gateway, so a session ticket from one resumes on all; default random per process. */
+  ticketKeys?: Buffer;
 }
 
 /** What `startGateway` accepts: the three identity fields, everything else optional. */

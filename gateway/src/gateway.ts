@@ -11,7 +11,6 @@
  */
 import { MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared/schemas";
 import http from "node:http";
-import https from "node:https";
 import type net from "node:net";
 import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
 import { GatewayApi } from "./api-client";
@@ -26,6 +25,7 @@ import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
 import { UsageMeter } from "./usage-meter";
 import { UsageReporter } from "./usage-reporter";
+import { createTlsListener, type TlsMaterial } from "./tls-listener";
 
 /** Hooks for tests and embedding; production uses the defaults. */
 export interface GatewayHooks {
@@ -46,6 +46,12 @@ export interface RunningGateway {
   heartbeat(): Promise<boolean>;
   /** Graceful shutdown; resolves after the final usage flush. */
   close(): Promise<void>;
+  /**
+   * Swaps the TLS certificate for new handshakes (open tunnels keep theirs):
+   * the PEMs given, or the configured files read again (SIGHUP). False when
+   * there is no TLS listener or the new pair is unusable (the old one stays).
+   */
+  reloadTls(material?: TlsMaterial): boolean;
   /** Live figures, for tests and the bench. */
   stats(): { activeSessions: number; openConnections: number; pooledConnections: number; signatureChecks: number };
 }
@@ -137,8 +143,14 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   servers.push(plain);
   const port = await listen(plain, config.port, config.host);
   let tlsPort: number | undefined;
+  let reloadTls: RunningGateway["reloadTls"] = () => {
+    logger.warn("tls_reload_failed", { error: "no_tls_listener" });
+    return false;
+  };
   if (config.tls) {
-    const secure = track(https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }));
+    const listener = createTlsListener(serverOptions, config.tls, logger);
+    reloadTls = listener.reload;
+    const secure = track(listener.server);
     // TLS sockets appear on 'secureConnection'; 'connection' gives the raw TCP socket, which is what we cut.
     servers.push(secure);
     try {
@@ -189,6 +201,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     tlsPort,
     flush,
     heartbeat: () => heartbeat.beat(),
+    reloadTls: (material) => reloadTls(material),
     close: () => (closing ??= close()),
     stats: () => ({
       activeSessions: registry.activeSessions,

@@ -1,7 +1,9 @@
 /**
  * `pnpm --filter @cargo-vpn/gateway start`: runs one gateway configured from
  * the environment (see ENV_VARS in config.ts) until SIGINT or SIGTERM, then
- * shuts down gracefully — a second signal exits at once.
+ * shuts down gracefully — a second signal exits at once. SIGHUP reads the
+ * TLS certificate and key files again (ACME renewals) without dropping
+ * open tunnels.
  */
 import { ConfigError, configFromEnv, type GatewayConfig } from "./config";
 import { startGateway } from "./gateway";
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGHUP", () => gateway.reloadTls());
 }
 
 main().catch((error) => {
