@@ -121,3 +121,15 @@ it("resumes sessions from a ticket, also across a certificate reload", async () 
   expect(gateway.reloadTls({ cert: first.cert, key: first.key })).toBe(true);
   expect((await handshake(full.session)).reused).toBe(true);
 });
+
+it("chooses AES-128-GCM even for a client that asks for AES-256-GCM first (Node's and curl's default order)", async () => {
+  const cipher = await new Promise<string>((resolve, reject) => {
+    const socket = tls.connect({ host: "127.0.0.1", port: gateway.tlsPort!, rejectUnauthorized: false }, () => {
+      resolve(socket.getCipher().standardName);
+      socket.destroy();
+    });
+    socket.on("error", reject);
+  });
+  expect(tls.DEFAULT_CIPHERS.startsWith("TLS_AES_256_GCM_SHA384")).toBe(true);
+  expect(cipher).toBe("TLS_AES_128_GCM_SHA256");
+});
