@@ -12,7 +12,7 @@
  *   import { buildGateway } from "../scripts/build";
  *   const { bundle } = await buildGateway(outDir);   // the bundle test does this
  */
-import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -37,6 +37,8 @@ export async function buildGateway(outDir = join(root, "dist")): Promise<{ bundl
     logLevel: "warning",
     banner: { js: "#!/usr/bin/env node" },
   });
+  // Runnable as ./cargo-gateway.mjs too (the banner names node).
+  chmodSync(bundle, 0o755);
   const files = [bundle];
   for (const name of DEPLOY_FILES) {
     copyFileSync(join(root, "deploy", name), join(outDir, name));
