@@ -125,6 +125,8 @@ export class ProxyHandler {
     server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
       // The 400 is on its way and its Connection: close ends the socket once it is written.
       if (this.refusedFraming.has(socket)) return;
+      // The browser hung up (often right after a TLS handshake): no request to refuse, nobody to answer.
+      if (error.code === "ECONNRESET") return socket.destroy();
       this.deps.logger.info("request_refused", { reason: "client_error", error: errorClass(error) });
       if (!socket.writable) return socket.destroy();
       const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
