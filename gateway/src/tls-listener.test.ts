@@ -1,10 +1,12 @@
 /**
  * Certificate reload on the TLS listener (in process; the SIGHUP path of the
- * packaged bundle is in bundle.test.ts) and session resumption.
+ * packaged bundle is in bundle.test.ts), session resumption and ticket key
+ * rotation, and the cipher the listener prefers.
  */
-import { X509Certificate } from "node:crypto";
+import { randomBytes, X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import tls from "node:tls";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -12,6 +14,7 @@ import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
 import { startFakeApi, type FakeApi } from "./testing/fake-api";
 import { startOrigin, type Origin } from "./testing/origin";
+import { createTlsListener } from "./tls-listener";
 import { httpOverSocket, openTunnel } from "./testing/proxy-client";
 import { selfSignedCert } from "./testing/tls-cert";
 
@@ -56,9 +59,9 @@ afterAll(async () => {
 const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256;
 
 /** The certificate the gateway presents to a new handshake, and whether the session was resumed. */
-function handshake(session?: Buffer): Promise<{ fingerprint: string; reused: boolean; session?: Buffer }> {
+function handshake(session?: Buffer, port = gateway.tlsPort!): Promise<{ fingerprint: string; reused: boolean; session?: Buffer }> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: "127.0.0.1", port: gateway.tlsPort!, rejectUnauthorized: false, session });
+    const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false, session });
     let result: { fingerprint: string; reused: boolean; session?: Buffer } | undefined;
     socket.once("secureConnect", () => {
       result = { fingerprint: socket.getPeerCertificate().fingerprint256, reused: socket.isSessionReused() };
@@ -132,4 +135,38 @@ it("chooses AES-128-GCM even for a client that asks for AES-256-GCM first (Node'
   });
   expect(tls.DEFAULT_CIPHERS.startsWith("TLS_AES_256_GCM_SHA384")).toBe(true);
   expect(cipher).toBe("TLS_AES_128_GCM_SHA256");
+});
+
+it("stops resuming tickets issued before a ticket key rotation", async () => {
+  const listener = createTlsListener({}, { port: 0, cert: first.cert, key: first.key }, memoryLogger().logger);
+  await new Promise<void>((resolve) => listener.server.listen(0, "127.0.0.1", resolve));
+  const port = (listener.server.address() as AddressInfo).port;
+  try {
+    const full = await handshake(undefined, port);
+    expect((await handshake(full.session, port)).reused).toBe(true);
+    listener.rotateTicketKeys();
+    expect((await handshake(full.session, port)).reused).toBe(false);
+  } finally {
+    listener.server.close();
+  }
+});
+
+it("resumes on another listener given the same ticket keys (several processes behind one address)", async () => {
+  const ticketKeys = randomBytes(48);
+  const listeners = [0, 1].map(() =>
+    createTlsListener({}, { port: 0, cert: first.cert, key: first.key, ticketKeys }, memoryLogger().logger),
+  );
+  const ports: number[] = [];
+  for (const { server } of listeners) {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    ports.push((server.address() as AddressInfo).port);
+  }
+  try {
+    const full = await handshake(undefined, ports[0]);
+    expect((await handshake(full.session, ports[1])).reused).toBe(true);
+    // Without shared keys the other listener cannot open the ticket.
+    expect((await handshake(full.session, gateway.tlsPort!)).reused).toBe(false);
+  } finally {
+    for (const { server } of listeners) server.close();
+  }
 });
