@@ -213,8 +213,10 @@ export async function runGatewayBench(): Promise<Results> {
     // Each round downloads once per path, so a burst of background load hits
     // every path alike; the best of RUNS rounds is kept for each, and CPU is
     // the proxy process's own, averaged over the rounds.
-    const squid = await startSquid(dir, join(dir, "cert.pem"), join(dir, "key.pem"));
-    const tiny = await startTinyproxy(dir);
+    const squidStart = await optional(() => startSquid(dir, join(dir, "cert.pem"), join(dir, "key.pem")));
+    const tinyStart = await optional(() => startTinyproxy(dir));
+    const squid = squidStart.proxy;
+    const tiny = tinyStart.proxy;
     const gatewayCpu = async () => cpuSeconds({ user: 0, system: 0 }, (await gateway.stats()).cpu);
     const tlsProxy = (port: number) => ["-p", "-x", `https://127.0.0.1:${port}`, "--proxy-cacert", join(dir, "cert.pem")];
     const paths: Record<string, { args: string[]; cpu?: () => Promise<number> | number }> = {
@@ -263,8 +265,8 @@ export async function runGatewayBench(): Promise<Results> {
       results[`${name} / direct`] = round(best[name]! / direct, 3);
       results[`${name} CPU s per GiB`] = round(cpu[name]!, 3);
     }
-    if (!squid) results.squid = `skipped: ${SQUID} not installed (apt-get install squid)`;
-    if (!tiny) results.tinyproxy = `skipped: ${TINYPROXY} not installed (apt-get install tinyproxy)`;
+    if (!squid) results.squid = `skipped: ${squidStart.failed ?? `${SQUID} not installed (apt-get install squid)`}`;
+    if (!tiny) results.tinyproxy = `skipped: ${tinyStart.failed ?? `${TINYPROXY} not installed (apt-get install tinyproxy)`}`;
     if (squid) results["gateway plain / squid plain"] = round(best["gateway plain"]! / best["squid plain"]!, 2);
     if (tiny) results["gateway plain / tinyproxy"] = round(best["gateway plain"]! / best["tinyproxy plain"]!, 2);
     for (const [name, rates] of Object.entries(handshakes)) {
@@ -341,6 +343,15 @@ interface SideBySide {
   "MB/s": number;
   "/ direct": number;
   "CPU s/GiB": number | string;
+}
+
+/** Starts an anchor proxy; one that is installed but will not start is skipped with the reason, not fatal. */
+async function optional(start: () => Promise<AnchorProxy | null>): Promise<{ proxy: AnchorProxy | null; failed?: string }> {
+  try {
+    return { proxy: await start() };
+  } catch (error) {
+    return { proxy: null, failed: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 async function stopAll(proxies: Array<AnchorProxy | null>): Promise<void> {
