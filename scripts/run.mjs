@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * What `npm start`, `npm test`, `npm run bench`, `npm run typecheck` and
- * `npm run ops` call. A fresh clone only needs Node 22+ and npm: this fetches
+ * What `npm start`, `npm test`, `npm run bench`, `npm run typecheck`,
+ * `npm run ops` and `npm run gateway:build` call. A fresh clone only needs Node 22+ and npm: this fetches
  * the pinned pnpm through npx, installs the locked dependencies when they are
  * missing or stale, then hands over to the workspace.
  */
@@ -53,6 +53,7 @@ const tasks = {
   lint: () => pnpm("exec", "biome", "check", ...rest),
   format: () => pnpm("exec", "biome", "check", "--write", ...rest),
   ops: () => pnpm("exec", "tsx", "scripts/ops.ts", ...rest),
+  "gateway:build": () => pnpm("--filter", "@cargo-vpn/gateway", "run", "build", ...rest),
 };
 
 if (!(task in tasks)) {

@@ -54,8 +54,11 @@ export async function runWorker(config: GatewayConfig, logger: Logger): Promise<
   });
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
-  // The primary forwards SIGHUP (certificate reload); without a listener the signal would kill the worker.
-  process.on("SIGHUP", () => logger.info("signal_received", { signal: "SIGHUP" }));
+  // The primary forwards SIGHUP: read the certificate files again (ACME renewals); open tunnels stay.
+  process.on("SIGHUP", () => {
+    logger.info("signal_received", { signal: "SIGHUP" });
+    gateway.reloadTls();
+  });
   process.on("disconnect", () => stop("primary_gone"));
   send({ type: "cargo:ready", port: gateway.port, ...(gateway.tlsPort !== undefined ? { tlsPort: gateway.tlsPort } : {}) });
 }

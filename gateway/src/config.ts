@@ -9,6 +9,7 @@
  * start rather than on its first connection.
  */
 import { readFileSync } from "node:fs";
+import { parsePortList, PortListError } from "./port-policy";
 
 export interface TlsInput {
   /** Port of the TLS listener (the encrypted browser→gateway hop); 0 picks a free one. */
@@ -16,6 +17,11 @@ export interface TlsInput {
   /** PEM certificate chain and private key. */
   cert: string | Buffer;
   key: string | Buffer;
+  /** Where cert and key were read from: `reloadTls()` (SIGHUP) reads them again from there. */
+  certPath?: string;
+  keyPath?: string;
+  /** 48 bytes shared by every process of one gateway, so a session ticket from one resumes on all; default random per process. */
+  ticketKeys?: Buffer;
 }
 
 /** What `startGateway` accepts: the three identity fields, everything else optional. */
@@ -56,6 +62,8 @@ export interface GatewayConfigInput {
   clockToleranceSec?: number;
   /** Verified credentials kept in the cache; default 100000. */
   credentialCacheSize?: number;
+  /** Destination ports allowed besides 80 and 443, e.g. "8080,8443,9000-9100" (port-policy.ts); default none. */
+  allowedPorts?: string;
 }
 
 export type GatewayConfig = Required<Omit<GatewayConfigInput, "tls">> & { tls?: TlsInput };
@@ -76,6 +84,7 @@ export const DEFAULTS = {
   shutdownFlushTimeoutMs: 10_000,
   clockToleranceSec: 5,
   credentialCacheSize: 100_000,
+  allowedPorts: "",
 } as const;
 
 /** A setting is missing or out of range; the message names it. */
@@ -133,6 +142,12 @@ export function resolveConfig(input: GatewayConfigInput): GatewayConfig {
     checkInt("tls.port", input.tls.port, RANGES.port);
     if (!input.tls.cert || !input.tls.key) throw new ConfigError("tls needs both cert and key (PEM)");
   }
+  try {
+    parsePortList(merged.allowedPorts);
+  } catch (error) {
+    if (error instanceof PortListError) throw new ConfigError(`allowedPorts: ${error.message}`);
+    throw error;
+  }
   return { ...merged, apiUrl: api.href.replace(/\/+$/, "") };
 }
 
@@ -160,6 +175,7 @@ export const ENV_VARS = {
   GATEWAY_MAX_CONNECTIONS: "maxConnections",
   GATEWAY_SHUTDOWN_GRACE_MS: "shutdownGraceMs",
   GATEWAY_TUNNEL_BUFFER_BYTES: "tunnelBufferBytes",
+  GATEWAY_ALLOWED_PORTS: "allowedPorts",
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -204,7 +220,15 @@ export function configFromEnv(env: Env): GatewayConfig {
     host: env.GATEWAY_HOST?.trim() || undefined,
     port: envInt(env, "GATEWAY_PORT"),
     tls:
-      tlsPort === undefined ? undefined : { port: tlsPort, cert: readPem(env, "GATEWAY_TLS_CERT"), key: readPem(env, "GATEWAY_TLS_KEY") },
+      tlsPort === undefined
+        ? undefined
+        : {
+            port: tlsPort,
+            cert: readPem(env, "GATEWAY_TLS_CERT"),
+            key: readPem(env, "GATEWAY_TLS_KEY"),
+            certPath: env.GATEWAY_TLS_CERT,
+            keyPath: env.GATEWAY_TLS_KEY,
+          },
     allowLoopback: envBool(env, "GATEWAY_ALLOW_LOOPBACK"),
     flushIntervalMs: envInt(env, "GATEWAY_FLUSH_MS"),
     heartbeatIntervalMs: envInt(env, "GATEWAY_HEARTBEAT_MS"),
@@ -215,5 +239,6 @@ export function configFromEnv(env: Env): GatewayConfig {
     maxConnections: envInt(env, "GATEWAY_MAX_CONNECTIONS"),
     shutdownGraceMs: envInt(env, "GATEWAY_SHUTDOWN_GRACE_MS"),
     tunnelBufferBytes: envInt(env, "GATEWAY_TUNNEL_BUFFER_BYTES"),
+    allowedPorts: env.GATEWAY_ALLOWED_PORTS?.trim() || undefined,
   });
 }

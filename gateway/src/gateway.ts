@@ -11,7 +11,6 @@
  */
 import { MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared/schemas";
 import http from "node:http";
-import https from "node:https";
 import type net from "node:net";
 import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
 import { GatewayApi } from "./api-client";
@@ -21,11 +20,13 @@ import { DestinationPolicy, systemResolver, type Resolver } from "./destination-
 import { Heartbeat } from "./heartbeat";
 import { createLogger, SummarizingLogger, type Logger } from "./logger";
 import { EventLoopDelay, RefusalCounter, takeSnapshot, type MetricsSnapshot } from "./metrics";
+import { parsePortList, PortPolicy } from "./port-policy";
 import { ProxyHandler } from "./proxy-server";
 import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
 import { UsageMeter } from "./usage-meter";
 import { UsageReporter } from "./usage-reporter";
+import { createTlsListener, type TlsMaterial } from "./tls-listener";
 
 /** Hooks for tests and embedding; production uses the defaults. */
 export interface GatewayHooks {
@@ -50,6 +51,12 @@ export interface RunningGateway {
   heartbeat(): Promise<boolean>;
   /** Graceful shutdown; resolves after the final usage flush. */
   close(): Promise<void>;
+  /**
+   * Swaps the TLS certificate for new handshakes (open tunnels keep theirs):
+   * the PEMs given, or the configured files read again (SIGHUP). False when
+   * there is no TLS listener or the new pair is unusable (the old one stays).
+   */
+  reloadTls(material?: TlsMaterial): boolean;
   /** Live figures, for tests and the bench. */
   stats(): { activeSessions: number; openConnections: number; pooledConnections: number; signatureChecks: number };
   /** Figures for the admin listener's /metrics (metrics.ts). */
@@ -73,16 +80,17 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   });
   const api = new GatewayApi({ apiUrl: config.apiUrl, secret: config.gatewaySecret });
 
+  const meter = new UsageMeter();
   const pools = new UpstreamPools({
     freeSocketTimeoutMs: Math.min(4000, config.idleTimeoutMs),
     maxSocketsPerSession: config.maxConnectionsPerSession,
+    meter,
   });
   const registry = new SessionRegistry({
     maxFlowsPerSession: config.maxConnectionsPerSession,
     clockToleranceMs: config.clockToleranceSec * 1000,
     onSessionEnded: (id) => pools.dropSession(id),
   });
-  const meter = new UsageMeter();
   const verifier = new CredentialVerifier({
     jwks: input.jwks ?? createRemoteJWKSet(new URL(`${config.apiUrl}/.well-known/jwks.json`)),
     gatewayId: config.gatewayId,
@@ -96,6 +104,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     meter,
     pools,
     policy: new DestinationPolicy({ allowLoopback: config.allowLoopback }),
+    ports: new PortPolicy({ allowed: parsePortList(config.allowedPorts), allowLoopback: config.allowLoopback }),
     resolver: input.resolver ?? systemResolver,
     logger,
     idleTimeoutMs: config.idleTimeoutMs,
@@ -106,7 +115,10 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   const reporter = new UsageReporter({
     api,
     meter,
-    collect: () => registry.chargeAll(),
+    collect: () => {
+      registry.chargeAll();
+      pools.chargeAll();
+    },
     intervalMs: config.flushIntervalMs,
     logger,
   });
@@ -148,8 +160,14 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   servers.push(plain);
   const port = await listen(plain, config.port, config.host);
   let tlsPort: number | undefined;
+  let reloadTls: RunningGateway["reloadTls"] = () => {
+    logger.warn("tls_reload_failed", { error: "no_tls_listener" });
+    return false;
+  };
   if (config.tls) {
-    const secure = track(https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }));
+    const listener = createTlsListener(serverOptions, config.tls, logger);
+    reloadTls = listener.reload;
+    const secure = track(listener.server);
     // TLS sockets appear on 'secureConnection'; 'connection' gives the raw TCP socket, which is what we cut.
     servers.push(secure);
     try {
@@ -203,6 +221,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     tlsPort,
     flush,
     heartbeat: () => heartbeat.beat(),
+    reloadTls: (material) => reloadTls(material),
     close: () => (closing ??= close()),
     stats: () => ({
       activeSessions: registry.activeSessions,

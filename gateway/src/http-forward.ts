@@ -2,25 +2,25 @@
  * One absolute-URI request (`GET http://site/path`, how browsers fetch plain
  * http through a proxy) forwarded to the already resolved address, over a
  * connection from the session's own keep-alive pool (upstream-pool.ts), with
- * the proxy's own headers removed. Bytes are counted from that connection's
- * socket counters — from when the request got the socket until its response
- * ended and the socket went back to the pool — so they are exactly what the
- * destination sent and received for this request.
+ * the proxy's own headers removed and the body framed by the gateway itself
+ * (request-framing.ts), never by whatever framing header the browser sent.
+ * Bytes are charged by the pool, per connection, until it closes.
  *
- *   const flow = new ForwardedRequest({ req, res, sessionId, meter, registry, … });
+ *   const flow = new ForwardedRequest({ req, res, framing, sessionId, registry, … });
  *   if (registry.open(flow)) flow.send({ address, family, port, path, host });
  */
 import http from "node:http";
 import type { Flow, SessionRegistry } from "./session-registry";
-import { SocketCharge, type UsageMeter } from "./usage-meter";
 import { errorClass, type Logger } from "./logger";
+import { framingHeader, isBodiless, type RequestFraming } from "./request-framing";
 import { plainResponse } from "./responses";
 
 export interface ForwardedRequestOptions {
   req: http.IncomingMessage;
   res: http.ServerResponse;
+  /** From requestFraming(req); ambiguous requests never get here. */
+  framing: RequestFraming;
   sessionId: string;
-  meter: UsageMeter;
   registry: SessionRegistry;
   logger: Logger;
   idleTimeoutMs: number;
@@ -71,14 +71,12 @@ export function endToEndHeaders(raw: string[]): string[] {
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function isBodiless(req: http.IncomingMessage): boolean {
-  const length = req.headers["content-length"];
-  return req.headers["transfer-encoding"] === undefined && (length === undefined || length === "0");
-}
+// Set by the gateway on every forwarded request, so the browser's copies go.
+const REPLACED = new Set(["host", "content-length"]);
 
-function withoutHost(raw: string[]): string[] {
+function withoutReplaced(raw: string[]): string[] {
   const kept: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() !== "host") kept.push(raw[i]!, raw[i + 1]!);
+  for (let i = 0; i < raw.length; i += 2) if (!REPLACED.has(raw[i]!.toLowerCase())) kept.push(raw[i]!, raw[i + 1]!);
   return kept;
 }
 
@@ -87,20 +85,18 @@ export class ForwardedRequest implements Flow {
   private upstreamRequest: http.ClientRequest | null = null;
   private responseComplete = false;
   private retried = false;
-  private readonly charged: SocketCharge;
   private finished = false;
 
   constructor(private readonly options: ForwardedRequestOptions) {
     this.sessionId = options.sessionId;
-    this.charged = new SocketCharge(options.meter, options.sessionId);
     options.res.on("close", () => this.finish());
   }
 
   send(target: ForwardTarget): void {
     const { req, res, logger } = this.options;
     // The URL's authority wins over whatever Host the browser sent (RFC 9112 §3.2.2).
-    const headers = withoutHost(endToEndHeaders(req.rawHeaders));
-    headers.push("Host", target.host);
+    const headers = withoutReplaced(endToEndHeaders(req.rawHeaders));
+    headers.push("Host", target.host, ...framingHeader(this.options.framing));
     const upstream = http.request({
       host: target.address,
       family: target.family,
@@ -115,8 +111,6 @@ export class ForwardedRequest implements Flow {
     });
     this.upstreamRequest = upstream;
     upstream.on("socket", (socket) => {
-      // A pooled socket has carried earlier requests: charge from its counters as they are now.
-      this.charged.attach(socket);
       socket.setNoDelay(true);
       if (socket.connecting) socket.once("connect", () => upstream.setTimeout(this.options.idleTimeoutMs));
       else upstream.setTimeout(this.options.idleTimeoutMs);
@@ -126,11 +120,8 @@ export class ForwardedRequest implements Flow {
       res.writeHead(response.statusCode ?? 502, response.statusMessage, endToEndHeaders(response.rawHeaders));
       response.pipe(res);
       response.on("error", () => res.destroy());
-      // The socket goes back to the pool now; the next request of the session
-      // writes to it only from a later tick, so this charge is exactly ours.
       response.on("end", () => {
         this.responseComplete = true;
-        this.charged.charge(true);
       });
     });
     upstream.on("error", (error) => {
@@ -139,7 +130,6 @@ export class ForwardedRequest implements Flow {
         // A pooled connection the destination had just closed: the request
         // never reached it, so send it again once on a fresh connection.
         this.retried = true;
-        this.charged.charge(true);
         this.send(target);
         return;
       }
@@ -151,7 +141,7 @@ export class ForwardedRequest implements Flow {
         res.destroy();
       }
     });
-    if (isBodiless(req)) upstream.end();
+    if (isBodiless(this.options.framing)) upstream.end();
     else req.pipe(upstream);
   }
 
@@ -162,7 +152,7 @@ export class ForwardedRequest implements Flow {
       upstream.reusedSocket &&
       !this.options.res.headersSent &&
       (cls === "ECONNRESET" || cls === "EPIPE") &&
-      isBodiless(this.options.req) &&
+      isBodiless(this.options.framing) &&
       IDEMPOTENT.has(this.options.req.method ?? "")
     );
   }
@@ -173,16 +163,14 @@ export class ForwardedRequest implements Flow {
     this.finish();
   }
 
-  charge(): void {
-    this.charged.charge();
-  }
+  /** Nothing to do: the pool charges its connections (upstream-pool.ts). */
+  charge(): void {}
 
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
     // A request the browser gave up on must not leave a half-read connection in the pool.
     if (!this.responseComplete) this.upstreamRequest?.destroy();
-    this.charge();
     this.options.registry.close(this);
   }
 }

@@ -7,7 +7,9 @@
  * With GATEWAY_WORKERS=1 it is one process; otherwise this file runs as the
  * cluster primary (cluster-primary.ts) and again as each worker
  * (cluster-worker.ts). With GATEWAY_ADMIN_PORT set, /healthz and /metrics
- * are served there (admin-server.ts), for the whole node.
+ * are served there (admin-server.ts), for the whole node. SIGHUP reads the
+ * TLS certificate and key files again (ACME renewals) without dropping open
+ * tunnels, in every worker.
  */
 import cluster from "node:cluster";
 import { startAdminServer } from "./admin-server";
@@ -70,6 +72,8 @@ async function runSingle(config: GatewayConfig, settings: ProcessSettings): Prom
       })
     : undefined;
   announce(config, settings, { port: gateway.port, tlsPort: gateway.tlsPort, adminPort: admin?.port });
+  // Certificate renewals (ACME hooks): new handshakes get the new certificate, open tunnels stay.
+  process.on("SIGHUP", () => gateway.reloadTls());
   stopOnSignals(async () => {
     stopping = true;
     await gateway.close();

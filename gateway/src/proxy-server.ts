@@ -1,8 +1,9 @@
 /**
  * The HTTP proxy itself: answers CONNECT (https sites) and absolute-URI
  * requests (http sites) on any node:http or node:https server, plain or TLS
- * alike. Each request goes: credential → target syntax → resolve and policy
- * check → per-session cap → dial → splice or forward.
+ * alike. Each request goes: (framing) → credential → target syntax → port
+ * policy → resolve and address policy → per-session cap → dial → splice or
+ * forward.
  *
  *   const proxy = new ProxyHandler(deps);
  *   proxy.attach(http.createServer({ maxHeaderSize }));
@@ -18,6 +19,8 @@ import { resolveDestination, type DestinationPolicy, type Resolver } from "./des
 import { ForwardedRequest } from "./http-forward";
 import type { Logger } from "./logger";
 import { errorClass } from "./logger";
+import type { PortPolicy } from "./port-policy";
+import { requestFraming } from "./request-framing";
 import { CONNECTION_ESTABLISHED, plainResponse, rawResponse } from "./responses";
 import type { SessionRegistry } from "./session-registry";
 import { DialError, Tunnel } from "./tunnel";
@@ -30,6 +33,7 @@ export interface ProxyDeps {
   meter: UsageMeter;
   pools: UpstreamPools;
   policy: DestinationPolicy;
+  ports: PortPolicy;
   resolver: Resolver;
   logger: Logger;
   idleTimeoutMs: number;
@@ -57,6 +61,16 @@ const AUTH_REFUSALS: Record<CredentialFailure, Refusal> = {
 const BAD_TARGET: Refusal = { status: 400, message: "the request target must be host:port or an http:// URL", reason: "bad_target" };
 const AT_CAP: Refusal = { status: 429, message: "too many open connections for this session", reason: "session_cap" };
 const UNRESOLVABLE: Refusal = { status: 502, message: "the destination name could not be resolved", reason: "unresolvable" };
+const PORT_REFUSED: Refusal = {
+  status: 403,
+  message: "destination refused: Cargo VPN does not connect to this port",
+  reason: "destination_port",
+};
+const BAD_FRAMING: Refusal = {
+  status: 400,
+  message: "the request body must be framed by one Content-Length or by Transfer-Encoding: chunked alone",
+  reason: "bad_framing",
+};
 
 interface Target {
   host: string;
@@ -95,6 +109,9 @@ export function parseAbsoluteUri(uri: string | undefined): AbsoluteTarget | null
 }
 
 export class ProxyHandler {
+  /** Connections already answered 400 for their framing; the parser's own error on their body is moot. */
+  private readonly refusedFraming = new WeakSet<Duplex>();
+
   constructor(private readonly deps: ProxyDeps) {}
 
   attach(server: http.Server): void {
@@ -106,6 +123,10 @@ export class ProxyHandler {
       this.onConnect(req, socket, head).catch((error) => this.internalError(error, () => socket.destroy()));
     });
     server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+      // The 400 is on its way and its Connection: close ends the socket once it is written.
+      if (this.refusedFraming.has(socket)) return;
+      // The browser hung up (often right after a TLS handshake): no request to refuse, nobody to answer.
+      if (error.code === "ECONNRESET") return socket.destroy();
       this.deps.logger.info("request_refused", { reason: "client_error", error: errorClass(error) });
       if (!socket.writable) return socket.destroy();
       const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
@@ -120,9 +141,11 @@ export class ProxyHandler {
     const target = parseAuthority(req.url);
     if (!target) return this.refuseRaw(client, BAD_TARGET);
     this.accepted(auth);
+    if (!this.deps.ports.mayTry(target.port)) return this.refuseRaw(client, PORT_REFUSED);
     const destination = await resolveDestination(target.host, this.deps.policy, this.deps.resolver);
     if (destination.kind === "unresolvable") return this.refuseRaw(client, UNRESOLVABLE);
     if (destination.kind === "refused") return this.refuseRaw(client, policyRefusal(destination.class));
+    if (!this.deps.ports.allows(target.port, destination.address)) return this.refuseRaw(client, PORT_REFUSED);
     if (client.destroyed) return;
 
     const tunnel = new Tunnel({
@@ -156,21 +179,30 @@ export class ProxyHandler {
   }
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const framing = requestFraming(req);
+    if (!framing) {
+      // The body's end is unknowable, so nothing after it on this connection can be trusted either.
+      res.setHeader("Connection", "close");
+      this.refusedFraming.add(req.socket);
+      return this.refuse(res, BAD_FRAMING);
+    }
     const auth = await this.deps.verifier.check(req.headers["proxy-authorization"]);
     if (!auth.ok) return this.refuse(res, AUTH_REFUSALS[auth.reason]);
     const target = parseAbsoluteUri(req.url);
     if (!target) return this.refuse(res, BAD_TARGET);
     this.accepted(auth);
+    if (!this.deps.ports.mayTry(target.port)) return this.refuse(res, PORT_REFUSED);
     const destination = await resolveDestination(target.host, this.deps.policy, this.deps.resolver);
     if (destination.kind === "unresolvable") return this.refuse(res, UNRESOLVABLE);
     if (destination.kind === "refused") return this.refuse(res, policyRefusal(destination.class));
+    if (!this.deps.ports.allows(target.port, destination.address)) return this.refuse(res, PORT_REFUSED);
     if (res.destroyed) return;
 
     const flow = new ForwardedRequest({
       req,
       res,
+      framing,
       sessionId: auth.sessionId,
-      meter: this.deps.meter,
       registry: this.deps.registry,
       logger: this.deps.logger,
       idleTimeoutMs: this.deps.idleTimeoutMs,

@@ -38,8 +38,6 @@ export interface DialOptions {
   head: Buffer;
 }
 
-const EMPTY = Buffer.alloc(0);
-
 /** Why a dial failed, as an HTTP status for the browser. */
 export class DialError extends Error {
   constructor(
@@ -136,16 +134,23 @@ export class Tunnel implements Flow {
 /**
  * Destination→browser reads into two reusable buffers per tunnel. A chunk the
  * browser socket takes at once (the common case on plain TCP) frees its
- * buffer immediately; a chunk still queued (TLS, or a slow browser) keeps its
- * buffer until its write completes, and the next read goes into the other
- * buffer so reading and writing overlap. Only when both are held does the
- * tunnel stop reading, and it resumes into the buffer that frees first
+ * buffer for the next read; a chunk still queued (TLS, or a slow browser)
+ * keeps its buffer until its write completes, and the next read goes into the
+ * other buffer so reading and writing overlap. Only when both are held does
+ * the tunnel stop reading, and it resumes into the buffer that frees first
  * (writes complete in order). The second buffer is allocated on first need,
  * and untouched pages of either cost no memory, so idle tunnels stay small.
+ *
+ * Each chunk's own write carries the completion callback (one bound function
+ * per buffer, so nothing is allocated per chunk). A separate empty write as a
+ * completion marker would be queued beside the next chunk, and a TLS socket
+ * copies every multi-buffer write into one fresh buffer before encrypting it.
  */
 class ReusableReads {
   private readonly buffers: [Buffer, Buffer | null];
-  private readonly held = [false, false];
+  /** Writes in flight from each buffer. */
+  private readonly held = [0, 0];
+  private readonly released: [() => void, () => void];
   private current: 0 | 1 = 0;
   private paused = false;
 
@@ -155,6 +160,7 @@ class ReusableReads {
     private readonly upstream: () => net.Socket,
   ) {
     this.buffers = [Buffer.allocUnsafeSlow(size), null];
+    this.released = [() => this.release(0), () => this.release(1)];
   }
 
   /** Called by net before every read: where the next bytes go. */
@@ -164,13 +170,13 @@ class ReusableReads {
 
   onRead(bytes: number): boolean {
     const index = this.current;
-    this.client.write(this.buffers[index]!.subarray(0, bytes));
+    this.held[index]!++;
+    this.client.write(this.buffers[index]!.subarray(0, bytes), this.released[index]);
+    // Taken at once: the bytes are with the kernel (or encrypted), so the buffer may be read into again.
     if (this.client.writableLength === 0) return true;
-    this.held[index] = true;
-    this.client.write(EMPTY, () => this.release(index));
     const other = index === 0 ? 1 : 0;
     this.current = other;
-    if (this.held[other]) {
+    if (this.held[other]! > 0) {
       // Both in flight: wait for `other`, the older write, which completes first.
       this.paused = true;
       this.upstream().pause();
@@ -181,8 +187,8 @@ class ReusableReads {
   }
 
   private release(index: 0 | 1): void {
-    this.held[index] = false;
-    if (this.paused && index === this.current) {
+    this.held[index]!--;
+    if (this.paused && this.held[this.current] === 0) {
       this.paused = false;
       this.upstream().resume();
     }

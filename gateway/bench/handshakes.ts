@@ -1,0 +1,87 @@
+/**
+ * TLS handshakes per second against a proxy's TLS port: full handshakes (no
+ * session to offer) and resumed ones (offering a ticket from an earlier
+ * connection, as a browser that reconnects does), a few in flight at a time,
+ * for a fixed time each. Also the share that really resumed, and the
+ * server's CPU per handshake when a CPU reader is given.
+ *
+ *   const rates = await handshakeRates(port, () => serverCpuSeconds());
+ *   rates.full.perSecond, rates.resumed.perSecond, rates.resumed.reusedShare
+ */
+import tls from "node:tls";
+
+const IN_FLIGHT = 4;
+const DURATION_MS = 3000;
+
+export interface HandshakeRate {
+  perSecond: number;
+  /** fraction of handshakes that resumed a session */
+  reusedShare: number;
+  /** server CPU milliseconds per handshake, when measured */
+  serverCpuMs?: number;
+}
+
+/** One handshake, offering `session` when given; resolves as soon as it is done. */
+function handshake(port: number, session?: Buffer): Promise<{ reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false, session });
+    socket.once("secureConnect", () => {
+      const reused = socket.isSessionReused();
+      socket.destroy();
+      resolve({ reused });
+    });
+    socket.on("error", reject);
+  });
+}
+
+/** A session to resume: TLS 1.3 tickets follow the handshake, so wait for one (null if none comes). */
+function fetchTicket(port: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(null);
+    }, 1000);
+    socket.once("session", (ticket: Buffer) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ticket);
+    });
+    socket.on("data", () => {});
+    socket.on("error", reject);
+  });
+}
+
+async function measure(run: () => Promise<{ reused: boolean }>, cpu?: () => Promise<number> | number): Promise<HandshakeRate> {
+  let done = 0;
+  let reused = 0;
+  const cpuBefore = cpu ? await cpu() : 0;
+  const started = Date.now();
+  const ends = started + DURATION_MS;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (Date.now() < ends) {
+        const result = await run();
+        done++;
+        if (result.reused) reused++;
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  const rate: HandshakeRate = { perSecond: done / elapsed, reusedShare: done ? reused / done : 0 };
+  if (cpu) rate.serverCpuMs = (((await cpu()) - cpuBefore) * 1000) / done;
+  return rate;
+}
+
+export async function handshakeRates(
+  port: number,
+  cpu?: () => Promise<number> | number,
+): Promise<{ full: HandshakeRate; resumed: HandshakeRate }> {
+  // Warm up (JIT, session caches) before either measurement.
+  for (let i = 0; i < 50; i++) await handshake(port);
+  const full = await measure(() => handshake(port), cpu);
+  const ticket = await fetchTicket(port);
+  // A server that issues no ticket gets full handshakes here, and a reused share of 0 says so.
+  const resumed = await measure(() => handshake(port, ticket ?? undefined), cpu);
+  return { full, resumed };
+}

@@ -1,0 +1,108 @@
+/**
+ * The gateway's TLS listener (the encrypted browser→gateway hop): an
+ * https.Server whose certificate can be swapped while it runs, for ACME
+ * renewals, without touching connections already open.
+ *
+ *   const listener = createTlsListener(serverOptions, config.tls, logger);
+ *   proxy.attach(listener.server);
+ *   listener.reload();                  // SIGHUP: read certPath/keyPath again
+ *   listener.reload({ cert, key });     // or give the PEMs directly
+ *
+ * A reload builds the new context first and only then swaps it in, so a
+ * half-written or mismatched pair is refused and the old certificate stays.
+ * Only handshakes that start after the swap see the new certificate.
+ *
+ * Sessions resume: the server issues session tickets (TLS 1.3 PSK, TLS 1.2
+ * tickets), so a browser that reconnects skips the certificate signature and
+ * most of the handshake. The ticket keys survive a reload, so a renewal does
+ * not force every browser back to a full handshake. `tls.ticketKeys` (48
+ * bytes) lets several processes share keys so a ticket from one works on all.
+ * Keys the listener made itself are replaced every TICKET_KEY_ROTATION_MS, so
+ * a key taken from memory opens at most that window's tickets; shared keys
+ * are left to whoever shares them.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type http from "node:http";
+import https from "node:https";
+import tls from "node:tls";
+import type { TlsInput } from "./config";
+import { errorClass, type Logger } from "./logger";
+
+/** How long a session ticket is good for: a browser back within the hour resumes. */
+export const TLS_SESSION_TIMEOUT_SEC = 3600;
+/** How often self-made ticket keys are replaced (tickets older than that stop resuming). */
+export const TICKET_KEY_ROTATION_MS = 12 * 3600 * 1000;
+
+// AES-128-GCM first: what Chrome and Firefox ask for first anyway, and about
+// 12% less CPU per byte than AES-256-GCM (OpenSSL's own first choice, which
+// curl and other OpenSSL clients would otherwise get).
+const TLS13_ORDER = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"];
+
+// The same for the first context and every reloaded one.
+const PROTOCOL: tls.SecureContextOptions = {
+  minVersion: "TLSv1.2",
+  ciphers: [...TLS13_ORDER, ...tls.DEFAULT_CIPHERS.split(":").filter((name) => !TLS13_ORDER.includes(name))].join(":"),
+  honorCipherOrder: true,
+};
+
+export interface TlsMaterial {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+export interface TlsListener {
+  server: https.Server;
+  /**
+   * Swaps the certificate for new handshakes: the given PEMs, or the files
+   * named by `tls.certPath`/`tls.keyPath` read again. False (old certificate
+   * kept, reason logged) when they cannot be read or do not form a pair.
+   */
+  reload(material?: TlsMaterial): boolean;
+  /** Replaces the session ticket keys: tickets issued before stop resuming. */
+  rotateTicketKeys(): void;
+}
+
+export function createTlsListener(serverOptions: http.ServerOptions, input: TlsInput, logger: Logger): TlsListener {
+  const server = https.createServer({
+    ...serverOptions,
+    ...PROTOCOL,
+    cert: input.cert,
+    key: input.key,
+    sessionTimeout: TLS_SESSION_TIMEOUT_SEC,
+    ...(input.ticketKeys ? { ticketKeys: input.ticketKeys } : {}),
+  });
+
+  const readFiles = (): TlsMaterial => {
+    if (!input.certPath || !input.keyPath) throw Object.assign(new Error("no certificate files configured"), { code: "ENOFILES" });
+    return { cert: readFileSync(input.certPath), key: readFileSync(input.keyPath) };
+  };
+
+  const reload = (material?: TlsMaterial): boolean => {
+    try {
+      const next = material ?? readFiles();
+      // Throws on an unreadable or mismatched pair before anything changes.
+      tls.createSecureContext({ ...PROTOCOL, ...next });
+      server.setSecureContext({
+        ...PROTOCOL,
+        ...next,
+        sessionTimeout: TLS_SESSION_TIMEOUT_SEC,
+        ticketKeys: server.getTicketKeys(),
+      });
+      logger.info("tls_reloaded");
+      return true;
+    } catch (error) {
+      logger.error("tls_reload_failed", { error: errorClass(error) });
+      return false;
+    }
+  };
+
+  const rotateTicketKeys = () => server.setTicketKeys(randomBytes(48));
+  if (!input.ticketKeys) {
+    const rotation = setInterval(rotateTicketKeys, TICKET_KEY_ROTATION_MS);
+    rotation.unref();
+    server.once("close", () => clearInterval(rotation));
+  }
+
+  return { server, reload, rotateTicketKeys };
+}
