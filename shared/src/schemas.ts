@@ -210,6 +210,9 @@ export const ExportResponse = z.object({
   devices: z.array(Device),
   sessions: z.array(UsageSession),
   telemetry: z.array(TelemetryEvent.extend({ receivedAt: Timestamp })),
+  planChanges: z
+    .array(z.object({ planId: z.string(), source: z.string(), reason: z.string().nullable(), changedAt: Timestamp }))
+    .meta({ description: "Plan changes made by support, with the reason they recorded." }),
 });
 
 /** Limits that keep a gateway's request bodies under the API's 64 KiB. */

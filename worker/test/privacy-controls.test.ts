@@ -105,6 +105,12 @@ describe("export", () => {
     await call("POST", "/v1/telemetry", { token: s.token, body: { events: [event()] } });
     const session = await call("POST", "/v1/tunnel/sessions", { token: s.token, body: { locationId: gw.id } });
     await call("POST", "/v1/tunnel/sessions", { token: other.token, body: { locationId: gw.id } });
+    // What `npm run ops -- plan set --reason` records.
+    await env.DB.prepare(
+      "INSERT INTO plan_changes (account_id, plan_id, source, reason, changed_at) VALUES (?, 'plus', 'support', 'goodwill after an outage', ?)",
+    )
+      .bind(s.user.id, Date.parse("2026-03-01T00:00:00Z"))
+      .run();
 
     const res = await call("GET", "/v1/me/export", { token: s.token });
     expect(res.status).toBe(200);
@@ -112,6 +118,9 @@ describe("export", () => {
     expect(res.body.devices).toEqual([expect.objectContaining({ id: s.device.id, label: s.device.label, current: true })]);
     expect(res.body.sessions).toEqual([expect.objectContaining({ id: session.body.session.id, bytesUp: 0, bytesDown: 0 })]);
     expect(res.body.telemetry).toEqual([expect.objectContaining({ connectionType: "https-proxy", outcome: "connected" })]);
+    expect(res.body.planChanges).toEqual([
+      { planId: "plus", source: "support", reason: "goodwill after an outage", changedAt: "2026-03-01T00:00:00.000Z" },
+    ]);
     expect(JSON.stringify(res.body)).not.toContain(other.user.id);
     expect((await call("GET", "/v1/me/export")).status).toBe(401);
   });
