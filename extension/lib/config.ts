@@ -40,7 +40,7 @@ export const DEFAULT_BYPASS_LIST: readonly string[] = [
 
 /** How many usage sessions the popup asks for at a time. */
 export const USAGE_PAGE_SIZE = 20;
-/** How often an open popup refreshes the connection state and live traffic. */
+/** How often an open popup refreshes the live traffic of an open session (the state itself is pushed). */
 export const POPUP_POLL_MS = 2_000;
 
 /** Alarm names: alarms survive the MV3 service worker being stopped. */

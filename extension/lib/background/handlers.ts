@@ -108,11 +108,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (!locationId) throw invalid();
       if (!(await tokens.get())) throw new ApiError({ code: "unauthorized", status: 401 });
       await settings.update({ lastLocationId: locationId });
+      // Answered once the step has run: traffic is already held when the page hears "connecting".
       await connection.dispatch({ type: "CONNECT", locationId });
+      return connectionView(connection.state);
     },
 
     async disconnect() {
       await connection.dispatch({ type: "DISCONNECT" });
+      return connectionView(connection.state);
     },
 
     getUsage: ({ cursor }) => api.usage(cursor ?? null, USAGE_PAGE_SIZE),

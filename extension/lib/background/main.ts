@@ -23,6 +23,7 @@ import { ALARM_RENEW, ALARM_RETRY } from "../config";
 import { ConnectionService, type ConnectionStore } from "../connection/connection-service";
 import { StorageConnectionStore } from "../connection/connection-store";
 import { isProtecting } from "../connection/state-machine";
+import { publishConnection } from "../messages/connection-feed";
 import { createMessageListener } from "../messages/protocol";
 import { withApiHost } from "../proxy/bypass-rules";
 import { startupBlockRules } from "../proxy/startup-block-rules";
@@ -30,7 +31,7 @@ import { StartupGuard, type DeclarativeNetRequest } from "../adapters/startup-gu
 import { SettingsStore } from "../settings/settings-store";
 import { showBadge } from "./badge";
 import { createGatewayWatch } from "./gateway-watch";
-import { createHandlers } from "./handlers";
+import { connectionView, createHandlers } from "./handlers";
 import { createTelemetryReporter } from "./telemetry";
 
 export interface BackgroundEnv {
@@ -115,6 +116,8 @@ export function startBackground(env: BackgroundEnv) {
     report: (outcome, scheme) => void report(outcome, scheme),
     onChange: (state) => {
       void showBadge(browser, state).catch(() => {});
+      // Open pages learn the change by push (messages/connection-feed.ts).
+      void publishConnection(storage.session, connectionView(state)).catch((error) => log("publishing the state failed", error));
       // Once the background has taken over, the proxy settings route traffic; only a start-up hold keeps the block.
       if (guard && state.name !== "held") void guard.release().catch((error) => log("guard release failed", error));
     },

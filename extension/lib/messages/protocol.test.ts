@@ -132,7 +132,9 @@ describe("popup ↔ background protocol", () => {
     await signUpAndIn();
     const locations = await ask("getLocations", undefined);
     expect(locations.map((l) => l.id)).toEqual(["loc-local"]);
-    await ask("connect", { locationId: "loc-local" });
+    // The answer comes once traffic is held: the page may show the switch on from here.
+    expect(await ask("connect", { locationId: "loc-local" })).toEqual({ state: "connecting", locationId: "loc-local" });
+    expect(routes.at(-1)).toEqual({ kind: "hold" });
     await new Promise((r) => setTimeout(r, 20));
     const status = await ask("getStatus", undefined);
     expect(status.connection).toMatchObject({ state: "connected", locationId: "loc-local" });
@@ -142,7 +144,7 @@ describe("popup ↔ background protocol", () => {
     // The view handed to the popup never carries proxy credentials.
     expect(JSON.stringify(status)).not.toContain("pw-");
 
-    await ask("disconnect", undefined);
+    expect(await ask("disconnect", undefined)).toEqual({ state: "disconnected" });
     expect((await ask("getStatus", undefined)).connection.state).toBe("disconnected");
     expect(routes.at(-1)).toBe("cleared");
   });

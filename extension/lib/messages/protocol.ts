@@ -46,8 +46,8 @@ export interface Requests {
   signIn: [{ username: string; authKey: string; replaceDeviceId?: string }, void];
   signOut: [undefined, void];
   getLocations: [undefined, Location[]];
-  connect: [{ locationId: string }, void];
-  disconnect: [undefined, void];
+  connect: [{ locationId: string }, ConnectionView];
+  disconnect: [undefined, ConnectionView];
   getUsage: [{ cursor?: string | null }, UsageResponse];
   getDevices: [undefined, DevicesResponse];
   removeDevice: [{ id: string }, void];

@@ -18,3 +18,12 @@ export function formatDate(iso: string, locale?: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
 }
+
+/** "DE" → "Germany" in the reader's language; the code itself when the browser does not know it. */
+export function countryName(code: string, locale?: string): string {
+  try {
+    return new Intl.DisplayNames(locale ? [locale] : undefined, { type: "region" }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}

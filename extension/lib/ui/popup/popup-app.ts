@@ -1,13 +1,14 @@
 /**
  * The popup: decides which screen to show and keeps the signed-in screen
- * fresh by polling the background while open (state every 2 s, live traffic
- * with it while a session is open).
+ * fresh. The connection state arrives by push (messages/connection-feed.ts)
+ * the moment the background has carried a change out; only the live traffic
+ * of an open session is refreshed on a timer, because bytes have no event.
  *
- *   startPopup(document.getElementById("app")!, call);
+ *   startPopup(document.getElementById("app")!, call, { openOptions, watchConnection });
  */
 import { toErrorInfo } from "../../api/api-error";
 import { POPUP_POLL_MS } from "../../config";
-import type { Status } from "../../messages/protocol";
+import type { ConnectionView, Status } from "../../messages/protocol";
 import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
 import { t } from "../i18n";
@@ -19,14 +20,20 @@ import { UsagePanel } from "./usage-panel";
 
 export interface PopupOptions {
   openOptions: () => void;
+  /** Subscribes to the background's state pushes; returns the unsubscribe. */
+  watchConnection: (listener: (view: ConnectionView) => void) => () => void;
+  /** How often live traffic is refreshed while a session is open. */
   pollMs?: number;
 }
 
 export function startPopup(root: HTMLElement, call: Call, options: PopupOptions): { stop: () => void } {
   let timer: ReturnType<typeof setInterval> | undefined;
+  let unwatch: (() => void) | undefined;
   const stopPolling = () => {
     if (timer) clearInterval(timer);
     timer = undefined;
+    unwatch?.();
+    unwatch = undefined;
   };
 
   const show = (view: HTMLElement) => {
@@ -139,12 +146,18 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
         if (status.connection.state === "connected" || status.connection.state !== lastState) await refreshUsage(status);
         lastState = status.connection.state;
       } catch {
-        // A missed poll is not worth an error message; the next one will tell.
+        // A missed refresh is not worth an error message; the next one will tell.
       } finally {
         polling = false;
       }
     };
-    timer = setInterval(() => void poll(), options.pollMs ?? POPUP_POLL_MS);
+    unwatch = options.watchConnection((view) => {
+      connection.show(view);
+      if (view.state !== lastState) void poll();
+    });
+    timer = setInterval(() => {
+      if (lastState === "connected") void poll();
+    }, options.pollMs ?? POPUP_POLL_MS);
   }
 
   async function signedOutBy(error: unknown): Promise<boolean> {
