@@ -53,6 +53,8 @@ const tasks = {
   lint: () => pnpm("exec", "biome", "check", ...rest),
   format: () => pnpm("exec", "biome", "check", "--write", ...rest),
   ops: () => pnpm("exec", "tsx", "scripts/ops.ts", ...rest),
+  // Store zips (Chrome, Firefox, AMO sources) for the production API in WXT_API_URL: extension/scripts/zip.mjs.
+  "extension:zip": () => pnpm("--filter", "@cargo-vpn/extension", "run", "zip", ...rest),
 };
 
 if (!(task in tasks)) {

@@ -5,7 +5,7 @@
 import { ApiError } from "../api/api-error";
 import type { ApiClient } from "../api/client";
 import type { TokenStore } from "../api/token-store";
-import { USAGE_PAGE_SIZE } from "../config";
+import { STORE_BUILD, USAGE_PAGE_SIZE } from "../config";
 import type { ConnectionService } from "../connection/connection-service";
 import { isProtecting, type ConnectionState } from "../connection/state-machine";
 import type { ConnectionView, Handlers, SettingsView } from "../messages/protocol";
@@ -23,6 +23,8 @@ export interface HandlerDeps {
   onRoutingChanged?: () => Promise<void>;
   /** Any setting was saved (the start-up guard depends on bypass list, API URL and auto-connect). */
   onSettingsChanged?: () => Promise<void>;
+  /** Development builds only: a store build talks to the API it was built for (config.ts STORE_BUILD). */
+  apiUrlEditable?: boolean;
 }
 
 export function connectionView(state: ConnectionState): ConnectionView {
@@ -42,12 +44,14 @@ const invalid = () => new ApiError({ code: "validation_failed", status: 400 });
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { api, tokens, settings, connection } = deps;
+  const apiUrlEditable = deps.apiUrlEditable ?? !STORE_BUILD;
 
   async function settingsView(): Promise<SettingsView> {
     const current = await settings.get();
     const auth = await tokens.get();
     return {
       apiUrl: current.apiUrl,
+      apiUrlEditable,
       bypassList: current.bypassList,
       autoConnect: current.autoConnect,
       telemetryOptIn: auth?.account.telemetryOptIn ?? false,
@@ -132,6 +136,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     async saveSettings(patch) {
       if (patch.bypassList && invalidRules(patch.bypassList).length > 0) throw invalid();
       if (patch.apiUrl !== undefined) {
+        if (!apiUrlEditable) throw invalid();
         try {
           const url = new URL(patch.apiUrl);
           if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid();

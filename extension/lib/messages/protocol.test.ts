@@ -35,9 +35,9 @@ beforeAll(async () => {
   wrongKey = await deriveAuthKey("wrong password!!", kdf);
 });
 
-function boot(server = createFakeApi()) {
+function boot(server = createFakeApi(), options: { storeBuild?: boolean } = {}) {
   const storage = fakeBrowser.storage as unknown as StorageAreas;
-  const settings = new SettingsStore(storage.local);
+  const settings = new SettingsStore(storage.local, undefined, !options.storeBuild);
   const tokens = createTokenStore(storage);
   const api = createApiClient({ baseUrl: async () => (await settings.get()).apiUrl, tokens, fetch: server.fetch });
   const routes: Array<ProxyRoute | "cleared"> = [];
@@ -64,6 +64,7 @@ function boot(server = createFakeApi()) {
     device: { kind: "chrome", label: "Chrome on Linux" },
     proxyControlledByOther: async () => false,
     onRoutingChanged: async () => void rerouted++,
+    apiUrlEditable: !options.storeBuild,
   });
   fakeBrowser.runtime.onMessage.addListener(createMessageListener(handlers, fakeBrowser.runtime.id) as never);
   return { server, connection, routes, rerouted: () => rerouted, settings };
@@ -190,7 +191,13 @@ describe("popup ↔ background protocol", () => {
   it("getSettings / saveSettings: defaults, validation, telemetry opt-in through the API, re-routing while connected", async () => {
     const { rerouted, server } = boot();
     const initial = await ask("getSettings", undefined);
-    expect(initial).toMatchObject({ apiUrl: "http://127.0.0.1:8787", autoConnect: false, telemetryOptIn: false, signedIn: false });
+    expect(initial).toMatchObject({
+      apiUrl: "http://127.0.0.1:8787",
+      apiUrlEditable: true,
+      autoConnect: false,
+      telemetryOptIn: false,
+      signedIn: false,
+    });
     expect(initial.bypassList).toContain("192.168.0.0/16");
     await expect(ask("saveSettings", { bypassList: ["bad host"] })).rejects.toMatchObject({ info: { code: "validation_failed" } });
     await expect(ask("saveSettings", { apiUrl: "ftp://x" })).rejects.toMatchObject({ info: { code: "validation_failed" } });
@@ -205,6 +212,15 @@ describe("popup ↔ background protocol", () => {
     await new Promise((r) => setTimeout(r, 20));
     await ask("saveSettings", { bypassList: ["<local>"] });
     expect(rerouted()).toBe(1);
+  });
+
+  it("a store build has no editable API URL: refused, and a URL saved by an earlier build is ignored", async () => {
+    await fakeBrowser.storage.local.set({ settings: { apiUrl: "http://evil.example", deviceId: "d1" } });
+    boot(createFakeApi(), { storeBuild: true });
+    const view = await ask("getSettings", undefined);
+    expect(view).toMatchObject({ apiUrl: "http://127.0.0.1:8787", apiUrlEditable: false });
+    await expect(ask("saveSettings", { apiUrl: "http://127.0.0.1:9999" })).rejects.toMatchObject({ info: { code: "validation_failed" } });
+    expect((await ask("getSettings", undefined)).apiUrl).toBe("http://127.0.0.1:8787");
   });
 
   it("signOut disconnects first, then signs out (slot freed on the API)", async () => {

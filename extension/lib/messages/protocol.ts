@@ -35,6 +35,8 @@ export interface Status {
 }
 
 export interface SettingsView extends EditableSettings {
+  /** False in a store build: the page shows no API URL field. */
+  apiUrlEditable: boolean;
   telemetryOptIn: boolean;
   signedIn: boolean;
 }

@@ -1,5 +1,5 @@
 /**
- * The options page: API base URL, bypass list, auto-connect, telemetry
+ * The options page: API base URL (development builds only), bypass list, auto-connect, telemetry
  * opt-in, and deleting the account (password re-entered, turned into the
  * authKey here, never sent).
  *
@@ -45,7 +45,7 @@ function settingsForm(call: Call, initial: SettingsView): HTMLFormElement {
   const form = h(
     "form",
     { "aria-label": t("optionsHeading"), novalidate: true },
-    field("api-url", t("apiUrl"), apiUrl, t("apiUrlHint")),
+    settings.apiUrlEditable ? field("api-url", t("apiUrl"), apiUrl, t("apiUrlHint")) : null,
     field("bypass-list", t("bypassList"), bypass, t("bypassHint")),
     h("button", { type: "button", onclick: () => (bypass.value = DEFAULT_BYPASS_LIST.join("\n")) }, t("resetBypass")),
     h("div", { className: "check" }, autoConnect, h("label", { htmlFor: "auto-connect" }, t("autoConnect"))),
@@ -67,7 +67,7 @@ function settingsForm(call: Call, initial: SettingsView): HTMLFormElement {
       bypass.focus();
       return;
     }
-    if (!/^https?:\/\/\S+$/i.test(apiUrl.value.trim())) {
+    if (settings.apiUrlEditable && !/^https?:\/\/\S+$/i.test(apiUrl.value.trim())) {
       alert.textContent = t("apiUrlInvalid");
       apiUrl.setAttribute("aria-invalid", "true");
       apiUrl.focus();
@@ -77,7 +77,7 @@ function settingsForm(call: Call, initial: SettingsView): HTMLFormElement {
     apiUrl.removeAttribute("aria-invalid");
     try {
       const saved = await call("saveSettings", {
-        apiUrl: apiUrl.value.trim(),
+        ...(settings.apiUrlEditable ? { apiUrl: apiUrl.value.trim() } : {}),
         bypassList: rules,
         autoConnect: autoConnect.checked,
         ...(settings.signedIn && telemetry.checked !== settings.telemetryOptIn ? { telemetryOptIn: telemetry.checked } : {}),

@@ -133,30 +133,46 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       usage.show(await call("getUsage", {}), status.connection.sessionId);
     }
 
-    let polling = false;
-    let lastState = initial.connection.state;
+    let shownState = initial.connection.state;
+    let inFlight: Promise<void> | null = null;
+    let again = false;
+    // One refresh at a time; a request made meanwhile runs once more after it, so the last word always lands.
     poll = async () => {
-      if (polling) return;
-      polling = true;
+      if (inFlight) {
+        again = true;
+        return inFlight;
+      }
+      inFlight = (async () => {
+        do {
+          again = false;
+          try {
+            const status = await call("getStatus", undefined);
+            if (!status.signedIn) return void load();
+            connection.update(status);
+            shownState = status.connection.state;
+            await refreshUsage(status);
+          } catch {
+            // A missed refresh is not worth an error message; the next one will tell.
+          }
+        } while (again);
+      })();
       try {
-        const status = await call("getStatus", undefined);
-        if (!status.signedIn) return void load();
-        connection.update(status);
-        // Live while a session is open, and once more when the state changes (the ended session's final numbers).
-        if (status.connection.state === "connected" || status.connection.state !== lastState) await refreshUsage(status);
-        lastState = status.connection.state;
-      } catch {
-        // A missed refresh is not worth an error message; the next one will tell.
+        await inFlight;
       } finally {
-        polling = false;
+        inFlight = null;
       }
     };
     unwatch = options.watchConnection((view) => {
       connection.show(view);
-      if (view.state !== lastState) void poll();
+      // A new state: fresh usage (the ended session's final numbers, or the new one's).
+      if (view.state !== shownState) {
+        shownState = view.state;
+        void poll();
+      }
     });
+    // Bytes have no event: refresh the live traffic while a session is open.
     timer = setInterval(() => {
-      if (lastState === "connected") void poll();
+      if (shownState === "connected") void poll();
     }, options.pollMs ?? POPUP_POLL_MS);
   }
 
