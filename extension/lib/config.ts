@@ -44,6 +44,11 @@ export const DEFAULT_BYPASS_LIST: readonly string[] = [
   "fe80::/10",
 ];
 
+/** The popup's traffic chart: this many days, ending today. */
+export const USAGE_CHART_DAYS = 30;
+/** Sessions per page when summing the chart's days (the API's maximum page size). */
+export const USAGE_CHART_PAGE_SIZE = 100;
+
 /** How many usage sessions the popup asks for at a time. */
 export const USAGE_PAGE_SIZE = 20;
 /** How often an open popup refreshes the live traffic of an open session (the state itself is pushed). */

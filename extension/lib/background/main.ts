@@ -172,6 +172,9 @@ export function startBackground(env: BackgroundEnv) {
       if (proxy instanceof ChromeProxySettings) await proxy.reapply();
     },
     onSettingsChanged: syncGuard,
+    openTab: async (url) => {
+      await browser.tabs.create({ url });
+    },
   });
   const gated = Object.fromEntries(
     Object.entries(handlers).map(([type, handler]) => [
