@@ -1,5 +1,5 @@
 /**
- * The API contract (../shared/API.md) as zod schemas: the worker validates
+ * The API contract (docs/api.md) as zod schemas: the worker validates
  * with them and generates /openapi.json from them; clients use the inferred
  * types. Request objects are strict: an unknown field is a validation error,
  * not something silently dropped.

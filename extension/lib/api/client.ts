@@ -1,5 +1,5 @@
 /**
- * Typed client for the Cargo VPN API (shared/API.md), used by the background only.
+ * Typed client for the Cargo VPN API (docs/api.md), used by the background only.
  *
  *   const api = createApiClient({ baseUrl: () => settings.apiUrl, tokens, fetch });
  *   await api.login({ username, authKey, device });

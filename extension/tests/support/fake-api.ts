@@ -1,6 +1,6 @@
 /**
  * An in-memory stand-in for the worker, for unit tests only: it speaks the
- * routes of shared/API.md and validates every request body with the
+ * routes of docs/api.md and validates every request body with the
  * project's own strict zod schemas, so a request the real API would refuse
  * fails here too. Tokens are opaque random strings; no crypto is checked.
  */
