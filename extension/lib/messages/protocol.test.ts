@@ -35,7 +35,8 @@ beforeAll(async () => {
   wrongKey = await deriveAuthKey("wrong password!!", kdf);
 });
 
-function boot(server = createFakeApi(), options: { storeBuild?: boolean } = {}) {
+function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: number } = {}) {
+  const opened: string[] = [];
   const storage = fakeBrowser.storage as unknown as StorageAreas;
   const settings = new SettingsStore(storage.local, undefined, !options.storeBuild);
   const tokens = createTokenStore(storage);
@@ -65,9 +66,11 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean } = {}) 
     proxyControlledByOther: async () => false,
     onRoutingChanged: async () => void rerouted++,
     apiUrlEditable: !options.storeBuild,
+    openTab: async (url) => void opened.push(url),
+    now: () => options.now ?? Date.now(),
   });
   fakeBrowser.runtime.onMessage.addListener(createMessageListener(handlers, fakeBrowser.runtime.id) as never);
-  return { server, connection, routes, rerouted: () => rerouted, settings };
+  return { server, connection, routes, rerouted: () => rerouted, settings, opened, tokens };
 }
 
 async function signUpAndIn() {
@@ -243,6 +246,87 @@ describe("popup ↔ background protocol", () => {
     await ask("deleteAccount", { authKey });
     expect(server.accounts.has("alice")).toBe(false);
     expect((await ask("getStatus", undefined)).signedIn).toBe(false);
+  });
+
+  it("email (v1.1): resend verification (rate limited), change email with the password, the new-device notice", async () => {
+    const { server, tokens } = boot();
+    await signUpAndIn();
+    await ask("resendVerification", undefined);
+    expect(server.mail).toEqual([{ to: "alice@example.com", kind: "verification" }]);
+    await expect(ask("resendVerification", undefined)).rejects.toMatchObject({ info: { code: "rate_limited", retryAfter: 60 } });
+
+    await expect(ask("changeEmail", { email: "new@example.com", authKey: wrongKey })).rejects.toMatchObject({
+      info: { code: "invalid_credentials" },
+    });
+    expect(server.accounts.get("alice")!.account.email).toBe("alice@example.com");
+    const changed = await ask("changeEmail", { email: "new@example.com", authKey });
+    expect(changed).toMatchObject({ email: "new@example.com", emailVerified: false });
+    expect((await tokens.get())!.account.email).toBe("new@example.com");
+    expect(server.mail.slice(-2)).toEqual([
+      { to: "alice@example.com", kind: "email_changed" },
+      { to: "new@example.com", kind: "verification" },
+    ]);
+
+    expect((await ask("setNotifyNewDevice", { enabled: false })).notifyNewDevice).toBe(false);
+    expect(server.accounts.get("alice")!.account.notifyNewDevice).toBe(false);
+    // Verified elsewhere (the link in the mail): getAccount brings the popup up to date.
+    server.accounts.get("alice")!.account.emailVerified = true;
+    expect((await ask("getAccount", undefined)).emailVerified).toBe(true);
+    expect((await ask("getStatus", undefined)).account?.emailVerified).toBe(true);
+  });
+
+  it("password (v1.1): change with the current authKey (a wrong one changes nothing); reset by email answers the same for anyone", async () => {
+    const { server } = boot();
+    await signUpAndIn();
+    const newKdf = newKdfParams(600_000);
+    const newAuthKey = await deriveAuthKey("a brand new password", newKdf);
+    await expect(ask("changePassword", { authKey: wrongKey, newAuthKey, newKdf })).rejects.toMatchObject({
+      info: { code: "invalid_credentials" },
+    });
+    expect(server.accounts.get("alice")!.authKey).toBe(authKey);
+    await ask("changePassword", { authKey, newAuthKey, newKdf });
+    expect(server.accounts.get("alice")!.authKey).toBe(newAuthKey);
+    expect(await ask("prelogin", { username: "alice" })).toEqual(newKdf);
+
+    await ask("requestPasswordReset", { email: "alice@example.com" });
+    await ask("requestPasswordReset", { email: "nobody@example.com" });
+    expect(server.mail.filter((m) => m.kind === "password_reset")).toEqual([{ to: "alice@example.com", kind: "password_reset" }]);
+    await expect(ask("requestPasswordReset", { email: "" })).rejects.toMatchObject({ info: { code: "validation_failed" } });
+  });
+
+  it("purchase (v1.1): plans, Checkout refused until the email is verified, then opened in a tab; the portal once subscribed", async () => {
+    const { server, opened } = boot();
+    await signUpAndIn();
+    expect((await ask("getPlans", undefined)).map((p) => p.id)).toEqual(["free", "plus", "team"]);
+    await expect(ask("openCheckout", { plan: "plus", interval: "month" })).rejects.toMatchObject({ info: { code: "email_unverified" } });
+    expect(opened).toEqual([]);
+    server.accounts.get("alice")!.account.emailVerified = true;
+    await ask("openCheckout", { plan: "plus", interval: "month" });
+    expect(opened).toEqual(["https://checkout.stripe.test/c/plus-month"]);
+    await expect(ask("openCheckout", { plan: "gold" as never, interval: "month" })).rejects.toMatchObject({ info: { code: "validation_failed" } });
+
+    await expect(ask("openPortal", undefined)).rejects.toMatchObject({ info: { code: "not_found" } });
+    server.accounts.get("alice")!.account.subscription = { status: "active", renewsAt: null, cancelAt: null };
+    await ask("openPortal", undefined);
+    expect(opened.at(-1)).toBe("https://billing.stripe.test/p/session");
+  });
+
+  it("getDailyUsage: the last 30 days, one entry per day, sessions summed on the day they started", async () => {
+    const now = Date.now();
+    const { server } = boot(createFakeApi(), { now });
+    await signUpAndIn();
+    const day = 86_400_000;
+    server.accounts.get("alice")!.sessions = [
+      { id: "a", startedAt: new Date(now).toISOString(), endedAt: null, bytesUp: 10, bytesDown: 100 },
+      { id: "b", startedAt: new Date(now).toISOString(), endedAt: null, bytesUp: 1, bytesDown: 2 },
+      { id: "c", startedAt: new Date(now - 3 * day).toISOString(), endedAt: null, bytesUp: 5, bytesDown: 50 },
+      { id: "d", startedAt: new Date(now - 45 * day).toISOString(), endedAt: null, bytesUp: 999, bytesDown: 999 },
+    ];
+    const days = await ask("getDailyUsage", undefined);
+    expect(days).toHaveLength(30);
+    expect(days.at(-1)).toMatchObject({ bytesUp: 11, bytesDown: 102 });
+    expect(days.at(-4)).toMatchObject({ bytesUp: 5, bytesDown: 50 });
+    expect(days.reduce((sum, d) => sum + d.bytesDown, 0)).toBe(152);
   });
 
   it("ignores messages that are not ours and senders that are not this extension", async () => {
