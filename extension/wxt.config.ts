@@ -32,6 +32,7 @@ export default defineConfig({
       "pnpm-workspace.yaml",
       "tsconfig.base.json",
       "scripts/run.mjs",
+      "docs/privacy-policy.txt",
     ],
     excludeSources: ["**/node_modules/**", "**/.output/**", "**/.wxt/**", "**/*.test.ts", "extension/tests/**"],
   },

@@ -222,8 +222,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     openPortal: async () => openHttps(await api.portal()),
 
-    getDailyUsage: () =>
-      dailyUsage((cursor) => api.usage(cursor, USAGE_CHART_PAGE_SIZE), (deps.now ?? Date.now)(), USAGE_CHART_DAYS),
+    getDailyUsage: () => dailyUsage((cursor) => api.usage(cursor, USAGE_CHART_PAGE_SIZE), (deps.now ?? Date.now)(), USAGE_CHART_DAYS),
   };
 }
 

@@ -303,7 +303,9 @@ describe("popup ↔ background protocol", () => {
     server.accounts.get("alice")!.account.emailVerified = true;
     await ask("openCheckout", { plan: "plus", interval: "month" });
     expect(opened).toEqual(["https://checkout.stripe.test/c/plus-month"]);
-    await expect(ask("openCheckout", { plan: "gold" as never, interval: "month" })).rejects.toMatchObject({ info: { code: "validation_failed" } });
+    await expect(ask("openCheckout", { plan: "gold" as never, interval: "month" })).rejects.toMatchObject({
+      info: { code: "validation_failed" },
+    });
 
     await expect(ask("openPortal", undefined)).rejects.toMatchObject({ info: { code: "not_found" } });
     server.accounts.get("alice")!.account.subscription = { status: "active", renewsAt: null, cancelAt: null };

@@ -27,3 +27,14 @@ export function countryName(code: string, locale?: string): string {
     return code;
   }
 }
+
+/** An amount in minor units ("499", "eur") as the reader writes money ("€4.99"). */
+export function formatMoney(minor: number, currency: string, locale?: string): string {
+  const code = currency.toUpperCase();
+  try {
+    const digits = new Intl.NumberFormat(locale, { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+    return new Intl.NumberFormat(locale, { style: "currency", currency: code }).format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${code}`;
+  }
+}

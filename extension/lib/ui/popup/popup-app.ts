@@ -17,6 +17,10 @@ import { signInView, type AuthViewDeps } from "./auth-views";
 import { ConnectionPanel, switchIsOn } from "./connection-panel";
 import { DevicesPanel } from "./devices-panel";
 import { UsagePanel } from "./usage-panel";
+import { AccountPanel, VerifyBanner } from "./account-panel";
+import { UsageChart } from "./usage-chart";
+import type { Account } from "@cargo-vpn/shared/schemas";
+import { tp } from "../plural";
 
 export interface PopupOptions {
   openOptions: () => void;
@@ -76,6 +80,18 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     });
     const alert = h("p", { className: "alert", role: "alert" });
     const account = initial.account!;
+    const chart = new UsageChart();
+    usage.element.querySelector("h2")?.after(chart.element);
+    const banner = new VerifyBanner(call);
+    const accountPanel = new AccountPanel(call, account);
+    const planLine = h("span", {}, tp("planName", account.plan.maxDevices, account.plan.name));
+    const showAccount = (latest: Account) => {
+      banner.show(latest);
+      accountPanel.show(latest);
+      planLine.textContent = tp("planName", latest.plan.maxDevices, latest.plan.name);
+    };
+    accountPanel.onAccountChanged = showAccount;
+    banner.show(account);
     const signOut = h(
       "button",
       {
@@ -96,22 +112,13 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       h(
         "main",
         { className: "signed-in" },
-        h(
-          "header",
-          {},
-          h("h1", {}, t("extName")),
-          h(
-            "p",
-            { className: "hint" },
-            t("signedInAs", account.username),
-            " · ",
-            t("planName", account.plan.name, account.plan.maxDevices),
-          ),
-        ),
+        h("header", {}, h("h1", {}, t("extName")), h("p", { className: "hint" }, t("signedInAs", account.username), " · ", planLine)),
+        banner.element,
         connection.element,
         alert,
         usage.element,
         devices.element,
+        accountPanel.element,
         h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
       ),
     );
@@ -125,9 +132,24 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       if (await signedOutBy(error)) return;
       alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
     }
-    void Promise.all([refreshUsage(initial), call("getDevices", undefined).then((d) => devices.show(d))]).catch(async (error) => {
+    void Promise.all([
+      refreshUsage(initial),
+      refreshChart(),
+      call("getDevices", undefined).then((d) => devices.show(d)),
+      // The stored account may be behind (email confirmed, plan bought since): ask the API.
+      call("getAccount", undefined).then(showAccount),
+    ]).catch(async (error) => {
       if (!(await signedOutBy(error))) alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
     });
+    // Plans are public and only feed the upgrade choice: a failure leaves "Upgrade" hidden, nothing else.
+    void call("getPlans", undefined).then(
+      (plans) => accountPanel.setPlans(plans),
+      () => {},
+    );
+
+    async function refreshChart(): Promise<void> {
+      chart.show(await call("getDailyUsage", undefined));
+    }
 
     async function refreshUsage(status: Status): Promise<void> {
       usage.show(await call("getUsage", {}), status.connection.sessionId);
@@ -168,6 +190,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       if (view.state !== shownState) {
         shownState = view.state;
         void poll();
+        void refreshChart().catch(() => {});
       }
     });
     // Bytes have no event: refresh the live traffic while a session is open.
