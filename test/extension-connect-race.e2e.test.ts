@@ -67,7 +67,7 @@ describe("turning the VPN on in Chromium", () => {
     const outcomes: Array<"held" | "loaded"> = [];
     for (let round = 0; round < ROUNDS; round++) {
       await vpn.click();
-      await popup.locator('[role="switch"][aria-checked="true"]').waitFor({ timeout: 10_000 });
+      await popup.locator('[role="switch"][aria-labelledby="vpn-label"][aria-checked="true"]').waitFor({ timeout: 10_000 });
       const response = await page.goto(`${site.url}/page/4000?round-${round}`, { timeout: 20_000 }).catch(() => null);
       outcomes.push(response?.status() === 200 ? "loaded" : "held");
       await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 30_000 });

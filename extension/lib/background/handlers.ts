@@ -9,7 +9,7 @@ import { STORE_BUILD, USAGE_CHART_DAYS, USAGE_CHART_PAGE_SIZE, USAGE_PAGE_SIZE }
 import type { ConnectionService } from "../connection/connection-service";
 import { isProtecting, type ConnectionState } from "../connection/state-machine";
 import type { ConnectionView, Handlers, SettingsView } from "../messages/protocol";
-import type { Account } from "@cargo-vpn/shared/schemas";
+import type { Account, Location } from "@cargo-vpn/shared/schemas";
 import { invalidRules } from "../proxy/bypass-rules";
 import { dailyUsage } from "./daily-usage";
 import type { SettingsStore } from "../settings/settings-store";
@@ -27,6 +27,8 @@ export interface HandlerDeps {
   onSettingsChanged?: () => Promise<void>;
   /** Development builds only: a store build talks to the API it was built for (config.ts STORE_BUILD). */
   apiUrlEditable?: boolean;
+  /** The last list of locations (public: names, countries, load), kept for the popup's first paint. */
+  locationCache?: { get(): Promise<Location[] | null>; set(locations: Location[]): Promise<void> };
   /** Opens a page (Stripe's Checkout or portal) in a new tab. */
   openTab?: (url: string) => Promise<void>;
   now?: () => number;
@@ -103,6 +105,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         connection: connectionView(connection.state),
         lastLocationId: current.lastLocationId,
         proxyControlledByOther: await deps.proxyControlledByOther(),
+        locations: auth ? ((await deps.locationCache?.get()) ?? null) : null,
       };
     },
 
@@ -132,7 +135,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await settings.update({ lastLocationId: null });
     },
 
-    getLocations: () => api.locations(),
+    async getLocations() {
+      const locations = await api.locations();
+      await deps.locationCache?.set(locations);
+      return locations;
+    },
 
     async connect({ locationId }) {
       if (!locationId) throw invalid();

@@ -5,6 +5,7 @@
  * turn, before any `await`, so a cold MV3 service worker never misses the
  * event that woke it. Anything asynchronous waits on `ready`.
  */
+import type { Location } from "@cargo-vpn/shared/schemas";
 import type { Browser } from "webextension-polyfill";
 import { createApiClient } from "../api/client";
 import { createTokenStore, type StorageAreas } from "../api/token-store";
@@ -33,6 +34,7 @@ import { showBadge } from "./badge";
 import { createGatewayWatch } from "./gateway-watch";
 import { connectionView, createHandlers } from "./handlers";
 import { createTelemetryReporter } from "./telemetry";
+import { type DataConsentPermissions, hasDataConsent } from "../ui/data-consent";
 
 export interface BackgroundEnv {
   browser: Browser;
@@ -73,7 +75,12 @@ export function startBackground(env: BackgroundEnv) {
     tokens,
     onSignedOut: () => void service?.dispatch({ type: "SIGNED_OUT" }),
   });
-  const report = createTelemetryReporter({ send: (events) => api.telemetry(events), tokens, deviceType: kind });
+  const report = createTelemetryReporter({
+    send: (events) => api.telemetry(events),
+    tokens,
+    deviceType: kind,
+    ...(kind === "firefox" ? { browserConsent: () => hasDataConsent(browser.permissions as unknown as DataConsentPermissions) } : {}),
+  });
 
   // Chrome: hold traffic from the very first request of the next browser start while we mean to resume.
   const guard =
@@ -172,6 +179,10 @@ export function startBackground(env: BackgroundEnv) {
       if (proxy instanceof ChromeProxySettings) await proxy.reapply();
     },
     onSettingsChanged: syncGuard,
+    locationCache: {
+      get: async () => ((await storage.local.get("locations")).locations as Location[] | undefined) ?? null,
+      set: (locations) => storage.local.set({ locations }),
+    },
     openTab: async (url) => {
       await browser.tabs.create({ url });
     },

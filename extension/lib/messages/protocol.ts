@@ -34,6 +34,8 @@ export interface Status {
   lastLocationId: string | null;
   /** Another extension controls the browser's proxy settings. */
   proxyControlledByOther: boolean;
+  /** The locations as last fetched (public data), so the popup's switch is usable before the API answers. */
+  locations: Location[] | null;
 }
 
 export interface SettingsView extends EditableSettings {

@@ -124,13 +124,26 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     );
     connection.update(initial);
 
-    // Locations first: the switch needs a location to be usable.
-    try {
-      connection.setLocations(await call("getLocations", undefined), initial.connection.locationId ?? initial.lastLocationId);
+    // Locations first: the switch needs a location to be usable. The list remembered from last time makes
+    // it usable at once (the popup's time to interactive); the API's fresh list replaces it when it comes.
+    const preferred = initial.connection.locationId ?? initial.lastLocationId;
+    const fresh = call("getLocations", undefined).then((locations) => {
+      connection.setLocations(locations, preferred);
       connection.update(initial);
-    } catch (error) {
-      if (await signedOutBy(error)) return;
-      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+    });
+    if (initial.locations) {
+      connection.setLocations(initial.locations, preferred);
+      connection.update(initial);
+      void fresh.catch(async (error) => {
+        if (!(await signedOutBy(error))) alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      });
+    } else {
+      try {
+        await fresh;
+      } catch (error) {
+        if (await signedOutBy(error)) return;
+        alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      }
     }
     void Promise.all([
       refreshUsage(initial),
