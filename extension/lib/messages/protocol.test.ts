@@ -67,6 +67,10 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
     onRoutingChanged: async () => void rerouted++,
     apiUrlEditable: !options.storeBuild,
     openTab: async (url) => void opened.push(url),
+    locationCache: {
+      get: async () => ((await storage.local.get("locations")).locations as never) ?? null,
+      set: (locations) => storage.local.set({ locations }),
+    },
     now: () => options.now ?? Date.now(),
   });
   fakeBrowser.runtime.onMessage.addListener(createMessageListener(handlers, fakeBrowser.runtime.id) as never);
@@ -151,6 +155,17 @@ describe("popup ↔ background protocol", () => {
     expect(await ask("disconnect", undefined)).toEqual({ state: "disconnected" });
     expect((await ask("getStatus", undefined)).connection.state).toBe("disconnected");
     expect(routes.at(-1)).toBe("cleared");
+  });
+
+  it("getStatus carries the locations fetched last (the popup's first paint), and none when signed out", async () => {
+    boot();
+    expect((await ask("getStatus", undefined)).locations).toBeNull();
+    await signUpAndIn();
+    expect((await ask("getStatus", undefined)).locations).toBeNull();
+    await ask("getLocations", undefined);
+    expect((await ask("getStatus", undefined)).locations?.map((l) => l.id)).toEqual(["loc-local"]);
+    await ask("signOut", undefined);
+    expect((await ask("getStatus", undefined)).locations).toBeNull();
   });
 
   it("connect while signed out is refused as unauthorized", async () => {

@@ -43,8 +43,8 @@ export function stateSentence(view: ConnectionView, locationName: string): strin
 
 export function locationLabel(location: Location): string {
   return location.online
-    ? t("locationOption", location.name, location.country, Math.round(location.load * 100))
-    : t("locationOffline", location.name, location.country);
+    ? t("locationOption", location.name, countryName(location.country), Math.round(location.load * 100))
+    : t("locationOffline", location.name, countryName(location.country));
 }
 
 export class ConnectionPanel {
