@@ -13,3 +13,8 @@ if (!only || only === "gateway") {
   const { runGatewayBench } = await import("../gateway/bench/throughput.ts");
   await runGatewayBench();
 }
+// `-- gateway-workers`: the gateway on 2 worker processes against 1 (gateway/bench/workers.ts).
+if (!only || only === "gateway-workers") {
+  const { runWorkersBench } = await import("../gateway/bench/workers.ts");
+  await runWorkersBench();
+}

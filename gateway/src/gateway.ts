@@ -19,7 +19,8 @@ import { resolveConfig, type GatewayConfigInput } from "./config";
 import { CredentialVerifier } from "./credentials";
 import { DestinationPolicy, systemResolver, type Resolver } from "./destination-policy";
 import { Heartbeat } from "./heartbeat";
-import { createLogger, type Logger } from "./logger";
+import { createLogger, SummarizingLogger, type Logger } from "./logger";
+import { EventLoopDelay, RefusalCounter, takeSnapshot, type MetricsSnapshot } from "./metrics";
 import { ProxyHandler } from "./proxy-server";
 import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
@@ -34,6 +35,10 @@ export interface GatewayHooks {
   resolver?: Resolver;
   /** Key source for credentials; default the API's /.well-known/jwks.json. */
   jwks?: JWTVerifyGetKey;
+  /** Window of the per-connection log summaries (logger.ts, SummarizingLogger); default 60000. */
+  logSummaryIntervalMs?: number;
+  /** Another process beats for this one (a cluster worker): no own heartbeat; see carriedSessions/revoke. */
+  externalHeartbeat?: boolean;
 }
 
 export interface RunningGateway {
@@ -47,13 +52,25 @@ export interface RunningGateway {
   close(): Promise<void>;
   /** Live figures, for tests and the bench. */
   stats(): { activeSessions: number; openConnections: number; pooledConnections: number; signatureChecks: number };
+  /** Figures for the admin listener's /metrics (metrics.ts). */
+  metrics(): MetricsSnapshot;
+  /** What a heartbeat would report, for a cluster primary beating for its workers. */
+  carriedSessions(): { activeSessions: number; openFlows: number; sessions: string[] };
+  /** Ends sessions learned from a heartbeat sent by another process; returns the connections cut. */
+  revoke(sessionIds: string[]): number;
 }
 
 const EXPIRY_SWEEP_MS = 1000;
 
 export async function startGateway(input: GatewayConfigInput & GatewayHooks): Promise<RunningGateway> {
   const config = resolveConfig(input);
-  const logger = input.logger ?? createLogger();
+  const refusals = new RefusalCounter();
+  const loop = new EventLoopDelay();
+  // Refusals are counted for the metrics and summarised in the log, never one line per client.
+  const logger = new SummarizingLogger(input.logger ?? createLogger(), {
+    intervalMs: input.logSummaryIntervalMs,
+    onEvent: (event, fields) => refusals.count(event, fields),
+  });
   const api = new GatewayApi({ apiUrl: config.apiUrl, secret: config.gatewaySecret });
 
   const pools = new UpstreamPools({
@@ -149,8 +166,9 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     pools.sweep();
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
-  heartbeat.start();
+  if (!input.externalHeartbeat) heartbeat.start();
   reporter.start();
+  logger.start();
   logger.info("gateway_started", { tls: tlsPort !== undefined, allowLoopback: config.allowLoopback });
 
   const flush = () => reporter.flush();
@@ -174,6 +192,8 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
       flushed = await flush();
     }
     await closed;
+    logger.stop();
+    loop.stop();
     if (flushed) logger.info("gateway_stopped", { connectionsCut: cut });
     else logger.error("gateway_stopped_with_unsent_usage", { connectionsCut: cut, sessions: meter.sessions });
   };
@@ -190,6 +210,23 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
       pooledConnections: pools.idleConnections(),
       signatureChecks: verifier.verifications,
     }),
+    metrics: () =>
+      takeSnapshot({
+        registry,
+        meter,
+        reporter,
+        heartbeat: input.externalHeartbeat ? null : heartbeat,
+        refusals,
+        loop,
+        clientConnections: sockets.size,
+        logLinesSuppressed: logger.suppressedTotal,
+      }),
+    carriedSessions: () => ({
+      activeSessions: registry.activeSessions,
+      openFlows: registry.openFlows,
+      sessions: registry.carriedSessions(MAX_HEARTBEAT_SESSIONS),
+    }),
+    revoke: (sessionIds) => registry.revoke(sessionIds),
   };
 }
 

@@ -14,15 +14,26 @@ import { errorClass, type Logger } from "./logger";
 export interface HeartbeatOptions {
   api: GatewayApi;
   intervalMs: number;
-  stats: () => { activeSessions: number; load: number; sessions: string[] };
+  /** What the beat reports; may be async (a cluster primary asks its workers first). */
+  stats: () => HeartbeatStats | Promise<HeartbeatStats>;
   onRevoked: (sessionIds: string[]) => void;
   logger: Logger;
+}
+
+export interface HeartbeatStats {
+  activeSessions: number;
+  load: number;
+  sessions: string[];
 }
 
 export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<boolean> | null = null;
   private failing = false;
+  private readonly startedAtMs = Date.now();
+  private lastOkAtMs: number | null = null;
+  /** Beats the API did not answer with success, since start (metrics). */
+  failures = 0;
 
   constructor(private readonly options: HeartbeatOptions) {}
 
@@ -50,14 +61,28 @@ export class Heartbeat {
     return next;
   }
 
+  /** Seconds since the API last accepted a beat (since start when it never has). */
+  ageSeconds(now = Date.now()): number {
+    return (now - (this.lastOkAtMs ?? this.startedAtMs)) / 1000;
+  }
+
   private async send(): Promise<boolean> {
-    const { activeSessions, load, sessions } = this.options.stats();
+    let stats: HeartbeatStats;
+    try {
+      stats = await this.options.stats();
+    } catch (error) {
+      this.failures++;
+      this.options.logger.error("heartbeat_stats_failed", { error: errorClass(error) });
+      return false;
+    }
+    const { activeSessions, load, sessions } = stats;
     const result = await this.options.api.post(
       "/v1/gateway/heartbeat",
       { activeSessions, load: Math.min(1, Math.max(0, load)), sessions },
       HeartbeatResponse,
     );
     if (!result.ok) {
+      this.failures++;
       // One line per outage, not one per beat.
       if (!this.failing) this.options.logger.warn("heartbeat_failed", { failure: result.failure });
       this.failing = true;
@@ -65,6 +90,7 @@ export class Heartbeat {
     }
     if (this.failing) this.options.logger.info("heartbeat_restored");
     this.failing = false;
+    this.lastOkAtMs = Date.now();
     if (result.body.revokedSessions.length > 0) {
       try {
         this.options.onRevoked(result.body.revokedSessions);

@@ -1,18 +1,29 @@
 /**
  * `pnpm --filter @cargo-vpn/gateway start`: runs one gateway configured from
- * the environment (see ENV_VARS in config.ts) until SIGINT or SIGTERM, then
- * shuts down gracefully — a second signal exits at once.
+ * the environment (see ENV_VARS in config.ts and PROCESS_ENV_VARS in
+ * cluster-config.ts) until SIGINT or SIGTERM, then shuts down gracefully — a
+ * second signal exits at once.
+ *
+ * With GATEWAY_WORKERS=1 it is one process; otherwise this file runs as the
+ * cluster primary (cluster-primary.ts) and again as each worker
+ * (cluster-worker.ts). With GATEWAY_ADMIN_PORT set, /healthz and /metrics
+ * are served there (admin-server.ts), for the whole node.
  */
+import cluster from "node:cluster";
+import { startAdminServer } from "./admin-server";
+import { processSettingsFromEnv, type ProcessSettings } from "./cluster-config";
+import { runPrimary } from "./cluster-primary";
+import { runWorker, workerIndex } from "./cluster-worker";
 import { ConfigError, configFromEnv, type GatewayConfig } from "./config";
 import { startGateway } from "./gateway";
-import { createLogger } from "./logger";
+import { createLogger, withFields } from "./logger";
+import { renderMetrics } from "./metrics-text";
 
 const logger = createLogger();
 
-async function main(): Promise<void> {
-  let config: GatewayConfig;
+function readSettings(): { config: GatewayConfig; settings: ProcessSettings } {
   try {
-    config = configFromEnv(process.env);
+    return { config: configFromEnv(process.env), settings: processSettingsFromEnv(process.env) };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`gateway: configuration error: ${error.message}\n`);
@@ -20,22 +31,60 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const gateway = await startGateway({ ...config, logger });
-  process.stdout.write(
-    `gateway listening on ${config.host}:${gateway.port}${gateway.tlsPort !== undefined ? ` (TLS on ${gateway.tlsPort})` : ""}\n`,
-  );
+}
+
+/** Runs `close` on the first SIGINT/SIGTERM and exits with its outcome; a second signal exits at once. */
+function stopOnSignals(close: () => Promise<boolean>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info("gateway_stopping", { signal });
-    gateway.close().then(
-      () => process.exit(0),
+    close().then(
+      (clean) => process.exit(clean ? 0 : 1),
       () => process.exit(1),
     );
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** The lines scripts wait for: the proxy's port first, then the admin listener's. */
+function announce(config: GatewayConfig, settings: ProcessSettings, ports: { port: number; tlsPort?: number; adminPort?: number }): void {
+  const tls = ports.tlsPort !== undefined ? ` (TLS on ${ports.tlsPort})` : "";
+  const many = settings.workers > 1 ? `, ${settings.workers} workers` : "";
+  process.stdout.write(`gateway listening on ${config.host}:${ports.port}${tls}${many}\n`);
+  if (settings.admin && ports.adminPort !== undefined) {
+    process.stdout.write(`admin listening on http://${settings.admin.host}:${ports.adminPort}\n`);
+  }
+}
+
+async function runSingle(config: GatewayConfig, settings: ProcessSettings): Promise<void> {
+  const gateway = await startGateway({ ...config, logger });
+  let stopping = false;
+  const admin = settings.admin
+    ? await startAdminServer({
+        ...settings.admin,
+        metrics: async () => renderMetrics(gateway.metrics()),
+        healthy: () => !stopping,
+      })
+    : undefined;
+  announce(config, settings, { port: gateway.port, tlsPort: gateway.tlsPort, adminPort: admin?.port });
+  stopOnSignals(async () => {
+    stopping = true;
+    await gateway.close();
+    await admin?.close();
+    return true;
+  });
+}
+
+async function main(): Promise<void> {
+  const { config, settings } = readSettings();
+  if (settings.workers === 1) return runSingle(config, settings);
+  if (cluster.isWorker) return runWorker(config, withFields(logger, { worker: workerIndex() }));
+  const primary = await runPrimary(config, settings, logger);
+  announce(config, settings, primary);
+  stopOnSignals(() => primary.close());
 }
 
 main().catch((error) => {

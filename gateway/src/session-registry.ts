@@ -38,6 +38,8 @@ export class SessionRegistry {
   private readonly now: () => number;
   private readonly toleranceMs: number;
   private flowCount = 0;
+  /** Flows registered since start (metrics). */
+  opened = 0;
 
   constructor(private readonly options: SessionRegistryOptions) {
     this.now = options.now ?? Date.now;
@@ -77,6 +79,7 @@ export class SessionRegistry {
     if (set.size >= this.options.maxFlowsPerSession) return false;
     set.add(flow);
     this.flowCount++;
+    this.opened++;
     return true;
   }
 
@@ -144,6 +147,13 @@ export class SessionRegistry {
 
   get openFlows(): number {
     return this.flowCount;
+  }
+
+  /** Open flows matching `predicate` (the metrics tell tunnels from forwarded requests). */
+  countFlows(predicate: (flow: Flow) => boolean): number {
+    let count = 0;
+    for (const set of this.flows.values()) for (const flow of set) if (predicate(flow)) count++;
+    return count;
   }
 
   flowsOf(sessionId: string): number {

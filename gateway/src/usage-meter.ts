@@ -14,9 +14,19 @@ export interface UsageReport {
 
 export class UsageMeter {
   private readonly pending = new Map<string, { up: number; down: number }>();
+  /** Every byte ever added, for the metrics (bytes carried). */
+  totalUp = 0;
+  totalDown = 0;
+  /** When the oldest bytes still in the meter were added; null when it is empty. */
+  pendingSinceMs: number | null = null;
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   add(sessionId: string, bytesUp: number, bytesDown: number): void {
     if (bytesUp === 0 && bytesDown === 0) return;
+    this.totalUp += bytesUp;
+    this.totalDown += bytesDown;
+    this.pendingSinceMs ??= this.now();
     const entry = this.pending.get(sessionId);
     if (entry) {
       entry.up += bytesUp;
@@ -34,6 +44,8 @@ export class UsageMeter {
       reports.push({ sessionId, bytesUp: up, bytesDown: down });
       this.pending.delete(sessionId);
     }
+    // A partial take leaves the older stamp: an upper bound on the age of what is left.
+    if (this.pending.size === 0) this.pendingSinceMs = null;
     return reports;
   }
 

@@ -28,6 +28,8 @@ interface Batch {
   batchId: string;
   reports: UsageReport[];
   attempts: number;
+  /** When its oldest bytes were counted (the meter's stamp when the batch was cut). */
+  sinceMs: number;
 }
 
 export interface UsageReporterOptions {
@@ -45,6 +47,9 @@ export class UsageReporter {
   private running: Promise<boolean> = Promise.resolve(true);
   private failures = 0;
   private stopped = true;
+  /** Batch attempts the API accepted / did not, since start (metrics). */
+  batchesAccepted = 0;
+  batchesFailed = 0;
 
   constructor(private readonly options: UsageReporterOptions) {}
 
@@ -63,6 +68,16 @@ export class UsageReporter {
   flush(): Promise<boolean> {
     this.running = this.running.then(() => this.flushOnce());
     return this.running;
+  }
+
+  /**
+   * Age in ms of the oldest counted bytes the API has not accepted yet (0 when
+   * none wait): the outstanding batch's, else the meter's. Bytes of open flows
+   * enter the meter at each flush (and each metrics scrape).
+   */
+  lagMs(now = Date.now()): number {
+    const since = this.outstanding?.sinceMs ?? this.options.meter.pendingSinceMs;
+    return since === null ? 0 : Math.max(0, now - since);
   }
 
   /** True while a batch is waiting to be acknowledged. */
@@ -90,9 +105,10 @@ export class UsageReporter {
     this.options.collect();
     for (let i = 0; i < MAX_BATCHES_PER_FLUSH; i++) {
       if (!this.outstanding) {
+        const sinceMs = this.options.meter.pendingSinceMs ?? Date.now();
         const reports = this.options.meter.take(MAX_REPORTS_PER_BATCH);
         if (reports.length === 0) return true;
-        this.outstanding = { batchId: randomUUID(), reports, attempts: 0 };
+        this.outstanding = { batchId: randomUUID(), reports, attempts: 0, sinceMs };
       }
       const batch = this.outstanding;
       batch.attempts++;
@@ -102,6 +118,7 @@ export class UsageReporter {
         UsageBatchResponse,
       );
       if (!result.ok) {
+        this.batchesFailed++;
         this.options.logger.warn("usage_batch_failed", {
           failure: result.failure,
           retryable: result.retryable,
@@ -111,6 +128,7 @@ export class UsageReporter {
         return false;
       }
       this.outstanding = null;
+      this.batchesAccepted++;
       this.options.logger.info("usage_batch_sent", {
         reports: batch.reports.length,
         accepted: result.body.accepted,

@@ -13,3 +13,20 @@ export function normalizeUsername(raw: string): string {
 export function normalizeEmail(raw: string): string {
   return raw.normalize("NFKC").trim().toLowerCase();
 }
+
+/**
+ * Characters a device label loses before it is validated or stored: every
+ * control character (Cc) and format character (Cf: the bidirectional
+ * embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, the
+ * marks U+200E, U+200F and U+061C, zero-width space and joiners, word joiner,
+ * BOM, soft hyphen, …), and the Hangul fillers that render as blank letters.
+ * Line breaks and tabs become spaces first. Without them one device cannot
+ * make its label read like another's.
+ */
+const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+const INVISIBLE = /[\p{Cc}\p{Cf}\u115F\u1160\u3164\uFFA0]/gu;
+
+/** A device label as shown in the device list: NFC, invisible characters removed, runs of spaces made one, trimmed. */
+export function cleanDeviceLabel(raw: string): string {
+  return raw.replace(LINE_BREAKS, " ").replace(INVISIBLE, "").normalize("NFC").replace(/\s+/gu, " ").trim();
+}

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { decodeExact } from "./base64url";
 import { MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES } from "./kdf";
-import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./normalize";
+import { cleanDeviceLabel, normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./normalize";
 
 const b64urlBytes = (bytes: number, what: string) =>
   z
@@ -149,7 +149,12 @@ export const AccountResponse = z.object({ account: Account });
 export const DeviceInput = z.strictObject({
   id: DeviceId,
   kind: DeviceKind,
-  label: z.string().trim().min(1).max(64),
+  label: z
+    .string()
+    .max(256)
+    .transform(cleanDeviceLabel)
+    .pipe(z.string().min(1, "must contain a visible character").max(64))
+    .meta({ description: "1–64 characters once control and invisible formatting characters are removed", example: "Chrome on Linux" }),
 });
 
 export const LoginRequest = z.strictObject({
@@ -219,7 +224,7 @@ export const HeartbeatRequest = z.strictObject({
       "Ids of the sessions this gateway carries now; any that is no longer open (ended, or erased with its account) comes back in revokedSessions.",
   }),
 });
-export const HeartbeatResponse = z.object({ revokedSessions: z.array(z.string()) });
+export const HeartbeatResponse = z.object({ revokedSessions: z.array(z.string()).max(MAX_HEARTBEAT_SESSIONS) });
 export const UsageBatchRequest = z.strictObject({
   batchId: z.uuid(),
   reports: z

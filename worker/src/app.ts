@@ -12,14 +12,17 @@ import { meRoutes } from "./routes/me";
 import { tunnelRoutes } from "./routes/tunnel";
 import { telemetryRoutes } from "./routes/telemetry";
 import { usageRoutes } from "./routes/usage";
-import { notFound, onError } from "./http/errors";
+import { onError } from "./http/errors";
 import { limitBody, requireJsonBody } from "./http/json-body";
 import { router } from "./http/router";
+import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
+import { securityHeaders } from "./http/response-headers";
 
 export function createApp() {
   const app = router();
   app.onError(onError);
-  app.notFound(notFound);
+  app.notFound(notFoundOrMethodNotAllowed(app));
+  app.use("*", securityHeaders);
   app.use("*", limitBody, requireJsonBody);
 
   for (const routes of [

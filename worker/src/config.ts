@@ -5,11 +5,10 @@ export const ACCESS_TOKEN_TTL_SECONDS = 10 * 60;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Sign-in failures: per username from one client, per client overall, and per username overall. */
+/** Sign-in failures: per username from one client and per client overall (per username overall: USERNAME_BACKOFF below). */
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_USER_AND_CLIENT = 5;
 export const MAX_FAILURES_PER_CLIENT = 20;
-export const MAX_FAILURES_PER_USER = 100;
 
 /** Device lastSeenAt is rewritten at most this often, so token refreshes stay cheap. */
 export const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
@@ -42,3 +41,36 @@ export const MAX_USAGE_PAGE = 100;
 export const TELEMETRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Default retention of ended usage sessions (USAGE_RETENTION_DAYS overrides). */
 export const DEFAULT_USAGE_RETENTION_DAYS = 90;
+
+/**
+ * Per-username back-off (replaces a flat lock): the first 10 failures within
+ * 15 minutes wait for nothing, then each further failure makes the next
+ * attempt wait 1 s, 2 s, 4 s, … up to 5 minutes after it. Devices that hold
+ * one of the account's slots are not subject to it (they still are to the
+ * per-username-and-client and per-client windows above).
+ */
+export const USERNAME_BACKOFF = {
+  freeFailures: 10,
+  baseDelayMs: 1000,
+  maxDelayMs: 5 * 60 * 1000,
+  forgetAfterMs: 15 * 60 * 1000,
+} as const;
+
+/** Per client address: prelogin and registration calls that passed validation. */
+export const PRELOGIN_WINDOW_MS = 60 * 1000;
+export const MAX_PRELOGINS_PER_CLIENT = 60;
+export const REGISTRATION_WINDOW_MS = 60 * 60 * 1000;
+export const MAX_REGISTRATIONS_PER_CLIENT = 20;
+/** How long an isolate reuses its view of the iteration counts accounts chose (decoys for unknown usernames). */
+export const KDF_ITERATIONS_SNAPSHOT_MS = 10 * 60 * 1000;
+
+/** Per-account quotas. Telemetry counts per UTC day. */
+export const MAX_TELEMETRY_EVENTS_PER_DAY = 500;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const MAX_SESSION_STARTS_PER_MINUTE = 10;
+export const SESSION_STARTS_WINDOW_MS = 60 * 1000;
+/** Telemetry `attemptAt` may lie this far in the future (client clock skew), and no further back than the retention. */
+export const TELEMETRY_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** Strict-Transport-Security on answers to https requests (two years, the preload list's minimum is one). */
+export const HSTS_MAX_AGE_SECONDS = 2 * 365 * 24 * 60 * 60;

@@ -3,7 +3,7 @@
  * token refresh and logout. The server only ever sees the authKey, checks it
  * against a keyed verifier in constant time, and never stores or logs it.
  */
-import { DEFAULT_ITERATIONS, KDF_NAME, type DeviceKind, type TokenResponse } from "@cargo-vpn/shared";
+import { KDF_NAME, type DeviceKind, type TokenResponse } from "@cargo-vpn/shared";
 import { and, eq } from "drizzle-orm";
 import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
 import { accountView, findById, findByUsername, findByUsernameIndex, type AccountRow } from "../accounts/accounts";
@@ -17,13 +17,25 @@ import { deviceSlots, type StoredDevice } from "../devices/account-devices";
 import { deviceView, keyRef, signOutDevice } from "../devices/devices";
 import type { AuthContext, Env } from "../env";
 import { Problem } from "../http/problem";
-import { assertNotThrottled, recordSignInFailure } from "../throttle/sign-in-limiter";
+import { assertClientNotThrottled, recordSignInFailure, signInThrottled, usernameRetryAfter } from "../throttle/sign-in-limiter";
+import { limitClient } from "../throttle/client-limits";
+import { decoyIterations } from "./prelogin-decoy";
 import { issueRefreshToken, newRefreshToken, redeemRefreshToken, refreshTokenRow } from "./refresh-tokens";
 
-export async function prelogin(db: Db, keys: ServerKeys, username: string) {
+/**
+ * KDF parameters for a username, after counting the call against the client's
+ * prelogin ceiling. Unknown names get a salt derived from the name (stable and
+ * indistinguishable from a real one) and an iteration count drawn from the
+ * counts real accounts use, so the answer does not tell whether the name exists.
+ */
+export async function prelogin(env: Env, keys: ServerKeys, username: string, clientAddress: string) {
+  await limitClient(env, keys, "prelogin", clientAddress);
+  const db = database(env);
   const row = await findByUsername(db, keys, username);
-  // Unknown names get a salt derived from the name: stable and indistinguishable from a real one.
-  if (!row) return { kdf: KDF_NAME, iterations: DEFAULT_ITERATIONS, salt: await fakeSalt(keys.index, username) } as const;
+  if (!row) {
+    const [salt, iterations] = await Promise.all([fakeSalt(keys.index, username), decoyIterations(db, keys, username)]);
+    return { kdf: KDF_NAME, iterations, salt } as const;
+  }
   return { kdf: KDF_NAME, iterations: row.kdfIterations, salt: row.kdfSalt } as const;
 }
 
@@ -39,6 +51,9 @@ const WRONG = "The username or password is wrong.";
 /**
  * The account if `authKey` is its key; otherwise 401 invalid_credentials, the
  * failure counted against the username and the client (429 once they run out).
+ * `deviceId`, when it holds one of the account's slots (it proved the password
+ * before), lets the attempt past the username's back-off, never past the
+ * per-client limits.
  */
 export async function proveAuthKey(
   env: Env,
@@ -46,11 +61,13 @@ export async function proveAuthKey(
   username: string,
   authKey: string,
   clientAddress: string,
+  deviceId?: string,
 ): Promise<AccountRow> {
   const [usernameIndex, client] = await Promise.all([blindIndex(keys.index, "username", username), clientHash(keys.index, clientAddress)]);
   const subject = { usernameIndex, clientHash: client };
-  await assertNotThrottled(env, subject);
-  const row = await findByUsernameIndex(database(env), usernameIndex);
+  await assertClientNotThrottled(env, subject);
+  const [row, wait] = await Promise.all([findByUsernameIndex(database(env), usernameIndex), usernameRetryAfter(env, subject)]);
+  if (wait > 0 && !(await holdsSlot(env, row, usernameIndex, deviceId))) throw signInThrottled(wait);
   // Compute a verifier either way so a wrong username costs what a wrong key does.
   const expected = await authVerifier(keys.index, row?.kdfSalt ?? "AAAAAAAAAAAAAAAAAAAAAA", authKey);
   if (!row || !constantTimeEqual(expected, row.authVerifier)) {
@@ -60,9 +77,16 @@ export async function proveAuthKey(
   return row;
 }
 
+/** Whether `deviceId` holds one of the account's slots. An unknown username asks an empty object, so both cost one lookup. */
+async function holdsSlot(env: Env, row: AccountRow | undefined, usernameIndex: string, deviceId: string | undefined): Promise<boolean> {
+  if (!deviceId) return false;
+  if (!row) return (await deviceSlots(env, `unknown:${usernameIndex}`).get({ accountId: "", wrappedKey: "" }, deviceId)) !== null;
+  return (await deviceSlots(env, row.id).get(keyRef(row), deviceId)) !== null;
+}
+
 export async function login(env: Env, db: Db, input: LoginInput, clientAddress: string): Promise<TokenResponse> {
   const keys = await serverKeys(env);
-  const row = await proveAuthKey(env, keys, input.username, input.authKey, clientAddress);
+  const row = await proveAuthKey(env, keys, input.username, input.authKey, clientAddress, input.device.id);
 
   const plan = planFor(row.planId);
   const slots = deviceSlots(env, row.id);

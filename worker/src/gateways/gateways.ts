@@ -3,8 +3,8 @@
  * pick, authenticates with its own secret (stored only as a hash), and reports
  * its load on every heartbeat.
  */
-import type { Location } from "@cargo-vpn/shared";
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { type Location, MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared";
+import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import { GATEWAY_OFFLINE_AFTER_MS, REVOCATION_HORIZON_MS } from "../config";
 import { tokenHash } from "../crypto/keyed-hash";
 import type { Db } from "../db/client";
@@ -54,16 +54,24 @@ export async function heartbeat(
     .update(gateways)
     .set({ activeSessions: report.activeSessions, load: report.load, lastHeartbeatAt: nowMs })
     .where(eq(gateways.id, gatewayId));
-  const ended = await db
-    .select({ id: tunnelSessions.id })
-    .from(tunnelSessions)
-    .where(and(eq(tunnelSessions.gatewayId, gatewayId), gte(tunnelSessions.endedAt, nowMs - REVOCATION_HORIZON_MS)));
-  const revoked = new Set(ended.map((s) => s.id));
+  // Sessions the gateway says it carries come first: they are the ones it must drop. Then the
+  // most recently ended, up to the same cap as the request's list, so the answer stays small.
+  const revoked = new Set<string>();
   if (report.sessions?.length) {
     const gone = await db.all<{ value: string }>(sql`
       SELECT value FROM json_each(${JSON.stringify(report.sessions)})
        WHERE value NOT IN (SELECT id FROM tunnel_sessions WHERE gateway_id = ${gatewayId} AND ended_at IS NULL)`);
     for (const { value } of gone) revoked.add(value);
   }
-  return [...revoked];
+  const room = MAX_HEARTBEAT_SESSIONS - revoked.size;
+  if (room > 0) {
+    const ended = await db
+      .select({ id: tunnelSessions.id })
+      .from(tunnelSessions)
+      .where(and(eq(tunnelSessions.gatewayId, gatewayId), gte(tunnelSessions.endedAt, nowMs - REVOCATION_HORIZON_MS)))
+      .orderBy(desc(tunnelSessions.endedAt))
+      .limit(room);
+    for (const { id } of ended) revoked.add(id);
+  }
+  return [...revoked].slice(0, MAX_HEARTBEAT_SESSIONS);
 }

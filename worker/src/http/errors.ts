@@ -3,7 +3,7 @@
  * own HTTP errors mapped to the API's codes, anything else a bare 500 with no
  * detail. Logs carry the error's class only: never a body, URL or address.
  */
-import type { ErrorHandler, NotFoundHandler } from "hono";
+import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { Problem } from "./problem";
@@ -18,8 +18,6 @@ export const onError: ErrorHandler = (error) => {
   console.error(`internal error: ${error.name}`);
   return new Problem("internal", "An unexpected error occurred. Try again later.").toResponse();
 };
-
-export const notFound: NotFoundHandler = () => new Problem("not_found", "There is nothing at this path.").toResponse();
 
 /** zod's issues as API.md's `errors: [{ path, message }]`. */
 export function validationProblem(error: ZodError, where: string): Problem {

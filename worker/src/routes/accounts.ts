@@ -5,7 +5,8 @@ import { accountView, assertAvailable, createAccount } from "../accounts/account
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
 import { Problem } from "../http/problem";
-import { jsonBody, jsonResponse, problems, router } from "../http/router";
+import { clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
+import { limitClient } from "../throttle/client-limits";
 
 export const accountRoutes = router();
 
@@ -26,6 +27,7 @@ accountRoutes.openapi(
         "age_requirement",
         "payload_too_large",
         "unsupported_media_type",
+        "rate_limited",
       ),
     },
   }),
@@ -36,6 +38,7 @@ accountRoutes.openapi(
     }
     const db = database(c.env);
     const keys = await serverKeys(c.env);
+    await limitClient(c.env, keys, "register", clientAddress(c.req.header("cf-connecting-ip")));
     await assertAvailable(db, keys, body.username, body.email);
     const row = await createAccount(db, keys, body);
     return c.json({ account: await accountView(keys, row) }, 201);

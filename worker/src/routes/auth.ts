@@ -16,11 +16,14 @@ authRoutes.openapi(
     tags: ["auth"],
     summary: "Key-derivation parameters for a username",
     request: jsonBody(PreloginRequest),
-    responses: { 200: jsonResponse("PBKDF2 parameters", PreloginResponse), ...problems("validation_failed", "malformed_json") },
+    responses: {
+      200: jsonResponse("PBKDF2 parameters", PreloginResponse),
+      ...problems("validation_failed", "malformed_json", "rate_limited"),
+    },
   }),
   async (c) => {
     const { username } = c.req.valid("json");
-    return c.json(await prelogin(database(c.env), await serverKeys(c.env), username), 200);
+    return c.json(await prelogin(c.env, await serverKeys(c.env), username, clientAddress(c.req.header("cf-connecting-ip"))), 200);
   },
 );
 

@@ -19,7 +19,7 @@ telemetryRoutes.openapi(
     request: jsonBody(TelemetryRequest),
     responses: {
       202: jsonResponse("Stored for 30 days", TelemetryResponse),
-      ...problems("unauthorized", "telemetry_disabled", "validation_failed", "malformed_json"),
+      ...problems("unauthorized", "telemetry_disabled", "validation_failed", "malformed_json", "rate_limited"),
     },
   }),
   async (c) => {

@@ -40,7 +40,7 @@ tunnelRoutes.openapi(
     request: jsonBody(StartSessionRequest),
     responses: {
       201: jsonResponse("The session, the proxy to use and its credentials", StartSessionResponse),
-      ...problems("unauthorized", "validation_failed", "malformed_json", "not_found", "unavailable"),
+      ...problems("unauthorized", "validation_failed", "malformed_json", "not_found", "unavailable", "rate_limited"),
     },
   }),
   async (c) => {

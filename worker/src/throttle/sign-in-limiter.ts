@@ -1,9 +1,17 @@
 /**
- * The sign-in rate limit: failures are counted per username from one client,
- * per client across usernames, and per username overall (a high ceiling, so an
- * attacker elsewhere cannot lock the owner out from their own client).
+ * The sign-in rate limit. Failures are counted three ways:
+ * - per username from one client (5 per 15 minutes) and per client across
+ *   usernames (20 per 15 minutes): fixed windows that apply to every attempt;
+ * - per username overall: a back-off (config.ts USERNAME_BACKOFF) that grows
+ *   from 1 s to at most 5 minutes, and that a device holding one of the
+ *   account's slots skips, so attackers spread over many addresses can slow
+ *   the owner's new devices down a little but never shut the owner out.
+ *
+ * Used by `proveAuthKey` (worker/src/auth/sign-in.ts): `assertClientNotThrottled`,
+ * then `usernameRetryAfter` unless the device is known, then
+ * `recordSignInFailure` on a wrong key.
  */
-import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WINDOW_MS } from "../config";
+import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WINDOW_MS, USERNAME_BACKOFF } from "../config";
 import type { Env } from "../env";
 import { Problem } from "../http/problem";
 import type { Limit } from "./login-throttle";
@@ -13,36 +21,43 @@ export interface SignInSubject {
   clientHash: string;
 }
 
+const BACKOFF_KEY = "backoff";
+
 function plan(env: Env, subject: SignInSubject) {
   const user = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`user:${subject.usernameIndex}`));
   const client = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`client:${subject.clientHash}`));
-  const userLimits: Limit[] = [
-    { key: `client:${subject.clientHash}`, max: MAX_FAILURES_PER_USER_AND_CLIENT },
-    { key: "all", max: MAX_FAILURES_PER_USER },
-  ];
+  const userLimits: Limit[] = [{ key: `client:${subject.clientHash}`, max: MAX_FAILURES_PER_USER_AND_CLIENT }];
   const clientLimits: Limit[] = [{ key: "all", max: MAX_FAILURES_PER_CLIENT }];
   return { user, client, userLimits, clientLimits };
 }
 
-/** Throws 429 rate_limited with Retry-After while any of the subject's limits is exhausted. */
-export async function assertNotThrottled(env: Env, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
+export function signInThrottled(wait: number): Problem {
+  return new Problem(
+    "rate_limited",
+    `Too many failed sign-ins. Try again in ${wait} seconds.`,
+    { retryAfter: wait },
+    { "retry-after": String(wait) },
+  );
+}
+
+/** Throws 429 rate_limited while this username from this client, or this client, has failed too often. */
+export async function assertClientNotThrottled(env: Env, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
   const { user, client, userLimits, clientLimits } = plan(env, subject);
   const [a, b] = await Promise.all([user.retryAfter(userLimits, nowMs), client.retryAfter(clientLimits, nowMs)]);
   const wait = Math.max(a, b);
-  if (wait > 0) {
-    throw new Problem(
-      "rate_limited",
-      `Too many failed sign-ins. Try again in ${wait} seconds.`,
-      { retryAfter: wait },
-      { "retry-after": String(wait) },
-    );
-  }
+  if (wait > 0) throw signInThrottled(wait);
+}
+
+/** Seconds the username's back-off still asks a device without a slot to wait; 0 when it may try now. */
+export async function usernameRetryAfter(env: Env, subject: SignInSubject, nowMs = Date.now()): Promise<number> {
+  return plan(env, subject).user.backoffRetryAfter(BACKOFF_KEY, nowMs, USERNAME_BACKOFF);
 }
 
 export async function recordSignInFailure(env: Env, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
   const { user, client, userLimits, clientLimits } = plan(env, subject);
   await Promise.all([
     user.recordFailure(userLimits, nowMs, THROTTLE_WINDOW_MS),
+    user.recordBackoffFailure(BACKOFF_KEY, nowMs, USERNAME_BACKOFF),
     client.recordFailure(clientLimits, nowMs, THROTTLE_WINDOW_MS),
   ]);
 }

@@ -5,8 +5,13 @@
  */
 import type { ProxyCredentials, StartSessionResponse, UsageResponse, UsageSession } from "@cargo-vpn/shared";
 import { fromBase64Url, toBase64Url } from "@cargo-vpn/shared";
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { MAX_PROXY_CREDENTIAL_TTL_SECONDS, PROXY_CREDENTIAL_TTL_SECONDS } from "../config";
+import { and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
+import {
+  MAX_PROXY_CREDENTIAL_TTL_SECONDS,
+  MAX_SESSION_STARTS_PER_MINUTE,
+  PROXY_CREDENTIAL_TTL_SECONDS,
+  SESSION_STARTS_WINDOW_MS,
+} from "../config";
 import type { ServerKeys } from "../crypto/keys";
 import { signProxyToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
@@ -53,26 +58,41 @@ export async function startSession(
     throw new Problem("unavailable", "That location is offline right now. Choose another one.", {}, { "retry-after": "30" });
 
   const id = crypto.randomUUID();
-  // Ending the device's previous session and opening the new one commit together.
-  await db.batch([
-    db
-      .update(tunnelSessions)
-      .set({ endedAt: nowMs })
-      .where(and(eq(tunnelSessions.accountId, auth.accountId), eq(tunnelSessions.deviceId, auth.deviceId), isNull(tunnelSessions.endedAt))),
-    db.insert(tunnelSessions).values({
-      id,
-      accountId: auth.accountId,
-      deviceId: auth.deviceId,
-      gatewayId: gateway.id,
-      startedAt: nowMs,
-      lastActivityAt: nowMs,
-    }),
+  // Ending the device's previous session and opening the new one commit together, and only
+  // while the account is under its per-minute quota: checked inside both statements, so
+  // concurrent starts cannot pass it together, and a refused start ends nothing.
+  const room = `(SELECT COUNT(*) FROM tunnel_sessions WHERE account_id = ?1 AND started_at > ?3) < ?4`;
+  const since = nowMs - SESSION_STARTS_WINDOW_MS;
+  const [, inserted] = await env.DB.batch([
+    env.DB.prepare(
+      `UPDATE tunnel_sessions SET ended_at = ?5 WHERE account_id = ?1 AND device_id = ?2 AND ended_at IS NULL AND ${room}`,
+    ).bind(auth.accountId, auth.deviceId, since, MAX_SESSION_STARTS_PER_MINUTE, nowMs),
+    env.DB.prepare(
+      `INSERT INTO tunnel_sessions (id, account_id, device_id, gateway_id, started_at, last_activity_at)
+       SELECT ?5, ?1, ?2, ?6, ?7, ?7 WHERE ${room}`,
+    ).bind(auth.accountId, auth.deviceId, since, MAX_SESSION_STARTS_PER_MINUTE, id, gateway.id, nowMs),
   ]);
+  if (!inserted?.meta.changes) await throwSessionQuota(db, auth.accountId, nowMs);
   return {
     session: { id, startedAt: new Date(nowMs).toISOString() },
     proxy: { scheme: gateway.scheme, host: gateway.host, port: gateway.port },
     credentials: await credentials(keys, credentialTtl(env), { id, gatewayId: gateway.id }),
   };
+}
+
+async function throwSessionQuota(db: Db, accountId: string, nowMs: number): Promise<never> {
+  const oldest = await db
+    .select({ at: sql<number>`MIN(${tunnelSessions.startedAt})` })
+    .from(tunnelSessions)
+    .where(and(eq(tunnelSessions.accountId, accountId), gt(tunnelSessions.startedAt, nowMs - SESSION_STARTS_WINDOW_MS)))
+    .get();
+  const wait = Math.max(1, Math.ceil(((oldest?.at ?? nowMs) + SESSION_STARTS_WINDOW_MS - nowMs) / 1000));
+  throw new Problem(
+    "rate_limited",
+    `This account started ${MAX_SESSION_STARTS_PER_MINUTE} tunnel sessions in the last minute. Try again in ${wait} seconds.`,
+    { retryAfter: wait },
+    { "retry-after": String(wait) },
+  );
 }
 
 /** The caller's own session, or 404: another account's (or device's) session id reveals nothing. */

@@ -1,0 +1,257 @@
+/**
+ * The CLI with GATEWAY_WORKERS=2, as operators run it, over real sockets:
+ * both workers carry tunnels from the one shared listener, the admin
+ * listener adds them up, usage stays exact (each worker its own batches),
+ * a revocation cuts tunnels in every worker within one heartbeat, SIGHUP
+ * reaches every worker, and SIGTERM drains all of them and flushes.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, expect, it } from "vitest";
+import { startFakeApi, type FakeApi } from "./testing/fake-api";
+import { startOrigin, type Origin } from "./testing/origin";
+import { httpOverSocket, openTunnel } from "./testing/proxy-client";
+import { selfSignedCert } from "./testing/tls-cert";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const HEARTBEAT_MS = 400;
+
+interface Node {
+  child: ChildProcessWithoutNullStreams;
+  port: number;
+  adminPort: number;
+  stdout: () => string;
+  stderr: () => string;
+}
+
+let cleanup: Array<() => Promise<unknown> | void> = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+async function startNode(api: FakeApi, env: Record<string, string> = {}): Promise<Node> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      CARGO_API_URL: api.url,
+      CARGO_GATEWAY_ID: api.gatewayId,
+      CARGO_GATEWAY_SECRET: api.secret,
+      GATEWAY_PORT: "0",
+      GATEWAY_ALLOW_LOOPBACK: "true",
+      GATEWAY_FLUSH_MS: "600000",
+      GATEWAY_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      GATEWAY_SHUTDOWN_GRACE_MS: "100",
+      GATEWAY_WORKERS: "2",
+      GATEWAY_ADMIN_PORT: "0",
+      ...env,
+    },
+  });
+  cleanup.push(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  while (!/admin listening on .*:(\d+)/.test(stdout)) {
+    const [event] = await Promise.race([once(child.stdout, "data").then(() => ["data"]), once(child, "exit").then(() => ["exit"])]);
+    if (event === "exit") throw new Error(`gateway exited: ${stderr}`);
+  }
+  return {
+    child,
+    port: Number(/gateway listening on .*:(\d+)/.exec(stdout)![1]),
+    adminPort: Number(/admin listening on .*:(\d+)/.exec(stdout)![1]),
+    stdout: () => stdout,
+    stderr: () => stderr,
+  };
+}
+
+async function metrics(node: Node): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${node.adminPort}/metrics`)).text();
+}
+
+function sample(text: string, name: string, labels = ""): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels} `));
+  if (!line) throw new Error(`no sample ${name}${labels}`);
+  return Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+async function setup(): Promise<{ api: FakeApi; origin: Origin }> {
+  const api = await startFakeApi();
+  const origin = await startOrigin();
+  cleanup.push(
+    () => api.close(),
+    () => origin.close(),
+  );
+  return { api, origin };
+}
+
+it("deals tunnels to both workers, adds their figures up, and on SIGTERM drains both and reports every byte", async () => {
+  const { api, origin } = await setup();
+  const node = await startNode(api);
+  const auth = await api.proxyAuthorization("s-cluster");
+  const target = `127.0.0.1:${origin.port}`;
+  for (let i = 0; i < 8; i++) {
+    const tunnel = await openTunnel({ port: node.port, auth, target });
+    expect(tunnel.status).toBe(200);
+    expect((await httpOverSocket(tunnel.socket, "GET", `/bytes/${10_000 + i}`)).status).toBe(200);
+    tunnel.socket.destroy();
+  }
+  await origin.idle();
+
+  const text = await metrics(node);
+  expect(sample(text, "cargo_gateway_workers")).toBe(2);
+  const perWorker = [1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`));
+  // Round-robin: the eight tunnels split evenly between the two workers.
+  expect(perWorker).toEqual([4, 4]);
+  expect(sample(text, "cargo_gateway_flows_opened_total")).toBe(8);
+  const down = [1, 2].map((worker) => sample(text, "cargo_gateway_worker_bytes_total", `{worker="${worker}",direction="down"}`));
+  expect(down[0]! + down[1]!).toBe(origin.sent);
+  expect(sample(text, "cargo_gateway_bytes_total", '{direction="down"}')).toBe(origin.sent);
+  expect(sample(text, "cargo_gateway_heartbeat_age_seconds")).toBeLessThan(5);
+  // The per-worker series name workers, never a session, destination or client.
+  for (const needle of ["s-cluster", "127.0.0.1", `${origin.port}"`, `=${origin.port}`]) expect(text).not.toContain(needle);
+  expect(api.usageRequests).toHaveLength(0);
+
+  // One heartbeat for the node, not one per worker, carrying the session.
+  const beatsBefore = api.heartbeats.length;
+  await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 3));
+  expect(api.heartbeats.length - beatsBefore).toBeLessThanOrEqual(4);
+
+  node.child.kill("SIGTERM");
+  const [code] = await once(node.child, "exit");
+  expect(code).toBe(0);
+  expect(api.totals("s-cluster")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
+  // Each worker sent its own batch with its own id.
+  expect(new Set(api.appliedBatchIds()).size).toBe(2);
+  expect(node.stderr().match(/"event":"gateway_stopped"/g)).toHaveLength(2);
+});
+
+it("cuts a revoked session's tunnels in every worker within one heartbeat, and forwards SIGHUP to every worker", async () => {
+  const { api, origin } = await setup();
+  const node = await startNode(api);
+  const auth = await api.proxyAuthorization("s-revoke");
+  const tunnels = [];
+  for (let i = 0; i < 4; i++) {
+    const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+    expect(tunnel.status).toBe(200);
+    tunnels.push(tunnel.socket);
+  }
+  const text = await metrics(node);
+  expect([1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`))).toEqual([2, 2]);
+  expect(sample(text, "cargo_gateway_open_tunnels")).toBe(4);
+  await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 2));
+  expect(api.heartbeats.at(-1)).toMatchObject({ activeSessions: 2, sessions: ["s-revoke"] });
+
+  const closed = tunnels.map((socket) => (socket.destroyed ? Promise.resolve() : once(socket, "close")));
+  for (const socket of tunnels) socket.resume();
+  const revokedAt = Date.now();
+  api.revoked.add("s-revoke");
+  await Promise.all(closed);
+  expect(Date.now() - revokedAt).toBeLessThan(HEARTBEAT_MS + 1000);
+  expect((await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` })).status).toBe(407);
+
+  node.child.kill("SIGHUP");
+  const ends = Date.now() + 5000;
+  while ((node.stderr().match(/"event":"signal_received"/g) ?? []).length < 2 && Date.now() < ends) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const received = node
+    .stderr()
+    .split("\n")
+    .filter((line) => line.includes('"signal_received"'))
+    .map((line) => (JSON.parse(line) as { worker: number }).worker);
+  expect(received.sort()).toEqual([1, 2]);
+  // Still serving after the signal.
+  const fresh = await openTunnel({ port: node.port, auth: await api.proxyAuthorization("s-after"), target: `127.0.0.1:${origin.port}` });
+  expect(fresh.status).toBe(200);
+  fresh.socket.destroy();
+  node.child.kill("SIGTERM");
+  expect((await once(node.child, "exit"))[0]).toBe(0);
+});
+
+it("replaces a worker that dies, and the node's counters do not go backwards", async () => {
+  const { api, origin } = await setup();
+  const node = await startNode(api);
+  const auth = await api.proxyAuthorization("s-restart");
+  for (let i = 0; i < 4; i++) {
+    const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+    expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/1000")).status).toBe(200);
+    tunnel.socket.destroy();
+  }
+  const before = await metrics(node);
+  expect(sample(before, "cargo_gateway_flows_opened_total")).toBe(4);
+
+  const workers = readFileSync(`/proc/${node.child.pid}/task/${node.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+  expect(workers).toHaveLength(2);
+  process.kill(workers[0]!, "SIGKILL");
+  const ends = Date.now() + 10_000;
+  let text = "";
+  while (Date.now() < ends) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    text = await metrics(node);
+    if (node.stderr().includes('"worker_exited"') && sample(text, "cargo_gateway_workers") === 2) break;
+  }
+  expect(node.stderr()).toContain('"event":"worker_exited"');
+  expect(sample(text, "cargo_gateway_workers")).toBe(2);
+  expect(sample(text, "cargo_gateway_flows_opened_total")).toBe(4);
+  // Both workers carry traffic again.
+  for (let i = 0; i < 2; i++) {
+    const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+    expect(tunnel.status).toBe(200);
+    tunnel.socket.destroy();
+  }
+  const after = await metrics(node);
+  expect(sample(after, "cargo_gateway_flows_opened_total")).toBe(6);
+  expect(
+    [1, 2].map((worker) => sample(after, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`)).every((n) => n >= 1),
+  ).toBe(true);
+});
+
+it("with GATEWAY_WORKERS=1 runs one process, admin listener included", async () => {
+  const { api, origin } = await setup();
+  const node = await startNode(api, { GATEWAY_WORKERS: "1" });
+  expect(readFileSync(`/proc/${node.child.pid}/task/${node.child.pid}/children`, "utf8").trim()).toBe("");
+  const auth = await api.proxyAuthorization("s-single");
+  const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+  expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/5000")).status).toBe(200);
+  tunnel.socket.destroy();
+  await origin.idle();
+  const text = await metrics(node);
+  expect(sample(text, "cargo_gateway_workers")).toBe(1);
+  expect(text).not.toContain("cargo_gateway_worker_");
+  expect(sample(text, "cargo_gateway_bytes_total", '{direction="down"}')).toBe(origin.sent);
+  expect((await fetch(`http://127.0.0.1:${node.adminPort}/healthz`)).status).toBe(200);
+  node.child.kill("SIGTERM");
+  expect((await once(node.child, "exit"))[0]).toBe(0);
+  expect(api.totals("s-single")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
+});
+
+it("serves the TLS listener from every worker too", async () => {
+  const { api, origin } = await setup();
+  const dir = mkdtempSync(join(tmpdir(), "cargo-cluster-tls-"));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key } = selfSignedCert();
+  writeFileSync(join(dir, "cert.pem"), cert);
+  writeFileSync(join(dir, "key.pem"), key);
+  const node = await startNode(api, {
+    GATEWAY_TLS_PORT: "0",
+    GATEWAY_TLS_CERT: join(dir, "cert.pem"),
+    GATEWAY_TLS_KEY: join(dir, "key.pem"),
+  });
+  const tlsPort = Number(/TLS on (\d+)/.exec(node.stdout())![1]);
+  const auth = await api.proxyAuthorization("s-tls");
+  for (let i = 0; i < 4; i++) {
+    const tunnel = await openTunnel({ port: tlsPort, ca: cert, auth, target: `127.0.0.1:${origin.port}` });
+    expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/100")).status).toBe(200);
+    tunnel.socket.destroy();
+  }
+  const text = await metrics(node);
+  expect([1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`))).toEqual([2, 2]);
+});
