@@ -12,12 +12,14 @@ import { ROOT } from "./stack/wrangler.ts";
 
 const workerPort = Number(process.env.CARGO_API_PORT ?? 8787);
 const gatewayPort = Number(process.env.CARGO_GATEWAY_PORT ?? 8080);
+const stripePort = Number(process.env.CARGO_STRIPE_PORT ?? 12111);
 
 console.log("Starting the Cargo VPN local stack…");
 // CARGO_ALLOW_LOOPBACK=1 lets the gateway reach servers on this machine, for trying the tunnel against a local site.
-const stack = await startStack({ workerPort, gatewayPort, allowLoopback: process.env.CARGO_ALLOW_LOOPBACK === "1" });
+const stack = await startStack({ workerPort, gatewayPort, stripePort, allowLoopback: process.env.CARGO_ALLOW_LOOPBACK === "1" });
 console.log(`  API      ${stack.apiUrl}  (try: curl ${stack.apiUrl}/v1/health)`);
 console.log(`  gateway  http://127.0.0.1:${stack.proxy.port}  (location ${stack.gatewayId})`);
+console.log(`  stripe   ${stack.stripe.url}  (local Stripe stand-in: hosted Checkout and Portal pages, signed webhooks)`);
 
 const extension = spawnSync("npx", ["--yes", "pnpm@10.34.9", "--filter", "@cargo-vpn/extension", "run", "build"], {
   cwd: ROOT,

@@ -6,14 +6,16 @@
  * run it on a throwaway folder and free ports.
  *
  *   const stack = await startStack({ persistTo: tmp, allowLoopback: true });
- *   ... stack.apiUrl, stack.proxy ...
+ *   ... stack.apiUrl, stack.proxy, stack.stripe (the local Stripe stand-in) ...
  *   await stack.stop();
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startGateway, type Logger, type RunningGateway } from "@cargo-vpn/gateway";
-import { ensureDevVars } from "../../worker/dev/secrets.ts";
+import { ensureDevVars, readDevVars } from "../../worker/dev/secrets.ts";
+import { LOCAL_PRICES, standinPrices } from "../stripe-standin/prices.ts";
+import { type StripeStandin, startStripeStandin } from "../stripe-standin/standin.ts";
 import { insertGatewaySql, newGateway } from "../../worker/src/gateways/provision.ts";
 import { freePort } from "./free-port.ts";
 import { applyMigrations, executeSql, ROOT, startWorker, type Target, type WorkerProcess } from "./wrangler.ts";
@@ -35,6 +37,8 @@ export interface StackOptions {
   gatewayLogger?: Logger;
   /** Serve the browser→gateway hop over TLS with this certificate (PEM); the location is then `https`. */
   tls?: { cert: string; key: string };
+  /** Port of the local Stripe stand-in; default a free one. */
+  stripePort?: number;
 }
 
 export interface Stack {
@@ -43,6 +47,8 @@ export interface Stack {
   gateway: RunningGateway;
   gatewayId: string;
   proxy: { scheme: "http" | "https"; host: string; port: number };
+  /** The local Stripe stand-in the worker buys through (hosted Checkout and Customer Portal pages, signed webhooks). */
+  stripe: StripeStandin;
   stop(): Promise<void>;
 }
 
@@ -94,11 +100,33 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ? await registerGateway(target, tlsPort, "Local gateway", "https")
     : await gatewayIdentity(target, gatewayPort, options.persistTo ? null : join(ROOT, ".dev", "gateway.json"));
 
-  const worker = await startWorker({
-    port: workerPort,
-    ...(options.persistTo ? { persistTo: options.persistTo } : {}),
-    ...(options.vars ? { vars: options.vars } : {}),
+  // Stripe cannot be reached from here: a local stand-in plays it, with the secrets of .dev.vars.
+  const devVars = await readDevVars(join(ROOT, ".dev.vars"));
+  const stripe = await startStripeStandin({
+    secretKey: devVars.STRIPE_SECRET_KEY ?? "",
+    webhookSecret: devVars.STRIPE_WEBHOOK_SECRET ?? "",
+    prices: standinPrices(LOCAL_PRICES),
+    webhookUrl: `http://127.0.0.1:${workerPort}/v1/billing/webhook`,
+    ...(options.stripePort ? { port: options.stripePort } : {}),
   });
+  const billingVars = {
+    STRIPE_API_HOST: stripe.host,
+    STRIPE_API_PORT: String(stripe.port),
+    STRIPE_API_PROTOCOL: stripe.protocol,
+    STRIPE_PRICES: JSON.stringify(LOCAL_PRICES),
+    BILLING_RETURN_URL: `${stripe.url}/return`,
+  };
+  let worker: WorkerProcess;
+  try {
+    worker = await startWorker({
+      port: workerPort,
+      ...(options.persistTo ? { persistTo: options.persistTo } : {}),
+      vars: { ...billingVars, ...options.vars },
+    });
+  } catch (error) {
+    await stripe.stop();
+    throw error;
+  }
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({
@@ -116,6 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await gateway.heartbeat();
   } catch (error) {
     await worker.stop();
+    await stripe.stop();
     throw error;
   }
   return {
@@ -123,12 +152,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker,
     gateway,
     gatewayId: identity.id,
+    stripe,
     proxy: gateway.tlsPort
       ? { scheme: "https", host: "127.0.0.1", port: gateway.tlsPort }
       : { scheme: "http", host: "127.0.0.1", port: gateway.port },
     async stop() {
       await gateway.close();
       await worker.stop();
+      await stripe.stop();
     },
   };
 }

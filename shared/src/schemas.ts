@@ -254,3 +254,30 @@ export type TokenResponse = z.infer<typeof TokenResponse>;
 export type StartSessionResponse = z.infer<typeof StartSessionResponse>;
 export type UsageResponse = z.infer<typeof UsageResponse>;
 export type DevicesResponse = z.infer<typeof DevicesResponse>;
+
+// ---------- plans and purchase (contract v1.1) ----------
+
+export const BillingInterval = z.enum(["month", "year"]);
+export const PlanPrice = z
+  .object({
+    id: z.string().meta({ description: "the Stripe price id" }),
+    interval: BillingInterval,
+    amount: z.int().meta({ description: "in the currency's minor units (cents)" }),
+    currency: z.string().meta({ description: "ISO 4217, lower case", example: "eur" }),
+  })
+  .meta({ id: "PlanPrice" });
+export const PlanOffer = z
+  .object({ id: z.enum(["free", "plus", "team"]), name: z.string(), maxDevices: z.int(), prices: z.array(PlanPrice) })
+  .meta({ id: "PlanOffer" });
+export const PlansResponse = z.object({ plans: z.array(PlanOffer) });
+export const CheckoutRequest = z.strictObject({ plan: z.enum(["plus", "team"]), interval: BillingInterval });
+export const BillingUrlResponse = z.object({ url: z.string().meta({ description: "a Stripe-hosted page to open in the browser" }) });
+export const WebhookResponse = z.object({
+  received: z.literal(true),
+  outcome: z.enum(["applied", "duplicate", "ignored", "stale"]).meta({
+    description: "applied; a redelivery of an event already applied; about nobody here or of an unused type; older than what is stored",
+  }),
+});
+
+export type PlanOffer = z.infer<typeof PlanOffer>;
+export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

@@ -7,13 +7,16 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { exportJWK, generateKeyPair } from "jose";
 
 export interface WorkerSecrets {
   DATA_KEK: string;
   INDEX_KEY: string;
   JWT_PRIVATE_KEY: string;
+  /** A local stand-in's Stripe secret key and webhook signing secret (scripts/stripe-standin). */
+  STRIPE_SECRET_KEY: string;
+  STRIPE_WEBHOOK_SECRET: string;
 }
 
 export async function generateSecrets(): Promise<WorkerSecrets> {
@@ -23,6 +26,8 @@ export async function generateSecrets(): Promise<WorkerSecrets> {
     DATA_KEK: randomBytes(32).toString("base64url"),
     INDEX_KEY: randomBytes(32).toString("base64url"),
     JWT_PRIVATE_KEY: JSON.stringify(jwk),
+    STRIPE_SECRET_KEY: `sk_test_${randomBytes(24).toString("hex")}`,
+    STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("hex")}`,
   };
 }
 
@@ -36,7 +41,28 @@ export function devVarsText(secrets: WorkerSecrets): string {
 
 /** Writes `.dev.vars` once; later starts keep the same keys so local data stays readable. */
 export async function ensureDevVars(path: string): Promise<boolean> {
-  if (existsSync(path)) return false;
+  if (existsSync(path)) {
+    await addMissingDevVars(path);
+    return false;
+  }
   await writeFile(path, devVarsText(await generateSecrets()), { mode: 0o600 });
   return true;
+}
+
+/** Reads `.dev.vars` back (NAME='value' lines), for local tools that must share the worker's secrets. */
+export async function readDevVars(path: string): Promise<Record<string, string>> {
+  const vars: Record<string, string> = {};
+  for (const line of (await readFile(path, "utf8")).split("\n")) {
+    const match = /^([A-Z0-9_]+)='(.*)'$/.exec(line);
+    if (match) vars[match[1]!] = match[2]!;
+  }
+  return vars;
+}
+
+/** A `.dev.vars` from before a secret existed gets that secret appended; the ones it has stay. */
+async function addMissingDevVars(path: string): Promise<void> {
+  const present = await readDevVars(path);
+  const fresh = await generateSecrets();
+  const missing = Object.entries(fresh).filter(([name]) => !(name in present));
+  if (missing.length > 0) await appendFile(path, missing.map(([name, value]) => `${name}='${value}'\n`).join(""));
 }

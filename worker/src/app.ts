@@ -13,6 +13,7 @@ import { tunnelRoutes } from "./routes/tunnel";
 import { telemetryRoutes } from "./routes/telemetry";
 import { usageRoutes } from "./routes/usage";
 import { onError } from "./http/errors";
+import { billingRoutes } from "./routes/billing";
 import { limitBody, requireJsonBody } from "./http/json-body";
 import { router } from "./http/router";
 import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
@@ -35,6 +36,7 @@ export function createApp() {
     usageRoutes,
     telemetryRoutes,
     gatewayRoutes,
+    billingRoutes,
   ])
     app.route("/", routes);
 

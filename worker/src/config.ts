@@ -74,3 +74,22 @@ export const TELEMETRY_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /** Strict-Transport-Security on answers to https requests (two years, the preload list's minimum is one). */
 export const HSTS_MAX_AGE_SECONDS = 2 * 365 * 24 * 60 * 60;
+/** Billing (Stripe). Webhook bodies may be this large (the API's 64 KiB limit does not apply to them). */
+export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+/** Stripe-Signature timestamps older than this are refused (Stripe's own default tolerance). */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+/** Processed webhook event ids are kept this long: Stripe retries a delivery for up to 3 days. */
+export const WEBHOOK_EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/** Calls to Stripe give up after this long and retry this often (the library's own retries). */
+export const STRIPE_TIMEOUT_MS = 10_000;
+export const STRIPE_MAX_NETWORK_RETRIES = 1;
+/** A Stripe clean-up that failed is retried by the billing queue after this delay, doubling up to the queue's 12-hour maximum. */
+export const BILLING_RETRY_DELAY_SECONDS = 60;
+export const BILLING_MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
+/** Compare-and-swap attempts when webhook deliveries race for one account's subscription row. */
+export const SUBSCRIPTION_UPDATE_ATTEMPTS = 8;
+/** Retry-After of the 503 answers: billing not configured on this deployment; Stripe not answering. */
+export const BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS = 3600;
+export const STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS = 60;
+/** Where Stripe's pages return to when BILLING_RETURN_URL is not set. */
+export const DEFAULT_BILLING_RETURN_URL = "https://cargovpn.dev/account";

@@ -5,6 +5,7 @@
 import type { AccountRow } from "./accounts/accounts";
 import type { AccountDevices } from "./devices/account-devices";
 import type { LoginThrottle } from "./throttle/login-throttle";
+import type { BillingMessage } from "./billing/billing-queue";
 
 export interface Env {
   DB: D1Database;
@@ -24,6 +25,19 @@ export interface Env {
   PROXY_CREDENTIAL_TTL_SECONDS?: string;
   /** Days an ended session's usage record is kept before the cron trigger deletes it. */
   USAGE_RETENTION_DAYS?: string;
+  /** Billing (Stripe): the API secret key and the webhook endpoint's signing secret (Worker secrets). */
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** JSON: plan → interval → { price, amount, currency } (Stripe price ids with their display amounts). */
+  STRIPE_PRICES?: string;
+  /** Only for a local Stripe stand-in; production leaves them unset and talks to api.stripe.com. */
+  STRIPE_API_HOST?: string;
+  STRIPE_API_PORT?: string;
+  STRIPE_API_PROTOCOL?: string;
+  /** Where Stripe's hosted pages send the person back to. */
+  BILLING_RETURN_URL?: string;
+  /** Stripe clean-ups (erased accounts) that could not be done at once, retried durably. */
+  BILLING_QUEUE: Queue<BillingMessage>;
 }
 
 export interface AuthContext {

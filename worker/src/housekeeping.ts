@@ -1,12 +1,13 @@
 /**
  * What the cron trigger does: end idle tunnel sessions, delete usage records
  * past their retention and telemetry past 30 days, and forget applied
- * usage-batch ids once no gateway could still retry them.
+ * usage-batch ids once no gateway could still retry them, and processed
+ * Stripe event ids once Stripe could no longer redeliver them.
  */
 import { and, isNotNull, lt } from "drizzle-orm";
-import { DEFAULT_USAGE_RETENTION_DAYS, USAGE_BATCH_RETENTION_MS } from "./config";
+import { DEFAULT_USAGE_RETENTION_DAYS, USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
 import { database } from "./db/client";
-import { tunnelSessions, usageBatches } from "./db/schema";
+import { billingEvents, tunnelSessions, usageBatches } from "./db/schema";
 import type { Env } from "./env";
 import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
@@ -23,6 +24,7 @@ export async function housekeeping(env: Env, nowMs: number): Promise<{ idleSessi
   await db.batch([
     db.delete(tunnelSessions).where(and(isNotNull(tunnelSessions.endedAt), lt(tunnelSessions.endedAt, usageCutoff))),
     db.delete(usageBatches).where(lt(usageBatches.appliedAt, nowMs - USAGE_BATCH_RETENTION_MS)),
+    db.delete(billingEvents).where(lt(billingEvents.receivedAt, nowMs - WEBHOOK_EVENT_RETENTION_MS)),
   ]);
   await purgeOldTelemetry(db, nowMs);
   return { idleSessionsEnded };

@@ -6,6 +6,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** The Stripe stand-in the worker under test talks to (its /_standin/ routes drive it). */
+      TEST_STRIPE_URL: string;
     }
   }
 }

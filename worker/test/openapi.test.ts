@@ -18,6 +18,10 @@ describe("GET /openapi.json", () => {
       "/v1/me": ["get", "patch"],
       "/v1/devices": ["get"],
       "/v1/devices/{id}": ["delete"],
+      "/v1/plans": ["get"],
+      "/v1/billing/checkout": ["post"],
+      "/v1/billing/portal": ["post"],
+      "/v1/billing/webhook": ["post"],
     };
     for (const [path, methods] of Object.entries(expected)) {
       for (const method of methods) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
@@ -30,5 +34,18 @@ describe("GET /openapi.json", () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
     const login = doc.paths["/v1/auth/login"].post.requestBody.content["application/json"].schema;
     expect(login.required).toEqual(expect.arrayContaining(["username", "authKey", "device"]));
+
+    // Plans and purchase (contract v1.1).
+    const checkout = doc.paths["/v1/billing/checkout"].post;
+    expect(checkout.requestBody.content["application/json"].schema.required).toEqual(expect.arrayContaining(["plan", "interval"]));
+    expect(checkout.responses["403"].description).toContain("email_unverified");
+    expect(checkout.responses["409"].description).toContain("already_subscribed");
+    expect(doc.paths["/v1/billing/portal"].post.responses["404"]).toBeDefined();
+    const webhook = doc.paths["/v1/billing/webhook"].post;
+    expect(webhook.security).toBeUndefined();
+    expect(webhook.parameters.map((p: { name: string }) => p.name)).toContain("stripe-signature");
+    expect(webhook.responses["400"]).toBeDefined();
+    expect(doc.components.schemas.PlanOffer.properties).toHaveProperty("prices");
+    expect(doc.components.schemas.Account.properties).toHaveProperty("subscription");
   });
 });

@@ -12,6 +12,7 @@ import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 import { accounts } from "../db/schema";
 import { Problem } from "../http/problem";
+import { subscriptionView } from "../billing/subscription-store";
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -94,8 +95,8 @@ export async function dataKeyOf(keys: ServerKeys, row: AccountRow): Promise<Cryp
   return unwrapDataKey(keys.kek, row.wrappedKey, row.id);
 }
 
-/** The account as its owner sees it, decrypted. */
-export async function accountView(keys: ServerKeys, row: AccountRow): Promise<Account> {
+/** The account as its owner sees it, decrypted; with `db`, its subscription too. */
+export async function accountView(keys: ServerKeys, row: AccountRow, db?: Db): Promise<Account> {
   const key = await dataKeyOf(keys, row);
   const [username, email] = await Promise.all([
     decryptField(key, row.id, "username", row.usernameCiphertext),
@@ -108,7 +109,7 @@ export async function accountView(keys: ServerKeys, row: AccountRow): Promise<Ac
     emailVerified: row.emailVerified,
     createdAt: new Date(row.createdAt).toISOString(),
     plan: { ...planFor(row.planId) },
-    subscription: null,
+    subscription: db ? await subscriptionView(db, row.id) : null,
     notifyNewDevice: row.notifyNewDevice,
     telemetryOptIn: row.telemetryOptIn,
   };

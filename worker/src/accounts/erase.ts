@@ -4,17 +4,25 @@
  * surviving copy of a ciphertext is unreadable; then the Durable Object
  * records (device slots, the username's sign-in counters) are wiped. Open
  * tunnel sessions vanish with the rows, and gateways drop them on their next
- * heartbeat because they are no longer open.
+ * heartbeat because they are no longer open. An account that bought a plan
+ * also has its subscription canceled and its customer deleted at Stripe
+ * (queued for later when Stripe cannot be reached: erasure never waits on it).
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { accounts, refreshTokens, signIns, telemetryEvents, tunnelSessions } from "../db/schema";
+import { accounts, planChanges, refreshTokens, signIns, subscriptions, telemetryEvents, tunnelSessions } from "../db/schema";
+import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
+import { serverKeys } from "../crypto/keys";
 import { deviceSlots } from "../devices/account-devices";
 import type { Env } from "../env";
 import type { AccountRow } from "./accounts";
 
 export async function eraseAccount(env: Env, db: Db, row: AccountRow): Promise<void> {
+  // Read before the batch destroys the key that opens them.
+  const stripeIds = await stripeIdsForErasure(db, await serverKeys(env), row);
   await db.batch([
+    db.delete(subscriptions).where(eq(subscriptions.accountId, row.id)),
+    db.delete(planChanges).where(eq(planChanges.accountId, row.id)),
     db.delete(telemetryEvents).where(eq(telemetryEvents.accountId, row.id)),
     db.delete(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)),
     db.delete(refreshTokens).where(eq(refreshTokens.accountId, row.id)),
@@ -25,4 +33,5 @@ export async function eraseAccount(env: Env, db: Db, row: AccountRow): Promise<v
     deviceSlots(env, row.id).erase(),
     env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`user:${row.usernameIndex}`)).erase(),
   ]);
+  if (stripeIds) await endAtStripe(env, stripeIds);
 }

@@ -12,7 +12,7 @@ import { accountView, type AccountRow } from "./accounts";
 
 export async function exportAccount(env: Env, db: Db, keys: ServerKeys, row: AccountRow, currentDeviceId: string) {
   const [account, devices, sessions, telemetry] = await Promise.all([
-    accountView(keys, row),
+    accountView(keys, row, db),
     deviceSlots(env, row.id).list(keyRef(row)),
     db.select().from(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)).orderBy(desc(tunnelSessions.startedAt)),
     telemetryOf(db, row.id),

@@ -111,7 +111,7 @@ export async function login(env: Env, db: Db, input: LoginInput, clientAddress: 
     db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId: input.device.id, createdAt: now }),
     db.insert(refreshTokens).values(await refreshTokenRow(refreshToken, signInId, row.id, now)),
   ]);
-  return tokens(keys, row, claim.device, { accountId: row.id, deviceId: input.device.id, signInId }, refreshToken);
+  return tokens(keys, row, claim.device, { accountId: row.id, deviceId: input.device.id, signInId }, refreshToken, db);
 }
 
 export async function refresh(env: Env, db: Db, refreshToken: string): Promise<TokenResponse> {
@@ -128,7 +128,7 @@ export async function refresh(env: Env, db: Db, refreshToken: string): Promise<T
   const device = await deviceSlots(env, row.id).touch(keyRef(row), signIn.deviceId, Date.now());
   if (!device) throw new Problem("unauthorized", "This device was removed from the account. Sign in again.");
   const next = await issueRefreshToken(db, signIn.id, row.id);
-  return tokens(keys, row, device, { accountId: row.id, deviceId: signIn.deviceId, signInId: signIn.id }, next);
+  return tokens(keys, row, device, { accountId: row.id, deviceId: signIn.deviceId, signInId: signIn.id }, next, db);
 }
 
 export async function logout(env: Env, db: Db, row: AccountRow, auth: AuthContext): Promise<void> {
@@ -141,8 +141,9 @@ async function tokens(
   device: StoredDevice,
   auth: AuthContext,
   refreshToken: string,
+  db?: Db,
 ): Promise<TokenResponse> {
-  const [accessToken, account] = await Promise.all([signAccessToken(keys, auth), accountView(keys, row)]);
+  const [accessToken, account] = await Promise.all([signAccessToken(keys, auth), accountView(keys, row, db)]);
   return {
     tokenType: "Bearer",
     accessToken,

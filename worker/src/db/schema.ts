@@ -123,3 +123,54 @@ export const telemetryEvents = sqliteTable(
   },
   (t) => [index("telemetry_account").on(t.accountId), index("telemetry_received").on(t.receivedAt)],
 );
+
+/**
+ * Billing: one row per account that has a Stripe customer. The customer and
+ * subscription ids are sealed with the account's data key; the customer id is
+ * found again (webhooks name only the customer) through a keyed blind index.
+ * Status and dates are Stripe's, as of the newest event applied
+ * (`event_created`, Stripe's seconds); `revision` changes on every write so
+ * concurrent deliveries update it by compare-and-swap.
+ */
+export const subscriptions = sqliteTable("subscriptions", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  customerIndex: text("customer_index").notNull().unique(),
+  customerCiphertext: text("customer_ciphertext").notNull(),
+  subscriptionCiphertext: text("subscription_ciphertext"),
+  /** The plan the subscription grants now: free once it has ended. */
+  planId: text("plan_id").notNull().default("free"),
+  status: text("status"),
+  renewsAt: integer("renews_at"),
+  cancelAt: integer("cancel_at"),
+  eventCreated: integer("event_created").notNull().default(0),
+  revision: text("revision").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Stripe event ids already applied, so a redelivery is acknowledged and not applied twice. Purged by housekeeping. */
+export const billingEvents = sqliteTable(
+  "billing_events",
+  {
+    eventId: text("event_id").primaryKey(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("billing_events_received").on(t.receivedAt)],
+);
+
+/** Plan changes made by support (`npm run ops -- plan set --reason`), with why; never personal data. */
+export const planChanges = sqliteTable(
+  "plan_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    planId: text("plan_id").notNull(),
+    source: text("source").notNull(),
+    reason: text("reason"),
+    changedAt: integer("changed_at").notNull(),
+  },
+  (t) => [index("plan_changes_account").on(t.accountId)],
+);

@@ -22,7 +22,7 @@ meRoutes.openapi(
     responses: { 200: jsonResponse("The account", AccountResponse), ...problems("unauthorized") },
   }),
   async (c) => {
-    return c.json({ account: await accountView(await serverKeys(c.env), c.get("account")) }, 200);
+    return c.json({ account: await accountView(await serverKeys(c.env), c.get("account"), database(c.env)) }, 200);
   },
 );
 
@@ -41,7 +41,7 @@ meRoutes.openapi(
     const { telemetryOptIn } = c.req.valid("json");
     const row = c.get("account");
     await setTelemetryOptIn(database(c.env), row.id, telemetryOptIn);
-    return c.json({ account: await accountView(await serverKeys(c.env), { ...row, telemetryOptIn }) }, 200);
+    return c.json({ account: await accountView(await serverKeys(c.env), { ...row, telemetryOptIn }, database(c.env)) }, 200);
   },
 );
 

@@ -1,0 +1,79 @@
+/**
+ * Writes a subscription's new state to its account: the subscriptions row and
+ * the account's plan change in one D1 batch, by compare-and-swap on the row's
+ * revision, so concurrent deliveries for one account are decided one after
+ * the other and the ordering rule (subscription-state.ts) always sees what is
+ * really stored. The plan takes effect at once: sign-ins read it from the
+ * account row (more devices than the new limit stay signed in; new ones get
+ * `device_limit` until the account is under it).
+ */
+import { and, eq, sql } from "drizzle-orm";
+import type { AccountRow } from "../accounts/accounts";
+import { SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
+import type { ServerKeys } from "../crypto/keys";
+import type { Db } from "../db/client";
+import { accounts, subscriptions } from "../db/schema";
+import type { Env } from "../env";
+import { onPlanChanged } from "./plan-changed";
+import { billingRowOf, newRevision, sealSubscriptionId, stripeIdsOf } from "./subscription-store";
+import { decide, type SubscriptionState } from "./subscription-state";
+
+export type ApplyOutcome = "applied" | "stale" | "refetch";
+
+/**
+ * `fresh` says the state was just read from Stripe (not taken from an event
+ * payload), so it is the truth even when its timestamp ties with what is stored.
+ */
+export async function applySubscriptionState(
+  env: Env,
+  db: Db,
+  keys: ServerKeys,
+  account: AccountRow,
+  state: SubscriptionState,
+  fresh: boolean,
+  nowMs = Date.now(),
+): Promise<ApplyOutcome> {
+  for (let attempt = 0; attempt < SUBSCRIPTION_UPDATE_ATTEMPTS; attempt++) {
+    const row = await billingRowOf(db, account.id);
+    if (!row) return "stale";
+    const { subscriptionId } = await stripeIdsOf(keys, account, row);
+    const verdict = decide({ subscriptionId, status: row.status, eventCreated: row.eventCreated }, state);
+    if (verdict === "stale" || (verdict === "refetch" && !fresh)) return verdict;
+
+    const revision = newRevision();
+    const [updated] = await db.batch([
+      db
+        .update(subscriptions)
+        .set({
+          subscriptionCiphertext:
+            subscriptionId === state.subscriptionId
+              ? row.subscriptionCiphertext
+              : await sealSubscriptionId(keys, account, state.subscriptionId),
+          planId: state.planId,
+          status: state.status,
+          renewsAt: state.renewsAt,
+          cancelAt: state.cancelAt,
+          eventCreated: state.eventCreated,
+          revision,
+          updatedAt: nowMs,
+        })
+        .where(and(eq(subscriptions.accountId, account.id), eq(subscriptions.revision, row.revision)))
+        .returning({ accountId: subscriptions.accountId }),
+      // Only the statement whose revision won moves the plan.
+      db
+        .update(accounts)
+        .set({ planId: state.planId })
+        .where(
+          and(
+            eq(accounts.id, account.id),
+            sql`exists (select 1 from ${subscriptions} where ${subscriptions.accountId} = ${account.id} and ${subscriptions.revision} = ${revision})`,
+          ),
+        ),
+    ]);
+    if (updated.length === 1) {
+      if (row.planId !== state.planId) await onPlanChanged(env, account, row.planId, state.planId);
+      return "applied";
+    }
+  }
+  throw new Error("subscription update kept losing races");
+}
