@@ -12,6 +12,7 @@
  */
 import type {
   Account,
+  PlanOffer,
   DevicesResponse,
   Location,
   ProxyCredentials,
@@ -49,20 +50,8 @@ export interface RegisterInput {
   ageConfirmed: boolean;
 }
 
-/** GET /v1/plans (contract v1.1). */
-export interface PlanPrice {
-  id: string;
-  interval: "month" | "year";
-  /** minor units */
-  amount: number;
-  currency: string;
-}
-export interface PlanOffer {
-  id: "free" | "plus" | "team";
-  name: string;
-  maxDevices: number;
-  prices: PlanPrice[];
-}
+/** GET /v1/plans (contract v1.1): the shared schema's types. */
+export type { PlanOffer, PlanPrice } from "@cargo-vpn/shared/schemas";
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 

@@ -5,6 +5,7 @@
  * fails here too. Tokens are opaque random strings; no crypto is checked.
  */
 import {
+  CheckoutRequest,
   DeleteMeRequest,
   LoginRequest,
   PreloginRequest,
@@ -250,10 +251,8 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(204);
     }
     if (method === "POST" && path === "/v1/billing/checkout") {
-      const input = body as { plan?: unknown; interval?: unknown };
-      if ((input?.plan !== "plus" && input?.plan !== "team") || (input.interval !== "month" && input.interval !== "year")) {
-        return problem(400, "validation_failed");
-      }
+      const input = parse<{ plan: "plus" | "team"; interval: "month" | "year" }>(CheckoutRequest);
+      if (!input) return problem(400, "validation_failed");
       if (!record.account.emailVerified) return problem(403, "email_unverified");
       if (record.account.subscription) return problem(409, "already_subscribed");
       return json(200, { url: `https://checkout.stripe.test/c/${input.plan}-${input.interval}` });
