@@ -36,7 +36,7 @@ export function installMessages(): void {
     messages[key]?.message.replace(/\$(\d)/g, (_, n: string) => subs[Number(n) - 1] ?? "") ?? "";
 }
 
-export function startBackgroundFor(server = createFakeApi()) {
+export function startBackgroundFor(server = createFakeApi(), options: { storeBuild?: boolean } = {}) {
   const storage = fakeBrowser.storage as unknown as StorageAreas;
   const settings = new SettingsStore(storage.local);
   const tokens = createTokenStore(storage);
@@ -66,6 +66,7 @@ export function startBackgroundFor(server = createFakeApi()) {
     device: { kind: "chrome", label: "Chrome on Linux" },
     proxyControlledByOther: async () => false,
     openTab: async (url) => void opened.push(url),
+    apiUrlEditable: !options.storeBuild,
   });
   const send = async (message: Message) => {
     try {
