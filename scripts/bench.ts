@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark, each figure next to its baseline from the
  * same run (API routes against a bare route on the same workerd; gateway
  * throughput against a direct loopback download). `npm run bench -- api` or
- * `-- gateway` runs one.
+ * `-- gateway` runs one; `-- capacity` measures the write paths the capacity
+ * plan (docs/capacity.md) rests on.
  */
 import { printApiFigures, runApiBench } from "./bench/api.ts";
 
@@ -17,4 +18,8 @@ if (!only || only === "gateway") {
 if (!only || only === "gateway-workers") {
   const { runWorkersBench } = await import("../gateway/bench/workers.ts");
   await runWorkersBench();
+}
+if (!only || only === "capacity") {
+  const { printCapacityFigures, runCapacityBench } = await import("./bench/capacity.ts");
+  printCapacityFigures(await runCapacityBench());
 }

@@ -11,18 +11,46 @@
  *       subscription sets the plan again.
  *   secrets
  *       prints a fresh set of worker secrets, for `wrangler secret put` on a new deployment
+ *   gateway rotate-secret --id ID [--overlap-hours 24]
+ *       gives a gateway a new secret (printed once); the old one works until the window ends or the new one is used
+ *   keys jwt publish-next | promote | retire
+ *       rotates the JWT signing key in three steps (README "Rotating keys")
+ *   keys kek rotate | rewrap [--batch 100] [--limit N] | status | retire
+ *       rotates DATA_KEK: a new version, every account re-wrapped in batches, then the old key dropped
+ *
+ * Key commands edit `.dev.vars` (or --vars FILE) locally; with --remote they read the
+ * current secrets from the environment and print what to `wrangler secret put`.
  */
 import { parseArgs } from "node:util";
-import { PLANS } from "../worker/src/config.ts";
-import { insertGatewaySql, newGateway } from "../worker/src/gateways/provision.ts";
+import { GATEWAY_SECRET_OVERLAP_MS, KEK_REWRAP_BATCH, MAX_KEK_REWRAP_BATCH, PLANS } from "../worker/src/config.ts";
+import { insertGatewaySql, newGateway, rotateGatewaySecret } from "../worker/src/gateways/provision.ts";
 import { generateSecrets } from "../worker/dev/secrets.ts";
-import { executeSql, type Target } from "./stack/wrangler.ts";
+import { executeSql, ROOT, type Target } from "./stack/wrangler.ts";
+import { join } from "node:path";
+import {
+  applyChange,
+  jwtPromote,
+  jwtPublishNext,
+  jwtRetire,
+  kekRetire,
+  kekRotate,
+  kekVersionOf,
+  readDevVars,
+  type SecretChange,
+  type Secrets,
+  writeDevVars,
+} from "../worker/dev/key-rotation.ts";
+import { kekVersionCounts, rewrapAll, type SqlRunner } from "../worker/src/crypto/kek-rotation.ts";
+import { loadKek } from "../worker/src/crypto/kek.ts";
 
 const USAGE = `usage:
   npm run ops -- gateway create --name NAME --country CC --host HOST --port PORT [--scheme https|http] [--id ID] [--remote]
   npm run ops -- gateway list [--remote]
   npm run ops -- plan set --account ACCOUNT_ID --plan ${Object.keys(PLANS).join("|")} --reason "WHY (no personal data)" [--remote]
-  npm run ops -- secrets`;
+  npm run ops -- secrets
+  npm run ops -- gateway rotate-secret --id ID [--overlap-hours HOURS] [--remote]
+  npm run ops -- keys jwt publish-next|promote|retire [--vars FILE | --remote]
+  npm run ops -- keys kek rotate|rewrap|status|retire [--batch N] [--limit N] [--vars FILE | --remote]`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -43,6 +71,10 @@ const { positionals, values } = parseArgs({
     reason: { type: "string" },
     remote: { type: "boolean", default: false },
     "persist-to": { type: "string" },
+    vars: { type: "string" },
+    batch: { type: "string" },
+    limit: { type: "string" },
+    "overlap-hours": { type: "string" },
   },
 });
 
@@ -89,6 +121,94 @@ if (command === "gateway create") {
     // Stripe's keys come from the Stripe dashboard, not from here (README: Billing).
     if (!name.startsWith("STRIPE_")) console.log(`${name}=${value}`);
   }
+} else if (command === "gateway rotate-secret") {
+  const { id } = values;
+  if (!id) fail("gateway rotate-secret needs --id");
+  const hours = values["overlap-hours"];
+  const overlapMs = hours === undefined ? GATEWAY_SECRET_OVERLAP_MS : Number(hours) * 60 * 60 * 1000;
+  const { secret, sql } = await rotateGatewaySecret(id, overlapMs).catch((e: Error) => fail(e.message));
+  if ((await executeSqlRetrying(sql)).length === 0) fail(`no gateway ${id}`);
+  console.log(
+    `gateway ${id} has a new secret; the old one keeps working for ${overlapMs / 3_600_000} hours or until the gateway uses the new one`,
+  );
+  console.log(`secret (shown once; set it as CARGO_GATEWAY_SECRET on the gateway and restart it):\n${secret}`);
+} else if (positionals[0] === "keys") {
+  await keysCommand(positionals.slice(1).join(" "));
 } else {
   fail(command ? `unknown command "${command}"` : "name a command");
+}
+
+/** `keys …`: each step is checked against the current secrets and the database, then applied or printed. */
+async function keysCommand(step: string): Promise<void> {
+  const varsPath = values.vars ?? join(ROOT, ".dev.vars");
+  const secrets: Secrets = values.remote ? remoteSecrets() : await readDevVars(varsPath);
+  const run: SqlRunner = async <T>(sql: string) => executeSqlRetrying<T>(sql);
+  const offCurrent = async () =>
+    (await kekVersionCounts(run)).filter((c) => c.version !== kekVersionOf(secrets)).reduce((n, c) => n + c.accounts, 0);
+  const attempt = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  };
+  let change: SecretChange | undefined;
+  if (step === "jwt publish-next") change = await jwtPublishNext(secrets).catch((e: Error) => fail(e.message));
+  else if (step === "jwt promote") change = attempt(() => jwtPromote(secrets));
+  else if (step === "jwt retire") change = attempt(() => jwtRetire(secrets));
+  else if (step === "kek rotate") {
+    const off = await offCurrent();
+    change = attempt(() => kekRotate(secrets, off));
+  } else if (step === "kek retire") {
+    const off = await offCurrent();
+    change = attempt(() => kekRetire(secrets, off));
+  } else if (step === "kek status") {
+    const counts = await kekVersionCounts(run);
+    console.table(counts.map((c) => ({ ...c, current: c.version === kekVersionOf(secrets) })));
+    const off = counts.filter((c) => c.version !== kekVersionOf(secrets)).reduce((n, c) => n + c.accounts, 0);
+    console.log(`${off} accounts remain on an old DATA_KEK version`);
+    return;
+  } else if (step === "kek rewrap") {
+    const batch = Number(values.batch ?? KEK_REWRAP_BATCH);
+    if (!Number.isInteger(batch) || batch < 1 || batch > MAX_KEK_REWRAP_BATCH) fail(`--batch must be 1-${MAX_KEK_REWRAP_BATCH}`);
+    const max = values.limit === undefined ? Number.POSITIVE_INFINITY : Number(values.limit);
+    if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1))) fail("--limit must be a whole number of accounts");
+    const kek = await loadKek({ ...secrets, DATA_KEK: secrets.DATA_KEK ?? "" }).catch((e: Error) => fail(e.message));
+    const result = await rewrapAll(run, kek, batch, (b) => console.log(`re-wrapped ${b.rewrapped} of ${b.seen} (up to ${b.cursor})`), max);
+    console.log(`re-wrapped ${result.rewrapped} accounts to DATA_KEK version ${kek.current.version}; ${result.skipped} changed meanwhile`);
+    console.log(`${await offCurrent()} accounts remain on an old DATA_KEK version (run again if not 0, then keys kek retire)`);
+    return;
+  } else fail(`unknown command "keys ${step}"`);
+
+  if (values.remote) {
+    console.log("Apply to the deployed worker (values below; keep the private ones in your secret store):");
+    for (const [name, value] of Object.entries(change.set)) console.log(`  pnpm exec wrangler secret put ${name}    # ${value}`);
+    for (const name of change.remove) console.log(`  pnpm exec wrangler secret delete ${name}`);
+  } else {
+    await writeDevVars(varsPath, applyChange(secrets, change));
+    const names = [...Object.keys(change.set).map((n) => `set ${n}`), ...change.remove.map((n) => `removed ${n}`)];
+    console.log(`${varsPath}: ${names.join(", ")}. Restart the worker (npm start) to load them.`);
+  }
+}
+
+/**
+ * Locally the running `npm start` holds the same SQLite file, so a write may
+ * meet SQLITE_BUSY; the statements here are safe to repeat (the re-wrap only
+ * writes rows whose wrapped key is still the one it read), so they are retried.
+ */
+async function executeSqlRetrying<T>(sql: string): Promise<T[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return executeSql<T>(sql, target);
+    } catch (error) {
+      if (target.remote || attempt >= 8 || !String((error as Error).message).includes("SQLITE_BUSY")) throw error;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
+/** With --remote the current secrets come from the environment: Cloudflare never hands them back. */
+function remoteSecrets(): Secrets {
+  const names = ["JWT_PRIVATE_KEY", "JWT_NEXT_PRIVATE_KEY", "JWT_PREVIOUS_PUBLIC_KEY", "DATA_KEK", "DATA_KEK_VERSION", "DATA_KEK_PREVIOUS"];
+  return Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]!]] : [])));
 }

@@ -20,6 +20,7 @@ const stack = await startStack({ workerPort, gatewayPort, stripePort, allowLoopb
 console.log(`  API      ${stack.apiUrl}  (try: curl ${stack.apiUrl}/v1/health)`);
 console.log(`  gateway  http://127.0.0.1:${stack.proxy.port}  (location ${stack.gatewayId})`);
 console.log(`  stripe   ${stack.stripe.url}  (local Stripe stand-in: hosted Checkout and Portal pages, signed webhooks)`);
+console.log(`  mail     ${stack.mailDir}  (every message the API sends, one file each)`);
 
 const extension = spawnSync("npx", ["--yes", "pnpm@10.34.9", "--filter", "@cargo-vpn/extension", "run", "build"], {
   cwd: ROOT,

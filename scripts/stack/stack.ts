@@ -3,14 +3,16 @@
  * local D1 and Durable Objects (migrations applied, secrets generated on
  * first run), and a gateway on loopback registered with it. `npm start` runs
  * it with the default state folder; the end-to-end tests and the benchmarks
- * run it on a throwaway folder and free ports.
+ * run it on a throwaway folder and free ports. Every message the API sends
+ * lands as a file in `stack.mailDir` (mail-collector.ts).
  *
  *   const stack = await startStack({ persistTo: tmp, allowLoopback: true });
  *   ... stack.apiUrl, stack.proxy, stack.stripe (the local Stripe stand-in) ...
  *   await stack.stop();
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGateway, type Logger, type RunningGateway } from "@cargo-vpn/gateway";
 import { ensureDevVars, readDevVars } from "../../worker/dev/secrets.ts";
@@ -18,6 +20,7 @@ import { LOCAL_PRICES, standinPrices } from "../stripe-standin/prices.ts";
 import { type StripeStandin, startStripeStandin } from "../stripe-standin/standin.ts";
 import { insertGatewaySql, newGateway } from "../../worker/src/gateways/provision.ts";
 import { freePort } from "./free-port.ts";
+import { mailCollector } from "./mail-collector.ts";
 import { applyMigrations, executeSql, ROOT, startWorker, type Target, type WorkerProcess } from "./wrangler.ts";
 
 export interface StackOptions {
@@ -39,6 +42,8 @@ export interface StackOptions {
   tls?: { cert: string; key: string };
   /** Port of the local Stripe stand-in; default a free one. */
   stripePort?: number;
+  /** Where each message the API sends is kept as a file; default .dev/mail, or a throwaway folder with `persistTo`. */
+  mailDir?: string;
 }
 
 export interface Stack {
@@ -49,6 +54,10 @@ export interface Stack {
   proxy: { scheme: "http" | "https"; host: string; port: number };
   /** The local Stripe stand-in the worker buys through (hosted Checkout and Customer Portal pages, signed webhooks). */
   stripe: StripeStandin;
+  /** The local inbox: one file per message sent (scripts/stack/mail-collector.ts). */
+  mailDir: string;
+  /** Resolves once every message sent so far is in mailDir. */
+  flushMail(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -109,6 +118,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     webhookUrl: `http://127.0.0.1:${workerPort}/v1/billing/webhook`,
     ...(options.stripePort ? { port: options.stripePort } : {}),
   });
+  // A throwaway stack gets a throwaway inbox, outside its state folder (which holds only what the worker stores).
+  const ownMailDir = !options.mailDir && options.persistTo ? await mkdtemp(join(tmpdir(), "cargo-mail-")) : null;
+  const mail = mailCollector(options.mailDir ?? ownMailDir ?? join(ROOT, ".dev", "mail"));
+  await mkdir(mail.dir, { recursive: true });
   const billingVars = {
     STRIPE_API_HOST: stripe.host,
     STRIPE_API_PORT: String(stripe.port),
@@ -121,7 +134,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker = await startWorker({
       port: workerPort,
       ...(options.persistTo ? { persistTo: options.persistTo } : {}),
-      vars: { ...billingVars, ...options.vars },
+      // Email links point at this API's own /account pages.
+      vars: { PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}`, ...billingVars, ...options.vars },
+      onLine: mail.take,
     });
   } catch (error) {
     await stripe.stop();
@@ -156,10 +171,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     proxy: gateway.tlsPort
       ? { scheme: "https", host: "127.0.0.1", port: gateway.tlsPort }
       : { scheme: "http", host: "127.0.0.1", port: gateway.port },
+    mailDir: mail.dir,
+    flushMail: mail.flush,
     async stop() {
       await gateway.close();
       await worker.stop();
       await stripe.stop();
+      await mail.flush();
+      if (ownMailDir) await rm(ownMailDir, { recursive: true, force: true });
     },
   };
 }

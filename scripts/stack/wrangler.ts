@@ -50,7 +50,13 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-export async function startWorker(options: { port: number; persistTo?: string; vars?: Record<string, string> }): Promise<WorkerProcess> {
+export async function startWorker(options: {
+  port: number;
+  persistTo?: string;
+  vars?: Record<string, string>;
+  /** Sees each output line first; a line it returns true for is not kept in `logs` (the local mail collector). */
+  onLine?: (line: string) => boolean;
+}): Promise<WorkerProcess> {
   const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
@@ -60,7 +66,12 @@ export async function startWorker(options: { port: number; persistTo?: string; v
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
-  const collect = (chunk: Buffer) => logs.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+  let partial = "";
+  const collect = (chunk: Buffer) => {
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) if (!options.onLine?.(line) && line) logs.push(line);
+  };
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -242,6 +242,39 @@ export const UsageBatchResponse = z.object({ accepted: z.int() });
 
 export const HealthResponse = z.object({ ok: z.literal(true), version: z.string() });
 
+// ---------- email: verification, recovery (contract v1.1) ----------
+
+/** An email link's token: opaque; anything unknown, used or expired answers 400 invalid_token. */
+export const LinkToken = z.string().max(256).meta({ description: "the token from an email link (the part after #token=)" });
+export const NewKdf = z.strictObject({ salt: Salt, iterations: Iterations });
+export const VerifyEmailRequest = z.strictObject({ token: LinkToken });
+export const VerifyEmailResponse = z.object({ emailVerified: z.literal(true) });
+export const ChangePasswordRequest = z.strictObject({ authKey: AuthKey, newAuthKey: AuthKey, newKdf: NewKdf });
+export const EmailLinkRequest = z.strictObject({ email: Email });
+export const PasswordResetConfirmRequest = z.strictObject({ token: LinkToken, newAuthKey: AuthKey, newKdf: NewKdf });
+export const DeletionConfirmRequest = z.strictObject({ token: LinkToken });
+/**
+ * PATCH /v1/me as of contract v1.1 (what the worker validates with): any of the
+ * settings, and a new email address together with the authKey proving the
+ * password. UpdateMeRequest above is the v1 subset older clients send.
+ */
+export const PatchMeRequest = z
+  .strictObject({
+    telemetryOptIn: z.boolean().optional(),
+    notifyNewDevice: z.boolean().optional().meta({ description: "Send a notice when a new device signs in (default true)." }),
+    email: Email.optional().meta({
+      description: "A new address: it starts unverified and gets a verification link; the old one gets a notice.",
+    }),
+    authKey: AuthKey.optional().meta({ description: "Required with email, and only with it: proves the password." }),
+  })
+  .refine((b) => b.telemetryOptIn !== undefined || b.notifyNewDevice !== undefined || b.email !== undefined, {
+    message: "send at least one of telemetryOptIn, notifyNewDevice, email",
+  })
+  .refine((b) => (b.email === undefined) === (b.authKey === undefined), {
+    message: "email and authKey go together",
+    path: ["authKey"],
+  });
+
 export type Account = z.infer<typeof Account>;
 export type Subscription = z.infer<typeof Subscription>;
 export type Device = z.infer<typeof Device>;

@@ -8,7 +8,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
-import { exportJWK, generateKeyPair } from "jose";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
 
 export interface WorkerSecrets {
   DATA_KEK: string;
@@ -19,19 +19,23 @@ export interface WorkerSecrets {
   STRIPE_WEBHOOK_SECRET: string;
 }
 
-export async function generateSecrets(): Promise<WorkerSecrets> {
+/** A fresh ES256 private JWK with a random kid: the shape JWT_PRIVATE_KEY and JWT_NEXT_PRIVATE_KEY take. */
+export async function newSigningJwk(): Promise<JWK> {
   const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: "ES256" };
+  return { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: "ES256" };
+}
+
+export async function generateSecrets(): Promise<WorkerSecrets> {
   return {
     DATA_KEK: randomBytes(32).toString("base64url"),
     INDEX_KEY: randomBytes(32).toString("base64url"),
-    JWT_PRIVATE_KEY: JSON.stringify(jwk),
+    JWT_PRIVATE_KEY: JSON.stringify(await newSigningJwk()),
     STRIPE_SECRET_KEY: `sk_test_${randomBytes(24).toString("hex")}`,
     STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("hex")}`,
   };
 }
 
-export function devVarsText(secrets: WorkerSecrets): string {
+export function devVarsText(secrets: WorkerSecrets | Record<string, string>): string {
   return [
     "# Local development secrets, generated on first start. Never commit this file.",
     ...Object.entries(secrets).map(([name, value]) => `${name}='${value}'`),

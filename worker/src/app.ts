@@ -14,6 +14,8 @@ import { telemetryRoutes } from "./routes/telemetry";
 import { usageRoutes } from "./routes/usage";
 import { onError } from "./http/errors";
 import { billingRoutes } from "./routes/billing";
+import { emailRoutes } from "./routes/email";
+import { accountPageRoutes } from "./pages/account-pages";
 import { limitBody, requireJsonBody } from "./http/json-body";
 import { router } from "./http/router";
 import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
@@ -37,6 +39,8 @@ export function createApp() {
     telemetryRoutes,
     gatewayRoutes,
     billingRoutes,
+    emailRoutes,
+    accountPageRoutes,
   ])
     app.route("/", routes);
 

@@ -93,3 +93,25 @@ export const BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS = 3600;
 export const STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS = 60;
 /** Where Stripe's pages return to when BILLING_RETURN_URL is not set. */
 export const DEFAULT_BILLING_RETURN_URL = "https://cargovpn.dev/account";
+/** After `gateway rotate-secret`, the old secret keeps working this long, or until the gateway first uses the new one. */
+export const GATEWAY_SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+/** Accounts re-wrapped per statement by `keys kek rewrap`: bounded so each write stays small (D1 statements are at most 100 KB). */
+export const KEK_REWRAP_BATCH = 100;
+export const MAX_KEK_REWRAP_BATCH = 300;
+/** Email links (contract v1.1): how long each kind works, and how many random bytes a token has (256 bits). */
+export const EMAIL_TOKEN_BYTES = 32;
+export const VERIFY_LINK_TTL_MS = 24 * 60 * 60 * 1000;
+export const RESET_LINK_TTL_MS = 60 * 60 * 1000;
+export const DELETION_LINK_TTL_MS = 60 * 60 * 1000;
+/** Resending the verification link: at most one a minute and five a day per account. */
+export const RESEND_MAX_PER_MINUTE = 1;
+export const RESEND_MAX_PER_DAY = 5;
+/** Password-reset and deletion links asked for by address: per address and per client, in one window. */
+export const LINK_REQUEST_WINDOW_MS = 60 * 60 * 1000;
+export const LINK_REQUESTS_PER_ADDRESS = 5;
+export const LINK_REQUESTS_PER_CLIENT = 20;
+/** A failed send is retried by the queue after this many seconds, doubling each attempt up to the cap (EMAIL_RETRY_DELAY_SECONDS overrides the first). */
+export const EMAIL_RETRY_DELAY_SECONDS = 30;
+export const EMAIL_RETRY_DELAY_CAP_SECONDS = 60 * 60;
+/** The queue that carries outgoing email (wrangler.toml [[queues]]). */
+export const EMAIL_QUEUE_NAME = "cargo-vpn-email";

@@ -6,6 +6,7 @@ import type { AccountRow } from "./accounts/accounts";
 import type { AccountDevices } from "./devices/account-devices";
 import type { LoginThrottle } from "./throttle/login-throttle";
 import type { BillingMessage } from "./billing/billing-queue";
+import type { SealedEmail } from "./email/sealed-email";
 
 export interface Env {
   DB: D1Database;
@@ -17,6 +18,14 @@ export interface Env {
   INDEX_KEY: string;
   /** ES256 private JWK (JSON, with `kid`) that signs access tokens and proxy credentials. */
   JWT_PRIVATE_KEY: string;
+  /** Optional ES256 private JWK: published in the JWKS ahead of signing, so gateways know it before it is promoted. */
+  JWT_NEXT_PRIVATE_KEY?: string;
+  /** Optional ES256 public JWK of the key signing before the last promotion: published and verifying until its tokens expire. */
+  JWT_PREVIOUS_PUBLIC_KEY?: string;
+  /** Version of DATA_KEK stored beside every data key it wraps (default 1). */
+  DATA_KEK_VERSION?: string;
+  /** Optional: the key-encryption key one version below DATA_KEK, unwrapping accounts not re-wrapped yet. */
+  DATA_KEK_PREVIOUS?: string;
   /** Plain vars from wrangler.toml, all optional with defaults in config.ts. */
   APP_VERSION?: string;
   /** Minutes without traffic after which the cron trigger ends a tunnel session. */
@@ -38,6 +47,16 @@ export interface Env {
   BILLING_RETURN_URL?: string;
   /** Stripe clean-ups (erased accounts) that could not be done at once, retried durably. */
   BILLING_QUEUE: Queue<BillingMessage>;
+  /** Cloudflare Email Service: sends verification links, recovery links and notices. */
+  EMAIL: SendEmail;
+  /** Outgoing email, sealed; the queue consumer sends it and retries failures (worker/src/email/delivery.ts). */
+  EMAIL_QUEUE: Queue<SealedEmail>;
+  /** The sender address of every message, on a domain onboarded to Email Service. */
+  EMAIL_FROM?: string;
+  /** Where the /account pages are served; email links start with it (no trailing slash). */
+  PUBLIC_BASE_URL?: string;
+  /** Seconds before the first retry of a failed send (default in config.ts); tests shorten it. */
+  EMAIL_RETRY_DELAY_SECONDS?: string;
 }
 
 export interface AuthContext {

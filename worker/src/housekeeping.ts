@@ -1,8 +1,9 @@
 /**
  * What the cron trigger does: end idle tunnel sessions, delete usage records
  * past their retention and telemetry past 30 days, and forget applied
- * usage-batch ids once no gateway could still retry them, and processed
- * Stripe event ids once Stripe could no longer redeliver them.
+ * usage-batch ids once no gateway could still retry them, processed Stripe
+ * event ids once Stripe could no longer redeliver them, and expired email
+ * link tokens.
  */
 import { and, isNotNull, lt } from "drizzle-orm";
 import { DEFAULT_USAGE_RETENTION_DAYS, USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
@@ -11,6 +12,7 @@ import { billingEvents, tunnelSessions, usageBatches } from "./db/schema";
 import type { Env } from "./env";
 import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
+import { purgeExpiredLinkTokens } from "./email/link-tokens";
 
 export function usageRetentionDays(env: Env): number {
   const configured = Number(env.USAGE_RETENTION_DAYS);
@@ -27,5 +29,6 @@ export async function housekeeping(env: Env, nowMs: number): Promise<{ idleSessi
     db.delete(billingEvents).where(lt(billingEvents.receivedAt, nowMs - WEBHOOK_EVENT_RETENTION_MS)),
   ]);
   await purgeOldTelemetry(db, nowMs);
+  await purgeExpiredLinkTokens(db, nowMs);
   return { idleSessionsEnded };
 }

@@ -1,11 +1,14 @@
 /**
- * Worker entry: the API for fetch, housekeeping for the cron trigger, and the
- * Durable Object classes wrangler binds.
+ * Worker entry: the API for fetch, housekeeping for the cron trigger, queue
+ * consumers (outgoing email), and the Durable Object classes wrangler binds.
  */
 import { createApp } from "./app";
 import type { Env } from "./env";
 import { housekeeping } from "./housekeeping";
 import { BILLING_QUEUE_NAME, type BillingMessage, handleBillingQueue } from "./billing/billing-queue";
+import { EMAIL_QUEUE_NAME } from "./config";
+import { deliverEmails } from "./email/delivery";
+import type { SealedEmail } from "./email/sealed-email";
 
 export { AccountDevices } from "./devices/account-devices";
 export { LoginThrottle } from "./throttle/login-throttle";
@@ -17,7 +20,9 @@ export default {
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(housekeeping(env, controller.scheduledTime));
   },
+  // One consumer for every queue: each batch goes to the handler of its queue.
   async queue(batch, env) {
     if (batch.queue === BILLING_QUEUE_NAME) await handleBillingQueue(batch as MessageBatch<BillingMessage>, env);
+    if (batch.queue === EMAIL_QUEUE_NAME) await deliverEmails(batch as MessageBatch<SealedEmail>, env);
   },
 } satisfies ExportedHandler<Env>;

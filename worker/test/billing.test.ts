@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { LOCAL_PRICES } from "../../scripts/stripe-standin/prices.ts";
 import { call, login, newDevice, register } from "./client";
 import { checkout, deliverNew, me, pay, standin, subscribed, verifiedUser } from "./billing-helpers";
+import { latest } from "./mail";
 
 describe("GET /v1/plans", () => {
   it("lists every plan with its device limit and the configured prices", async () => {
@@ -85,6 +86,8 @@ describe("POST /v1/billing/checkout and /v1/billing/portal", () => {
     const renews = Date.parse(account.subscription.renewsAt);
     expect(renews - Date.now()).toBeGreaterThan(360 * 24 * 3600 * 1000);
     expect((await call("GET", "/v1/devices", { token })).body.maxDevices).toBe(5);
+    // The plan change is announced by email.
+    expect((await latest(user.email, "plan is now Plus")).text).toContain("5");
     // A second device now gets in.
     expect((await login(user, newDevice("firefox", "Firefox"))).status).toBe(200);
 

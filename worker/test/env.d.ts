@@ -8,6 +8,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** The Stripe stand-in the worker under test talks to (its /_standin/ routes drive it). */
       TEST_STRIPE_URL: string;
+      /** wrangler's send_email simulation with no allowed recipient: every send fails. */
+      REFUSING_EMAIL: SendEmail;
     }
   }
 }

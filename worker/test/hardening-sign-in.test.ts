@@ -97,6 +97,24 @@ describe("owner lockout", () => {
     expect((await login(owner, newDevice(), from("198.51.100.31"))).status).toBe(429);
   });
 
+  it("a signed-in owner re-proving the password (change, erase) is not slowed by attackers elsewhere", async () => {
+    const owner = await register();
+    const laptop = newDevice();
+    const signIn = await login(owner, laptop, from("198.51.100.40"));
+    expect(signIn.status).toBe(200);
+    for (let a = 0; a < USERNAME_BACKOFF.freeFailures; a++) expect((await wrongLogin(owner, `203.0.113.${150 + a}`)).status).toBe(401);
+    const throttle = await usernameThrottle(owner.username);
+    for (let i = 0; i < 3; i++) await throttle.recordBackoffFailure("backoff", Date.now(), USERNAME_BACKOFF);
+    // A new device waits; the laptop's own requests that re-prove the password do not.
+    expect((await login(owner, newDevice(), from("198.51.100.41"))).status).toBe(429);
+    const erased = await call("DELETE", "/v1/me", {
+      token: signIn.body.accessToken,
+      body: { authKey: owner.cred.authKey },
+      headers: from("198.51.100.40"),
+    });
+    expect(erased.status).toBe(204);
+  });
+
   it("the per-username wait grows gradually: 1 s after the free failures, doubling, capped at 5 minutes", async () => {
     const owner = await register();
     const throttle = await usernameThrottle(owner.username);

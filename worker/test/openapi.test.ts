@@ -22,6 +22,13 @@ describe("GET /openapi.json", () => {
       "/v1/billing/checkout": ["post"],
       "/v1/billing/portal": ["post"],
       "/v1/billing/webhook": ["post"],
+      "/v1/email/verify": ["post"],
+      "/v1/me/email/verification": ["post"],
+      "/v1/me/password": ["post"],
+      "/v1/auth/password-reset": ["post"],
+      "/v1/auth/password-reset/confirm": ["post"],
+      "/v1/auth/deletion-request": ["post"],
+      "/v1/auth/deletion-request/confirm": ["post"],
     };
     for (const [path, methods] of Object.entries(expected)) {
       for (const method of methods) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
@@ -32,6 +39,21 @@ describe("GET /openapi.json", () => {
     expect(register.responses["422"]).toBeDefined();
     expect(doc.components.schemas.Account.properties).toHaveProperty("telemetryOptIn");
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+    // Email (contract v1.1): the token problems, the 202s, the limits, and PATCH /v1/me's new fields.
+    for (const path of ["/v1/email/verify", "/v1/auth/password-reset/confirm", "/v1/auth/deletion-request/confirm"]) {
+      expect(doc.paths[path].post.responses["400"].description, path).toContain("invalid_token");
+    }
+    for (const path of ["/v1/auth/password-reset", "/v1/auth/deletion-request", "/v1/me/email/verification"]) {
+      expect(doc.paths[path].post.responses["202"], path).toBeDefined();
+      expect(doc.paths[path].post.responses["429"], path).toBeDefined();
+    }
+    const patch = doc.paths["/v1/me"].patch;
+    expect(Object.keys(patch.requestBody.content["application/json"].schema.properties).sort()).toEqual(
+      ["authKey", "email", "notifyNewDevice", "telemetryOptIn"].sort(),
+    );
+    expect(patch.responses["409"].description).toContain("email_taken");
+    expect(doc.components.schemas.Account.properties).toHaveProperty("emailVerified");
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/account"))).toEqual([]);
     const login = doc.paths["/v1/auth/login"].post.requestBody.content["application/json"].schema;
     expect(login.required).toEqual(expect.arrayContaining(["username", "authKey", "device"]));
 

@@ -38,6 +38,7 @@ export async function createAccount(db: Db, keys: ServerKeys, input: NewAccount,
     usernameCiphertext: await encryptField(dataKey.key, id, "username", input.username),
     emailCiphertext: await encryptField(dataKey.key, id, "email", input.email),
     wrappedKey: dataKey.wrapped,
+    kekVersion: dataKey.kekVersion,
     kdfSalt: input.kdf.salt,
     kdfIterations: input.kdf.iterations,
     authVerifier: verifier,
@@ -92,7 +93,7 @@ export async function findById(db: Db, id: string): Promise<AccountRow | undefin
 }
 
 export async function dataKeyOf(keys: ServerKeys, row: AccountRow): Promise<CryptoKey> {
-  return unwrapDataKey(keys.kek, row.wrappedKey, row.id);
+  return unwrapDataKey(keys.kek, row.wrappedKey, row.id, row.kekVersion);
 }
 
 /** The account as its owner sees it, decrypted; with `db`, its subscription too. */

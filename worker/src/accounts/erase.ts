@@ -2,18 +2,21 @@
  * Deactivation and erasure (DELETE /v1/me). The D1 rows go in one batch, the
  * wrapped data key with them, so every token stops working at once and any
  * surviving copy of a ciphertext is unreadable; then the Durable Object
- * records (device slots, the username's sign-in counters) are wiped. Open
- * tunnel sessions vanish with the rows, and gateways drop them on their next
- * heartbeat because they are no longer open. An account that bought a plan
- * also has its subscription canceled and its customer deleted at Stripe
- * (queued for later when Stripe cannot be reached: erasure never waits on it).
+ * records (device slots, the username's sign-in counters, the email send
+ * counters of the account and its address) are wiped; email link tokens go
+ * with the rows. Open tunnel sessions vanish with the rows, and gateways drop
+ * them on their next heartbeat because they are no longer open. An account
+ * that bought a plan also has its subscription canceled and its customer
+ * deleted at Stripe (queued for later when Stripe cannot be reached: erasure
+ * never waits on it).
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { accounts, planChanges, refreshTokens, signIns, subscriptions, telemetryEvents, tunnelSessions } from "../db/schema";
+import { accounts, emailTokens, planChanges, refreshTokens, signIns, subscriptions, telemetryEvents, tunnelSessions } from "../db/schema";
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { serverKeys } from "../crypto/keys";
 import { deviceSlots } from "../devices/account-devices";
+import { addressCounterName, resendCounterName } from "../email/send-limits";
 import type { Env } from "../env";
 import type { AccountRow } from "./accounts";
 
@@ -27,11 +30,15 @@ export async function eraseAccount(env: Env, db: Db, row: AccountRow): Promise<v
     db.delete(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)),
     db.delete(refreshTokens).where(eq(refreshTokens.accountId, row.id)),
     db.delete(signIns).where(eq(signIns.accountId, row.id)),
+    db.delete(emailTokens).where(eq(emailTokens.accountId, row.id)),
     db.delete(accounts).where(eq(accounts.id, row.id)),
   ]);
   await Promise.all([
     deviceSlots(env, row.id).erase(),
     env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`user:${row.usernameIndex}`)).erase(),
+    // The email send counters tied to the account and its address.
+    env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(resendCounterName(row.id))).erase(),
+    env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(addressCounterName(row.emailIndex))).erase(),
   ]);
   if (stripeIds) await endAtStripe(env, stripeIds);
 }

@@ -71,7 +71,7 @@ export async function applySubscriptionState(
         ),
     ]);
     if (updated.length === 1) {
-      if (row.planId !== state.planId) await onPlanChanged(env, account, row.planId, state.planId);
+      if (row.planId !== state.planId) await onPlanChanged(env, account, state.planId);
       return "applied";
     }
   }

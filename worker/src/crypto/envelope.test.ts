@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { decryptField, encryptField, newDataKey, unwrapDataKey } from "./envelope";
+import { decryptField, encryptField, newDataKey, rewrapDataKey, unwrapDataKey } from "./envelope";
+import type { KeyEncryptionKeys, VersionedKek } from "./keys";
 
-async function kek() {
-  return crypto.subtle.importKey("raw", crypto.getRandomValues(new Uint8Array(32)), "AES-GCM", false, ["encrypt", "decrypt"]);
+async function versioned(version = 1): Promise<VersionedKek> {
+  const key = await crypto.subtle.importKey("raw", crypto.getRandomValues(new Uint8Array(32)), "AES-GCM", false, ["encrypt", "decrypt"]);
+  return { version, key };
+}
+
+async function kek(): Promise<KeyEncryptionKeys> {
+  return { current: await versioned() };
 }
 
 describe("envelope encryption", () => {
@@ -32,5 +38,37 @@ describe("envelope encryption", () => {
   it("a different key-encryption key cannot unwrap", async () => {
     const { wrapped } = await newDataKey(await kek(), "a");
     await expect(unwrapDataKey(await kek(), wrapped, "a")).rejects.toThrow();
+  });
+
+  it("a rotated KEK unwraps both versions, re-wraps to the current one, and the old key alone then fails", async () => {
+    const v1 = await versioned(1);
+    const v2 = await versioned(2);
+    const before: KeyEncryptionKeys = { current: v1 };
+    const during: KeyEncryptionKeys = { current: v2, previous: v1 };
+    const after: KeyEncryptionKeys = { current: v2 };
+    const { key, wrapped, kekVersion } = await newDataKey(before, "acct-r");
+    expect(kekVersion).toBe(1);
+    const sealed = await encryptField(key, "acct-r", "email", "rotating@example.com");
+
+    // Mid-rotation: old rows open (with or without the version hint), new ones are wrapped by version 2.
+    expect(await decryptField(await unwrapDataKey(during, wrapped, "acct-r", 1), "acct-r", "email", sealed)).toBe("rotating@example.com");
+    expect(await decryptField(await unwrapDataKey(during, wrapped, "acct-r"), "acct-r", "email", sealed)).toBe("rotating@example.com");
+    expect((await newDataKey(during, "acct-n")).kekVersion).toBe(2);
+
+    const rewrapped = await rewrapDataKey(during, wrapped, "acct-r", 1);
+    expect(rewrapped.kekVersion).toBe(2);
+    expect(rewrapped.wrapped).not.toBe(wrapped);
+    // The same data key: the field sealed before the rotation still opens, with the new KEK alone.
+    expect(await decryptField(await unwrapDataKey(after, rewrapped.wrapped, "acct-r", 2), "acct-r", "email", sealed)).toBe(
+      "rotating@example.com",
+    );
+    // A stale version hint still finds the right key.
+    expect(await decryptField(await unwrapDataKey(during, rewrapped.wrapped, "acct-r", 1), "acct-r", "email", sealed)).toBe(
+      "rotating@example.com",
+    );
+    await expect(unwrapDataKey(before, rewrapped.wrapped, "acct-r")).rejects.toThrow(/no configured DATA_KEK/);
+    await expect(unwrapDataKey(after, wrapped, "acct-r")).rejects.toThrow(/no configured DATA_KEK/);
+    // Re-wrapping is bound to the account like wrapping is.
+    await expect(rewrapDataKey(during, wrapped, "acct-other")).rejects.toThrow();
   });
 });

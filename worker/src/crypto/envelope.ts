@@ -4,8 +4,13 @@
  * destroying the wrapped key makes every copy of the account's ciphertexts
  * unreadable. Additional data binds each ciphertext to its account and field,
  * so a ciphertext moved to another row or field fails to decrypt.
+ *
+ * The key-encryption key rotates (keys.ts): data keys are wrapped by the
+ * current version, unwrapped by whichever version holds them, and re-wrapped
+ * without ever touching the fields they protect (`rewrapDataKey`).
  */
 import { fromBase64Url, toBase64Url } from "@cargo-vpn/shared";
+import type { KeyEncryptionKeys, VersionedKek } from "./kek";
 
 const IV_BYTES = 12;
 const encoder = new TextEncoder();
@@ -30,20 +35,59 @@ async function open(key: CryptoKey, sealed: string, context: string): Promise<Ui
   return new Uint8Array(plain);
 }
 
-/** A fresh data key for a new account, and its wrapped form to store. */
-export async function newDataKey(kek: CryptoKey, accountId: string): Promise<{ key: CryptoKey; wrapped: string }> {
+const dataKeyContext = (accountId: string) => `cargo-vpn/data-key/v1|${accountId}`;
+
+/** A fresh data key for a new account, and its wrapped form (and the KEK version that wrapped it) to store. */
+export async function newDataKey(
+  kek: KeyEncryptionKeys,
+  accountId: string,
+): Promise<{ key: CryptoKey; wrapped: string; kekVersion: number }> {
   const raw = crypto.getRandomValues(new Uint8Array(32));
-  const wrapped = await seal(kek, raw, `cargo-vpn/data-key/v1|${accountId}`);
+  const wrapped = await seal(kek.current.key, raw, dataKeyContext(accountId));
   const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
   raw.fill(0);
-  return { key, wrapped };
+  return { key, wrapped, kekVersion: kek.current.version };
 }
 
-export async function unwrapDataKey(kek: CryptoKey, wrapped: string, accountId: string): Promise<CryptoKey> {
-  const raw = await open(kek, wrapped, `cargo-vpn/data-key/v1|${accountId}`);
+/**
+ * The raw data key. The version the row names is tried first; the other key
+ * too, because a reader may hold a row read just before a re-wrap changed it
+ * (GCM authentication makes a wrong key fail, never mis-decrypt).
+ */
+async function openDataKey(kek: KeyEncryptionKeys, wrapped: string, accountId: string, version?: number): Promise<Uint8Array<ArrayBuffer>> {
+  const candidates: VersionedKek[] = [kek.current, ...(kek.previous ? [kek.previous] : [])];
+  if (version !== undefined) candidates.sort((a, b) => Number(b.version === version) - Number(a.version === version));
+  let failure: unknown;
+  for (const candidate of candidates) {
+    try {
+      return await open(candidate.key, wrapped, dataKeyContext(accountId));
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw new Error(`the data key of account ${accountId} opens with no configured DATA_KEK`, { cause: failure });
+}
+
+export async function unwrapDataKey(kek: KeyEncryptionKeys, wrapped: string, accountId: string, version?: number): Promise<CryptoKey> {
+  const raw = await openDataKey(kek, wrapped, accountId, version);
   const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
   raw.fill(0);
   return key;
+}
+
+/** The same data key wrapped by the current KEK. Only the key is opened: no personal field is decrypted. */
+export async function rewrapDataKey(
+  kek: KeyEncryptionKeys,
+  wrapped: string,
+  accountId: string,
+  version?: number,
+): Promise<{ wrapped: string; kekVersion: number }> {
+  const raw = await openDataKey(kek, wrapped, accountId, version);
+  try {
+    return { wrapped: await seal(kek.current.key, raw, dataKeyContext(accountId)), kekVersion: kek.current.version };
+  } finally {
+    raw.fill(0);
+  }
 }
 
 /** `field` names what is sealed ("username", "email", "devices"), so ciphertexts cannot be swapped. */

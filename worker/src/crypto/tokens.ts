@@ -2,10 +2,11 @@
  * The JWTs the worker signs (ES256, `kid` in the header): access tokens for
  * the API and proxy credentials for gateways. Both verify offline against
  * /.well-known/jwks.json; the `typ` header and audience keep one from ever
- * passing as the other.
+ * passing as the other. Any published key verifies (current, next, previous:
+ * see keys.ts), so a rotation never refuses a token that is still in date.
  */
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE, gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vpn/shared";
-import { jwtVerify, SignJWT } from "jose";
+import { type JWSHeaderParameters, jwtVerify, SignJWT } from "jose";
 import { ACCESS_TOKEN_TTL_SECONDS } from "../config";
 import type { AuthContext } from "../env";
 import type { ServerKeys } from "./keys";
@@ -25,7 +26,7 @@ export async function signAccessToken(keys: ServerKeys, auth: AuthContext, nowMs
 /** The claims of a valid access token, or null for anything else (tampered, expired, other key, other type). */
 export async function verifyAccessToken(keys: ServerKeys, token: string): Promise<AuthContext | null> {
   try {
-    const { payload } = await jwtVerify(token, keys.verifying, {
+    const { payload } = await jwtVerify(token, publishedKey(keys), {
       algorithms: ["ES256"],
       issuer: PROXY_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,
@@ -60,6 +61,15 @@ export async function signProxyToken(
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
+/** The published key a token's `kid` names; jose refuses the token when there is none. */
+function publishedKey(keys: ServerKeys) {
+  return (header: JWSHeaderParameters): CryptoKey => {
+    const key = header.kid === undefined ? undefined : keys.verifying.get(header.kid);
+    if (!key) throw new Error("no published key has this kid");
+    return key;
+  };
+}
+
 export function jwks(keys: ServerKeys) {
-  return { keys: [keys.signing.publicJwk] };
+  return { keys: keys.published };
 }

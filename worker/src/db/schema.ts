@@ -15,6 +15,8 @@ export const accounts = sqliteTable("accounts", {
   emailCiphertext: text("email_ciphertext").notNull(),
   /** The account's data key, wrapped by DATA_KEK. Deleting it is what makes erasure final. */
   wrappedKey: text("wrapped_key").notNull(),
+  /** Which DATA_KEK version wrapped it (migration 0004): `keys kek status` counts the rows left on an old one. */
+  kekVersion: integer("kek_version").notNull().default(1),
   kdfSalt: text("kdf_salt").notNull(),
   kdfIterations: integer("kdf_iterations").notNull(),
   authVerifier: text("auth_verifier").notNull(),
@@ -63,6 +65,9 @@ export const gateways = sqliteTable("gateways", {
   host: text("host").notNull(),
   port: integer("port").notNull(),
   secretHash: text("secret_hash").notNull().unique(),
+  /** The secret before `gateway rotate-secret` (migration 0004): accepted until it expires or the new one is used. */
+  previousSecretHash: text("previous_secret_hash").unique(),
+  previousSecretExpiresAt: integer("previous_secret_expires_at"),
   load: real("load").notNull().default(0),
   activeSessions: integer("active_sessions").notNull().default(0),
   lastHeartbeatAt: integer("last_heartbeat_at"),
@@ -173,4 +178,23 @@ export const planChanges = sqliteTable(
     changedAt: integer("changed_at").notNull(),
   },
   (t) => [index("plan_changes_account").on(t.accountId)],
+);
+
+/**
+ * Email link tokens (verify, reset, deletion): only a hash of the token, the
+ * account, what the link is for, the blind index of the address it was sent
+ * to, and when it expires. A token is deleted when used, so it works once.
+ */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify", "reset", "deletion"] }).notNull(),
+    emailIndex: text("email_index").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("email_tokens_account").on(t.accountId, t.purpose), index("email_tokens_expires").on(t.expiresAt)],
 );

@@ -47,3 +47,19 @@ export function insertGatewaySql(r: GatewayRecord): string {
   const values = [r.id, r.name, r.country, r.scheme, r.host, r.port, r.secretHash, r.createdAt].map((v) => literal(v as string | number));
   return `INSERT INTO gateways (id, name, country, scheme, host, port, secret_hash, created_at) VALUES (${values.join(", ")});`;
 }
+
+/**
+ * A new secret for an existing gateway (`npm run ops -- gateway rotate-secret`):
+ * the current one becomes the previous, still accepted until `overlapMs` has
+ * passed or the gateway has used the new one, whichever comes first
+ * (worker/src/gateways/secrets.ts). SQLite evaluates every SET expression
+ * against the row as it was, so the swap is one atomic statement.
+ */
+export async function rotateGatewaySecret(id: string, overlapMs: number, nowMs = Date.now()): Promise<{ secret: string; sql: string }> {
+  if (!Number.isFinite(overlapMs) || overlapMs < 0) throw new Error("the overlap must be zero or more");
+  const secret = randomToken();
+  const sql = `UPDATE gateways SET previous_secret_hash = secret_hash, previous_secret_expires_at = ${Math.floor(nowMs + overlapMs)}, secret_hash = ${literal(
+    await tokenHash(secret),
+  )} WHERE id = ${literal(id)} RETURNING id;`;
+  return { secret, sql };
+}

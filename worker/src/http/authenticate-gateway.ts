@@ -1,14 +1,18 @@
-/** Gateway authentication: each proxy node presents its own secret as a bearer token. */
+/**
+ * Gateway authentication: each proxy node presents its own secret as a bearer
+ * token; during a secret rotation the previous one still works for a while
+ * (worker/src/gateways/secrets.ts).
+ */
 import { createMiddleware } from "hono/factory";
 import { database } from "../db/client";
 import type { AppBindings } from "../env";
-import { gatewayBySecret } from "../gateways/gateways";
+import { gatewayForSecret } from "../gateways/secrets";
 import { bearerToken } from "./authenticate";
 import { Problem } from "./problem";
 
 export const authenticateGateway = createMiddleware<AppBindings>(async (c, next) => {
   const secret = bearerToken(c.req.header("authorization"));
-  const gateway = secret ? await gatewayBySecret(database(c.env), secret) : undefined;
+  const gateway = secret ? await gatewayForSecret(database(c.env), secret) : undefined;
   if (!gateway) throw new Problem("unauthorized", "Send this gateway's secret as Authorization: Bearer <secret>.");
   c.set("gateway", { id: gateway.id });
   await next();

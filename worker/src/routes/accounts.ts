@@ -4,6 +4,8 @@ import { AccountResponse, RegisterRequest } from "@cargo-vpn/shared";
 import { accountView, assertAvailable, createAccount } from "../accounts/accounts";
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
+import { sendVerificationLink } from "../email/mailer";
+import { bestEffort } from "../email/outbox";
 import { Problem } from "../http/problem";
 import { clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
 import { limitClient } from "../throttle/client-limits";
@@ -41,6 +43,7 @@ accountRoutes.openapi(
     await limitClient(c.env, keys, "register", clientAddress(c.req.header("cf-connecting-ip")));
     await assertAvailable(db, keys, body.username, body.email);
     const row = await createAccount(db, keys, body);
+    await bestEffort(sendVerificationLink(c.env, db, row, body.email));
     return c.json({ account: await accountView(keys, row) }, 201);
   },
 );

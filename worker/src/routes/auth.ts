@@ -4,6 +4,8 @@ import { LoginRequest, PreloginRequest, PreloginResponse, RefreshRequest, TokenR
 import { login, logout, prelogin, refresh } from "../auth/sign-in";
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
+import { noticeIfNewDevice } from "../email/mailer";
+import { bestEffort } from "../email/outbox";
 import { authenticate } from "../http/authenticate";
 import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
 
@@ -41,7 +43,9 @@ authRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    return c.json(await login(c.env, database(c.env), body, clientAddress(c.req.header("cf-connecting-ip"))), 200);
+    const signedIn = await login(c.env, database(c.env), body, clientAddress(c.req.header("cf-connecting-ip")));
+    await bestEffort(noticeIfNewDevice(c.env, signedIn));
+    return c.json(signedIn, 200);
   },
 );
 

@@ -1,10 +1,12 @@
 /** The signed-in account. */
 import { createRoute } from "@hono/zod-openapi";
-import { AccountResponse, DeleteMeRequest, ExportResponse, UpdateMeRequest } from "@cargo-vpn/shared";
-import { eraseAccount } from "../accounts/erase";
+import { AccountResponse, DeleteMeRequest, ExportResponse, PatchMeRequest } from "@cargo-vpn/shared";
+import { eraseWithLastMessage } from "../accounts/deletion-by-link";
+import { changeEmail } from "../accounts/email-address";
+import { updateSettings } from "../accounts/settings";
 import { exportAccount } from "../accounts/export";
 import { proveAuthKey } from "../auth/sign-in";
-import { accountView, setTelemetryOptIn } from "../accounts/accounts";
+import { accountView } from "../accounts/accounts";
 import { serverKeys } from "../crypto/keys";
 import { database } from "../db/client";
 import { authenticate } from "../http/authenticate";
@@ -31,17 +33,35 @@ meRoutes.openapi(
     method: "patch",
     path: "/v1/me",
     tags: ["account"],
-    summary: "Change account settings (the telemetry opt-in)",
+    summary: "Change account settings: telemetry opt-in, new-device notices, the email address (with authKey)",
     security: bearer,
     middleware: [authenticate] as const,
-    request: jsonBody(UpdateMeRequest),
-    responses: { 200: jsonResponse("The account", AccountResponse), ...problems("unauthorized", "validation_failed", "malformed_json") },
+    request: jsonBody(PatchMeRequest),
+    responses: {
+      200: jsonResponse("The account", AccountResponse),
+      ...problems("unauthorized", "invalid_credentials", "email_taken", "validation_failed", "malformed_json", "rate_limited"),
+    },
   }),
   async (c) => {
-    const { telemetryOptIn } = c.req.valid("json");
-    const row = c.get("account");
-    await setTelemetryOptIn(database(c.env), row.id, telemetryOptIn);
-    return c.json({ account: await accountView(await serverKeys(c.env), { ...row, telemetryOptIn }, database(c.env)) }, 200);
+    const { telemetryOptIn, notifyNewDevice, email, authKey } = c.req.valid("json");
+    const db = database(c.env);
+    const keys = await serverKeys(c.env);
+    let row = c.get("account");
+    // The address first: when it is refused (401, 409), nothing else changes either.
+    if (email !== undefined && authKey !== undefined) {
+      row = await changeEmail(
+        c.env,
+        db,
+        keys,
+        row,
+        email,
+        authKey,
+        clientAddress(c.req.header("cf-connecting-ip")),
+        c.get("auth").deviceId,
+      );
+    }
+    const changed = await updateSettings(db, row.id, { telemetryOptIn, notifyNewDevice });
+    return c.json({ account: await accountView(keys, { ...row, ...changed }, db) }, 200);
   },
 );
 
@@ -66,7 +86,7 @@ meRoutes.openapi(
     method: "delete",
     path: "/v1/me",
     tags: ["account"],
-    summary: "Deactivate the account and erase everything about it",
+    summary: "Deactivate the account and erase everything about it; a last message says so",
     security: bearer,
     middleware: [authenticate] as const,
     request: jsonBody(DeleteMeRequest),
@@ -81,8 +101,8 @@ meRoutes.openapi(
     const row = c.get("account");
     const username = await accountView(keys, row).then((a) => a.username);
     // Re-proving the password guards against a stolen access token erasing the account.
-    await proveAuthKey(c.env, keys, username, authKey, clientAddress(c.req.header("cf-connecting-ip")));
-    await eraseAccount(c.env, database(c.env), row);
+    await proveAuthKey(c.env, keys, username, authKey, clientAddress(c.req.header("cf-connecting-ip")), c.get("auth").deviceId);
+    await eraseWithLastMessage(c.env, database(c.env), row);
     return c.body(null, 204);
   },
 );

@@ -1,0 +1,78 @@
+/**
+ * The account's email address: changing it (the new one starts unverified
+ * and gets a link; the old one gets a notice) and confirming it with a link.
+ * The address is stored like at registration: ciphertext under the account's
+ * key plus a blind index, whose unique index decides races for an address.
+ */
+import { and, eq } from "drizzle-orm";
+import { proveAuthKey } from "../auth/sign-in";
+import { encryptField } from "../crypto/envelope";
+import { blindIndex } from "../crypto/keyed-hash";
+import type { ServerKeys } from "../crypto/keys";
+import type { Db } from "../db/client";
+import { accounts } from "../db/schema";
+import { invalidLink, redeemLinkToken } from "../email/link-tokens";
+import { addressOf, sendEmailChangedNotice, sendVerificationLink } from "../email/mailer";
+import { bestEffort } from "../email/outbox";
+import { takeResend } from "../email/send-limits";
+import type { Env } from "../env";
+import { Problem } from "../http/problem";
+import { type AccountRow, accountView, dataKeyOf } from "./accounts";
+
+const TAKEN = "An account with that email already exists.";
+
+/**
+ * Moves the account to `newEmail` once `authKey` proves the password.
+ * 401 invalid_credentials or 409 email_taken change nothing. The same
+ * address again changes nothing and sends nothing.
+ */
+export async function changeEmail(
+  env: Env,
+  db: Db,
+  keys: ServerKeys,
+  row: AccountRow,
+  newEmail: string,
+  authKey: string,
+  clientAddress: string,
+  currentDeviceId: string,
+): Promise<AccountRow> {
+  const view = await accountView(keys, row);
+  await proveAuthKey(env, keys, view.username, authKey, clientAddress, currentDeviceId);
+  const emailIndex = await blindIndex(keys.index, "email", newEmail);
+  if (emailIndex === row.emailIndex) return row;
+  const taken = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailIndex, emailIndex)).get();
+  if (taken) throw new Problem("email_taken", TAKEN);
+
+  const emailCiphertext = await encryptField(await dataKeyOf(keys, row), row.id, "email", newEmail);
+  try {
+    await db.update(accounts).set({ emailIndex, emailCiphertext, emailVerified: false }).where(eq(accounts.id, row.id));
+  } catch (error) {
+    // A registration or another change took the address between the check and the update.
+    if (String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error).includes("email_index")) {
+      throw new Problem("email_taken", TAKEN);
+    }
+    throw error;
+  }
+  const moved = { ...row, emailIndex, emailCiphertext, emailVerified: false };
+  await bestEffort(sendVerificationLink(env, db, moved, newEmail));
+  await bestEffort(sendEmailChangedNotice(env, view.email));
+  return moved;
+}
+
+/** Marks the address verified with a link's token; the link must have gone to the current address. */
+export async function confirmEmail(db: Db, token: string): Promise<void> {
+  const link = await redeemLinkToken(db, "verify", token);
+  const [updated] = await db
+    .update(accounts)
+    .set({ emailVerified: true })
+    .where(and(eq(accounts.id, link.accountId), eq(accounts.emailIndex, link.emailIndex)))
+    .returning({ id: accounts.id });
+  if (!updated) throw invalidLink();
+}
+
+/** Sends the verification link again (rate limited per account), unless the address is verified already. */
+export async function resendVerification(env: Env, db: Db, row: AccountRow): Promise<void> {
+  await takeResend(env, row.id);
+  if (row.emailVerified) return;
+  await sendVerificationLink(env, db, row, await addressOf(env, row));
+}

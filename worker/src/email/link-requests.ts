@@ -1,0 +1,38 @@
+/**
+ * "Send me a link" by address (password reset, deletion): the answer is the
+ * same 202 whether or not an account has the address, and takes about as
+ * long: both paths do the same lookup and rate-limit work before answering,
+ * and issuing and queueing the link for a real account runs after the
+ * response (waitUntil). Limited per address and per client (send-limits.ts).
+ */
+import { eq } from "drizzle-orm";
+import { blindIndex, clientHash } from "../crypto/keyed-hash";
+import type { ServerKeys } from "../crypto/keys";
+import type { Db } from "../db/client";
+import { accounts } from "../db/schema";
+import type { Env } from "../env";
+import { addressOf, sendDeletionLink, sendPasswordResetLink } from "./mailer";
+import { takeLinkRequest } from "./send-limits";
+
+export type LinkRequestPurpose = "reset" | "deletion";
+
+export async function requestLink(
+  env: Env,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+  db: Db,
+  keys: ServerKeys,
+  purpose: LinkRequestPurpose,
+  email: string,
+  clientAddress: string,
+): Promise<void> {
+  const [emailIndex, client] = await Promise.all([blindIndex(keys.index, "email", email), clientHash(keys.index, clientAddress)]);
+  await takeLinkRequest(env, emailIndex, client);
+  const row = await db.select().from(accounts).where(eq(accounts.emailIndex, emailIndex)).get();
+  if (!row) return;
+  const send = purpose === "reset" ? sendPasswordResetLink : sendDeletionLink;
+  ctx.waitUntil(
+    (async () => send(env, db, row, await addressOf(env, row)))().catch((error: unknown) => {
+      console.error(`email link request failed: ${error instanceof Error ? error.name : "unknown"}`);
+    }),
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * Rate limits on sending email, kept in the LoginThrottle Durable Object's
+ * generic fixed-window counters under names of our own: resending the
+ * verification link (per account: one a minute, five a day), and asking for
+ * a reset or deletion link (per address's blind index, and per client's
+ * keyed hash). Over a limit: 429 rate_limited with Retry-After.
+ *
+ * Check, count, check again: a request is let through only if the counters
+ * still allow it after its own count, so concurrent requests can be refused
+ * together but never let through beyond the limit. A refused request does
+ * not use up the allowance.
+ */
+import {
+  LINK_REQUEST_WINDOW_MS,
+  LINK_REQUESTS_PER_ADDRESS,
+  LINK_REQUESTS_PER_CLIENT,
+  RESEND_MAX_PER_DAY,
+  RESEND_MAX_PER_MINUTE,
+} from "../config";
+import type { Env } from "../env";
+import { Problem } from "../http/problem";
+import type { Limit } from "../throttle/login-throttle";
+
+interface WindowedLimit extends Limit {
+  windowMs: number;
+}
+
+interface Counter {
+  object: DurableObjectStub<import("../throttle/login-throttle").LoginThrottle>;
+  limits: WindowedLimit[];
+}
+
+const MINUTE_MS = 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function counter(env: Env, name: string, limits: WindowedLimit[]): Counter {
+  return { object: env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(name)), limits };
+}
+
+async function wait(counters: Counter[], nowMs: number, headroom: number): Promise<number> {
+  const waits = await Promise.all(
+    counters.map((c) =>
+      c.object.retryAfter(
+        c.limits.map(({ key, max }) => ({ key, max: max + headroom })),
+        nowMs,
+      ),
+    ),
+  );
+  return Math.max(0, ...waits);
+}
+
+async function take(counters: Counter[], what: string, nowMs: number): Promise<void> {
+  let seconds = await wait(counters, nowMs, 0);
+  if (seconds === 0) {
+    await Promise.all(
+      counters.flatMap((c) => c.limits.map(({ key, max, windowMs }) => c.object.recordFailure([{ key, max }], nowMs, windowMs))),
+    );
+    seconds = await wait(counters, nowMs, 1);
+  }
+  if (seconds > 0) {
+    throw new Problem(
+      "rate_limited",
+      `Too many ${what}. Try again in ${seconds} seconds.`,
+      { retryAfter: seconds },
+      { "retry-after": String(seconds) },
+    );
+  }
+}
+
+/** Object names, so erasure can wipe the ones tied to an account. */
+export const resendCounterName = (accountId: string) => `resend:${accountId}`;
+export const addressCounterName = (emailIndex: string) => `email:${emailIndex}`;
+
+export function takeResend(env: Env, accountId: string, nowMs = Date.now()): Promise<void> {
+  return take(
+    [
+      counter(env, resendCounterName(accountId), [
+        { key: "minute", max: RESEND_MAX_PER_MINUTE, windowMs: MINUTE_MS },
+        { key: "day", max: RESEND_MAX_PER_DAY, windowMs: DAY_MS },
+      ]),
+    ],
+    "verification messages",
+    nowMs,
+  );
+}
+
+export function takeLinkRequest(env: Env, emailIndex: string, clientHash: string, nowMs = Date.now()): Promise<void> {
+  return take(
+    [
+      counter(env, addressCounterName(emailIndex), [{ key: "links", max: LINK_REQUESTS_PER_ADDRESS, windowMs: LINK_REQUEST_WINDOW_MS }]),
+      counter(env, `client:${clientHash}`, [{ key: "email-links", max: LINK_REQUESTS_PER_CLIENT, windowMs: LINK_REQUEST_WINDOW_MS }]),
+    ],
+    "requests for email links",
+    nowMs,
+  );
+}

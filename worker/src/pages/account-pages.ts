@@ -1,0 +1,54 @@
+/**
+ * The pages email links open (/account/verify-email, /account/reset-password,
+ * /account/delete-account) and their script and style. GET only ever shows a
+ * page: the action happens when the person confirms, and the page's script
+ * then calls the JSON routes (routes/email.ts). Not part of the OpenAPI
+ * document: these are for people, not for API clients.
+ */
+import { Hono } from "hono";
+import type { AppBindings } from "../env";
+import { ACCOUNT_PAGE_SCRIPT } from "./generated/account-page-script";
+import { PAGE_SECURITY_HEADERS, PAGE_STYLE, pageHtml } from "./page-shell";
+
+export const accountPageRoutes = new Hono<AppBindings>();
+
+const PAGES = {
+  "verify-email": pageHtml(
+    "Confirm your email address",
+    `<p>Confirm that this email address belongs to your Cargo VPN account.</p>
+<form data-page="verify-email">
+<button type="submit">Confirm my email address</button>
+</form>`,
+  ),
+  "reset-password": pageHtml(
+    "Choose a new password",
+    `<p>Your password is turned into keys on this device; it is never sent to us. Every device will be signed out.</p>
+<form data-page="reset-password">
+<label for="new-password">New password</label>
+<input id="new-password" name="new-password" type="password" autocomplete="new-password" required minlength="8" aria-describedby="password-hint">
+<p id="password-hint" class="hint">At least 8 characters. A long phrase is best.</p>
+<label for="repeat-password">New password again</label>
+<input id="repeat-password" name="repeat-password" type="password" autocomplete="new-password" required minlength="8">
+<button type="submit">Set new password</button>
+</form>`,
+  ),
+  "delete-account": pageHtml(
+    "Delete your account",
+    `<p>This deletes your Cargo VPN account and everything stored about it: devices, usage history, settings. It cannot be undone.</p>
+<form data-page="delete-account">
+<label class="check"><input id="understood" name="understood" type="checkbox"> I understand that my account and its data will be deleted for good.</label>
+<button type="submit" class="danger">Delete my account</button>
+</form>`,
+  ),
+} as const;
+
+for (const [path, html] of Object.entries(PAGES)) {
+  accountPageRoutes.get(`/account/${path}`, (c) => c.html(html, 200, PAGE_SECURITY_HEADERS));
+}
+
+accountPageRoutes.get("/account/assets/account-page.js", (c) =>
+  c.body(ACCOUNT_PAGE_SCRIPT, 200, { ...PAGE_SECURITY_HEADERS, "content-type": "text/javascript; charset=utf-8" }),
+);
+accountPageRoutes.get("/account/assets/account-page.css", (c) =>
+  c.body(PAGE_STYLE, 200, { ...PAGE_SECURITY_HEADERS, "content-type": "text/css; charset=utf-8" }),
+);

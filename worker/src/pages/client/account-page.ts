@@ -1,0 +1,142 @@
+/**
+ * The script of the /account pages (served as /account/assets/account-page.js,
+ * bundled by `pnpm --filter @cargo-vpn/worker build:pages`). It reads the
+ * link's token from the URL fragment, which never reaches a server, and acts
+ * only when the person confirms: mail scanners that open links change
+ * nothing. The new-password page derives the keys here with the project's
+ * sign-in code (shared/src/kdf.ts), so the password never leaves the browser.
+ */
+import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
+
+const MIN_PASSWORD_LENGTH = 8;
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`the page has no #${id}`);
+  return found as T;
+}
+
+/** Reads the token once and takes it out of the address bar, so it does not linger in the browser's history. */
+function tokenFromFragment(): string | null {
+  const token = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (location.hash) history.replaceState(null, "", location.pathname);
+  return token && token.length > 0 ? token : null;
+}
+
+/** Shows a result in the page's live region and moves focus to it, so screen readers announce it. */
+function announce(text: string, kind: "error" | "done" | "busy"): void {
+  const status = element<HTMLParagraphElement>("status");
+  status.textContent = text;
+  status.dataset.kind = kind;
+  status.setAttribute("role", kind === "error" ? "alert" : "status");
+  if (kind !== "busy") status.focus();
+}
+
+async function post(path: string, body: unknown): Promise<{ ok: boolean; code?: string }> {
+  try {
+    const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (response.ok) return { ok: true };
+    const problem = (await response.json().catch(() => ({}))) as { code?: string };
+    return { ok: false, ...(problem.code ? { code: problem.code } : {}) };
+  } catch {
+    return { ok: false, code: "network" };
+  }
+}
+
+function failure(code: string | undefined): string {
+  if (code === "invalid_token")
+    return "This link is not valid any more: it was already used, it expired, or it was copied incompletely. Ask for a new one.";
+  if (code === "rate_limited") return "Too many attempts. Wait a little and try again.";
+  if (code === "network") return "The server could not be reached. Check your connection and try again.";
+  return "Something went wrong. Try again later.";
+}
+
+function finish(form: HTMLFormElement): void {
+  for (const control of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>("input, button")) control.disabled = true;
+}
+
+function onConfirm(form: HTMLFormElement, act: (token: string) => Promise<void>): void {
+  const token = tokenFromFragment();
+  if (!token) {
+    finish(form);
+    announce("This page needs the full link from the email. Open the link again, or copy all of it into the address bar.", "error");
+    return;
+  }
+  let busy = false;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    act(token).finally(() => {
+      busy = false;
+    });
+  });
+}
+
+function verifyEmailPage(form: HTMLFormElement): void {
+  onConfirm(form, async (token) => {
+    announce("Confirming…", "busy");
+    const result = await post("/v1/email/verify", { token });
+    if (result.ok) {
+      finish(form);
+      announce("Your email address is confirmed. You can close this page.", "done");
+    } else announce(failure(result.code), "error");
+  });
+}
+
+function resetPasswordPage(form: HTMLFormElement): void {
+  const password = element<HTMLInputElement>("new-password");
+  const repeat = element<HTMLInputElement>("repeat-password");
+  onConfirm(form, async (token) => {
+    if (password.value.length < MIN_PASSWORD_LENGTH) {
+      announce(`Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`, "error");
+      password.setAttribute("aria-invalid", "true");
+      return;
+    }
+    if (password.value !== repeat.value) {
+      announce("The two passwords differ. Type the same password twice.", "error");
+      repeat.setAttribute("aria-invalid", "true");
+      return;
+    }
+    password.removeAttribute("aria-invalid");
+    repeat.removeAttribute("aria-invalid");
+    announce("Deriving your keys on this device (a few seconds)…", "busy");
+    const newKdf = newKdfParams();
+    const newAuthKey = await deriveAuthKey(password.value, newKdf);
+    const result = await post("/v1/auth/password-reset/confirm", { token, newAuthKey, newKdf });
+    if (result.ok) {
+      password.value = "";
+      repeat.value = "";
+      finish(form);
+      announce("Your password is changed and every device was signed out. Sign in again with the new password.", "done");
+    } else announce(failure(result.code), "error");
+  });
+}
+
+function deleteAccountPage(form: HTMLFormElement): void {
+  const understood = element<HTMLInputElement>("understood");
+  onConfirm(form, async (token) => {
+    if (!understood.checked) {
+      announce("Tick the box to confirm you understand that this cannot be undone.", "error");
+      understood.setAttribute("aria-invalid", "true");
+      return;
+    }
+    understood.removeAttribute("aria-invalid");
+    announce("Deleting…", "busy");
+    const result = await post("/v1/auth/deletion-request/confirm", { token });
+    if (result.ok) {
+      finish(form);
+      announce("Your account and all its data are deleted. A last message confirms it.", "done");
+    } else announce(failure(result.code), "error");
+  });
+}
+
+const pages: Record<string, (form: HTMLFormElement) => void> = {
+  "verify-email": verifyEmailPage,
+  "reset-password": resetPasswordPage,
+  "delete-account": deleteAccountPage,
+};
+
+const form = document.querySelector<HTMLFormElement>("form[data-page]");
+const page = form?.dataset.page;
+if (form && page && pages[page]) pages[page](form);

@@ -1,0 +1,63 @@
+/**
+ * The frame of every /account page: one HTML document with its script and
+ * style from our own origin, under a strict Content-Security-Policy (no
+ * inline script or style, nothing from elsewhere, no framing), never cached,
+ * never sending a Referer. Content is static text; nothing from the request
+ * is echoed into it.
+ */
+export const PAGE_SCRIPT_PATH = "/account/assets/account-page.js";
+export const PAGE_STYLE_PATH = "/account/assets/account-page.css";
+
+export const PAGE_SECURITY_HEADERS: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "cache-control": "no-store",
+};
+
+export function pageHtml(title: string, main: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title} · Cargo VPN</title>
+<link rel="stylesheet" href="${PAGE_STYLE_PATH}">
+<script src="${PAGE_SCRIPT_PATH}" defer></script>
+</head>
+<body>
+<main>
+<p class="brand">Cargo VPN</p>
+<h1>${title}</h1>
+${main}
+<noscript><p role="alert">This page needs JavaScript to confirm: it runs only this site's own script.</p></noscript>
+<p id="status" tabindex="-1" aria-live="polite"></p>
+</main>
+</body>
+</html>
+`;
+}
+
+export const PAGE_STYLE = `*, *::before, *::after { box-sizing: border-box; }
+html { font-family: system-ui, sans-serif; font-size: 100%; line-height: 1.5; color: #1a1a1a; background: #fafafa; }
+body { margin: 0; padding: 1rem; }
+main { max-width: 36rem; margin: 0 auto; }
+.brand { font-weight: 700; color: #2f5d50; margin: 0 0 0.5rem; }
+h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 1rem; }
+form { display: grid; gap: 0.75rem; margin: 1rem 0; }
+label { font-weight: 600; }
+.check { display: flex; gap: 0.5rem; align-items: flex-start; font-weight: 400; }
+input[type="password"] { width: 100%; font: inherit; padding: 0.5rem; border: 2px solid #555; border-radius: 4px; }
+input[aria-invalid="true"] { border-color: #b00020; }
+button { font: inherit; font-weight: 600; padding: 0.6rem 1rem; border: 2px solid #2f5d50; border-radius: 4px; background: #2f5d50; color: #fff; cursor: pointer; justify-self: start; max-width: 100%; }
+button.danger { background: #8b1a1a; border-color: #8b1a1a; }
+button:disabled { opacity: 0.6; cursor: default; }
+:focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }
+#status:empty { display: none; }
+#status { padding: 0.75rem; border-radius: 4px; border: 2px solid #555; background: #fff; overflow-wrap: anywhere; }
+#status[data-kind="error"] { border-color: #b00020; color: #b00020; }
+#status[data-kind="done"] { border-color: #2f5d50; }
+.hint { margin: 0; color: #444; font-size: 0.95rem; }
+`;

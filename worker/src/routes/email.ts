@@ -1,0 +1,149 @@
+/**
+ * Email (contract v1.1): confirming the address, resending the link,
+ * changing the password, and the links asked for by address (password
+ * reset, deletion) with their confirmations. The /account pages the links
+ * open call these.
+ */
+import { createRoute } from "@hono/zod-openapi";
+import {
+  ChangePasswordRequest,
+  DeletionConfirmRequest,
+  EmailLinkRequest,
+  PasswordResetConfirmRequest,
+  VerifyEmailRequest,
+  VerifyEmailResponse,
+} from "@cargo-vpn/shared";
+import { confirmDeletion } from "../accounts/deletion-by-link";
+import { confirmEmail, resendVerification } from "../accounts/email-address";
+import { changePassword, resetPassword } from "../accounts/password";
+import { serverKeys } from "../crypto/keys";
+import { database } from "../db/client";
+import { requestLink } from "../email/link-requests";
+import { authenticate } from "../http/authenticate";
+import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
+
+export const emailRoutes = router();
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/email/verify",
+    tags: ["email"],
+    summary: "Confirm the account's address with the token from a verification link (24 h, single use)",
+    request: jsonBody(VerifyEmailRequest),
+    responses: {
+      200: jsonResponse("The address is verified", VerifyEmailResponse),
+      ...problems("invalid_token", "validation_failed", "malformed_json"),
+    },
+  }),
+  async (c) => {
+    const { token } = c.req.valid("json");
+    await confirmEmail(database(c.env), token);
+    return c.json({ emailVerified: true as const }, 200);
+  },
+);
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/me/email/verification",
+    tags: ["email"],
+    summary: "Send the verification link again (at most one a minute, five a day)",
+    security: bearer,
+    middleware: [authenticate] as const,
+    responses: { 202: { description: "Sent, unless the address is verified already" }, ...problems("unauthorized", "rate_limited") },
+  }),
+  async (c) => {
+    await resendVerification(c.env, database(c.env), c.get("account"));
+    return c.body(null, 202);
+  },
+);
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/me/password",
+    tags: ["email"],
+    summary: "Change the password: every other device is signed out, a notice is sent",
+    security: bearer,
+    middleware: [authenticate] as const,
+    request: jsonBody(ChangePasswordRequest),
+    responses: {
+      204: { description: "Changed" },
+      ...problems("unauthorized", "invalid_credentials", "validation_failed", "malformed_json", "rate_limited"),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const db = database(c.env);
+    const client = clientAddress(c.req.header("cf-connecting-ip"));
+    await changePassword(c.env, db, await serverKeys(c.env), c.get("account"), c.get("auth").deviceId, body, client);
+    return c.body(null, 204);
+  },
+);
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/auth/password-reset",
+    tags: ["email"],
+    summary: "Email a password-reset link (1 h); the same answer whether or not the address has an account",
+    request: jsonBody(EmailLinkRequest),
+    responses: { 202: { description: "Accepted" }, ...problems("validation_failed", "malformed_json", "rate_limited") },
+  }),
+  async (c) => {
+    const { email } = c.req.valid("json");
+    const client = clientAddress(c.req.header("cf-connecting-ip"));
+    await requestLink(c.env, c.executionCtx, database(c.env), await serverKeys(c.env), "reset", email, client);
+    return c.body(null, 202);
+  },
+);
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/auth/password-reset/confirm",
+    tags: ["email"],
+    summary: "Set a new password with a reset link's token: every device is signed out, the address counts as verified",
+    request: jsonBody(PasswordResetConfirmRequest),
+    responses: { 204: { description: "Changed" }, ...problems("invalid_token", "validation_failed", "malformed_json") },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    await resetPassword(c.env, database(c.env), await serverKeys(c.env), body);
+    return c.body(null, 204);
+  },
+);
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/auth/deletion-request",
+    tags: ["email"],
+    summary: "Email a link (1 h) to confirm erasing the account; the same answer whether or not the address has an account",
+    request: jsonBody(EmailLinkRequest),
+    responses: { 202: { description: "Accepted" }, ...problems("validation_failed", "malformed_json", "rate_limited") },
+  }),
+  async (c) => {
+    const { email } = c.req.valid("json");
+    const client = clientAddress(c.req.header("cf-connecting-ip"));
+    await requestLink(c.env, c.executionCtx, database(c.env), await serverKeys(c.env), "deletion", email, client);
+    return c.body(null, 202);
+  },
+);
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/auth/deletion-request/confirm",
+    tags: ["email"],
+    summary: "Erase the account with a deletion link's token, exactly as DELETE /v1/me does; a last message says so",
+    request: jsonBody(DeletionConfirmRequest),
+    responses: { 204: { description: "Erased" }, ...problems("invalid_token", "validation_failed", "malformed_json") },
+  }),
+  async (c) => {
+    const { token } = c.req.valid("json");
+    await confirmDeletion(c.env, database(c.env), token);
+    return c.body(null, 204);
+  },
+);
