@@ -25,8 +25,8 @@ let browser: Browser;
 const USER = { username: `buy-${Date.now().toString(36)}`, password: "correct horse battery staple" };
 
 beforeAll(async () => {
-  state = await mkdtemp(join(tmpdir(), "cargo-scratch-b-"));
-  profile = await mkdtemp(join(tmpdir(), "cargo-scratch-b-profile-"));
+  state = await mkdtemp(join(tmpdir(), "cargo-billing-popup-"));
+  profile = await mkdtemp(join(tmpdir(), "cargo-billing-profile-"));
   stack = await startStack({ persistTo: state });
   browser = await launchBrowser(profile, buildExtension(stack.apiUrl, join(state, "extension")));
 });
