@@ -5,8 +5,11 @@
  *   pnpm build:firefox              # .output/firefox-mv2
  *   WXT_API_URL=http://127.0.0.1:8787 pnpm build   # default API base URL baked in
  *   CARGO_EXT_OUT_DIR=/tmp/x pnpm build             # build somewhere else than .output/
+ *   WXT_API_URL=https://api… pnpm zip               # store zips (scripts/zip.mjs): Chrome, Firefox, AMO sources
  *
- * The API base URL can also be changed at run time in the options page.
+ * Development builds can change the API base URL at run time in the options
+ * page; store builds (WXT_STORE_BUILD=true, set by the zip script) cannot.
+ * The version is package.json's, nowhere else.
  */
 import { defineConfig } from "wxt";
 
@@ -16,6 +19,23 @@ export default defineConfig({
   ...(process.env.CARGO_EXT_OUT_DIR ? { outDir: process.env.CARGO_EXT_OUT_DIR } : {}),
   // Explicit imports everywhere: a reader should see where each name comes from.
   imports: false,
+  zip: {
+    artifactTemplate: "cargo-vpn-{{version}}-{{browser}}.zip",
+    sourcesTemplate: "cargo-vpn-{{version}}-sources.zip",
+    // AMO rebuilds the add-on from these: the extension and the workspace package it imports, with the lockfile.
+    sourcesRoot: "..",
+    includeSources: [
+      "extension/**",
+      "shared/**",
+      "package.json",
+      "pnpm-lock.yaml",
+      "pnpm-workspace.yaml",
+      "tsconfig.base.json",
+      "scripts/run.mjs",
+      "docs/privacy-policy.txt",
+    ],
+    excludeSources: ["**/node_modules/**", "**/.output/**", "**/.wxt/**", "**/*.test.ts", "extension/tests/**"],
+  },
   manifest: ({ browser }) => ({
     name: "__MSG_extName__",
     description: "__MSG_extDescription__",
@@ -41,7 +61,12 @@ export default defineConfig({
               id: "extension@cargovpn.dev",
               // data_collection_permissions (Mozilla's consent declaration) exists from 140, the current ESR.
               strict_min_version: "140.0",
-              data_collection_permissions: { required: ["authenticationInfo"], optional: ["technicalAndInteraction"] },
+              // Required: the account (username, and the email given at sign-up). Optional: the opt-in
+              // technical telemetry (connection type, outcome), asked for when the user turns it on.
+              data_collection_permissions: {
+                required: ["authenticationInfo", "personallyIdentifyingInfo"],
+                optional: ["technicalAndInteraction"],
+              },
             },
             gecko_android: { strict_min_version: "142.0" },
           },

@@ -54,6 +54,8 @@ const tasks = {
   format: () => pnpm("exec", "biome", "check", "--write", ...rest),
   ops: () => pnpm("exec", "tsx", "scripts/ops.ts", ...rest),
   "gateway:build": () => pnpm("--filter", "@cargo-vpn/gateway", "run", "build", ...rest),
+  // Store zips (Chrome, Firefox, AMO sources) for the production API in WXT_API_URL: extension/scripts/zip.mjs.
+  "extension:zip": () => pnpm("--filter", "@cargo-vpn/extension", "run", "zip", ...rest),
 };
 
 if (!(task in tasks)) {

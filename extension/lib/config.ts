@@ -3,8 +3,14 @@
  * lifetime or a backoff can be read and changed without hunting through logic.
  */
 
-/** Build-time default; `WXT_API_URL=... pnpm build` bakes another one in, the options page overrides both. */
+/** Build-time default; `WXT_API_URL=... pnpm build` bakes another one in; a development build's options page overrides both. */
 export const DEFAULT_API_URL: string = (import.meta.env?.WXT_API_URL as string | undefined) || "http://127.0.0.1:8787";
+
+/**
+ * A build for the Chrome Web Store or addons.mozilla.org (`WXT_STORE_BUILD=true`, set by the zip script):
+ * it talks to the API it was built for and nothing else, so the options page has no API URL field.
+ */
+export const STORE_BUILD: boolean = (import.meta.env?.WXT_STORE_BUILD as string | undefined) === "true";
 
 /** Renew proxy credentials once this fraction of their lifetime has passed... */
 export const RENEW_AT_FRACTION = 0.8;
@@ -38,9 +44,14 @@ export const DEFAULT_BYPASS_LIST: readonly string[] = [
   "fe80::/10",
 ];
 
+/** The popup's traffic chart: this many days, ending today. */
+export const USAGE_CHART_DAYS = 30;
+/** Sessions per page when summing the chart's days (the API's maximum page size). */
+export const USAGE_CHART_PAGE_SIZE = 100;
+
 /** How many usage sessions the popup asks for at a time. */
 export const USAGE_PAGE_SIZE = 20;
-/** How often an open popup refreshes the connection state and live traffic. */
+/** How often an open popup refreshes the live traffic of an open session (the state itself is pushed). */
 export const POPUP_POLL_MS = 2_000;
 
 /** Alarm names: alarms survive the MV3 service worker being stopped. */

@@ -1,8 +1,14 @@
 /** Options page entrypoint: thin, everything lives in lib/ui/options. */
 import { browser } from "wxt/browser";
+import { type DataConsentPermissions, requestDataConsent, revokeDataConsent } from "../../lib/ui/data-consent";
 import { call } from "../../lib/ui/messenger";
 import { startOptions } from "../../lib/ui/options/options-app";
 
 document.documentElement.lang = browser.i18n.getUILanguage();
 document.title = browser.i18n.getMessage("optionsHeading");
-void startOptions(document.getElementById("app")!, call);
+const permissions = browser.permissions as unknown as DataConsentPermissions;
+void startOptions(
+  document.getElementById("app")!,
+  call,
+  import.meta.env.FIREFOX ? { request: () => requestDataConsent(permissions), revoke: () => revokeDataConsent(permissions) } : undefined,
+);

@@ -53,6 +53,20 @@ describe("ChromeProxySettings", () => {
     expect(await proxy.controlledByOther()).toBe(true);
   });
 
+  it("'ok' only when the setting reads back as our proxy: a set that did not take is reported", async () => {
+    const { setting, state } = chromeSetting();
+    // A policy or another layer wins after our set: the value read back is not ours.
+    const lying: ChromeSetting = {
+      ...setting,
+      async set(details) {
+        await setting.set(details);
+        state.value = { mode: "direct" };
+      },
+    };
+    expect(await new ChromeProxySettings(lying, async () => []).apply({ kind: "tunnel", proxy: gateway })).toBe("controlled_by_other");
+    expect(await new ChromeProxySettings(setting, async () => []).apply({ kind: "tunnel", proxy: gateway })).toBe("ok");
+  });
+
   it("clear removes only our own layer", async () => {
     const { setting, state } = chromeSetting();
     const proxy = new ChromeProxySettings(setting, async () => []);

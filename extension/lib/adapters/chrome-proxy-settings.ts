@@ -4,7 +4,7 @@
  * controls the setting and reports it instead.
  */
 import type { ProxyControl, ProxyRoute } from "../connection/connection-service";
-import { chromeProxyValue } from "../proxy/proxy-config";
+import { type ChromeProxyValue, chromeProxyValue } from "../proxy/proxy-config";
 
 export type LevelOfControl =
   | "not_controllable"
@@ -20,6 +20,16 @@ export interface ChromeSetting {
 
 export const isControlledByOther = (level: string): boolean => level === "controlled_by_other_extensions" || level === "not_controllable";
 
+/** The setting Chrome reports points at the same proxy server as `expected` (Chrome may reorder or rewrite the bypass list). */
+function sameProxy(actual: unknown, expected: ChromeProxyValue): boolean {
+  const value = actual as Partial<ChromeProxyValue> | undefined;
+  const server = value?.rules?.singleProxy;
+  const want = expected.rules.singleProxy;
+  return (
+    value?.mode === expected.mode && server?.host === want.host && server?.port === want.port && (server?.scheme ?? "http") === want.scheme
+  );
+}
+
 export class ChromeProxySettings implements ProxyControl {
   private route: ProxyRoute | null = null;
 
@@ -32,8 +42,11 @@ export class ChromeProxySettings implements ProxyControl {
     const { levelOfControl } = await this.setting.get({});
     if (isControlledByOther(levelOfControl)) return "controlled_by_other";
     this.route = route;
-    await this.setting.set({ value: chromeProxyValue(route, await this.bypassList()), scope: "regular" });
-    return "ok";
+    const value = chromeProxyValue(route, await this.bypassList());
+    await this.setting.set({ value, scope: "regular" });
+    // Read it back: Chrome answers the set before anyone checked the setting is really in force.
+    const after = await this.setting.get({});
+    return after.levelOfControl === "controlled_by_this_extension" && sameProxy(after.value, value) ? "ok" : "controlled_by_other";
   }
 
   /** The bypass list changed: apply it to the route in force, if any. */

@@ -12,6 +12,7 @@
  */
 import type {
   Account,
+  PlanOffer,
   DevicesResponse,
   Location,
   ProxyCredentials,
@@ -48,6 +49,9 @@ export interface RegisterInput {
   kdf: KdfParams;
   ageConfirmed: boolean;
 }
+
+/** GET /v1/plans (contract v1.1): the shared schema's types. */
+export type { PlanOffer, PlanPrice } from "@cargo-vpn/shared/schemas";
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
@@ -172,7 +176,20 @@ export function createApiClient(deps: ApiClientDeps) {
       }
     },
     me: () => authed<{ account: Account }>("GET", "/v1/me").then((a) => a.account),
-    updateMe: (patch: { telemetryOptIn: boolean }) => authed<{ account: Account }>("PATCH", "/v1/me", patch).then((a) => a.account),
+    updateMe: (patch: { telemetryOptIn: boolean } | { notifyNewDevice: boolean } | { email: string; authKey: string }) =>
+      authed<{ account: Account }>("PATCH", "/v1/me", patch).then((a) => a.account),
+    // ---- contract v1.1: email and purchase ----
+    resendVerification: () => authed<void>("POST", "/v1/me/email/verification"),
+    changePassword: (body: { authKey: string; newAuthKey: string; newKdf: KdfParams }) => authed<void>("POST", "/v1/me/password", body),
+    async requestPasswordReset(email: string): Promise<void> {
+      await parse<void>(await raw("POST", "/v1/auth/password-reset", { email }));
+    },
+    async plans(): Promise<PlanOffer[]> {
+      return (await parse<{ plans: PlanOffer[] }>(await raw("GET", "/v1/plans"))).plans;
+    },
+    checkout: (plan: "plus" | "team", interval: "month" | "year") =>
+      authed<{ url: string }>("POST", "/v1/billing/checkout", { plan, interval }).then((a) => a.url),
+    portal: () => authed<{ url: string }>("POST", "/v1/billing/portal").then((a) => a.url),
     async deleteMe(authKey: string): Promise<void> {
       await authed<void>("DELETE", "/v1/me", { authKey });
       await deps.tokens.set(null);

@@ -45,6 +45,22 @@ describe("telemetry", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("Firefox: nothing is sent without the browser's data consent, even opted in (the user can revoke it in Firefox)", async () => {
+    const sent: unknown[] = [];
+    let consent = false;
+    const report = createTelemetryReporter({
+      send: async (e) => sent.push(e),
+      tokens: tokens(true),
+      deviceType: "firefox",
+      browserConsent: async () => consent,
+    });
+    expect(await report("connected", "https")).toBe(false);
+    expect(sent).toEqual([]);
+    consent = true;
+    expect(await report("connected", "https")).toBe(true);
+    expect(sent).toHaveLength(1);
+  });
+
   it("a failing send never throws into the connection", async () => {
     const on = createTelemetryReporter({ send: async () => Promise.reject(new Error("down")), tokens: tokens(true), deviceType: "chrome" });
     expect(await on("failed")).toBe(false);

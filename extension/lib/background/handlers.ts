@@ -5,11 +5,13 @@
 import { ApiError } from "../api/api-error";
 import type { ApiClient } from "../api/client";
 import type { TokenStore } from "../api/token-store";
-import { USAGE_PAGE_SIZE } from "../config";
+import { STORE_BUILD, USAGE_CHART_DAYS, USAGE_CHART_PAGE_SIZE, USAGE_PAGE_SIZE } from "../config";
 import type { ConnectionService } from "../connection/connection-service";
 import { isProtecting, type ConnectionState } from "../connection/state-machine";
 import type { ConnectionView, Handlers, SettingsView } from "../messages/protocol";
+import type { Account, Location } from "@cargo-vpn/shared/schemas";
 import { invalidRules } from "../proxy/bypass-rules";
+import { dailyUsage } from "./daily-usage";
 import type { SettingsStore } from "../settings/settings-store";
 
 export interface HandlerDeps {
@@ -23,6 +25,13 @@ export interface HandlerDeps {
   onRoutingChanged?: () => Promise<void>;
   /** Any setting was saved (the start-up guard depends on bypass list, API URL and auto-connect). */
   onSettingsChanged?: () => Promise<void>;
+  /** Development builds only: a store build talks to the API it was built for (config.ts STORE_BUILD). */
+  apiUrlEditable?: boolean;
+  /** The last list of locations (public: names, countries, load), kept for the popup's first paint. */
+  locationCache?: { get(): Promise<Location[] | null>; set(locations: Location[]): Promise<void> };
+  /** Opens a page (Stripe's Checkout or portal) in a new tab. */
+  openTab?: (url: string) => Promise<void>;
+  now?: () => number;
 }
 
 export function connectionView(state: ConnectionState): ConnectionView {
@@ -42,12 +51,35 @@ const invalid = () => new ApiError({ code: "validation_failed", status: 400 });
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { api, tokens, settings, connection } = deps;
+  const apiUrlEditable = deps.apiUrlEditable ?? !STORE_BUILD;
+
+  /** Keep the stored sign-in's copy of the account in step with the API's answer. */
+  async function remember(account: Account): Promise<Account> {
+    const latest = await tokens.get();
+    if (latest) await tokens.set({ ...latest, account });
+    return account;
+  }
+
+  /** Only our payment provider's pages are opened from an API answer. */
+  async function openHttps(url: string): Promise<void> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ApiError({ code: "unknown", status: 0 });
+    }
+    if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopback(parsed.hostname))) {
+      throw new ApiError({ code: "unknown", status: 0 });
+    }
+    await deps.openTab?.(parsed.href);
+  }
 
   async function settingsView(): Promise<SettingsView> {
     const current = await settings.get();
     const auth = await tokens.get();
     return {
       apiUrl: current.apiUrl,
+      apiUrlEditable,
       bypassList: current.bypassList,
       autoConnect: current.autoConnect,
       telemetryOptIn: auth?.account.telemetryOptIn ?? false,
@@ -73,6 +105,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         connection: connectionView(connection.state),
         lastLocationId: current.lastLocationId,
         proxyControlledByOther: await deps.proxyControlledByOther(),
+        locations: auth ? ((await deps.locationCache?.get()) ?? null) : null,
       };
     },
 
@@ -102,17 +135,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await settings.update({ lastLocationId: null });
     },
 
-    getLocations: () => api.locations(),
+    async getLocations() {
+      const locations = await api.locations();
+      await deps.locationCache?.set(locations);
+      return locations;
+    },
 
     async connect({ locationId }) {
       if (!locationId) throw invalid();
       if (!(await tokens.get())) throw new ApiError({ code: "unauthorized", status: 401 });
       await settings.update({ lastLocationId: locationId });
+      // Answered once the step has run: traffic is already held when the page hears "connecting".
       await connection.dispatch({ type: "CONNECT", locationId });
+      return connectionView(connection.state);
     },
 
     async disconnect() {
       await connection.dispatch({ type: "DISCONNECT" });
+      return connectionView(connection.state);
     },
 
     getUsage: ({ cursor }) => api.usage(cursor ?? null, USAGE_PAGE_SIZE),
@@ -129,6 +169,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     async saveSettings(patch) {
       if (patch.bypassList && invalidRules(patch.bypassList).length > 0) throw invalid();
       if (patch.apiUrl !== undefined) {
+        if (!apiUrlEditable) throw invalid();
         try {
           const url = new URL(patch.apiUrl);
           if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid();
@@ -157,5 +198,41 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await disconnectForGood();
       await settings.update({ lastLocationId: null, autoConnect: false });
     },
+
+    getAccount: async () => remember(await api.me()),
+
+    resendVerification: () => api.resendVerification(),
+
+    async changePassword({ authKey, newAuthKey, newKdf }) {
+      if (!authKey || !newAuthKey || !newKdf?.salt || !newKdf.iterations) throw invalid();
+      await api.changePassword({ authKey, newAuthKey, newKdf });
+    },
+
+    async changeEmail({ email, authKey }) {
+      if (!email || !authKey) throw invalid();
+      return remember(await api.updateMe({ email, authKey }));
+    },
+
+    setNotifyNewDevice: async ({ enabled }) => remember(await api.updateMe({ notifyNewDevice: enabled === true })),
+
+    async requestPasswordReset({ email }) {
+      if (!email) throw invalid();
+      await api.requestPasswordReset(email);
+    },
+
+    getPlans: () => api.plans(),
+
+    async openCheckout({ plan, interval }) {
+      if ((plan !== "plus" && plan !== "team") || (interval !== "month" && interval !== "year")) throw invalid();
+      await openHttps(await api.checkout(plan, interval));
+    },
+
+    openPortal: async () => openHttps(await api.portal()),
+
+    getDailyUsage: () => dailyUsage((cursor) => api.usage(cursor, USAGE_CHART_PAGE_SIZE), (deps.now ?? Date.now)(), USAGE_CHART_DAYS),
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

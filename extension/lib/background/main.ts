@@ -5,6 +5,7 @@
  * turn, before any `await`, so a cold MV3 service worker never misses the
  * event that woke it. Anything asynchronous waits on `ready`.
  */
+import type { Location } from "@cargo-vpn/shared/schemas";
 import type { Browser } from "webextension-polyfill";
 import { createApiClient } from "../api/client";
 import { createTokenStore, type StorageAreas } from "../api/token-store";
@@ -23,6 +24,7 @@ import { ALARM_RENEW, ALARM_RETRY } from "../config";
 import { ConnectionService, type ConnectionStore } from "../connection/connection-service";
 import { StorageConnectionStore } from "../connection/connection-store";
 import { isProtecting } from "../connection/state-machine";
+import { publishConnection } from "../messages/connection-feed";
 import { createMessageListener } from "../messages/protocol";
 import { withApiHost } from "../proxy/bypass-rules";
 import { startupBlockRules } from "../proxy/startup-block-rules";
@@ -30,8 +32,9 @@ import { StartupGuard, type DeclarativeNetRequest } from "../adapters/startup-gu
 import { SettingsStore } from "../settings/settings-store";
 import { showBadge } from "./badge";
 import { createGatewayWatch } from "./gateway-watch";
-import { createHandlers } from "./handlers";
+import { connectionView, createHandlers } from "./handlers";
 import { createTelemetryReporter } from "./telemetry";
+import { type DataConsentPermissions, hasDataConsent } from "../ui/data-consent";
 
 export interface BackgroundEnv {
   browser: Browser;
@@ -72,7 +75,12 @@ export function startBackground(env: BackgroundEnv) {
     tokens,
     onSignedOut: () => void service?.dispatch({ type: "SIGNED_OUT" }),
   });
-  const report = createTelemetryReporter({ send: (events) => api.telemetry(events), tokens, deviceType: kind });
+  const report = createTelemetryReporter({
+    send: (events) => api.telemetry(events),
+    tokens,
+    deviceType: kind,
+    ...(kind === "firefox" ? { browserConsent: () => hasDataConsent(browser.permissions as unknown as DataConsentPermissions) } : {}),
+  });
 
   // Chrome: hold traffic from the very first request of the next browser start while we mean to resume.
   const guard =
@@ -115,6 +123,8 @@ export function startBackground(env: BackgroundEnv) {
     report: (outcome, scheme) => void report(outcome, scheme),
     onChange: (state) => {
       void showBadge(browser, state).catch(() => {});
+      // Open pages learn the change by push (messages/connection-feed.ts).
+      void publishConnection(storage.session, connectionView(state)).catch((error) => log("publishing the state failed", error));
       // Once the background has taken over, the proxy settings route traffic; only a start-up hold keeps the block.
       if (guard && state.name !== "held") void guard.release().catch((error) => log("guard release failed", error));
     },
@@ -169,6 +179,13 @@ export function startBackground(env: BackgroundEnv) {
       if (proxy instanceof ChromeProxySettings) await proxy.reapply();
     },
     onSettingsChanged: syncGuard,
+    locationCache: {
+      get: async () => ((await storage.local.get("locations")).locations as Location[] | undefined) ?? null,
+      set: (locations) => storage.local.set({ locations }),
+    },
+    openTab: async (url) => {
+      await browser.tabs.create({ url });
+    },
   });
   const gated = Object.fromEntries(
     Object.entries(handlers).map(([type, handler]) => [

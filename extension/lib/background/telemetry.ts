@@ -12,6 +12,8 @@ export interface TelemetryDeps {
   tokens: Pick<TokenStore, "get">;
   deviceType: TelemetryEvent["deviceType"];
   now?: () => number;
+  /** Firefox: the browser's own consent (data_collection "technicalAndInteraction"), which the user can revoke there. */
+  browserConsent?: () => Promise<boolean>;
 }
 
 export function telemetryEvent(
@@ -37,6 +39,7 @@ export function createTelemetryReporter(deps: TelemetryDeps) {
     const auth = await deps.tokens.get();
     if (!auth?.account.telemetryOptIn) return false;
     try {
+      if (deps.browserConsent && !(await deps.browserConsent())) return false;
       await deps.send([telemetryEvent(outcome, scheme, deps.deviceType, now())]);
       return true;
     } catch {

@@ -107,7 +107,9 @@ describe("ConnectionService", () => {
     expect(t.auth.answerNow({ requestId: "r", isProxy: true, challenger: { host: "127.0.0.1", port: 8443 } })).toEqual({
       authCredentials: { username: "s1", password: "pw-s1" },
     });
-    expect(t.privacy.log).toEqual(["restore", "protect"]);
+    expect(t.privacy.log).toEqual(["restore", "protect", "protect"]);
+    // Held before the API was asked, then the tunnel.
+    expect(t.proxy.applied).toEqual(["cleared", { kind: "hold" }, { kind: "tunnel", proxy: session("s1").proxy }]);
     const alarm = await fakeBrowser.alarms.get(ALARM_RENEW);
     expect(alarm?.scheduledTime).toBe(NOW + 12 * 60_000);
     expect(t.reports).toEqual(["connected"]);
@@ -219,6 +221,58 @@ describe("ConnectionService", () => {
     await t.service.idle();
     expect(t.service.state).toMatchObject({ name: "error", reason: "proxy_controlled_by_other", blocking: false });
     expect(t.api.calls).toContain("end:s1");
+  });
+
+  it("connected only once the proxy setting reads back as ours: a setting that does not take is an error, never 'connected'", async () => {
+    const t = build();
+    t.api.starts.push(session("s1"));
+    const seen: string[] = [];
+    const service = new ConnectionService({
+      api: t.api.api,
+      proxy: {
+        apply: async (route) => (route.kind === "hold" ? "ok" : "controlled_by_other"),
+        clear: async () => {},
+      },
+      auth: t.auth,
+      privacy: t.privacy,
+      timers: new AlarmTimers(fakeBrowser.alarms),
+      store: new StorageConnectionStore(storage(), t.settings),
+      clock: () => ({ now: NOW, random: 0 }),
+      onChange: (state) => seen.push(state.name),
+    });
+    await service.init();
+    await service.dispatch({ type: "CONNECT", locationId: "fra" });
+    await service.idle();
+    expect(seen).not.toContain("connected");
+    expect(service.state).toMatchObject({ name: "error", reason: "proxy_controlled_by_other" });
+    expect(t.api.calls).toContain("end:s1");
+  });
+
+  it("each state is announced after its effects: 'connecting' once traffic is held, 'connected' once the tunnel is applied", async () => {
+    const t = build();
+    t.api.starts.push(session("s1"));
+    const order: string[] = [];
+    const service = new ConnectionService({
+      api: t.api.api,
+      proxy: {
+        apply: async (route) => {
+          order.push(`apply:${route.kind}`);
+          return "ok";
+        },
+        clear: async () => {},
+      },
+      auth: t.auth,
+      privacy: t.privacy,
+      timers: new AlarmTimers(fakeBrowser.alarms),
+      store: new StorageConnectionStore(storage(), t.settings),
+      clock: () => ({ now: NOW, random: 0 }),
+      onChange: (state) => order.push(state.name),
+    });
+    await service.init();
+    await service.dispatch({ type: "CONNECT", locationId: "fra" });
+    await service.idle();
+    // Each state is announced only after what it promises is in force in the browser.
+    expect(order).toEqual(["disconnected", "apply:hold", "connecting", "apply:tunnel", "connecting", "connected"]);
   });
 
   it("disconnect ends the session, clears the proxy and credentials, cancels alarms and forgets the intent", async () => {

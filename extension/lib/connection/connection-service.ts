@@ -17,7 +17,10 @@ export type ProxyRoute = { kind: "tunnel"; proxy: ProxyTarget } | { kind: "hold"
 
 /** The one place that points the browser's traffic somewhere (proxy-settings adapters). */
 export interface ProxyControl {
-  /** "controlled_by_other" when another extension owns the proxy setting. */
+  /**
+   * Applies the route and reads the browser's setting back: "ok" only when it is now ours.
+   * "controlled_by_other" when another extension owns the proxy setting (or it did not take).
+   */
   apply(route: ProxyRoute): Promise<"ok" | "controlled_by_other">;
   clear(): Promise<void>;
 }
@@ -115,11 +118,11 @@ export class ConnectionService {
     const { state, effects } = transition(this.current, event, this.clock());
     const changed = state !== this.current;
     this.current = state;
-    if (changed) {
-      await this.deps.store.saveState(state);
-      this.deps.onChange?.(state);
-    }
+    // Saved before the effects (a worker stopped midway resumes from it), announced after them:
+    // what the popup shows ("connecting", "connected") is already true in the browser.
+    if (changed) await this.deps.store.saveState(state);
     for (const effect of effects) await this.run(effect);
+    if (changed) this.deps.onChange?.(state);
   }
 
   /** API calls run outside the queue and come back as events, so the machine never waits on the network. */
@@ -170,9 +173,10 @@ export class ConnectionService {
       case "applyTunnel":
         // Credentials first, so the first 407 after the switch is already answerable.
         await deps.auth.set(effect.proxy, effect.credentials);
-        if ((await deps.proxy.apply({ kind: "tunnel", proxy: effect.proxy })) === "controlled_by_other") {
-          void this.dispatch({ type: "PROXY_TAKEN" });
-        }
+        // "ok" only once the browser's setting reads back as this tunnel: only then is it "connected".
+        void this.dispatch(
+          (await deps.proxy.apply({ kind: "tunnel", proxy: effect.proxy })) === "ok" ? { type: "TUNNEL_UP" } : { type: "PROXY_TAKEN" },
+        );
         return;
       case "setCredentials":
         await deps.auth.set(effect.proxy, effect.credentials);

@@ -25,10 +25,11 @@ const network: ErrorInfo = { code: "network", status: 0 };
 const types = (effects: Effect[]) => effects.map((e) => e.type);
 
 describe("disconnected", () => {
-  it("CONNECT → connecting and starts a session", () => {
+  it("CONNECT → connecting: traffic held and privacy on before the session is even asked for", () => {
     const { state, effects } = transition({ name: "disconnected" }, { type: "CONNECT", locationId: "fra" }, clock);
     expect(state).toEqual({ name: "connecting", locationId: "fra" });
-    expect(effects).toEqual([{ type: "startSession", locationId: "fra" }]);
+    expect(effects).toEqual([{ type: "applyHold" }, { type: "protectPrivacy" }, { type: "startSession", locationId: "fra" }]);
+    expect(isProtecting(state)).toBe(true);
   });
 
   it("a late SESSION_STARTED (user already switched off) ends that session and stays off", () => {
@@ -47,20 +48,46 @@ describe("disconnected", () => {
 describe("connecting", () => {
   const connecting: ConnectionState = { name: "connecting", locationId: "fra" };
 
-  it("SESSION_STARTED → connected: tunnel applied with credentials, privacy on, renewal scheduled at 80% of lifetime, intent remembered", () => {
+  it("SESSION_STARTED → still connecting: the tunnel is applied, not yet announced", () => {
     const { state, effects } = transition(connecting, started, clock);
+    expect(state).toMatchObject({ name: "connecting", locationId: "fra", pending: { session: { id: "s1" }, proxy } });
+    expect(effects).toEqual([{ type: "cancelTimers" }, { type: "applyTunnel", proxy, credentials: credentials() }]);
+  });
+
+  it("TUNNEL_UP (the browser's setting reads back as ours) → connected: privacy on, renewal at 80% of lifetime, intent remembered", () => {
+    const applying = transition(connecting, started, clock).state;
+    const { state, effects } = transition(applying, { type: "TUNNEL_UP" }, clock);
     expect(state).toMatchObject({ name: "connected", locationId: "fra", session: { id: "s1" }, renewAttempt: 0 });
-    expect(types(effects)).toEqual(["cancelTimers", "applyTunnel", "protectPrivacy", "scheduleRenew", "rememberIntent", "report"]);
+    expect(types(effects)).toEqual(["protectPrivacy", "scheduleRenew", "rememberIntent", "report"]);
     expect(effects).toContainEqual({ type: "scheduleRenew", at: NOW + 0.8 * 15 * 60_000 });
     expect(effects).toContainEqual({ type: "rememberIntent", locationId: "fra" });
     expect(effects).toContainEqual({ type: "report", outcome: "connected", scheme: "https" });
   });
 
-  it("SESSION_FAILED → non-blocking error with the reason; nothing was applied so nothing is held", () => {
+  it("TUNNEL_UP without a session being applied changes nothing", () => {
+    expect(transition(connecting, { type: "TUNNEL_UP" }, clock)).toEqual({ state: connecting, effects: [] });
+    expect(transition({ name: "disconnected" }, { type: "TUNNEL_UP" }, clock).state).toEqual({ name: "disconnected" });
+  });
+
+  it("DISCONNECT while the tunnel is being applied ends that session too", () => {
+    const applying = transition(connecting, started, clock).state;
+    const { effects } = transition(applying, { type: "DISCONNECT" }, clock);
+    expect(effects[0]).toEqual({ type: "endSession", sessionId: "s1" });
+    expect(types(effects)).toContain("clearProxy");
+  });
+
+  it("a worker restart while the tunnel was being applied applies and reads it back again", () => {
+    const applying = transition(connecting, started, clock).state;
+    expect(transition(applying, { type: "WORKER_RESTARTED" }, clock).effects).toEqual([
+      { type: "applyTunnel", proxy, credentials: credentials() },
+    ]);
+  });
+
+  it("SESSION_FAILED → blocking error: the user turned the VPN on, so traffic stays held until they retry or go direct", () => {
     const { state, effects } = transition(connecting, { type: "SESSION_FAILED", error: network }, clock);
-    expect(state).toEqual({ name: "error", locationId: "fra", reason: "network", blocking: false });
+    expect(state).toEqual({ name: "error", locationId: "fra", reason: "network", blocking: true });
     expect(effects).toEqual([{ type: "report", outcome: "failed" }]);
-    expect(isProtecting(state)).toBe(false);
+    expect(isProtecting(state)).toBe(true);
   });
 
   it("PROXY_TAKEN → error naming the other extension", () => {
@@ -68,10 +95,10 @@ describe("connecting", () => {
     expect(state).toMatchObject({ name: "error", reason: "proxy_controlled_by_other", blocking: false });
   });
 
-  it("CONNECT to another location restarts with that location", () => {
+  it("CONNECT to another location restarts with that location, still held", () => {
     const { state, effects } = transition(connecting, { type: "CONNECT", locationId: "ams" }, clock);
     expect(state).toEqual({ name: "connecting", locationId: "ams" });
-    expect(effects).toEqual([{ type: "startSession", locationId: "ams" }]);
+    expect(effects).toEqual([{ type: "applyHold" }, { type: "startSession", locationId: "ams" }]);
   });
 
   it("DISCONNECT → disconnected and releases everything", () => {
@@ -173,10 +200,12 @@ describe("connected", () => {
 describe.each(["held", "reconnecting"] as const)("%s", (name) => {
   const state = { name, locationId: "fra", attempt: 0 } as Extract<ConnectionState, { name: "held" | "reconnecting" }>;
 
-  it("SESSION_STARTED → connected with the tunnel applied", () => {
-    const next = transition(state, started, clock);
-    expect(next.state.name).toBe("connected");
-    expect(types(next.effects)).toContain("applyTunnel");
+  it("SESSION_STARTED applies the tunnel (still held); TUNNEL_UP → connected", () => {
+    const next = transition({ ...state, retryAt: NOW }, started, clock);
+    expect(next.state).toMatchObject({ name, pending: { session: { id: "s1" } } });
+    expect(next.state).not.toHaveProperty("retryAt");
+    expect(types(next.effects)).toEqual(["cancelTimers", "applyTunnel"]);
+    expect(transition(next.state, { type: "TUNNEL_UP" }, clock).state.name).toBe("connected");
   });
 
   it("SESSION_FAILED (transient) stays held and retries with growing backoff", () => {
@@ -221,9 +250,10 @@ describe.each(["held", "reconnecting"] as const)("%s", (name) => {
 });
 
 describe("error", () => {
-  it("CONNECT after a non-blocking error starts a normal connection", () => {
+  it("CONNECT after a non-blocking error starts a normal connection, held from the start", () => {
     const next = transition({ name: "error", reason: "network", blocking: false }, { type: "CONNECT", locationId: "fra" }, clock);
     expect(next.state).toEqual({ name: "connecting", locationId: "fra" });
+    expect(types(next.effects)).toEqual(["applyHold", "protectPrivacy", "startSession"]);
   });
 
   it("CONNECT after a blocking error keeps traffic held while retrying", () => {

@@ -4,16 +4,18 @@
  * effects to run. `connection-service.ts` runs the effects with the browser
  * adapters; tests drive `transition` directly, one transition at a time.
  *
- *   disconnected ──CONNECT──▶ connecting ──SESSION_STARTED──▶ connected
- *        ▲                        │ SESSION_FAILED                │ tunnel lost / session ended
- *        │                        ▼                               ▼
- *        └───DISCONNECT──── error ◀── fatal failure ──── reconnecting ◀─┐ retry with backoff
- *                                                                      │
- *   browser start (was connected or auto-connect) ──▶ held ────────────┘
+ *   disconnected ──CONNECT──▶ connecting ──SESSION_STARTED──▶ (tunnel applied) ──TUNNEL_UP──▶ connected
+ *        ▲                        │ SESSION_FAILED                                         │ tunnel lost / session ended
+ *        │                        ▼                                                        ▼
+ *        └───DISCONNECT──── error ◀── fatal failure ──────────────────────────────── reconnecting ◀─┐ retry with backoff
+ *                                                                                               │
+ *   browser start (was connected or auto-connect) ──▶ held ─────────────────────────────────────┘
  *
- * Invariant, the no-leak rule: once traffic has been put in the tunnel it is
- * only ever released to go direct by an explicit DISCONNECT. `held`,
- * `reconnecting` and a blocking `error` keep traffic parked on a dead proxy.
+ * Invariant, the no-leak rule: from the moment the user turns the VPN on,
+ * traffic is only ever released to go direct by an explicit DISCONNECT.
+ * `connecting`, `held`, `reconnecting` and a blocking `error` keep traffic
+ * parked on a dead proxy; `connected` is entered only once the browser's own
+ * proxy setting reads back as the tunnel (TUNNEL_UP), never on the API's word alone.
  */
 import type { ProxyCredentials } from "@cargo-vpn/shared/schemas";
 import { isTransient, type ErrorCode, type ErrorInfo } from "../api/api-error";
@@ -28,10 +30,17 @@ export interface Session {
   startedAt: string;
 }
 
+/** A session the API has started whose tunnel is being applied to the browser (waiting for TUNNEL_UP). */
+export interface PendingTunnel {
+  session: Session;
+  proxy: ProxyTarget;
+  credentials: ProxyCredentials;
+}
+
 export type ConnectionState =
   | { name: "disconnected"; reason?: Reason }
-  | { name: "held"; locationId: string; attempt: number; reason?: Reason; retryAt?: number }
-  | { name: "connecting"; locationId: string }
+  | { name: "held"; locationId: string; attempt: number; reason?: Reason; retryAt?: number; pending?: PendingTunnel }
+  | { name: "connecting"; locationId: string; pending?: PendingTunnel }
   | {
       name: "connected";
       locationId: string;
@@ -41,7 +50,7 @@ export type ConnectionState =
       renewAttempt: number;
       renewAt: number;
     }
-  | { name: "reconnecting"; locationId: string; attempt: number; reason?: Reason; retryAt?: number }
+  | { name: "reconnecting"; locationId: string; attempt: number; reason?: Reason; retryAt?: number; pending?: PendingTunnel }
   /** `blocking`: traffic is still held (it was in the tunnel); the user must retry or go direct. */
   | { name: "error"; locationId?: string; reason: Reason; blocking: boolean };
 
@@ -51,6 +60,8 @@ export type ConnectionEvent =
   | { type: "BROWSER_START"; resumeLocationId: string | null }
   | { type: "SESSION_STARTED"; session: Session; proxy: ProxyTarget; credentials: ProxyCredentials }
   | { type: "SESSION_FAILED"; error: ErrorInfo }
+  /** The browser's proxy setting reads back as the tunnel of the pending session. */
+  | { type: "TUNNEL_UP" }
   | { type: "RENEW_DUE" }
   | { type: "RENEWED"; credentials: ProxyCredentials }
   | { type: "RENEW_FAILED"; error: ErrorInfo }
@@ -65,7 +76,7 @@ export type Effect =
   | { type: "startSession"; locationId: string }
   | { type: "endSession"; sessionId: string }
   | { type: "renew"; sessionId: string }
-  /** Point the browser at the gateway and answer its 407s with these credentials. */
+  /** Point the browser at the gateway, answer its 407s with these credentials, read the setting back (→ TUNNEL_UP). */
   | { type: "applyTunnel"; proxy: ProxyTarget; credentials: ProxyCredentials }
   | { type: "setCredentials"; proxy: ProxyTarget; credentials: ProxyCredentials }
   /** Park traffic on a dead proxy: nothing goes direct, nothing leaks. */
@@ -94,8 +105,21 @@ export const INITIAL_STATE: ConnectionState = { name: "disconnected" };
 
 /** States in which traffic is (or is meant to be) inside the tunnel or held, never direct. */
 export function isProtecting(state: ConnectionState): boolean {
-  return state.name === "connected" || state.name === "held" || state.name === "reconnecting" || (state.name === "error" && state.blocking);
+  return (
+    state.name === "connected" ||
+    state.name === "connecting" ||
+    state.name === "held" ||
+    state.name === "reconnecting" ||
+    (state.name === "error" && state.blocking)
+  );
 }
+
+/** Turning the VPN on: traffic is held before the API is even asked, so nothing slips out while the tunnel comes up. */
+const holdAndStart = (locationId: string): Effect[] => [
+  { type: "applyHold" },
+  { type: "protectPrivacy" },
+  { type: "startSession", locationId },
+];
 
 const release: Effect[] = [
   { type: "cancelTimers" },
@@ -108,27 +132,44 @@ function reasonOf(error: ErrorInfo): Reason {
   return error.code;
 }
 
-function connected(locationId: string, event: Extract<ConnectionEvent, { type: "SESSION_STARTED" }>, clock: Clock): Transition {
-  const at = renewAt(clock.now, Date.parse(event.credentials.expiresAt), clock.random);
+type Starting = Extract<ConnectionState, { name: "connecting" | "held" | "reconnecting" }>;
+
+/** The API started a session: apply its tunnel, and wait for the browser to confirm it (TUNNEL_UP). */
+function applying(state: Starting, event: Extract<ConnectionEvent, { type: "SESSION_STARTED" }>): Transition {
+  const pending: PendingTunnel = { session: event.session, proxy: event.proxy, credentials: event.credentials };
+  const effects: Effect[] = [{ type: "cancelTimers" }];
+  // A second start that raced the first: the API ends the older session when a newer one starts, but say so anyway.
+  if (state.pending && state.pending.session.id !== event.session.id)
+    effects.push({ type: "endSession", sessionId: state.pending.session.id });
+  effects.push({ type: "applyTunnel", proxy: event.proxy, credentials: event.credentials });
+  const { retryAt: _retry, ...rest } = state as Starting & { retryAt?: number };
+  return { state: { ...rest, pending } as ConnectionState, effects };
+}
+
+function connected(locationId: string, pending: PendingTunnel, clock: Clock): Transition {
+  const at = renewAt(clock.now, Date.parse(pending.credentials.expiresAt), clock.random);
   return {
     state: {
       name: "connected",
       locationId,
-      session: event.session,
-      proxy: event.proxy,
-      credentials: event.credentials,
+      session: pending.session,
+      proxy: pending.proxy,
+      credentials: pending.credentials,
       renewAttempt: 0,
       renewAt: at,
     },
     effects: [
-      { type: "cancelTimers" },
-      { type: "applyTunnel", proxy: event.proxy, credentials: event.credentials },
       { type: "protectPrivacy" },
       { type: "scheduleRenew", at },
       { type: "rememberIntent", locationId },
-      { type: "report", outcome: "connected", scheme: event.proxy.scheme },
+      { type: "report", outcome: "connected", scheme: pending.proxy.scheme },
     ],
   };
+}
+
+/** The pending session of a state that is starting, if any (it must be ended when the start is abandoned). */
+function pendingSession(state: ConnectionState): string | undefined {
+  return "pending" in state ? state.pending?.session.id : undefined;
 }
 
 type Retrying = { locationId: string; attempt: number; reason?: Reason; retryAt?: number };
@@ -165,6 +206,7 @@ function lose(locationId: string, reason: Reason | undefined, previousSessionId?
 
 export function transition(state: ConnectionState, event: ConnectionEvent, clock: Clock): Transition {
   const same: Transition = { state, effects: [] };
+  const pendingId = pendingSession(state);
 
   // Events that mean the same thing in every state.
   if (event.type === "BROWSER_START") {
@@ -180,6 +222,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
   if (event.type === "DISCONNECT") {
     const effects: Effect[] = [...release];
     if (state.name === "connected") effects.unshift({ type: "endSession", sessionId: state.session.id });
+    if (pendingId) effects.unshift({ type: "endSession", sessionId: pendingId });
     return { state: { name: "disconnected" }, effects };
   }
   if (event.type === "SIGNED_OUT") {
@@ -192,10 +235,20 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
     return { state: { name: "disconnected" }, effects: [] };
   }
   if (event.type === "WORKER_RESTARTED") {
+    // A tunnel being applied when the worker stopped: apply (and read back) again.
+    if ((state.name === "connecting" || state.name === "held" || state.name === "reconnecting") && state.pending) {
+      return { state, effects: [{ type: "applyTunnel", proxy: state.pending.proxy, credentials: state.pending.credentials }] };
+    }
     // A start without a pending retry alarm was in flight when the worker stopped: ask again.
     if (state.name === "connecting") return { state, effects: [{ type: "startSession", locationId: state.locationId }] };
     if ((state.name === "held" || state.name === "reconnecting") && state.retryAt === undefined) {
       return { state, effects: [{ type: "startSession", locationId: state.locationId }] };
+    }
+    return same;
+  }
+  if (event.type === "TUNNEL_UP") {
+    if ((state.name === "connecting" || state.name === "held" || state.name === "reconnecting") && state.pending) {
+      return connected(state.locationId, state.pending, clock);
     }
     return same;
   }
@@ -207,51 +260,56 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
   switch (state.name) {
     case "disconnected":
       if (event.type === "CONNECT") {
-        return {
-          state: { name: "connecting", locationId: event.locationId },
-          effects: [{ type: "startSession", locationId: event.locationId }],
-        };
+        return { state: { name: "connecting", locationId: event.locationId }, effects: holdAndStart(event.locationId) };
       }
       return same;
 
     case "connecting":
-      if (event.type === "SESSION_STARTED") return connected(state.locationId, event, clock);
+      if (event.type === "SESSION_STARTED") return applying(state, event);
       if (event.type === "SESSION_FAILED") {
+        // The user turned the VPN on: the failure keeps traffic held until they retry or go direct.
         return {
-          state: { name: "error", locationId: state.locationId, reason: reasonOf(event.error), blocking: false },
+          state: { name: "error", locationId: state.locationId, reason: reasonOf(event.error), blocking: true },
           effects: [{ type: "report", outcome: "failed" }],
         };
       }
       if (event.type === "PROXY_TAKEN") {
+        // We hold nothing (another extension owns the setting): say so, and give back what we changed.
+        const effects: Effect[] = [{ type: "restorePrivacy" }];
+        if (pendingId) effects.push({ type: "endSession", sessionId: pendingId });
         return {
           state: { name: "error", locationId: state.locationId, reason: "proxy_controlled_by_other", blocking: false },
-          effects: [],
+          effects,
         };
       }
       if (event.type === "CONNECT" && event.locationId !== state.locationId) {
-        return {
-          state: { name: "connecting", locationId: event.locationId },
-          effects: [{ type: "startSession", locationId: event.locationId }],
-        };
+        const effects: Effect[] = pendingId ? [{ type: "endSession", sessionId: pendingId }] : [];
+        effects.push({ type: "applyHold" }, { type: "startSession", locationId: event.locationId });
+        return { state: { name: "connecting", locationId: event.locationId }, effects };
       }
       return same;
 
     case "held":
     case "reconnecting":
-      if (event.type === "SESSION_STARTED") return connected(state.locationId, event, clock);
+      if (event.type === "SESSION_STARTED") return applying(state, event);
       if (event.type === "SESSION_FAILED") return retryOrBlock(state.name, state.locationId, state.attempt, event.error, clock);
       if (event.type === "RETRY_DUE")
         return { state: { ...state, retryAt: undefined }, effects: [{ type: "startSession", locationId: state.locationId }] };
       if (event.type === "CONNECT") {
+        const effects: Effect[] = [{ type: "cancelTimers" }];
+        if (pendingId) effects.push({ type: "endSession", sessionId: pendingId }, { type: "applyHold" });
+        effects.push({ type: "startSession", locationId: event.locationId });
         return {
           state: retrying(state.name, { locationId: event.locationId, attempt: 0, ...(state.reason ? { reason: state.reason } : {}) }),
-          effects: [{ type: "cancelTimers" }, { type: "startSession", locationId: event.locationId }],
+          effects,
         };
       }
       if (event.type === "PROXY_TAKEN") {
+        const effects: Effect[] = [{ type: "cancelTimers" }, { type: "restorePrivacy" }];
+        if (pendingId) effects.push({ type: "endSession", sessionId: pendingId });
         return {
           state: { name: "error", locationId: state.locationId, reason: "proxy_controlled_by_other", blocking: false },
-          effects: [{ type: "cancelTimers" }, { type: "restorePrivacy" }],
+          effects,
         };
       }
       return same;
@@ -308,10 +366,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, clock
             effects: [{ type: "applyHold" }, { type: "startSession", locationId: event.locationId }],
           };
         }
-        return {
-          state: { name: "connecting", locationId: event.locationId },
-          effects: [{ type: "startSession", locationId: event.locationId }],
-        };
+        return { state: { name: "connecting", locationId: event.locationId }, effects: holdAndStart(event.locationId) };
       }
       return same;
   }

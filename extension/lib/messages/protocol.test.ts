@@ -35,9 +35,10 @@ beforeAll(async () => {
   wrongKey = await deriveAuthKey("wrong password!!", kdf);
 });
 
-function boot(server = createFakeApi()) {
+function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: number } = {}) {
+  const opened: string[] = [];
   const storage = fakeBrowser.storage as unknown as StorageAreas;
-  const settings = new SettingsStore(storage.local);
+  const settings = new SettingsStore(storage.local, undefined, !options.storeBuild);
   const tokens = createTokenStore(storage);
   const api = createApiClient({ baseUrl: async () => (await settings.get()).apiUrl, tokens, fetch: server.fetch });
   const routes: Array<ProxyRoute | "cleared"> = [];
@@ -64,9 +65,16 @@ function boot(server = createFakeApi()) {
     device: { kind: "chrome", label: "Chrome on Linux" },
     proxyControlledByOther: async () => false,
     onRoutingChanged: async () => void rerouted++,
+    apiUrlEditable: !options.storeBuild,
+    openTab: async (url) => void opened.push(url),
+    locationCache: {
+      get: async () => ((await storage.local.get("locations")).locations as never) ?? null,
+      set: (locations) => storage.local.set({ locations }),
+    },
+    now: () => options.now ?? Date.now(),
   });
   fakeBrowser.runtime.onMessage.addListener(createMessageListener(handlers, fakeBrowser.runtime.id) as never);
-  return { server, connection, routes, rerouted: () => rerouted, settings };
+  return { server, connection, routes, rerouted: () => rerouted, settings, opened, tokens };
 }
 
 async function signUpAndIn() {
@@ -132,7 +140,9 @@ describe("popup ↔ background protocol", () => {
     await signUpAndIn();
     const locations = await ask("getLocations", undefined);
     expect(locations.map((l) => l.id)).toEqual(["loc-local"]);
-    await ask("connect", { locationId: "loc-local" });
+    // The answer comes once traffic is held: the page may show the switch on from here.
+    expect(await ask("connect", { locationId: "loc-local" })).toEqual({ state: "connecting", locationId: "loc-local" });
+    expect(routes.at(-1)).toEqual({ kind: "hold" });
     await new Promise((r) => setTimeout(r, 20));
     const status = await ask("getStatus", undefined);
     expect(status.connection).toMatchObject({ state: "connected", locationId: "loc-local" });
@@ -142,9 +152,20 @@ describe("popup ↔ background protocol", () => {
     // The view handed to the popup never carries proxy credentials.
     expect(JSON.stringify(status)).not.toContain("pw-");
 
-    await ask("disconnect", undefined);
+    expect(await ask("disconnect", undefined)).toEqual({ state: "disconnected" });
     expect((await ask("getStatus", undefined)).connection.state).toBe("disconnected");
     expect(routes.at(-1)).toBe("cleared");
+  });
+
+  it("getStatus carries the locations fetched last (the popup's first paint), and none when signed out", async () => {
+    boot();
+    expect((await ask("getStatus", undefined)).locations).toBeNull();
+    await signUpAndIn();
+    expect((await ask("getStatus", undefined)).locations).toBeNull();
+    await ask("getLocations", undefined);
+    expect((await ask("getStatus", undefined)).locations?.map((l) => l.id)).toEqual(["loc-local"]);
+    await ask("signOut", undefined);
+    expect((await ask("getStatus", undefined)).locations).toBeNull();
   });
 
   it("connect while signed out is refused as unauthorized", async () => {
@@ -188,7 +209,13 @@ describe("popup ↔ background protocol", () => {
   it("getSettings / saveSettings: defaults, validation, telemetry opt-in through the API, re-routing while connected", async () => {
     const { rerouted, server } = boot();
     const initial = await ask("getSettings", undefined);
-    expect(initial).toMatchObject({ apiUrl: "http://127.0.0.1:8787", autoConnect: false, telemetryOptIn: false, signedIn: false });
+    expect(initial).toMatchObject({
+      apiUrl: "http://127.0.0.1:8787",
+      apiUrlEditable: true,
+      autoConnect: false,
+      telemetryOptIn: false,
+      signedIn: false,
+    });
     expect(initial.bypassList).toContain("192.168.0.0/16");
     await expect(ask("saveSettings", { bypassList: ["bad host"] })).rejects.toMatchObject({ info: { code: "validation_failed" } });
     await expect(ask("saveSettings", { apiUrl: "ftp://x" })).rejects.toMatchObject({ info: { code: "validation_failed" } });
@@ -203,6 +230,15 @@ describe("popup ↔ background protocol", () => {
     await new Promise((r) => setTimeout(r, 20));
     await ask("saveSettings", { bypassList: ["<local>"] });
     expect(rerouted()).toBe(1);
+  });
+
+  it("a store build has no editable API URL: refused, and a URL saved by an earlier build is ignored", async () => {
+    await fakeBrowser.storage.local.set({ settings: { apiUrl: "http://evil.example", deviceId: "d1" } });
+    boot(createFakeApi(), { storeBuild: true });
+    const view = await ask("getSettings", undefined);
+    expect(view).toMatchObject({ apiUrl: "http://127.0.0.1:8787", apiUrlEditable: false });
+    await expect(ask("saveSettings", { apiUrl: "http://127.0.0.1:9999" })).rejects.toMatchObject({ info: { code: "validation_failed" } });
+    expect((await ask("getSettings", undefined)).apiUrl).toBe("http://127.0.0.1:8787");
   });
 
   it("signOut disconnects first, then signs out (slot freed on the API)", async () => {
@@ -225,6 +261,89 @@ describe("popup ↔ background protocol", () => {
     await ask("deleteAccount", { authKey });
     expect(server.accounts.has("alice")).toBe(false);
     expect((await ask("getStatus", undefined)).signedIn).toBe(false);
+  });
+
+  it("email (v1.1): resend verification (rate limited), change email with the password, the new-device notice", async () => {
+    const { server, tokens } = boot();
+    await signUpAndIn();
+    await ask("resendVerification", undefined);
+    expect(server.mail).toEqual([{ to: "alice@example.com", kind: "verification" }]);
+    await expect(ask("resendVerification", undefined)).rejects.toMatchObject({ info: { code: "rate_limited", retryAfter: 60 } });
+
+    await expect(ask("changeEmail", { email: "new@example.com", authKey: wrongKey })).rejects.toMatchObject({
+      info: { code: "invalid_credentials" },
+    });
+    expect(server.accounts.get("alice")!.account.email).toBe("alice@example.com");
+    const changed = await ask("changeEmail", { email: "new@example.com", authKey });
+    expect(changed).toMatchObject({ email: "new@example.com", emailVerified: false });
+    expect((await tokens.get())!.account.email).toBe("new@example.com");
+    expect(server.mail.slice(-2)).toEqual([
+      { to: "alice@example.com", kind: "email_changed" },
+      { to: "new@example.com", kind: "verification" },
+    ]);
+
+    expect((await ask("setNotifyNewDevice", { enabled: false })).notifyNewDevice).toBe(false);
+    expect(server.accounts.get("alice")!.account.notifyNewDevice).toBe(false);
+    // Verified elsewhere (the link in the mail): getAccount brings the popup up to date.
+    server.accounts.get("alice")!.account.emailVerified = true;
+    expect((await ask("getAccount", undefined)).emailVerified).toBe(true);
+    expect((await ask("getStatus", undefined)).account?.emailVerified).toBe(true);
+  });
+
+  it("password (v1.1): change with the current authKey (a wrong one changes nothing); reset by email answers the same for anyone", async () => {
+    const { server } = boot();
+    await signUpAndIn();
+    const newKdf = newKdfParams(600_000);
+    const newAuthKey = await deriveAuthKey("a brand new password", newKdf);
+    await expect(ask("changePassword", { authKey: wrongKey, newAuthKey, newKdf })).rejects.toMatchObject({
+      info: { code: "invalid_credentials" },
+    });
+    expect(server.accounts.get("alice")!.authKey).toBe(authKey);
+    await ask("changePassword", { authKey, newAuthKey, newKdf });
+    expect(server.accounts.get("alice")!.authKey).toBe(newAuthKey);
+    expect(await ask("prelogin", { username: "alice" })).toEqual(newKdf);
+
+    await ask("requestPasswordReset", { email: "alice@example.com" });
+    await ask("requestPasswordReset", { email: "nobody@example.com" });
+    expect(server.mail.filter((m) => m.kind === "password_reset")).toEqual([{ to: "alice@example.com", kind: "password_reset" }]);
+    await expect(ask("requestPasswordReset", { email: "" })).rejects.toMatchObject({ info: { code: "validation_failed" } });
+  });
+
+  it("purchase (v1.1): plans, Checkout refused until the email is verified, then opened in a tab; the portal once subscribed", async () => {
+    const { server, opened } = boot();
+    await signUpAndIn();
+    expect((await ask("getPlans", undefined)).map((p) => p.id)).toEqual(["free", "plus", "team"]);
+    await expect(ask("openCheckout", { plan: "plus", interval: "month" })).rejects.toMatchObject({ info: { code: "email_unverified" } });
+    expect(opened).toEqual([]);
+    server.accounts.get("alice")!.account.emailVerified = true;
+    await ask("openCheckout", { plan: "plus", interval: "month" });
+    expect(opened).toEqual(["https://checkout.stripe.test/c/plus-month"]);
+    await expect(ask("openCheckout", { plan: "gold" as never, interval: "month" })).rejects.toMatchObject({
+      info: { code: "validation_failed" },
+    });
+
+    await expect(ask("openPortal", undefined)).rejects.toMatchObject({ info: { code: "not_found" } });
+    server.accounts.get("alice")!.account.subscription = { status: "active", renewsAt: null, cancelAt: null };
+    await ask("openPortal", undefined);
+    expect(opened.at(-1)).toBe("https://billing.stripe.test/p/session");
+  });
+
+  it("getDailyUsage: the last 30 days, one entry per day, sessions summed on the day they started", async () => {
+    const now = Date.now();
+    const { server } = boot(createFakeApi(), { now });
+    await signUpAndIn();
+    const day = 86_400_000;
+    server.accounts.get("alice")!.sessions = [
+      { id: "a", startedAt: new Date(now).toISOString(), endedAt: null, bytesUp: 10, bytesDown: 100 },
+      { id: "b", startedAt: new Date(now).toISOString(), endedAt: null, bytesUp: 1, bytesDown: 2 },
+      { id: "c", startedAt: new Date(now - 3 * day).toISOString(), endedAt: null, bytesUp: 5, bytesDown: 50 },
+      { id: "d", startedAt: new Date(now - 45 * day).toISOString(), endedAt: null, bytesUp: 999, bytesDown: 999 },
+    ];
+    const days = await ask("getDailyUsage", undefined);
+    expect(days).toHaveLength(30);
+    expect(days.at(-1)).toMatchObject({ bytesUp: 11, bytesDown: 102 });
+    expect(days.at(-4)).toMatchObject({ bytesUp: 5, bytesDown: 50 });
+    expect(days.reduce((sum, d) => sum + d.bytesDown, 0)).toBe(152);
   });
 
   it("ignores messages that are not ours and senders that are not this extension", async () => {

@@ -10,6 +10,8 @@
 import type { KdfParams } from "@cargo-vpn/shared/kdf";
 import type { Account, DevicesResponse, Location, UsageResponse } from "@cargo-vpn/shared/schemas";
 import { ApiError, toErrorInfo, type ErrorInfo } from "../api/api-error";
+import type { PlanOffer } from "../api/client";
+import type { DailyUsage } from "../background/daily-usage";
 import type { ConnectionState, Reason } from "../connection/state-machine";
 import type { EditableSettings } from "../settings/settings-store";
 
@@ -32,9 +34,13 @@ export interface Status {
   lastLocationId: string | null;
   /** Another extension controls the browser's proxy settings. */
   proxyControlledByOther: boolean;
+  /** The locations as last fetched (public data), so the popup's switch is usable before the API answers. */
+  locations: Location[] | null;
 }
 
 export interface SettingsView extends EditableSettings {
+  /** False in a store build: the page shows no API URL field. */
+  apiUrlEditable: boolean;
   telemetryOptIn: boolean;
   signedIn: boolean;
 }
@@ -46,14 +52,28 @@ export interface Requests {
   signIn: [{ username: string; authKey: string; replaceDeviceId?: string }, void];
   signOut: [undefined, void];
   getLocations: [undefined, Location[]];
-  connect: [{ locationId: string }, void];
-  disconnect: [undefined, void];
+  connect: [{ locationId: string }, ConnectionView];
+  disconnect: [undefined, ConnectionView];
   getUsage: [{ cursor?: string | null }, UsageResponse];
   getDevices: [undefined, DevicesResponse];
   removeDevice: [{ id: string }, void];
   getSettings: [undefined, SettingsView];
   saveSettings: [Partial<EditableSettings & { telemetryOptIn: boolean }>, SettingsView];
   deleteAccount: [{ authKey: string }, void];
+  // ---- account, email and purchase (contract v1.1) ----
+  /** The account as the API has it now (email verified since, plan changed since). */
+  getAccount: [undefined, Account];
+  resendVerification: [undefined, void];
+  changePassword: [{ authKey: string; newAuthKey: string; newKdf: KdfParams }, void];
+  changeEmail: [{ email: string; authKey: string }, Account];
+  setNotifyNewDevice: [{ enabled: boolean }, Account];
+  requestPasswordReset: [{ email: string }, void];
+  getPlans: [undefined, PlanOffer[]];
+  /** Opens Stripe's hosted Checkout in a tab. */
+  openCheckout: [{ plan: "plus" | "team"; interval: "month" | "year" }, void];
+  /** Opens Stripe's Customer Portal in a tab. */
+  openPortal: [undefined, void];
+  getDailyUsage: [undefined, DailyUsage[]];
 }
 
 export type RequestType = keyof Requests;
@@ -85,6 +105,16 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "getSettings",
   "saveSettings",
   "deleteAccount",
+  "getAccount",
+  "resendVerification",
+  "changePassword",
+  "changeEmail",
+  "setNotifyNewDevice",
+  "requestPasswordReset",
+  "getPlans",
+  "openCheckout",
+  "openPortal",
+  "getDailyUsage",
 ];
 
 export type Send = (message: Message) => Promise<unknown>;

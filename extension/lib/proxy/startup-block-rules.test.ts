@@ -71,9 +71,38 @@ describe("start-up block rules (executed, not compared as text)", () => {
     }
   });
 
-  it("IPv6 ranges that cannot be expressed stay blocked (held), never allowed", () => {
-    const rules = startupBlockRules(["fc00::/7"], API);
-    expect(decide(rules, "http://[fd00::1]/")).toBe("block");
+  it("IPv6 bypass ranges (the defaults fc00::/7 and fe80::/10, and others) are let through exactly as the bypass list decides", () => {
+    const list = ["fc00::/7", "fe80::/10", "2001:db8::/32", "2001:db8:abcd:12::/64", "2a00:1450::/29"];
+    const rules = startupBlockRules(list, API);
+    const cases = [
+      "http://[fd00::1]/",
+      "https://[fc12:3456::9]:8443/x",
+      "http://[fe80::1]/",
+      "http://[febf:ffff::1]/",
+      "http://[fec0::1]/",
+      "http://[fe7f::1]/",
+      "http://[fb00::1]/",
+      "http://[fe00::1]/",
+      "http://[2001:db8::1]/",
+      "http://[2001:db9::1]/",
+      "http://[2001:db80::1]/",
+      "http://[2001:db8:abcd:12::7]/",
+      "http://[2001:db8:abcd:13::7]/",
+      "http://[2a00:1450:4001:80b::200e]/",
+      "http://[2a00:1458::1]/",
+      "http://[2a00:1440::1]/",
+      "http://[::1]/",
+      "http://[2606:4700::1111]/",
+    ];
+    for (const url of cases) expect(decide(rules, url), url).toBe(matchesBypass(url, list) ? "allow" : "block");
+    expect(decide(rules, "http://[fd00::1]/")).toBe("allow");
+    expect(decide(rules, "http://[2606:4700::1111]/")).toBe("block");
+  });
+
+  it("IPv6 ranges whose URL text is ambiguous stay blocked (held), never allowed", () => {
+    const rules = startupBlockRules(["::/8", "2001:0:1::/48"], API);
+    expect(decide(rules, "http://[::ff]/")).toBe("block");
+    expect(decide(rules, "http://[2001:0:1::5]/")).toBe("block");
   });
 
   it("the session release rule outranks every start-up rule", () => {

@@ -11,8 +11,10 @@
  * direct. See adapters/startup-guard.ts.
  *
  * Rules are regex filters over the URL, built from the same bypass syntax as
- * bypass-rules.ts. IPv6 ranges other than loopback are not expressed: those
- * hosts stay blocked at start-up (held), which errs on the side of no leak.
+ * bypass-rules.ts. IPv6 ranges are matched on the canonical text Chrome puts
+ * in URLs (RFC 5952: lower case, no leading zeros); a range whose text form is
+ * ambiguous (a zero group inside the prefix, or a short first group) is not
+ * expressed and those hosts stay blocked at start-up (held): never a leak.
  */
 
 export const ALL_RESOURCE_TYPES = [
@@ -68,6 +70,50 @@ function ipv4CidrRegex(base: string, bits: number): string | null {
   return `${SCHEME}${parts.join("\\.")}${END}`;
 }
 
+/** The eight 16-bit groups of an IPv6 address, or null. */
+function ipv6Groups(text: string): number[] | null {
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const parse = (part: string) =>
+    part === "" ? [] : part.split(":").map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? Number.parseInt(g, 16) : Number.NaN));
+  const head = parse(halves[0]!);
+  const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 2 ? missing < 1 : missing !== 0) || [...head, ...tail].some(Number.isNaN)) return null;
+  return [...head, ...Array<number>(missing).fill(0), ...tail];
+}
+
+/** Regex for the hosts of an IPv6 CIDR range, or null when its URL text is not unambiguous. */
+export function ipv6CidrRegex(base: string, bits: number): string | null {
+  const groups = ipv6Groups(base);
+  if (!groups || bits < 1 || bits > 128) return null;
+  const full = Math.floor(bits / 16);
+  const rest = bits % 16;
+  // Whole groups print as themselves only when non-zero (a zero could be folded into "::").
+  if (groups.slice(0, full).some((g) => g === 0)) return null;
+  const whole = groups
+    .slice(0, full)
+    .map((g) => g.toString(16))
+    .join(":");
+  if (rest === 0) return `${SCHEME}\\[${whole}${full === 8 ? "" : ":[0-9a-f:.]*"}\\]${END}`;
+  const mask = (0xffff << (16 - rest)) & 0xffff;
+  const lo = groups[full]! & mask;
+  // Below 0x1000 a group prints with fewer than four digits: not expressed (held).
+  if (lo < 0x1000) return null;
+  const digits = lo.toString(16);
+  const fixed = Math.floor(rest / 4);
+  const partialBits = rest % 4;
+  let group = digits.slice(0, fixed);
+  let free = 4 - fixed;
+  if (partialBits > 0) {
+    const from = Number.parseInt(digits[fixed]!, 16) & ((0xf << (4 - partialBits)) & 0xf);
+    group += `[${Array.from({ length: 1 << (4 - partialBits) }, (_, i) => (from + i).toString(16)).join("")}]`;
+    free -= 1;
+  }
+  if (free > 0) group += `[0-9a-f]{${free}}`;
+  return `${SCHEME}\\[${whole}${full > 0 ? ":" : ""}${group}(?::[0-9a-f:.]*)?\\]${END}`;
+}
+
 /** Schemes whose default port is this one (a URL then carries no port at all). */
 const DEFAULT_PORT_SCHEMES: Record<string, string[]> = { "80": ["http", "ws"], "443": ["https", "wss"] };
 
@@ -81,7 +127,11 @@ export function bypassRuleRegexes(raw: string): string[] {
     const regex = ipv4CidrRegex(cidr[1]!, Number(cidr[2]));
     return regex ? [regex] : [];
   }
-  if (/^\[?[0-9a-f:.]+\]?\/\d{1,3}$/.test(rule)) return []; // IPv6 ranges
+  const v6 = /^\[?([0-9a-f:.]+)\]?\/(\d{1,3})$/.exec(rule);
+  if (v6) {
+    const regex = ipv6CidrRegex(v6[1]!, Number(v6[2]));
+    return regex ? [regex] : [];
+  }
   const parts = /^(?:([a-z][a-z0-9+.-]*):\/\/)?(\[[0-9a-f:.]+\]|[^:/\s[\]]+)(?::(\d{1,5}))?$/.exec(rule);
   if (!parts) return [];
   const [, scheme, host, port] = parts;

@@ -5,7 +5,7 @@
  *   const { apiUrl, bypassList } = await settings.get();
  */
 import type { StorageArea } from "../api/token-store";
-import { DEFAULT_API_URL, DEFAULT_BYPASS_LIST } from "../config";
+import { DEFAULT_API_URL, DEFAULT_BYPASS_LIST, STORE_BUILD } from "../config";
 
 export interface Settings {
   apiUrl: string;
@@ -24,12 +24,14 @@ export class SettingsStore {
   constructor(
     private readonly area: StorageArea,
     private readonly newId: () => string = () => crypto.randomUUID(),
+    /** A store build ignores any saved API URL: it talks to the one it was built for. */
+    private readonly apiUrlEditable: boolean = !STORE_BUILD,
   ) {}
 
   async get(): Promise<Settings> {
     const saved = ((await this.area.get(KEY))[KEY] ?? {}) as Partial<Settings>;
     const settings: Settings = {
-      apiUrl: saved.apiUrl || DEFAULT_API_URL,
+      apiUrl: (this.apiUrlEditable && saved.apiUrl) || DEFAULT_API_URL,
       bypassList: saved.bypassList ?? [...DEFAULT_BYPASS_LIST],
       autoConnect: saved.autoConnect ?? false,
       lastLocationId: saved.lastLocationId ?? null,

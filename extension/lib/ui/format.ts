@@ -18,3 +18,23 @@ export function formatDate(iso: string, locale?: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
 }
+
+/** "DE" → "Germany" in the reader's language; the code itself when the browser does not know it. */
+export function countryName(code: string, locale?: string): string {
+  try {
+    return new Intl.DisplayNames(locale ? [locale] : undefined, { type: "region" }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** An amount in minor units ("499", "eur") as the reader writes money ("€4.99"). */
+export function formatMoney(minor: number, currency: string, locale?: string): string {
+  const code = currency.toUpperCase();
+  try {
+    const digits = new Intl.NumberFormat(locale, { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+    return new Intl.NumberFormat(locale, { style: "currency", currency: code }).format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${code}`;
+  }
+}

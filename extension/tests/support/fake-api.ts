@@ -5,6 +5,7 @@
  * fails here too. Tokens are opaque random strings; no crypto is checked.
  */
 import {
+  CheckoutRequest,
   DeleteMeRequest,
   LoginRequest,
   PreloginRequest,
@@ -37,11 +38,29 @@ export interface FakeApiOptions {
   proxy?: { scheme: "http" | "https"; host: string; port: number };
 }
 
+/** GET /v1/plans as docs/api.md describes it (prices in minor units). */
+export const PLANS = [
+  { id: "free", name: "Free", maxDevices: 1, prices: [] },
+  {
+    id: "plus",
+    name: "Plus",
+    maxDevices: 5,
+    prices: [
+      { id: "price_plus_month", interval: "month", amount: 499, currency: "eur" },
+      { id: "price_plus_year", interval: "year", amount: 4990, currency: "eur" },
+    ],
+  },
+  { id: "team", name: "Team", maxDevices: 10, prices: [{ id: "price_team_month", interval: "month", amount: 999, currency: "eur" }] },
+];
+
 export function createFakeApi(options: FakeApiOptions = {}) {
   const accounts = new Map<string, AccountRecord>();
   const access = new Map<string, { username: string; deviceId: string; expires: number }>();
   const refresh = new Map<string, { username: string; deviceId: string; used: boolean }>();
   const calls: string[] = [];
+  /** Messages the real API would email (contract v1.1): what a test reads instead of a mail folder. */
+  const mail: Array<{ to: string; kind: "verification" | "password_reset" | "email_changed" | "password_changed" }> = [];
+  const lastVerificationAt = new Map<string, number>();
   let seq = 0;
   const id = (prefix: string) => `${prefix}${++seq}`;
   const now = () => Date.now();
@@ -51,8 +70,8 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       status,
       headers: { "content-type": status >= 400 ? "application/problem+json" : "application/json", ...headers },
     });
-  const problem = (status: number, code: ProblemCode, extra: Record<string, unknown> = {}) =>
-    json(status, { type: `https://cargovpn.dev/problems/${code}`, title: code, status, code, detail: code, ...extra });
+  const problem = (status: number, code: ProblemCode, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    json(status, { type: `https://cargovpn.dev/problems/${code}`, title: code, status, code, detail: code, ...extra }, headers);
 
   function issue(record: AccountRecord, device: Device) {
     const accessToken = id("at-");
@@ -161,6 +180,14 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(200, issue(record, { ...record.devices.find((d) => d.id === entry.deviceId)!, current: true }));
     }
 
+    if (method === "GET" && path === "/v1/plans") return json(200, { plans: PLANS });
+    if (method === "POST" && path === "/v1/auth/password-reset") {
+      const email = typeof (body as { email?: unknown })?.email === "string" ? (body as { email: string }).email : null;
+      if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) return problem(400, "validation_failed");
+      if ([...accounts.values()].some((r) => r.account.email === email)) mail.push({ to: email, kind: "password_reset" });
+      return json(202);
+    }
+
     // Everything below needs a valid access token.
     const token = auth?.replace(/^Bearer /, "") ?? "";
     const who = access.get(token);
@@ -176,6 +203,19 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     if (path === "/v1/me") {
       if (method === "GET") return json(200, { account: record.account });
       if (method === "PATCH") {
+        const patch = body as Record<string, unknown>;
+        // v1.1 adds { notifyNewDevice } and { email, authKey } to PATCH /v1/me (docs/api.md).
+        if (typeof patch?.notifyNewDevice === "boolean" && Object.keys(patch).length === 1) {
+          record.account = { ...record.account, notifyNewDevice: patch.notifyNewDevice };
+          return json(200, { account: record.account });
+        }
+        if (typeof patch?.email === "string" && typeof patch.authKey === "string" && Object.keys(patch).length === 2) {
+          if (patch.authKey !== record.authKey) return problem(401, "invalid_credentials");
+          if ([...accounts.values()].some((r) => r !== record && r.account.email === patch.email)) return problem(409, "email_taken");
+          mail.push({ to: record.account.email, kind: "email_changed" }, { to: patch.email, kind: "verification" });
+          record.account = { ...record.account, email: patch.email, emailVerified: false };
+          return json(200, { account: record.account });
+        }
         const input = parse<{ telemetryOptIn: boolean }>(UpdateMeRequest);
         if (!input) return problem(400, "validation_failed");
         record.account = { ...record.account, telemetryOptIn: input.telemetryOptIn };
@@ -188,6 +228,38 @@ export function createFakeApi(options: FakeApiOptions = {}) {
         accounts.delete(who.username);
         return json(204);
       }
+    }
+    if (method === "POST" && path === "/v1/me/email/verification") {
+      const last = lastVerificationAt.get(record.account.id) ?? 0;
+      if (now() - last < 60_000) return problem(429, "rate_limited", {}, { "retry-after": "60" });
+      lastVerificationAt.set(record.account.id, now());
+      mail.push({ to: record.account.email, kind: "verification" });
+      return json(202);
+    }
+    if (method === "POST" && path === "/v1/me/password") {
+      const input = body as { authKey?: unknown; newAuthKey?: unknown; newKdf?: { salt?: unknown; iterations?: unknown } };
+      if (typeof input?.authKey !== "string" || typeof input.newAuthKey !== "string" || typeof input.newKdf?.salt !== "string") {
+        return problem(400, "validation_failed");
+      }
+      if (input.authKey !== record.authKey) return problem(401, "invalid_credentials");
+      record.authKey = input.newAuthKey;
+      record.kdf = { salt: input.newKdf.salt, iterations: Number(input.newKdf.iterations) };
+      // Every other device is signed out.
+      record.devices = record.devices.filter((d) => d.id === who.deviceId);
+      for (const [t, a] of access) if (a.username === who.username && a.deviceId !== who.deviceId) access.delete(t);
+      mail.push({ to: record.account.email, kind: "password_changed" });
+      return json(204);
+    }
+    if (method === "POST" && path === "/v1/billing/checkout") {
+      const input = parse<{ plan: "plus" | "team"; interval: "month" | "year" }>(CheckoutRequest);
+      if (!input) return problem(400, "validation_failed");
+      if (!record.account.emailVerified) return problem(403, "email_unverified");
+      if (record.account.subscription) return problem(409, "already_subscribed");
+      return json(200, { url: `https://checkout.stripe.test/c/${input.plan}-${input.interval}` });
+    }
+    if (method === "POST" && path === "/v1/billing/portal") {
+      if (!record.account.subscription) return problem(404, "not_found");
+      return json(200, { url: "https://billing.stripe.test/p/session" });
     }
     if (method === "GET" && path === "/v1/devices") {
       return json(200, {
@@ -264,6 +336,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     access,
     refresh,
     calls,
+    mail,
     expireAccessTokens: () => {
       for (const a of access.values()) a.expires = 0;
     },

@@ -9,9 +9,10 @@
  * open the popup or the options page.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import JSZip from "jszip";
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
 const ADDON_ID = "extension@cargovpn.dev";
@@ -30,8 +31,25 @@ export interface Firefox {
   close(): Promise<void>;
 }
 
-export async function launchFirefox(extensionDir: string, prefs: Record<string, string | number | boolean> = {}): Promise<Firefox> {
-  const profile = mkdtempSync(join(tmpdir(), "cargo-ff-profile-"));
+export interface LaunchOptions {
+  /**
+   * Keep this profile (created if missing) instead of a throwaway one, for a
+   * browser restart. The add-on is then installed permanently (ESR honours
+   * xpinstall.signatures.required=false) so it is still there after the restart;
+   * `install: false` skips installing it again on the next launch.
+   */
+  profile?: string;
+  install?: boolean;
+}
+
+export async function launchFirefox(
+  extensionDir: string,
+  prefs: Record<string, string | number | boolean> = {},
+  options: LaunchOptions = {},
+): Promise<Firefox> {
+  const keep = options.profile !== undefined;
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), "cargo-ff-profile-"));
+  mkdirSync(profile, { recursive: true });
   const allPrefs: Record<string, string | number | boolean> = {
     "extensions.webextensions.uuids": JSON.stringify({ [ADDON_ID]: ADDON_UUID }),
     "browser.shell.checkDefaultBrowser": false,
@@ -46,6 +64,7 @@ export async function launchFirefox(extensionDir: string, prefs: Record<string, 
     "extensions.getAddons.cache.enabled": false,
     "browser.newtabpage.enabled": false,
     "browser.startup.page": 0,
+    ...(keep ? { "xpinstall.signatures.required": false } : {}),
     ...prefs,
   };
   writeFileSync(
@@ -95,7 +114,13 @@ export async function launchFirefox(extensionDir: string, prefs: Record<string, 
     });
 
   await send("session.new", { capabilities: {} });
-  await send("webExtension.install", { extensionData: { type: "path", path: extensionDir } });
+  if (options.install !== false) {
+    // Firefox installs only an archive permanently: pack the folder into an .xpi beside the profile.
+    const extensionData = keep
+      ? { type: "archivePath", path: await packXpi(extensionDir, join(profile, "..", "cargo-vpn.xpi")) }
+      : { type: "path", path: extensionDir };
+    await send("webExtension.install", { extensionData, ...(keep ? { "moz:permanent": true } : {}) });
+  }
 
   const run = async <T>(context: string, body: string, ...args: unknown[]): Promise<T> => {
     const result = (await send("script.callFunction", {
@@ -153,12 +178,35 @@ export async function launchFirefox(extensionDir: string, prefs: Record<string, 
       }
     },
     async close() {
+      const exited = new Promise((r) => child.once("exit", r));
+      // A kept profile must be written out as after a normal quit: ask the browser to close.
+      // (The answer may never come: the browser is gone.)
+      if (keep) void send("browser.close").catch(() => {});
+      else child.kill();
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (child.exitCode === null) {
+        child.kill();
+        await exited;
+      }
       ws.close();
-      child.kill();
-      await new Promise((r) => child.once("exit", r));
-      rmSync(profile, { recursive: true, force: true });
+      if (!keep) rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Zips an unpacked extension folder into an .xpi (files at the archive's root, as Firefox wants). */
+async function packXpi(dir: string, out: string): Promise<string> {
+  const zip = new JSZip();
+  const add = (folder: string, prefix: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) add(path, `${prefix}${entry.name}/`);
+      else zip.file(`${prefix}${entry.name}`, readFileSync(path));
+    }
+  };
+  add(dir, "");
+  writeFileSync(out, await zip.generateAsync({ type: "nodebuffer" }));
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The options page: API base URL, bypass list, auto-connect, telemetry
+ * The options page: API base URL (development builds only), bypass list, auto-connect, telemetry
  * opt-in, and deleting the account (password re-entered, turned into the
  * authKey here, never sent).
  *
@@ -15,7 +15,10 @@ import { errorMessageKey } from "../error-messages";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 
-export async function startOptions(root: HTMLElement, call: Call): Promise<void> {
+/** Firefox only: its built-in consent for the telemetry's data (ui/data-consent.ts). */
+export type DataConsent = { request(): Promise<boolean>; revoke(): Promise<void> };
+
+export async function startOptions(root: HTMLElement, call: Call, consent?: DataConsent): Promise<void> {
   let settings: SettingsView;
   try {
     settings = await call("getSettings", undefined);
@@ -23,11 +26,11 @@ export async function startOptions(root: HTMLElement, call: Call): Promise<void>
     root.replaceChildren(h("p", { role: "alert" }, t(errorMessageKey(toErrorInfo(error).code))));
     return;
   }
-  root.replaceChildren(h("h1", {}, t("optionsHeading")), settingsForm(call, settings), deleteSection(call, settings));
+  root.replaceChildren(h("h1", {}, t("optionsHeading")), settingsForm(call, settings, consent), deleteSection(call, settings));
   root.dataset.ready = "true";
 }
 
-function settingsForm(call: Call, initial: SettingsView): HTMLFormElement {
+function settingsForm(call: Call, initial: SettingsView, consent?: DataConsent): HTMLFormElement {
   let settings = initial;
   const apiUrl = h("input", { type: "url", name: "apiUrl", value: settings.apiUrl, required: true, spellcheck: false });
   const bypass = h("textarea", { name: "bypassList", rows: 8, spellcheck: false, value: settings.bypassList.join("\n") });
@@ -45,7 +48,7 @@ function settingsForm(call: Call, initial: SettingsView): HTMLFormElement {
   const form = h(
     "form",
     { "aria-label": t("optionsHeading"), novalidate: true },
-    field("api-url", t("apiUrl"), apiUrl, t("apiUrlHint")),
+    settings.apiUrlEditable ? field("api-url", t("apiUrl"), apiUrl, t("apiUrlHint")) : null,
     field("bypass-list", t("bypassList"), bypass, t("bypassHint")),
     h("button", { type: "button", onclick: () => (bypass.value = DEFAULT_BYPASS_LIST.join("\n")) }, t("resetBypass")),
     h("div", { className: "check" }, autoConnect, h("label", { htmlFor: "auto-connect" }, t("autoConnect"))),
@@ -59,6 +62,9 @@ function settingsForm(call: Call, initial: SettingsView): HTMLFormElement {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     alert.textContent = status.textContent = "";
+    const optingIn = settings.signedIn && telemetry.checked && !settings.telemetryOptIn;
+    // Asked before anything else is awaited: Firefox grants it only within the click.
+    const granted = optingIn && consent ? consent.request() : Promise.resolve(true);
     const rules = parseBypassList(bypass.value);
     const bad = invalidRules(rules);
     if (bad.length > 0) {
@@ -67,7 +73,7 @@ function settingsForm(call: Call, initial: SettingsView): HTMLFormElement {
       bypass.focus();
       return;
     }
-    if (!/^https?:\/\/\S+$/i.test(apiUrl.value.trim())) {
+    if (settings.apiUrlEditable && !/^https?:\/\/\S+$/i.test(apiUrl.value.trim())) {
       alert.textContent = t("apiUrlInvalid");
       apiUrl.setAttribute("aria-invalid", "true");
       apiUrl.focus();
@@ -75,13 +81,19 @@ function settingsForm(call: Call, initial: SettingsView): HTMLFormElement {
     }
     bypass.removeAttribute("aria-invalid");
     apiUrl.removeAttribute("aria-invalid");
+    if (!(await granted)) {
+      telemetry.checked = false;
+      alert.textContent = t("telemetryConsentRefused");
+      return;
+    }
     try {
       const saved = await call("saveSettings", {
-        apiUrl: apiUrl.value.trim(),
+        ...(settings.apiUrlEditable ? { apiUrl: apiUrl.value.trim() } : {}),
         bypassList: rules,
         autoConnect: autoConnect.checked,
         ...(settings.signedIn && telemetry.checked !== settings.telemetryOptIn ? { telemetryOptIn: telemetry.checked } : {}),
       });
+      if (settings.telemetryOptIn && !saved.telemetryOptIn) await consent?.revoke();
       settings = saved;
       telemetry.checked = saved.telemetryOptIn;
       status.textContent = t("settingsSaved");

@@ -13,6 +13,7 @@ import { formatDate } from "../format";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 import { MIN_PASSWORD_LENGTH, passwordStrength, STRENGTH_KEYS } from "../password-strength";
+import { tp } from "../plural";
 
 export interface AuthViewDeps {
   call: Call;
@@ -109,8 +110,52 @@ export function signInView(deps: AuthViewDeps): HTMLElement {
     { className: "auth" },
     deps.heldWhileSignedOut ? heldNotice(deps) : null,
     form,
+    h("button", { type: "button", className: "link", onclick: () => deps.show(forgotPasswordView(deps)) }, t("forgotPassword")),
     h("p", { className: "hint" }, t("passwordNeverSent")),
     h("button", { type: "button", className: "link", onclick: () => deps.show(signUpView(deps)) }, t("noAccount")),
+  );
+}
+
+/** "Forgot password?": the API mails a link (1 h) whose page sets a new password; same answer for any address. */
+export function forgotPasswordView(deps: AuthViewDeps): HTMLElement {
+  const email = h("input", { type: "email", name: "email", autocomplete: "email", required: true });
+  const alert = alertBox();
+  const progress = h("p", { className: "progress", role: "status" });
+  const form = h(
+    "form",
+    { "aria-labelledby": "reset-heading", novalidate: true },
+    h("h1", { id: "reset-heading" }, t("resetHeading")),
+    h("p", {}, t("resetText")),
+    field("reset-email", t("email"), email),
+    alert,
+    progress,
+    h("button", { type: "submit", className: "primary" }, t("sendResetLink")),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    alert.textContent = "";
+    const address = normalizeEmail(email.value);
+    if (!EMAIL_PATTERN.test(address)) {
+      alert.textContent = t("emailInvalid");
+      email.setAttribute("aria-invalid", "true");
+      email.focus();
+      return;
+    }
+    email.removeAttribute("aria-invalid");
+    setBusy(form, true, progress);
+    try {
+      await deps.call("requestPasswordReset", { email: address });
+      setBusy(form, false, progress, t("resetSent"));
+    } catch (error) {
+      setBusy(form, false, progress);
+      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+    }
+  });
+  return h(
+    "main",
+    { className: "auth" },
+    form,
+    h("button", { type: "button", className: "link", onclick: () => deps.show(signInView(deps)) }, t("back")),
   );
 }
 
@@ -172,9 +217,17 @@ export function signUpView(deps: AuthViewDeps): HTMLElement {
     field("signup-password", t("password"), password, h("span", {}, meter, " ", strength)),
     field("signup-confirm", t("confirmPassword"), confirm),
     h("div", { className: "check" }, age, h("label", { htmlFor: "signup-age" }, t("ageConfirm"))),
+    // The policy's terms: registering means accepting email from the service.
+    h(
+      "p",
+      { className: "consent", id: "signup-consent" },
+      t("signUpConsent"),
+      " ",
+      h("a", { href: "/privacy.html", target: "_blank", rel: "noopener" }, t("privacyPolicy")),
+    ),
     alert,
     progress,
-    h("button", { type: "submit", className: "primary" }, t("createAccount")),
+    h("button", { type: "submit", className: "primary", "aria-describedby": "signup-consent" }, t("createAccount")),
   );
 
   form.addEventListener("submit", async (event) => {
@@ -274,9 +327,36 @@ export function deviceLimitView(
     "main",
     { className: "auth" },
     h("h1", { id: "limit-heading" }, t("deviceLimitHeading")),
-    h("p", {}, t("deviceLimitText", maxDevices)),
+    h("p", {}, tp("deviceLimitText", maxDevices)),
     list,
     alert,
+    upgradeOffer(deps, maxDevices),
     h("button", { type: "button", className: "link", onclick: back }, t("back")),
   );
+}
+
+/**
+ * The bigger plans, on the device-limit screen. Checkout needs a signed-in device
+ * (POST /v1/billing/checkout is authenticated), so the way there is one freed slot.
+ */
+function upgradeOffer(deps: AuthViewDeps, maxDevices: number): HTMLElement {
+  const text = h("p", {});
+  const section = h(
+    "section",
+    { "aria-labelledby": "more-devices-heading", hidden: true },
+    h("h2", { id: "more-devices-heading" }, t("deviceLimitPlans")),
+    text,
+  );
+  void deps.call("getPlans", undefined).then(
+    (plans) => {
+      const bigger = (id: string) => plans.find((p) => p.id === id && p.maxDevices > maxDevices)?.maxDevices;
+      const plus = bigger("plus");
+      const team = bigger("team");
+      if (plus === undefined || team === undefined) return;
+      text.textContent = t("deviceLimitUpgrade", plus, team);
+      section.hidden = false;
+    },
+    () => {},
+  );
+  return section;
 }

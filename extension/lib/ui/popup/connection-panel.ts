@@ -1,12 +1,15 @@
 /**
  * The switch, the location picker and the state in words. Updated in place on
- * every poll so keyboard focus and screen-reader position are never lost.
+ * every pushed state change so keyboard focus and screen-reader position are
+ * never lost. The switch shows "on" only once the background answered that
+ * traffic is held (or tunnelled): never ahead of the browser.
  */
 import type { Location } from "@cargo-vpn/shared/schemas";
 import { toErrorInfo } from "../../api/api-error";
 import type { ConnectionView, Status } from "../../messages/protocol";
 import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
+import { countryName } from "../format";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 
@@ -40,8 +43,8 @@ export function stateSentence(view: ConnectionView, locationName: string): strin
 
 export function locationLabel(location: Location): string {
   return location.online
-    ? t("locationOption", location.name, location.country, Math.round(location.load * 100))
-    : t("locationOffline", location.name, location.country);
+    ? t("locationOption", location.name, countryName(location.country), Math.round(location.load * 100))
+    : t("locationOffline", location.name, countryName(location.country));
 }
 
 export class ConnectionPanel {
@@ -54,6 +57,7 @@ export class ConnectionPanel {
   private readonly actions: HTMLDivElement;
   private locations: Location[] = [];
   private view: ConnectionView = { state: "disconnected" };
+  private proxyControlledByOther = false;
 
   constructor(
     private readonly call: Call,
@@ -108,26 +112,28 @@ export class ConnectionPanel {
     if (locations.length === 0) this.alert.textContent = t("noLocations");
   }
 
-  update(status: Status): void {
-    this.view = status.connection;
-    const on = switchIsOn(status.connection);
+  update(status: Pick<Status, "connection" | "proxyControlledByOther">): void {
+    this.proxyControlledByOther = status.proxyControlledByOther;
+    this.show(status.connection);
+  }
+
+  /** A state pushed by the background (or answered to connect/disconnect). */
+  show(view: ConnectionView): void {
+    this.view = view;
+    const on = switchIsOn(view);
     this.toggle.setAttribute("aria-checked", String(on));
-    const busy =
-      status.connection.state === "connecting" || status.connection.state === "reconnecting" || status.connection.state === "held";
+    const busy = view.state === "connecting" || view.state === "reconnecting" || view.state === "held";
     this.toggle.setAttribute("aria-busy", String(busy));
-    this.element.dataset.state = status.connection.state;
-    if (status.connection.locationId && document.activeElement !== this.select && this.select.value !== status.connection.locationId) {
-      this.select.value = status.connection.locationId;
+    this.element.dataset.state = view.state;
+    if (view.locationId && document.activeElement !== this.select && this.select.value !== view.locationId) {
+      this.select.value = view.locationId;
     }
-    const location = this.locations.find((l) => l.id === (status.connection.locationId ?? this.select.value));
-    const sentence = stateSentence(status.connection, location?.name ?? "");
-    // Only touch the live region when the words change, so screen readers announce changes, not polls.
+    const location = this.locations.find((l) => l.id === (view.locationId ?? this.select.value));
+    const sentence = stateSentence(view, location ? t("locationWithCountry", location.name, countryName(location.country)) : "");
+    // Only touch the live region when the words change, so screen readers announce changes, not repeats.
     if (this.sentence.textContent !== sentence) this.sentence.textContent = sentence;
-    this.actions.hidden =
-      !(status.connection.state === "error" && status.connection.blocking) &&
-      status.connection.state !== "held" &&
-      status.connection.state !== "reconnecting";
-    this.warning.hidden = !status.proxyControlledByOther;
+    this.actions.hidden = !(view.state === "error" && view.blocking) && view.state !== "held" && view.state !== "reconnecting";
+    this.warning.hidden = !this.proxyControlledByOther;
   }
 
   private async flip(): Promise<void> {
@@ -149,21 +155,21 @@ export class ConnectionPanel {
       this.alert.textContent = t("noLocations");
       return;
     }
-    // Show the switch moving at once; the background's answer confirms it.
-    this.toggle.setAttribute("aria-checked", "true");
+    // Busy until the background answers: it answers once traffic is held, and only then does the switch read "on".
+    this.toggle.setAttribute("aria-busy", "true");
     await this.run(() => this.call("connect", { locationId }));
   }
 
   private async disconnect(): Promise<void> {
     this.alert.textContent = "";
-    this.toggle.setAttribute("aria-checked", "false");
     await this.run(() => this.call("disconnect", undefined));
   }
 
-  private async run(action: () => Promise<unknown>): Promise<void> {
+  private async run(action: () => Promise<ConnectionView>): Promise<void> {
     try {
-      await action();
+      this.show(await action());
     } catch (error) {
+      this.toggle.setAttribute("aria-busy", "false");
       this.alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
     }
     this.refresh();

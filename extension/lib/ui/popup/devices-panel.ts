@@ -5,6 +5,7 @@ import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
 import { formatDate } from "../format";
 import { t } from "../i18n";
+import { tp } from "../plural";
 
 export class DevicesPanel {
   readonly element: HTMLElement;
@@ -27,7 +28,7 @@ export class DevicesPanel {
   }
 
   show(answer: DevicesResponse): void {
-    this.count.textContent = t("devicesCount", answer.devices.length, answer.maxDevices);
+    this.count.textContent = tp("devicesCount", answer.maxDevices, answer.devices.length);
     this.list.replaceChildren(
       ...answer.devices.map((device) =>
         h(

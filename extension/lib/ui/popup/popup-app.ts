@@ -1,13 +1,14 @@
 /**
  * The popup: decides which screen to show and keeps the signed-in screen
- * fresh by polling the background while open (state every 2 s, live traffic
- * with it while a session is open).
+ * fresh. The connection state arrives by push (messages/connection-feed.ts)
+ * the moment the background has carried a change out; only the live traffic
+ * of an open session is refreshed on a timer, because bytes have no event.
  *
- *   startPopup(document.getElementById("app")!, call);
+ *   startPopup(document.getElementById("app")!, call, { openOptions, watchConnection });
  */
 import { toErrorInfo } from "../../api/api-error";
 import { POPUP_POLL_MS } from "../../config";
-import type { Status } from "../../messages/protocol";
+import type { ConnectionView, Status } from "../../messages/protocol";
 import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
 import { t } from "../i18n";
@@ -16,17 +17,27 @@ import { signInView, type AuthViewDeps } from "./auth-views";
 import { ConnectionPanel, switchIsOn } from "./connection-panel";
 import { DevicesPanel } from "./devices-panel";
 import { UsagePanel } from "./usage-panel";
+import { AccountPanel, VerifyBanner } from "./account-panel";
+import { UsageChart } from "./usage-chart";
+import type { Account } from "@cargo-vpn/shared/schemas";
+import { tp } from "../plural";
 
 export interface PopupOptions {
   openOptions: () => void;
+  /** Subscribes to the background's state pushes; returns the unsubscribe. */
+  watchConnection: (listener: (view: ConnectionView) => void) => () => void;
+  /** How often live traffic is refreshed while a session is open. */
   pollMs?: number;
 }
 
 export function startPopup(root: HTMLElement, call: Call, options: PopupOptions): { stop: () => void } {
   let timer: ReturnType<typeof setInterval> | undefined;
+  let unwatch: (() => void) | undefined;
   const stopPolling = () => {
     if (timer) clearInterval(timer);
     timer = undefined;
+    unwatch?.();
+    unwatch = undefined;
   };
 
   const show = (view: HTMLElement) => {
@@ -69,6 +80,18 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     });
     const alert = h("p", { className: "alert", role: "alert" });
     const account = initial.account!;
+    const chart = new UsageChart();
+    usage.element.querySelector("h2")?.after(chart.element);
+    const banner = new VerifyBanner(call);
+    const accountPanel = new AccountPanel(call, account);
+    const planLine = h("span", {}, tp("planName", account.plan.maxDevices, account.plan.name));
+    const showAccount = (latest: Account) => {
+      banner.show(latest);
+      accountPanel.show(latest);
+      planLine.textContent = tp("planName", latest.plan.maxDevices, latest.plan.name);
+    };
+    accountPanel.onAccountChanged = showAccount;
+    banner.show(account);
     const signOut = h(
       "button",
       {
@@ -89,62 +112,104 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       h(
         "main",
         { className: "signed-in" },
-        h(
-          "header",
-          {},
-          h("h1", {}, t("extName")),
-          h(
-            "p",
-            { className: "hint" },
-            t("signedInAs", account.username),
-            " · ",
-            t("planName", account.plan.name, account.plan.maxDevices),
-          ),
-        ),
+        h("header", {}, h("h1", {}, t("extName")), h("p", { className: "hint" }, t("signedInAs", account.username), " · ", planLine)),
+        banner.element,
         connection.element,
         alert,
         usage.element,
         devices.element,
+        accountPanel.element,
         h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
       ),
     );
     connection.update(initial);
 
-    // Locations first: the switch needs a location to be usable.
-    try {
-      connection.setLocations(await call("getLocations", undefined), initial.connection.locationId ?? initial.lastLocationId);
+    // Locations first: the switch needs a location to be usable. The list remembered from last time makes
+    // it usable at once (the popup's time to interactive); the API's fresh list replaces it when it comes.
+    const preferred = initial.connection.locationId ?? initial.lastLocationId;
+    const fresh = call("getLocations", undefined).then((locations) => {
+      connection.setLocations(locations, preferred);
       connection.update(initial);
-    } catch (error) {
-      if (await signedOutBy(error)) return;
-      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+    });
+    if (initial.locations) {
+      connection.setLocations(initial.locations, preferred);
+      connection.update(initial);
+      void fresh.catch(async (error) => {
+        if (!(await signedOutBy(error))) alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      });
+    } else {
+      try {
+        await fresh;
+      } catch (error) {
+        if (await signedOutBy(error)) return;
+        alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      }
     }
-    void Promise.all([refreshUsage(initial), call("getDevices", undefined).then((d) => devices.show(d))]).catch(async (error) => {
+    void Promise.all([
+      refreshUsage(initial),
+      refreshChart(),
+      call("getDevices", undefined).then((d) => devices.show(d)),
+      // The stored account may be behind (email confirmed, plan bought since): ask the API.
+      call("getAccount", undefined).then(showAccount),
+    ]).catch(async (error) => {
       if (!(await signedOutBy(error))) alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
     });
+    // Plans are public and only feed the upgrade choice: a failure leaves "Upgrade" hidden, nothing else.
+    void call("getPlans", undefined).then(
+      (plans) => accountPanel.setPlans(plans),
+      () => {},
+    );
+
+    async function refreshChart(): Promise<void> {
+      chart.show(await call("getDailyUsage", undefined));
+    }
 
     async function refreshUsage(status: Status): Promise<void> {
       usage.show(await call("getUsage", {}), status.connection.sessionId);
     }
 
-    let polling = false;
-    let lastState = initial.connection.state;
+    let shownState = initial.connection.state;
+    let inFlight: Promise<void> | null = null;
+    let again = false;
+    // One refresh at a time; a request made meanwhile runs once more after it, so the last word always lands.
     poll = async () => {
-      if (polling) return;
-      polling = true;
+      if (inFlight) {
+        again = true;
+        return inFlight;
+      }
+      inFlight = (async () => {
+        do {
+          again = false;
+          try {
+            const status = await call("getStatus", undefined);
+            if (!status.signedIn) return void load();
+            connection.update(status);
+            shownState = status.connection.state;
+            await refreshUsage(status);
+          } catch {
+            // A missed refresh is not worth an error message; the next one will tell.
+          }
+        } while (again);
+      })();
       try {
-        const status = await call("getStatus", undefined);
-        if (!status.signedIn) return void load();
-        connection.update(status);
-        // Live while a session is open, and once more when the state changes (the ended session's final numbers).
-        if (status.connection.state === "connected" || status.connection.state !== lastState) await refreshUsage(status);
-        lastState = status.connection.state;
-      } catch {
-        // A missed poll is not worth an error message; the next one will tell.
+        await inFlight;
       } finally {
-        polling = false;
+        inFlight = null;
       }
     };
-    timer = setInterval(() => void poll(), options.pollMs ?? POPUP_POLL_MS);
+    unwatch = options.watchConnection((view) => {
+      connection.show(view);
+      // A new state: fresh usage (the ended session's final numbers, or the new one's).
+      if (view.state !== shownState) {
+        shownState = view.state;
+        void poll();
+        void refreshChart().catch(() => {});
+      }
+    });
+    // Bytes have no event: refresh the live traffic while a session is open.
+    timer = setInterval(() => {
+      if (shownState === "connected") void poll();
+    }, options.pollMs ?? POPUP_POLL_MS);
   }
 
   async function signedOutBy(error: unknown): Promise<boolean> {

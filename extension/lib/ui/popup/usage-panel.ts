@@ -7,6 +7,7 @@ import type { UsageResponse, UsageSession } from "@cargo-vpn/shared/schemas";
 import { h } from "../dom";
 import { formatBytes, formatDate } from "../format";
 import { t } from "../i18n";
+import { tp } from "../plural";
 
 function bytesCell(bytes: number, tag: "td" | "dd" = "td"): HTMLElement {
   return h(tag, { title: `${bytes.toLocaleString()} B`, dataset: { bytes: String(bytes) } }, formatBytes(bytes));
@@ -52,7 +53,7 @@ export class UsagePanel {
     this.firstPage = usage.sessions;
     this.firstCursor = usage.nextCursor;
     this.renderRows();
-    this.totals.textContent = t("totals", usage.totals.sessions, formatBytes(usage.totals.bytesUp), formatBytes(usage.totals.bytesDown));
+    this.totals.textContent = tp("totals", usage.totals.sessions, formatBytes(usage.totals.bytesUp), formatBytes(usage.totals.bytesDown));
     this.totals.dataset.bytesUp = String(usage.totals.bytesUp);
     this.totals.dataset.bytesDown = String(usage.totals.bytesDown);
     const current = currentSessionId ? usage.sessions.find((s) => s.id === currentSessionId) : undefined;

@@ -1,0 +1,21 @@
+/**
+ * Plurals by the platform's rules (Intl.PluralRules), since browser i18n
+ * messages have none: a counted message is stored once per plural category
+ * ("planName_one", "planName_other", …) and `tp` picks the one the reader's
+ * language needs for `count`, falling back to "_other".
+ *
+ *   tp("deviceCount", 5)             // "5 devices"
+ *   tp("planName", 1, "Free")        // "Plan: Free (1 device)"
+ */
+import { t, type Translate } from "./i18n";
+
+export function pluralKey(key: string, count: number, locale?: string, translate: Translate = t): string {
+  const category = new Intl.PluralRules(locale).select(count);
+  const specific = `${key}_${category}`;
+  return translate(specific) !== specific ? specific : `${key}_other`;
+}
+
+/** `count` is substituted as $1 (formatted for the locale), then `rest` as $2, $3, …. */
+export function tp(key: string, count: number, ...rest: (string | number)[]): string {
+  return t(pluralKey(key, count), count.toLocaleString(), ...rest);
+}

@@ -1,0 +1,185 @@
+// @vitest-environment happy-dom
+/**
+ * The popup as a person uses it, in a DOM against the real background
+ * handlers and connection service (tests/support/popup-harness.ts): state by
+ * push, plurals, the traffic chart, and the account flows of contract v1.1
+ * (verification banner, password and email change, notices, upgrade and
+ * portal, forgot password, the sign-up consent).
+ */
+import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import { type Background, installMessages, openPopup, startBackgroundFor, until } from "../../../tests/support/popup-harness";
+
+const PASSWORD = "correct horse battery";
+const kdf = newKdfParams(600_000);
+let authKey: string;
+let bg: Background;
+let popup: Awaited<ReturnType<typeof openPopup>>;
+
+beforeAll(async () => {
+  authKey = await deriveAuthKey(PASSWORD, kdf);
+});
+
+beforeEach(async () => {
+  fakeBrowser.reset();
+  installMessages();
+  bg = startBackgroundFor();
+  await bg.connection.init();
+});
+
+afterEach(() => popup?.stop());
+
+async function signedIn() {
+  await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+  await bg.call("signIn", { username: "alice", authKey });
+  popup = await openPopup(bg);
+  await until(() => popup.root.querySelectorAll("#location option").length === 1);
+}
+
+describe("popup, signed in", () => {
+  it("one glance: the switch turns on only once traffic is held, and 'Connected' arrives by push, with the country", async () => {
+    await signedIn();
+    const vpn = popup.switchNamed("VPN");
+    expect(vpn.getAttribute("aria-checked")).toBe("false");
+    const routesBefore = bg.routes.length;
+    vpn.click();
+    await until(() => vpn.getAttribute("aria-checked") === "true");
+    // By the time the switch reads "on", the browser was already pointed at the hold address.
+    expect(bg.routes.slice(routesBefore)[0]).toEqual({ kind: "hold" });
+    // No timer runs in this test (pollMs 1e9): the state can only have arrived by push.
+    await until(() => /^Connected to Local \(Germany\)/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    await bg.connection.dispatch({ type: "DISCONNECT" });
+    await until(() => /^Not connected/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    expect(vpn.getAttribute("aria-checked")).toBe("false");
+  });
+
+  it("plurals follow the platform's rules: 1 device, 5 devices", async () => {
+    await signedIn();
+    await until(() => popup.text().includes("Plan: Free (1 device)"));
+    expect(popup.text()).toContain("1 of 1 device slot in use");
+    expect(popup.text()).not.toContain("(s)");
+    bg.server.accounts.get("alice")!.account.plan = { id: "plus", name: "Plus", maxDevices: 5 };
+    popup.stop();
+    popup = await openPopup(bg);
+    await until(() => popup.text().includes("Plan: Plus (5 devices)"));
+    await until(() => popup.text().includes("1 of 5 device slots in use"));
+  });
+
+  it("usage: a bar per day for 30 days, and the numbers in a table for screen readers", async () => {
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await bg.call("signIn", { username: "alice", authKey });
+    const now = new Date().toISOString();
+    bg.server.accounts.get("alice")!.sessions = [{ id: "s1", startedAt: now, endedAt: now, bytesUp: 1200, bytesDown: 345_000 }];
+    popup = await openPopup(bg);
+    await until(() => popup.root.querySelectorAll(".chart .bar").length === 30);
+    const chart = popup.root.querySelector("figure.usage-chart")!;
+    expect(chart.querySelector(".chart")!.getAttribute("aria-hidden")).toBe("true");
+    const rows = chart.querySelectorAll("tbody tr");
+    expect(rows).toHaveLength(1);
+    expect([...rows[0]!.querySelectorAll("td")].map((td) => td.dataset.bytes)).toEqual(["345000", "1200"]);
+    expect(chart.querySelector("caption")!.textContent).toBe("Traffic per day over the last 30 days");
+  });
+
+  it("unverified email: the banner says so, and 'Send again' sends the link again (then the rate limit speaks)", async () => {
+    await signedIn();
+    const banner = () => popup.root.querySelector<HTMLElement>(".verify-banner")!;
+    expect(banner().hidden).toBe(false);
+    expect(banner().textContent).toContain("alice@example.com");
+    popup.button("Send again").click();
+    await until(() => banner().textContent!.includes("We sent a new link"));
+    expect(bg.server.mail).toEqual([{ to: "alice@example.com", kind: "verification" }]);
+    popup.button("Send again").click();
+    await until(() => banner().textContent!.includes("Too many attempts") || banner().textContent!.includes("wait"));
+
+    // Confirmed elsewhere (the mailed link): the next popup asks the API and the banner is gone.
+    bg.server.accounts.get("alice")!.account.emailVerified = true;
+    popup.stop();
+    popup = await openPopup(bg);
+    await until(() => popup.root.querySelector<HTMLElement>(".verify-banner")!.hidden);
+  });
+
+  it("change password: both keys derived in the page; a wrong current password changes nothing", async () => {
+    await signedIn();
+    popup.fill("Current password", "not my password");
+    popup.fill("New password", "a brand new password");
+    popup.fill("Confirm new password", "a brand new password");
+    popup.submit("Change password");
+    await until(() => popup.text().includes("Wrong username or password."));
+    expect(bg.server.accounts.get("alice")!.authKey).toBe(authKey);
+
+    popup.fill("Current password", PASSWORD);
+    popup.fill("New password", "a brand new password");
+    popup.fill("Confirm new password", "a brand new password");
+    popup.submit("Change password");
+    await until(() => popup.text().includes("Password changed."), 20_000);
+    const record = bg.server.accounts.get("alice")!;
+    expect(record.kdf.salt).not.toBe(kdf.salt);
+    expect(record.authKey).toBe(await deriveAuthKey("a brand new password", record.kdf));
+    expect(popup.byLabel("Current password").value).toBe("");
+  }, 30_000);
+
+  it("change email: the new address, unverified, shows in the banner; the notice switch flips the account's flag", async () => {
+    await signedIn();
+    popup.fill("New email", "alice@new.example");
+    popup.fill("Password (to confirm)", PASSWORD);
+    popup.submit("Change email");
+    await until(() => popup.text().includes("Email changed to alice@new.example"), 20_000);
+    expect(bg.server.accounts.get("alice")!.account).toMatchObject({ email: "alice@new.example", emailVerified: false });
+    expect(popup.root.querySelector(".verify-banner")!.textContent).toContain("alice@new.example");
+
+    const notify = popup.switchNamed("Email me when a new device signs in");
+    expect(notify.getAttribute("aria-checked")).toBe("true");
+    notify.click();
+    await until(() => notify.getAttribute("aria-checked") === "false");
+    expect(bg.server.accounts.get("alice")!.account.notifyNewDevice).toBe(false);
+  }, 30_000);
+
+  it("plan: 'Upgrade' opens Checkout in a tab once the email is verified; 'Manage subscription' opens the portal", async () => {
+    await signedIn();
+    await until(() => popup.root.querySelectorAll("#upgrade-plan option").length === 3);
+    expect(popup.byLabel<HTMLSelectElement>("Upgrade to").options[0]!.textContent).toMatch(/^Plus — 5 devices — €4\.99 per month$/);
+    popup.button("Upgrade").click();
+    await until(() => popup.text().includes("Confirm your email address first"));
+    expect(bg.opened).toEqual([]);
+
+    bg.server.accounts.get("alice")!.account.emailVerified = true;
+    popup.byLabel<HTMLSelectElement>("Upgrade to").value = "team:month";
+    popup.button("Upgrade").click();
+    await until(() => bg.opened.length === 1);
+    expect(bg.opened).toEqual(["https://checkout.stripe.test/c/team-month"]);
+    expect(() => popup.button("Manage subscription")).not.toThrow(); // present but hidden
+    expect(popup.button("Manage subscription").hidden).toBe(true);
+
+    bg.server.accounts.get("alice")!.account.subscription = { status: "active", renewsAt: "2026-12-01T00:00:00Z", cancelAt: null };
+    popup.stop();
+    popup = await openPopup(bg);
+    await until(() => !popup.button("Manage subscription").hidden);
+    popup.button("Manage subscription").click();
+    await until(() => bg.opened.length === 2);
+    expect(bg.opened[1]).toBe("https://billing.stripe.test/p/session");
+  });
+});
+
+describe("popup, signed out", () => {
+  it("forgot password: the reset link is asked for, with the same answer for any address", async () => {
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    popup = await openPopup(bg);
+    popup.button("Forgot password?").click();
+    popup.fill("Email", "alice@example.com");
+    popup.submit("Send reset link");
+    await until(() => popup.text().includes("a link to set a new password is on its way"));
+    expect(bg.server.mail).toEqual([{ to: "alice@example.com", kind: "password_reset" }]);
+  });
+
+  it("sign-up says that registering means accepting email from the service, and links the privacy policy", async () => {
+    popup = await openPopup(bg);
+    popup.button("Create an account").click();
+    const consent = popup.root.querySelector("#signup-consent")!;
+    expect(consent.textContent).toMatch(/agree to receive email from Cargo VPN/);
+    const link = consent.querySelector("a")!;
+    expect(link.textContent).toBe("Privacy policy");
+    expect(link.getAttribute("href")).toBe("/privacy.html");
+    expect(popup.button("Create account").getAttribute("aria-describedby")).toBe("signup-consent");
+  });
+});

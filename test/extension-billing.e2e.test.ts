@@ -1,0 +1,92 @@
+/**
+ * Issue 11, point 2 (purchase), through the popup in real Chromium against the
+ * real local stack and its Stripe stand-in: the device-limit screen offers the
+ * bigger plans; "Upgrade" is refused while the email is unverified, then opens
+ * the hosted Checkout in a tab, "Pay" there makes the account Plus (5
+ * devices); "Manage subscription" opens the portal, whose "Cancel
+ * subscription" brings it back to Free. Email verification has its own flow:
+ * here the address is marked verified in the database, as billing.e2e does.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, buildExtension, launchBrowser } from "../extension/tests/support/chromium.ts";
+import { startStack, type Stack } from "../scripts/stack/stack.ts";
+import { executeSql } from "../scripts/stack/wrangler.ts";
+import { signIn, signUp } from "./harness/popup-flows.ts";
+import { api } from "./harness/client.ts";
+import { deriveAuthKey } from "@cargo-vpn/shared";
+
+let state: string;
+let profile: string;
+let stack: Stack;
+let browser: Browser;
+const USER = { username: `buy-${Date.now().toString(36)}`, password: "correct horse battery staple" };
+
+beforeAll(async () => {
+  state = await mkdtemp(join(tmpdir(), "cargo-billing-popup-"));
+  profile = await mkdtemp(join(tmpdir(), "cargo-billing-profile-"));
+  stack = await startStack({ persistTo: state });
+  browser = await launchBrowser(profile, buildExtension(stack.apiUrl, join(state, "extension")));
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  for (const dir of [state, profile]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("the plan in the popup (Stripe stand-in)", () => {
+  it("device-limit offer; Upgrade refused unverified; Checkout in a tab → Pay → Plus; portal → Cancel → Free", async () => {
+    const popup = await browser.openPopup();
+    await signUp(popup, USER);
+    // Device limit: another device takes the only slot, the popup offers the bigger plans.
+    await popup.getByRole("button", { name: "Sign out" }).click();
+    await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
+    const pre = await api(stack.apiUrl, "POST", "/v1/auth/prelogin", { body: { username: USER.username } });
+    const other = await api(stack.apiUrl, "POST", "/v1/auth/login", {
+      body: {
+        username: USER.username,
+        authKey: await deriveAuthKey(USER.password, pre.body),
+        device: { id: crypto.randomUUID(), kind: "firefox", label: "Firefox on Windows" },
+      },
+    });
+    expect(other.status).toBe(200);
+    await signIn(popup, USER);
+    await popup.getByRole("heading", { name: "Device limit reached" }).waitFor({ timeout: 20_000 });
+    await popup.getByRole("region", { name: "More devices" }).getByText("Plus allows 5 and Team 10").waitFor({ timeout: 10_000 });
+    await popup.getByRole("button", { name: "Free the slot of Firefox on Windows and sign in" }).click();
+    await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 20_000 });
+
+    const account = popup.getByRole("region", { name: "Account" });
+    await account.getByText("Plan: Free (1 device)").waitFor();
+    await expect.poll(() => account.getByLabel("Upgrade to").locator("option").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await account.getByRole("button", { name: "Upgrade" }).click();
+    await account.getByText("Confirm your email address first").waitFor({ timeout: 15_000 });
+
+    const accountId = executeSql<{ id: string }>("SELECT id FROM accounts", { persistTo: state })[0]!.id;
+    executeSql(`UPDATE accounts SET email_verified = 1 WHERE id = '${accountId}'`, { persistTo: state });
+    const [checkout] = await Promise.all([browser.context.waitForEvent("page"), account.getByRole("button", { name: "Upgrade" }).click()]);
+    await checkout.waitForLoadState();
+    expect(checkout.url().startsWith(stack.stripe.url)).toBe(true);
+    await checkout.getByRole("button", { name: "Pay" }).click();
+    await checkout.getByRole("heading", { name: "Back from Stripe" }).waitFor();
+    await stack.stripe.idle();
+    await popup.reload();
+    await popup.locator("#app[data-ready]").waitFor();
+    await account.getByText("Plan: Plus (5 devices)").waitFor({ timeout: 15_000 });
+    await account.getByText(/Subscription: active/).waitFor();
+
+    const [portal] = await Promise.all([
+      browser.context.waitForEvent("page"),
+      account.getByRole("button", { name: "Manage subscription" }).click(),
+    ]);
+    await portal.waitForLoadState();
+    await portal.getByRole("button", { name: "Cancel subscription" }).click();
+    await portal.getByText("Status: canceled").waitFor();
+    await stack.stripe.idle();
+    await popup.reload();
+    await popup.locator("#app[data-ready]").waitFor();
+    await account.getByText("Plan: Free (1 device)").waitFor({ timeout: 15_000 });
+  }, 240_000);
+});

@@ -1,0 +1,92 @@
+/**
+ * Issue 11, point 2 (email), through the popup in real Chromium against the
+ * real local stack, reading its mail folder: the unverified-email banner and
+ * "Send again" (a second link arrives), the link confirmed in the page and the
+ * banner gone; the new-device notice switch; change password (both keys
+ * derived in the popup, a notice mailed); change email (a link to the new
+ * address, a notice to the old); forgot password (the reset link mailed);
+ * signing in again with the new password.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, buildExtension, launchBrowser } from "../extension/tests/support/chromium.ts";
+import { startStack, type Stack } from "../scripts/stack/stack.ts";
+import { linkIn, waitForMail } from "./harness/mail.ts";
+import { signIn, signUp } from "./harness/popup-flows.ts";
+
+let state: string;
+let profile: string;
+let stack: Stack;
+let browser: Browser;
+const USER = { username: `mail-${Date.now().toString(36)}`, password: "correct horse battery staple" };
+const EMAIL = `${USER.username}@example.org`;
+
+beforeAll(async () => {
+  state = await mkdtemp(join(tmpdir(), "cargo-email-e2e-"));
+  profile = await mkdtemp(join(tmpdir(), "cargo-email-profile-"));
+  stack = await startStack({ persistTo: state });
+  browser = await launchBrowser(profile, buildExtension(stack.apiUrl, join(state, "extension")));
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  for (const dir of [state, profile]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("the account in the popup (email)", () => {
+  it("banner + send again + verify; change password; change email; notice switch; forgot password", async () => {
+    const popup = await browser.openPopup();
+    await signUp(popup, USER);
+    const banner = popup.getByRole("region", { name: "Email confirmation" });
+    await banner.getByText(`Confirm your email address ${EMAIL}`).waitFor({ timeout: 20_000 });
+    await waitForMail(stack, { to: EMAIL, subject: "Confirm your email address" });
+    await banner.getByRole("button", { name: "Send again" }).click();
+    await banner.getByText("We sent a new link").waitFor({ timeout: 20_000 });
+    const second = await waitForMail(stack, { to: EMAIL, subject: "Confirm your email address", skip: 1 });
+    const page = await browser.context.newPage();
+    await page.goto(linkIn(second));
+    await page.getByRole("button", { name: "Confirm my email address" }).click();
+    await page.getByText("Your email address is confirmed").waitFor({ timeout: 20_000 });
+    await popup.reload();
+    await popup.locator("#app[data-ready]").waitFor();
+    await expect.poll(() => banner.isHidden(), { timeout: 20_000 }).toBe(true);
+
+    // notice switch
+    const notify = popup.getByRole("switch", { name: "Email me when a new device signs in" });
+    expect(await notify.getAttribute("aria-checked")).toBe("true");
+    await notify.click();
+    await expect.poll(() => notify.getAttribute("aria-checked"), { timeout: 20_000 }).toBe("false");
+
+    // change password
+    await popup.getByText("Change password", { exact: true }).first().click();
+    await popup.getByLabel("Current password").fill(USER.password);
+    await popup.getByLabel("New password", { exact: true }).fill("an even better passphrase");
+    await popup.getByLabel("Confirm new password").fill("an even better passphrase");
+    await popup.getByRole("button", { name: "Change password" }).click();
+    await popup.getByText("Password changed.").waitFor({ timeout: 30_000 });
+    await waitForMail(stack, { to: EMAIL, subject: "password was changed" });
+
+    // change email
+    await popup.getByText("Change email", { exact: true }).first().click();
+    await popup.getByLabel("New email").fill(`new-${EMAIL}`);
+    await popup.getByLabel("Password (to confirm)").fill("an even better passphrase");
+    await popup.getByRole("button", { name: "Change email" }).click();
+    await popup.getByText(`Email changed to new-${EMAIL}`).waitFor({ timeout: 30_000 });
+    await waitForMail(stack, { to: `new-${EMAIL}`, subject: "Confirm your email address" });
+    await waitForMail(stack, { to: EMAIL, subject: "email address of your Cargo VPN account was changed" });
+
+    // sign out; forgot password
+    await popup.getByRole("button", { name: "Sign out" }).click();
+    await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
+    await popup.getByRole("button", { name: "Forgot password?" }).click();
+    await popup.getByLabel("Email").fill(`new-${EMAIL}`);
+    await popup.getByRole("button", { name: "Send reset link" }).click();
+    await popup.getByText("a link to set a new password is on its way").waitFor({ timeout: 20_000 });
+    await waitForMail(stack, { to: `new-${EMAIL}`, subject: "Choose a new Cargo VPN password" });
+    await popup.getByRole("button", { name: "Back" }).click();
+    await signIn(popup, { username: USER.username, password: "an even better passphrase" });
+    await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 30_000 });
+  }, 240_000);
+});
