@@ -29,6 +29,9 @@
  * workers. Node keeps a single set per server, so a rotation costs each
  * browser one full handshake, as in single-process mode (tls-listener.ts).
  * Keys given in `tls.ticketKeys` are handed out as they are and not rotated.
+ * (Node's cluster copies the first worker's keys to the others once, as they
+ * listen, and never again: workers rotating on their own drifted apart, and a
+ * replacement got the keys of that first listen.)
  *
  * Usage is NOT aggregated here: each worker reports its own deltas with its
  * own batchIds. The per-session connection cap holds per worker.
