@@ -3,6 +3,12 @@
  * workers (cluster-worker.ts). Requests carry an id; the worker answers with
  * a `reply` holding the same id. Session ids cross this channel (heartbeat
  * lists, revocations) but never leave the machine except to the API.
+ *
+ * TLS session ticket keys cross it too (base64, never logged): a worker with
+ * a TLS listener asks for them before it listens (`cargo:ticket-keys-wanted`)
+ * and the primary answers with the current set, then sends every new set to
+ * all workers when it rotates them. `generation` counts the sets (1 = the
+ * first) so logs can say which set a worker runs on without naming it.
  */
 import type { MetricsSnapshot } from "./metrics";
 
@@ -16,11 +22,13 @@ export type PrimaryMessage =
   | { type: "cargo:collect"; id: number }
   | { type: "cargo:metrics"; id: number }
   | { type: "cargo:revoke"; sessionIds: string[] }
-  | { type: "cargo:shutdown" };
+  | { type: "cargo:shutdown" }
+  | { type: "cargo:ticket-keys"; keys: string; generation: number };
 
 export type WorkerMessage =
   | { type: "cargo:ready"; port: number; tlsPort?: number }
-  | { type: "cargo:reply"; id: number; body: CarriedSessions | MetricsSnapshot };
+  | { type: "cargo:reply"; id: number; body: CarriedSessions | MetricsSnapshot }
+  | { type: "cargo:ticket-keys-wanted" };
 
 /** Internal environment the primary gives each worker. */
 export const WORKER_INDEX_ENV = "CARGO_GATEWAY_WORKER_INDEX";

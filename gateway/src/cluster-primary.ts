@@ -20,6 +20,19 @@
  * needs the port chosen up front. The cost is one IPC hand-off per new
  * connection in the primary, not per byte.
  *
+ * Why the primary owns the TLS session ticket keys: connections are dealt in
+ * turn, so a browser that reconnects lands on another worker about every
+ * other time, and a ticket sealed with one worker's keys would not open on
+ * another. The primary makes one key set, answers each worker's request for
+ * it before that worker listens (a crash replacement gets the set in use),
+ * and rotates it every `tls.ticketKeyRotationMs`, sending the new set to all
+ * workers. Node keeps a single set per server, so a rotation costs each
+ * browser one full handshake, as in single-process mode (tls-listener.ts).
+ * Keys given in `tls.ticketKeys` are handed out as they are and not rotated.
+ * (Node's cluster copies the first worker's keys to the others once, as they
+ * listen, and never again: workers rotating on their own drifted apart, and a
+ * replacement got the keys of that first listen.)
+ *
  * Usage is NOT aggregated here: each worker reports its own deltas with its
  * own batchIds. The per-session connection cap holds per worker.
  */
@@ -29,12 +42,13 @@ import { startAdminServer, type AdminServer } from "./admin-server";
 import { GatewayApi } from "./api-client";
 import type { ProcessSettings } from "./cluster-config";
 import { type CarriedSessions, isWorkerMessage, type PrimaryMessage, WORKER_COUNT_ENV, WORKER_INDEX_ENV } from "./cluster-messages";
-import type { GatewayConfig } from "./config";
+import { type GatewayConfig, TICKET_KEY_ROTATION_MS } from "./config";
 import { MAX_CREDENTIAL_LIFETIME_SEC } from "./credentials";
 import { Heartbeat } from "./heartbeat";
 import type { Logger } from "./logger";
 import { COUNTERS, EventLoopDelay, emptySnapshot, mergeSnapshots, type MetricsSnapshot } from "./metrics";
 import { renderMetrics } from "./metrics-text";
+import { newTicketKeys } from "./tls-listener";
 
 /** How long the primary waits for a worker's answer before going on without it. */
 const ASK_TIMEOUT_MS = 1000;
@@ -82,6 +96,14 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
     if (slot.worker.isConnected()) slot.worker.send(message);
   };
 
+  // The node's one ticket key set, only when there is a TLS listener.
+  const tickets = config.tls ? { keys: config.tls.ticketKeys ?? newTicketKeys(), generation: 1 } : null;
+  const ticketKeysMessage = (current: { keys: Buffer; generation: number }): PrimaryMessage => ({
+    type: "cargo:ticket-keys",
+    keys: current.keys.toString("base64"),
+    generation: current.generation,
+  });
+
   const ask = <T>(slot: Slot, type: "cargo:collect" | "cargo:metrics"): Promise<T | null> =>
     new Promise((resolve) => {
       if (!slot.ready || !slot.worker.isConnected()) return resolve(null);
@@ -111,6 +133,8 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
       } else if (reply.type === "cargo:reply") {
         pending.get(reply.id)?.(reply.body);
         pending.delete(reply.id);
+      } else if (reply.type === "cargo:ticket-keys-wanted") {
+        if (tickets) send(slot, ticketKeysMessage(tickets));
       }
     });
     worker.on("exit", (code, signal) => {
@@ -137,6 +161,18 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
     stopping = true;
     for (const slot of slots.values()) slot.worker.process.kill("SIGKILL");
     throw error;
+  }
+
+  let ticketRotation: NodeJS.Timeout | undefined;
+  if (tickets && config.tls && !config.tls.ticketKeys) {
+    ticketRotation = setInterval(() => {
+      tickets.keys = newTicketKeys();
+      tickets.generation += 1;
+      // Workers still starting may miss this; they ask for the current set before they listen.
+      for (const slot of slots.values()) send(slot, ticketKeysMessage(tickets));
+      logger.info("tls_ticket_keys_rotated", { generation: tickets.generation, workers: slots.size });
+    }, config.tls.ticketKeyRotationMs ?? TICKET_KEY_ROTATION_MS);
+    ticketRotation.unref();
   }
 
   const collectSessions = async (): Promise<CarriedSessions> => {
@@ -207,6 +243,7 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
 
   const close = async (): Promise<boolean> => {
     stopping = true;
+    clearInterval(ticketRotation);
     const exits = [...slots.values()].map(
       (slot) => new Promise<boolean>((resolve) => slot.worker.once("exit", (code) => resolve(code === 0))),
     );

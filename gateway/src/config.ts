@@ -22,7 +22,13 @@ export interface TlsInput {
   keyPath?: string;
   /** 48 bytes shared by every process of one gateway, so a session ticket from one resumes on all; default random per process. */
   ticketKeys?: Buffer;
+  /** How often self-made ticket keys are replaced (in a cluster: by the primary, for every worker); default 12 h. */
+  ticketKeyRotationMs?: number;
 }
+
+/** Ticket key rotation: tickets older than one period stop resuming, so a key read out of memory opens at most that window's. */
+export const TICKET_KEY_ROTATION_MS = 12 * 3600 * 1000;
+const TICKET_KEY_ROTATION_RANGE = [1000, 7 * 86_400_000] as const;
 
 /** What `startGateway` accepts: the three identity fields, everything else optional. */
 export interface GatewayConfigInput {
@@ -141,6 +147,9 @@ export function resolveConfig(input: GatewayConfigInput): GatewayConfig {
   if (input.tls) {
     checkInt("tls.port", input.tls.port, RANGES.port);
     if (!input.tls.cert || !input.tls.key) throw new ConfigError("tls needs both cert and key (PEM)");
+    if (input.tls.ticketKeyRotationMs !== undefined) {
+      checkInt("tls.ticketKeyRotationMs", input.tls.ticketKeyRotationMs, TICKET_KEY_ROTATION_RANGE);
+    }
   }
   try {
     parsePortList(merged.allowedPorts);
@@ -176,6 +185,7 @@ export const ENV_VARS = {
   GATEWAY_SHUTDOWN_GRACE_MS: "shutdownGraceMs",
   GATEWAY_TUNNEL_BUFFER_BYTES: "tunnelBufferBytes",
   GATEWAY_ALLOWED_PORTS: "allowedPorts",
+  GATEWAY_TLS_TICKET_ROTATION_MS: "tls.ticketKeyRotationMs",
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -228,6 +238,7 @@ export function configFromEnv(env: Env): GatewayConfig {
             key: readPem(env, "GATEWAY_TLS_KEY"),
             certPath: env.GATEWAY_TLS_CERT,
             keyPath: env.GATEWAY_TLS_KEY,
+            ticketKeyRotationMs: envInt(env, "GATEWAY_TLS_TICKET_ROTATION_MS"),
           },
     allowLoopback: envBool(env, "GATEWAY_ALLOW_LOOPBACK"),
     flushIntervalMs: envInt(env, "GATEWAY_FLUSH_MS"),

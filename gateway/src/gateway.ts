@@ -57,6 +57,8 @@ export interface RunningGateway {
    * there is no TLS listener or the new pair is unusable (the old one stays).
    */
   reloadTls(material?: TlsMaterial): boolean;
+  /** Replaces the TLS session ticket keys (48 bytes; a cluster worker takes its primary's). False without a TLS listener. */
+  setTicketKeys(keys: Buffer): boolean;
   /** Live figures, for tests and the bench. */
   stats(): { activeSessions: number; openConnections: number; pooledConnections: number; signatureChecks: number };
   /** Figures for the admin listener's /metrics (metrics.ts). */
@@ -164,9 +166,14 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     logger.warn("tls_reload_failed", { error: "no_tls_listener" });
     return false;
   };
+  let setTicketKeys: RunningGateway["setTicketKeys"] = () => false;
   if (config.tls) {
     const listener = createTlsListener(serverOptions, config.tls, logger);
     reloadTls = listener.reload;
+    setTicketKeys = (keys) => {
+      listener.setTicketKeys(keys);
+      return true;
+    };
     const secure = track(listener.server);
     // TLS sockets appear on 'secureConnection'; 'connection' gives the raw TCP socket, which is what we cut.
     servers.push(secure);
@@ -222,6 +229,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     flush,
     heartbeat: () => heartbeat.beat(),
     reloadTls: (material) => reloadTls(material),
+    setTicketKeys: (keys) => setTicketKeys(keys),
     close: () => (closing ??= close()),
     stats: () => ({
       activeSessions: registry.activeSessions,

@@ -17,22 +17,32 @@
  * most of the handshake. The ticket keys survive a reload, so a renewal does
  * not force every browser back to a full handshake. `tls.ticketKeys` (48
  * bytes) lets several processes share keys so a ticket from one works on all.
- * Keys the listener made itself are replaced every TICKET_KEY_ROTATION_MS, so
- * a key taken from memory opens at most that window's tickets; shared keys
- * are left to whoever shares them.
+ * Keys the listener made itself are replaced every `tls.ticketKeyRotationMs`
+ * (default 12 h), so a key taken from memory opens at most that window's
+ * tickets; shared keys are left to whoever shares them — in a cluster the
+ * primary (cluster-primary.ts), which hands them to every worker and rotates
+ * them, the worker applying each new set with `setTicketKeys`.
+ *
+ * Node holds ONE ticket key set per server (name, HMAC and AES key, 48
+ * bytes): there is no slot for the previous set, so a rotation makes every
+ * ticket issued before it fail once and that browser does one full handshake,
+ * then resumes again with a ticket under the new keys.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
-import type { TlsInput } from "./config";
+import { TICKET_KEY_ROTATION_MS, type TlsInput } from "./config";
 import { errorClass, type Logger } from "./logger";
 
 /** How long a session ticket is good for: a browser back within the hour resumes. */
 export const TLS_SESSION_TIMEOUT_SEC = 3600;
-/** How often self-made ticket keys are replaced (tickets older than that stop resuming). */
-export const TICKET_KEY_ROTATION_MS = 12 * 3600 * 1000;
+/** Size of one ticket key set, what `server.setTicketKeys()` takes: 16 bytes key name, 16 HMAC key, 16 AES key. */
+export const TICKET_KEYS_BYTES = 48;
+
+/** A fresh random ticket key set. */
+export const newTicketKeys = (): Buffer => randomBytes(TICKET_KEYS_BYTES);
 
 // AES-128-GCM first: what Chrome and Firefox ask for first anyway, and about
 // 12% less CPU per byte than AES-256-GCM (OpenSSL's own first choice, which
@@ -59,8 +69,10 @@ export interface TlsListener {
    * kept, reason logged) when they cannot be read or do not form a pair.
    */
   reload(material?: TlsMaterial): boolean;
-  /** Replaces the session ticket keys: tickets issued before stop resuming. */
+  /** Replaces the session ticket keys with random ones: tickets issued before stop resuming. */
   rotateTicketKeys(): void;
+  /** Replaces the session ticket keys with the given 48 bytes (shared keys, e.g. a cluster primary's). */
+  setTicketKeys(keys: Buffer): void;
 }
 
 export function createTlsListener(serverOptions: http.ServerOptions, input: TlsInput, logger: Logger): TlsListener {
@@ -97,12 +109,16 @@ export function createTlsListener(serverOptions: http.ServerOptions, input: TlsI
     }
   };
 
-  const rotateTicketKeys = () => server.setTicketKeys(randomBytes(48));
+  const setTicketKeys = (keys: Buffer) => {
+    if (keys.length !== TICKET_KEYS_BYTES) throw new RangeError(`ticket keys must be ${TICKET_KEYS_BYTES} bytes`);
+    server.setTicketKeys(keys);
+  };
+  const rotateTicketKeys = () => setTicketKeys(newTicketKeys());
   if (!input.ticketKeys) {
-    const rotation = setInterval(rotateTicketKeys, TICKET_KEY_ROTATION_MS);
+    const rotation = setInterval(rotateTicketKeys, input.ticketKeyRotationMs ?? TICKET_KEY_ROTATION_MS);
     rotation.unref();
     server.once("close", () => clearInterval(rotation));
   }
 
-  return { server, reload, rotateTicketKeys };
+  return { server, reload, rotateTicketKeys, setTicketKeys };
 }
