@@ -6,20 +6,10 @@
 import { type Location, MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared";
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import { GATEWAY_OFFLINE_AFTER_MS, REVOCATION_HORIZON_MS } from "../config";
-import { tokenHash } from "../crypto/keyed-hash";
 import type { Db } from "../db/client";
 import { gateways, tunnelSessions } from "../db/schema";
 
 export type GatewayRow = typeof gateways.$inferSelect;
-
-/** The gateway a secret belongs to, or undefined. Secrets are 256-bit random, so SHA-256 suffices. */
-export async function gatewayBySecret(db: Db, secret: string): Promise<GatewayRow | undefined> {
-  return db
-    .select()
-    .from(gateways)
-    .where(eq(gateways.secretHash, await tokenHash(secret)))
-    .get();
-}
 
 export async function gatewayById(db: Db, id: string): Promise<GatewayRow | undefined> {
   return db.select().from(gateways).where(eq(gateways.id, id)).get();
