@@ -12,6 +12,8 @@ healthRoutes.openapi(
   createRoute({
     method: "get",
     path: "/v1/health",
+    operationId: "getHealth",
+    summary: "Liveness and the deployed version",
     tags: ["health"],
     responses: { 200: jsonResponse("The API is up", HealthResponse) },
   }),
@@ -22,6 +24,8 @@ healthRoutes.openapi(
   createRoute({
     method: "get",
     path: "/.well-known/jwks.json",
+    operationId: "getJwks",
+    summary: "Public keys that verify access tokens and proxy credentials",
     tags: ["health"],
     responses: {
       200: jsonResponse(
