@@ -37,7 +37,7 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 
 const DESCRIPTION = `Accounts with zero-knowledge sign-in, device slots, tunnel sessions, usage, email and plans.
 
-Every error is ${PROBLEM_MEDIA_TYPE} (RFC 9457) with a \`code\`; each response lists the codes it can carry. Every operation can answer 500 \`internal\`. A method a path does not take answers 405 \`method_not_allowed\` with an \`Allow\` header (components.responses.MethodNotAllowed); a path that does not exist answers 404 \`not_found\` (components.responses.NotFound). 429 and 503 come with \`Retry-After\` (seconds).`;
+Every error is ${PROBLEM_MEDIA_TYPE} (RFC 9457) with a \`code\`; each response lists the codes it can carry. Every operation can answer 500 \`internal\`. A method a path does not take answers 405 \`method_not_allowed\` with an \`Allow\` header (components.responses.MethodNotAllowed); a path that does not exist answers 404 \`not_found\` (components.responses.NotFound). 429 and 503 come with \`Retry-After\` (seconds). The /account pages that email links open are HTML for people, not part of this API.`;
 
 function implicitProblems(operation: Operation): ProblemCode[] {
   const codes: ProblemCode[] = ["internal"];
