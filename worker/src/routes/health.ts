@@ -28,10 +28,14 @@ healthRoutes.openapi(
     summary: "Public keys that verify access tokens and proxy credentials",
     tags: ["health"],
     responses: {
-      200: jsonResponse(
-        "Public keys of access tokens and proxy credentials",
-        z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
-      ),
+      200: {
+        ...jsonResponse(
+          "Public keys of access tokens and proxy credentials",
+          z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
+        ),
+        // The one answer a cache may keep (every other answer is no-store).
+        headers: { "Cache-Control": { description: "public, max-age=300", required: true, schema: { type: "string" } } },
+      },
     },
   }),
   async (c) => {

@@ -77,7 +77,19 @@ meRoutes.openapi(
     summary: "Everything held about the account",
     security: bearer,
     middleware: [authenticate] as const,
-    responses: { 200: jsonResponse("The account, its devices, sessions and telemetry", ExportResponse), ...problems("unauthorized") },
+    responses: {
+      200: {
+        ...jsonResponse("The account, its devices, sessions and telemetry", ExportResponse),
+        headers: {
+          "Content-Disposition": {
+            description: 'attachment; filename="cargo-vpn-export.json"',
+            required: true,
+            schema: { type: "string" },
+          },
+        },
+      },
+      ...problems("unauthorized"),
+    },
   }),
   async (c) => {
     c.header("content-disposition", 'attachment; filename="cargo-vpn-export.json"');
