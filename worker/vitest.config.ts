@@ -56,7 +56,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-      setupFiles: ["./test/apply-migrations.ts"],
+      setupFiles: ["./test/apply-migrations.ts", "./test/openapi-conformance-setup.ts"],
       globalSetup: ["./test/derive-auth-keys.ts", "./test/stripe-standin-setup.ts", "./test/page-script-fresh.ts"],
       testTimeout: 30_000,
     },

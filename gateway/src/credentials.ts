@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vpn/shared/proxy-credentials";
 
-/** A proxy credential never lives longer than this (API.md: "expire within 15 minutes"). */
+/** A proxy credential never lives longer than this (docs/api.md: "expire within 15 minutes"). */
 export const MAX_CREDENTIAL_LIFETIME_SEC = 15 * 60;
 const MAX_HEADER_CHARS = 8192;
 const MAX_SESSION_ID_CHARS = 64;

@@ -1,8 +1,8 @@
 /**
  * The one way the gateway writes logs. Every line is an event name plus
  * fields that are counts, durations or error classes — never a destination
- * host, URL, port-qualified address or client address (DESIGN.md, "Gateway
- * safety"). Callers pass only values they computed themselves; nothing taken
+ * host, URL, port-qualified address or client address (README.md,
+ * "Privacy"). Callers pass only values they computed themselves; nothing taken
  * from a request goes in here.
  *
  *   const log = createLogger();                 // JSON lines on stderr

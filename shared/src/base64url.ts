@@ -1,5 +1,5 @@
 /**
- * base64url without padding, the encoding API.md uses for every binary value
+ * base64url without padding, the encoding docs/api.md uses for every binary value
  * (salts, keys). Thin wrappers so callers do not import jose just for this.
  */
 import { base64url } from "jose";

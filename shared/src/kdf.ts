@@ -1,5 +1,5 @@
 /**
- * The client half of the zero-knowledge sign-in (API.md, "The sign-in protocol").
+ * The client half of the zero-knowledge sign-in (docs/api.md, "The sign-in protocol").
  *
  *   const kdf = newKdfParams();                       // at registration
  *   const authKey = await deriveAuthKey(password, kdf); // send authKey, never the password

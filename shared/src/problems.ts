@@ -1,5 +1,5 @@
 /**
- * The error codes of API.md with their HTTP status. Every error the API
+ * The error codes of docs/api.md with their HTTP status. Every error the API
  * answers is an RFC 9457 problem carrying one of these codes.
  */
 export const PROBLEM_STATUS = {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { decodeExact } from "./base64url";
 import { MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES } from "./kdf";
 import { cleanDeviceLabel, normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./normalize";
+import { PROBLEM_STATUS, type ProblemCode } from "./problems";
 
 const b64urlBytes = (bytes: number, what: string) =>
   z
@@ -42,7 +43,8 @@ export const DeviceId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, "must be a client-generated id such as a UUID")
   .meta({ description: "client-generated, for example a UUID", example: "0f8fad5b-d9cb-469f-a165-70867728950e" });
-export const Timestamp = z.string().meta({ description: "RFC 3339 UTC", example: "2026-01-01T00:00:00.000Z" });
+// `format` is documentation for clients (the API writes these with toISOString); it does not change what validates.
+export const Timestamp = z.string().meta({ description: "RFC 3339 UTC", format: "date-time", example: "2026-01-01T00:00:00.000Z" });
 
 // ---------- objects the API answers with ----------
 
@@ -115,14 +117,21 @@ export const TelemetryEvent = z
   })
   .meta({ id: "TelemetryEvent" });
 
+/** An error answer (RFC 9457). Only the OpenAPI document uses this schema; the worker builds problems in worker/src/http/problem.ts. */
 export const Problem = z
   .object({
-    type: z.string(),
+    type: z.string().meta({ description: "https://cargovpn.dev/problems/<code>" }),
     title: z.string(),
     status: z.int(),
-    code: z.string(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    code: z.enum(Object.keys(PROBLEM_STATUS) as [ProblemCode, ...ProblemCode[]]),
+    detail: z.string().meta({ description: "a sentence for people; never parse it" }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: "validation_failed: each field that is not valid" }),
+    devices: z.array(Device).optional().meta({ description: "device_limit: the devices holding the account's slots" }),
+    maxDevices: z.int().optional().meta({ description: "device_limit: how many slots the plan has" }),
+    retryAfter: z.int().optional().meta({ description: "rate_limited: seconds to wait, as in the Retry-After header" }),
   })
   .meta({ id: "Problem" });
 

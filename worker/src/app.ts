@@ -1,6 +1,7 @@
 /**
  * The Hono app: cross-cutting middleware, every route group, the OpenAPI
- * document generated from the same schemas the routes validate with, and the
+ * document generated from the same schemas the routes validate with
+ * (http/openapi-document.ts), and the
  * one error renderer.
  */
 import { accountRoutes } from "./routes/accounts";
@@ -20,6 +21,7 @@ import { limitBody, requireJsonBody } from "./http/json-body";
 import { router } from "./http/router";
 import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
 import { securityHeaders } from "./http/response-headers";
+import { serveOpenApiDocument } from "./http/openapi-document";
 
 export function createApp() {
   const app = router();
@@ -44,14 +46,6 @@ export function createApp() {
   ])
     app.route("/", routes);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Cargo VPN edge API",
-      version: "1",
-      description: "Accounts with zero-knowledge sign-in, device slots, tunnel sessions and usage. Errors are application/problem+json.",
-    },
-  });
+  serveOpenApiDocument(app);
   return app;
 }

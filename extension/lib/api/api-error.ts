@@ -6,7 +6,7 @@
 import type { ProblemCode } from "@cargo-vpn/shared/problems";
 import type { Device } from "@cargo-vpn/shared/schemas";
 
-/** API.md codes plus what can go wrong before an answer arrives. */
+/** docs/api.md's codes plus what can go wrong before an answer arrives. */
 export type ErrorCode = ProblemCode | "network" | "unknown";
 
 export interface ErrorInfo {

@@ -1,5 +1,5 @@
 /**
- * The server half of the zero-knowledge sign-in (API.md): prelogin, login,
+ * The server half of the zero-knowledge sign-in (docs/api.md): prelogin, login,
  * token refresh and logout. The server only ever sees the authKey, checks it
  * against a keyed verifier in constant time, and never stores or logs it.
  */

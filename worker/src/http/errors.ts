@@ -19,7 +19,7 @@ export const onError: ErrorHandler = (error) => {
   return new Problem("internal", "An unexpected error occurred. Try again later.").toResponse();
 };
 
-/** zod's issues as API.md's `errors: [{ path, message }]`. */
+/** zod's issues as docs/api.md's `errors: [{ path, message }]`. */
 export function validationProblem(error: ZodError, where: string): Problem {
   const errors = error.issues.map((issue) => ({
     path: issue.path.map(String).join(".") || where,

@@ -16,6 +16,7 @@ accountRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/accounts",
+    operationId: "register",
     tags: ["accounts"],
     summary: "Create an account",
     request: jsonBody(RegisterRequest),

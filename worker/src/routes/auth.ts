@@ -15,6 +15,7 @@ authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/auth/prelogin",
+    operationId: "prelogin",
     tags: ["auth"],
     summary: "Key-derivation parameters for a username",
     request: jsonBody(PreloginRequest),
@@ -33,6 +34,7 @@ authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/auth/login",
+    operationId: "login",
     tags: ["auth"],
     summary: "Sign a device in",
     request: jsonBody(LoginRequest),
@@ -53,6 +55,7 @@ authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/auth/refresh",
+    operationId: "refresh",
     tags: ["auth"],
     summary: "Trade a refresh token for new tokens",
     request: jsonBody(RefreshRequest),
@@ -68,6 +71,7 @@ authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/auth/logout",
+    operationId: "logout",
     tags: ["auth"],
     summary: "Sign this device out",
     security: bearer,

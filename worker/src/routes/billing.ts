@@ -15,6 +15,7 @@ billingRoutes.openapi(
   createRoute({
     method: "get",
     path: "/v1/plans",
+    operationId: "listPlans",
     tags: ["billing"],
     summary: "Every plan, its device limit and its prices",
     responses: { 200: jsonResponse("The plans", PlansResponse) },
@@ -26,6 +27,7 @@ billingRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/billing/checkout",
+    operationId: "startCheckout",
     tags: ["billing"],
     summary: "Start buying a plan: answers the hosted Stripe Checkout page to open",
     security: bearer,
@@ -54,6 +56,7 @@ billingRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/billing/portal",
+    operationId: "openPortal",
     tags: ["billing"],
     summary: "Manage or cancel the subscription: answers the hosted Stripe Customer Portal page to open",
     security: bearer,
@@ -70,6 +73,7 @@ billingRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/billing/webhook",
+    operationId: "stripeWebhook",
     tags: ["billing"],
     summary: "Stripe's event deliveries, authenticated only by the Stripe-Signature header (body up to 1 MiB)",
     request: {

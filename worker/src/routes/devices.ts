@@ -15,6 +15,8 @@ deviceRoutes.openapi(
   createRoute({
     method: "get",
     path: "/v1/devices",
+    operationId: "listDevices",
+    summary: "The devices holding the account's slots, and how many slots the plan has",
     tags: ["devices"],
     security: bearer,
     middleware: [authenticate] as const,
@@ -32,6 +34,7 @@ deviceRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/v1/devices/{id}",
+    operationId: "removeDevice",
     tags: ["devices"],
     summary: "Sign a device out and free its slot",
     security: bearer,

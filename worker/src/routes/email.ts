@@ -28,6 +28,7 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/email/verify",
+    operationId: "verifyEmail",
     tags: ["email"],
     summary: "Confirm the account's address with the token from a verification link (24 h, single use)",
     request: jsonBody(VerifyEmailRequest),
@@ -47,6 +48,7 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/me/email/verification",
+    operationId: "resendVerification",
     tags: ["email"],
     summary: "Send the verification link again (at most one a minute, five a day)",
     security: bearer,
@@ -63,6 +65,7 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/me/password",
+    operationId: "changePassword",
     tags: ["email"],
     summary: "Change the password: every other device is signed out, a notice is sent",
     security: bearer,
@@ -86,6 +89,7 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/auth/password-reset",
+    operationId: "requestPasswordReset",
     tags: ["email"],
     summary: "Email a password-reset link (1 h); the same answer whether or not the address has an account",
     request: jsonBody(EmailLinkRequest),
@@ -103,6 +107,7 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/auth/password-reset/confirm",
+    operationId: "confirmPasswordReset",
     tags: ["email"],
     summary: "Set a new password with a reset link's token: every device is signed out, the address counts as verified",
     request: jsonBody(PasswordResetConfirmRequest),
@@ -119,6 +124,7 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/auth/deletion-request",
+    operationId: "requestDeletion",
     tags: ["email"],
     summary: "Email a link (1 h) to confirm erasing the account; the same answer whether or not the address has an account",
     request: jsonBody(EmailLinkRequest),
@@ -136,6 +142,7 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/auth/deletion-request/confirm",
+    operationId: "confirmDeletion",
     tags: ["email"],
     summary: "Erase the account with a deletion link's token, exactly as DELETE /v1/me does; a last message says so",
     request: jsonBody(DeletionConfirmRequest),

@@ -5,7 +5,7 @@ import { database } from "../db/client";
 import { heartbeat } from "../gateways/gateways";
 import { applyUsageBatch } from "../gateways/usage-batches";
 import { authenticateGateway } from "../http/authenticate-gateway";
-import { bearer, jsonBody, jsonResponse, problems, router } from "../http/router";
+import { gatewaySecret, jsonBody, jsonResponse, problems, router } from "../http/router";
 
 export const gatewayRoutes = router();
 
@@ -13,8 +13,10 @@ gatewayRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/gateway/heartbeat",
+    operationId: "gatewayHeartbeat",
+    summary: "A gateway's heartbeat: its load and the sessions it carries; answers the sessions to cut",
     tags: ["gateway"],
-    security: bearer,
+    security: gatewaySecret,
     middleware: [authenticateGateway] as const,
     request: jsonBody(HeartbeatRequest),
     responses: {
@@ -32,9 +34,10 @@ gatewayRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/gateway/usage",
+    operationId: "gatewayUsage",
     tags: ["gateway"],
     summary: "Byte deltas per session; a batchId is applied once",
-    security: bearer,
+    security: gatewaySecret,
     middleware: [authenticateGateway] as const,
     request: jsonBody(UsageBatchRequest),
     responses: {

@@ -12,6 +12,8 @@ healthRoutes.openapi(
   createRoute({
     method: "get",
     path: "/v1/health",
+    operationId: "getHealth",
+    summary: "Liveness and the deployed version",
     tags: ["health"],
     responses: { 200: jsonResponse("The API is up", HealthResponse) },
   }),
@@ -22,12 +24,18 @@ healthRoutes.openapi(
   createRoute({
     method: "get",
     path: "/.well-known/jwks.json",
+    operationId: "getJwks",
+    summary: "Public keys that verify access tokens and proxy credentials",
     tags: ["health"],
     responses: {
-      200: jsonResponse(
-        "Public keys of access tokens and proxy credentials",
-        z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
-      ),
+      200: {
+        ...jsonResponse(
+          "Public keys of access tokens and proxy credentials",
+          z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
+        ),
+        // The one answer a cache may keep (every other answer is no-store).
+        headers: { "Cache-Control": { description: "public, max-age=300", required: true, schema: { type: "string" } } },
+      },
     },
   }),
   async (c) => {

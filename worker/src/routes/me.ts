@@ -18,6 +18,8 @@ meRoutes.openapi(
   createRoute({
     method: "get",
     path: "/v1/me",
+    operationId: "getMe",
+    summary: "The signed-in account",
     tags: ["account"],
     security: bearer,
     middleware: [authenticate] as const,
@@ -32,6 +34,7 @@ meRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/v1/me",
+    operationId: "updateMe",
     tags: ["account"],
     summary: "Change account settings: telemetry opt-in, new-device notices, the email address (with authKey)",
     security: bearer,
@@ -69,11 +72,24 @@ meRoutes.openapi(
   createRoute({
     method: "get",
     path: "/v1/me/export",
+    operationId: "exportMe",
     tags: ["account"],
     summary: "Everything held about the account",
     security: bearer,
     middleware: [authenticate] as const,
-    responses: { 200: jsonResponse("The account, its devices, sessions and telemetry", ExportResponse), ...problems("unauthorized") },
+    responses: {
+      200: {
+        ...jsonResponse("The account, its devices, sessions and telemetry", ExportResponse),
+        headers: {
+          "Content-Disposition": {
+            description: 'attachment; filename="cargo-vpn-export.json"',
+            required: true,
+            schema: { type: "string" },
+          },
+        },
+      },
+      ...problems("unauthorized"),
+    },
   }),
   async (c) => {
     c.header("content-disposition", 'attachment; filename="cargo-vpn-export.json"');
@@ -85,6 +101,7 @@ meRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/v1/me",
+    operationId: "deleteMe",
     tags: ["account"],
     summary: "Deactivate the account and erase everything about it; a last message says so",
     security: bearer,

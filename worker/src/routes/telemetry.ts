@@ -12,6 +12,7 @@ telemetryRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/telemetry",
+    operationId: "sendTelemetry",
     tags: ["telemetry"],
     summary: "Connection-attempt events, only while the account opted in",
     security: bearer,

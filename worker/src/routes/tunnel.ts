@@ -21,6 +21,8 @@ tunnelRoutes.openapi(
   createRoute({
     method: "get",
     path: "/v1/locations",
+    operationId: "listLocations",
+    summary: "Where traffic can leave from",
     tags: ["tunnel"],
     security: bearer,
     middleware: [authenticate] as const,
@@ -33,6 +35,7 @@ tunnelRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/tunnel/sessions",
+    operationId: "startSession",
     tags: ["tunnel"],
     summary: "Open a tunnel session on a location (ends this device's previous one)",
     security: bearer,
@@ -53,6 +56,7 @@ tunnelRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/tunnel/sessions/{id}/renew",
+    operationId: "renewSession",
     tags: ["tunnel"],
     summary: "New proxy credentials for an open session",
     security: bearer,
@@ -70,6 +74,7 @@ tunnelRoutes.openapi(
   createRoute({
     method: "post",
     path: "/v1/tunnel/sessions/{id}/end",
+    operationId: "endSession",
     tags: ["tunnel"],
     summary: "End a session (idempotent)",
     security: bearer,

@@ -12,6 +12,7 @@ usageRoutes.openapi(
   createRoute({
     method: "get",
     path: "/v1/usage",
+    operationId: "getUsage",
     tags: ["usage"],
     summary: "Sessions newest first, with totals",
     security: bearer,
