@@ -9,6 +9,7 @@ import type { Reason } from "../connection/state-machine";
 const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, string> = {
   network: "errNetwork",
   unknown: "errUnknown",
+  bad_response: "errBadResponse",
   invalid_credentials: "errInvalidCredentials",
   unauthorized: "errUnauthorized",
   device_limit: "errDeviceLimit",
