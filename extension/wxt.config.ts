@@ -12,6 +12,7 @@
  * The version is package.json's, nowhere else.
  */
 import { defineConfig } from "wxt";
+import { zodWithoutEvalProbe } from "./scripts/zod-without-eval-probe";
 
 export default defineConfig({
   // The real-browser smoke test builds into its own directory so it never
@@ -19,6 +20,8 @@ export default defineConfig({
   ...(process.env.CARGO_EXT_OUT_DIR ? { outDir: process.env.CARGO_EXT_OUT_DIR } : {}),
   // Explicit imports everywhere: a reader should see where each name comes from.
   imports: false,
+  // The background parses API answers with the shared zod schemas; keep zod's eval probe out of the bundle (see the plugin).
+  vite: () => ({ plugins: [zodWithoutEvalProbe()] }),
   zip: {
     artifactTemplate: "cargo-vpn-{{version}}-{{browser}}.zip",
     sourcesTemplate: "cargo-vpn-{{version}}-sources.zip",

@@ -8,6 +8,13 @@
  *   const result = await api.post("/v1/gateway/heartbeat", body, HeartbeatResponse);
  */
 import { isProblemBody } from "@cargo-vpn/shared/problems";
+import type { HeartbeatRequest, HeartbeatResponse, UsageBatchRequest, UsageBatchResponse } from "@cargo-vpn/shared/schemas";
+
+/** The gateway-facing routes with the body each takes and the answer it gives, as the shared contract declares them. */
+export interface GatewayRoutes {
+  "/v1/gateway/heartbeat": { request: HeartbeatRequest; response: HeartbeatResponse };
+  "/v1/gateway/usage": { request: UsageBatchRequest; response: UsageBatchResponse };
+}
 
 /** The part of a zod schema used here, so the gateway does not depend on zod itself. */
 export interface ResponseSchema<T> {
@@ -25,7 +32,11 @@ export interface GatewayApiOptions {
 export class GatewayApi {
   constructor(private readonly options: GatewayApiOptions) {}
 
-  async post<T>(path: string, body: unknown, schema: ResponseSchema<T>): Promise<ApiResult<T>> {
+  async post<P extends keyof GatewayRoutes>(
+    path: P,
+    body: GatewayRoutes[P]["request"],
+    schema: ResponseSchema<GatewayRoutes[P]["response"]>,
+  ): Promise<ApiResult<GatewayRoutes[P]["response"]>> {
     let response: Response;
     try {
       response = await fetch(this.options.apiUrl + path, {

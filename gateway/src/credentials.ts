@@ -12,12 +12,19 @@
  */
 import { createHash } from "node:crypto";
 import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vpn/shared/proxy-credentials";
+import {
+  gatewayAudience,
+  MAX_PROXY_CREDENTIAL_LIFETIME_SECONDS,
+  PROXY_TOKEN_ISSUER,
+  PROXY_TOKEN_TYPE,
+} from "@cargo-vpn/shared/proxy-credentials";
+import { MAX_ID_CHARS } from "@cargo-vpn/shared/schemas";
 
-/** A proxy credential never lives longer than this (docs/api.md: "expire within 15 minutes"). */
-export const MAX_CREDENTIAL_LIFETIME_SEC = 15 * 60;
+/** A proxy credential never lives longer than this: the contract's cap, which the worker's TTL stays under. */
+export const MAX_CREDENTIAL_LIFETIME_SEC = MAX_PROXY_CREDENTIAL_LIFETIME_SECONDS;
 const MAX_HEADER_CHARS = 8192;
-const MAX_SESSION_ID_CHARS = 64;
+/** The proxy username is a tunnel session id, so no longer than the API's ids. */
+const MAX_SESSION_ID_CHARS = MAX_ID_CHARS;
 
 export type CredentialFailure =
   | "missing" // no Proxy-Authorization at all

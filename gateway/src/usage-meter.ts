@@ -5,12 +5,10 @@
  *   meter.add(sessionId, bytesUp, bytesDown);
  *   const reports = meter.take(500);    // moves up to 500 sessions' deltas out
  */
+import type { UsageReport } from "@cargo-vpn/shared/schemas";
 
-export interface UsageReport {
-  sessionId: string;
-  bytesUp: number;
-  bytesDown: number;
-}
+/** One session's deltas, as a usage batch carries them (the shared contract's type). */
+export type { UsageReport };
 
 export class UsageMeter {
   private readonly pending = new Map<string, { up: number; down: number }>();

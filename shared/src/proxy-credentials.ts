@@ -21,3 +21,6 @@ export interface ProxyTokenClaims {
   exp: number;
   iat: number;
 }
+
+/** A proxy credential never lives longer than this (docs/api.md: "expire within 15 minutes"): the worker caps its TTL, the gateway refuses longer ones. */
+export const MAX_PROXY_CREDENTIAL_LIFETIME_SECONDS = 15 * 60;

@@ -326,3 +326,49 @@ export const WebhookResponse = z.object({
 
 export type PlanOffer = z.infer<typeof PlanOffer>;
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
+
+// ---------- the contract as types, for every client (extension, gateway, scripts) ----------
+// Requests are typed as what a client may send (z.input: before normalising
+// transforms), answers as what parsing them yields (z.output). Nothing else in
+// the repository declares these shapes again.
+
+export type PreloginRequest = z.input<typeof PreloginRequest>;
+export type PreloginResponse = z.output<typeof PreloginResponse>;
+export type RegisterRequest = z.input<typeof RegisterRequest>;
+export type AccountResponse = z.output<typeof AccountResponse>;
+export type DeviceInput = z.input<typeof DeviceInput>;
+export type LoginRequest = z.input<typeof LoginRequest>;
+export type RefreshRequest = z.input<typeof RefreshRequest>;
+export type DeleteMeRequest = z.input<typeof DeleteMeRequest>;
+export type PatchMeRequest = z.input<typeof PatchMeRequest>;
+export type ChangePasswordRequest = z.input<typeof ChangePasswordRequest>;
+export type EmailLinkRequest = z.input<typeof EmailLinkRequest>;
+export type StartSessionRequest = z.input<typeof StartSessionRequest>;
+export type RenewResponse = z.output<typeof RenewResponse>;
+export type EndSessionResponse = z.output<typeof EndSessionResponse>;
+export type LocationsResponse = z.output<typeof LocationsResponse>;
+export type TelemetryRequest = z.input<typeof TelemetryRequest>;
+export type TelemetryResponse = z.output<typeof TelemetryResponse>;
+export type PlanPrice = z.output<typeof PlanPrice>;
+export type PlansResponse = z.output<typeof PlansResponse>;
+export type BillingUrlResponse = z.output<typeof BillingUrlResponse>;
+export type HeartbeatRequest = z.input<typeof HeartbeatRequest>;
+export type HeartbeatResponse = z.output<typeof HeartbeatResponse>;
+export type UsageBatchRequest = z.input<typeof UsageBatchRequest>;
+export type UsageBatchResponse = z.output<typeof UsageBatchResponse>;
+/** One session's byte counts in a gateway's usage batch. */
+export type UsageReport = UsageBatchRequest["reports"][number];
+
+/**
+ * The extra fields of a 409 device_limit problem: who holds the slots, so the
+ * client can offer to free one (POST /v1/auth/login with replaceDeviceId).
+ */
+export const DeviceLimitDetails = z.object({ devices: z.array(Device), maxDevices: z.int() });
+export type DeviceLimitDetails = z.output<typeof DeviceLimitDetails>;
+
+function maxLengthOf(schema: z.ZodString): number {
+  if (schema.maxLength === null) throw new Error("schema has no maximum length");
+  return schema.maxLength;
+}
+/** The longest id the API takes (a location id, a tunnel session id, which is also the proxy username). */
+export const MAX_ID_CHARS = maxLengthOf(Id);

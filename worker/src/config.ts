@@ -1,6 +1,8 @@
 /**
  * Every number the worker lives by, in one place: lifetimes, limits, plans.
  */
+import { MAX_PROXY_CREDENTIAL_LIFETIME_SECONDS } from "@cargo-vpn/shared/proxy-credentials";
+
 export const ACCESS_TOKEN_TTL_SECONDS = 10 * 60;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -27,7 +29,7 @@ export function planFor(id: string) {
 
 /** Proxy credentials live this long by default (PROXY_CREDENTIAL_TTL_SECONDS overrides, 15 minutes at most); clients renew them while the session is open. */
 export const PROXY_CREDENTIAL_TTL_SECONDS = 10 * 60;
-export const MAX_PROXY_CREDENTIAL_TTL_SECONDS = 15 * 60;
+export const MAX_PROXY_CREDENTIAL_TTL_SECONDS = MAX_PROXY_CREDENTIAL_LIFETIME_SECONDS;
 /** Heartbeats answer sessions ended this recently: after it, their credentials have expired anyway. */
 export const REVOCATION_HORIZON_MS = 15 * 60 * 1000;
 /** A gateway without a heartbeat for this long is shown offline. */

@@ -12,6 +12,12 @@ import { firefoxProxyInfo, type FirefoxProxyInfo } from "../proxy/proxy-config";
 import type { StorageArea } from "../api/token-store";
 import type { ProxyAuthAnswerer } from "./proxy-auth";
 
+/** The slice of Firefox's `proxy` namespace this is registered with (Chrome has neither event). */
+export interface FirefoxProxyEvents {
+  onRequest: { addListener(listener: (details: { url: string }) => Promise<FirefoxProxyInfo>, filter: { urls: string[] }): void };
+  onError: { addListener(listener: (error: unknown) => void): void };
+}
+
 const KEY = "proxyRoute";
 /** If the background never decides (a bug), stop blocking requests after this long. */
 const DECIDE_TIMEOUT_MS = 10_000;

@@ -9,7 +9,7 @@
  * the same request gets one more try with the new credentials.
  *
  *   const auth = new ProxyAuthAnswerer(browser.storage.session);
- *   registerChromeAuthListener(chrome.webRequest, auth);   // top level of background, synchronously
+ *   registerChromeAuthListener(browser.webRequest, auth);  // top level of background, synchronously
  */
 import type { ProxyCredentials } from "@cargo-vpn/shared/schemas";
 import type { ProxyAuth } from "../connection/connection-service";

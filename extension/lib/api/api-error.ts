@@ -1,13 +1,18 @@
 /**
  * The one error type the API client throws: a problem+json answer from the
- * API (with its `code`), or `network` when the API could not be reached at all.
+ * API (with its `code`), `network` when the API could not be reached at all,
+ * or `bad_response` when it answered something the contract does not allow.
  * It is plain data so it crosses the popup/background message boundary intact.
  */
 import type { ProblemCode } from "@cargo-vpn/shared/problems";
 import type { Device } from "@cargo-vpn/shared/schemas";
 
-/** docs/api.md's codes plus what can go wrong before an answer arrives. */
-export type ErrorCode = ProblemCode | "network" | "unknown";
+/**
+ * docs/api.md's codes plus what can go wrong around an answer: none arrived
+ * (`network`), one arrived that the shared schema refuses (`bad_response`), or
+ * an error without a code this client knows (`unknown`).
+ */
+export type ErrorCode = ProblemCode | "network" | "bad_response" | "unknown";
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -37,5 +42,8 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 
 /** Errors that may go away by themselves (worth retrying with backoff). */
 export function isTransient(info: ErrorInfo): boolean {
-  return info.code === "network" || info.code === "rate_limited" || info.status >= 500 || info.code === "unknown";
+  // A malformed answer is most often something between us and the API (a captive portal, a proxy's page): it passes.
+  return (
+    info.code === "network" || info.code === "rate_limited" || info.status >= 500 || info.code === "unknown" || info.code === "bad_response"
+  );
 }

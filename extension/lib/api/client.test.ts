@@ -114,4 +114,78 @@ describe("API client", () => {
     });
     await expect(api.prelogin("alice")).rejects.toMatchObject({ info: { code: "rate_limited", retryAfter: 30 } });
   });
+
+  describe("answers are parsed with the shared schemas", () => {
+    /** The fake API, with the answer to one route swapped for another body. */
+    function tamper(server: ReturnType<typeof createFakeApi>, path: string, body: string, status = 200): typeof fetch {
+      return async (input, init) => {
+        if (new URL(String(input)).pathname !== path) return server.fetch(input, init);
+        return new Response(body, { status, headers: { "content-type": "application/json" } });
+      };
+    }
+    const clientWith = (fetchImpl: typeof fetch) =>
+      createApiClient({
+        baseUrl: () => "http://127.0.0.1:8787",
+        tokens: createTokenStore(fakeBrowser.storage as unknown as StorageAreas),
+        fetch: fetchImpl,
+      });
+
+    it("an answer missing a field the contract requires is ApiError bad_response, not a half-read object", async () => {
+      const { api, server } = await setup();
+      await api.login({ username: "alice", authKey: AUTH_KEY, device });
+      const broken = clientWith(tamper(server, "/v1/locations", JSON.stringify({ locations: [{ id: "loc-local", name: "Local" }] })));
+      const error = await broken.locations().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).info).toEqual({ code: "bad_response", status: 200 });
+      // The same route, answered as the contract says, still works.
+      expect((await api.locations())[0]).toEqual({ id: "loc-local", name: "Local", country: "DE", load: 0.25, online: true });
+    });
+
+    it("a page that is not JSON at all (a captive portal) is bad_response too", async () => {
+      const { server } = await setup();
+      const broken = clientWith(tamper(server, "/v1/auth/prelogin", "<html>Sign in to the Wi-Fi</html>"));
+      await expect(broken.prelogin("alice")).rejects.toMatchObject({ info: { code: "bad_response", status: 200 } });
+    });
+
+    it("a malformed sign-in answer stores nothing: no tokens, no account", async () => {
+      const { server } = await setup();
+      const broken = clientWith(
+        tamper(server, "/v1/auth/login", JSON.stringify({ tokenType: "Bearer", accessToken: "at-x", expiresIn: "soon" })),
+      );
+      await expect(broken.login({ username: "alice", authKey: AUTH_KEY, device })).rejects.toMatchObject({
+        info: { code: "bad_response" },
+      });
+      expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+      expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+    });
+
+    it("a malformed refresh answer keeps the sign-in (it may be the network's fault) and reports bad_response", async () => {
+      const { api, server, tokens, signedOut } = await setup();
+      await api.login({ username: "alice", authKey: AUTH_KEY, device });
+      server.expireAccessTokens();
+      const stored = await tokens.get();
+      const broken = createApiClient({
+        baseUrl: () => "http://127.0.0.1:8787",
+        tokens,
+        fetch: tamper(server, "/v1/auth/refresh", JSON.stringify({ accessToken: 42 })),
+      });
+      await expect(broken.me()).rejects.toMatchObject({ info: { code: "bad_response" } });
+      expect(await tokens.get()).toEqual(stored);
+      expect(signedOut()).toBe(0);
+    });
+
+    it("device_limit's device list is parsed too: a malformed one is left out, the code stays", async () => {
+      const { server } = await setup();
+      const problem = { type: "x", title: "x", status: 409, code: "device_limit", detail: "x", devices: [{ id: 7 }], maxDevices: 1 };
+      const broken = clientWith(tamper(server, "/v1/auth/login", JSON.stringify(problem), 409));
+      const error = (await broken.login({ username: "alice", authKey: AUTH_KEY, device }).catch((e: unknown) => e)) as ApiError;
+      expect(error.info).toEqual({ code: "device_limit", status: 409 });
+    });
+
+    it("an error code this client does not know reads as unknown (it still gets a sentence)", async () => {
+      const { server } = await setup();
+      const broken = clientWith(tamper(server, "/v1/auth/prelogin", JSON.stringify({ code: "brand_new_code", status: 418 }), 418));
+      await expect(broken.prelogin("alice")).rejects.toMatchObject({ info: { code: "unknown", status: 418 } });
+    });
+  });
 });

@@ -3,28 +3,43 @@
  *
  *   const api = createApiClient({ baseUrl: () => settings.apiUrl, tokens, fetch });
  *   await api.login({ username, authKey, device });
- *   const { locations } = await api.locations();
+ *   const locations = await api.locations();
+ *
+ * Requests and answers are the shared contract's types (shared/src/schemas.ts),
+ * and every answer is parsed with its shared schema before it is used: one that
+ * does not match throws ApiError `bad_response`, never a half-read object.
  *
  * Authenticated calls refresh the access token silently: ahead of expiry, and
  * once more on a 401. Refresh tokens rotate and reusing one revokes the whole
  * chain, so concurrent refreshes are collapsed into one. When refreshing fails
  * for good the sign-in is dropped and `onSignedOut` is called.
  */
-import type {
-  Account,
-  PlanOffer,
+import type { KdfParams } from "@cargo-vpn/shared/kdf";
+import {
+  AccountResponse,
+  BillingUrlResponse,
   DevicesResponse,
-  Location,
-  ProxyCredentials,
+  EndSessionResponse,
+  LocationsResponse,
+  PlansResponse,
+  PreloginResponse,
+  RenewResponse,
   StartSessionResponse,
-  TelemetryEvent,
+  TelemetryResponse,
   TokenResponse,
   UsageResponse,
-  UsageSession,
+  type Account,
+  type ChangePasswordRequest,
+  type CheckoutRequest,
+  type LoginRequest,
+  type PatchMeRequest,
+  type PlanOffer,
+  type RegisterRequest,
+  type TelemetryEvent,
 } from "@cargo-vpn/shared/schemas";
-import type { KdfParams } from "@cargo-vpn/shared/kdf";
 import { ACCESS_TOKEN_SKEW_MS } from "../config";
-import { ApiError, type ErrorInfo } from "./api-error";
+import { ApiError } from "./api-error";
+import { problemInfo } from "./problem-info";
 import type { TokenStore, Tokens } from "./token-store";
 
 export interface ApiClientDeps {
@@ -35,23 +50,10 @@ export interface ApiClientDeps {
   onSignedOut?: () => void;
 }
 
-export interface LoginInput {
-  username: string;
-  authKey: string;
-  device: { id: string; kind: "chrome" | "firefox"; label: string };
-  replaceDeviceId?: string;
+/** What is needed of a shared zod schema: parsing an answer without trusting it. */
+export interface AnswerSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
 }
-
-export interface RegisterInput {
-  username: string;
-  email: string;
-  authKey: string;
-  kdf: KdfParams;
-  ageConfirmed: boolean;
-}
-
-/** GET /v1/plans (contract v1.1): the shared schema's types. */
-export type { PlanOffer, PlanPrice } from "@cargo-vpn/shared/schemas";
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
@@ -78,17 +80,20 @@ export function createApiClient(deps: ApiClientDeps) {
     }
   }
 
-  async function parse<T>(response: Response): Promise<T> {
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (response.ok) return json as T;
-    throw new ApiError(problemInfo(response, json));
+  /** The body of a success, parsed with the contract's schema; a problem+json answer as ApiError. */
+  async function parse<T>(response: Response, schema: AnswerSchema<T>): Promise<T> {
+    const json = await readJson(response);
+    if (!response.ok) throw new ApiError(problemInfo(response, json));
+    const parsed = schema.safeParse(json);
+    // Not what the contract promises (a captive portal's page, a proxy's error, an API newer than us): never use it half-read.
+    if (!parsed.success) throw new ApiError({ code: "bad_response", status: response.status });
+    return parsed.data;
+  }
+
+  /** A success whose body carries nothing the client needs (202, 204). */
+  async function succeed(response: Response): Promise<void> {
+    if (response.ok) return;
+    throw new ApiError(problemInfo(response, await readJson(response)));
   }
 
   function storeTokens(answer: TokenResponse, deviceId: string): Tokens {
@@ -112,7 +117,7 @@ export function createApiClient(deps: ApiClientDeps) {
       try {
         const response = await raw("POST", "/v1/auth/refresh", { refreshToken: current.refreshToken });
         if (response.status === 401 || response.status === 400) return await signedOut();
-        const answer = await parse<TokenResponse>(response);
+        const answer = await parse(response, TokenResponse);
         const next = storeTokens(answer, current.deviceId);
         await deps.tokens.set(next);
         return next;
@@ -123,7 +128,8 @@ export function createApiClient(deps: ApiClientDeps) {
     return refreshing;
   }
 
-  async function authed<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** An authenticated call; the Response once the token was accepted (refreshing it first or once after a 401 if needed). */
+  async function authed(method: string, path: string, body?: unknown): Promise<Response> {
     let tokens = await deps.tokens.get();
     if (!tokens) throw new ApiError({ code: "unauthorized", status: 401 });
     if (tokens.accessExpiresAt - ACCESS_TOKEN_SKEW_MS <= now()) tokens = await refresh(tokens);
@@ -133,7 +139,7 @@ export function createApiClient(deps: ApiClientDeps) {
       response = await raw(method, path, body, tokens.accessToken);
       if (await tokenRejected(response)) return signedOut();
     }
-    return parse<T>(response);
+    return response;
   }
 
   /**
@@ -155,14 +161,14 @@ export function createApiClient(deps: ApiClientDeps) {
 
   return {
     async prelogin(username: string): Promise<KdfParams> {
-      const answer = await parse<{ salt: string; iterations: number }>(await raw("POST", "/v1/auth/prelogin", { username }));
+      const answer = await parse(await raw("POST", "/v1/auth/prelogin", { username }), PreloginResponse);
       return { salt: answer.salt, iterations: answer.iterations };
     },
-    async register(input: RegisterInput): Promise<Account> {
-      return (await parse<{ account: Account }>(await raw("POST", "/v1/accounts", input))).account;
+    async register(input: RegisterRequest): Promise<Account> {
+      return (await parse(await raw("POST", "/v1/accounts", input), AccountResponse)).account;
     },
-    async login(input: LoginInput): Promise<Tokens> {
-      const answer = await parse<TokenResponse>(await raw("POST", "/v1/auth/login", input));
+    async login(input: LoginRequest): Promise<Tokens> {
+      const answer = await parse(await raw("POST", "/v1/auth/login", input), TokenResponse);
       const tokens = storeTokens(answer, input.device.id);
       await deps.tokens.set(tokens);
       return tokens;
@@ -170,52 +176,51 @@ export function createApiClient(deps: ApiClientDeps) {
     /** Best effort: the local sign-in is dropped even when the API cannot be reached. */
     async logout(): Promise<void> {
       try {
-        await authed<void>("POST", "/v1/auth/logout");
+        await succeed(await authed("POST", "/v1/auth/logout"));
       } finally {
         await deps.tokens.set(null);
       }
     },
-    me: () => authed<{ account: Account }>("GET", "/v1/me").then((a) => a.account),
-    updateMe: (patch: { telemetryOptIn: boolean } | { notifyNewDevice: boolean } | { email: string; authKey: string }) =>
-      authed<{ account: Account }>("PATCH", "/v1/me", patch).then((a) => a.account),
+    me: async () => (await parse(await authed("GET", "/v1/me"), AccountResponse)).account,
+    updateMe: async (patch: PatchMeRequest) => (await parse(await authed("PATCH", "/v1/me", patch), AccountResponse)).account,
     // ---- contract v1.1: email and purchase ----
-    resendVerification: () => authed<void>("POST", "/v1/me/email/verification"),
-    changePassword: (body: { authKey: string; newAuthKey: string; newKdf: KdfParams }) => authed<void>("POST", "/v1/me/password", body),
+    resendVerification: async () => succeed(await authed("POST", "/v1/me/email/verification")),
+    changePassword: async (body: ChangePasswordRequest) => succeed(await authed("POST", "/v1/me/password", body)),
     async requestPasswordReset(email: string): Promise<void> {
-      await parse<void>(await raw("POST", "/v1/auth/password-reset", { email }));
+      await succeed(await raw("POST", "/v1/auth/password-reset", { email }));
     },
     async plans(): Promise<PlanOffer[]> {
-      return (await parse<{ plans: PlanOffer[] }>(await raw("GET", "/v1/plans"))).plans;
+      return (await parse(await raw("GET", "/v1/plans"), PlansResponse)).plans;
     },
-    checkout: (plan: "plus" | "team", interval: "month" | "year") =>
-      authed<{ url: string }>("POST", "/v1/billing/checkout", { plan, interval }).then((a) => a.url),
-    portal: () => authed<{ url: string }>("POST", "/v1/billing/portal").then((a) => a.url),
+    checkout: async (plan: CheckoutRequest["plan"], interval: CheckoutRequest["interval"]) =>
+      (await parse(await authed("POST", "/v1/billing/checkout", { plan, interval } satisfies CheckoutRequest), BillingUrlResponse)).url,
+    portal: async () => (await parse(await authed("POST", "/v1/billing/portal"), BillingUrlResponse)).url,
     async deleteMe(authKey: string): Promise<void> {
-      await authed<void>("DELETE", "/v1/me", { authKey });
+      await succeed(await authed("DELETE", "/v1/me", { authKey }));
       await deps.tokens.set(null);
     },
-    devices: () => authed<DevicesResponse>("GET", "/v1/devices"),
-    removeDevice: (id: string) => authed<void>("DELETE", `/v1/devices/${enc(id)}`),
-    locations: () => authed<{ locations: Location[] }>("GET", "/v1/locations").then((a) => a.locations),
-    startSession: (locationId: string) => authed<StartSessionResponse>("POST", "/v1/tunnel/sessions", { locationId }),
-    renewSession: (id: string) =>
-      authed<{ credentials: ProxyCredentials }>("POST", `/v1/tunnel/sessions/${enc(id)}/renew`).then((a) => a.credentials),
-    endSession: (id: string) => authed<{ session: UsageSession }>("POST", `/v1/tunnel/sessions/${enc(id)}/end`).then((a) => a.session),
-    usage: (cursor?: string | null, limit = 20) =>
-      authed<UsageResponse>("GET", `/v1/usage?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ""}`),
-    telemetry: (events: TelemetryEvent[]) => authed<void>("POST", "/v1/telemetry", { events }),
+    devices: async () => parse(await authed("GET", "/v1/devices"), DevicesResponse),
+    removeDevice: async (id: string) => succeed(await authed("DELETE", `/v1/devices/${enc(id)}`)),
+    locations: async () => (await parse(await authed("GET", "/v1/locations"), LocationsResponse)).locations,
+    startSession: async (locationId: string) => parse(await authed("POST", "/v1/tunnel/sessions", { locationId }), StartSessionResponse),
+    renewSession: async (id: string) =>
+      (await parse(await authed("POST", `/v1/tunnel/sessions/${enc(id)}/renew`), RenewResponse)).credentials,
+    endSession: async (id: string) => (await parse(await authed("POST", `/v1/tunnel/sessions/${enc(id)}/end`), EndSessionResponse)).session,
+    usage: async (cursor?: string | null, limit = 20) =>
+      parse(await authed("GET", `/v1/usage?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ""}`), UsageResponse),
+    telemetry: async (events: TelemetryEvent[]): Promise<void> => {
+      await parse(await authed("POST", "/v1/telemetry", { events }), TelemetryResponse);
+    },
   };
 }
 
-function problemInfo(response: Response, json: unknown): ErrorInfo {
-  const body = (typeof json === "object" && json !== null ? json : {}) as Record<string, unknown>;
-  const info: ErrorInfo = {
-    code: typeof body.code === "string" ? (body.code as ErrorInfo["code"]) : response.status >= 500 ? "internal" : "unknown",
-    status: response.status,
-  };
-  if (Array.isArray(body.devices)) info.devices = body.devices as ErrorInfo["devices"];
-  if (typeof body.maxDevices === "number") info.maxDevices = body.maxDevices;
-  const retryAfter = Number(response.headers.get("retry-after"));
-  if (Number.isFinite(retryAfter) && retryAfter > 0) info.retryAfter = retryAfter;
-  return info;
+/** A body as JSON, or undefined when there is none or it is not JSON. */
+async function readJson(response: Response): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  const text = await response.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,10 +2,24 @@
  * The toolbar badge mirrors the connection, so a held or failed tunnel is
  * visible without opening the popup (never a silent half state).
  */
-import type { Browser } from "webextension-polyfill";
 import type { ConnectionState } from "../connection/state-machine";
+import type { MessageKey } from "../ui/i18n";
 
-export function badgeFor(state: ConnectionState): { text: string; color: string; titleKey: string } {
+/** The toolbar button: `action` in MV3, `browserAction` in Firefox's MV2 (typed there as callback-style, so maybe no promise). */
+interface ToolbarAction {
+  setBadgeText(details: { text: string }): Promise<void> | void;
+  setBadgeBackgroundColor(details: { color: string }): Promise<void> | void;
+  setTitle(details: { title: string }): Promise<void> | void;
+}
+
+/** The slice of `browser` the badge needs. */
+export interface BadgeBrowser {
+  action?: ToolbarAction;
+  browserAction?: ToolbarAction;
+  i18n: { getMessage(key: MessageKey): string };
+}
+
+export function badgeFor(state: ConnectionState): { text: string; color: string; titleKey: MessageKey } {
   switch (state.name) {
     case "connected":
       return { text: "ON", color: "#1a7f37", titleKey: "stateConnected" };
@@ -20,7 +34,7 @@ export function badgeFor(state: ConnectionState): { text: string; color: string;
   }
 }
 
-export async function showBadge(browser: Browser, state: ConnectionState): Promise<void> {
+export async function showBadge(browser: BadgeBrowser, state: ConnectionState): Promise<void> {
   const action = browser.action ?? browser.browserAction;
   if (!action) return;
   const badge = badgeFor(state);

@@ -6,12 +6,12 @@
  * event that woke it. Anything asynchronous waits on `ready`.
  */
 import type { Location } from "@cargo-vpn/shared/schemas";
-import type { Browser } from "webextension-polyfill";
+import type { WxtBrowser } from "wxt/browser";
 import { createApiClient } from "../api/client";
 import { createTokenStore, type StorageAreas } from "../api/token-store";
 import { AlarmTimers } from "../adapters/alarm-timers";
 import { ChromeProxySettings, isControlledByOther, type ChromeSetting } from "../adapters/chrome-proxy-settings";
-import { FirefoxProxy } from "../adapters/firefox-proxy";
+import { FirefoxProxy, type FirefoxProxyEvents } from "../adapters/firefox-proxy";
 import { PrivacySettings, type PrivacyNetwork } from "../adapters/privacy";
 import {
   ProxyAuthAnswerer,
@@ -37,10 +37,13 @@ import { createTelemetryReporter } from "./telemetry";
 import { type DataConsentPermissions, hasDataConsent } from "../ui/data-consent";
 
 export interface BackgroundEnv {
-  browser: Browser;
+  /**
+   * WXT's `browser` (wxt/browser): Firefox's `browser` namespace, or Chrome's
+   * `chrome` itself, whose MV3 APIs return promises and whose webRequest
+   * still takes the callback that asyncBlocking proxy auth needs.
+   */
+  browser: WxtBrowser;
   kind: "chrome" | "firefox";
-  /** Chrome's raw `chrome` namespace: asyncBlocking auth needs its callback form. */
-  chrome?: { webRequest: ChromeWebRequest };
 }
 
 export function startBackground(env: BackgroundEnv) {
@@ -60,12 +63,14 @@ export function startBackground(env: BackgroundEnv) {
   if (kind === "firefox") {
     const firefoxProxy = new FirefoxProxy(storage.session, bypassList, auth);
     proxy = firefoxProxy;
-    browser.proxy.onRequest.addListener((details) => firefoxProxy.onRequest(details) as never, { urls: ["<all_urls>"] });
-    browser.proxy.onError.addListener((error) => log("proxy error", error));
+    // proxy.onRequest and proxy.onError are Firefox's own: the shared typings (Chrome's) do not have them.
+    const firefoxEvents = browser.proxy as unknown as FirefoxProxyEvents;
+    firefoxEvents.onRequest.addListener((details) => firefoxProxy.onRequest(details), { urls: ["<all_urls>"] });
+    firefoxEvents.onError.addListener((error) => log("proxy error", error));
     registerFirefoxAuthListener(browser.webRequest as unknown as FirefoxWebRequest, auth);
   } else {
     proxy = new ChromeProxySettings(browser.proxy.settings as unknown as ChromeSetting, bypassList);
-    registerChromeAuthListener(env.chrome!.webRequest, auth);
+    registerChromeAuthListener(browser.webRequest as unknown as ChromeWebRequest, auth);
   }
 
   const tokens = createTokenStore(storage);

@@ -2,15 +2,32 @@
  * The typed message protocol between the popup/options pages and the
  * background. The pages never hold tokens: they ask the background, which is
  * the only caller of the API. Each request type maps to one payload and one
- * answer; errors travel as plain `ErrorInfo` data.
+ * answer; errors travel as plain `ErrorInfo` data. Payloads that are API
+ * requests are the shared contract's types (shared/src/schemas.ts), so a
+ * field renamed there fails to compile here; only type imports, which keeps
+ * zod out of the pages' bundles.
  *
  *   const status = await request(send, "getStatus", undefined);
  *   browser.runtime.onMessage.addListener(createMessageListener(handlers, browser.runtime.id));
  */
 import type { KdfParams } from "@cargo-vpn/shared/kdf";
-import type { Account, DevicesResponse, Location, UsageResponse } from "@cargo-vpn/shared/schemas";
+import type {
+  Account,
+  ChangePasswordRequest,
+  CheckoutRequest,
+  DeleteMeRequest,
+  DevicesResponse,
+  EmailLinkRequest,
+  Location,
+  LoginRequest,
+  PatchMeRequest,
+  PlanOffer,
+  PreloginRequest,
+  RegisterRequest,
+  StartSessionRequest,
+  UsageResponse,
+} from "@cargo-vpn/shared/schemas";
 import { ApiError, toErrorInfo, type ErrorInfo } from "../api/api-error";
-import type { PlanOffer } from "../api/client";
 import type { DailyUsage } from "../background/daily-usage";
 import type { ConnectionState, Reason } from "../connection/state-machine";
 import type { EditableSettings } from "../settings/settings-store";
@@ -47,30 +64,31 @@ export interface SettingsView extends EditableSettings {
 
 export interface Requests {
   getStatus: [undefined, Status];
-  prelogin: [{ username: string }, KdfParams];
-  register: [{ username: string; email: string; authKey: string; kdf: KdfParams; ageConfirmed: boolean }, void];
-  signIn: [{ username: string; authKey: string; replaceDeviceId?: string }, void];
+  prelogin: [PreloginRequest, KdfParams];
+  register: [RegisterRequest, void];
+  /** POST /v1/auth/login without the device: the background knows which browser this is. */
+  signIn: [Omit<LoginRequest, "device">, void];
   signOut: [undefined, void];
   getLocations: [undefined, Location[]];
-  connect: [{ locationId: string }, ConnectionView];
+  connect: [StartSessionRequest, ConnectionView];
   disconnect: [undefined, ConnectionView];
   getUsage: [{ cursor?: string | null }, UsageResponse];
   getDevices: [undefined, DevicesResponse];
   removeDevice: [{ id: string }, void];
   getSettings: [undefined, SettingsView];
   saveSettings: [Partial<EditableSettings & { telemetryOptIn: boolean }>, SettingsView];
-  deleteAccount: [{ authKey: string }, void];
+  deleteAccount: [DeleteMeRequest, void];
   // ---- account, email and purchase (contract v1.1) ----
   /** The account as the API has it now (email verified since, plan changed since). */
   getAccount: [undefined, Account];
   resendVerification: [undefined, void];
-  changePassword: [{ authKey: string; newAuthKey: string; newKdf: KdfParams }, void];
-  changeEmail: [{ email: string; authKey: string }, Account];
+  changePassword: [ChangePasswordRequest, void];
+  changeEmail: [Required<Pick<PatchMeRequest, "email" | "authKey">>, Account];
   setNotifyNewDevice: [{ enabled: boolean }, Account];
-  requestPasswordReset: [{ email: string }, void];
+  requestPasswordReset: [EmailLinkRequest, void];
   getPlans: [undefined, PlanOffer[]];
   /** Opens Stripe's hosted Checkout in a tab. */
-  openCheckout: [{ plan: "plus" | "team"; interval: "month" | "year" }, void];
+  openCheckout: [CheckoutRequest, void];
   /** Opens Stripe's Customer Portal in a tab. */
   openPortal: [undefined, void];
   getDailyUsage: [undefined, DailyUsage[]];

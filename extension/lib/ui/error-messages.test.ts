@@ -22,6 +22,7 @@ describe("error code → plain-language message", () => {
     expect(text(errorMessageKey("device_limit"))).toMatch(/device/i);
     expect(text(errorMessageKey("invalid_credentials"))).toMatch(/wrong username or password/i);
     expect(text(errorMessageKey("rate_limited"))).toMatch(/too many/i);
+    expect(text(errorMessageKey("bad_response"))).toMatch(/can't read/i);
     for (const code of ERROR_CODES) expect(text(errorMessageKey(code)), code).toBeTruthy();
   });
 

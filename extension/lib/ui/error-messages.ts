@@ -5,10 +5,12 @@
  */
 import type { ProblemCode } from "@cargo-vpn/shared/problems";
 import type { Reason } from "../connection/state-machine";
+import type { MessageKey } from "./i18n";
 
-const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, string> = {
+const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, MessageKey> = {
   network: "errNetwork",
   unknown: "errUnknown",
+  bad_response: "errBadResponse",
   invalid_credentials: "errInvalidCredentials",
   unauthorized: "errUnauthorized",
   device_limit: "errDeviceLimit",
@@ -36,8 +38,8 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, string> = {
   credentials_expired: "errCredentialsExpired",
 };
 
-export function errorMessageKey(code: string): string {
-  return (KEYS as Record<string, string>)[code] ?? "errUnknown";
+export function errorMessageKey(code: string): MessageKey {
+  return (KEYS as Record<string, MessageKey>)[code] ?? "errUnknown";
 }
 
 export const ERROR_CODES = Object.keys(KEYS);

@@ -1,12 +1,25 @@
 /**
- * `t("key", ...substitutions)`: user-facing strings from `_locales`. Falls back
- * to the key itself so a missing string is visible instead of blank.
+ * `t("key", ...substitutions)`: user-facing strings from `_locales`. Keys are
+ * typed from the messages WXT generates types for (`wxt prepare`, run by
+ * `pnpm typecheck`, writes .wxt/types/i18n.d.ts from _locales/en), so a key
+ * that is not in messages.json fails tsc. Falls back to the key itself so a
+ * string missing in a locale is visible instead of blank.
  */
 import { browser } from "wxt/browser";
 
-export type Translate = (key: string, ...substitutions: (string | number)[]) => string;
+/**
+ * Every message name in _locales/en/messages.json. WXT declares one
+ * `getMessage` overload per key and a last one taking their union, which is
+ * the one `Parameters` sees; the browser's predefined `@@` messages are not ours.
+ */
+export type MessageKey = Exclude<Parameters<typeof browser.i18n.getMessage>[0], `@@${string}`>;
+
+/** A message stored once per plural category (`<base>_one`, `<base>_other`, …); see plural.ts. */
+export type PluralBase = MessageKey extends infer K ? (K extends `${infer Base}_other` ? Base : never) : never;
+
+export type Translate = (key: MessageKey, ...substitutions: (string | number)[]) => string;
 
 export const t: Translate = (key, ...substitutions) => {
-  const message = browser.i18n.getMessage(key as never, substitutions.map(String));
+  const message = browser.i18n.getMessage(key, substitutions.map(String));
   return message || key;
 };

@@ -4,6 +4,7 @@
  * the only feedback the user gets. Length dominates; variety helps; obvious
  * patterns hurt.
  */
+import type { MessageKey } from "./i18n";
 export type Strength = "tooShort" | "weak" | "fair" | "strong" | "veryStrong";
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -24,7 +25,7 @@ export function passwordStrength(password: string, username = ""): Strength {
   return "veryStrong";
 }
 
-export const STRENGTH_KEYS: Record<Strength, string> = {
+export const STRENGTH_KEYS: Record<Strength, MessageKey> = {
   tooShort: "strengthTooShort",
   weak: "strengthWeak",
   fair: "strengthFair",

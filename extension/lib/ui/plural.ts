@@ -7,15 +7,16 @@
  *   tp("deviceCount", 5)             // "5 devices"
  *   tp("planName", 1, "Free")        // "Plan: Free (1 device)"
  */
-import { t, type Translate } from "./i18n";
+import { type MessageKey, type PluralBase, t, type Translate } from "./i18n";
 
-export function pluralKey(key: string, count: number, locale?: string, translate: Translate = t): string {
+export function pluralKey(key: PluralBase, count: number, locale?: string, translate: Translate = t): MessageKey {
   const category = new Intl.PluralRules(locale).select(count);
-  const specific = `${key}_${category}`;
+  // Only en's categories are known to the types; another locale's ("_few", "_many") is looked up and falls back to "_other".
+  const specific = `${key}_${category}` as MessageKey;
   return translate(specific) !== specific ? specific : `${key}_other`;
 }
 
 /** `count` is substituted as $1 (formatted for the locale), then `rest` as $2, $3, …. */
-export function tp(key: string, count: number, ...rest: (string | number)[]): string {
+export function tp(key: PluralBase, count: number, ...rest: (string | number)[]): string {
   return t(pluralKey(key, count), count.toLocaleString(), ...rest);
 }

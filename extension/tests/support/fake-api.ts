@@ -2,18 +2,21 @@
  * An in-memory stand-in for the worker, for unit tests only: it speaks the
  * routes of docs/api.md and validates every request body with the
  * project's own strict zod schemas, so a request the real API would refuse
- * fails here too. Tokens are opaque random strings; no crypto is checked.
+ * fails here too; the client parses its answers with the same schemas, so an
+ * answer the contract does not allow fails the test that got it. Tokens are opaque random strings; no crypto is checked.
  */
 import {
+  ChangePasswordRequest,
   CheckoutRequest,
   DeleteMeRequest,
+  EmailLinkRequest,
   LoginRequest,
+  PatchMeRequest,
   PreloginRequest,
   RefreshRequest,
   RegisterRequest,
   StartSessionRequest,
   TelemetryRequest,
-  UpdateMeRequest,
   type Account,
   type Device,
   type TelemetryEvent,
@@ -109,13 +112,14 @@ export function createFakeApi(options: FakeApiOptions = {}) {
 
   async function handle(method: string, path: string, body: unknown, auth: string | null): Promise<Response> {
     calls.push(`${method} ${path}`);
-    const parse = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }) => {
+    /** The body as the real API's schema reads it, or null where the API would answer 400. */
+    const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | null => {
       const result = schema.safeParse(body);
-      return result.success ? (result.data as T) : null;
+      return result.success ? result.data : null;
     };
 
     if (method === "POST" && path === "/v1/auth/prelogin") {
-      const input = parse<{ username: string }>(PreloginRequest);
+      const input = parse(PreloginRequest);
       if (!input) return problem(400, "validation_failed");
       const record = accounts.get(input.username);
       return json(200, {
@@ -125,13 +129,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       });
     }
     if (method === "POST" && path === "/v1/accounts") {
-      const input = parse<{
-        username: string;
-        email: string;
-        authKey: string;
-        kdf: { salt: string; iterations: number };
-        ageConfirmed?: unknown;
-      }>(RegisterRequest);
+      const input = parse(RegisterRequest);
       if (!input) return problem(400, "validation_failed");
       if (input.ageConfirmed !== true) return problem(422, "age_requirement");
       if (accounts.has(input.username)) return problem(409, "username_taken");
@@ -150,12 +148,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(201, { account });
     }
     if (method === "POST" && path === "/v1/auth/login") {
-      const input = parse<{
-        username: string;
-        authKey: string;
-        device: { id: string; kind: Device["kind"]; label: string };
-        replaceDeviceId?: string;
-      }>(LoginRequest);
+      const input = parse(LoginRequest);
       if (!input) return problem(400, "validation_failed");
       const record = accounts.get(input.username);
       if (!record || record.authKey !== input.authKey) return problem(401, "invalid_credentials");
@@ -172,7 +165,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(200, issue(record, { ...device, current: true }));
     }
     if (method === "POST" && path === "/v1/auth/refresh") {
-      const input = parse<{ refreshToken: string }>(RefreshRequest);
+      const input = parse(RefreshRequest);
       const entry = input && refresh.get(input.refreshToken);
       if (!entry || entry.used) return problem(401, "unauthorized");
       entry.used = true;
@@ -182,8 +175,8 @@ export function createFakeApi(options: FakeApiOptions = {}) {
 
     if (method === "GET" && path === "/v1/plans") return json(200, { plans: PLANS });
     if (method === "POST" && path === "/v1/auth/password-reset") {
-      const email = typeof (body as { email?: unknown })?.email === "string" ? (body as { email: string }).email : null;
-      if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) return problem(400, "validation_failed");
+      const email = parse(EmailLinkRequest)?.email;
+      if (!email) return problem(400, "validation_failed");
       if ([...accounts.values()].some((r) => r.account.email === email)) mail.push({ to: email, kind: "password_reset" });
       return json(202);
     }
@@ -203,26 +196,22 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     if (path === "/v1/me") {
       if (method === "GET") return json(200, { account: record.account });
       if (method === "PATCH") {
-        const patch = body as Record<string, unknown>;
+        const patch = parse(PatchMeRequest);
+        if (!patch) return problem(400, "validation_failed");
         // v1.1 adds { notifyNewDevice } and { email, authKey } to PATCH /v1/me (docs/api.md).
-        if (typeof patch?.notifyNewDevice === "boolean" && Object.keys(patch).length === 1) {
-          record.account = { ...record.account, notifyNewDevice: patch.notifyNewDevice };
-          return json(200, { account: record.account });
-        }
-        if (typeof patch?.email === "string" && typeof patch.authKey === "string" && Object.keys(patch).length === 2) {
+        if (patch.email !== undefined && patch.authKey !== undefined) {
           if (patch.authKey !== record.authKey) return problem(401, "invalid_credentials");
-          if ([...accounts.values()].some((r) => r !== record && r.account.email === patch.email)) return problem(409, "email_taken");
-          mail.push({ to: record.account.email, kind: "email_changed" }, { to: patch.email, kind: "verification" });
-          record.account = { ...record.account, email: patch.email, emailVerified: false };
-          return json(200, { account: record.account });
+          const email = patch.email;
+          if ([...accounts.values()].some((r) => r !== record && r.account.email === email)) return problem(409, "email_taken");
+          mail.push({ to: record.account.email, kind: "email_changed" }, { to: email, kind: "verification" });
+          record.account = { ...record.account, email, emailVerified: false };
         }
-        const input = parse<{ telemetryOptIn: boolean }>(UpdateMeRequest);
-        if (!input) return problem(400, "validation_failed");
-        record.account = { ...record.account, telemetryOptIn: input.telemetryOptIn };
+        if (patch.notifyNewDevice !== undefined) record.account = { ...record.account, notifyNewDevice: patch.notifyNewDevice };
+        if (patch.telemetryOptIn !== undefined) record.account = { ...record.account, telemetryOptIn: patch.telemetryOptIn };
         return json(200, { account: record.account });
       }
       if (method === "DELETE") {
-        const input = parse<{ authKey: string }>(DeleteMeRequest);
+        const input = parse(DeleteMeRequest);
         if (!input) return problem(400, "validation_failed");
         if (input.authKey !== record.authKey) return problem(401, "invalid_credentials");
         accounts.delete(who.username);
@@ -237,13 +226,11 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(202);
     }
     if (method === "POST" && path === "/v1/me/password") {
-      const input = body as { authKey?: unknown; newAuthKey?: unknown; newKdf?: { salt?: unknown; iterations?: unknown } };
-      if (typeof input?.authKey !== "string" || typeof input.newAuthKey !== "string" || typeof input.newKdf?.salt !== "string") {
-        return problem(400, "validation_failed");
-      }
+      const input = parse(ChangePasswordRequest);
+      if (!input) return problem(400, "validation_failed");
       if (input.authKey !== record.authKey) return problem(401, "invalid_credentials");
       record.authKey = input.newAuthKey;
-      record.kdf = { salt: input.newKdf.salt, iterations: Number(input.newKdf.iterations) };
+      record.kdf = input.newKdf;
       // Every other device is signed out.
       record.devices = record.devices.filter((d) => d.id === who.deviceId);
       for (const [t, a] of access) if (a.username === who.username && a.deviceId !== who.deviceId) access.delete(t);
@@ -251,7 +238,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(204);
     }
     if (method === "POST" && path === "/v1/billing/checkout") {
-      const input = parse<{ plan: "plus" | "team"; interval: "month" | "year" }>(CheckoutRequest);
+      const input = parse(CheckoutRequest);
       if (!input) return problem(400, "validation_failed");
       if (!record.account.emailVerified) return problem(403, "email_unverified");
       if (record.account.subscription) return problem(409, "already_subscribed");
@@ -277,7 +264,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(200, { locations: [{ id: "loc-local", name: "Local", country: "DE", load: 0.25, online: true }] });
     }
     if (method === "POST" && path === "/v1/tunnel/sessions") {
-      const input = parse<{ locationId: string }>(StartSessionRequest);
+      const input = parse(StartSessionRequest);
       if (!input) return problem(400, "validation_failed");
       if (input.locationId !== "loc-local") return problem(404, "not_found");
       for (const open of record.sessions) open.endedAt ??= new Date().toISOString();
@@ -310,7 +297,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(200, { sessions: page, totals, nextCursor: start + limit < record.sessions.length ? String(start + limit) : null });
     }
     if (method === "POST" && path === "/v1/telemetry") {
-      const input = parse<{ events: TelemetryEvent[] }>(TelemetryRequest);
+      const input = parse(TelemetryRequest);
       if (!input) return problem(400, "validation_failed");
       if (!record.account.telemetryOptIn) return problem(403, "telemetry_disabled");
       record.telemetry.push(...input.events);

@@ -12,7 +12,7 @@ import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
 import { normalizeEmail } from "@cargo-vpn/shared/normalize";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { toErrorInfo } from "../../api/api-error";
-import type { PlanOffer } from "../../api/client";
+import type { PlanOffer } from "@cargo-vpn/shared/schemas";
 import { field, h } from "../dom";
 import { errorMessageKey } from "../error-messages";
 import { formatDate, formatMoney } from "../format";

@@ -10,7 +10,7 @@ import { ApiError, toErrorInfo } from "../../api/api-error";
 import { field, h } from "../dom";
 import { errorMessageKey } from "../error-messages";
 import { formatDate } from "../format";
-import { t } from "../i18n";
+import { type MessageKey, t } from "../i18n";
 import type { Call } from "../messenger";
 import { MIN_PASSWORD_LENGTH, passwordStrength, STRENGTH_KEYS } from "../password-strength";
 import { tp } from "../plural";
@@ -235,7 +235,7 @@ export function signUpView(deps: AuthViewDeps): HTMLElement {
     alert.textContent = "";
     const name = normalizeUsername(username.value.trim());
     const mail = normalizeEmail(email.value);
-    const problem = !USERNAME_PATTERN.test(name)
+    const problem: [MessageKey, HTMLInputElement] | null = !USERNAME_PATTERN.test(name)
       ? ["usernameInvalid", username]
       : !EMAIL_PATTERN.test(mail)
         ? ["emailInvalid", email]
@@ -247,9 +247,9 @@ export function signUpView(deps: AuthViewDeps): HTMLElement {
               ? ["ageRequired", age]
               : null;
     if (problem) {
-      alert.textContent = t(problem[0] as string);
-      (problem[1] as HTMLInputElement).setAttribute("aria-invalid", "true");
-      (problem[1] as HTMLInputElement).focus();
+      alert.textContent = t(problem[0]);
+      problem[1].setAttribute("aria-invalid", "true");
+      problem[1].focus();
       return;
     }
     for (const input of [username, email, password, confirm, age]) input.removeAttribute("aria-invalid");

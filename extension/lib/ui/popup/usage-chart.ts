@@ -32,7 +32,7 @@ export class UsageChart {
         "table",
         { className: "visually-hidden" },
         h("caption", {}, t("usageChartCaption")),
-        h("thead", {}, h("tr", {}, ...["day", "downloaded", "uploaded"].map((k) => h("th", { scope: "col" }, t(k))))),
+        h("thead", {}, h("tr", {}, ...(["day", "downloaded", "uploaded"] as const).map((k) => h("th", { scope: "col" }, t(k))))),
         this.rows,
       ),
     );

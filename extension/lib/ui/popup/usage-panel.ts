@@ -39,7 +39,11 @@ export class UsagePanel {
         "table",
         { className: "history" },
         h("caption", {}, t("sessionHistory")),
-        h("thead", {}, h("tr", {}, ...["started", "ended", "uploaded", "downloaded"].map((k) => h("th", { scope: "col" }, t(k))))),
+        h(
+          "thead",
+          {},
+          h("tr", {}, ...(["started", "ended", "uploaded", "downloaded"] as const).map((k) => h("th", { scope: "col" }, t(k)))),
+        ),
         this.body,
       ),
       this.totals,
