@@ -17,7 +17,7 @@ import { startStack, type Stack } from "../scripts/stack/stack.ts";
 import { MAX_SESSION_STARTS_PER_MINUTE } from "../worker/src/config.ts";
 import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
 import { routeLoopbackThroughTunnel, signUp } from "./harness/popup-flows.ts";
-import { reportedBytes } from "./harness/reported-bytes.ts";
+import { reportedBytes, settledAccounting } from "./harness/reported-bytes.ts";
 
 const ROUNDS = 20;
 let state: string;
@@ -90,14 +90,14 @@ describe("turning the VPN on in Chromium", () => {
       await popup.getByText(/^Not connected/).waitFor({ timeout: 15_000 });
     }
 
-    await site.idle();
-    await stack.gateway.flush();
-    const reported = reportedBytes(state);
-    const seen = { up: site.received - siteBefore.up, down: site.sent - siteBefore.down };
+    const { seen, reported } = await settledAccounting(state, site, () => stack.gateway.flush(), {
+      site: siteBefore,
+      reported: reportedBefore,
+    });
     const held = outcomes.filter((o) => o === "held").length;
     console.log(`[connect race, chromium] ${ROUNDS} rounds: ${held} held, ${ROUNDS - held} loaded through the gateway`);
     // Loaded pages went through the gateway: all the site saw, the gateway reported.
-    expect(seen).toEqual({ up: reported.up - reportedBefore.up, down: reported.down - reportedBefore.down });
+    expect(seen).toEqual(reported);
     // And some did load, so the accounting above had something to prove.
     expect(outcomes).toContain("loaded");
     await page.close();
