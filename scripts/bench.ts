@@ -11,12 +11,12 @@ const only = process.argv[2];
 
 if (!only || only === "api") printApiFigures(await runApiBench());
 if (!only || only === "gateway") {
-  const { runGatewayBench } = await import("../gateway/bench/throughput.ts");
+  const { runGatewayBench } = await import("@cargo-vpn/gateway/bench/throughput");
   await runGatewayBench();
 }
 // `-- gateway-workers`: the gateway on 2 worker processes against 1 (gateway/bench/workers.ts).
 if (!only || only === "gateway-workers") {
-  const { runWorkersBench } = await import("../gateway/bench/workers.ts");
+  const { runWorkersBench } = await import("@cargo-vpn/gateway/bench/workers");
   await runWorkersBench();
 }
 if (!only || only === "capacity") {

@@ -22,10 +22,10 @@
  * current secrets from the environment and print what to `wrangler secret put`.
  */
 import { parseArgs } from "node:util";
-import { GATEWAY_SECRET_OVERLAP_MS, KEK_REWRAP_BATCH, MAX_KEK_REWRAP_BATCH, PLANS } from "../worker/src/config.ts";
-import { insertGatewaySql, newGateway, rotateGatewaySecret } from "../worker/src/gateways/provision.ts";
-import { generateSecrets } from "../worker/dev/secrets.ts";
-import { executeSql, ROOT, type Target } from "./stack/wrangler.ts";
+import { GATEWAY_SECRET_OVERLAP_MS, KEK_REWRAP_BATCH, MAX_KEK_REWRAP_BATCH, PLANS } from "@cargo-vpn/worker/config";
+import { insertGatewaySql, newGateway, rotateGatewaySecret } from "@cargo-vpn/worker/gateways/provision";
+import { generateSecrets } from "@cargo-vpn/worker/dev/secrets";
+import { executeSql, ROOT, type Target } from "@cargo-vpn/stack/wrangler";
 import { join } from "node:path";
 import {
   applyChange,
@@ -39,9 +39,9 @@ import {
   type SecretChange,
   type Secrets,
   writeDevVars,
-} from "../worker/dev/key-rotation.ts";
-import { kekVersionCounts, rewrapAll, type SqlRunner } from "../worker/src/crypto/kek-rotation.ts";
-import { loadKek } from "../worker/src/crypto/kek.ts";
+} from "@cargo-vpn/worker/dev/key-rotation";
+import { kekVersionCounts, rewrapAll, type SqlRunner } from "@cargo-vpn/worker/crypto/kek-rotation";
+import { loadKek } from "@cargo-vpn/worker/crypto/kek";
 
 const USAGE = `usage:
   npm run ops -- gateway create --name NAME --country CC --host HOST --port PORT [--scheme https|http] [--id ID] [--remote]

@@ -7,8 +7,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { startStack } from "./stack/stack.ts";
-import { ROOT } from "./stack/wrangler.ts";
+import { startStack } from "@cargo-vpn/stack";
+import { ROOT } from "@cargo-vpn/stack/wrangler";
 
 const workerPort = Number(process.env.CARGO_API_PORT ?? 8787);
 const gatewayPort = Number(process.env.CARGO_GATEWAY_PORT ?? 8080);

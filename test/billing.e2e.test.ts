@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM } from "../extension/tests/support/chromium.ts";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
-import { executeSql } from "../scripts/stack/wrangler.ts";
+import { CHROMIUM } from "@cargo-vpn/testkit/chromium";
+import { startStack, type Stack } from "@cargo-vpn/stack";
+import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { deriveAuthKey } from "@cargo-vpn/shared";
-import { api, type SignedIn, signUpAndIn } from "./harness/client.ts";
+import { api, type SignedIn, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 
 let state: string;
 let stack: Stack;

@@ -11,11 +11,11 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { deriveAuthKey } from "@cargo-vpn/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { executeSql } from "../scripts/stack/wrangler.ts";
-import { api, eventually, signUpAndIn } from "./harness/client.ts";
+import { executeSql } from "@cargo-vpn/stack/wrangler";
+import { api, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
-import { launchPageBrowser, type PageBrowser } from "./harness/mail-pages.ts";
-import { linkIn, readMailbox, waitForMail } from "./harness/mail.ts";
+import { launchPageBrowser, type PageBrowser } from "@cargo-vpn/testkit/mail-pages";
+import { linkIn, readMailbox, waitForMail } from "@cargo-vpn/testkit/mail";
 
 const env = useLocalStack();
 let browser: PageBrowser;

@@ -11,11 +11,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, buildExtension, launchBrowser } from "../extension/tests/support/chromium.ts";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
-import { executeSql } from "../scripts/stack/wrangler.ts";
-import { signIn, signUp } from "./harness/popup-flows.ts";
-import { api } from "./harness/client.ts";
+import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
+import { startStack, type Stack } from "@cargo-vpn/stack";
+import { executeSql } from "@cargo-vpn/stack/wrangler";
+import { signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
+import { api } from "@cargo-vpn/testkit/api-client";
 import { deriveAuthKey } from "@cargo-vpn/shared";
 
 let state: string;

@@ -12,18 +12,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, buildExtension, launchBrowser } from "../extension/tests/support/chromium.ts";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
-import { MAX_SESSION_STARTS_PER_MINUTE } from "../worker/src/config.ts";
-import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
-import { routeLoopbackThroughTunnel, signUp } from "./harness/popup-flows.ts";
+import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
+import { startStack, type Stack } from "@cargo-vpn/stack";
+import { MAX_SESSION_STARTS_PER_MINUTE } from "@cargo-vpn/worker/config";
+import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
+import { routeLoopbackThroughTunnel, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { reportedBytes, settledAccounting } from "./harness/reported-bytes.ts";
 
 const ROUNDS = 20;
 let state: string;
 let profile: string;
 let stack: Stack;
-let site: PageOrigin;
+let site: Origin;
 let browser: Browser;
 
 beforeAll(async () => {

@@ -11,10 +11,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, buildExtension, launchBrowser } from "../extension/tests/support/chromium.ts";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
-import { linkIn, waitForMail } from "./harness/mail.ts";
-import { signIn, signUp } from "./harness/popup-flows.ts";
+import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
+import { startStack, type Stack } from "@cargo-vpn/stack";
+import { linkIn, waitForMail } from "@cargo-vpn/testkit/mail";
+import { signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
 
 let state: string;
 let profile: string;

@@ -10,17 +10,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, buildExtension, launchBrowser } from "../extension/tests/support/chromium.ts";
-import { selfSignedCert } from "../gateway/src/testing/tls-cert.ts";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
-import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
-import { connect, routeLoopbackThroughTunnel, signUp } from "./harness/popup-flows.ts";
+import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
+import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
+import { startStack, type Stack } from "@cargo-vpn/stack";
+import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
+import { connect, routeLoopbackThroughTunnel, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { reportedBytes } from "./harness/reported-bytes.ts";
 
 let state: string;
 let profile: string;
 let stack: Stack;
-let site: PageOrigin;
+let site: Origin;
 let browser: Browser;
 
 beforeAll(async () => {

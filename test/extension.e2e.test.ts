@@ -14,12 +14,12 @@ import { join } from "node:path";
 import { memoryLogger } from "@cargo-vpn/gateway";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
-import { executeSql } from "../scripts/stack/wrangler.ts";
-import { type Browser, buildExtension, launchBrowser } from "../extension/tests/support/chromium.ts";
-import { api, signUpAndIn } from "./harness/client.ts";
-import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
-import { connect, routeLoopbackThroughTunnel, signIn, signUp } from "./harness/popup-flows.ts";
+import { startStack, type Stack } from "@cargo-vpn/stack";
+import { executeSql } from "@cargo-vpn/stack/wrangler";
+import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
+import { api, signUpAndIn } from "@cargo-vpn/testkit/api-client";
+import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
+import { connect, routeLoopbackThroughTunnel, signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { reportedBytes } from "./harness/reported-bytes.ts";
 import { deriveAuthKey } from "@cargo-vpn/shared";
 
@@ -28,7 +28,7 @@ let state: string;
 let profile: string;
 let extensionDir: string;
 let stack: Stack;
-let site: PageOrigin;
+let site: Origin;
 let browser: Browser;
 const gatewayLog = memoryLogger();
 

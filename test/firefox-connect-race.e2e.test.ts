@@ -11,9 +11,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOM_HELPERS, FIREFOX, type Firefox, launchFirefox } from "../extension/tests/support/firefox.ts";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
-import { MAX_SESSION_STARTS_PER_MINUTE } from "../worker/src/config.ts";
+import { DOM_HELPERS, FIREFOX, type Firefox, launchFirefox } from "@cargo-vpn/testkit/firefox";
+import { startStack, type Stack } from "@cargo-vpn/stack";
+import { MAX_SESSION_STARTS_PER_MINUTE } from "@cargo-vpn/worker/config";
 import {
   buildFirefoxExtension,
   clickSwitch,
@@ -22,14 +22,14 @@ import {
   signUp,
   switchIsOn,
   waitForState,
-} from "./harness/firefox-flows.ts";
-import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
+} from "@cargo-vpn/testkit/firefox-flows";
+import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
 import { reportedBytes, settledAccounting } from "./harness/reported-bytes.ts";
 
 const ROUNDS = 20;
 let state: string;
 let stack: Stack;
-let site: PageOrigin;
+let site: Origin;
 let firefox: Firefox;
 
 beforeAll(async () => {

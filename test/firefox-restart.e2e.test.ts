@@ -12,8 +12,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIREFOX, type Firefox, launchFirefox } from "../extension/tests/support/firefox.ts";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
+import { FIREFOX, type Firefox, launchFirefox } from "@cargo-vpn/testkit/firefox";
+import { startStack, type Stack } from "@cargo-vpn/stack";
 import {
   buildFirefoxExtension,
   clickSwitch,
@@ -21,13 +21,13 @@ import {
   routeLoopbackThroughTunnel,
   signUp,
   waitForState,
-} from "./harness/firefox-flows.ts";
-import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
+} from "@cargo-vpn/testkit/firefox-flows";
+import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
 import { reportedBytes } from "./harness/reported-bytes.ts";
 
 let state: string;
 let stack: Stack;
-let site: PageOrigin;
+let site: Origin;
 let firefox: Firefox | undefined;
 let extension: string;
 let profile: string;

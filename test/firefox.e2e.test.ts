@@ -12,15 +12,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOM_HELPERS, FIREFOX, type Firefox, launchFirefox } from "../extension/tests/support/firefox.ts";
-import { startStack, type Stack } from "../scripts/stack/stack.ts";
-import { ROOT } from "../scripts/stack/wrangler.ts";
-import { type PageOrigin, startPageOrigin } from "./harness/page-origin.ts";
+import { DOM_HELPERS, FIREFOX, type Firefox, launchFirefox } from "@cargo-vpn/testkit/firefox";
+import { startStack, type Stack } from "@cargo-vpn/stack";
+import { ROOT } from "@cargo-vpn/stack/wrangler";
+import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
 import { reportedBytes } from "./harness/reported-bytes.ts";
 
 let state: string;
 let stack: Stack;
-let site: PageOrigin;
+let site: Origin;
 let firefox: Firefox;
 
 beforeAll(async () => {

@@ -21,14 +21,14 @@ import { memoryLogger, type RunningGateway, startGateway } from "@cargo-vpn/gate
 import { deriveAuthKey } from "@cargo-vpn/shared";
 import { base64url, createRemoteJWKSet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readDevVars } from "../worker/dev/key-rotation.ts";
-import { ensureDevVars } from "../worker/dev/secrets.ts";
-import { startOrigin, type Origin } from "../gateway/src/testing/origin.ts";
-import { proxiedRequest } from "../gateway/src/testing/proxy-client.ts";
-import { freePort } from "../scripts/stack/free-port.ts";
-import { type GatewayIdentity, registerGateway } from "../scripts/stack/stack.ts";
-import { applyMigrations, executeSql, ROOT, startWorker, type WorkerProcess } from "../scripts/stack/wrangler.ts";
-import { api, basicAuth, signUpAndIn, type SignedIn } from "./harness/client.ts";
+import { readDevVars } from "@cargo-vpn/worker/dev/key-rotation";
+import { ensureDevVars } from "@cargo-vpn/worker/dev/secrets";
+import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
+import { proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
+import { freePort } from "@cargo-vpn/testkit/free-port";
+import { type GatewayIdentity, registerGateway } from "@cargo-vpn/stack";
+import { applyMigrations, executeSql, ROOT, startWorker, type WorkerProcess } from "@cargo-vpn/stack/wrangler";
+import { api, basicAuth, signUpAndIn, type SignedIn } from "@cargo-vpn/testkit/api-client";
 
 /** The test gateway's JWKS cache period; the operator waits at least this long between publish-next and promote. */
 const JWKS_CACHE_MS = 2000;

@@ -9,10 +9,10 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deriveAuthKey } from "@cargo-vpn/shared";
 import { describe, expect, it } from "vitest";
-import { httpOverSocket, openTunnel, proxiedRequest } from "../gateway/src/testing/proxy-client.ts";
-import { executeSql } from "../scripts/stack/wrangler.ts";
+import { httpOverSocket, openTunnel, proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
+import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
-import { api, basicAuth, eventually, signUpAndIn } from "./harness/client.ts";
+import { api, basicAuth, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 
 const env = useLocalStack();
 

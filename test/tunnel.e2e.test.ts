@@ -9,13 +9,13 @@ import { gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vp
 import { startGateway } from "@cargo-vpn/gateway";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { startOrigin } from "../gateway/src/testing/origin.ts";
-import { httpOverSocket, openTunnel, proxiedRequest } from "../gateway/src/testing/proxy-client.ts";
-import { freePort } from "../scripts/stack/free-port.ts";
-import { registerGateway } from "../scripts/stack/stack.ts";
+import { startOrigin } from "@cargo-vpn/testkit/origin";
+import { httpOverSocket, openTunnel, proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
+import { freePort } from "@cargo-vpn/testkit/free-port";
+import { registerGateway } from "@cargo-vpn/stack";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
-import { api, basicAuth, eventually, signUpAndIn, type SignedIn } from "./harness/client.ts";
-import { devSigningKey } from "./harness/dev-keys.ts";
+import { api, basicAuth, eventually, signUpAndIn, type SignedIn } from "@cargo-vpn/testkit/api-client";
+import { devSigningKey } from "@cargo-vpn/testkit/dev-keys";
 
 const env = useLocalStack();
 

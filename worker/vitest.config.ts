@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { experimental_readRawConfig } from "wrangler";
 import { defineConfig } from "vitest/config";
 import { generateSecrets } from "./dev/secrets.ts";
-import { freePort } from "../scripts/stack/free-port.ts";
-import { LOCAL_PRICES } from "../scripts/stripe-standin/prices.ts";
+import { freePort } from "@cargo-vpn/testkit/free-port";
+import { LOCAL_PRICES } from "@cargo-vpn/stripe-standin/prices";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 

@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
+import { freePort } from "@cargo-vpn/testkit/free-port";
 
 export const SQUID = "/usr/sbin/squid";
 export const TINYPROXY = "/usr/bin/tinyproxy";
@@ -32,14 +33,6 @@ export function processCpuSeconds(pid: number): number {
   // The command name is in parentheses and may hold spaces: count fields after it.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitForPort(port: number, child: ChildProcess, name: string): Promise<void> {

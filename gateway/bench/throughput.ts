@@ -27,8 +27,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { startFakeApi } from "../src/testing/fake-api";
-import { selfSignedCert } from "../src/testing/tls-cert";
+import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
+import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 import { type AnchorProxy, SQUID, startSquid, startTinyproxy, TINYPROXY } from "./anchors";
 import { handshakeRates, type HandshakeRate } from "./handshakes";
 

@@ -24,7 +24,7 @@ import type net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { startFakeApi } from "../src/testing/fake-api";
+import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
 
 const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));

@@ -14,10 +14,10 @@ import { dirname, join } from "node:path";
 import tls from "node:tls";
 import { expect, it } from "vitest";
 import { BUNDLE_NAME, buildGateway } from "../scripts/build";
-import { startFakeApi } from "./testing/fake-api";
-import { startOrigin } from "./testing/origin";
-import { httpOverSocket, openTunnel, proxiedRequest } from "./testing/proxy-client";
-import { selfSignedCert } from "./testing/tls-cert";
+import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startOrigin } from "@cargo-vpn/testkit/origin";
+import { httpOverSocket, openTunnel, proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
+import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
 const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256;
 

@@ -19,9 +19,9 @@ import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { ConfigError, resolveConfig } from "./config";
 import { memoryLogger } from "./logger";
-import { startFakeApi, type FakeApi } from "./testing/fake-api";
-import { startOrigin, type Origin } from "./testing/origin";
-import { selfSignedCert } from "./testing/tls-cert";
+import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
+import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 import { createTlsListener } from "./tls-listener";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
-import { startFakeApi, type FakeApi } from "./testing/fake-api";
-import { startOrigin, type Origin } from "./testing/origin";
-import { httpOverSocket, openTunnel } from "./testing/proxy-client";
-import { selfSignedCert } from "./testing/tls-cert";
+import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
+import { httpOverSocket, openTunnel } from "@cargo-vpn/testkit/proxy-client";
+import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HEARTBEAT_MS = 400;

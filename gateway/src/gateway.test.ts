@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
 import { systemResolver, type Resolver } from "./destination-policy";
-import { basicAuth, startFakeApi, type FakeApi } from "./testing/fake-api";
-import { startOrigin, type Origin } from "./testing/origin";
-import { httpOverSocket, openTunnel, proxiedRequest, type ProxyEndpoint } from "./testing/proxy-client";
-import { selfSignedCert } from "./testing/tls-cert";
+import { basicAuth, startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
+import { httpOverSocket, openTunnel, proxiedRequest, type ProxyEndpoint } from "@cargo-vpn/testkit/proxy-client";
+import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
 const tls = selfSignedCert();
 

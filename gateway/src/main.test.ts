@@ -7,9 +7,9 @@ import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
-import { startFakeApi } from "./testing/fake-api";
-import { startOrigin } from "./testing/origin";
-import { proxiedRequest } from "./testing/proxy-client";
+import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startOrigin } from "@cargo-vpn/testkit/origin";
+import { proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -12,9 +12,9 @@ import { startAdminServer, type AdminServer } from "./admin-server";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
 import { renderMetrics } from "./metrics-text";
-import { startFakeApi, type FakeApi } from "./testing/fake-api";
-import { startOrigin, type Origin } from "./testing/origin";
-import { httpOverSocket, openTunnel, proxiedRequest } from "./testing/proxy-client";
+import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
+import { httpOverSocket, openTunnel, proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
 
 interface Setup {
   api: FakeApi;

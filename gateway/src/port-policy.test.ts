@@ -9,9 +9,9 @@ import type { Resolver } from "./destination-policy";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
 import { parsePortList, PortListError, PortPolicy } from "./port-policy";
-import { startFakeApi, type FakeApi } from "./testing/fake-api";
-import { startOrigin, type Origin } from "./testing/origin";
-import { openTunnel, proxiedRequest } from "./testing/proxy-client";
+import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
+import { openTunnel, proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
 
 describe("parsePortList", () => {
   it("reads ports and ranges separated by commas or spaces", () => {

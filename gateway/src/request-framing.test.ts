@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
-import { startFakeApi, type FakeApi } from "./testing/fake-api";
-import { rawExchange, startRecordingOrigin, statuses } from "./testing/recording-origin";
+import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { rawExchange, startRecordingOrigin, statuses } from "@cargo-vpn/testkit/recording-origin";
 
 const SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: origin.test\r\n\r\n";
 const METHODS = ["GET", "HEAD", "DELETE", "OPTIONS", "POST", "PUT", "PATCH"];

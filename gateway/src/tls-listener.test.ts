@@ -12,11 +12,11 @@ import tls from "node:tls";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
-import { startFakeApi, type FakeApi } from "./testing/fake-api";
-import { startOrigin, type Origin } from "./testing/origin";
+import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { createTlsListener } from "./tls-listener";
-import { httpOverSocket, openTunnel } from "./testing/proxy-client";
-import { selfSignedCert } from "./testing/tls-cert";
+import { httpOverSocket, openTunnel } from "@cargo-vpn/testkit/proxy-client";
+import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
 const first = selfSignedCert();
 const second = selfSignedCert();

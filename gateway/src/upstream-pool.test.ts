@@ -6,8 +6,8 @@ import net, { type AddressInfo } from "node:net";
 import { expect, it } from "vitest";
 import { startGateway } from "./gateway";
 import { silentLogger } from "./logger";
-import { startFakeApi } from "./testing/fake-api";
-import { proxiedRequest } from "./testing/proxy-client";
+import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
+import { proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
 
 it("charges bytes a destination sends on a pooled connection after the response, until it closes", async () => {
   const api = await startFakeApi();

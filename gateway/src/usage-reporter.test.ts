@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GatewayApi } from "./api-client";
 import { memoryLogger } from "./logger";
-import { startFakeApi, type FakeApi } from "./testing/fake-api";
+import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { UsageMeter } from "./usage-meter";
 import { MAX_REPORTS_PER_BATCH, UsageReporter } from "./usage-reporter";
 

@@ -8,9 +8,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared";
-import { ensureDevVars } from "../../worker/dev/secrets.ts";
-import { freePort } from "../stack/free-port.ts";
-import { applyMigrations, ROOT, startWorker } from "../stack/wrangler.ts";
+import { ensureDevVars } from "@cargo-vpn/worker/dev/secrets";
+import { freePort } from "@cargo-vpn/testkit/free-port";
+import { applyMigrations, ROOT, startWorker } from "@cargo-vpn/stack/wrangler";
 
 interface Figure {
   route: string;

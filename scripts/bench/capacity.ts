@@ -18,10 +18,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deriveAuthKey, MAX_USAGE_REPORTS_PER_BATCH, newKdfParams } from "@cargo-vpn/shared";
-import { ensureDevVars } from "../../worker/dev/secrets.ts";
-import { freePort } from "../stack/free-port.ts";
-import { registerGateway } from "../stack/stack.ts";
-import { applyMigrations, executeSql, ROOT, startWorker } from "../stack/wrangler.ts";
+import { ensureDevVars } from "@cargo-vpn/worker/dev/secrets";
+import { freePort } from "@cargo-vpn/testkit/free-port";
+import { registerGateway } from "@cargo-vpn/stack";
+import { applyMigrations, executeSql, ROOT, startWorker } from "@cargo-vpn/stack/wrangler";
 
 export interface CapacityFigures {
   latency: { name: string; p50: number; mean: number; p99: number; runs: number }[];

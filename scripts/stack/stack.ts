@@ -15,11 +15,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGateway, type Logger, type RunningGateway } from "@cargo-vpn/gateway";
-import { ensureDevVars, readDevVars } from "../../worker/dev/secrets.ts";
-import { LOCAL_PRICES, standinPrices } from "../stripe-standin/prices.ts";
-import { type StripeStandin, startStripeStandin } from "../stripe-standin/standin.ts";
-import { insertGatewaySql, newGateway } from "../../worker/src/gateways/provision.ts";
-import { freePort } from "./free-port.ts";
+import { ensureDevVars, readDevVars } from "@cargo-vpn/worker/dev/secrets";
+import { LOCAL_PRICES, standinPrices } from "@cargo-vpn/stripe-standin/prices";
+import { type StripeStandin, startStripeStandin } from "@cargo-vpn/stripe-standin";
+import { insertGatewaySql, newGateway } from "@cargo-vpn/worker/gateways/provision";
+import { freePort } from "@cargo-vpn/testkit/free-port";
 import { mailCollector } from "./mail-collector.ts";
 import { applyMigrations, executeSql, ROOT, startWorker, type Target, type WorkerProcess } from "./wrangler.ts";
 

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryLogger } from "@cargo-vpn/gateway";
 import { afterAll, beforeAll } from "vitest";
-import { startOrigin, type Origin } from "../../gateway/src/testing/origin.ts";
-import { type StackOptions, startStack, type Stack } from "../../scripts/stack/stack.ts";
+import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
+import { type StackOptions, startStack, type Stack } from "@cargo-vpn/stack";
 
 /** Gateway heartbeat and flush period in the end-to-end tests. */
 export const INTERVAL_MS = 500;

@@ -1,5 +1,5 @@
 /** Every byte the gateways have reported, summed over all sessions in a local state folder. */
-import { executeSql } from "../../scripts/stack/wrangler.ts";
+import { executeSql } from "@cargo-vpn/stack/wrangler";
 
 export function reportedBytes(persistTo: string): { up: number; down: number } {
   const [row] = executeSql<{ up: number; down: number }>(

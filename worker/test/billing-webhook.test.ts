@@ -10,7 +10,7 @@ import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { call } from "./client";
 import { checkout, deliver, eventsFor, me, pay, sleep, standin, subscribed, verifiedUser } from "./billing-helpers";
-import { LOCAL_PRICES } from "../../scripts/stripe-standin/prices.ts";
+import { LOCAL_PRICES } from "@cargo-vpn/stripe-standin/prices";
 
 const subtle = Stripe.createSubtleCryptoProvider();
 const sign = (payload: string, options: { secret?: string; timestamp?: number } = {}) =>

@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LOCAL_PRICES } from "../../scripts/stripe-standin/prices.ts";
+import { LOCAL_PRICES } from "@cargo-vpn/stripe-standin/prices";
 import { call, login, newDevice, register } from "./client";
 import { checkout, deliverNew, me, pay, standin, subscribed, verifiedUser } from "./billing-helpers";
 import { latest } from "./mail";

@@ -3,6 +3,7 @@
  * fetch, through the worker's real entrypoint in workerd.
  */
 import { exports } from "cloudflare:workers";
+import type { ApiAnswer } from "@cargo-vpn/testkit/api-answer";
 import { inject } from "vitest";
 import type { TestCredential } from "./derive-auth-keys";
 
@@ -12,7 +13,7 @@ export async function call(
   method: string,
   path: string,
   options: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: BodyInit } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<ApiAnswer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers["content-type"] ??= "application/json";
   if (options.token) headers.authorization = `Bearer ${options.token}`;

@@ -16,7 +16,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BYPASS_LIST } from "../../lib/config";
 import { startupBlockRules } from "../../lib/proxy/startup-block-rules";
-import { type Browser, buildExtension, launchBrowser } from "../support/chromium";
+import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
 
 interface DnrApi {
   updateSessionRules(options: { addRules?: unknown[]; removeRuleIds?: number[] }): Promise<void>;

@@ -6,12 +6,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { DOM_HELPERS, type Firefox } from "../../extension/tests/support/firefox.ts";
-import { ROOT } from "../../scripts/stack/wrangler.ts";
+import { DOM_HELPERS, type Firefox } from "./firefox.ts";
+import { EXTENSION_DIR } from "./repo.ts";
 
 /** Builds the Firefox MV2 extension with `apiUrl` as its API; returns the unpacked folder. */
 export function buildFirefoxExtension(apiUrl: string, outDir: string): string {
-  const extension = join(ROOT, "extension");
+  const extension = EXTENSION_DIR;
   execFileSync(join(extension, "node_modules/.bin/wxt"), ["build", "-b", "firefox"], {
     cwd: extension,
     env: { ...process.env, WXT_API_URL: apiUrl, CARGO_EXT_OUT_DIR: outDir },

@@ -1,6 +1,6 @@
 /** What a person does in the extension's pages, by role and label, shared by the Chromium end-to-end tests. */
 import type { Page } from "playwright-core";
-import type { Browser } from "../../extension/tests/support/chromium.ts";
+import type { Browser } from "./chromium.ts";
 
 /** The test site is on loopback, which the extension bypasses by default: send loopback through the tunnel. */
 export async function routeLoopbackThroughTunnel(browser: Browser): Promise<void> {

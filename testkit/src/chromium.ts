@@ -7,13 +7,14 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { EXTENSION_DIR } from "./repo.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Builds the Chrome MV3 extension with `apiUrl` as its default API; returns the unpacked folder. */
 export function buildExtension(apiUrl: string, outDir: string): string {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-  const extension = join(__dirname, "../..");
+  const extension = EXTENSION_DIR;
   execFileSync(join(extension, "node_modules/.bin/wxt"), ["build"], {
     cwd: extension,
     env: { ...process.env, WXT_API_URL: apiUrl, CARGO_EXT_OUT_DIR: outDir },

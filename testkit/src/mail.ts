@@ -8,7 +8,12 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Stack } from "../../scripts/stack/stack.ts";
+
+/** What of the local stack the inbox needs: its mail folder, and a way to have queued mail written there. */
+export interface Mailbox {
+  mailDir: string;
+  flushMail(): Promise<void>;
+}
 
 export interface LocalMail {
   file: string;
@@ -31,7 +36,7 @@ export async function readMailbox(dir: string): Promise<LocalMail[]> {
 
 /** Waits for a message to `to` whose subject contains `subject`, not counting the first `skip` such messages. */
 export async function waitForMail(
-  stack: Stack,
+  stack: Mailbox,
   match: { to: string; subject: string; skip?: number },
   timeoutMs = 20_000,
 ): Promise<LocalMail> {

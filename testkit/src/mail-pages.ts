@@ -8,7 +8,7 @@
  *   ... browser.requests, browser.consoleErrors ...
  */
 import { type Browser, chromium, type Page } from "playwright-core";
-import { CHROMIUM } from "../../extension/tests/support/chromium.ts";
+import { CHROMIUM } from "./chromium.ts";
 
 export interface PageBrowser {
   open(url: string): Promise<Page>;

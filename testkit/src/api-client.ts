@@ -4,12 +4,9 @@
  * in, open tunnel sessions, read usage.
  */
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared";
+import type { ApiAnswer } from "./api-answer.ts";
 
-export interface ApiAnswer {
-  status: number;
-  body: any;
-  headers: Headers;
-}
+export type { ApiAnswer } from "./api-answer.ts";
 
 export async function api(
   base: string,

@@ -2,10 +2,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { importJWK, type JWK } from "jose";
-import { ROOT } from "../../scripts/stack/wrangler.ts";
+import { REPO_ROOT } from "./repo.ts";
 
 export async function devSigningKey() {
-  const text = readFileSync(join(ROOT, ".dev.vars"), "utf8");
+  const text = readFileSync(join(REPO_ROOT, ".dev.vars"), "utf8");
   const match = /^JWT_PRIVATE_KEY='(.+)'$/m.exec(text);
   if (!match) throw new Error(".dev.vars has no JWT_PRIVATE_KEY");
   const jwk = JSON.parse(match[1]!) as JWK;
