@@ -7,44 +7,26 @@
  * subscription" brings it back to Free. Email verification has its own flow:
  * here the address is marked verified in the database, as billing.e2e does.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
-import { startStack, type Stack } from "@cargo-vpn/stack";
+import { describe, expect, it } from "vitest";
+import { useStackInChromium } from "./harness/local-stack.ts";
 import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { api } from "@cargo-vpn/testkit/api-client";
 import { deriveAuthKey } from "@cargo-vpn/shared";
 
-let state: string;
-let profile: string;
-let stack: Stack;
-let browser: Browser;
 const USER = { username: `buy-${Date.now().toString(36)}`, password: "correct horse battery staple" };
 
-beforeAll(async () => {
-  state = await mkdtemp(join(tmpdir(), "cargo-billing-popup-"));
-  profile = await mkdtemp(join(tmpdir(), "cargo-billing-profile-"));
-  stack = await startStack({ persistTo: state });
-  browser = await launchBrowser(profile, buildExtension(stack.apiUrl, join(state, "extension")));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  for (const dir of [state, profile]) if (dir) await rm(dir, { recursive: true, force: true });
-});
+const env = useStackInChromium("billing-popup");
 
 describe("the plan in the popup (Stripe stand-in)", () => {
   it("device-limit offer; Upgrade refused unverified; Checkout in a tab → Pay → Plus; portal → Cancel → Free", async () => {
-    const popup = await browser.openPopup();
+    const popup = await env.browser.openPopup();
     await signUp(popup, USER);
     // Device limit: another device takes the only slot, the popup offers the bigger plans.
     await popup.getByRole("button", { name: "Sign out" }).click();
     await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
-    const pre = await api(stack.apiUrl, "POST", "/v1/auth/prelogin", { body: { username: USER.username } });
-    const other = await api(stack.apiUrl, "POST", "/v1/auth/login", {
+    const pre = await api(env.stack.apiUrl, "POST", "/v1/auth/prelogin", { body: { username: USER.username } });
+    const other = await api(env.stack.apiUrl, "POST", "/v1/auth/login", {
       body: {
         username: USER.username,
         authKey: await deriveAuthKey(USER.password, pre.body),
@@ -64,27 +46,30 @@ describe("the plan in the popup (Stripe stand-in)", () => {
     await account.getByRole("button", { name: "Upgrade" }).click();
     await account.getByText("Confirm your email address first").waitFor({ timeout: 15_000 });
 
-    const accountId = executeSql<{ id: string }>("SELECT id FROM accounts", { persistTo: state })[0]!.id;
-    executeSql(`UPDATE accounts SET email_verified = 1 WHERE id = '${accountId}'`, { persistTo: state });
-    const [checkout] = await Promise.all([browser.context.waitForEvent("page"), account.getByRole("button", { name: "Upgrade" }).click()]);
+    const accountId = executeSql<{ id: string }>("SELECT id FROM accounts", { persistTo: env.state })[0]!.id;
+    executeSql(`UPDATE accounts SET email_verified = 1 WHERE id = '${accountId}'`, { persistTo: env.state });
+    const [checkout] = await Promise.all([
+      env.browser.context.waitForEvent("page"),
+      account.getByRole("button", { name: "Upgrade" }).click(),
+    ]);
     await checkout.waitForLoadState();
-    expect(checkout.url().startsWith(stack.stripe.url)).toBe(true);
+    expect(checkout.url().startsWith(env.stack.stripe.url)).toBe(true);
     await checkout.getByRole("button", { name: "Pay" }).click();
     await checkout.getByRole("heading", { name: "Back from Stripe" }).waitFor();
-    await stack.stripe.idle();
+    await env.stack.stripe.idle();
     await popup.reload();
     await popup.locator("#app[data-ready]").waitFor();
     await account.getByText("Plan: Plus (5 devices)").waitFor({ timeout: 15_000 });
     await account.getByText(/Subscription: active/).waitFor();
 
     const [portal] = await Promise.all([
-      browser.context.waitForEvent("page"),
+      env.browser.context.waitForEvent("page"),
       account.getByRole("button", { name: "Manage subscription" }).click(),
     ]);
     await portal.waitForLoadState();
     await portal.getByRole("button", { name: "Cancel subscription" }).click();
     await portal.getByText("Status: canceled").waitFor();
-    await stack.stripe.idle();
+    await env.stack.stripe.idle();
     await popup.reload();
     await popup.locator("#app[data-ready]").waitFor();
     await account.getByText("Plan: Free (1 device)").waitFor({ timeout: 15_000 });

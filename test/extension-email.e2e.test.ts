@@ -7,45 +7,27 @@
  * address, a notice to the old); forgot password (the reset link mailed);
  * signing in again with the new password.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
-import { startStack, type Stack } from "@cargo-vpn/stack";
+import { describe, expect, it } from "vitest";
+import { useStackInChromium } from "./harness/local-stack.ts";
 import { linkIn, waitForMail } from "@cargo-vpn/testkit/mail";
 import { signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
 
-let state: string;
-let profile: string;
-let stack: Stack;
-let browser: Browser;
 const USER = { username: `mail-${Date.now().toString(36)}`, password: "correct horse battery staple" };
 const EMAIL = `${USER.username}@example.org`;
 
-beforeAll(async () => {
-  state = await mkdtemp(join(tmpdir(), "cargo-email-e2e-"));
-  profile = await mkdtemp(join(tmpdir(), "cargo-email-profile-"));
-  stack = await startStack({ persistTo: state });
-  browser = await launchBrowser(profile, buildExtension(stack.apiUrl, join(state, "extension")));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  for (const dir of [state, profile]) if (dir) await rm(dir, { recursive: true, force: true });
-});
+const env = useStackInChromium("email-popup");
 
 describe("the account in the popup (email)", () => {
   it("banner + send again + verify; change password; change email; notice switch; forgot password", async () => {
-    const popup = await browser.openPopup();
+    const popup = await env.browser.openPopup();
     await signUp(popup, USER);
     const banner = popup.getByRole("region", { name: "Email confirmation" });
     await banner.getByText(`Confirm your email address ${EMAIL}`).waitFor({ timeout: 20_000 });
-    await waitForMail(stack, { to: EMAIL, subject: "Confirm your email address" });
+    await waitForMail(env.stack, { to: EMAIL, subject: "Confirm your email address" });
     await banner.getByRole("button", { name: "Send again" }).click();
     await banner.getByText("We sent a new link").waitFor({ timeout: 20_000 });
-    const second = await waitForMail(stack, { to: EMAIL, subject: "Confirm your email address", skip: 1 });
-    const page = await browser.context.newPage();
+    const second = await waitForMail(env.stack, { to: EMAIL, subject: "Confirm your email address", skip: 1 });
+    const page = await env.browser.context.newPage();
     await page.goto(linkIn(second));
     await page.getByRole("button", { name: "Confirm my email address" }).click();
     await page.getByText("Your email address is confirmed").waitFor({ timeout: 20_000 });
@@ -66,7 +48,7 @@ describe("the account in the popup (email)", () => {
     await popup.getByLabel("Confirm new password").fill("an even better passphrase");
     await popup.getByRole("button", { name: "Change password" }).click();
     await popup.getByText("Password changed.").waitFor({ timeout: 30_000 });
-    await waitForMail(stack, { to: EMAIL, subject: "password was changed" });
+    await waitForMail(env.stack, { to: EMAIL, subject: "password was changed" });
 
     // change email
     await popup.getByText("Change email", { exact: true }).first().click();
@@ -74,8 +56,8 @@ describe("the account in the popup (email)", () => {
     await popup.getByLabel("Password (to confirm)").fill("an even better passphrase");
     await popup.getByRole("button", { name: "Change email" }).click();
     await popup.getByText(`Email changed to new-${EMAIL}`).waitFor({ timeout: 30_000 });
-    await waitForMail(stack, { to: `new-${EMAIL}`, subject: "Confirm your email address" });
-    await waitForMail(stack, { to: EMAIL, subject: "email address of your Cargo VPN account was changed" });
+    await waitForMail(env.stack, { to: `new-${EMAIL}`, subject: "Confirm your email address" });
+    await waitForMail(env.stack, { to: EMAIL, subject: "email address of your Cargo VPN account was changed" });
 
     // sign out; forgot password
     await popup.getByRole("button", { name: "Sign out" }).click();
@@ -84,7 +66,7 @@ describe("the account in the popup (email)", () => {
     await popup.getByLabel("Email").fill(`new-${EMAIL}`);
     await popup.getByRole("button", { name: "Send reset link" }).click();
     await popup.getByText("a link to set a new password is on its way").waitFor({ timeout: 20_000 });
-    await waitForMail(stack, { to: `new-${EMAIL}`, subject: "Choose a new Cargo VPN password" });
+    await waitForMail(env.stack, { to: `new-${EMAIL}`, subject: "Choose a new Cargo VPN password" });
     await popup.getByRole("button", { name: "Back" }).click();
     await signIn(popup, { username: USER.username, password: "an even better passphrase" });
     await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 30_000 });
