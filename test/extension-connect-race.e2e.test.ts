@@ -79,8 +79,18 @@ describe("turning the VPN on in Chromium", () => {
       const response = await page.goto(`${site.url}/page/4000?round-${round}`, { timeout: 20_000 }).catch(() => null);
       outcomes.push(response?.status() === 200 ? "loaded" : "held");
       await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 30_000 });
-      // Leave the site before switching off, so nothing of this round can load after it.
-      await page.goto("about:blank");
+      // Leave the site before switching off, so nothing of this round can load after it. A held load that
+      // gave up can still land its error page a moment later and interrupt this navigation: go again then.
+      for (let attempt = 1; ; attempt++) {
+        const left = await page.goto("about:blank").then(
+          () => true,
+          (error: Error) => {
+            if (attempt >= 3 || !/interrupted by another navigation/.test(error.message)) throw error;
+            return false;
+          },
+        );
+        if (left) break;
+      }
       await site.idle();
       // The gateway charges a flow's last bytes when it sees the close, a moment after the site does:
       // let it, so they are flushed while this round's session is still open.
