@@ -7,6 +7,7 @@ import type { AccountDevices } from "./devices/account-devices";
 import type { LoginThrottle } from "./throttle/login-throttle";
 import type { BillingMessage } from "./billing/billing-queue";
 import type { SealedEmail } from "./email/sealed-email";
+import type { AppContext } from "./context";
 
 export interface Env {
   DB: D1Database;
@@ -69,4 +70,7 @@ export interface GatewayContext {
   id: string;
 }
 
-export type AppBindings = { Bindings: Env; Variables: { auth: AuthContext; account: AccountRow; gateway: GatewayContext } };
+export type AppBindings = {
+  Bindings: Env;
+  Variables: { auth: AuthContext; account: AccountRow; gateway: GatewayContext; ctx: AppContext };
+};

@@ -5,12 +5,12 @@
  * cannot be queued is logged by class and does not fail the webhook (Stripe
  * would redeliver an event that is already applied).
  */
+import type { AppContext } from "../context";
 import type { AccountRow } from "../accounts/accounts";
 import type { PlanId } from "../config";
 import { sendPlanChangedNotice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
-import type { Env } from "../env";
 
-export async function onPlanChanged(env: Env, account: AccountRow, to: PlanId): Promise<void> {
-  await bestEffort(sendPlanChangedNotice(env, account, to));
+export async function onPlanChanged(ctx: AppContext, account: AccountRow, to: PlanId): Promise<void> {
+  await bestEffort(sendPlanChangedNotice(ctx, account, to));
 }

@@ -4,8 +4,9 @@
  * key, and every change runs inside blockConcurrencyWhile, so parallel logins
  * are decided one at a time and can never exceed the plan's limit.
  *
- * Reach it only through its methods, via `deviceSlots(env, accountId)`.
+ * Reach it only through its methods, via `deviceSlots(ctx, accountId)`.
  */
+import type { AppContext } from "../context";
 import { DurableObject } from "cloudflare:workers";
 import type { DeviceKind } from "@cargo-vpn/shared";
 import { decryptField, encryptField, unwrapDataKey } from "../crypto/envelope";
@@ -118,6 +119,7 @@ export class AccountDevices extends DurableObject<Env> {
   }
 }
 
-export function deviceSlots(env: Env, accountId: string): DurableObjectStub<AccountDevices> {
+export function deviceSlots(ctx: AppContext, accountId: string): DurableObjectStub<AccountDevices> {
+  const { env } = ctx;
   return env.ACCOUNT_DEVICES.get(env.ACCOUNT_DEVICES.idFromName(accountId));
 }
