@@ -3,11 +3,11 @@
  * secrets (`.dev.vars` locally, `wrangler secret put` in production).
  */
 import type { AccountRow } from "./accounts/accounts";
+import type { AppContext } from "./context";
 import type { AccountDevices } from "./devices/account-devices";
 import type { LoginThrottle } from "./throttle/login-throttle";
 import type { BillingMessage } from "./billing/billing-queue";
 import type { SealedEmail } from "./email/sealed-email";
-import type { AppContext } from "./context";
 
 export interface Env {
   DB: D1Database;

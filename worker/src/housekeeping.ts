@@ -5,9 +5,9 @@
  * event ids once Stripe could no longer redeliver them, and expired email
  * link tokens.
  */
-import type { AppContext } from "./context";
 import { and, isNotNull, lt } from "drizzle-orm";
 import { USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
+import type { AppContext } from "./context";
 import { billingEvents, tunnelSessions, usageBatches } from "./db/schema";
 import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";

@@ -4,9 +4,9 @@
  * The address is stored like at registration: ciphertext under the account's
  * key plus a blind index, whose unique index decides races for an address.
  */
-import type { AppContext } from "../context";
 import { and, eq } from "drizzle-orm";
 import { proveAuthKey } from "../auth/sign-in";
+import type { AppContext } from "../context";
 import { encryptField } from "../crypto/envelope";
 import { blindIndex } from "../crypto/keyed-hash";
 import { accounts } from "../db/schema";

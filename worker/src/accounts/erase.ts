@@ -10,8 +10,8 @@
  * deleted at Stripe (queued for later when Stripe cannot be reached: erasure
  * never waits on it).
  */
-import type { AppContext } from "../context";
 import { eq } from "drizzle-orm";
+import type { AppContext } from "../context";
 import { accounts, emailTokens, planChanges, refreshTokens, signIns, subscriptions, telemetryEvents, tunnelSessions } from "../db/schema";
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { deviceSlots } from "../devices/account-devices";

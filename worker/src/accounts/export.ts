@@ -1,6 +1,6 @@
 /** Everything the service holds about an account, decrypted for its owner (GET /v1/me/export). */
-import type { AppContext } from "../context";
 import { desc, eq } from "drizzle-orm";
+import type { AppContext } from "../context";
 import { planChanges, tunnelSessions } from "../db/schema";
 import { deviceSlots } from "../devices/account-devices";
 import { deviceView, keyRef } from "../devices/devices";

@@ -6,9 +6,9 @@
  * ended (gateways drop it at their next heartbeat), slot freed. Account data
  * is encrypted under a server-held key, so a reset loses nothing.
  */
-import type { AppContext } from "../context";
 import { eq } from "drizzle-orm";
 import { proveAuthKey } from "../auth/sign-in";
+import type { AppContext } from "../context";
 import { authVerifier } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";

@@ -3,11 +3,11 @@
  * token refresh and logout. The server only ever sees the authKey, checks it
  * against a keyed verifier in constant time, and never stores or logs it.
  */
-import type { AppContext } from "../context";
 import { KDF_NAME, type DeviceKind, type TokenResponse } from "@cargo-vpn/shared";
 import { and, eq } from "drizzle-orm";
 import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
 import { accountView, findById, findByUsername, findByUsernameIndex, type AccountRow } from "../accounts/accounts";
+import type { AppContext } from "../context";
 import { constantTimeEqual } from "../crypto/constant-time";
 import { authVerifier, blindIndex, clientHash, fakeSalt } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";

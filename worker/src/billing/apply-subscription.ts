@@ -7,10 +7,10 @@
  * account row (more devices than the new limit stay signed in; new ones get
  * `device_limit` until the account is under it).
  */
-import type { AppContext } from "../context";
 import { and, eq, sql } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
 import { SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
+import type { AppContext } from "../context";
 import { accounts, subscriptions } from "../db/schema";
 import { onPlanChanged } from "./plan-changed";
 import { billingRowOf, newRevision, sealSubscriptionId, stripeIdsOf } from "./subscription-store";

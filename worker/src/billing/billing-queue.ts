@@ -7,11 +7,11 @@
  * personal); both calls are idempotent, an object already gone counts as done.
  *
  *   await endAtStripe(ctx, ids)              // from eraseAccount
- *   queue(batch, env) → handleBillingQueue   // worker/src/index.ts
+ *   queue(batch, env) → handleBillingQueue(appContext(env), batch)   // worker/src/index.ts
  */
-import type { AppContext } from "../context";
 import type { AccountRow } from "../accounts/accounts";
 import { BILLING_MAX_RETRY_DELAY_SECONDS, BILLING_RETRY_DELAY_SECONDS } from "../config";
+import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 import { isGone, stripeClient } from "./stripe-client";

@@ -6,8 +6,8 @@
  * needs), and linked to the account before the person pays, so the webhooks
  * that follow find the account.
  */
-import type { AppContext } from "../context";
 import type { AccountRow } from "../accounts/accounts";
+import type { AppContext } from "../context";
 import type { Settings } from "../settings";
 import { Problem } from "../problem";
 import { type Interval, priceFor } from "./prices";

@@ -5,9 +5,9 @@
  * cannot be queued is logged by class and does not fail the webhook (Stripe
  * would redeliver an event that is already applied).
  */
-import type { AppContext } from "../context";
 import type { AccountRow } from "../accounts/accounts";
 import type { PlanId } from "../config";
+import type { AppContext } from "../context";
 import { sendPlanChangedNotice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
 

@@ -6,7 +6,6 @@
  *
  *   const stripe = stripeClient(ctx); // throws `unavailable` when billing is not configured
  */
-import type { AppContext } from "../context";
 import Stripe from "stripe";
 import {
   BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS,
@@ -14,6 +13,7 @@ import {
   STRIPE_TIMEOUT_MS,
   STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from "../config";
+import type { AppContext } from "../context";
 import type { Settings } from "../settings";
 import { Problem } from "../problem";
 

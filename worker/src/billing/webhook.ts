@@ -7,11 +7,11 @@
  * Events for customers this service does not know, and event types it does
  * not use, are acknowledged and ignored.
  */
-import type { AppContext } from "../context";
 import { eq } from "drizzle-orm";
 import Stripe from "stripe";
 import { z } from "zod";
 import { BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "../config";
+import type { AppContext } from "../context";
 import { billingEvents } from "../db/schema";
 import { Problem } from "../problem";
 import { applySubscriptionState } from "./apply-subscription";

@@ -6,9 +6,9 @@
  *
  * Reach it only through its methods, via `deviceSlots(ctx, accountId)`.
  */
-import type { AppContext } from "../context";
 import { DurableObject } from "cloudflare:workers";
 import type { DeviceKind } from "@cargo-vpn/shared";
+import type { AppContext } from "../context";
 import { decryptField, encryptField, unwrapDataKey } from "../crypto/envelope";
 import { serverKeys } from "../crypto/keys";
 import { LAST_SEEN_RESOLUTION_MS } from "../config";

@@ -3,10 +3,10 @@
  * sign-in (and with it every refresh token and access token) is revoked, its
  * tunnel session ends and its slot is freed.
  */
-import type { AppContext } from "../context";
 import type { Device } from "@cargo-vpn/shared";
 import { and, eq } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
+import type { AppContext } from "../context";
 import { signIns } from "../db/schema";
 import { endDeviceSessions } from "../tunnel/end-sessions";
 import { deviceSlots, type AccountKeyRef, type StoredDevice } from "./account-devices";

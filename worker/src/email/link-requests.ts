@@ -5,8 +5,8 @@
  * and issuing and queueing the link for a real account runs after the
  * response (waitUntil). Limited per address and per client (send-limits.ts).
  */
-import type { AppContext } from "../context";
 import { eq } from "drizzle-orm";
+import type { AppContext } from "../context";
 import { blindIndex, clientHash } from "../crypto/keyed-hash";
 import { accounts } from "../db/schema";
 import { addressOf, sendDeletionLink, sendPasswordResetLink } from "./mailer";

@@ -11,8 +11,8 @@
 import type { DeviceKind, TokenResponse } from "@cargo-vpn/shared";
 import { dataKeyOf, type AccountRow } from "../accounts/accounts";
 import { type PlanId, planFor } from "../config";
-import { decryptField } from "../crypto/envelope";
 import type { AppContext } from "../context";
+import { decryptField } from "../crypto/envelope";
 import { issueLinkToken, revokeLinkTokens } from "./link-tokens";
 import { queueEmail } from "./outbox";
 import { linkTo } from "./sender";

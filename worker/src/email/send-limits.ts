@@ -10,7 +10,6 @@
  * together but never let through beyond the limit. A refused request does
  * not use up the allowance.
  */
-import type { AppContext } from "../context";
 import {
   LINK_REQUEST_WINDOW_MS,
   LINK_REQUESTS_PER_ADDRESS,
@@ -18,6 +17,7 @@ import {
   RESEND_MAX_PER_DAY,
   RESEND_MAX_PER_MINUTE,
 } from "../config";
+import type { AppContext } from "../context";
 import type { Env } from "../env";
 import { Problem } from "../problem";
 import type { Limit } from "../throttle/login-throttle";

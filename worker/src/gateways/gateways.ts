@@ -3,10 +3,10 @@
  * pick, authenticates with its own secret (stored only as a hash), and reports
  * its load on every heartbeat.
  */
-import type { AppContext } from "../context";
 import { type Location, MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared";
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import { GATEWAY_OFFLINE_AFTER_MS, REVOCATION_HORIZON_MS } from "../config";
+import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { gateways, tunnelSessions } from "../db/schema";
 

@@ -5,8 +5,8 @@
  * with the current secret drops the previous one for good, so an old secret
  * never outlives the gateway's switch to the new one.
  */
-import type { AppContext } from "../context";
 import { and, eq, gt, isNotNull, or } from "drizzle-orm";
+import type { AppContext } from "../context";
 import { tokenHash } from "../crypto/keyed-hash";
 import { gateways } from "../db/schema";
 

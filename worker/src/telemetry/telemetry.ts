@@ -2,11 +2,11 @@
  * Opt-in technical telemetry: connection attempts with only the fields the
  * privacy policy names. Refused, and nothing stored, unless the account opted in.
  */
-import type { AppContext } from "../context";
 import type { TelemetryEvent } from "@cargo-vpn/shared";
 import { asc, eq, lt, sql } from "drizzle-orm";
 import { DAY_MS, MAX_TELEMETRY_EVENTS_PER_DAY, TELEMETRY_CLOCK_SKEW_MS, TELEMETRY_RETENTION_MS } from "../config";
 import type { AccountRow } from "../accounts/accounts";
+import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { telemetryEvents } from "../db/schema";
 import { Problem } from "../problem";

@@ -7,8 +7,8 @@
  *
  *   await limitClient(ctx, "register", clientAddress(c.req.header("cf-connecting-ip")));
  */
-import type { AppContext } from "../context";
 import { MAX_PRELOGINS_PER_CLIENT, MAX_REGISTRATIONS_PER_CLIENT, PRELOGIN_WINDOW_MS, REGISTRATION_WINDOW_MS } from "../config";
+import type { AppContext } from "../context";
 import { clientHash } from "../crypto/keyed-hash";
 import { Problem } from "../problem";
 

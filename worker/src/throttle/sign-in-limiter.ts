@@ -11,8 +11,8 @@
  * then `usernameRetryAfter` unless the device is known, then
  * `recordSignInFailure` on a wrong key.
  */
-import type { AppContext } from "../context";
 import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WINDOW_MS, USERNAME_BACKOFF } from "../config";
+import type { AppContext } from "../context";
 import type { Env } from "../env";
 import { Problem } from "../problem";
 import type { Limit } from "./login-throttle";

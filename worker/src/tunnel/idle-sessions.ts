@@ -2,8 +2,8 @@
  * Ending sessions that moved no traffic for the configured idle period, run by
  * the cron trigger. Gateways then drop them on their next heartbeat.
  */
-import type { AppContext } from "../context";
 import { and, isNull, lt } from "drizzle-orm";
+import type { AppContext } from "../context";
 import { tunnelSessions } from "../db/schema";
 
 /** Returns how many sessions it ended. */

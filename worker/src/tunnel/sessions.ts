@@ -3,11 +3,11 @@
  * renewing its proxy credentials, ending it, and the usage history that is the
  * only activity record the service keeps.
  */
-import type { AppContext } from "../context";
 import type { ProxyCredentials, StartSessionResponse, UsageResponse, UsageSession } from "@cargo-vpn/shared";
 import { fromBase64Url, toBase64Url } from "@cargo-vpn/shared";
 import { and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
 import { MAX_SESSION_STARTS_PER_MINUTE, SESSION_STARTS_WINDOW_MS } from "../config";
+import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
 import { signProxyToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
