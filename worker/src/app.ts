@@ -22,6 +22,7 @@ import { router } from "./http/router";
 import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
 import { securityHeaders } from "./http/response-headers";
 import { serveOpenApiDocument } from "./http/openapi-document";
+import { appContext } from "./context";
 
 export function createApp() {
   const app = router();
@@ -29,6 +30,11 @@ export function createApp() {
   app.notFound(notFoundOrMethodNotAllowed(app));
   app.use("*", securityHeaders);
   app.use("*", limitBody, requireJsonBody);
+  // One context per request: the only way routes and domain code reach the database, keys and settings.
+  app.use("*", async (c, next) => {
+    c.set("ctx", appContext(c.env));
+    await next();
+  });
 
   for (const routes of [
     healthRoutes,

@@ -117,3 +117,7 @@ export const EMAIL_RETRY_DELAY_SECONDS = 30;
 export const EMAIL_RETRY_DELAY_CAP_SECONDS = 60 * 60;
 /** The queue that carries outgoing email (wrangler.toml [[queues]]). */
 export const EMAIL_QUEUE_NAME = "cargo-vpn-email";
+/** The sender of every message when EMAIL_FROM is not set. */
+export const DEFAULT_EMAIL_FROM = "Cargo VPN <no-reply@cargovpn.dev>";
+/** Where email links point when PUBLIC_BASE_URL is not set: the local API. */
+export const DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8787";

@@ -3,6 +3,7 @@
  * secrets (`.dev.vars` locally, `wrangler secret put` in production).
  */
 import type { AccountRow } from "./accounts/accounts";
+import type { AppContext } from "./context";
 import type { AccountDevices } from "./devices/account-devices";
 import type { LoginThrottle } from "./throttle/login-throttle";
 import type { BillingMessage } from "./billing/billing-queue";
@@ -69,4 +70,7 @@ export interface GatewayContext {
   id: string;
 }
 
-export type AppBindings = { Bindings: Env; Variables: { auth: AuthContext; account: AccountRow; gateway: GatewayContext } };
+export type AppBindings = {
+  Bindings: Env;
+  Variables: { auth: AuthContext; account: AccountRow; gateway: GatewayContext; ctx: AppContext };
+};

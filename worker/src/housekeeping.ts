@@ -6,23 +6,17 @@
  * link tokens.
  */
 import { and, isNotNull, lt } from "drizzle-orm";
-import { DEFAULT_USAGE_RETENTION_DAYS, USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
-import { database } from "./db/client";
+import { USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
+import type { AppContext } from "./context";
 import { billingEvents, tunnelSessions, usageBatches } from "./db/schema";
-import type { Env } from "./env";
 import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
 import { purgeExpiredLinkTokens } from "./email/link-tokens";
 
-export function usageRetentionDays(env: Env): number {
-  const configured = Number(env.USAGE_RETENTION_DAYS);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_USAGE_RETENTION_DAYS;
-}
-
-export async function housekeeping(env: Env, nowMs: number): Promise<{ idleSessionsEnded: number }> {
-  const db = database(env);
-  const idleSessionsEnded = await endIdleSessions(env, db, nowMs);
-  const usageCutoff = nowMs - usageRetentionDays(env) * 24 * 60 * 60 * 1000;
+export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ idleSessionsEnded: number }> {
+  const { db } = ctx;
+  const idleSessionsEnded = await endIdleSessions(ctx, nowMs);
+  const usageCutoff = nowMs - ctx.settings.usageRetentionDays * 24 * 60 * 60 * 1000;
   await db.batch([
     db.delete(tunnelSessions).where(and(isNotNull(tunnelSessions.endedAt), lt(tunnelSessions.endedAt, usageCutoff))),
     db.delete(usageBatches).where(lt(usageBatches.appliedAt, nowMs - USAGE_BATCH_RETENTION_MS)),

@@ -3,6 +3,7 @@
  * consumers (outgoing email), and the Durable Object classes wrangler binds.
  */
 import { createApp } from "./app";
+import { appContext } from "./context";
 import type { Env } from "./env";
 import { housekeeping } from "./housekeeping";
 import { BILLING_QUEUE_NAME, type BillingMessage, handleBillingQueue } from "./billing/billing-queue";
@@ -17,12 +18,13 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async scheduled(controller, env, ctx) {
-    ctx.waitUntil(housekeeping(env, controller.scheduledTime));
+  async scheduled(controller, env, execution) {
+    execution.waitUntil(housekeeping(appContext(env), controller.scheduledTime));
   },
-  // One consumer for every queue: each batch goes to the handler of its queue.
+  // One consumer for every queue: each batch goes to the handler of its queue, with one context per batch.
   async queue(batch, env) {
-    if (batch.queue === BILLING_QUEUE_NAME) await handleBillingQueue(batch as MessageBatch<BillingMessage>, env);
-    if (batch.queue === EMAIL_QUEUE_NAME) await deliverEmails(batch as MessageBatch<SealedEmail>, env);
+    const ctx = appContext(env);
+    if (batch.queue === BILLING_QUEUE_NAME) await handleBillingQueue(ctx, batch as MessageBatch<BillingMessage>);
+    if (batch.queue === EMAIL_QUEUE_NAME) await deliverEmails(ctx, batch as MessageBatch<SealedEmail>);
   },
 } satisfies ExportedHandler<Env>;

@@ -9,6 +9,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { findById } from "../src/accounts/accounts";
 import { eraseAccount } from "../src/accounts/erase";
+import { appContext } from "../src/context";
 import { database } from "../src/db/client";
 import { call } from "./client";
 import { sleep, standin, subscribed } from "./billing-helpers";
@@ -33,7 +34,7 @@ describe("erasure with a subscription", () => {
     const db = database(env);
     const row = (await findById(db, user.id))!;
     // Port 1 on loopback: nothing listens, the connection is refused at once.
-    await eraseAccount({ ...env, STRIPE_API_PORT: "1" }, db, row);
+    await eraseAccount(appContext({ ...env, STRIPE_API_PORT: "1" }), row);
     expect(await findById(db, user.id)).toBeUndefined();
     expect((await atStripe(customer)).customer.deleted).toBeUndefined();
 

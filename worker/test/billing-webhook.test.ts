@@ -201,7 +201,7 @@ describe("housekeeping", () => {
     await env.DB.prepare("INSERT INTO billing_events (event_id, received_at) VALUES (?, ?), (?, ?)")
       .bind("evt_old_hk", now - WEBHOOK_EVENT_RETENTION_MS - 1000, "evt_new_hk", now - 1000)
       .run();
-    await housekeeping(env, now);
+    await housekeeping((await import("../src/context")).appContext(env), now);
     expect(await eventRows("evt_old_hk")).toBe(0);
     expect(await eventRows("evt_new_hk")).toBe(1);
   });

@@ -179,11 +179,10 @@ describe("Stripe unreachable", () => {
     const { startCheckout, openPortal } = await import("../src/billing/checkout");
     const { findById } = await import("../src/accounts/accounts");
     const { database } = await import("../src/db/client");
-    const { serverKeys } = await import("../src/crypto/keys");
+    const { appContext } = await import("../src/context");
     const db = database(env);
-    const keys = await serverKeys(env);
     // Port 1 on loopback: nothing listens there.
-    const down = { ...env, STRIPE_API_PORT: "1" };
+    const down = appContext({ ...env, STRIPE_API_PORT: "1" });
     const failure = (promise: Promise<unknown>) =>
       promise.then(
         () => null,
@@ -191,11 +190,11 @@ describe("Stripe unreachable", () => {
       );
 
     const { user } = await subscribed("plus");
-    const portal = await failure(openPortal(down, db, keys, (await findById(db, user.id))!));
+    const portal = await failure(openPortal(down, (await findById(db, user.id))!));
     expect(portal).toMatchObject({ code: "unavailable", status: 503, headers: { "retry-after": "60" } });
 
     const fresh = await verifiedUser();
-    const checkoutError = await failure(startCheckout(down, db, keys, (await findById(db, fresh.user.id))!, "plus", "month"));
+    const checkoutError = await failure(startCheckout(down, (await findById(db, fresh.user.id))!, "plus", "month"));
     expect(checkoutError).toMatchObject({ code: "unavailable", status: 503 });
   });
 });

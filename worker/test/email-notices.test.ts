@@ -7,6 +7,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { findById } from "../src/accounts/accounts";
+import { appContext } from "../src/context";
 import { database } from "../src/db/client";
 import { sendPlanChangedNotice } from "../src/email/mailer";
 import { call, login, newDevice, register, signedIn } from "./client";
@@ -164,7 +165,7 @@ describe("plan-changed notice (for billing)", () => {
   it("sendPlanChangedNotice mails the plan's name and device limit to the account's address", async () => {
     const user = await register();
     const account = await findById(database(env), user.id);
-    await sendPlanChangedNotice(env, account!, "team");
+    await sendPlanChangedNotice(appContext(env), account!, "team");
     const notice = await latest(user.email, "plan is now Team");
     expect(notice.text).toContain("up to 10 devices");
   });

@@ -5,6 +5,7 @@
  */
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { appContext } from "../src/context";
 import { serverKeys } from "../src/crypto/keys";
 import { retryDelaySeconds } from "../src/email/delivery";
 import { openEmail, sealEmail } from "../src/email/sealed-email";
@@ -51,8 +52,8 @@ describe("email queue", () => {
     const refusedAgain = await consume(body, 3, { EMAIL: env.REFUSING_EMAIL });
     expect(refusedAgain.retryMessages).toHaveLength(1);
     // The delay doubles from EMAIL_RETRY_DELAY_SECONDS (1 s here) up to an hour.
-    expect([1, 2, 3, 4, 20].map((n) => retryDelaySeconds(env, n))).toEqual([1, 2, 4, 8, 3600]);
-    expect(retryDelaySeconds({ ...env, EMAIL_RETRY_DELAY_SECONDS: undefined }, 1)).toBe(30);
+    expect([1, 2, 3, 4, 20].map((n) => retryDelaySeconds(appContext(env), n))).toEqual([1, 2, 4, 8, 3600]);
+    expect(retryDelaySeconds(appContext({ ...env, EMAIL_RETRY_DELAY_SECONDS: undefined }), 1)).toBe(30);
     expect(await catcher().inbox(to)).toEqual([]);
     const logged = errors.mock.calls.flat().join("\n");
     expect(logged).toContain("email delivery failed");

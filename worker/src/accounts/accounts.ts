@@ -11,7 +11,7 @@ import { authVerifier, blindIndex } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 import { accounts } from "../db/schema";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 import { subscriptionView } from "../billing/subscription-store";
 
 export type AccountRow = typeof accounts.$inferSelect;

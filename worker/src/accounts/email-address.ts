@@ -6,17 +6,15 @@
  */
 import { and, eq } from "drizzle-orm";
 import { proveAuthKey } from "../auth/sign-in";
+import type { AppContext } from "../context";
 import { encryptField } from "../crypto/envelope";
 import { blindIndex } from "../crypto/keyed-hash";
-import type { ServerKeys } from "../crypto/keys";
-import type { Db } from "../db/client";
 import { accounts } from "../db/schema";
 import { invalidLink, redeemLinkToken } from "../email/link-tokens";
 import { addressOf, sendEmailChangedNotice, sendVerificationLink } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
 import { takeResend } from "../email/send-limits";
-import type { Env } from "../env";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 import { type AccountRow, accountView, dataKeyOf } from "./accounts";
 
 const TAKEN = "An account with that email already exists.";
@@ -27,17 +25,17 @@ const TAKEN = "An account with that email already exists.";
  * address again changes nothing and sends nothing.
  */
 export async function changeEmail(
-  env: Env,
-  db: Db,
-  keys: ServerKeys,
+  ctx: AppContext,
   row: AccountRow,
   newEmail: string,
   authKey: string,
   clientAddress: string,
   currentDeviceId: string,
 ): Promise<AccountRow> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   const view = await accountView(keys, row);
-  await proveAuthKey(env, keys, view.username, authKey, clientAddress, currentDeviceId);
+  await proveAuthKey(ctx, view.username, authKey, clientAddress, currentDeviceId);
   const emailIndex = await blindIndex(keys.index, "email", newEmail);
   if (emailIndex === row.emailIndex) return row;
   const taken = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailIndex, emailIndex)).get();
@@ -54,13 +52,14 @@ export async function changeEmail(
     throw error;
   }
   const moved = { ...row, emailIndex, emailCiphertext, emailVerified: false };
-  await bestEffort(sendVerificationLink(env, db, moved, newEmail));
-  await bestEffort(sendEmailChangedNotice(env, view.email));
+  await bestEffort(sendVerificationLink(ctx, moved, newEmail));
+  await bestEffort(sendEmailChangedNotice(ctx, view.email));
   return moved;
 }
 
 /** Marks the address verified with a link's token; the link must have gone to the current address. */
-export async function confirmEmail(db: Db, token: string): Promise<void> {
+export async function confirmEmail(ctx: AppContext, token: string): Promise<void> {
+  const { db } = ctx;
   const link = await redeemLinkToken(db, "verify", token);
   const [updated] = await db
     .update(accounts)
@@ -71,8 +70,8 @@ export async function confirmEmail(db: Db, token: string): Promise<void> {
 }
 
 /** Sends the verification link again (rate limited per account), unless the address is verified already. */
-export async function resendVerification(env: Env, db: Db, row: AccountRow): Promise<void> {
-  await takeResend(env, row.id);
+export async function resendVerification(ctx: AppContext, row: AccountRow): Promise<void> {
+  await takeResend(ctx, row.id);
   if (row.emailVerified) return;
-  await sendVerificationLink(env, db, row, await addressOf(env, row));
+  await sendVerificationLink(ctx, row, await addressOf(ctx, row));
 }

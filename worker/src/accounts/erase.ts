@@ -11,18 +11,17 @@
  * never waits on it).
  */
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/client";
+import type { AppContext } from "../context";
 import { accounts, emailTokens, planChanges, refreshTokens, signIns, subscriptions, telemetryEvents, tunnelSessions } from "../db/schema";
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
-import { serverKeys } from "../crypto/keys";
 import { deviceSlots } from "../devices/account-devices";
 import { addressCounterName, resendCounterName } from "../email/send-limits";
-import type { Env } from "../env";
 import type { AccountRow } from "./accounts";
 
-export async function eraseAccount(env: Env, db: Db, row: AccountRow): Promise<void> {
+export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<void> {
+  const { env, db } = ctx;
   // Read before the batch destroys the key that opens them.
-  const stripeIds = await stripeIdsForErasure(db, await serverKeys(env), row);
+  const stripeIds = await stripeIdsForErasure(db, await ctx.keys(), row);
   await db.batch([
     db.delete(subscriptions).where(eq(subscriptions.accountId, row.id)),
     db.delete(planChanges).where(eq(planChanges.accountId, row.id)),
@@ -34,11 +33,11 @@ export async function eraseAccount(env: Env, db: Db, row: AccountRow): Promise<v
     db.delete(accounts).where(eq(accounts.id, row.id)),
   ]);
   await Promise.all([
-    deviceSlots(env, row.id).erase(),
+    deviceSlots(ctx, row.id).erase(),
     env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`user:${row.usernameIndex}`)).erase(),
     // The email send counters tied to the account and its address.
     env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(resendCounterName(row.id))).erase(),
     env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(addressCounterName(row.emailIndex))).erase(),
   ]);
-  if (stripeIds) await endAtStripe(env, stripeIds);
+  if (stripeIds) await endAtStripe(ctx, stripeIds);
 }

@@ -8,6 +8,7 @@
  */
 import { eq } from "drizzle-orm";
 import { proveAuthKey } from "../auth/sign-in";
+import type { AppContext } from "../context";
 import { authVerifier } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
@@ -17,7 +18,6 @@ import { keyRef, signOutDevice } from "../devices/devices";
 import { invalidLink, redeemLinkToken, revokeLinkTokens } from "../email/link-tokens";
 import { addressOf, sendPasswordChangedNotice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
-import type { Env } from "../env";
 import { type AccountRow, accountView, findById } from "./accounts";
 
 export interface NewPassword {
@@ -38,45 +38,48 @@ async function storeNewPassword(db: Db, keys: ServerKeys, accountId: string, nex
 }
 
 /** Signs out every device of the account except `keepDeviceId` (null: every device). */
-export async function signOutDevicesExcept(env: Env, db: Db, row: AccountRow, keepDeviceId: string | null): Promise<string[]> {
+export async function signOutDevicesExcept(ctx: AppContext, row: AccountRow, keepDeviceId: string | null): Promise<string[]> {
+  const { db } = ctx;
   const [slots, sessions, tunnels] = await Promise.all([
-    deviceSlots(env, row.id).list(keyRef(row)),
+    deviceSlots(ctx, row.id).list(keyRef(row)),
     db.select({ deviceId: signIns.deviceId }).from(signIns).where(eq(signIns.accountId, row.id)),
     db.select({ deviceId: tunnelSessions.deviceId }).from(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)),
   ]);
   const devices = new Set([...slots.map((d) => d.id), ...sessions.map((s) => s.deviceId), ...tunnels.map((t) => t.deviceId)]);
   if (keepDeviceId !== null) devices.delete(keepDeviceId);
-  for (const deviceId of devices) await signOutDevice(env, db, row, deviceId);
+  for (const deviceId of devices) await signOutDevice(ctx, row, deviceId);
   return [...devices];
 }
 
 /** POST /v1/me/password: the old authKey proves the person; this device stays signed in. */
 export async function changePassword(
-  env: Env,
-  db: Db,
-  keys: ServerKeys,
+  ctx: AppContext,
   row: AccountRow,
   currentDeviceId: string,
   input: NewPassword & { authKey: string },
   clientAddress: string,
 ): Promise<void> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   const view = await accountView(keys, row);
   // The signed-in device holds a slot, so attackers guessing this username elsewhere do not slow it down.
-  await proveAuthKey(env, keys, view.username, input.authKey, clientAddress, currentDeviceId);
+  await proveAuthKey(ctx, view.username, input.authKey, clientAddress, currentDeviceId);
   await storeNewPassword(db, keys, row.id, input, false);
   await revokeLinkTokens(db, row.id, "reset");
-  await signOutDevicesExcept(env, db, row, currentDeviceId);
-  await bestEffort(sendPasswordChangedNotice(env, view.email));
+  await signOutDevicesExcept(ctx, row, currentDeviceId);
+  await bestEffort(sendPasswordChangedNotice(ctx, view.email));
 }
 
 /** POST /v1/auth/password-reset/confirm: the link proves the address, so it counts as verified. */
-export async function resetPassword(env: Env, db: Db, keys: ServerKeys, input: NewPassword & { token: string }): Promise<void> {
+export async function resetPassword(ctx: AppContext, input: NewPassword & { token: string }): Promise<void> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   const link = await redeemLinkToken(db, "reset", input.token);
   const row = await findById(db, link.accountId);
   // A link sent to an address the account has since left proves nothing.
   if (!row || row.emailIndex !== link.emailIndex) throw invalidLink();
   await storeNewPassword(db, keys, row.id, input, true);
   await revokeLinkTokens(db, row.id, "reset");
-  await signOutDevicesExcept(env, db, row, null);
-  await bestEffort(sendPasswordChangedNotice(env, await addressOf(env, row)));
+  await signOutDevicesExcept(ctx, row, null);
+  await bestEffort(sendPasswordChangedNotice(ctx, await addressOf(ctx, row)));
 }

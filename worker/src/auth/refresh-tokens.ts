@@ -8,7 +8,7 @@ import { REFRESH_TOKEN_TTL_MS } from "../config";
 import { randomToken, tokenHash } from "../crypto/keyed-hash";
 import type { Db } from "../db/client";
 import { refreshTokens, signIns } from "../db/schema";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 
 export const newRefreshToken = () => randomToken();
 

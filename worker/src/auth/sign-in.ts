@@ -7,16 +7,17 @@ import { KDF_NAME, type DeviceKind, type TokenResponse } from "@cargo-vpn/shared
 import { and, eq } from "drizzle-orm";
 import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
 import { accountView, findById, findByUsername, findByUsernameIndex, type AccountRow } from "../accounts/accounts";
+import type { AppContext } from "../context";
 import { constantTimeEqual } from "../crypto/constant-time";
 import { authVerifier, blindIndex, clientHash, fakeSalt } from "../crypto/keyed-hash";
-import { serverKeys, type ServerKeys } from "../crypto/keys";
+import type { ServerKeys } from "../crypto/keys";
 import { signAccessToken } from "../crypto/tokens";
-import { database, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { refreshTokens, signIns } from "../db/schema";
 import { deviceSlots, type StoredDevice } from "../devices/account-devices";
 import { deviceView, keyRef, signOutDevice } from "../devices/devices";
-import type { AuthContext, Env } from "../env";
-import { Problem } from "../http/problem";
+import type { AuthContext } from "../env";
+import { Problem } from "../problem";
 import { assertClientNotThrottled, recordSignInFailure, signInThrottled, usernameRetryAfter } from "../throttle/sign-in-limiter";
 import { limitClient } from "../throttle/client-limits";
 import { decoyIterations } from "./prelogin-decoy";
@@ -28,9 +29,10 @@ import { issueRefreshToken, newRefreshToken, redeemRefreshToken, refreshTokenRow
  * indistinguishable from a real one) and an iteration count drawn from the
  * counts real accounts use, so the answer does not tell whether the name exists.
  */
-export async function prelogin(env: Env, keys: ServerKeys, username: string, clientAddress: string) {
-  await limitClient(env, keys, "prelogin", clientAddress);
-  const db = database(env);
+export async function prelogin(ctx: AppContext, username: string, clientAddress: string) {
+  const { db } = ctx;
+  const keys = await ctx.keys();
+  await limitClient(ctx, "prelogin", clientAddress);
   const row = await findByUsername(db, keys, username);
   if (!row) {
     const [salt, iterations] = await Promise.all([fakeSalt(keys.index, username), decoyIterations(db, keys, username)]);
@@ -56,40 +58,46 @@ const WRONG = "The username or password is wrong.";
  * per-client limits.
  */
 export async function proveAuthKey(
-  env: Env,
-  keys: ServerKeys,
+  ctx: AppContext,
   username: string,
   authKey: string,
   clientAddress: string,
   deviceId?: string,
 ): Promise<AccountRow> {
+  const keys = await ctx.keys();
   const [usernameIndex, client] = await Promise.all([blindIndex(keys.index, "username", username), clientHash(keys.index, clientAddress)]);
   const subject = { usernameIndex, clientHash: client };
-  await assertClientNotThrottled(env, subject);
-  const [row, wait] = await Promise.all([findByUsernameIndex(database(env), usernameIndex), usernameRetryAfter(env, subject)]);
-  if (wait > 0 && !(await holdsSlot(env, row, usernameIndex, deviceId))) throw signInThrottled(wait);
+  await assertClientNotThrottled(ctx, subject);
+  const [row, wait] = await Promise.all([findByUsernameIndex(ctx.db, usernameIndex), usernameRetryAfter(ctx, subject)]);
+  if (wait > 0 && !(await holdsSlot(ctx, row, usernameIndex, deviceId))) throw signInThrottled(wait);
   // Compute a verifier either way so a wrong username costs what a wrong key does.
   const expected = await authVerifier(keys.index, row?.kdfSalt ?? "AAAAAAAAAAAAAAAAAAAAAA", authKey);
   if (!row || !constantTimeEqual(expected, row.authVerifier)) {
-    await recordSignInFailure(env, subject);
+    await recordSignInFailure(ctx, subject);
     throw new Problem("invalid_credentials", WRONG);
   }
   return row;
 }
 
 /** Whether `deviceId` holds one of the account's slots. An unknown username asks an empty object, so both cost one lookup. */
-async function holdsSlot(env: Env, row: AccountRow | undefined, usernameIndex: string, deviceId: string | undefined): Promise<boolean> {
+async function holdsSlot(
+  ctx: AppContext,
+  row: AccountRow | undefined,
+  usernameIndex: string,
+  deviceId: string | undefined,
+): Promise<boolean> {
   if (!deviceId) return false;
-  if (!row) return (await deviceSlots(env, `unknown:${usernameIndex}`).get({ accountId: "", wrappedKey: "" }, deviceId)) !== null;
-  return (await deviceSlots(env, row.id).get(keyRef(row), deviceId)) !== null;
+  if (!row) return (await deviceSlots(ctx, `unknown:${usernameIndex}`).get({ accountId: "", wrappedKey: "" }, deviceId)) !== null;
+  return (await deviceSlots(ctx, row.id).get(keyRef(row), deviceId)) !== null;
 }
 
-export async function login(env: Env, db: Db, input: LoginInput, clientAddress: string): Promise<TokenResponse> {
-  const keys = await serverKeys(env);
-  const row = await proveAuthKey(env, keys, input.username, input.authKey, clientAddress, input.device.id);
+export async function login(ctx: AppContext, input: LoginInput, clientAddress: string): Promise<TokenResponse> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
+  const row = await proveAuthKey(ctx, input.username, input.authKey, clientAddress, input.device.id);
 
   const plan = planFor(row.planId);
-  const slots = deviceSlots(env, row.id);
+  const slots = deviceSlots(ctx, row.id);
   const claim = await slots.claim(keyRef(row), input.device, plan.maxDevices, Date.now(), input.replaceDeviceId);
   if (!claim.ok) {
     throw new Problem(
@@ -99,7 +107,7 @@ export async function login(env: Env, db: Db, input: LoginInput, clientAddress: 
     );
   }
   if (input.replaceDeviceId && input.replaceDeviceId !== input.device.id) {
-    await signOutDevice(env, db, row, input.replaceDeviceId);
+    await signOutDevice(ctx, row, input.replaceDeviceId);
   }
 
   // One sign-in per device: signing in again revokes the device's older tokens. One round trip.
@@ -114,25 +122,26 @@ export async function login(env: Env, db: Db, input: LoginInput, clientAddress: 
   return tokens(keys, row, claim.device, { accountId: row.id, deviceId: input.device.id, signInId }, refreshToken, db);
 }
 
-export async function refresh(env: Env, db: Db, refreshToken: string): Promise<TokenResponse> {
-  const keys = await serverKeys(env);
+export async function refresh(ctx: AppContext, refreshToken: string): Promise<TokenResponse> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   const redemption = await redeemRefreshToken(db, refreshToken);
   if (redemption.kind === "invalid") throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
   const signIn = await db.select().from(signIns).where(eq(signIns.id, redemption.signInId)).get();
   const row = signIn && (await findById(db, signIn.accountId));
   if (!signIn || !row) throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
   if (redemption.kind === "reused") {
-    await signOutDevice(env, db, row, signIn.deviceId);
+    await signOutDevice(ctx, row, signIn.deviceId);
     throw new Problem("unauthorized", "This refresh token was already used, so this sign-in was revoked. Sign in again.");
   }
-  const device = await deviceSlots(env, row.id).touch(keyRef(row), signIn.deviceId, Date.now());
+  const device = await deviceSlots(ctx, row.id).touch(keyRef(row), signIn.deviceId, Date.now());
   if (!device) throw new Problem("unauthorized", "This device was removed from the account. Sign in again.");
   const next = await issueRefreshToken(db, signIn.id, row.id);
   return tokens(keys, row, device, { accountId: row.id, deviceId: signIn.deviceId, signInId: signIn.id }, next, db);
 }
 
-export async function logout(env: Env, db: Db, row: AccountRow, auth: AuthContext): Promise<void> {
-  await signOutDevice(env, db, row, auth.deviceId);
+export async function logout(ctx: AppContext, row: AccountRow, auth: AuthContext): Promise<void> {
+  await signOutDevice(ctx, row, auth.deviceId);
 }
 
 async function tokens(

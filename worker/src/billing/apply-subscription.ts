@@ -10,10 +10,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
 import { SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
-import type { ServerKeys } from "../crypto/keys";
-import type { Db } from "../db/client";
+import type { AppContext } from "../context";
 import { accounts, subscriptions } from "../db/schema";
-import type { Env } from "../env";
 import { onPlanChanged } from "./plan-changed";
 import { billingRowOf, newRevision, sealSubscriptionId, stripeIdsOf } from "./subscription-store";
 import { decide, type SubscriptionState } from "./subscription-state";
@@ -25,14 +23,14 @@ export type ApplyOutcome = "applied" | "stale" | "refetch";
  * payload), so it is the truth even when its timestamp ties with what is stored.
  */
 export async function applySubscriptionState(
-  env: Env,
-  db: Db,
-  keys: ServerKeys,
+  ctx: AppContext,
   account: AccountRow,
   state: SubscriptionState,
   fresh: boolean,
   nowMs = Date.now(),
 ): Promise<ApplyOutcome> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   for (let attempt = 0; attempt < SUBSCRIPTION_UPDATE_ATTEMPTS; attempt++) {
     const row = await billingRowOf(db, account.id);
     if (!row) return "stale";
@@ -71,7 +69,7 @@ export async function applySubscriptionState(
         ),
     ]);
     if (updated.length === 1) {
-      if (row.planId !== state.planId) await onPlanChanged(env, account, state.planId);
+      if (row.planId !== state.planId) await onPlanChanged(ctx, account, state.planId);
       return "applied";
     }
   }

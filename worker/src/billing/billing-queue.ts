@@ -6,14 +6,14 @@
  * answers. A message holds only the two Stripe ids (no account id, nothing
  * personal); both calls are idempotent, an object already gone counts as done.
  *
- *   await endAtStripe(env, ids)              // from eraseAccount
- *   queue(batch, env) → handleBillingQueue   // worker/src/index.ts
+ *   await endAtStripe(ctx, ids)              // from eraseAccount
+ *   queue(batch, env) → handleBillingQueue(appContext(env), batch)   // worker/src/index.ts
  */
 import type { AccountRow } from "../accounts/accounts";
 import { BILLING_MAX_RETRY_DELAY_SECONDS, BILLING_RETRY_DELAY_SECONDS } from "../config";
+import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
-import type { Env } from "../env";
 import { isGone, stripeClient } from "./stripe-client";
 import { billingRowOf, type StripeIds, stripeIdsOf } from "./subscription-store";
 
@@ -31,8 +31,8 @@ export async function stripeIdsForErasure(db: Db, keys: ServerKeys, account: Acc
   return row ? stripeIdsOf(keys, account, row) : null;
 }
 
-async function endCustomer(env: Env, ids: StripeIds): Promise<void> {
-  const stripe = stripeClient(env);
+async function endCustomer(ctx: AppContext, ids: StripeIds): Promise<void> {
+  const stripe = stripeClient(ctx);
   if (ids.subscriptionId) {
     await stripe.subscriptions.cancel(ids.subscriptionId).catch((error: unknown) => {
       if (!isGone(error) && !isAlreadyCanceled(error)) throw error;
@@ -48,9 +48,10 @@ function isAlreadyCanceled(error: unknown): boolean {
 }
 
 /** Cancels and deletes at Stripe now, or queues it when Stripe cannot be reached. Never throws: erasure must complete. */
-export async function endAtStripe(env: Env, ids: StripeIds): Promise<"done" | "queued"> {
+export async function endAtStripe(ctx: AppContext, ids: StripeIds): Promise<"done" | "queued"> {
+  const { env } = ctx;
   try {
-    await endCustomer(env, ids);
+    await endCustomer(ctx, ids);
     return "done";
   } catch (error) {
     console.error(`billing: Stripe clean-up deferred (${error instanceof Error ? error.name : "error"})`);
@@ -59,10 +60,10 @@ export async function endAtStripe(env: Env, ids: StripeIds): Promise<"done" | "q
   }
 }
 
-export async function handleBillingQueue(batch: MessageBatch<BillingMessage>, env: Env): Promise<void> {
+export async function handleBillingQueue(ctx: AppContext, batch: MessageBatch<BillingMessage>): Promise<void> {
   for (const message of batch.messages) {
     try {
-      if (message.body.kind === "end-customer") await endCustomer(env, message.body);
+      if (message.body.kind === "end-customer") await endCustomer(ctx, message.body);
       message.ack();
     } catch (error) {
       console.error(`billing: Stripe clean-up failed again (${error instanceof Error ? error.name : "error"}), retrying later`);

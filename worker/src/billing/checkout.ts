@@ -7,29 +7,22 @@
  * that follow find the account.
  */
 import type { AccountRow } from "../accounts/accounts";
-import { DEFAULT_BILLING_RETURN_URL } from "../config";
-import type { ServerKeys } from "../crypto/keys";
-import type { Db } from "../db/client";
-import type { Env } from "../env";
-import { Problem } from "../http/problem";
+import type { AppContext } from "../context";
+import type { Settings } from "../settings";
+import { Problem } from "../problem";
 import { type Interval, priceFor } from "./prices";
 import { atStripe, isGone, stripeClient } from "./stripe-client";
 import { billingRowOf, isLive, linkCustomer, replaceCustomer, stripeIdsOf } from "./subscription-store";
 
-function returnUrl(env: Env, outcome: string): string {
-  const url = new URL(env.BILLING_RETURN_URL || DEFAULT_BILLING_RETURN_URL);
+function returnUrl(settings: Settings, outcome: string): string {
+  const url = new URL(settings.billingReturnUrl);
   url.searchParams.set("billing", outcome);
   return url.toString();
 }
 
-export async function startCheckout(
-  env: Env,
-  db: Db,
-  keys: ServerKeys,
-  account: AccountRow,
-  plan: "plus" | "team",
-  interval: Interval,
-): Promise<string> {
+export async function startCheckout(ctx: AppContext, account: AccountRow, plan: "plus" | "team", interval: Interval): Promise<string> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   if (!account.emailVerified) {
     throw new Problem("email_unverified", "Confirm your email address first: use the link we sent you, or ask for a new one.");
   }
@@ -40,9 +33,9 @@ export async function startCheckout(
       "This account already has a subscription. Change or cancel it in the billing portal (POST /v1/billing/portal).",
     );
   }
-  const price = priceFor(env, plan, interval);
+  const price = priceFor(ctx.settings, plan, interval);
   if (!price) throw new Problem("not_found", `The ${plan} plan is not sold by the ${interval} here.`);
-  const stripe = stripeClient(env);
+  const stripe = stripeClient(ctx);
 
   let customerId = existing ? (await stripeIdsOf(keys, account, existing)).customerId : null;
   if (!customerId) {
@@ -58,8 +51,8 @@ export async function startCheckout(
         customer,
         line_items: [{ price, quantity: 1 }],
         subscription_data: { metadata: { plan } },
-        success_url: returnUrl(env, "success"),
-        cancel_url: returnUrl(env, "cancel"),
+        success_url: returnUrl(ctx.settings, "success"),
+        cancel_url: returnUrl(ctx.settings, "cancel"),
       }),
     );
   let session: Awaited<ReturnType<typeof open>>;
@@ -76,14 +69,16 @@ export async function startCheckout(
   return session.url;
 }
 
-export async function openPortal(env: Env, db: Db, keys: ServerKeys, account: AccountRow): Promise<string> {
+export async function openPortal(ctx: AppContext, account: AccountRow): Promise<string> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   const row = await billingRowOf(db, account.id);
   if (!row?.subscriptionCiphertext)
     throw new Problem("not_found", "This account has no subscription to manage. Buy one with POST /v1/billing/checkout.");
   const { customerId } = await stripeIdsOf(keys, account, row);
   try {
     const session = await atStripe(() =>
-      stripeClient(env).billingPortal.sessions.create({ customer: customerId, return_url: returnUrl(env, "portal") }),
+      stripeClient(ctx).billingPortal.sessions.create({ customer: customerId, return_url: returnUrl(ctx.settings, "portal") }),
     );
     return session.url;
   } catch (error) {

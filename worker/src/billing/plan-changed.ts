@@ -7,10 +7,10 @@
  */
 import type { AccountRow } from "../accounts/accounts";
 import type { PlanId } from "../config";
+import type { AppContext } from "../context";
 import { sendPlanChangedNotice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
-import type { Env } from "../env";
 
-export async function onPlanChanged(env: Env, account: AccountRow, to: PlanId): Promise<void> {
-  await bestEffort(sendPlanChangedNotice(env, account, to));
+export async function onPlanChanged(ctx: AppContext, account: AccountRow, to: PlanId): Promise<void> {
+  await bestEffort(sendPlanChangedNotice(ctx, account, to));
 }

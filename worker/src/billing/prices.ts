@@ -1,45 +1,32 @@
 /**
  * What is for sale: the Stripe price id for each paid plan and interval with
- * its display amount, from the STRIPE_PRICES configuration (JSON), and the
- * way back from a subscription's price id to the plan it grants.
+ * its display amount, from the STRIPE_PRICES configuration (JSON, parsed in
+ * settings.ts), and the way back from a subscription's price id to the plan
+ * it grants.
  *
  *   STRIPE_PRICES='{"plus":{"month":{"price":"price_…","amount":499,"currency":"eur"}}}'
+ *   priceFor(ctx.settings, "plus", "month")   // "price_…"
  */
-import { z } from "zod";
 import { PLANS, type PlanId } from "../config";
-import type { Env } from "../env";
+import { INTERVALS, type Interval, type Settings } from "../settings";
 
-export const INTERVALS = ["month", "year"] as const;
-export type Interval = (typeof INTERVALS)[number];
+export { INTERVALS, type Interval, type PriceCatalogue } from "../settings";
 
-const Entry = z.object({ price: z.string().min(1), amount: z.int().min(0), currency: z.string().length(3) });
-const Catalogue = z.partialRecord(z.enum(["plus", "team"]), z.partialRecord(z.enum(INTERVALS), Entry));
-export type PriceCatalogue = z.infer<typeof Catalogue>;
-
-let cache: { source: string; catalogue: PriceCatalogue } | undefined;
-
-/** The configured prices; an empty catalogue when none are set. A malformed value is a deployment error and throws. */
-export function priceCatalogue(env: Env): PriceCatalogue {
-  const source = env.STRIPE_PRICES ?? "";
-  if (cache?.source !== source) cache = { source, catalogue: source ? Catalogue.parse(JSON.parse(source)) : {} };
-  return cache.catalogue;
-}
-
-export function priceFor(env: Env, plan: "plus" | "team", interval: Interval): string | undefined {
-  return priceCatalogue(env)[plan]?.[interval]?.price;
+export function priceFor(settings: Settings, plan: "plus" | "team", interval: Interval): string | undefined {
+  return settings.stripe.prices[plan]?.[interval]?.price;
 }
 
 /** The paid plan a Stripe price id belongs to, or undefined for a price this deployment does not sell. */
-export function planOfPrice(env: Env, priceId: string): PlanId | undefined {
-  for (const [plan, intervals] of Object.entries(priceCatalogue(env))) {
+export function planOfPrice(settings: Settings, priceId: string): PlanId | undefined {
+  for (const [plan, intervals] of Object.entries(settings.stripe.prices)) {
     for (const entry of Object.values(intervals ?? {})) if (entry?.price === priceId) return plan as PlanId;
   }
   return undefined;
 }
 
 /** GET /v1/plans: every plan with its device limit and the prices it is sold at. */
-export function plansView(env: Env) {
-  const catalogue = priceCatalogue(env);
+export function plansView(settings: Settings) {
+  const catalogue = settings.stripe.prices;
   return Object.values(PLANS).map((plan) => ({
     id: plan.id,
     name: plan.name,

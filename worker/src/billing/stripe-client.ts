@@ -4,7 +4,7 @@
  * stand-in in development and tests; production leaves them unset and it
  * talks to api.stripe.com. Nothing else in the worker knows which it is.
  *
- *   const stripe = stripeClient(env); // throws `unavailable` when billing is not configured
+ *   const stripe = stripeClient(ctx); // throws `unavailable` when billing is not configured
  */
 import Stripe from "stripe";
 import {
@@ -13,18 +13,22 @@ import {
   STRIPE_TIMEOUT_MS,
   STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from "../config";
-import type { Env } from "../env";
-import { Problem } from "../http/problem";
+import type { AppContext } from "../context";
+import type { Settings } from "../settings";
+import { Problem } from "../problem";
 
-export function billingConfigured(env: Env): boolean {
-  return Boolean(env.STRIPE_SECRET_KEY);
+type StripeSettings = Settings["stripe"];
+
+export function billingConfigured(ctx: AppContext): boolean {
+  return Boolean(ctx.settings.stripe.secretKey);
 }
 
-let cache: { source: string; client: Stripe } | undefined;
+let cache: { stripe: StripeSettings; client: Stripe } | undefined;
 
 /** One client per isolate and configuration. */
-export function stripeClient(env: Env): Stripe {
-  if (!env.STRIPE_SECRET_KEY) {
+export function stripeClient(ctx: AppContext): Stripe {
+  const { stripe } = ctx.settings;
+  if (!stripe.secretKey) {
     throw new Problem(
       "unavailable",
       "Purchases are not available right now. Try again later.",
@@ -32,20 +36,19 @@ export function stripeClient(env: Env): Stripe {
       { "retry-after": String(BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS) },
     );
   }
-  const source = [env.STRIPE_SECRET_KEY, env.STRIPE_API_HOST, env.STRIPE_API_PORT, env.STRIPE_API_PROTOCOL].join("\n");
-  if (cache?.source !== source) cache = { source, client: newClient(env, env.STRIPE_SECRET_KEY) };
+  // Settings are cached per configuration (settings.ts), so the same object means the same client.
+  if (cache?.stripe !== stripe) cache = { stripe, client: newClient(stripe, stripe.secretKey) };
   return cache.client;
 }
 
-function newClient(env: Env, secretKey: string): Stripe {
-  const protocol = env.STRIPE_API_PROTOCOL === "http" ? "http" : "https";
+function newClient(stripe: StripeSettings, secretKey: string): Stripe {
   return new Stripe(secretKey, {
     httpClient: Stripe.createFetchHttpClient(),
     timeout: STRIPE_TIMEOUT_MS,
     maxNetworkRetries: STRIPE_MAX_NETWORK_RETRIES,
-    ...(env.STRIPE_API_HOST ? { host: env.STRIPE_API_HOST } : {}),
-    ...(env.STRIPE_API_PORT ? { port: env.STRIPE_API_PORT } : {}),
-    ...(env.STRIPE_API_HOST ? { protocol } : {}),
+    ...(stripe.apiHost ? { host: stripe.apiHost } : {}),
+    ...(stripe.apiPort ? { port: stripe.apiPort } : {}),
+    ...(stripe.apiHost ? { protocol: stripe.apiProtocol } : {}),
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { PlanId } from "../config";
-import type { Env } from "../env";
+import type { Settings } from "../settings";
 import { planOfPrice } from "./prices";
 import { isLive } from "./subscription-store";
 
@@ -40,13 +40,13 @@ export interface SubscriptionState {
   eventCreated: number;
 }
 
-export function stateOf(env: Env, sub: StripeSubscription, eventCreated: number): SubscriptionState {
+export function stateOf(settings: Settings, sub: StripeSubscription, eventCreated: number): SubscriptionState {
   const periodEnd = sub.items.data[0]?.current_period_end ?? null;
   const price = sub.items.data[0]?.price.id;
   const live = isLive(sub.status);
   // A price this deployment does not sell grants nothing; metadata is only a fallback for prices retired from configuration.
   const metadataPlan = sub.metadata?.plan === "plus" || sub.metadata?.plan === "team" ? sub.metadata.plan : undefined;
-  const plan = (price ? planOfPrice(env, price) : undefined) ?? metadataPlan;
+  const plan = (price ? planOfPrice(settings, price) : undefined) ?? metadataPlan;
   const ms = (seconds: number | null | undefined) => (seconds == null ? null : seconds * 1000);
   const cancelAt =
     sub.status === "canceled" ? (sub.ended_at ?? sub.canceled_at) : (sub.cancel_at ?? (sub.cancel_at_period_end ? periodEnd : null));

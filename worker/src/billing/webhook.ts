@@ -11,11 +11,9 @@ import { eq } from "drizzle-orm";
 import Stripe from "stripe";
 import { z } from "zod";
 import { BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "../config";
-import type { ServerKeys } from "../crypto/keys";
-import type { Db } from "../db/client";
+import type { AppContext } from "../context";
 import { billingEvents } from "../db/schema";
-import type { Env } from "../env";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 import { applySubscriptionState } from "./apply-subscription";
 import { isGone, stripeClient, webhookCrypto } from "./stripe-client";
 import { findByCustomer } from "./subscription-store";
@@ -25,18 +23,13 @@ const badSignature = (why: string) =>
   new Problem("validation_failed", `The Stripe-Signature header ${why}.`, { errors: [{ path: "header.stripe-signature", message: why }] });
 
 /** The verified event, or a 400 problem for a missing, wrong or stale signature. */
-export async function verifyEvent(env: Env, rawBody: string, signature: string | undefined): Promise<Stripe.Event> {
-  if (!env.STRIPE_WEBHOOK_SECRET)
+export async function verifyEvent(ctx: AppContext, rawBody: string, signature: string | undefined): Promise<Stripe.Event> {
+  const { webhookSecret } = ctx.settings.stripe;
+  if (!webhookSecret)
     throw new Problem("unavailable", "Billing is not configured.", {}, { "retry-after": String(BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS) });
   if (!signature) throw badSignature("is missing");
   try {
-    return await Stripe.webhooks.constructEventAsync(
-      rawBody,
-      signature,
-      env.STRIPE_WEBHOOK_SECRET,
-      WEBHOOK_TOLERANCE_SECONDS,
-      webhookCrypto,
-    );
+    return await Stripe.webhooks.constructEventAsync(rawBody, signature, webhookSecret, WEBHOOK_TOLERANCE_SECONDS, webhookCrypto);
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) throw badSignature("does not match the body, or is too old");
     throw badSignature("could not be checked");
@@ -45,7 +38,8 @@ export async function verifyEvent(env: Env, rawBody: string, signature: string |
 
 export type EventOutcome = "applied" | "duplicate" | "ignored" | "stale";
 
-export async function processEvent(env: Env, db: Db, keys: ServerKeys, event: Stripe.Event, nowMs = Date.now()): Promise<EventOutcome> {
+export async function processEvent(ctx: AppContext, event: Stripe.Event, nowMs = Date.now()): Promise<EventOutcome> {
+  const { db } = ctx;
   const claimed = await db
     .insert(billingEvents)
     .values({ eventId: event.id, receivedAt: nowMs })
@@ -53,7 +47,7 @@ export async function processEvent(env: Env, db: Db, keys: ServerKeys, event: St
     .returning({ eventId: billingEvents.eventId });
   if (claimed.length === 0) return "duplicate";
   try {
-    return await applyEvent(env, db, keys, event);
+    return await applyEvent(ctx, event);
   } catch (error) {
     // Not applied: forget the id so Stripe's retry of this delivery is applied.
     await db.delete(billingEvents).where(eq(billingEvents.eventId, event.id));
@@ -74,59 +68,54 @@ const Invoice = z.object({
 });
 const idOf = (value: string | { id: string } | null | undefined) => (value == null ? null : typeof value === "string" ? value : value.id);
 
-async function applyEvent(env: Env, db: Db, keys: ServerKeys, event: Stripe.Event): Promise<EventOutcome> {
+async function applyEvent(ctx: AppContext, event: Stripe.Event): Promise<EventOutcome> {
   switch (event.type) {
     case "customer.subscription.created":
     case "customer.subscription.updated":
     case "customer.subscription.deleted": {
       const sub = StripeSubscription.parse(event.data.object);
-      return applyFromPayload(env, db, keys, sub, event.created);
+      return applyFromPayload(ctx, sub, event.created);
     }
     case "checkout.session.completed": {
       const session = CheckoutSession.parse(event.data.object);
       if (session.mode !== "subscription") return "ignored";
-      return applyFromStripe(env, db, keys, idOf(session.customer), idOf(session.subscription), event.created);
+      return applyFromStripe(ctx, idOf(session.customer), idOf(session.subscription), event.created);
     }
     case "invoice.payment_failed": {
       // The plan stays while Stripe retries (the subscription is past_due); its final cancellation arrives as customer.subscription.deleted.
       const invoice = Invoice.parse(event.data.object);
-      return applyFromStripe(
-        env,
-        db,
-        keys,
-        idOf(invoice.customer),
-        idOf(invoice.parent?.subscription_details?.subscription),
-        event.created,
-      );
+      return applyFromStripe(ctx, idOf(invoice.customer), idOf(invoice.parent?.subscription_details?.subscription), event.created);
     }
     default:
       return "ignored";
   }
 }
 
-async function applyFromPayload(env: Env, db: Db, keys: ServerKeys, sub: StripeSubscription, created: number): Promise<EventOutcome> {
+async function applyFromPayload(ctx: AppContext, sub: StripeSubscription, created: number): Promise<EventOutcome> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   const found = await findByCustomer(db, keys, customerOf(sub));
   if (!found) return "ignored";
-  const outcome = await applySubscriptionState(env, db, keys, found.account, stateOf(env, sub, created), false);
+  const outcome = await applySubscriptionState(ctx, found.account, stateOf(ctx.settings, sub, created), false);
   if (outcome !== "refetch") return outcome;
-  return applyFromStripe(env, db, keys, customerOf(sub), sub.id, created);
+  return applyFromStripe(ctx, customerOf(sub), sub.id, created);
 }
 
 /** For events that do not carry the subscription (or tie with what is stored): read it from Stripe. */
 async function applyFromStripe(
-  env: Env,
-  db: Db,
-  keys: ServerKeys,
+  ctx: AppContext,
   customerId: string | null,
   subscriptionId: string | null,
   created: number,
 ): Promise<EventOutcome> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   if (!customerId || !subscriptionId) return "ignored";
   const found = await findByCustomer(db, keys, customerId);
   if (!found) return "ignored";
   let fetched: unknown;
   try {
-    fetched = await stripeClient(env).subscriptions.retrieve(subscriptionId);
+    fetched = await stripeClient(ctx).subscriptions.retrieve(subscriptionId);
   } catch (error) {
     // Stripe does not know it (any more): nothing here can be updated from it.
     if (isGone(error)) return "ignored";
@@ -134,6 +123,6 @@ async function applyFromStripe(
   }
   const sub = StripeSubscription.parse(fetched);
   if (customerOf(sub) !== customerId) return "ignored";
-  const outcome = await applySubscriptionState(env, db, keys, found.account, stateOf(env, sub, created), true);
+  const outcome = await applySubscriptionState(ctx, found.account, stateOf(ctx.settings, sub, created), true);
   return outcome === "applied" ? "applied" : "stale";
 }

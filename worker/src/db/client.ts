@@ -1,4 +1,4 @@
-/** The drizzle handle over the D1 binding. */
+/** The drizzle handle over the D1 binding; code reaches it as `ctx.db` (context.ts), tests through `database(env)`. */
 import { drizzle } from "drizzle-orm/d1";
 import type { Env } from "../env";
 import * as schema from "./schema";

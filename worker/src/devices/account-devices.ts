@@ -4,10 +4,11 @@
  * key, and every change runs inside blockConcurrencyWhile, so parallel logins
  * are decided one at a time and can never exceed the plan's limit.
  *
- * Reach it only through its methods, via `deviceSlots(env, accountId)`.
+ * Reach it only through its methods, via `deviceSlots(ctx, accountId)`.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { DeviceKind } from "@cargo-vpn/shared";
+import type { AppContext } from "../context";
 import { decryptField, encryptField, unwrapDataKey } from "../crypto/envelope";
 import { serverKeys } from "../crypto/keys";
 import { LAST_SEEN_RESOLUTION_MS } from "../config";
@@ -118,6 +119,7 @@ export class AccountDevices extends DurableObject<Env> {
   }
 }
 
-export function deviceSlots(env: Env, accountId: string): DurableObjectStub<AccountDevices> {
+export function deviceSlots(ctx: AppContext, accountId: string): DurableObjectStub<AccountDevices> {
+  const { env } = ctx;
   return env.ACCOUNT_DEVICES.get(env.ACCOUNT_DEVICES.idFromName(accountId));
 }

@@ -6,9 +6,8 @@
 import type { Device } from "@cargo-vpn/shared";
 import { and, eq } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
-import type { Db } from "../db/client";
+import type { AppContext } from "../context";
 import { signIns } from "../db/schema";
-import type { Env } from "../env";
 import { endDeviceSessions } from "../tunnel/end-sessions";
 import { deviceSlots, type AccountKeyRef, type StoredDevice } from "./account-devices";
 
@@ -28,8 +27,9 @@ export function deviceView(device: StoredDevice, currentDeviceId: string | null)
 }
 
 /** Signs a device out everywhere. Returns false when the device held no slot. */
-export async function signOutDevice(env: Env, db: Db, row: AccountRow, deviceId: string): Promise<boolean> {
+export async function signOutDevice(ctx: AppContext, row: AccountRow, deviceId: string): Promise<boolean> {
+  const { db } = ctx;
   await db.delete(signIns).where(and(eq(signIns.accountId, row.id), eq(signIns.deviceId, deviceId)));
   await endDeviceSessions(db, row.id, deviceId);
-  return deviceSlots(env, row.id).release(keyRef(row), deviceId);
+  return deviceSlots(ctx, row.id).release(keyRef(row), deviceId);
 }

@@ -6,15 +6,13 @@
  * confirmation included, is lost to a passing failure. Nothing about a
  * message is kept once the binding has it; logs name only the error class.
  */
-import { EMAIL_RETRY_DELAY_CAP_SECONDS, EMAIL_RETRY_DELAY_SECONDS } from "../config";
-import { serverKeys } from "../crypto/keys";
-import type { Env } from "../env";
+import { EMAIL_RETRY_DELAY_CAP_SECONDS } from "../config";
+import type { AppContext } from "../context";
 import { openEmail, type SealedEmail } from "./sealed-email";
-import { senderAddress } from "./sender";
 
-export async function deliverEmails(batch: MessageBatch<SealedEmail>, env: Env): Promise<void> {
-  const keys = await serverKeys(env);
-  const from = senderAddress(env);
+export async function deliverEmails(ctx: AppContext, batch: MessageBatch<SealedEmail>): Promise<void> {
+  const keys = await ctx.keys();
+  const from = ctx.settings.emailFrom;
   for (const message of batch.messages) {
     let email: Awaited<ReturnType<typeof openEmail>>;
     try {
@@ -26,17 +24,16 @@ export async function deliverEmails(batch: MessageBatch<SealedEmail>, env: Env):
       continue;
     }
     try {
-      await env.EMAIL.send({ from, to: email.to, subject: email.subject, text: email.text, html: email.html });
+      await ctx.env.EMAIL.send({ from, to: email.to, subject: email.subject, text: email.text, html: email.html });
       message.ack();
     } catch (error) {
       console.error(`email delivery failed on attempt ${message.attempts}: ${error instanceof Error ? error.name : "unknown"}; retrying`);
-      message.retry({ delaySeconds: retryDelaySeconds(env, message.attempts) });
+      message.retry({ delaySeconds: retryDelaySeconds(ctx, message.attempts) });
     }
   }
 }
 
-export function retryDelaySeconds(env: Env, attempts: number): number {
-  const configured = Number(env.EMAIL_RETRY_DELAY_SECONDS);
-  const first = Number.isFinite(configured) && configured > 0 ? configured : EMAIL_RETRY_DELAY_SECONDS;
+export function retryDelaySeconds(ctx: AppContext, attempts: number): number {
+  const first = ctx.settings.emailRetryDelaySeconds;
   return Math.min(first * 2 ** Math.max(0, attempts - 1), EMAIL_RETRY_DELAY_CAP_SECONDS);
 }

@@ -6,32 +6,30 @@
  * response (waitUntil). Limited per address and per client (send-limits.ts).
  */
 import { eq } from "drizzle-orm";
+import type { AppContext } from "../context";
 import { blindIndex, clientHash } from "../crypto/keyed-hash";
-import type { ServerKeys } from "../crypto/keys";
-import type { Db } from "../db/client";
 import { accounts } from "../db/schema";
-import type { Env } from "../env";
 import { addressOf, sendDeletionLink, sendPasswordResetLink } from "./mailer";
 import { takeLinkRequest } from "./send-limits";
 
 export type LinkRequestPurpose = "reset" | "deletion";
 
 export async function requestLink(
-  env: Env,
-  ctx: Pick<ExecutionContext, "waitUntil">,
-  db: Db,
-  keys: ServerKeys,
+  ctx: AppContext,
+  execution: Pick<ExecutionContext, "waitUntil">,
   purpose: LinkRequestPurpose,
   email: string,
   clientAddress: string,
 ): Promise<void> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   const [emailIndex, client] = await Promise.all([blindIndex(keys.index, "email", email), clientHash(keys.index, clientAddress)]);
-  await takeLinkRequest(env, emailIndex, client);
+  await takeLinkRequest(ctx, emailIndex, client);
   const row = await db.select().from(accounts).where(eq(accounts.emailIndex, emailIndex)).get();
   if (!row) return;
   const send = purpose === "reset" ? sendPasswordResetLink : sendDeletionLink;
-  ctx.waitUntil(
-    (async () => send(env, db, row, await addressOf(env, row)))().catch((error: unknown) => {
+  execution.waitUntil(
+    (async () => send(ctx, row, await addressOf(ctx, row)))().catch((error: unknown) => {
       console.error(`email link request failed: ${error instanceof Error ? error.name : "unknown"}`);
     }),
   );

@@ -14,7 +14,7 @@ import { DELETION_LINK_TTL_MS, EMAIL_TOKEN_BYTES, RESET_LINK_TTL_MS, VERIFY_LINK
 import { randomToken, tokenHash } from "../crypto/keyed-hash";
 import type { Db } from "../db/client";
 import { emailTokens } from "../db/schema";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 
 export type LinkPurpose = "verify" | "reset" | "deletion";
 

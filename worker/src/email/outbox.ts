@@ -3,12 +3,11 @@
  * sent to EMAIL_QUEUE. The request that caused it waits only for the enqueue,
  * never for the mail service; delivery.ts sends it and retries failures.
  */
-import { serverKeys } from "../crypto/keys";
-import type { Env } from "../env";
+import type { AppContext } from "../context";
 import { type OutgoingEmail, sealEmail } from "./sealed-email";
 
-export async function queueEmail(env: Env, email: OutgoingEmail): Promise<void> {
-  await env.EMAIL_QUEUE.send(await sealEmail(await serverKeys(env), email), { contentType: "json" });
+export async function queueEmail(ctx: AppContext, email: OutgoingEmail): Promise<void> {
+  await ctx.env.EMAIL_QUEUE.send(await sealEmail(await ctx.keys(), email), { contentType: "json" });
 }
 
 /**

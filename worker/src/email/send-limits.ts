@@ -17,8 +17,9 @@ import {
   RESEND_MAX_PER_DAY,
   RESEND_MAX_PER_MINUTE,
 } from "../config";
+import type { AppContext } from "../context";
 import type { Env } from "../env";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 import type { Limit } from "../throttle/login-throttle";
 
 interface WindowedLimit extends Limit {
@@ -71,7 +72,8 @@ async function take(counters: Counter[], what: string, nowMs: number): Promise<v
 export const resendCounterName = (accountId: string) => `resend:${accountId}`;
 export const addressCounterName = (emailIndex: string) => `email:${emailIndex}`;
 
-export function takeResend(env: Env, accountId: string, nowMs = Date.now()): Promise<void> {
+export function takeResend(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
+  const { env } = ctx;
   return take(
     [
       counter(env, resendCounterName(accountId), [
@@ -84,7 +86,8 @@ export function takeResend(env: Env, accountId: string, nowMs = Date.now()): Pro
   );
 }
 
-export function takeLinkRequest(env: Env, emailIndex: string, clientHash: string, nowMs = Date.now()): Promise<void> {
+export function takeLinkRequest(ctx: AppContext, emailIndex: string, clientHash: string, nowMs = Date.now()): Promise<void> {
+  const { env } = ctx;
   return take(
     [
       counter(env, addressCounterName(emailIndex), [{ key: "links", max: LINK_REQUESTS_PER_ADDRESS, windowMs: LINK_REQUEST_WINDOW_MS }]),

@@ -6,6 +6,7 @@
 import { type Location, MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared";
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import { GATEWAY_OFFLINE_AFTER_MS, REVOCATION_HORIZON_MS } from "../config";
+import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { gateways, tunnelSessions } from "../db/schema";
 
@@ -23,7 +24,8 @@ export function locationView(row: GatewayRow, nowMs = Date.now()): Location {
   return { id: row.id, name: row.name, country: row.country, load: row.load, online: isOnline(row, nowMs) };
 }
 
-export async function listLocations(db: Db): Promise<Location[]> {
+export async function listLocations(ctx: AppContext): Promise<Location[]> {
+  const { db } = ctx;
   const rows = await db.select().from(gateways).orderBy(asc(gateways.country), asc(gateways.name));
   const now = Date.now();
   return rows.map((row) => locationView(row, now));
@@ -35,11 +37,12 @@ export async function listLocations(db: Db): Promise<Location[]> {
  * (which covers sessions erased together with their account).
  */
 export async function heartbeat(
-  db: Db,
+  ctx: AppContext,
   gatewayId: string,
   report: { activeSessions: number; load: number; sessions?: string[] | undefined },
   nowMs = Date.now(),
 ): Promise<string[]> {
+  const { db } = ctx;
   await db
     .update(gateways)
     .set({ activeSessions: report.activeSessions, load: report.load, lastHeartbeatAt: nowMs })

@@ -6,11 +6,12 @@
  * never outlives the gateway's switch to the new one.
  */
 import { and, eq, gt, isNotNull, or } from "drizzle-orm";
+import type { AppContext } from "../context";
 import { tokenHash } from "../crypto/keyed-hash";
-import type { Db } from "../db/client";
 import { gateways } from "../db/schema";
 
-export async function gatewayForSecret(db: Db, secret: string, nowMs = Date.now()): Promise<{ id: string } | undefined> {
+export async function gatewayForSecret(ctx: AppContext, secret: string, nowMs = Date.now()): Promise<{ id: string } | undefined> {
+  const { db } = ctx;
   // Secrets are 256-bit random, so a plain SHA-256 is enough to store and look them up.
   const hash = await tokenHash(secret);
   const row = await db

@@ -8,7 +8,7 @@
  * statement per report: D1 runs one query at a time per database, and this
  * is the busiest write path (docs/capacity.md measures both shapes).
  */
-import type { Env } from "../env";
+import type { AppContext } from "../context";
 
 export interface UsageReport {
   sessionId: string;
@@ -18,12 +18,13 @@ export interface UsageReport {
 
 /** Returns how many reports were applied now (0 when the batch had been applied before). */
 export async function applyUsageBatch(
-  env: Env,
+  ctx: AppContext,
   gatewayId: string,
   batchId: string,
   reports: UsageReport[],
   nowMs = Date.now(),
 ): Promise<number> {
+  const { env } = ctx;
   if (reports.length === 0) return 0;
   const nonce = crypto.randomUUID();
   const claim = env.DB.prepare(

@@ -4,15 +4,14 @@
  * (worker/src/gateways/secrets.ts).
  */
 import { createMiddleware } from "hono/factory";
-import { database } from "../db/client";
 import type { AppBindings } from "../env";
 import { gatewayForSecret } from "../gateways/secrets";
 import { bearerToken } from "./authenticate";
-import { Problem } from "./problem";
+import { Problem } from "../problem";
 
 export const authenticateGateway = createMiddleware<AppBindings>(async (c, next) => {
   const secret = bearerToken(c.req.header("authorization"));
-  const gateway = secret ? await gatewayForSecret(database(c.env), secret) : undefined;
+  const gateway = secret ? await gatewayForSecret(c.get("ctx"), secret) : undefined;
   if (!gateway) throw new Problem("unauthorized", "Send this gateway's secret as Authorization: Bearer <secret>.");
   c.set("gateway", { id: gateway.id });
   await next();

@@ -6,12 +6,10 @@
  */
 import { and, eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import { serverKeys } from "../crypto/keys";
 import { verifyAccessToken } from "../crypto/tokens";
-import { database } from "../db/client";
 import { accounts, signIns } from "../db/schema";
 import type { AppBindings } from "../env";
-import { Problem } from "./problem";
+import { Problem } from "../problem";
 
 export function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header ?? "");
@@ -21,9 +19,10 @@ export function bearerToken(header: string | undefined): string | null {
 export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
   if (!token) throw new Problem("unauthorized", "Send an access token as Authorization: Bearer <token>.");
-  const auth = await verifyAccessToken(await serverKeys(c.env), token);
+  const ctx = c.get("ctx");
+  const auth = await verifyAccessToken(await ctx.keys(), token);
   if (!auth) throw new Problem("unauthorized", "The access token is invalid or expired. Refresh it or sign in again.");
-  const live = await database(c.env)
+  const live = await ctx.db
     .select({ account: accounts })
     .from(signIns)
     .innerJoin(accounts, eq(accounts.id, signIns.accountId))

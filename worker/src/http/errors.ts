@@ -6,7 +6,7 @@
 import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
-import { Problem } from "./problem";
+import { Problem } from "../problem";
 
 export const onError: ErrorHandler = (error) => {
   if (error instanceof Problem) return error.toResponse();

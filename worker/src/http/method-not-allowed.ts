@@ -9,7 +9,7 @@
 import type { NotFoundHandler } from "hono";
 import { METHOD_NAME_ALL } from "hono/router";
 import { TrieRouter } from "hono/router/trie-router";
-import { Problem } from "./problem";
+import { Problem } from "../problem";
 
 /** What this needs of a Hono app, whatever its bindings: the routes it registered. */
 interface RoutedApp {

@@ -104,7 +104,7 @@ export function serveOpenApiDocument(app: App): void {
   let cached: { serverUrl: string; doc: Document } | undefined;
   app.get("/openapi.json", (c) => {
     // The deployment's public origin; locally, whatever origin was asked.
-    const serverUrl = c.env.PUBLIC_BASE_URL ?? new URL(c.req.url).origin;
+    const serverUrl = c.get("ctx").settings.publicBaseUrl ?? new URL(c.req.url).origin;
     if (cached?.serverUrl !== serverUrl) cached = { serverUrl, doc: openApiDocument(app, serverUrl) };
     return c.json(cached.doc);
   });

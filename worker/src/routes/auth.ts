@@ -2,8 +2,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { LoginRequest, PreloginRequest, PreloginResponse, RefreshRequest, TokenResponse } from "@cargo-vpn/shared";
 import { login, logout, prelogin, refresh } from "../auth/sign-in";
-import { serverKeys } from "../crypto/keys";
-import { database } from "../db/client";
 import { noticeIfNewDevice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
 import { authenticate } from "../http/authenticate";
@@ -26,7 +24,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { username } = c.req.valid("json");
-    return c.json(await prelogin(c.env, await serverKeys(c.env), username, clientAddress(c.req.header("cf-connecting-ip"))), 200);
+    return c.json(await prelogin(c.get("ctx"), username, clientAddress(c.req.header("cf-connecting-ip"))), 200);
   },
 );
 
@@ -45,8 +43,8 @@ authRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const signedIn = await login(c.env, database(c.env), body, clientAddress(c.req.header("cf-connecting-ip")));
-    await bestEffort(noticeIfNewDevice(c.env, signedIn));
+    const signedIn = await login(c.get("ctx"), body, clientAddress(c.req.header("cf-connecting-ip")));
+    await bestEffort(noticeIfNewDevice(c.get("ctx"), signedIn));
     return c.json(signedIn, 200);
   },
 );
@@ -63,7 +61,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { refreshToken } = c.req.valid("json");
-    return c.json(await refresh(c.env, database(c.env), refreshToken), 200);
+    return c.json(await refresh(c.get("ctx"), refreshToken), 200);
   },
 );
 
@@ -79,7 +77,7 @@ authRoutes.openapi(
     responses: { 204: { description: "Signed out" }, ...problems("unauthorized") },
   }),
   async (c) => {
-    await logout(c.env, database(c.env), c.get("account"), c.get("auth"));
+    await logout(c.get("ctx"), c.get("account"), c.get("auth"));
     return c.body(null, 204);
   },
 );

@@ -4,8 +4,6 @@ import { BillingUrlResponse, CheckoutRequest, PlansResponse, WebhookResponse } f
 import { openPortal, startCheckout } from "../billing/checkout";
 import { plansView } from "../billing/prices";
 import { processEvent, verifyEvent } from "../billing/webhook";
-import { serverKeys } from "../crypto/keys";
-import { database } from "../db/client";
 import { authenticate } from "../http/authenticate";
 import { bearer, jsonBody, jsonResponse, problems, router } from "../http/router";
 
@@ -20,7 +18,7 @@ billingRoutes.openapi(
     summary: "Every plan, its device limit and its prices",
     responses: { 200: jsonResponse("The plans", PlansResponse) },
   }),
-  (c) => c.json({ plans: plansView(c.env) }, 200),
+  (c) => c.json({ plans: plansView(c.get("ctx").settings) }, 200),
 );
 
 billingRoutes.openapi(
@@ -48,7 +46,7 @@ billingRoutes.openapi(
   }),
   async (c) => {
     const { plan, interval } = c.req.valid("json");
-    return c.json({ url: await startCheckout(c.env, database(c.env), await serverKeys(c.env), c.get("account"), plan, interval) }, 200);
+    return c.json({ url: await startCheckout(c.get("ctx"), c.get("account"), plan, interval) }, 200);
   },
 );
 
@@ -66,7 +64,7 @@ billingRoutes.openapi(
       ...problems("unauthorized", "not_found", "unavailable"),
     },
   }),
-  async (c) => c.json({ url: await openPortal(c.env, database(c.env), await serverKeys(c.env), c.get("account")) }, 200),
+  async (c) => c.json({ url: await openPortal(c.get("ctx"), c.get("account")) }, 200),
 );
 
 billingRoutes.openapi(
@@ -86,8 +84,8 @@ billingRoutes.openapi(
     },
   }),
   async (c) => {
-    const event = await verifyEvent(c.env, await c.req.text(), c.req.header("stripe-signature"));
-    const outcome = await processEvent(c.env, database(c.env), await serverKeys(c.env), event);
+    const event = await verifyEvent(c.get("ctx"), await c.req.text(), c.req.header("stripe-signature"));
+    const outcome = await processEvent(c.get("ctx"), event);
     return c.json({ received: true as const, outcome }, 200);
   },
 );

@@ -2,11 +2,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { DeviceIdParam, DevicesResponse } from "@cargo-vpn/shared";
 import { planFor } from "../config";
-import { database } from "../db/client";
 import { deviceSlots } from "../devices/account-devices";
 import { deviceView, keyRef, signOutDevice } from "../devices/devices";
 import { authenticate } from "../http/authenticate";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 import { bearer, jsonResponse, problems, router } from "../http/router";
 
 export const deviceRoutes = router();
@@ -25,7 +24,7 @@ deviceRoutes.openapi(
   async (c) => {
     const auth = c.get("auth");
     const row = c.get("account");
-    const devices = await deviceSlots(c.env, row.id).list(keyRef(row));
+    const devices = await deviceSlots(c.get("ctx"), row.id).list(keyRef(row));
     return c.json({ devices: devices.map((d) => deviceView(d, auth.deviceId)), maxDevices: planFor(row.planId).maxDevices }, 200);
   },
 );
@@ -44,7 +43,7 @@ deviceRoutes.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    if (!(await signOutDevice(c.env, database(c.env), c.get("account"), id)))
+    if (!(await signOutDevice(c.get("ctx"), c.get("account"), id)))
       throw new Problem("not_found", "No device with that id holds a slot of this account.");
     return c.body(null, 204);
   },

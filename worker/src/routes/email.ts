@@ -16,8 +16,6 @@ import {
 import { confirmDeletion } from "../accounts/deletion-by-link";
 import { confirmEmail, resendVerification } from "../accounts/email-address";
 import { changePassword, resetPassword } from "../accounts/password";
-import { serverKeys } from "../crypto/keys";
-import { database } from "../db/client";
 import { requestLink } from "../email/link-requests";
 import { authenticate } from "../http/authenticate";
 import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
@@ -39,7 +37,7 @@ emailRoutes.openapi(
   }),
   async (c) => {
     const { token } = c.req.valid("json");
-    await confirmEmail(database(c.env), token);
+    await confirmEmail(c.get("ctx"), token);
     return c.json({ emailVerified: true as const }, 200);
   },
 );
@@ -56,7 +54,7 @@ emailRoutes.openapi(
     responses: { 202: { description: "Sent, unless the address is verified already" }, ...problems("unauthorized", "rate_limited") },
   }),
   async (c) => {
-    await resendVerification(c.env, database(c.env), c.get("account"));
+    await resendVerification(c.get("ctx"), c.get("account"));
     return c.body(null, 202);
   },
 );
@@ -78,9 +76,8 @@ emailRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const db = database(c.env);
     const client = clientAddress(c.req.header("cf-connecting-ip"));
-    await changePassword(c.env, db, await serverKeys(c.env), c.get("account"), c.get("auth").deviceId, body, client);
+    await changePassword(c.get("ctx"), c.get("account"), c.get("auth").deviceId, body, client);
     return c.body(null, 204);
   },
 );
@@ -98,7 +95,7 @@ emailRoutes.openapi(
   async (c) => {
     const { email } = c.req.valid("json");
     const client = clientAddress(c.req.header("cf-connecting-ip"));
-    await requestLink(c.env, c.executionCtx, database(c.env), await serverKeys(c.env), "reset", email, client);
+    await requestLink(c.get("ctx"), c.executionCtx, "reset", email, client);
     return c.body(null, 202);
   },
 );
@@ -115,7 +112,7 @@ emailRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    await resetPassword(c.env, database(c.env), await serverKeys(c.env), body);
+    await resetPassword(c.get("ctx"), body);
     return c.body(null, 204);
   },
 );
@@ -133,7 +130,7 @@ emailRoutes.openapi(
   async (c) => {
     const { email } = c.req.valid("json");
     const client = clientAddress(c.req.header("cf-connecting-ip"));
-    await requestLink(c.env, c.executionCtx, database(c.env), await serverKeys(c.env), "deletion", email, client);
+    await requestLink(c.get("ctx"), c.executionCtx, "deletion", email, client);
     return c.body(null, 202);
   },
 );
@@ -150,7 +147,7 @@ emailRoutes.openapi(
   }),
   async (c) => {
     const { token } = c.req.valid("json");
-    await confirmDeletion(c.env, database(c.env), token);
+    await confirmDeletion(c.get("ctx"), token);
     return c.body(null, 204);
   },
 );

@@ -1,7 +1,6 @@
 /** Called by proxy nodes: heartbeats and usage batches. */
 import { createRoute } from "@hono/zod-openapi";
 import { HeartbeatRequest, HeartbeatResponse, UsageBatchRequest, UsageBatchResponse } from "@cargo-vpn/shared";
-import { database } from "../db/client";
 import { heartbeat } from "../gateways/gateways";
 import { applyUsageBatch } from "../gateways/usage-batches";
 import { authenticateGateway } from "../http/authenticate-gateway";
@@ -26,7 +25,7 @@ gatewayRoutes.openapi(
   }),
   async (c) => {
     const report = c.req.valid("json");
-    return c.json({ revokedSessions: await heartbeat(database(c.env), c.get("gateway").id, report) }, 200);
+    return c.json({ revokedSessions: await heartbeat(c.get("ctx"), c.get("gateway").id, report) }, 200);
   },
 );
 
@@ -47,6 +46,6 @@ gatewayRoutes.openapi(
   }),
   async (c) => {
     const { batchId, reports } = c.req.valid("json");
-    return c.json({ accepted: await applyUsageBatch(c.env, c.get("gateway").id, batchId, reports) }, 200);
+    return c.json({ accepted: await applyUsageBatch(c.get("ctx"), c.get("gateway").id, batchId, reports) }, 200);
   },
 );

@@ -2,7 +2,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { HealthResponse } from "@cargo-vpn/shared";
 import { z } from "zod";
-import { serverKeys } from "../crypto/keys";
 import { jwks } from "../crypto/tokens";
 import { jsonResponse, router } from "../http/router";
 
@@ -17,7 +16,7 @@ healthRoutes.openapi(
     tags: ["health"],
     responses: { 200: jsonResponse("The API is up", HealthResponse) },
   }),
-  (c) => c.json({ ok: true as const, version: c.env.APP_VERSION ?? "dev" }, 200),
+  (c) => c.json({ ok: true as const, version: c.get("ctx").settings.appVersion }, 200),
 );
 
 healthRoutes.openapi(
@@ -40,6 +39,6 @@ healthRoutes.openapi(
   }),
   async (c) => {
     c.header("cache-control", "public, max-age=300");
-    return c.json(jwks(await serverKeys(c.env)) as { keys: Record<string, unknown>[] }, 200);
+    return c.json(jwks(await c.get("ctx").keys()) as { keys: Record<string, unknown>[] }, 200);
   },
 );

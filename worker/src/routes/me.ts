@@ -1,14 +1,8 @@
 /** The signed-in account. */
 import { createRoute } from "@hono/zod-openapi";
 import { AccountResponse, DeleteMeRequest, ExportResponse, PatchMeRequest } from "@cargo-vpn/shared";
-import { eraseWithLastMessage } from "../accounts/deletion-by-link";
-import { changeEmail } from "../accounts/email-address";
-import { updateSettings } from "../accounts/settings";
 import { exportAccount } from "../accounts/export";
-import { proveAuthKey } from "../auth/sign-in";
-import { accountView } from "../accounts/accounts";
-import { serverKeys } from "../crypto/keys";
-import { database } from "../db/client";
+import { deleteOwnAccount, ownAccount, updateOwnAccount } from "../accounts/own-account";
 import { authenticate } from "../http/authenticate";
 import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
 
@@ -26,7 +20,7 @@ meRoutes.openapi(
     responses: { 200: jsonResponse("The account", AccountResponse), ...problems("unauthorized") },
   }),
   async (c) => {
-    return c.json({ account: await accountView(await serverKeys(c.env), c.get("account"), database(c.env)) }, 200);
+    return c.json({ account: await ownAccount(c.get("ctx"), c.get("account")) }, 200);
   },
 );
 
@@ -46,25 +40,10 @@ meRoutes.openapi(
     },
   }),
   async (c) => {
-    const { telemetryOptIn, notifyNewDevice, email, authKey } = c.req.valid("json");
-    const db = database(c.env);
-    const keys = await serverKeys(c.env);
-    let row = c.get("account");
-    // The address first: when it is refused (401, 409), nothing else changes either.
-    if (email !== undefined && authKey !== undefined) {
-      row = await changeEmail(
-        c.env,
-        db,
-        keys,
-        row,
-        email,
-        authKey,
-        clientAddress(c.req.header("cf-connecting-ip")),
-        c.get("auth").deviceId,
-      );
-    }
-    const changed = await updateSettings(db, row.id, { telemetryOptIn, notifyNewDevice });
-    return c.json({ account: await accountView(keys, { ...row, ...changed }, db) }, 200);
+    const changes = c.req.valid("json");
+    const client = clientAddress(c.req.header("cf-connecting-ip"));
+    const account = await updateOwnAccount(c.get("ctx"), c.get("account"), c.get("auth").deviceId, changes, client);
+    return c.json({ account }, 200);
   },
 );
 
@@ -93,7 +72,7 @@ meRoutes.openapi(
   }),
   async (c) => {
     c.header("content-disposition", 'attachment; filename="cargo-vpn-export.json"');
-    return c.json(await exportAccount(c.env, database(c.env), await serverKeys(c.env), c.get("account"), c.get("auth").deviceId), 200);
+    return c.json(await exportAccount(c.get("ctx"), c.get("account"), c.get("auth").deviceId), 200);
   },
 );
 
@@ -114,12 +93,8 @@ meRoutes.openapi(
   }),
   async (c) => {
     const { authKey } = c.req.valid("json");
-    const keys = await serverKeys(c.env);
-    const row = c.get("account");
-    const username = await accountView(keys, row).then((a) => a.username);
-    // Re-proving the password guards against a stolen access token erasing the account.
-    await proveAuthKey(c.env, keys, username, authKey, clientAddress(c.req.header("cf-connecting-ip")), c.get("auth").deviceId);
-    await eraseWithLastMessage(c.env, database(c.env), row);
+    const client = clientAddress(c.req.header("cf-connecting-ip"));
+    await deleteOwnAccount(c.get("ctx"), c.get("account"), c.get("auth").deviceId, authKey, client);
     return c.body(null, 204);
   },
 );

@@ -1,7 +1,6 @@
 /** Opt-in telemetry. */
 import { createRoute } from "@hono/zod-openapi";
 import { TelemetryRequest, TelemetryResponse } from "@cargo-vpn/shared";
-import { database } from "../db/client";
 import { authenticate } from "../http/authenticate";
 import { bearer, jsonBody, jsonResponse, problems, router } from "../http/router";
 import { recordTelemetry } from "../telemetry/telemetry";
@@ -25,6 +24,6 @@ telemetryRoutes.openapi(
   }),
   async (c) => {
     const { events } = c.req.valid("json");
-    return c.json({ accepted: await recordTelemetry(database(c.env), c.get("account"), events) }, 202);
+    return c.json({ accepted: await recordTelemetry(c.get("ctx"), c.get("account"), events) }, 202);
   },
 );

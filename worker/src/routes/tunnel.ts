@@ -8,8 +8,6 @@ import {
   StartSessionRequest,
   StartSessionResponse,
 } from "@cargo-vpn/shared";
-import { serverKeys } from "../crypto/keys";
-import { database } from "../db/client";
 import { listLocations } from "../gateways/gateways";
 import { authenticate } from "../http/authenticate";
 import { bearer, jsonBody, jsonResponse, problems, router } from "../http/router";
@@ -28,7 +26,7 @@ tunnelRoutes.openapi(
     middleware: [authenticate] as const,
     responses: { 200: jsonResponse("Where traffic can leave from", LocationsResponse), ...problems("unauthorized") },
   }),
-  async (c) => c.json({ locations: await listLocations(database(c.env)) }, 200),
+  async (c) => c.json({ locations: await listLocations(c.get("ctx")) }, 200),
 );
 
 tunnelRoutes.openapi(
@@ -48,7 +46,7 @@ tunnelRoutes.openapi(
   }),
   async (c) => {
     const { locationId } = c.req.valid("json");
-    return c.json(await startSession(c.env, database(c.env), await serverKeys(c.env), c.get("auth"), locationId), 201);
+    return c.json(await startSession(c.get("ctx"), c.get("auth"), locationId), 201);
   },
 );
 
@@ -66,7 +64,7 @@ tunnelRoutes.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    return c.json({ credentials: await renewSession(c.env, database(c.env), await serverKeys(c.env), c.get("auth"), id) }, 200);
+    return c.json({ credentials: await renewSession(c.get("ctx"), c.get("auth"), id) }, 200);
   },
 );
 
@@ -84,6 +82,6 @@ tunnelRoutes.openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    return c.json({ session: await endSession(database(c.env), c.get("auth"), id) }, 200);
+    return c.json({ session: await endSession(c.get("ctx"), c.get("auth"), id) }, 200);
   },
 );

@@ -1,7 +1,6 @@
 /** The usage history: the only activity record there is. */
 import { createRoute } from "@hono/zod-openapi";
 import { UsageQuery, UsageResponse } from "@cargo-vpn/shared";
-import { database } from "../db/client";
 import { authenticate } from "../http/authenticate";
 import { bearer, jsonResponse, problems, router } from "../http/router";
 import { usageHistory } from "../tunnel/sessions";
@@ -22,6 +21,6 @@ usageRoutes.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    return c.json(await usageHistory(database(c.env), c.get("auth").accountId, limit, cursor), 200);
+    return c.json(await usageHistory(c.get("ctx"), c.get("auth").accountId, limit, cursor), 200);
   },
 );

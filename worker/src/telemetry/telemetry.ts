@@ -6,9 +6,10 @@ import type { TelemetryEvent } from "@cargo-vpn/shared";
 import { asc, eq, lt, sql } from "drizzle-orm";
 import { DAY_MS, MAX_TELEMETRY_EVENTS_PER_DAY, TELEMETRY_CLOCK_SKEW_MS, TELEMETRY_RETENTION_MS } from "../config";
 import type { AccountRow } from "../accounts/accounts";
+import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { telemetryEvents } from "../db/schema";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 
 /**
  * Stores the events, or none of them: 400 validation_failed when an
@@ -16,7 +17,8 @@ import { Problem } from "../http/problem";
  * than the retention, 429 rate_limited when the account's events of this UTC
  * day would pass MAX_TELEMETRY_EVENTS_PER_DAY.
  */
-export async function recordTelemetry(db: Db, account: AccountRow, events: TelemetryEvent[], nowMs = Date.now()): Promise<number> {
+export async function recordTelemetry(ctx: AppContext, account: AccountRow, events: TelemetryEvent[], nowMs = Date.now()): Promise<number> {
+  const { db } = ctx;
   if (!account.telemetryOptIn) {
     throw new Problem("telemetry_disabled", "Telemetry is off for this account. Turn it on with PATCH /v1/me to send events.");
   }

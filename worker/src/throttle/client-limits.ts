@@ -5,13 +5,12 @@
  * same LoginThrottle object as its sign-in failures. Over the ceiling →
  * 429 rate_limited with Retry-After, and the call does nothing.
  *
- *   await limitClient(env, keys, "register", clientAddress(c.req.header("cf-connecting-ip")));
+ *   await limitClient(ctx, "register", clientAddress(c.req.header("cf-connecting-ip")));
  */
 import { MAX_PRELOGINS_PER_CLIENT, MAX_REGISTRATIONS_PER_CLIENT, PRELOGIN_WINDOW_MS, REGISTRATION_WINDOW_MS } from "../config";
+import type { AppContext } from "../context";
 import { clientHash } from "../crypto/keyed-hash";
-import type { ServerKeys } from "../crypto/keys";
-import type { Env } from "../env";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 
 const CEILINGS = {
   prelogin: { max: MAX_PRELOGINS_PER_CLIENT, windowMs: PRELOGIN_WINDOW_MS, what: "sign-in lookups" },
@@ -20,7 +19,9 @@ const CEILINGS = {
 
 export type ClientAction = keyof typeof CEILINGS;
 
-export async function limitClient(env: Env, keys: ServerKeys, action: ClientAction, address: string, nowMs = Date.now()): Promise<void> {
+export async function limitClient(ctx: AppContext, action: ClientAction, address: string, nowMs = Date.now()): Promise<void> {
+  const { env } = ctx;
+  const keys = await ctx.keys();
   const ceiling = CEILINGS[action];
   const hash = await clientHash(keys.index, address);
   const throttle = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`client:${hash}`));

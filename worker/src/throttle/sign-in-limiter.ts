@@ -12,8 +12,9 @@
  * `recordSignInFailure` on a wrong key.
  */
 import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WINDOW_MS, USERNAME_BACKOFF } from "../config";
+import type { AppContext } from "../context";
 import type { Env } from "../env";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 import type { Limit } from "./login-throttle";
 
 export interface SignInSubject {
@@ -41,7 +42,8 @@ export function signInThrottled(wait: number): Problem {
 }
 
 /** Throws 429 rate_limited while this username from this client, or this client, has failed too often. */
-export async function assertClientNotThrottled(env: Env, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
+export async function assertClientNotThrottled(ctx: AppContext, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
+  const { env } = ctx;
   const { user, client, userLimits, clientLimits } = plan(env, subject);
   const [a, b] = await Promise.all([user.retryAfter(userLimits, nowMs), client.retryAfter(clientLimits, nowMs)]);
   const wait = Math.max(a, b);
@@ -49,11 +51,13 @@ export async function assertClientNotThrottled(env: Env, subject: SignInSubject,
 }
 
 /** Seconds the username's back-off still asks a device without a slot to wait; 0 when it may try now. */
-export async function usernameRetryAfter(env: Env, subject: SignInSubject, nowMs = Date.now()): Promise<number> {
+export async function usernameRetryAfter(ctx: AppContext, subject: SignInSubject, nowMs = Date.now()): Promise<number> {
+  const { env } = ctx;
   return plan(env, subject).user.backoffRetryAfter(BACKOFF_KEY, nowMs, USERNAME_BACKOFF);
 }
 
-export async function recordSignInFailure(env: Env, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
+export async function recordSignInFailure(ctx: AppContext, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
+  const { env } = ctx;
   const { user, client, userLimits, clientLimits } = plan(env, subject);
   await Promise.all([
     user.recordFailure(userLimits, nowMs, THROTTLE_WINDOW_MS),

@@ -6,19 +6,15 @@
 import type { ProxyCredentials, StartSessionResponse, UsageResponse, UsageSession } from "@cargo-vpn/shared";
 import { fromBase64Url, toBase64Url } from "@cargo-vpn/shared";
 import { and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
-import {
-  MAX_PROXY_CREDENTIAL_TTL_SECONDS,
-  MAX_SESSION_STARTS_PER_MINUTE,
-  PROXY_CREDENTIAL_TTL_SECONDS,
-  SESSION_STARTS_WINDOW_MS,
-} from "../config";
+import { MAX_SESSION_STARTS_PER_MINUTE, SESSION_STARTS_WINDOW_MS } from "../config";
+import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
 import { signProxyToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
 import { tunnelSessions } from "../db/schema";
-import type { AuthContext, Env } from "../env";
+import type { AuthContext } from "../env";
 import { gatewayById, isOnline } from "../gateways/gateways";
-import { Problem } from "../http/problem";
+import { Problem } from "../problem";
 
 type SessionRow = typeof tunnelSessions.$inferSelect;
 
@@ -32,26 +28,19 @@ export function usageView(row: SessionRow): UsageSession {
   };
 }
 
-export function credentialTtl(env: Env): number {
-  const configured = Number(env.PROXY_CREDENTIAL_TTL_SECONDS);
-  return Number.isInteger(configured) && configured > 0
-    ? Math.min(configured, MAX_PROXY_CREDENTIAL_TTL_SECONDS)
-    : PROXY_CREDENTIAL_TTL_SECONDS;
-}
-
 async function credentials(keys: ServerKeys, ttlSeconds: number, row: { id: string; gatewayId: string }): Promise<ProxyCredentials> {
   const { token, expiresAt } = await signProxyToken(keys, row.id, row.gatewayId, ttlSeconds);
   return { username: row.id, password: token, expiresAt: expiresAt.toISOString() };
 }
 
 export async function startSession(
-  env: Env,
-  db: Db,
-  keys: ServerKeys,
+  ctx: AppContext,
   auth: AuthContext,
   locationId: string,
   nowMs = Date.now(),
 ): Promise<StartSessionResponse> {
+  const { env, db } = ctx;
+  const keys = await ctx.keys();
   const gateway = await gatewayById(db, locationId);
   if (!gateway) throw new Problem("not_found", "There is no location with that id. List them with GET /v1/locations.");
   if (!isOnline(gateway, nowMs))
@@ -76,7 +65,7 @@ export async function startSession(
   return {
     session: { id, startedAt: new Date(nowMs).toISOString() },
     proxy: { scheme: gateway.scheme, host: gateway.host, port: gateway.port },
-    credentials: await credentials(keys, credentialTtl(env), { id, gatewayId: gateway.id }),
+    credentials: await credentials(keys, ctx.settings.proxyCredentialTtlSeconds, { id, gatewayId: gateway.id }),
   };
 }
 
@@ -106,13 +95,16 @@ async function ownSession(db: Db, auth: AuthContext, id: string): Promise<Sessio
   return row;
 }
 
-export async function renewSession(env: Env, db: Db, keys: ServerKeys, auth: AuthContext, id: string): Promise<ProxyCredentials> {
+export async function renewSession(ctx: AppContext, auth: AuthContext, id: string): Promise<ProxyCredentials> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
   const row = await ownSession(db, auth, id);
   if (row.endedAt !== null) throw new Problem("session_ended", "This tunnel session has ended. Start a new one.");
-  return credentials(keys, credentialTtl(env), row);
+  return credentials(keys, ctx.settings.proxyCredentialTtlSeconds, row);
 }
 
-export async function endSession(db: Db, auth: AuthContext, id: string, nowMs = Date.now()): Promise<UsageSession> {
+export async function endSession(ctx: AppContext, auth: AuthContext, id: string, nowMs = Date.now()): Promise<UsageSession> {
+  const { db } = ctx;
   await ownSession(db, auth, id);
   const [ended] = await db
     .update(tunnelSessions)
@@ -143,7 +135,8 @@ function decodeCursor(text: string): Cursor {
   }
 }
 
-export async function usageHistory(db: Db, accountId: string, limit: number, cursor?: string): Promise<UsageResponse> {
+export async function usageHistory(ctx: AppContext, accountId: string, limit: number, cursor?: string): Promise<UsageResponse> {
+  const { db } = ctx;
   const after = cursor ? decodeCursor(cursor) : undefined;
   const page = await db
     .select()

@@ -1,6 +1,8 @@
 /**
- * Typed API errors. Code anywhere throws `new Problem(code, detail)`; the one
- * `onError` handler in app.ts renders it as RFC 9457 application/problem+json.
+ * Typed API errors, a domain concept: domain code anywhere throws
+ * `new Problem(code, detail)` without knowing about HTTP; the one `onError`
+ * handler (http/errors.ts, wired in app.ts) renders it as RFC 9457
+ * application/problem+json.
  */
 import { PROBLEM_STATUS, PROBLEM_TYPE_BASE, type ProblemCode } from "@cargo-vpn/shared";
 

@@ -1,0 +1,50 @@
+/**
+ * The signed-in account acting on itself (GET, PATCH and DELETE /v1/me):
+ * reading it with its subscription, changing its switches and address, and
+ * erasing it after the password is proved again.
+ *
+ *   await ownAccount(ctx, row);
+ *   await updateOwnAccount(ctx, row, deviceId, { notifyNewDevice: false }, clientAddress);
+ *   await deleteOwnAccount(ctx, row, deviceId, authKey, clientAddress);
+ */
+import type { Account } from "@cargo-vpn/shared";
+import { proveAuthKey } from "../auth/sign-in";
+import type { AppContext } from "../context";
+import { type AccountRow, accountView } from "./accounts";
+import { eraseWithLastMessage } from "./deletion-by-link";
+import { changeEmail } from "./email-address";
+import { type AccountSettings, updateSettings } from "./settings";
+
+export interface AccountChanges extends AccountSettings {
+  /** A new address takes effect only together with the account's authKey. */
+  email?: string | undefined;
+  authKey?: string | undefined;
+}
+
+export async function ownAccount(ctx: AppContext, row: AccountRow): Promise<Account> {
+  return accountView(await ctx.keys(), row, ctx.db);
+}
+
+export async function updateOwnAccount(
+  ctx: AppContext,
+  row: AccountRow,
+  deviceId: string,
+  changes: AccountChanges,
+  clientAddress: string,
+): Promise<Account> {
+  const { telemetryOptIn, notifyNewDevice, email, authKey } = changes;
+  let current = row;
+  // The address first: when it is refused (401, 409), nothing else changes either.
+  if (email !== undefined && authKey !== undefined) {
+    current = await changeEmail(ctx, current, email, authKey, clientAddress, deviceId);
+  }
+  const changed = await updateSettings(ctx.db, current.id, { telemetryOptIn, notifyNewDevice });
+  return accountView(await ctx.keys(), { ...current, ...changed }, ctx.db);
+}
+
+export async function deleteOwnAccount(ctx: AppContext, row: AccountRow, deviceId: string, authKey: string, clientAddress: string) {
+  const { username } = await accountView(await ctx.keys(), row);
+  // Re-proving the password guards against a stolen access token erasing the account.
+  await proveAuthKey(ctx, username, authKey, clientAddress, deviceId);
+  await eraseWithLastMessage(ctx, row);
+}
