@@ -117,7 +117,7 @@ export const TelemetryEvent = z
   })
   .meta({ id: "TelemetryEvent" });
 
-/** An error answer (RFC 9457). Only the OpenAPI document uses this schema; the worker builds problems in worker/src/http/problem.ts. */
+/** An error answer (RFC 9457). Only the OpenAPI document uses this schema; the worker builds problems in worker/src/problem.ts. */
 export const Problem = z
   .object({
     type: z.string().meta({ description: "https://cargovpn.dev/problems/<code>" }),
