@@ -15,8 +15,15 @@ const gatewayPort = Number(process.env.CARGO_GATEWAY_PORT ?? 8080);
 const stripePort = Number(process.env.CARGO_STRIPE_PORT ?? 12111);
 
 console.log("Starting the Cargo VPN local stack…");
-// CARGO_ALLOW_LOOPBACK=1 lets the gateway reach servers on this machine, for trying the tunnel against a local site.
-const stack = await startStack({ workerPort, gatewayPort, stripePort, allowLoopback: process.env.CARGO_ALLOW_LOOPBACK === "1" });
+// GATEWAY_ALLOW_LOOPBACK=1 (the gateway's own name for it) lets the gateway reach servers on this machine,
+// for trying the tunnel against a local site. CARGO_ALLOW_LOOPBACK, its old name here, is read for one more release.
+if (process.env.CARGO_ALLOW_LOOPBACK !== undefined) {
+  console.warn(
+    "CARGO_ALLOW_LOOPBACK is renamed GATEWAY_ALLOW_LOOPBACK (the gateway's own variable); the old name stops working in the next release.",
+  );
+}
+const allowLoopback = (process.env.GATEWAY_ALLOW_LOOPBACK ?? process.env.CARGO_ALLOW_LOOPBACK) === "1";
+const stack = await startStack({ workerPort, gatewayPort, stripePort, allowLoopback });
 console.log(`  API      ${stack.apiUrl}  (try: curl ${stack.apiUrl}/v1/health)`);
 console.log(`  gateway  http://127.0.0.1:${stack.proxy.port}  (location ${stack.gatewayId})`);
 console.log(`  stripe   ${stack.stripe.url}  (local Stripe stand-in: hosted Checkout and Portal pages, signed webhooks)`);
