@@ -1,41 +1,24 @@
-/**
- * TLS session resumption across cluster workers, with the CLI as operators
- * run it (GATEWAY_WORKERS=2) over real sockets: a ticket issued by one worker
- * resumes on both, a key rotation reaches both (old tickets stop, new ones
- * resume everywhere), and a worker started to replace a dead one takes the
- * keys in use. Which worker served a connection is read from the admin
- * listener's per-worker tunnel counters: every connection here opens one
- * CONNECT tunnel. Also the rotation setting on its own (single process) and
- * its limits.
- */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import tls from "node:tls";
-import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { ConfigError, resolveConfig } from "./config";
 import { memoryLogger } from "./logger";
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
+import { type CliNode, startCli } from "./cli-process.test-support";
 import { createTlsListener } from "./tls-listener";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** Short enough to see a rotation within the test, long enough for a round of connections under load. */
 const ROTATION_MS = 3000;
 /** Connections offering one ticket per round: round-robin gives each worker half of them. */
 const ROUND = 8;
 
-interface Node {
-  child: ChildProcessWithoutNullStreams;
-  tlsPort: number;
-  adminPort: number;
-  stderr: () => string;
-}
+type Node = CliNode & { tlsPort: number };
 
 let cleanup: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -61,43 +44,13 @@ async function setup(): Promise<{ api: FakeApi; origin: Origin; cert: string; ce
 }
 
 async function startNode(api: FakeApi, files: { certPath: string; keyPath: string }, env: Record<string, string> = {}): Promise<Node> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      CARGO_API_URL: api.url,
-      CARGO_GATEWAY_ID: api.gatewayId,
-      CARGO_GATEWAY_SECRET: api.secret,
-      GATEWAY_PORT: "0",
-      GATEWAY_TLS_PORT: "0",
-      GATEWAY_TLS_CERT: files.certPath,
-      GATEWAY_TLS_KEY: files.keyPath,
-      GATEWAY_ALLOW_LOOPBACK: "true",
-      GATEWAY_FLUSH_MS: "600000",
-      GATEWAY_HEARTBEAT_MS: "600000",
-      GATEWAY_SHUTDOWN_GRACE_MS: "100",
-      GATEWAY_WORKERS: "2",
-      GATEWAY_ADMIN_PORT: "0",
-      ...env,
-    },
-  });
-  cleanup.push(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  while (!/admin listening on .*:(\d+)/.test(stdout)) {
-    const [event] = await Promise.race([once(child.stdout, "data").then(() => ["data"]), once(child, "exit").then(() => ["exit"])]);
-    if (event === "exit") throw new Error(`gateway exited: ${stderr}`);
-  }
-  return {
-    child,
-    tlsPort: Number(/TLS on (\d+)/.exec(stdout)![1]),
-    adminPort: Number(/admin listening on .*:(\d+)/.exec(stdout)![1]),
-    stderr: () => stderr,
-  };
+  const node = await startCli(
+    api,
+    { GATEWAY_TLS_PORT: "0", GATEWAY_TLS_CERT: files.certPath, GATEWAY_TLS_KEY: files.keyPath, ...env },
+    cleanup,
+  );
+  if (node.tlsPort === undefined) throw new Error(`no TLS listener: ${node.stdout()}`);
+  return { ...node, tlsPort: node.tlsPort };
 }
 
 /** The node's log lines for one event, parsed. */

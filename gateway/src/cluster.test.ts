@@ -1,32 +1,17 @@
-/**
- * The CLI with GATEWAY_WORKERS=2, as operators run it, over real sockets:
- * both workers carry tunnels from the one shared listener, the admin
- * listener adds them up, usage stays exact (each worker its own batches),
- * a revocation cuts tunnels in every worker within one heartbeat, SIGHUP
- * reaches every worker, and SIGTERM drains all of them and flushes.
- */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { httpOverSocket, openTunnel } from "@cargo-vpn/testkit/proxy-client";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
+import { type CliNode, startCli } from "./cli-process.test-support";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HEARTBEAT_MS = 400;
 
-interface Node {
-  child: ChildProcessWithoutNullStreams;
-  port: number;
-  adminPort: number;
-  stdout: () => string;
-  stderr: () => string;
-}
+type Node = CliNode;
 
 let cleanup: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -34,42 +19,8 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function startNode(api: FakeApi, env: Record<string, string> = {}): Promise<Node> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      CARGO_API_URL: api.url,
-      CARGO_GATEWAY_ID: api.gatewayId,
-      CARGO_GATEWAY_SECRET: api.secret,
-      GATEWAY_PORT: "0",
-      GATEWAY_ALLOW_LOOPBACK: "true",
-      GATEWAY_FLUSH_MS: "600000",
-      GATEWAY_HEARTBEAT_MS: String(HEARTBEAT_MS),
-      GATEWAY_SHUTDOWN_GRACE_MS: "100",
-      GATEWAY_WORKERS: "2",
-      GATEWAY_ADMIN_PORT: "0",
-      ...env,
-    },
-  });
-  cleanup.push(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  while (!/admin listening on .*:(\d+)/.test(stdout)) {
-    const [event] = await Promise.race([once(child.stdout, "data").then(() => ["data"]), once(child, "exit").then(() => ["exit"])]);
-    if (event === "exit") throw new Error(`gateway exited: ${stderr}`);
-  }
-  return {
-    child,
-    port: Number(/gateway listening on .*:(\d+)/.exec(stdout)![1]),
-    adminPort: Number(/admin listening on .*:(\d+)/.exec(stdout)![1]),
-    stdout: () => stdout,
-    stderr: () => stderr,
-  };
+function startNode(api: FakeApi, env: Record<string, string> = {}): Promise<Node> {
+  return startCli(api, { GATEWAY_HEARTBEAT_MS: String(HEARTBEAT_MS), ...env }, cleanup);
 }
 
 async function metrics(node: Node): Promise<string> {
