@@ -17,7 +17,7 @@ import { startStack, type Stack } from "@cargo-vpn/stack";
 import { MAX_SESSION_STARTS_PER_MINUTE } from "@cargo-vpn/worker/config";
 import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
 import { routeLoopbackThroughTunnel, signUp } from "@cargo-vpn/testkit/popup-flows";
-import { reportedBytes, settledAccounting } from "./harness/reported-bytes.ts";
+import { onlyThroughGateway, reportedBytes, settledAccounting } from "./harness/reported-bytes.ts";
 
 const ROUNDS = 20;
 let state: string;
@@ -106,8 +106,8 @@ describe("turning the VPN on in Chromium", () => {
     });
     const held = outcomes.filter((o) => o === "held").length;
     console.log(`[connect race, chromium] ${ROUNDS} rounds: ${held} held, ${ROUNDS - held} loaded through the gateway`);
-    // Loaded pages went through the gateway: all the site saw, the gateway reported.
-    expect(seen).toEqual(reported);
+    // Loaded pages went through the gateway: every byte the site received, the gateway wrote.
+    expect(onlyThroughGateway(seen, reported), JSON.stringify({ seen, reported })).toBe(true);
     // And some did load, so the accounting above had something to prove.
     expect(outcomes).toContain("loaded");
     await page.close();

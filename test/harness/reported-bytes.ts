@@ -15,11 +15,23 @@ export interface ByteCounts {
 }
 
 /**
+ * Whether every byte a site received was written to it by the gateway, and
+ * the gateway reported no byte the site did not send. A load that went
+ * direct breaks the first: the site reads a request the gateway never wrote.
+ * Exact equality is not the test because a flow cut at teardown (the session
+ * ended, a keep-alive socket closed) leaves bytes one side wrote and the other
+ * never read: the gateway's written request the site never read, or the
+ * site's response the gateway never read.
+ */
+export function onlyThroughGateway(seen: ByteCounts, reported: ByteCounts): boolean {
+  return seen.up <= reported.up && reported.down <= seen.down;
+}
+
+/**
  * What a site saw and what the gateway reported since `before`, read again
- * (flushing the gateway each time) until the two agree or `timeoutMs` passes:
- * the gateway charges a flow's last bytes when it sees the close, a moment
- * after the site does. A direct load never settles: the site keeps bytes the
- * gateway never carried, and the caller's equality check fails.
+ * (flushing the gateway each time) until `onlyThroughGateway` holds or
+ * `timeoutMs` passes: the gateway charges a flow's last bytes when it sees the
+ * close, a moment after the site does.
  */
 export async function settledAccounting(
   state: string,
@@ -35,7 +47,7 @@ export async function settledAccounting(
     const total = reportedBytes(state);
     const seen = { up: site.received - before.site.up, down: site.sent - before.site.down };
     const reported = { up: total.up - before.reported.up, down: total.down - before.reported.down };
-    if ((seen.up === reported.up && seen.down === reported.down) || Date.now() > deadline) return { seen, reported };
+    if (onlyThroughGateway(seen, reported) || Date.now() > deadline) return { seen, reported };
     await new Promise((r) => setTimeout(r, 500));
   }
 }
