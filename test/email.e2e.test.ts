@@ -6,7 +6,7 @@
  * new password typed into the page, derived there), and deletion by link;
  * then a scan of everything stored and logged for addresses and tokens.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { deriveAuthKey } from "@cargo-vpn/shared";
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { api, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
+import { allStoredBytes } from "./harness/stored-bytes.ts";
 import { launchPageBrowser, type PageBrowser } from "@cargo-vpn/testkit/mail-pages";
 import { linkIn, readMailbox, waitForMail } from "@cargo-vpn/testkit/mail";
 
@@ -211,11 +212,7 @@ describe("privacy of email", () => {
   it("no address, password or link token in any stored byte (D1, Durable Objects; local queues live in memory) or worker log line", async () => {
     await env.stack.flushMail();
     expect(secrets.size).toBeGreaterThan(8);
-    const parts: string[] = [];
-    for (const entry of await readdir(env.state, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) parts.push((await readFile(join(entry.parentPath, entry.name))).toString("latin1"));
-    }
-    const stored = parts.join("\n");
+    const stored = await allStoredBytes(env.state);
     const storedUtf8 = Buffer.from(stored, "latin1").toString("utf8");
     expect(stored.length).toBeGreaterThan(10_000);
     const logs = env.stack.worker.logs.join("\n");

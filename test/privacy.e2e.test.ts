@@ -5,24 +5,15 @@
  * files) or any line the worker or the gateway logged; and after erasure the
  * account's tokens and proxy credentials stop working.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { deriveAuthKey } from "@cargo-vpn/shared";
 import { describe, expect, it } from "vitest";
 import { httpOverSocket, openTunnel, proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
 import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
+import { allStoredBytes } from "./harness/stored-bytes.ts";
 import { api, basicAuth, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 
 const env = useLocalStack();
-
-async function allStoredBytes(dir: string): Promise<string> {
-  const parts: string[] = [];
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) parts.push((await readFile(join(entry.parentPath, entry.name))).toString("latin1"));
-  }
-  return parts.join("\n");
-}
 
 describe("no activity data", () => {
   it("a whole session leaves no address, host, URL, user agent or identity in storage or logs", async () => {
