@@ -48,7 +48,7 @@ describe("turning the VPN on in Chromium", () => {
     await signUp(popup, { username: `race-${Date.now().toString(36)}`, password: "correct horse battery staple" });
     await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);
     const vpn = popup.getByRole("switch", { name: "VPN" });
-    const page = await browser.context.newPage();
+    let page = await browser.context.newPage();
 
     // Signed in, the popup is interactive once the switch has its location (one API round trip): median of five.
     const samples: number[] = [];
@@ -79,18 +79,10 @@ describe("turning the VPN on in Chromium", () => {
       const response = await page.goto(`${site.url}/page/4000?round-${round}`, { timeout: 20_000 }).catch(() => null);
       outcomes.push(response?.status() === 200 ? "loaded" : "held");
       await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 30_000 });
-      // Leave the site before switching off, so nothing of this round can load after it. A held load that
-      // gave up can still land its error page a moment later and interrupt this navigation: go again then.
-      for (let attempt = 1; ; attempt++) {
-        const left = await page.goto("about:blank").then(
-          () => true,
-          (error: Error) => {
-            if (attempt >= 3 || !/interrupted by another navigation/.test(error.message)) throw error;
-            return false;
-          },
-        );
-        if (left) break;
-      }
+      // Leave the site before switching off, so nothing of this round can load after it: a fresh tab, since a
+      // held load that gave up can still land its error page in this one and interrupt any navigation.
+      await page.close();
+      page = await browser.context.newPage();
       await site.idle();
       // The gateway charges a flow's last bytes when it sees the close, a moment after the site does:
       // let it, so they are flushed while this round's session is still open.
