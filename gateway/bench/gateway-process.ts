@@ -2,7 +2,7 @@
  * The gateway under benchmark, in its own process so its CPU time and memory
  * can be read apart from the load generator's. Configured from the
  * environment like the CLI; answers IPC messages from throughput.ts:
- *   "stats" → { cpu: process.cpuUsage(), rss, heapUsed, openConnections }
+ *   "stats" → { cpu: process.cpuUsage(), rss, heapUsed, openFlows }
  */
 import { configFromEnv } from "../src/config";
 import { startGateway } from "../src/gateway";
@@ -19,7 +19,7 @@ process.on("message", (message) => {
       rss: memory.rss,
       heapUsed: memory.heapUsed,
       external: memory.external,
-      openConnections: gateway.stats().openConnections,
+      openFlows: gateway.stats().openFlows,
     });
   } else if (message === "close") {
     void gateway.close().then(() => process.exit(0));

@@ -89,7 +89,7 @@ interface GatewayStats {
   rss: number;
   heapUsed: number;
   external: number;
-  openConnections: number;
+  openFlows: number;
 }
 
 class GatewayChild {
@@ -318,7 +318,7 @@ export async function runGatewayBench(): Promise<Results> {
     for (let i = 0; i < IDLE_TUNNELS; i++) tunnels.push(await connectTunnel(gateway.port, `127.0.0.1:${origin.port}`, auth));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const after = await gateway.stats();
-    results["idle tunnels open"] = after.openConnections;
+    results["idle tunnels open"] = after.openFlows;
     results["RSS per idle tunnel KiB"] = round((after.rss - before.rss) / IDLE_TUNNELS / 1024, 1);
     results["JS heap per idle tunnel KiB"] = round((after.heapUsed - before.heapUsed) / IDLE_TUNNELS / 1024, 1);
     for (const socket of tunnels) socket.destroy();

@@ -63,13 +63,13 @@ async function startOrigin(): Promise<{ port: number; close: () => Promise<void>
   };
 }
 
-interface Node {
+interface Gateway {
   child: ChildProcess;
   port: number;
   adminPort: number;
 }
 
-async function startNode(env: Record<string, string>): Promise<Node> {
+async function startGateway(env: Record<string, string>): Promise<Gateway> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: join(here, ".."),
     env: { ...process.env, ...env },
@@ -88,9 +88,9 @@ async function startNode(env: Record<string, string>): Promise<Node> {
   };
 }
 
-async function stopNode(node: Node): Promise<void> {
-  const exited = once(node.child, "exit");
-  node.child.kill("SIGTERM");
+async function stopGateway(gateway: Gateway): Promise<void> {
+  const exited = once(gateway.child, "exit");
+  gateway.child.kill("SIGTERM");
   await exited;
 }
 
@@ -114,8 +114,8 @@ interface WorkerFigures {
 }
 
 /** Per-worker tunnels accepted and bytes carried (up + down), from /metrics; one entry for a single process. */
-async function perWorker(node: Node): Promise<Map<string, WorkerFigures>> {
-  const text = await (await fetch(`http://127.0.0.1:${node.adminPort}/metrics`)).text();
+async function perWorker(gateway: Gateway): Promise<Map<string, WorkerFigures>> {
+  const text = await (await fetch(`http://127.0.0.1:${gateway.adminPort}/metrics`)).text();
   const figures = new Map<string, WorkerFigures>();
   const entry = (worker: string) => figures.get(worker) ?? figures.set(worker, { flows: 0, bytes: 0 }).get(worker)!;
   for (const line of text.split("\n")) {
@@ -165,9 +165,9 @@ export async function runWorkersBench(): Promise<Results> {
     GATEWAY_FLUSH_MS: "1000",
     GATEWAY_HEARTBEAT_MS: "1000",
   };
-  const nodes = {
-    one: await startNode({ ...baseEnv, GATEWAY_WORKERS: "1" }),
-    two: await startNode({ ...baseEnv, GATEWAY_WORKERS: "2" }),
+  const gateways = {
+    one: await startGateway({ ...baseEnv, GATEWAY_WORKERS: "1" }),
+    two: await startGateway({ ...baseEnv, GATEWAY_WORKERS: "2" }),
   };
   try {
     const session = "bench-workers";
@@ -176,19 +176,19 @@ export async function runWorkersBench(): Promise<Results> {
     const viaProxy = (port: number) => ["-p", "-x", `http://127.0.0.1:${port}`, "--proxy-user", `${session}:${password}`];
     const best = { direct: 0, one: 0, two: 0 };
     const busy = { one: 0, two: 0 };
-    const before = await perWorker(nodes.two);
+    const before = await perWorker(gateways.two);
     for (let round = 0; round < RUNS; round++) {
       best.direct = Math.max(best.direct, (await parallelDownloads(url, [])).rate);
       // Alternate which goes first, so a burst of background load does not always hit the same one.
       for (const name of round % 2 === 0 ? (["one", "two"] as const) : (["two", "one"] as const)) {
-        const { rate, cores } = await parallelDownloads(url, viaProxy(nodes[name].port), nodes[name].child.pid);
+        const { rate, cores } = await parallelDownloads(url, viaProxy(gateways[name].port), gateways[name].child.pid);
         if (rate > best[name]) {
           best[name] = rate;
           busy[name] = cores;
         }
       }
     }
-    const after = await perWorker(nodes.two);
+    const after = await perWorker(gateways.two);
     const shares = [...after.entries()].map(([worker, figures]) => {
       const base = before.get(worker) ?? { flows: 0, bytes: 0 };
       return { worker, flows: figures.flows - base.flows, bytes: figures.bytes - base.bytes };
@@ -211,16 +211,16 @@ export async function runWorkersBench(): Promise<Results> {
     }
     const largest = Math.max(...shares.map((s) => s.bytes / totalBytes), ...shares.map((s) => s.flows / totalFlows));
     results["balanced within 60/40"] = shares.length === 2 && largest <= 0.6 ? "yes" : "NO";
-    // Both nodes report to the same API under the same session: everything carried must arrive.
-    await stopNode(nodes.one);
-    await stopNode(nodes.two);
+    // Both gateways report to the same API under the same session: everything carried must arrive.
+    await stopGateway(gateways.one);
+    await stopGateway(gateways.two);
     const reported = api.totals(session);
-    results["usage reported / carried (both nodes)"] = round(
+    results["usage reported / carried (both gateways)"] = round(
       (reported.bytesDown + reported.bytesUp) / (2 * PARALLEL * RUNS * DOWNLOAD_BYTES),
       4,
     );
   } finally {
-    for (const node of Object.values(nodes)) if (node.child.exitCode === null) await stopNode(node);
+    for (const gateway of Object.values(gateways)) if (gateway.child.exitCode === null) await stopGateway(gateway);
     await origin.close();
     await api.close();
   }

@@ -1,10 +1,10 @@
 /**
  * The gateway CLI (`src/main.ts`) as operators run it, started for a test
- * against a fake API: the environment of a loopback test node plus `env`,
+ * against a fake API: the environment of a loopback test gateway plus `env`,
  * resolved once it prints its admin port. The cluster tests share it.
  *
- *   const node = await startCli(api, { GATEWAY_WORKERS: "2" }, cleanup);
- *   node.port, node.tlsPort, node.adminPort, node.stderr(), node.child.kill("SIGTERM")
+ *   const gateway = await startCli(api, { GATEWAY_WORKERS: "2" }, cleanup);
+ *   gateway.port, gateway.tlsPort, gateway.adminPort, gateway.stderr(), gateway.child.kill("SIGTERM")
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -14,7 +14,7 @@ import type { FakeApi } from "@cargo-vpn/testkit/fake-api";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-export interface CliNode {
+export interface CliGateway {
   child: ChildProcessWithoutNullStreams;
   port: number;
   /** The TLS listener's port, when GATEWAY_TLS_PORT was given. */
@@ -25,7 +25,7 @@ export interface CliNode {
 }
 
 /** Starts the CLI with 2 workers and the admin listener on; `cleanup` gets the step that kills it. */
-export async function startCli(api: FakeApi, env: Record<string, string>, cleanup: Array<() => unknown>): Promise<CliNode> {
+export async function startCli(api: FakeApi, env: Record<string, string>, cleanup: Array<() => unknown>): Promise<CliGateway> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
     env: {

@@ -34,7 +34,7 @@
  * replacement got the keys of that first listen.)
  *
  * Usage is NOT aggregated here: each worker reports its own deltas with its
- * own batchIds. The per-session connection cap holds per worker.
+ * own batchIds. The per-session flow cap holds per worker.
  */
 import cluster, { type Worker } from "node:cluster";
 import { MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared/schemas";
@@ -78,7 +78,7 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
   const slots = new Map<number, Slot>();
   const pending = new Map<number, (body: unknown) => void>();
   const revoked = new Map<string, number>();
-  /** Counters of workers that have exited, so node totals never go backwards. */
+  /** Counters of workers that have exited, so the gateway's totals never go backwards. */
   let retired = emptySnapshot();
   let nextId = 1;
   let stopping = false;
@@ -96,7 +96,7 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
     if (slot.worker.isConnected()) slot.worker.send(message);
   };
 
-  // The node's one ticket key set, only when there is a TLS listener.
+  // The gateway's one ticket key set, only when there is a TLS listener.
   const tickets = config.tls ? { keys: config.tls.ticketKeys ?? newTicketKeys(), generation: 1 } : null;
   const ticketKeysMessage = (current: { keys: Buffer; generation: number }): PrimaryMessage => ({
     type: "cargo:ticket-keys",

@@ -10,7 +10,7 @@ import { memoryLogger } from "./logger";
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
-import { type CliNode, startCli } from "./cli-process.test-support";
+import { type CliGateway, startCli } from "./cli-process.test-support";
 import { createTlsListener } from "./tls-listener";
 
 /** Short enough to see a rotation within the test, long enough for a round of connections under load. */
@@ -18,7 +18,7 @@ const ROTATION_MS = 3000;
 /** Connections offering one ticket per round: round-robin gives each worker half of them. */
 const ROUND = 8;
 
-type Node = CliNode & { tlsPort: number };
+type Gateway = CliGateway & { tlsPort: number };
 
 let cleanup: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -43,19 +43,23 @@ async function setup(): Promise<{ api: FakeApi; origin: Origin; cert: string; ce
   return { api, origin, cert, certPath: join(dir, "cert.pem"), keyPath: join(dir, "key.pem") };
 }
 
-async function startNode(api: FakeApi, files: { certPath: string; keyPath: string }, env: Record<string, string> = {}): Promise<Node> {
-  const node = await startCli(
+async function startGateway(
+  api: FakeApi,
+  files: { certPath: string; keyPath: string },
+  env: Record<string, string> = {},
+): Promise<Gateway> {
+  const gateway = await startCli(
     api,
     { GATEWAY_TLS_PORT: "0", GATEWAY_TLS_CERT: files.certPath, GATEWAY_TLS_KEY: files.keyPath, ...env },
     cleanup,
   );
-  if (node.tlsPort === undefined) throw new Error(`no TLS listener: ${node.stdout()}`);
-  return { ...node, tlsPort: node.tlsPort };
+  if (gateway.tlsPort === undefined) throw new Error(`no TLS listener: ${gateway.stdout()}`);
+  return { ...gateway, tlsPort: gateway.tlsPort };
 }
 
-/** The node's log lines for one event, parsed. */
-function events(node: Node, event: string): Array<Record<string, unknown>> {
-  return node
+/** The gateway's log lines for one event, parsed. */
+function events(gateway: Gateway, event: string): Array<Record<string, unknown>> {
+  return gateway
     .stderr()
     .split("\n")
     .filter((line) => line.includes(`"event":"${event}"`))
@@ -63,16 +67,16 @@ function events(node: Node, event: string): Array<Record<string, unknown>> {
 }
 
 /** The highest ticket key generation the primary has sent (1 = the first set, never logged by the primary). */
-const rotatedTo = (node: Node) => Math.max(1, ...events(node, "tls_ticket_keys_rotated").map((e) => Number(e.generation)));
+const rotatedTo = (gateway: Gateway) => Math.max(1, ...events(gateway, "tls_ticket_keys_rotated").map((e) => Number(e.generation)));
 
 /** Waits until both workers run on ticket key set `generation` (or a later one), and returns the newest both have. */
-async function bothWorkersOn(node: Node, generation: number): Promise<number> {
+async function bothWorkersOn(gateway: Gateway, generation: number): Promise<number> {
   const ends = Date.now() + 4 * ROTATION_MS;
   while (Date.now() < ends) {
     const newest = [1, 2].map((worker) =>
       Math.max(
         0,
-        ...events(node, "tls_ticket_keys_applied")
+        ...events(gateway, "tls_ticket_keys_applied")
           .filter((e) => e.worker === worker)
           .map((e) => Number(e.generation)),
       ),
@@ -80,11 +84,11 @@ async function bothWorkersOn(node: Node, generation: number): Promise<number> {
     if (Math.min(...newest) >= generation) return Math.min(...newest);
     await sleep(20);
   }
-  throw new Error(`workers never reached ticket key set ${generation}: ${node.stderr()}`);
+  throw new Error(`workers never reached ticket key set ${generation}: ${gateway.stderr()}`);
 }
 
-async function tunnelsPerWorker(node: Node): Promise<number[]> {
-  const text = await (await fetch(`http://127.0.0.1:${node.adminPort}/metrics`)).text();
+async function tunnelsPerWorker(gateway: Gateway): Promise<number[]> {
+  const text = await (await fetch(`http://127.0.0.1:${gateway.adminPort}/metrics`)).text();
   return [1, 2].map((worker) => {
     const line = text.split("\n").find((l) => l.startsWith(`cargo_gateway_worker_flows_opened_total{worker="${worker}"} `));
     if (!line) throw new Error(`no tunnel counter for worker ${worker}`);
@@ -141,29 +145,36 @@ interface Round {
  * ticket. A round a rotation cut through is thrown away and run again on the
  * next set (null when that keeps happening), so no result mixes two sets.
  */
-async function round(node: Node, ca: string, auth: string, target: string, generation: number, oldSession?: Buffer): Promise<Round | null> {
+async function round(
+  gateway: Gateway,
+  ca: string,
+  auth: string,
+  target: string,
+  generation: number,
+  oldSession?: Buffer,
+): Promise<Round | null> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const on = await bothWorkersOn(node, generation + attempt);
-    if (rotatedTo(node) !== on) continue;
-    let counted = await tunnelsPerWorker(node);
+    const on = await bothWorkersOn(gateway, generation + attempt);
+    if (rotatedTo(gateway) !== on) continue;
+    let counted = await tunnelsPerWorker(gateway);
     let old: Round["old"];
     if (oldSession) {
       const reused = [];
-      for (let i = 0; i < 2; i++) reused.push((await connect(node.tlsPort, ca, auth, target, oldSession)).reused);
-      const now = await tunnelsPerWorker(node);
+      for (let i = 0; i < 2; i++) reused.push((await connect(gateway.tlsPort, ca, auth, target, oldSession)).reused);
+      const now = await tunnelsPerWorker(gateway);
       old = { reused, served: now.map((n, i) => n - counted[i]!) };
       counted = now;
     }
-    const full = await connect(node.tlsPort, ca, auth, target);
+    const full = await connect(gateway.tlsPort, ca, auth, target);
     expect(full.reused).toBe(false);
     expect(full.session).toBeDefined();
-    const afterFull = await tunnelsPerWorker(node);
+    const afterFull = await tunnelsPerWorker(gateway);
     const reused = [];
-    for (let i = 0; i < ROUND; i++) reused.push((await connect(node.tlsPort, ca, auth, target, full.session)).reused);
-    const served = (await tunnelsPerWorker(node)).map((n, i) => n - afterFull[i]!);
+    for (let i = 0; i < ROUND; i++) reused.push((await connect(gateway.tlsPort, ca, auth, target, full.session)).reused);
+    const served = (await tunnelsPerWorker(gateway)).map((n, i) => n - afterFull[i]!);
     expect(afterFull.reduce((a, b) => a + b) - counted.reduce((a, b) => a + b)).toBe(1);
     await sleep(50);
-    if (rotatedTo(node) !== on) continue;
+    if (rotatedTo(gateway) !== on) continue;
     return { generation: on, session: full.session!, reused, served, ...(old ? { old } : {}) };
   }
   return null;
@@ -171,17 +182,17 @@ async function round(node: Node, ca: string, auth: string, target: string, gener
 
 it("resumes a ticket on both workers, and after the primary rotates the keys resumes new tickets on both again", async () => {
   const { api, origin, cert, ...files } = await setup();
-  const node = await startNode(api, files, { GATEWAY_TLS_TICKET_ROTATION_MS: String(ROTATION_MS) });
+  const gateway = await startGateway(api, files, { GATEWAY_TLS_TICKET_ROTATION_MS: String(ROTATION_MS) });
   const auth = await api.proxyAuthorization("s-tickets");
   const target = `127.0.0.1:${origin.port}`;
 
-  const first = await round(node, cert, auth, target, 1);
+  const first = await round(gateway, cert, auth, target, 1);
   expect(first).not.toBeNull();
   expect(first!.reused).toEqual(Array(ROUND).fill(true));
   // Round-robin: the resumed connections were served by both workers, half each.
   expect(first!.served).toEqual([ROUND / 2, ROUND / 2]);
 
-  const second = await round(node, cert, auth, target, first!.generation + 1, first!.session);
+  const second = await round(gateway, cert, auth, target, first!.generation + 1, first!.session);
   expect(second).not.toBeNull();
   expect(second!.generation).toBeGreaterThan(first!.generation);
   // Both workers took the new keys: neither opens a ticket sealed under the old ones (Node keeps one set).
@@ -190,14 +201,14 @@ it("resumes a ticket on both workers, and after the primary rotates the keys res
   expect(second!.served).toEqual([ROUND / 2, ROUND / 2]);
 
   // The keys cross the IPC channel only: never in a log line, under any encoding.
-  expect(node.stderr()).not.toMatch(/"keys"|ticketKeys/);
-  node.child.kill("SIGTERM");
-  expect((await once(node.child, "exit"))[0]).toBe(0);
+  expect(gateway.stderr()).not.toMatch(/"keys"|ticketKeys/);
+  gateway.child.kill("SIGTERM");
+  expect((await once(gateway.child, "exit"))[0]).toBe(0);
 }, 60_000);
 
 it("gives a worker started in place of a dead one after a rotation the keys in use, so tickets resume on both workers", async () => {
   const { api, origin, cert, ...files } = await setup();
-  const node = await startNode(api, files, { GATEWAY_TLS_TICKET_ROTATION_MS: String(ROTATION_MS) });
+  const gateway = await startGateway(api, files, { GATEWAY_TLS_TICKET_ROTATION_MS: String(ROTATION_MS) });
   const auth = await api.proxyAuthorization("s-replaced");
   const target = `127.0.0.1:${origin.port}`;
 
@@ -205,26 +216,26 @@ it("gives a worker started in place of a dead one after a rotation the keys in u
   // kill one only once both run on a later set, and judge only a round on the set in use when it started.
   let checked: Round | null = null;
   for (let attempt = 0; attempt < 3 && !checked; attempt++) {
-    const generation = await bothWorkersOn(node, 2 + attempt);
-    const workers = readFileSync(`/proc/${node.child.pid}/task/${node.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+    const generation = await bothWorkersOn(gateway, 2 + attempt);
+    const workers = readFileSync(`/proc/${gateway.child.pid}/task/${gateway.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
     expect(workers).toHaveLength(2);
-    const exits = events(node, "worker_exited").length;
-    const taken = events(node, "tls_ticket_keys_applied").length;
+    const exits = events(gateway, "worker_exited").length;
+    const taken = events(gateway, "tls_ticket_keys_applied").length;
     process.kill(workers[0]!, "SIGKILL");
     const ends = Date.now() + 15_000;
     // The replacement takes the keys before it listens, then counts as a worker again.
-    while (Date.now() < ends && events(node, "tls_ticket_keys_applied").length === taken) await sleep(50);
+    while (Date.now() < ends && events(gateway, "tls_ticket_keys_applied").length === taken) await sleep(50);
     while (Date.now() < ends) {
-      const text = await (await fetch(`http://127.0.0.1:${node.adminPort}/metrics`)).text();
-      if (events(node, "worker_exited").length > exits && text.includes("\ncargo_gateway_workers 2\n")) break;
+      const text = await (await fetch(`http://127.0.0.1:${gateway.adminPort}/metrics`)).text();
+      if (events(gateway, "worker_exited").length > exits && text.includes("\ncargo_gateway_workers 2\n")) break;
       await sleep(50);
     }
-    const replacement = events(node, "tls_ticket_keys_applied").slice(taken);
+    const replacement = events(gateway, "tls_ticket_keys_applied").slice(taken);
     expect(replacement.length).toBeGreaterThan(0);
     // A rotation while the replacement started would hand it the new set anyway and prove nothing: go again.
-    if (rotatedTo(node) !== generation) continue;
+    if (rotatedTo(gateway) !== generation) continue;
     expect(replacement[0]!.generation).toBe(generation);
-    const result = await round(node, cert, auth, target, generation);
+    const result = await round(gateway, cert, auth, target, generation);
     if (result?.generation === generation) checked = result;
   }
   expect(checked).not.toBeNull();

@@ -1,13 +1,13 @@
 /**
  * One cluster worker: a whole gateway (startGateway) on the listeners the
- * primary shares, carrying its share of the connections, checking
+ * primary shares, carrying its share of the client connections, checking
  * credentials, counting and reporting its own usage batches (its own
  * batchIds, so batches stay idempotent), but not beating: it tells the
  * primary which sessions it carries and takes revocations from it.
  *
  *   if (cluster.isWorker) await runWorker(config, logger);   // main.ts
  *
- * With a TLS listener it first asks the primary for the node's session ticket
+ * With a TLS listener it first asks the primary for the gateway's session ticket
  * keys and listens only once it has them, so a ticket issued by any worker
  * resumes here; each set the primary rotates in later is applied at once
  * (`setTicketKeys`), new handshakes only. The set is applied once more right
@@ -30,7 +30,7 @@ const TICKET_KEYS_WAIT_MS = 10_000;
 
 export async function runWorker(config: GatewayConfig, logger: Logger): Promise<void> {
   const count = Number(process.env[WORKER_COUNT_ENV] ?? 1);
-  // maxConnections is the node's total; each worker takes its share (the primary deals connections round-robin).
+  // maxConnections is the gateway's total; each worker takes its share (the primary deals connections round-robin).
   const maxConnections = Math.max(1, Math.ceil(config.maxConnections / count));
   const send = (message: WorkerMessage) => process.send?.(message);
 

@@ -7,11 +7,9 @@ import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { httpOverSocket, openTunnel } from "@cargo-vpn/testkit/proxy-client";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
-import { type CliNode, startCli } from "./cli-process.test-support";
+import { type CliGateway, startCli } from "./cli-process.test-support";
 
 const HEARTBEAT_MS = 400;
-
-type Node = CliNode;
 
 let cleanup: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -19,12 +17,12 @@ afterEach(async () => {
   cleanup = [];
 });
 
-function startNode(api: FakeApi, env: Record<string, string> = {}): Promise<Node> {
+function startGateway(api: FakeApi, env: Record<string, string> = {}): Promise<CliGateway> {
   return startCli(api, { GATEWAY_HEARTBEAT_MS: String(HEARTBEAT_MS), ...env }, cleanup);
 }
 
-async function metrics(node: Node): Promise<string> {
-  return (await fetch(`http://127.0.0.1:${node.adminPort}/metrics`)).text();
+async function metrics(gateway: CliGateway): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${gateway.adminPort}/metrics`)).text();
 }
 
 function sample(text: string, name: string, labels = ""): number {
@@ -45,18 +43,18 @@ async function setup(): Promise<{ api: FakeApi; origin: Origin }> {
 
 it("deals tunnels to both workers, adds their figures up, and on SIGTERM drains both and reports every byte", async () => {
   const { api, origin } = await setup();
-  const node = await startNode(api);
+  const gateway = await startGateway(api);
   const auth = await api.proxyAuthorization("s-cluster");
   const target = `127.0.0.1:${origin.port}`;
   for (let i = 0; i < 8; i++) {
-    const tunnel = await openTunnel({ port: node.port, auth, target });
+    const tunnel = await openTunnel({ port: gateway.port, auth, target });
     expect(tunnel.status).toBe(200);
     expect((await httpOverSocket(tunnel.socket, "GET", `/bytes/${10_000 + i}`)).status).toBe(200);
     tunnel.socket.destroy();
   }
   await origin.idle();
 
-  const text = await metrics(node);
+  const text = await metrics(gateway);
   expect(sample(text, "cargo_gateway_workers")).toBe(2);
   const perWorker = [1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`));
   // Round-robin: the eight tunnels split evenly between the two workers.
@@ -70,31 +68,31 @@ it("deals tunnels to both workers, adds their figures up, and on SIGTERM drains 
   for (const needle of ["s-cluster", "127.0.0.1", `${origin.port}"`, `=${origin.port}`]) expect(text).not.toContain(needle);
   expect(api.usageRequests).toHaveLength(0);
 
-  // One heartbeat for the node, not one per worker, carrying the session.
+  // One heartbeat for the gateway, not one per worker, carrying the session.
   const beatsBefore = api.heartbeats.length;
   await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 3));
   expect(api.heartbeats.length - beatsBefore).toBeLessThanOrEqual(4);
 
-  node.child.kill("SIGTERM");
-  const [code] = await once(node.child, "exit");
+  gateway.child.kill("SIGTERM");
+  const [code] = await once(gateway.child, "exit");
   expect(code).toBe(0);
   expect(api.totals("s-cluster")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
   // Each worker sent its own batch with its own id.
   expect(new Set(api.appliedBatchIds()).size).toBe(2);
-  expect(node.stderr().match(/"event":"gateway_stopped"/g)).toHaveLength(2);
+  expect(gateway.stderr().match(/"event":"gateway_stopped"/g)).toHaveLength(2);
 });
 
 it("cuts a revoked session's tunnels in every worker within one heartbeat, and forwards SIGHUP to every worker", async () => {
   const { api, origin } = await setup();
-  const node = await startNode(api);
+  const gateway = await startGateway(api);
   const auth = await api.proxyAuthorization("s-revoke");
   const tunnels = [];
   for (let i = 0; i < 4; i++) {
-    const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+    const tunnel = await openTunnel({ port: gateway.port, auth, target: `127.0.0.1:${origin.port}` });
     expect(tunnel.status).toBe(200);
     tunnels.push(tunnel.socket);
   }
-  const text = await metrics(node);
+  const text = await metrics(gateway);
   expect([1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`))).toEqual([2, 2]);
   expect(sample(text, "cargo_gateway_open_tunnels")).toBe(4);
   await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 2));
@@ -106,59 +104,59 @@ it("cuts a revoked session's tunnels in every worker within one heartbeat, and f
   api.revoked.add("s-revoke");
   await Promise.all(closed);
   expect(Date.now() - revokedAt).toBeLessThan(HEARTBEAT_MS + 1000);
-  expect((await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` })).status).toBe(407);
+  expect((await openTunnel({ port: gateway.port, auth, target: `127.0.0.1:${origin.port}` })).status).toBe(407);
 
-  node.child.kill("SIGHUP");
+  gateway.child.kill("SIGHUP");
   const ends = Date.now() + 5000;
-  while ((node.stderr().match(/"event":"signal_received"/g) ?? []).length < 2 && Date.now() < ends) {
+  while ((gateway.stderr().match(/"event":"signal_received"/g) ?? []).length < 2 && Date.now() < ends) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const received = node
+  const received = gateway
     .stderr()
     .split("\n")
     .filter((line) => line.includes('"signal_received"'))
     .map((line) => (JSON.parse(line) as { worker: number }).worker);
   expect(received.sort()).toEqual([1, 2]);
   // Still serving after the signal.
-  const fresh = await openTunnel({ port: node.port, auth: await api.proxyAuthorization("s-after"), target: `127.0.0.1:${origin.port}` });
+  const fresh = await openTunnel({ port: gateway.port, auth: await api.proxyAuthorization("s-after"), target: `127.0.0.1:${origin.port}` });
   expect(fresh.status).toBe(200);
   fresh.socket.destroy();
-  node.child.kill("SIGTERM");
-  expect((await once(node.child, "exit"))[0]).toBe(0);
+  gateway.child.kill("SIGTERM");
+  expect((await once(gateway.child, "exit"))[0]).toBe(0);
 });
 
-it("replaces a worker that dies, and the node's counters do not go backwards", async () => {
+it("replaces a worker that dies, and the gateway's counters do not go backwards", async () => {
   const { api, origin } = await setup();
-  const node = await startNode(api);
+  const gateway = await startGateway(api);
   const auth = await api.proxyAuthorization("s-restart");
   for (let i = 0; i < 4; i++) {
-    const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+    const tunnel = await openTunnel({ port: gateway.port, auth, target: `127.0.0.1:${origin.port}` });
     expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/1000")).status).toBe(200);
     tunnel.socket.destroy();
   }
-  const before = await metrics(node);
+  const before = await metrics(gateway);
   expect(sample(before, "cargo_gateway_flows_opened_total")).toBe(4);
 
-  const workers = readFileSync(`/proc/${node.child.pid}/task/${node.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+  const workers = readFileSync(`/proc/${gateway.child.pid}/task/${gateway.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
   expect(workers).toHaveLength(2);
   process.kill(workers[0]!, "SIGKILL");
   const ends = Date.now() + 10_000;
   let text = "";
   while (Date.now() < ends) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    text = await metrics(node);
-    if (node.stderr().includes('"worker_exited"') && sample(text, "cargo_gateway_workers") === 2) break;
+    text = await metrics(gateway);
+    if (gateway.stderr().includes('"worker_exited"') && sample(text, "cargo_gateway_workers") === 2) break;
   }
-  expect(node.stderr()).toContain('"event":"worker_exited"');
+  expect(gateway.stderr()).toContain('"event":"worker_exited"');
   expect(sample(text, "cargo_gateway_workers")).toBe(2);
   expect(sample(text, "cargo_gateway_flows_opened_total")).toBe(4);
   // Both workers carry traffic again.
   for (let i = 0; i < 2; i++) {
-    const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+    const tunnel = await openTunnel({ port: gateway.port, auth, target: `127.0.0.1:${origin.port}` });
     expect(tunnel.status).toBe(200);
     tunnel.socket.destroy();
   }
-  const after = await metrics(node);
+  const after = await metrics(gateway);
   expect(sample(after, "cargo_gateway_flows_opened_total")).toBe(6);
   expect(
     [1, 2].map((worker) => sample(after, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`)).every((n) => n >= 1),
@@ -167,20 +165,20 @@ it("replaces a worker that dies, and the node's counters do not go backwards", a
 
 it("with GATEWAY_WORKERS=1 runs one process, admin listener included", async () => {
   const { api, origin } = await setup();
-  const node = await startNode(api, { GATEWAY_WORKERS: "1" });
-  expect(readFileSync(`/proc/${node.child.pid}/task/${node.child.pid}/children`, "utf8").trim()).toBe("");
+  const gateway = await startGateway(api, { GATEWAY_WORKERS: "1" });
+  expect(readFileSync(`/proc/${gateway.child.pid}/task/${gateway.child.pid}/children`, "utf8").trim()).toBe("");
   const auth = await api.proxyAuthorization("s-single");
-  const tunnel = await openTunnel({ port: node.port, auth, target: `127.0.0.1:${origin.port}` });
+  const tunnel = await openTunnel({ port: gateway.port, auth, target: `127.0.0.1:${origin.port}` });
   expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/5000")).status).toBe(200);
   tunnel.socket.destroy();
   await origin.idle();
-  const text = await metrics(node);
+  const text = await metrics(gateway);
   expect(sample(text, "cargo_gateway_workers")).toBe(1);
   expect(text).not.toContain("cargo_gateway_worker_");
   expect(sample(text, "cargo_gateway_bytes_total", '{direction="down"}')).toBe(origin.sent);
-  expect((await fetch(`http://127.0.0.1:${node.adminPort}/healthz`)).status).toBe(200);
-  node.child.kill("SIGTERM");
-  expect((await once(node.child, "exit"))[0]).toBe(0);
+  expect((await fetch(`http://127.0.0.1:${gateway.adminPort}/healthz`)).status).toBe(200);
+  gateway.child.kill("SIGTERM");
+  expect((await once(gateway.child, "exit"))[0]).toBe(0);
   expect(api.totals("s-single")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
 });
 
@@ -191,18 +189,18 @@ it("serves the TLS listener from every worker too", async () => {
   const { cert, key } = selfSignedCert();
   writeFileSync(join(dir, "cert.pem"), cert);
   writeFileSync(join(dir, "key.pem"), key);
-  const node = await startNode(api, {
+  const gateway = await startGateway(api, {
     GATEWAY_TLS_PORT: "0",
     GATEWAY_TLS_CERT: join(dir, "cert.pem"),
     GATEWAY_TLS_KEY: join(dir, "key.pem"),
   });
-  const tlsPort = Number(/TLS on (\d+)/.exec(node.stdout())![1]);
+  const tlsPort = Number(/TLS on (\d+)/.exec(gateway.stdout())![1]);
   const auth = await api.proxyAuthorization("s-tls");
   for (let i = 0; i < 4; i++) {
     const tunnel = await openTunnel({ port: tlsPort, ca: cert, auth, target: `127.0.0.1:${origin.port}` });
     expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/100")).status).toBe(200);
     tunnel.socket.destroy();
   }
-  const text = await metrics(node);
+  const text = await metrics(gateway);
   expect([1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`))).toEqual([2, 2]);
 });

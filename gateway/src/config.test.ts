@@ -45,7 +45,7 @@ describe("configFromEnv", () => {
       allowLoopback: true,
       flushIntervalMs: 1000,
       heartbeatIntervalMs: 2000,
-      maxConnectionsPerSession: 12,
+      maxFlowsPerSession: 12,
       idleTimeoutMs: 30000,
     });
     expect(config.tls?.port).toBe(8443);
@@ -72,8 +72,8 @@ describe("configFromEnv", () => {
 describe("resolveConfig", () => {
   it("needs the identity fields and checks limits", () => {
     expect(() => resolveConfig({ apiUrl: "http://x", gatewayId: "", gatewaySecret: "s" })).toThrow("gatewayId is required");
-    expect(() => resolveConfig({ apiUrl: "http://x", gatewayId: "g", gatewaySecret: "s", maxConnectionsPerSession: 0 })).toThrow(
-      "maxConnectionsPerSession",
+    expect(() => resolveConfig({ apiUrl: "http://x", gatewayId: "g", gatewaySecret: "s", maxFlowsPerSession: 0 })).toThrow(
+      "maxFlowsPerSession",
     );
   });
 });

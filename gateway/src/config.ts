@@ -5,8 +5,8 @@
  *   const config = configFromEnv(process.env);                                   // the CLI
  *
  * Both paths end in `resolveConfig`, which fills defaults and refuses bad
- * values with a message naming the setting, so a misconfigured node fails at
- * start rather than on its first connection.
+ * values with a message naming the setting, so a misconfigured gateway fails
+ * at start rather than on its first connection.
  */
 import { readFileSync } from "node:fs";
 import { parsePortList, PortListError } from "./port-policy";
@@ -50,17 +50,17 @@ export interface GatewayConfigInput {
   heartbeatIntervalMs?: number;
   /** Largest request head accepted from a browser (and response head from an origin); default 16 KiB. */
   maxHeaderBytes?: number;
-  /** A tunnel or connection with no traffic for this long is closed; default 120000. */
+  /** A flow (tunnel or forwarded request) with no traffic for this long is closed; default 120000. */
   idleTimeoutMs?: number;
   /** Time allowed to open the connection to a destination; default 10000. */
   connectTimeoutMs?: number;
-  /** Open tunnels plus in-flight requests one session may hold; default 256. */
-  maxConnectionsPerSession?: number;
-  /** Client connections the node accepts in total; default 10000. */
+  /** Flows (open tunnels plus in-flight requests) one session may hold, per process; default 256. Env GATEWAY_MAX_CONNECTIONS_PER_SESSION. */
+  maxFlowsPerSession?: number;
+  /** Client connections (sockets) the gateway accepts in total; the heartbeat's load is open flows over it; default 10000. */
   maxConnections?: number;
   /** Per-tunnel read buffer for destination→browser bytes; default 256 KiB. */
   tunnelBufferBytes?: number;
-  /** How long shutdown waits for open connections to finish before cutting them; default 2000. */
+  /** How long shutdown waits for open flows to finish before cutting them; default 2000. */
   shutdownGraceMs?: number;
   /** How long shutdown keeps retrying the final usage batch; default 10000. */
   shutdownFlushTimeoutMs?: number;
@@ -83,7 +83,7 @@ export const DEFAULTS = {
   maxHeaderBytes: 16 * 1024,
   idleTimeoutMs: 120_000,
   connectTimeoutMs: 10_000,
-  maxConnectionsPerSession: 256,
+  maxFlowsPerSession: 256,
   maxConnections: 10_000,
   tunnelBufferBytes: 256 * 1024,
   shutdownGraceMs: 2000,
@@ -106,7 +106,7 @@ const RANGES = {
   maxHeaderBytes: [1024, 1024 * 1024],
   idleTimeoutMs: [100, 86_400_000],
   connectTimeoutMs: [100, 600_000],
-  maxConnectionsPerSession: [1, 100_000],
+  maxFlowsPerSession: [1, 100_000],
   maxConnections: [1, 1_000_000],
   tunnelBufferBytes: [4096, 16 * 1024 * 1024],
   shutdownGraceMs: [0, 600_000],
@@ -180,7 +180,7 @@ export const ENV_VARS = {
   GATEWAY_MAX_HEADER_BYTES: "maxHeaderBytes",
   GATEWAY_IDLE_TIMEOUT_MS: "idleTimeoutMs",
   GATEWAY_CONNECT_TIMEOUT_MS: "connectTimeoutMs",
-  GATEWAY_MAX_CONNECTIONS_PER_SESSION: "maxConnectionsPerSession",
+  GATEWAY_MAX_CONNECTIONS_PER_SESSION: "maxFlowsPerSession",
   GATEWAY_MAX_CONNECTIONS: "maxConnections",
   GATEWAY_SHUTDOWN_GRACE_MS: "shutdownGraceMs",
   GATEWAY_TUNNEL_BUFFER_BYTES: "tunnelBufferBytes",
@@ -246,7 +246,7 @@ export function configFromEnv(env: Env): GatewayConfig {
     maxHeaderBytes: envInt(env, "GATEWAY_MAX_HEADER_BYTES"),
     idleTimeoutMs: envInt(env, "GATEWAY_IDLE_TIMEOUT_MS"),
     connectTimeoutMs: envInt(env, "GATEWAY_CONNECT_TIMEOUT_MS"),
-    maxConnectionsPerSession: envInt(env, "GATEWAY_MAX_CONNECTIONS_PER_SESSION"),
+    maxFlowsPerSession: envInt(env, "GATEWAY_MAX_CONNECTIONS_PER_SESSION"),
     maxConnections: envInt(env, "GATEWAY_MAX_CONNECTIONS"),
     shutdownGraceMs: envInt(env, "GATEWAY_SHUTDOWN_GRACE_MS"),
     tunnelBufferBytes: envInt(env, "GATEWAY_TUNNEL_BUFFER_BYTES"),

@@ -40,8 +40,8 @@ describe("CredentialVerifier", () => {
     });
 
   it("accepts a proxy credential for this gateway and names its session and expiry", async () => {
-    const token = await sign("s1", 300);
-    const result = await verifier().check(basic("s1", token));
+    const credential = await sign("s1", 300);
+    const result = await verifier().check(basic("s1", credential));
     expect(result).toEqual({ ok: true, sessionId: "s1", expiresAtMs: (Math.floor(clock / 1000) + 300) * 1000 });
   });
 

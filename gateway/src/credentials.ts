@@ -1,9 +1,9 @@
 /**
  * Checks the `Proxy-Authorization` a browser answers our 407 with: Basic
- * `sessionId:jwt`, where the JWT is a proxy credential the worker signed for
+ * `sessionId:jwt`, where the JWT is a proxy credential the API signed for
  * this gateway (shared/src/proxy-credentials.ts). Verification is offline
- * against the worker's JWKS; a verified header is cached by its hash until
- * the credential expires, so further connections cost one SHA-256, not an
+ * against the API's JWKS; a verified header is cached by its hash until the
+ * credential expires, so later requests carrying it cost one SHA-256, not an
  * ECDSA verification.
  *
  *   const verifier = new CredentialVerifier({ jwks: createRemoteJWKSet(url), gatewayId, isRevoked });
@@ -20,7 +20,7 @@ import {
 } from "@cargo-vpn/shared/proxy-credentials";
 import { MAX_ID_CHARS } from "@cargo-vpn/shared/schemas";
 
-/** A proxy credential never lives longer than this: the contract's cap, which the worker's TTL stays under. */
+/** A proxy credential never lives longer than this: the contract's cap, which the API's TTL stays under. */
 export const MAX_CREDENTIAL_LIFETIME_SEC = MAX_PROXY_CREDENTIAL_LIFETIME_SECONDS;
 const MAX_HEADER_CHARS = 8192;
 /** The proxy username is a tunnel session id, so no longer than the API's ids. */
@@ -86,10 +86,10 @@ export class CredentialVerifier {
     return result;
   }
 
-  private async verify(sessionId: string, token: string): Promise<CredentialResult> {
+  private async verify(sessionId: string, credential: string): Promise<CredentialResult> {
     this.verifications++;
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, this.options.jwks, {
+      const { payload, protectedHeader } = await jwtVerify(credential, this.options.jwks, {
         algorithms: ["ES256"],
         typ: PROXY_TOKEN_TYPE,
         issuer: PROXY_TOKEN_ISSUER,

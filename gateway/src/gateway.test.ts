@@ -174,7 +174,7 @@ describe("gateway carrying traffic", () => {
     expect(origin.received).toBe(before);
   });
 
-  it("checks a credential's signature once and serves later connections from the cache", async () => {
+  it("checks a credential's signature once and serves later requests and tunnels from the cache", async () => {
     const auth = await h.api.proxyAuthorization("s-cache");
     const url = `http://127.0.0.1:${origin.port}/bytes/1`;
     expect((await proxiedRequest({ ...h.plain, auth, url })).status).toBe(200);
@@ -239,7 +239,7 @@ describe("gateway carrying traffic", () => {
     expect((await proxiedRequest({ ...h.secure, auth: bob, url })).status).toBe(200);
     expect(pooled.accepted).toBe(2);
 
-    await waitFor(() => h.gateway.stats().openConnections === 0);
+    await waitFor(() => h.gateway.stats().openFlows === 0);
     expect(await h.gateway.flush()).toBe(true);
     const a = h.api.totals("s-pool-a");
     const b = h.api.totals("s-pool-b");
@@ -302,7 +302,7 @@ describe("gateway carrying traffic", () => {
         await proxiedRequest({ ...endpoint, auth, method: "POST", url: `${url}/echo`, body: upload });
       }
       await counted.idle();
-      await waitFor(() => h.gateway.stats().openConnections === 0);
+      await waitFor(() => h.gateway.stats().openFlows === 0);
       expect(await h.gateway.flush()).toBe(true);
       expect(counted.sent).toBeGreaterThan(4_000_000);
       expect(h.api.totals(session)).toEqual({ bytesUp: counted.received, bytesDown: counted.sent });
@@ -328,7 +328,7 @@ describe("gateway carrying traffic", () => {
       expect(await h.gateway.flush()).toBe(true);
 
       await counted.idle();
-      await waitFor(() => h.gateway.stats().openConnections === 0);
+      await waitFor(() => h.gateway.stats().openFlows === 0);
       expect(await h.gateway.flush()).toBe(true);
       const sent = h.api.usageRequests.slice(requestsBefore).filter((b) => b.reports.some((r) => r.sessionId === session));
       // three failed attempts and one success of the first batch, all under one batchId
@@ -346,7 +346,7 @@ describe("gateway carrying traffic", () => {
     const other = await openTunnel({ ...h.secure, auth: bystander, target: `127.0.0.1:${origin.port}` });
     expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/10")).status).toBe(200);
     const closed = once(tunnel.socket, "close");
-    // Every beat names the sessions the node carries, so the API can revoke ones it no longer knows.
+    // Every beat names the sessions the gateway carries, so the API can revoke ones it no longer knows.
     expect(await h.gateway.heartbeat()).toBe(true);
     expect(h.api.heartbeats.at(-1)?.sessions).toEqual(expect.arrayContaining(["s-revoked"]));
 
@@ -455,8 +455,8 @@ describe("gateway safety limits", () => {
     }
   });
 
-  it("caps open connections per session", async () => {
-    const h = await harness({ maxConnectionsPerSession: 2 });
+  it("caps open flows (tunnels and requests) per session", async () => {
+    const h = await harness({ maxFlowsPerSession: 2 });
     const origin = await startOrigin();
     try {
       const auth = await h.api.proxyAuthorization("s-capped");
@@ -472,7 +472,7 @@ describe("gateway safety limits", () => {
       const other = await openTunnel({ ...h.plain, auth: await h.api.proxyAuthorization("s-free"), target });
       expect(other.status).toBe(200);
       first.socket.destroy();
-      await waitFor(() => h.gateway.stats().openConnections === 2);
+      await waitFor(() => h.gateway.stats().openFlows === 2);
       const fourth = await openTunnel({ ...h.plain, auth, target });
       expect(fourth.status).toBe(200);
       for (const t of [second, other, fourth]) t.socket.destroy();

@@ -1,7 +1,7 @@
 /**
  * Wires one gateway together and runs it: listeners, credential checks,
  * session registry, usage reporting and heartbeats, and the shutdown order
- * (stop accepting → let connections finish for a grace period → cut the rest
+ * (stop accepting → let open flows finish for a grace period → cut the rest
  * → send the last usage batch → done).
  *
  *   const gateway = await startGateway({ apiUrl, gatewayId, gatewaySecret, port: 0, allowLoopback: true });
@@ -21,7 +21,7 @@ import { Heartbeat } from "./heartbeat";
 import { createLogger, SummarizingLogger, type Logger } from "./logger";
 import { EventLoopDelay, RefusalCounter, takeSnapshot, type MetricsSnapshot } from "./metrics";
 import { parsePortList, PortPolicy } from "./port-policy";
-import { ProxyHandler } from "./proxy-server";
+import { ProxyHandler } from "./proxy-handler";
 import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
 import { UsageMeter } from "./usage-meter";
@@ -36,7 +36,7 @@ export interface GatewayHooks {
   resolver?: Resolver;
   /** Key source for credentials; default the API's /.well-known/jwks.json. */
   jwks?: JWTVerifyGetKey;
-  /** Window of the per-connection log summaries (logger.ts, SummarizingLogger); default 60000. */
+  /** Window of the per-request log summaries (logger.ts, SummarizingLogger); default 60000. */
   logSummaryIntervalMs?: number;
   /** Another process beats for this one (a cluster worker): no own heartbeat; see carriedSessions/revoke. */
   externalHeartbeat?: boolean;
@@ -60,12 +60,12 @@ export interface RunningGateway {
   /** Replaces the TLS session ticket keys (48 bytes; a cluster worker takes its primary's). False without a TLS listener. */
   setTicketKeys(keys: Buffer): boolean;
   /** Live figures, for tests and the bench. */
-  stats(): { activeSessions: number; openConnections: number; pooledConnections: number; signatureChecks: number };
+  stats(): { activeSessions: number; openFlows: number; pooledConnections: number; signatureChecks: number };
   /** Figures for the admin listener's /metrics (metrics.ts). */
   metrics(): MetricsSnapshot;
   /** What a heartbeat would report, for a cluster primary beating for its workers. */
   carriedSessions(): { activeSessions: number; openFlows: number; sessions: string[] };
-  /** Ends sessions learned from a heartbeat sent by another process; returns the connections cut. */
+  /** Ends sessions learned from a heartbeat sent by another process; returns the flows cut. */
   revoke(sessionIds: string[]): number;
 }
 
@@ -85,11 +85,12 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   const meter = new UsageMeter();
   const pools = new UpstreamPools({
     freeSocketTimeoutMs: Math.min(4000, config.idleTimeoutMs),
-    maxSocketsPerSession: config.maxConnectionsPerSession,
+    // A forwarded request uses one pooled connection at a time: a session never needs more per destination than its flow cap.
+    maxSocketsPerSession: config.maxFlowsPerSession,
     meter,
   });
   const registry = new SessionRegistry({
-    maxFlowsPerSession: config.maxConnectionsPerSession,
+    maxFlowsPerSession: config.maxFlowsPerSession,
     clockToleranceMs: config.clockToleranceSec * 1000,
     onSessionEnded: (id) => pools.dropSession(id),
   });
@@ -233,7 +234,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     close: () => (closing ??= close()),
     stats: () => ({
       activeSessions: registry.activeSessions,
-      openConnections: registry.openFlows,
+      openFlows: registry.openFlows,
       pooledConnections: pools.idleConnections(),
       signatureChecks: verifier.verifications,
     }),

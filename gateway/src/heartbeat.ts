@@ -1,6 +1,6 @@
 /**
  * Tells the API the gateway is alive and how busy it is, and learns from the
- * answer which sessions have ended, so their connections can be cut within
+ * answer which sessions have ended, so their flows can be cut within
  * one beat (`POST /v1/gateway/heartbeat`).
  *
  *   const heartbeat = new Heartbeat({ api, intervalMs, stats, onRevoked, logger });

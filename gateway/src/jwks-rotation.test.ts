@@ -1,7 +1,7 @@
 /**
  * The gateway's side of a JWT key rotation, over a real HTTP JWKS: the gateway
  * verifies offline with jose's remote key set (cached, refetched when stale
- * and, at most once per cool-down, on an unknown kid). The worker publishes
+ * and, at most once per cool-down, on an unknown kid). The API publishes
  * the next key before it signs with it, so once the cache has turned over the
  * new kid is already known and no credential is ever refused for it; the
  * previous key stays published, so credentials it signed keep working.
@@ -28,7 +28,7 @@ async function credential(key: Key): Promise<string> {
   n += 1;
   const sessionId = `s-${n}`;
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({})
+  const jwt = await new SignJWT({})
     .setProtectedHeader({ alg: "ES256", typ: PROXY_TOKEN_TYPE, kid: key.kid })
     .setIssuer(PROXY_TOKEN_ISSUER)
     .setAudience(gatewayAudience("gw-1"))
@@ -36,7 +36,7 @@ async function credential(key: Key): Promise<string> {
     .setIssuedAt(now)
     .setExpirationTime(now + 600)
     .sign(key.privateKey);
-  return basic(sessionId, token);
+  return basic(sessionId, jwt);
 }
 
 describe("JWT key rotation at the gateway", () => {

@@ -1,5 +1,5 @@
 /**
- * SummarizingLogger: per-connection events are one immediate line per class
+ * SummarizingLogger: per-request events are one immediate line per class
  * and one summary line with the count per window; classes past the limit and
  * other events behave as documented.
  */

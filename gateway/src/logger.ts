@@ -55,13 +55,14 @@ export function errorClass(error: unknown): string {
 }
 
 /**
- * Events one client can cause once per connection (a refused request, a
- * destination that would not answer). Written one line each, a client that
- * connects and drops in a loop could grow the log without bound, so
- * `SummarizingLogger` writes the first of each class per window at once and
- * the rest as one line with a count when the window closes.
+ * Events one client can cause once per request it sends (a refused or
+ * malformed request, a destination that would not answer). Written one line
+ * each, a client that sends them, or connects and drops, in a loop could grow
+ * the log without bound, so `SummarizingLogger` writes the first of each
+ * class per window at once and the rest as one line with a count when the
+ * window closes.
  */
-export const PER_CONNECTION_EVENTS: ReadonlySet<string> = new Set([
+export const PER_REQUEST_EVENTS: ReadonlySet<string> = new Set([
   "request_refused",
   "tunnel_failed",
   "forward_failed",
@@ -73,7 +74,7 @@ export interface SummarizingLoggerOptions {
   intervalMs?: number;
   /** Distinct classes kept per window; events of further classes are only counted as suppressed. */
   maxClasses?: number;
-  /** Told about every per-connection event, written or not (the metrics count refusals here). */
+  /** Told about every per-request event, written or not (the metrics count refusals here). */
   onEvent?: (event: string, fields: LogFields) => void;
 }
 
@@ -85,7 +86,7 @@ interface Tally {
 }
 
 /**
- * A logger in front of another that rate-limits PER_CONNECTION_EVENTS: per
+ * A logger in front of another that rate-limits PER_REQUEST_EVENTS: per
  * window at most one immediate line and one summary line (`repeats: n`) per
  * class — event plus its fields, which are classes and status codes only —
  * and one `log_lines_suppressed` line for classes beyond `maxClasses`. Other
@@ -147,7 +148,7 @@ export class SummarizingLogger implements Logger {
   }
 
   private write(level: LogLevel, event: string, fields: LogFields = {}): void {
-    if (!PER_CONNECTION_EVENTS.has(event)) {
+    if (!PER_REQUEST_EVENTS.has(event)) {
       this.inner[level](event, fields);
       return;
     }

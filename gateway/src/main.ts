@@ -7,7 +7,7 @@
  * With GATEWAY_WORKERS=1 it is one process; otherwise this file runs as the
  * cluster primary (cluster-primary.ts) and again as each worker
  * (cluster-worker.ts). With GATEWAY_ADMIN_PORT set, /healthz and /metrics
- * are served there (admin-server.ts), for the whole node. SIGHUP reads the
+ * are served there (admin-server.ts), for the whole gateway. SIGHUP reads the
  * TLS certificate and key files again (ACME renewals) without dropping open
  * tunnels, in every worker.
  */

@@ -113,7 +113,7 @@ export function renderMetrics(total: MetricsSnapshot, options: RenderOptions = {
       [{ quantile: "1" }, total.eventLoopDelay.max],
     ],
   );
-  out.metric("cargo_gateway_log_lines_suppressed_total", "counter", "Per-connection log lines folded into summary lines.", [
+  out.metric("cargo_gateway_log_lines_suppressed_total", "counter", "Per-request log lines folded into summary lines.", [
     [{}, total.logLinesSuppressed],
   ]);
   const workers = options.workers ?? [];

@@ -187,7 +187,7 @@ describe("admin listener", () => {
   });
 });
 
-describe("per-connection log lines", () => {
+describe("per-request log lines", () => {
   it("1000 refused or dropped clients write a bounded number of log lines, and every refusal is counted", async () => {
     const { admin, gateway, lines } = await start({ logSummaryIntervalMs: 3_600_000 });
     const port = gateway.port;

@@ -91,7 +91,7 @@ describe("absolute-URI request framing", () => {
     expect(origin.requests).toEqual(expected);
 
     await origin.idle();
-    await waitFor(() => gateway.stats().openConnections === 0 && gateway.stats().pooledConnections === 0);
+    await waitFor(() => gateway.stats().openFlows === 0 && gateway.stats().pooledConnections === 0);
     expect(await gateway.flush()).toBe(true);
     expect(api.totals(session)).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
     await origin.close();

@@ -1,14 +1,14 @@
 /**
  * What the gateway knows about tunnel sessions while it runs: which ones have
  * ended (from heartbeats), until when each one's newest credential is good,
- * and which connections each one holds open. It enforces the per-session
- * connection cap and cuts a session's connections when it ends or its
- * credentials run out without renewal.
+ * and which flows (open tunnels and in-flight requests) each one holds. It
+ * enforces the per-session flow cap and cuts a session's flows when it ends
+ * or its credentials run out without renewal.
  *
  *   const registry = new SessionRegistry({ maxFlowsPerSession: 256 });
  *   registry.noteCredential(sessionId, expiresAtMs);   // after every accepted credential
  *   if (!registry.open(flow)) refuse429();             // at the cap
- *   registry.close(flow);                              // when the connection ends
+ *   registry.close(flow);                              // when the flow ends
  *   registry.revoke(["s1"]);                           // from a heartbeat
  *   registry.dropExpired();                            // on a timer
  */
@@ -50,7 +50,7 @@ export class SessionRegistry {
     return this.revoked.has(sessionId);
   }
 
-  /** Marks sessions as ended and cuts their connections; repeats are harmless. */
+  /** Marks sessions as ended and cuts their flows; repeats are harmless. Returns the number of flows cut. */
   revoke(sessionIds: Iterable<string>): number {
     let dropped = 0;
     const now = this.now();
@@ -91,7 +91,7 @@ export class SessionRegistry {
   }
 
   /**
-   * Cuts the connections of sessions whose newest credential has expired, and
+   * Cuts the flows of sessions whose newest credential has expired, and
    * forgets revocations old enough that every credential of the session has
    * expired anyway. Returns the number of flows cut.
    */
@@ -129,7 +129,7 @@ export class SessionRegistry {
   }
 
   /**
-   * Sessions this node would still carry: open flows or an unexpired credential.
+   * Sessions this gateway would still carry: open flows or an unexpired credential.
    * Heartbeats send them so the API can name any that vanished (an erased account).
    */
   carriedSessions(limit: number): string[] {

@@ -2,7 +2,7 @@
  * Sends the usage meter's deltas to `POST /v1/gateway/usage` in batches.
  *
  * At most one batch is outstanding at a time. A batch that fails is kept and
- * sent again later with the SAME batchId, so the worker applies it once even
+ * sent again later with the SAME batchId, so the API applies it once even
  * if an earlier attempt did land; bytes counted meanwhile wait in the meter
  * for the next batch. Nothing counted is dropped, whatever the API answers.
  *
@@ -35,7 +35,7 @@ interface Batch {
 export interface UsageReporterOptions {
   api: GatewayApi;
   meter: UsageMeter;
-  /** Called before each batch is cut, to move live connections' bytes into the meter. */
+  /** Called before each batch is cut, to move the bytes of open flows and pooled connections into the meter. */
   collect: () => void;
   intervalMs: number;
   logger: Logger;

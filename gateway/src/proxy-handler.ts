@@ -59,7 +59,7 @@ const AUTH_REFUSALS: Record<CredentialFailure, Refusal> = {
 };
 
 const BAD_TARGET: Refusal = { status: 400, message: "the request target must be host:port or an http:// URL", reason: "bad_target" };
-const AT_CAP: Refusal = { status: 429, message: "too many open connections for this session", reason: "session_cap" };
+const AT_CAP: Refusal = { status: 429, message: "too many open tunnels and requests for this tunnel session", reason: "session_cap" };
 const UNRESOLVABLE: Refusal = { status: 502, message: "the destination name could not be resolved", reason: "unresolvable" };
 const PORT_REFUSED: Refusal = {
   status: 403,
@@ -109,7 +109,7 @@ export function parseAbsoluteUri(uri: string | undefined): AbsoluteTarget | null
 }
 
 export class ProxyHandler {
-  /** Connections already answered 400 for their framing; the parser's own error on their body is moot. */
+  /** Client connections (sockets) already answered 400 for their framing; the parser's own error on their body is moot. */
   private readonly refusedFraming = new WeakSet<Duplex>();
 
   constructor(private readonly deps: ProxyDeps) {}
