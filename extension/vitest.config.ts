@@ -8,8 +8,8 @@
  * The flows that need the API and a gateway run in real Chromium and Firefox
  * against the real local stack: test/extension.e2e.test.ts, test/firefox.e2e.test.ts.
  *
- *   pnpm test          # both
- *   pnpm test:unit     # fake browser only
+ *   npm run extension -- test        # both
+ *   npm run extension -- test:unit   # fake browser only
  */
 import { defineConfig } from "vitest/config";
 import { WxtVitest } from "wxt/testing/vitest-plugin";

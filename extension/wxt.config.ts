@@ -1,11 +1,11 @@
 /**
  * WXT build configuration for Chrome (MV3) and Firefox (MV2).
  *
- *   pnpm build                      # .output/chrome-mv3
- *   pnpm build:firefox              # .output/firefox-mv2
- *   WXT_API_URL=http://127.0.0.1:8787 pnpm build   # default API base URL baked in
- *   CARGO_EXT_OUT_DIR=/tmp/x pnpm build             # build somewhere else than .output/
- *   WXT_API_URL=https://api… pnpm zip               # store zips (scripts/zip.mjs): Chrome, Firefox, AMO sources
+ *   npm run extension -- build                      # .output/chrome-mv3
+ *   npm run extension -- build:firefox              # .output/firefox-mv2
+ *   WXT_API_URL=http://127.0.0.1:8787 npm run extension -- build   # default API base URL baked in
+ *   CARGO_EXT_OUT_DIR=/tmp/x npm run extension -- build             # build somewhere else than .output/
+ *   WXT_API_URL=https://api… npm run extension:zip             # store zips (scripts/zip.mjs): Chrome, Firefox, AMO sources
  *
  * Development builds can change the API base URL at run time in the options
  * page; store builds (WXT_STORE_BUILD=true, set by the zip script) cannot.

@@ -182,8 +182,8 @@ async function keysCommand(step: string): Promise<void> {
 
   if (values.remote) {
     console.log("Apply to the deployed worker (values below; keep the private ones in your secret store):");
-    for (const [name, value] of Object.entries(change.set)) console.log(`  pnpm exec wrangler secret put ${name}    # ${value}`);
-    for (const name of change.remove) console.log(`  pnpm exec wrangler secret delete ${name}`);
+    for (const [name, value] of Object.entries(change.set)) console.log(`  npm run wrangler -- secret put ${name}    # ${value}`);
+    for (const name of change.remove) console.log(`  npm run wrangler -- secret delete ${name}`);
   } else {
     await writeDevVars(varsPath, applyChange(secrets, change));
     const names = [...Object.keys(change.set).map((n) => `set ${n}`), ...change.remove.map((n) => `removed ${n}`)];

@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 /**
- * What `npm start`, `npm test`, `npm run bench`, `npm run typecheck`,
- * `npm run ops` and `npm run gateway:build` call. A fresh clone only needs Node 22+ and npm: this fetches
- * the pinned pnpm through npx, installs the locked dependencies when they are
- * missing or stale, then hands over to the workspace.
+ * What every root `npm` script calls (`npm start`, `npm test`, `npm run bench`, …).
+ * A fresh clone only needs Node 22+ and npm: this fetches the pinned pnpm
+ * through npx, installs the locked dependencies when they are missing or
+ * stale, then hands over to the workspace. A globally installed pnpm is never
+ * used, since a newer one refuses the pinned `packageManager` version.
+ *
+ * Anything the docs tell a person to run goes through here:
+ *   npm run wrangler -- secret put NAME          (wrangler, with this repo's wrangler.toml)
+ *   npm run extension -- build:firefox           (a package's own script: worker, gateway, extension)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -53,10 +58,24 @@ const tasks = {
   lint: () => pnpm("exec", "biome", "check", ...rest),
   format: () => pnpm("exec", "biome", "check", "--write", ...rest),
   ops: () => pnpm("exec", "tsx", "scripts/ops.ts", ...rest),
+  wrangler: () => pnpm("exec", "wrangler", ...rest),
+  worker: () => packageScript("worker"),
+  gateway: () => packageScript("gateway"),
+  extension: () => packageScript("extension"),
   "gateway:build": () => pnpm("--filter", "@cargo-vpn/gateway", "run", "build", ...rest),
   // Store zips (Chrome, Firefox, AMO sources) for the production API in WXT_API_URL: extension/scripts/zip.mjs.
   "extension:zip": () => pnpm("--filter", "@cargo-vpn/extension", "run", "zip", ...rest),
 };
+
+/** `npm run <package> -- <script> [args]`: one of that package's own scripts. */
+function packageScript(name) {
+  const [script, ...args] = rest;
+  if (!script) {
+    console.error(`which script? npm run ${name} -- <script>, one of those in ${name}/package.json`);
+    return 2;
+  }
+  return pnpm("--filter", `@cargo-vpn/${name}`, "run", script, ...args);
+}
 
 if (!(task in tasks)) {
   console.error(`unknown task "${task}"; one of: ${Object.keys(tasks).join(", ")}`);

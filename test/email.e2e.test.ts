@@ -177,7 +177,7 @@ describe("deletion by request", () => {
     await api(env.stack.apiUrl, "POST", "/v1/me/email/verification", { token: user.accessToken });
     expect((await api(env.stack.apiUrl, "POST", "/v1/auth/deletion-request", { body: { email: user.email } })).status).toBe(202);
     const link = remember(linkIn(await waitForMail(env.stack, { to: user.email, subject: "Confirm the deletion" })));
-    const devicesBefore = await objectsWithRecords("AccountDevices");
+    const devicesBefore = await objectsWithRecords("DeviceSlots");
 
     const page = await browser.open(link);
     await page.getByRole("button", { name: "Delete my account" }).click();
@@ -202,7 +202,7 @@ describe("deletion by request", () => {
     );
     expect(left).toEqual({ accounts: 0, sign_ins: 0, refresh_tokens: 0, tunnel_sessions: 0, telemetry_events: 0, email_tokens: 0 });
     // The account's device-slot object was the one emptied.
-    const devicesAfter = await objectsWithRecords("AccountDevices");
+    const devicesAfter = await objectsWithRecords("DeviceSlots");
     expect([...devicesBefore].filter((f) => !devicesAfter.has(f))).toHaveLength(1);
     expect([...devicesAfter].filter((f) => !devicesBefore.has(f))).toHaveLength(0);
   });

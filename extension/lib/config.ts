@@ -3,7 +3,7 @@
  * lifetime or a backoff can be read and changed without hunting through logic.
  */
 
-/** Build-time default; `WXT_API_URL=... pnpm build` bakes another one in; a development build's options page overrides both. */
+/** Build-time default; `WXT_API_URL=... npm run extension -- build` bakes another one in; a development build's options page overrides both. */
 export const DEFAULT_API_URL: string = (import.meta.env?.WXT_API_URL as string | undefined) || "http://127.0.0.1:8787";
 
 /**

@@ -5,7 +5,6 @@
  * no API URL field, the production API only), then `web-ext lint` on the
  * Firefox zip itself, warnings as errors.
  *
- *   WXT_API_URL=https://api.example.com pnpm zip        # from extension/
  *   WXT_API_URL=https://api.example.com npm run extension:zip   # from the repository root
  *
  * The version is extension/package.json's "version" (WXT puts it in both

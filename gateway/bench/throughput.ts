@@ -16,7 +16,7 @@
  * accounting path on: credentials checked against a local JWKS server, bytes
  * counted and flushed to it.
  *
- *   pnpm --filter @cargo-vpn/gateway bench        # prints a table
+ *   npm run gateway -- bench          # prints a table
  *   import { runGatewayBench } from "…/gateway/bench/throughput.ts";
  */
 import { execFile, fork, type ChildProcess } from "node:child_process";
@@ -201,7 +201,7 @@ export async function runGatewayBench(): Promise<Results> {
     GATEWAY_ALLOW_LOOPBACK: "true",
     GATEWAY_FLUSH_MS: "1000",
     GATEWAY_HEARTBEAT_MS: "1000",
-    GATEWAY_MAX_CONNECTIONS_PER_SESSION: String(IDLE_TUNNELS + 50),
+    GATEWAY_MAX_FLOWS_PER_SESSION: String(IDLE_TUNNELS + 50),
   });
   try {
     const session = "bench-session";

@@ -13,7 +13,7 @@
  * cores as the gateway, so on a 2-core machine the ratio shows that a second
  * worker costs nothing, not what a many-core host gains (gateway/README.md).
  *
- *   pnpm --filter @cargo-vpn/gateway exec tsx bench/workers.ts
+ *   npm run bench -- gateway-workers
  *   import { runWorkersBench } from "…/gateway/bench/workers.ts";
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";

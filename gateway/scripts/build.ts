@@ -1,5 +1,5 @@
 /**
- * `npm run gateway:build` (or `pnpm --filter @cargo-vpn/gateway build`):
+ * `npm run gateway:build` (or `npm run gateway -- build`):
  * bundles the gateway CLI (src/main.ts with jose, zod and the shared
  * contract) into one ES module that runs with plain `node` — no checkout, no
  * node_modules — and puts the sample systemd unit and environment file

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { configFromEnv, ConfigError, DEFAULTS, resolveConfig } from "./config";
+import { configFromEnv, ConfigError, DEFAULTS, ENV_VARS, RENAMED_ENV_VARS, renamedEnvWarnings, resolveConfig } from "./config";
 
 const base = { CARGO_API_URL: "http://127.0.0.1:8787/", CARGO_GATEWAY_ID: "gw-1", CARGO_GATEWAY_SECRET: "s3cret" };
 
@@ -35,7 +35,7 @@ describe("configFromEnv", () => {
       GATEWAY_ALLOW_LOOPBACK: "true",
       GATEWAY_FLUSH_MS: "1000",
       GATEWAY_HEARTBEAT_MS: "2000",
-      GATEWAY_MAX_CONNECTIONS_PER_SESSION: "12",
+      GATEWAY_MAX_FLOWS_PER_SESSION: "12",
       GATEWAY_IDLE_TIMEOUT_MS: "30000",
     });
     rmSync(dir, { recursive: true });
@@ -52,7 +52,17 @@ describe("configFromEnv", () => {
     expect(String(config.tls?.cert)).toBe("CERT");
   });
 
+  it("reads a renamed variable's old name for one release, and names it for the start-up warning", () => {
+    const old = { ...base, GATEWAY_MAX_CONNECTIONS_PER_SESSION: "7" };
+    expect(configFromEnv(old).maxFlowsPerSession).toBe(7);
+    expect(renamedEnvWarnings(old)).toEqual([{ old: "GATEWAY_MAX_CONNECTIONS_PER_SESSION", new: "GATEWAY_MAX_FLOWS_PER_SESSION" }]);
+    expect(configFromEnv({ ...old, GATEWAY_MAX_FLOWS_PER_SESSION: "7" }).maxFlowsPerSession).toBe(7);
+    expect(renamedEnvWarnings({ ...base, GATEWAY_MAX_FLOWS_PER_SESSION: "7" })).toEqual([]);
+    expect(Object.values(RENAMED_ENV_VARS).every((name) => name in ENV_VARS)).toBe(true);
+  });
+
   it.each([
+    [{ GATEWAY_MAX_CONNECTIONS_PER_SESSION: "7", GATEWAY_MAX_FLOWS_PER_SESSION: "9" }, "set only GATEWAY_MAX_FLOWS_PER_SESSION"],
     [{ CARGO_API_URL: "" }, "CARGO_API_URL is required"],
     [{ CARGO_GATEWAY_SECRET: undefined }, "CARGO_GATEWAY_SECRET is required"],
     [{ CARGO_API_URL: "ftp://x" }, "apiUrl must be an http(s) URL"],

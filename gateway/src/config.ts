@@ -54,7 +54,7 @@ export interface GatewayConfigInput {
   idleTimeoutMs?: number;
   /** Time allowed to open the connection to a destination; default 10000. */
   connectTimeoutMs?: number;
-  /** Flows (open tunnels plus in-flight requests) one session may hold, per process; default 256. Env GATEWAY_MAX_CONNECTIONS_PER_SESSION. */
+  /** Flows (open tunnels plus in-flight requests) one session may hold, per process; default 256. Env GATEWAY_MAX_FLOWS_PER_SESSION. */
   maxFlowsPerSession?: number;
   /** Client connections (sockets) the gateway accepts in total; the heartbeat's load is open flows over it; default 10000. */
   maxConnections?: number;
@@ -180,7 +180,7 @@ export const ENV_VARS = {
   GATEWAY_MAX_HEADER_BYTES: "maxHeaderBytes",
   GATEWAY_IDLE_TIMEOUT_MS: "idleTimeoutMs",
   GATEWAY_CONNECT_TIMEOUT_MS: "connectTimeoutMs",
-  GATEWAY_MAX_CONNECTIONS_PER_SESSION: "maxFlowsPerSession",
+  GATEWAY_MAX_FLOWS_PER_SESSION: "maxFlowsPerSession",
   GATEWAY_MAX_CONNECTIONS: "maxConnections",
   GATEWAY_SHUTDOWN_GRACE_MS: "shutdownGraceMs",
   GATEWAY_TUNNEL_BUFFER_BYTES: "tunnelBufferBytes",
@@ -188,7 +188,34 @@ export const ENV_VARS = {
   GATEWAY_TLS_TICKET_ROTATION_MS: "tls.ticketKeyRotationMs",
 } as const;
 
+/**
+ * Old names of variables renamed to the glossary's words (README, "Words we use"): still read for
+ * one release, with a warning at start (`renamedEnvWarnings`), then dropped. The per-session cap
+ * counts flows, not connections.
+ */
+export const RENAMED_ENV_VARS = {
+  GATEWAY_MAX_CONNECTIONS_PER_SESSION: "GATEWAY_MAX_FLOWS_PER_SESSION",
+} as const;
+
 type Env = Record<string, string | undefined>;
+
+/** The old names set in `env`, with their new ones, for the start-up log. */
+export function renamedEnvWarnings(env: Env): { old: string; new: string }[] {
+  return Object.entries(RENAMED_ENV_VARS)
+    .filter(([old]) => env[old] !== undefined)
+    .map(([old, name]) => ({ old, new: name }));
+}
+
+/** A renamed variable under its new name, else its old one; both set and different is a mistake worth stopping for. */
+function envIntRenamed(env: Env, name: (typeof RENAMED_ENV_VARS)[keyof typeof RENAMED_ENV_VARS]): number | undefined {
+  const old = Object.entries(RENAMED_ENV_VARS).find(([, current]) => current === name)![0];
+  const value = envInt(env, name);
+  const oldValue = envInt(env, old);
+  if (value !== undefined && oldValue !== undefined && value !== oldValue) {
+    throw new ConfigError(`${old} is the old name of ${name}, and they differ (${oldValue}, ${value}): set only ${name}`);
+  }
+  return value ?? oldValue;
+}
 
 function envInt(env: Env, name: string): number | undefined {
   const raw = env[name]?.trim();
@@ -246,7 +273,7 @@ export function configFromEnv(env: Env): GatewayConfig {
     maxHeaderBytes: envInt(env, "GATEWAY_MAX_HEADER_BYTES"),
     idleTimeoutMs: envInt(env, "GATEWAY_IDLE_TIMEOUT_MS"),
     connectTimeoutMs: envInt(env, "GATEWAY_CONNECT_TIMEOUT_MS"),
-    maxFlowsPerSession: envInt(env, "GATEWAY_MAX_CONNECTIONS_PER_SESSION"),
+    maxFlowsPerSession: envIntRenamed(env, "GATEWAY_MAX_FLOWS_PER_SESSION"),
     maxConnections: envInt(env, "GATEWAY_MAX_CONNECTIONS"),
     shutdownGraceMs: envInt(env, "GATEWAY_SHUTDOWN_GRACE_MS"),
     tunnelBufferBytes: envInt(env, "GATEWAY_TUNNEL_BUFFER_BYTES"),

@@ -6,7 +6,7 @@
  *   const gateway = await startGateway({ apiUrl, gatewayId, gatewaySecret, port: 0, allowLoopback: true });
  */
 export { startGateway, type GatewayHooks, type RunningGateway } from "./gateway";
-export { configFromEnv, resolveConfig, ConfigError, DEFAULTS, ENV_VARS } from "./config";
+export { configFromEnv, resolveConfig, ConfigError, DEFAULTS, ENV_VARS, RENAMED_ENV_VARS } from "./config";
 export type { GatewayConfig, GatewayConfigInput, TlsInput } from "./config";
 export { createLogger, memoryLogger, silentLogger, type Logger } from "./logger";
 export { classifyAddress, type DestinationClass, type Resolver } from "./destination-policy";

@@ -11,6 +11,14 @@ import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin } from "@cargo-vpn/testkit/origin";
 import { proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
 
+/** The JSON log lines among a process's output (the listening announcements are plain text). */
+function logLines(output: string): Record<string, unknown>[] {
+  return output
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 it("runs from the environment and flushes usage on SIGTERM", async () => {
@@ -27,11 +35,15 @@ it("runs from the environment and flushes usage on SIGTERM", async () => {
       GATEWAY_ALLOW_LOOPBACK: "true",
       GATEWAY_FLUSH_MS: "600000",
       GATEWAY_SHUTDOWN_GRACE_MS: "100",
+      // An operator's env file from before the rename still works, and says so.
+      GATEWAY_MAX_CONNECTIONS_PER_SESSION: "64",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
+  let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   while (!/listening on .*:(\d+)/.test(stdout)) await once(child.stdout, "data");
   const port = Number(/listening on .*:(\d+)/.exec(stdout)![1]);
 
@@ -44,6 +56,10 @@ it("runs from the environment and flushes usage on SIGTERM", async () => {
   child.kill("SIGTERM");
   const [code] = await once(child, "exit");
   expect(code).toBe(0);
+  const renamed = logLines(stdout + stderr).filter((line) => line.event === "config_name_renamed");
+  expect(renamed).toEqual([
+    expect.objectContaining({ level: "warn", old: "GATEWAY_MAX_CONNECTIONS_PER_SESSION", new: "GATEWAY_MAX_FLOWS_PER_SESSION" }),
+  ]);
   expect(api.totals("s-cli")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
   await api.close();
   await origin.close();

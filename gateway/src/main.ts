@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @cargo-vpn/gateway start`: runs one gateway configured from
+ * `npm run gateway -- start`: runs one gateway configured from
  * the environment (see ENV_VARS in config.ts and PROCESS_ENV_VARS in
  * cluster-config.ts) until SIGINT or SIGTERM, then shuts down gracefully — a
  * second signal exits at once.
@@ -16,7 +16,7 @@ import { startAdminServer } from "./admin-server";
 import { processSettingsFromEnv, type ProcessSettings } from "./cluster-config";
 import { runPrimary } from "./cluster-primary";
 import { runWorker, workerIndex } from "./cluster-worker";
-import { ConfigError, configFromEnv, type GatewayConfig } from "./config";
+import { ConfigError, configFromEnv, type GatewayConfig, renamedEnvWarnings } from "./config";
 import { startGateway } from "./gateway";
 import { createLogger, withFields } from "./logger";
 import { renderMetrics } from "./metrics-text";
@@ -84,6 +84,11 @@ async function runSingle(config: GatewayConfig, settings: ProcessSettings): Prom
 
 async function main(): Promise<void> {
   const { config, settings } = readSettings();
+  if (cluster.isPrimary) {
+    for (const renamed of renamedEnvWarnings(process.env)) {
+      logger.warn("config_name_renamed", { old: renamed.old, new: renamed.new, until: "the next release reads only the new name" });
+    }
+  }
   if (settings.workers === 1) return runSingle(config, settings);
   if (cluster.isWorker) return runWorker(config, withFields(logger, { worker: workerIndex() }));
   const primary = await runPrimary(config, settings, logger);

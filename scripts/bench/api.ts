@@ -43,8 +43,8 @@ export async function runApiBench(seconds = 8): Promise<Figure[]> {
       body: JSON.stringify({ username: "bench", email: "bench@example.com", authKey, kdf, ageConfirmed: true }),
     });
     if (registered.status !== 201) throw new Error(`register: ${registered.status}`);
-    const loginBody = JSON.stringify({ username: "bench", authKey, device: { id: crypto.randomUUID(), kind: "api", label: "bench" } });
-    const signedIn = await fetch(`${worker.url}/v1/auth/login`, { method: "POST", headers: json, body: loginBody });
+    const signInBody = JSON.stringify({ username: "bench", authKey, device: { id: crypto.randomUUID(), kind: "api", label: "bench" } });
+    const signedIn = await fetch(`${worker.url}/v1/auth/login`, { method: "POST", headers: json, body: signInBody });
     const { accessToken } = (await signedIn.json()) as { accessToken: string };
 
     // Warm up every route once so no figure pays for first compilation.
@@ -53,7 +53,7 @@ export async function runApiBench(seconds = 8): Promise<Figure[]> {
     const runs: [string, string, Parameters<typeof load>[1]][] = [
       ["GET /v1/health (baseline)", "/v1/health", {}],
       ["GET /v1/me", "/v1/me", { headers: { authorization: `Bearer ${accessToken}` } }],
-      ["POST /v1/auth/login", "/v1/auth/login", { method: "POST", headers: json, body: loginBody }],
+      ["POST /v1/auth/login", "/v1/auth/login", { method: "POST", headers: json, body: signInBody }],
     ];
     for (const [route, path, init] of runs) {
       const r = await load(worker.url + path, init, seconds);

@@ -96,15 +96,15 @@ export async function runCapacityBench(seconds = 6): Promise<CapacityFigures> {
       "register",
     );
     const deviceId = crypto.randomUUID();
-    const login = (await expectOk(
+    const signedIn = (await expectOk(
       await post("/v1/auth/login", { username: "capacity", authKey, device: { id: deviceId, kind: "api", label: "bench" } }),
-      "login",
+      "sign-in",
     )) as { accessToken: string; refreshToken: string; account: { id: string } };
     await expectOk(await post("/v1/gateway/heartbeat", { activeSessions: 0, load: 0 }, gatewayHeaders), "heartbeat");
     const opened = (await expectOk(
       await fetch(`${url}/v1/tunnel/sessions`, {
         method: "POST",
-        headers: { ...json, authorization: `Bearer ${login.accessToken}` },
+        headers: { ...json, authorization: `Bearer ${signedIn.accessToken}` },
         body: JSON.stringify({ locationId: gateway.id }),
       }),
       "start session",
@@ -113,7 +113,7 @@ export async function runCapacityBench(seconds = 6): Promise<CapacityFigures> {
     executeSql(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_USAGE_REPORTS_PER_BATCH})
        INSERT INTO tunnel_sessions (id, account_id, device_id, gateway_id, started_at, last_activity_at)
-       SELECT 'bench-' || i, '${login.account.id}', 'bench-device-' || i, '${gateway.id}', ${now}, ${now} FROM n`,
+       SELECT 'bench-' || i, '${signedIn.account.id}', 'bench-device-' || i, '${gateway.id}', ${now}, ${now} FROM n`,
       target,
     );
     const sessionIds = Array.from({ length: MAX_USAGE_REPORTS_PER_BATCH }, (_, i) => `bench-${i + 1}`);
@@ -141,11 +141,11 @@ export async function runCapacityBench(seconds = 6): Promise<CapacityFigures> {
       void (await expectOk(
         await fetch(`${url}/v1/tunnel/sessions/${opened.session.id}/renew`, {
           method: "POST",
-          headers: { authorization: `Bearer ${login.accessToken}` },
+          headers: { authorization: `Bearer ${signedIn.accessToken}` },
         }),
         "renew",
       ));
-    let refreshToken = login.refreshToken;
+    let refreshToken = signedIn.refreshToken;
     const refresh: Call = async () => {
       const body = (await expectOk(await post("/v1/auth/refresh", { refreshToken }), "refresh")) as { refreshToken: string };
       refreshToken = body.refreshToken;

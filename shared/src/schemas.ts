@@ -166,7 +166,7 @@ export const DeviceInput = z.strictObject({
     .meta({ description: "1–64 characters once control and invisible formatting characters are removed", example: "Chrome on Linux" }),
 });
 
-export const LoginRequest = z.strictObject({
+export const SignInRequest = z.strictObject({
   username: Username,
   authKey: AuthKey,
   device: DeviceInput,
@@ -337,7 +337,7 @@ export type PreloginResponse = z.output<typeof PreloginResponse>;
 export type RegisterRequest = z.input<typeof RegisterRequest>;
 export type AccountResponse = z.output<typeof AccountResponse>;
 export type DeviceInput = z.input<typeof DeviceInput>;
-export type LoginRequest = z.input<typeof LoginRequest>;
+export type SignInRequest = z.input<typeof SignInRequest>;
 export type RefreshRequest = z.input<typeof RefreshRequest>;
 export type DeleteMeRequest = z.input<typeof DeleteMeRequest>;
 export type PatchMeRequest = z.input<typeof PatchMeRequest>;

@@ -45,17 +45,17 @@ export async function signUpAndIn(base: string, options: { username?: string; pa
   if (reg.status !== 201) throw new Error(`register ${reg.status}: ${JSON.stringify(reg.body)}`);
   const pre = await api(base, "POST", "/v1/auth/prelogin", { body: { username } });
   const deviceId = crypto.randomUUID();
-  const login = await api(base, "POST", "/v1/auth/login", {
+  const signedIn = await api(base, "POST", "/v1/auth/login", {
     body: { username, authKey: await deriveAuthKey(password, pre.body), device: { id: deviceId, kind: "api", label: "e2e script" } },
   });
-  if (login.status !== 200) throw new Error(`login ${login.status}: ${JSON.stringify(login.body)}`);
+  if (signedIn.status !== 200) throw new Error(`sign-in ${signedIn.status}: ${JSON.stringify(signedIn.body)}`);
   return {
     username,
     email,
     password,
-    accessToken: login.body.accessToken,
-    refreshToken: login.body.refreshToken,
-    accountId: login.body.account.id,
+    accessToken: signedIn.body.accessToken,
+    refreshToken: signedIn.body.refreshToken,
+    accountId: signedIn.body.account.id,
     deviceId,
   };
 }

@@ -4,15 +4,15 @@
  */
 import type { AccountRow } from "./accounts/accounts";
 import type { AppContext } from "./context";
-import type { AccountDevices } from "./devices/account-devices";
-import type { LoginThrottle } from "./throttle/login-throttle";
+import type { DeviceSlots } from "./devices/device-slots";
+import type { RateLimiter } from "./throttle/rate-limiter";
 import type { BillingMessage } from "./billing/billing-queue";
 import type { SealedEmail } from "./email/sealed-email";
 
 export interface Env {
   DB: D1Database;
-  ACCOUNT_DEVICES: DurableObjectNamespace<AccountDevices>;
-  LOGIN_THROTTLE: DurableObjectNamespace<LoginThrottle>;
+  DEVICE_SLOTS: DurableObjectNamespace<DeviceSlots>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   /** base64url of 32 random bytes: the key-encryption key that wraps each account's data key. */
   DATA_KEK: string;
   /** base64url of 32 random bytes: keys blind indexes, authKey verifiers, fake salts and client hashes. */

@@ -11,8 +11,8 @@ import { EMAIL_QUEUE_NAME } from "./config";
 import { deliverEmails } from "./email/delivery";
 import type { SealedEmail } from "./email/sealed-email";
 
-export { AccountDevices } from "./devices/account-devices";
-export { LoginThrottle } from "./throttle/login-throttle";
+export { DeviceSlots } from "./devices/device-slots";
+export { RateLimiter } from "./throttle/rate-limiter";
 
 const app = createApp();
 

@@ -14,6 +14,12 @@ function claimsOf(token: string) {
   return JSON.parse(new TextDecoder().decode(base64url.decode(token.split(".")[1]!)));
 }
 
+/** The same token's claims, changed by `edit`, signed again with the server's own key. */
+async function resigned(token: string, edit: (claims: Record<string, unknown>) => Record<string, unknown>) {
+  const { key, kid } = await serverKey();
+  return new SignJWT(edit(claimsOf(token))).setProtectedHeader({ alg: "ES256", kid, typ: "at+jwt" }).sign(key);
+}
+
 async function expectRefused(token: string) {
   const res = await call("GET", "/v1/me", { token });
   expect(res.status).toBe(401);
@@ -28,12 +34,29 @@ describe("access tokens", () => {
     const claims = claimsOf(s.token);
     expect(claims.sub).toBe(s.user.id);
     expect(claims.did).toBe(s.device.id);
+    expect(claims.sign_in).toEqual(expect.any(String));
+    expect(claims.sid).toBeUndefined();
     expect(claims.exp - claims.iat).toBeLessThanOrEqual(15 * 60);
     const jwks = await call("GET", "/.well-known/jwks.json");
     expect(jwks.status).toBe(200);
     expect(jwks.body.keys).toHaveLength(1);
     expect(jwks.body.keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", use: "sig" });
     expect(jwks.body.keys[0].d).toBeUndefined();
+  });
+
+  it("a token signed before the claim was renamed (sign-in id in `sid`) is still accepted, this release only", async () => {
+    const s = await signedIn();
+    const token = await resigned(s.token, ({ sign_in, ...rest }) => ({ ...rest, sid: sign_in }));
+    const me = await call("GET", "/v1/me", { token });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual((await call("GET", "/v1/me", { token: s.token })).body);
+  });
+
+  it("a token naming no sign-in, or a sign-in that ended, is refused", async () => {
+    const s = await signedIn();
+    await expectRefused(await resigned(s.token, ({ sign_in: _gone, ...rest }) => rest));
+    await expectRefused(await resigned(s.token, (claims) => ({ ...claims, sign_in: crypto.randomUUID() })));
+    await expectRefused(await resigned(s.token, ({ sign_in: _gone, ...rest }) => ({ ...rest, sid: crypto.randomUUID() })));
   });
 
   it("a tampered payload is refused", async () => {
@@ -50,7 +73,7 @@ describe("access tokens", () => {
     const { key, kid } = await serverKey();
     const claims = claimsOf(s.token);
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({ did: claims.did, sid: claims.sid })
+    const expired = await new SignJWT({ did: claims.did, sign_in: claims.sign_in })
       .setProtectedHeader({ alg: "ES256", kid, typ: "at+jwt" })
       .setIssuer(claims.iss)
       .setAudience(claims.aud)
@@ -90,7 +113,7 @@ describe("access tokens", () => {
     const s = await signedIn();
     const { key, kid } = await serverKey();
     const now = Math.floor(Date.now() / 1000);
-    const proxy = await new SignJWT({ did: s.device.id, sid: claimsOf(s.token).sid })
+    const proxy = await new SignJWT({ did: s.device.id, sign_in: claimsOf(s.token).sign_in })
       .setProtectedHeader({ alg: "ES256", kid, typ: PROXY_TOKEN_TYPE })
       .setIssuer(PROXY_TOKEN_ISSUER)
       .setAudience(gatewayAudience("gw-1"))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, credential, login, newDevice, register, signedIn, uniqueName } from "./client";
+import { call, credential, signIn, newDevice, register, signedIn, uniqueName } from "./client";
 
 describe("sign-in protocol", () => {
   it("prelogin returns the account's own salt and iterations", async () => {
@@ -26,7 +26,7 @@ describe("sign-in protocol", () => {
     const username = uniqueName("Alice");
     const user = await register({ username, email: `  ${username.toUpperCase()}@Example.COM ` });
     const device = newDevice("firefox", "Firefox on Linux");
-    const res = await login(user, device);
+    const res = await signIn(user, device);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       tokenType: "Bearer",
@@ -86,19 +86,19 @@ describe("sign-in protocol", () => {
     expect((await call("GET", "/v1/me", { token: s.token })).status).toBe(401);
   });
 
-  it("logout revokes the device's tokens and frees its slot", async () => {
+  it("sign-out revokes the device's tokens and frees its slot", async () => {
     const s = await signedIn();
     const out = await call("POST", "/v1/auth/logout", { token: s.token });
     expect(out.status).toBe(204);
     expect((await call("GET", "/v1/me", { token: s.token })).status).toBe(401);
     expect((await call("POST", "/v1/auth/refresh", { body: { refreshToken: s.refreshToken } })).status).toBe(401);
     // Free plan: one slot. Another device can now sign in.
-    expect((await login(s.user, newDevice())).status).toBe(200);
+    expect((await signIn(s.user, newDevice())).status).toBe(200);
   });
 
   it("signing in again from the same device reuses its slot and revokes its older tokens", async () => {
     const s = await signedIn();
-    const again = await login(s.user, s.device);
+    const again = await signIn(s.user, s.device);
     expect(again.status).toBe(200);
     expect((await call("GET", "/v1/me", { token: s.token })).status).toBe(401);
     const devices = await call("GET", "/v1/devices", { token: again.body.accessToken });

@@ -54,7 +54,7 @@ describe("bad input on registration", () => {
   }
 });
 
-describe("bad input on login", () => {
+describe("bad input on sign-in", () => {
   it("missing device, wrong kind, overlong label", async () => {
     const before = await rowCounts();
     const base = { username: "someone", authKey: credential().authKey };

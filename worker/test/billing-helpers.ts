@@ -5,7 +5,7 @@
  * delivered to the worker's webhook exactly as Stripe would send them.
  */
 import { env } from "cloudflare:test";
-import { call, login, newDevice, register, type TestUser } from "./client";
+import { call, signIn, newDevice, register, type TestUser } from "./client";
 
 export interface StoredEvent {
   id: string;
@@ -31,8 +31,8 @@ export async function verifiedUser(user?: TestUser) {
   const u = user ?? (await register());
   await env.DB.prepare("UPDATE accounts SET email_verified = 1 WHERE id = ?").bind(u.id).run();
   const device = newDevice();
-  const res = await login(u, device);
-  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  const res = await signIn(u, device);
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status}`);
   return { user: u, device, token: res.body.accessToken as string };
 }
 

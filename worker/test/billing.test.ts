@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { LOCAL_PRICES } from "@cargo-vpn/stripe-standin/prices";
-import { call, login, newDevice, register } from "./client";
+import { call, signIn, newDevice, register } from "./client";
 import { checkout, deliverNew, me, pay, standin, subscribed, verifiedUser } from "./billing-helpers";
 import { latest } from "./mail";
 
@@ -37,7 +37,7 @@ describe("POST /v1/billing/checkout and /v1/billing/portal", () => {
 
   it("refuses checkout until the email address is verified, and stores nothing", async () => {
     const user = await register();
-    const token = (await login(user)).body.accessToken;
+    const token = (await signIn(user)).body.accessToken;
     const res = await checkout(token);
     expect(res.status).toBe(403);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
@@ -89,7 +89,7 @@ describe("POST /v1/billing/checkout and /v1/billing/portal", () => {
     // The plan change is announced by email.
     expect((await latest(user.email, "plan is now Plus")).text).toContain("5");
     // A second device now gets in.
-    expect((await login(user, newDevice("firefox", "Firefox"))).status).toBe(200);
+    expect((await signIn(user, newDevice("firefox", "Firefox"))).status).toBe(200);
 
     const again = await checkout(token, "team");
     expect(again.status).toBe(409);
@@ -142,7 +142,7 @@ describe("the subscription's life", () => {
     expect((await me(token)).plan.maxDevices).toBe(10);
     const others = [];
     for (let i = 0; i < 6; i++) {
-      const res = await login(user, newDevice("chrome", `Device ${i}`));
+      const res = await signIn(user, newDevice("chrome", `Device ${i}`));
       expect(res.status).toBe(200);
       others.push(res.body);
     }
@@ -162,7 +162,7 @@ describe("the subscription's life", () => {
       expect((await call("GET", "/v1/me", { token: other.accessToken })).status).toBe(200);
       expect((await call("POST", "/v1/auth/refresh", { body: { refreshToken: other.refreshToken } })).status).toBe(200);
     }
-    const refused = await login(user, newDevice("firefox", "One too many"));
+    const refused = await signIn(user, newDevice("firefox", "One too many"));
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe("device_limit");
     expect(refused.body.maxDevices).toBe(5);
@@ -170,7 +170,7 @@ describe("the subscription's life", () => {
     // Down to 4 devices: the next one gets in.
     const ids = devices.body.devices.filter((d: any) => !d.current).map((d: any) => d.id);
     for (const id of ids.slice(0, 3)) expect((await call("DELETE", `/v1/devices/${id}`, { token })).status).toBe(204);
-    expect((await login(user, newDevice("firefox", "Now it fits"))).status).toBe(200);
+    expect((await signIn(user, newDevice("firefox", "Now it fits"))).status).toBe(200);
   });
 });
 

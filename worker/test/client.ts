@@ -80,7 +80,7 @@ export function newDevice(kind: "chrome" | "firefox" | "edge" | "api" = "chrome"
   return { id: crypto.randomUUID(), kind, label };
 }
 
-export async function login(user: TestUser, device = newDevice(), headers: Record<string, string> = {}) {
+export async function signIn(user: TestUser, device = newDevice(), headers: Record<string, string> = {}) {
   return call("POST", "/v1/auth/login", {
     body: { username: user.username, authKey: user.cred.authKey, device },
     headers,
@@ -90,8 +90,8 @@ export async function login(user: TestUser, device = newDevice(), headers: Recor
 export async function signedIn(user?: TestUser) {
   const u = user ?? (await register());
   const device = newDevice();
-  const res = await login(u, device);
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await signIn(u, device);
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { user: u, device, token: res.body.accessToken as string, refreshToken: res.body.refreshToken as string };
 }
 

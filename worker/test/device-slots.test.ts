@@ -1,17 +1,17 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, login, newDevice, register, signedIn } from "./client";
+import { call, signIn, newDevice, register, signedIn } from "./client";
 
 async function setPlan(accountId: string, plan: string) {
   await env.DB.prepare("UPDATE accounts SET plan_id = ? WHERE id = ?").bind(plan, accountId).run();
 }
 
 describe("device slots", () => {
-  it("50 parallel logins on a 5-device plan: exactly 5 succeed, 45 get device_limit", async () => {
+  it("50 parallel sign-ins on a 5-device plan: exactly 5 succeed, 45 get device_limit", async () => {
     const user = await register();
     await setPlan(user.id, "plus");
     const devices = Array.from({ length: 50 }, (_, i) => newDevice("api", `script ${i}`));
-    const results = await Promise.all(devices.map((d) => login(user, d)));
+    const results = await Promise.all(devices.map((d) => signIn(user, d)));
 
     const ok = results.filter((r) => r.status === 200);
     const refused = results.filter((r) => r.status === 409);
@@ -34,7 +34,7 @@ describe("device slots", () => {
       devices
         .slice(0, 10)
         .filter((d) => !winners.has(d.id))
-        .map((d) => login(user, d)),
+        .map((d) => signIn(user, d)),
     );
     expect(next.filter((r) => r.status === 200)).toHaveLength(1);
     expect(next.filter((r) => r.status === 409)).toHaveLength(next.length - 1);
@@ -46,8 +46,8 @@ describe("device slots", () => {
   it("lists devices with the caller marked current", async () => {
     const user = await register();
     await setPlan(user.id, "team");
-    const a = await login(user, newDevice("chrome", "Chrome on Linux"));
-    await login(user, newDevice("firefox", "Firefox on Mac"));
+    const a = await signIn(user, newDevice("chrome", "Chrome on Linux"));
+    await signIn(user, newDevice("firefox", "Firefox on Mac"));
     const list = await call("GET", "/v1/devices", { token: a.body.accessToken });
     expect(list.status).toBe(200);
     expect(list.body.maxDevices).toBe(10);
@@ -63,8 +63,8 @@ describe("device slots", () => {
   it("removing a device revokes its tokens at once", async () => {
     const user = await register();
     await setPlan(user.id, "plus");
-    const a = await login(user, newDevice());
-    const b = await login(user, newDevice());
+    const a = await signIn(user, newDevice());
+    const b = await signIn(user, newDevice());
     expect((await call("DELETE", `/v1/devices/${b.body.device.id}`, { token: a.body.accessToken })).status).toBe(204);
     expect((await call("GET", "/v1/me", { token: b.body.accessToken })).status).toBe(401);
     expect((await call("POST", "/v1/auth/refresh", { body: { refreshToken: b.body.refreshToken } })).status).toBe(401);
@@ -83,7 +83,7 @@ describe("device slots", () => {
   it("a full account can free a listed slot while signing in (replaceDeviceId)", async () => {
     const s = await signedIn();
     const laptop = newDevice("firefox", "Firefox on laptop");
-    const refused = await login(s.user, laptop);
+    const refused = await signIn(s.user, laptop);
     expect(refused.status).toBe(409);
     expect(refused.body.devices.map((d: { id: string }) => d.id)).toEqual([s.device.id]);
 

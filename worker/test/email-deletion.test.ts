@@ -5,7 +5,7 @@
  */
 import { env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, login, newDevice, provisionGateway, register } from "./client";
+import { call, signIn, newDevice, provisionGateway, register } from "./client";
 import { latest, linkToken, settledCount } from "./mail";
 import { dumpD1, dumpDurableObjects } from "./storage-dump";
 
@@ -50,8 +50,8 @@ describe("deletion by email link", () => {
     const gw = await provisionGateway();
     const user = await register();
     await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(user.id).run();
-    const a = await login(user, newDevice("chrome", "Chrome on Erasable"));
-    const b = await login(user, newDevice("firefox", "Firefox on Erasable"));
+    const a = await signIn(user, newDevice("chrome", "Chrome on Erasable"));
+    const b = await signIn(user, newDevice("firefox", "Firefox on Erasable"));
     const session = await call("POST", "/v1/tunnel/sessions", { token: a.body.accessToken, body: { locationId: gw.id } });
     const sessionId = session.body.session.id as string;
     await call("PATCH", "/v1/me", { token: a.body.accessToken, body: { telemetryOptIn: true } });
@@ -90,15 +90,15 @@ describe("deletion by email link", () => {
     }
     // The objects named after the account and its address hold nothing at all.
     for (const name of [user.id]) {
-      const stored = await runInDurableObject(env.ACCOUNT_DEVICES.get(env.ACCOUNT_DEVICES.idFromName(name)), async (_o, state) =>
+      const stored = await runInDurableObject(env.DEVICE_SLOTS.get(env.DEVICE_SLOTS.idFromName(name)), async (_o, state) =>
         state.storage.list(),
       );
       expect(stored.size).toBe(0);
     }
     for (const name of [`resend:${user.id}`, `email:${email_index}`, `user:${username_index}`]) {
-      const id = env.LOGIN_THROTTLE.idFromName(name);
-      expect((await listDurableObjectIds(env.LOGIN_THROTTLE)).some((x) => x.equals(id))).toBe(true);
-      const stored = await runInDurableObject(env.LOGIN_THROTTLE.get(id), async (_o, state) => state.storage.list());
+      const id = env.RATE_LIMITER.idFromName(name);
+      expect((await listDurableObjectIds(env.RATE_LIMITER)).some((x) => x.equals(id))).toBe(true);
+      const stored = await runInDurableObject(env.RATE_LIMITER.get(id), async (_o, state) => state.storage.list());
       expect(stored.size, name).toBe(0);
     }
 
@@ -119,7 +119,7 @@ describe("deletion by email link", () => {
 
   it("DELETE /v1/me sends the same last message", async () => {
     const user = await register();
-    const s = await login(user);
+    const s = await signIn(user);
     expect((await call("DELETE", "/v1/me", { token: s.body.accessToken, body: { authKey: user.cred.authKey } })).status).toBe(204);
     expect((await latest(user.email, "was deleted")).subject).toBe("Your Cargo VPN account was deleted");
   });

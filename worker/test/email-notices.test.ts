@@ -10,7 +10,7 @@ import { findById } from "../src/accounts/accounts";
 import { appContext } from "../src/context";
 import { database } from "../src/db/client";
 import { sendPlanChangedNotice } from "../src/email/mailer";
-import { call, login, newDevice, register, signedIn } from "./client";
+import { call, signIn, newDevice, register, signedIn } from "./client";
 import { catcher, inbox, latest, linkToken, settledCount } from "./mail";
 
 describe("new-device notice", () => {
@@ -18,20 +18,20 @@ describe("new-device notice", () => {
     const user = await register();
     await inbox(user.email, 1); // the verification link
     const device = newDevice("firefox", "Firefox on the kitchen PC");
-    const signIn = await login(user, device, { "cf-connecting-ip": "203.0.113.77" });
-    expect(signIn.status).toBe(200);
+    const firstSignIn = await signIn(user, device, { "cf-connecting-ip": "203.0.113.77" });
+    expect(firstSignIn.status).toBe(200);
     const notice = await latest(user.email, "New sign-in");
     expect(notice.text).toContain("Device: Firefox on the kitchen PC (firefox)");
-    expect(notice.text).toContain(`Time: ${signIn.body.device.registeredAt}`);
+    expect(notice.text).toContain(`Time: ${firstSignIn.body.device.registeredAt}`);
     expect(notice.text + notice.html).not.toContain("203.0.113.77");
     // Signing in again from the same device is no new device.
-    expect((await login(user, device)).status).toBe(200);
+    expect((await signIn(user, device)).status).toBe(200);
     expect(await settledCount(user.email)).toBe(2);
   });
 
   it("escapes the device label in the HTML part and carries no remote resources", async () => {
     const user = await register();
-    await login(user, newDevice("chrome", `<img src="https://tracker.example/p.gif">`));
+    await signIn(user, newDevice("chrome", `<img src="https://tracker.example/p.gif">`));
     const notice = await latest(user.email, "New sign-in");
     expect(notice.html).not.toContain("<img");
     expect(notice.html).toContain("&#60;img");
@@ -50,7 +50,7 @@ describe("new-device notice", () => {
     expect((await call("GET", "/v1/me", { token: s.token })).body.account.notifyNewDevice).toBe(false);
     await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(s.user.id).run();
     const before = (await inbox(s.user.email, 2)).length; // the verification link and the first sign-in's notice
-    expect((await login(s.user, newDevice("edge", "Edge at work"))).status).toBe(200);
+    expect((await signIn(s.user, newDevice("edge", "Edge at work"))).status).toBe(200);
     expect(await settledCount(s.user.email)).toBe(before);
     expect((await catcher().inbox(s.user.email)).some((m) => m.text.includes("Edge at work"))).toBe(false);
   });
@@ -149,7 +149,7 @@ describe("POST /v1/me/email/verification", () => {
 
   it("five a day: the sixth in a day is refused even a minute apart", async () => {
     const s = await signedIn();
-    const object = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`resend:${s.user.id}`));
+    const object = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`resend:${s.user.id}`));
     // Four earlier resends today, each in its own minute (the minute window is spent and closed).
     await object.recordFailure([{ key: "day", max: 5 }], Date.now() - 10 * 60_000, 24 * 3600_000);
     for (let i = 0; i < 3; i++) await object.recordFailure([{ key: "day", max: 5 }], Date.now() - (9 - i) * 60_000, 24 * 3600_000);

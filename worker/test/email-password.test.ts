@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, credential, login, newDevice, provisionGateway, register, type TestUser } from "./client";
+import { call, credential, signIn, newDevice, provisionGateway, register, type TestUser } from "./client";
 import { inbox, latest, linkToken, settledCount } from "./mail";
 
 const newPassword = (n = 1) => ({
@@ -16,8 +16,8 @@ const newPassword = (n = 1) => ({
 async function plusUserWithTwoDevices(gatewayId: string) {
   const user = await register();
   await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(user.id).run();
-  const here = await login(user, newDevice("chrome", "This laptop"));
-  const other = await login(user, newDevice("firefox", "Other laptop"));
+  const here = await signIn(user, newDevice("chrome", "This laptop"));
+  const other = await signIn(user, newDevice("firefox", "Other laptop"));
   const sessions = [];
   for (const device of [here, other]) {
     const started = await call("POST", "/v1/tunnel/sessions", { token: device.body.accessToken, body: { locationId: gatewayId } });
@@ -27,7 +27,7 @@ async function plusUserWithTwoDevices(gatewayId: string) {
   return { user, here: here.body, other: other.body, sessions };
 }
 
-const loginAs = (user: TestUser, authKey: string) =>
+const signInAs = (user: TestUser, authKey: string) =>
   call("POST", "/v1/auth/login", { body: { username: user.username, authKey, device: newDevice() } });
 
 async function heartbeat(gw: { auth: Record<string, string> }, sessions: string[]) {
@@ -54,8 +54,8 @@ describe("POST /v1/me/password", () => {
     expect((await call("POST", `/v1/tunnel/sessions/${sessions[0]}/renew`, { token: here.accessToken })).status).toBe(200);
 
     // The old key is refused, the new one works.
-    expect((await loginAs(user, user.cred.authKey)).status).toBe(401);
-    expect((await loginAs(user, credential(1).authKey)).status).toBe(200);
+    expect((await signInAs(user, user.cred.authKey)).status).toBe(401);
+    expect((await signInAs(user, credential(1).authKey)).status).toBe(200);
     const prelogin = await call("POST", "/v1/auth/prelogin", { body: { username: user.username } });
     expect(prelogin.body.salt).toBe(credential(1).salt);
 
@@ -66,7 +66,7 @@ describe("POST /v1/me/password", () => {
   it("a wrong current authKey is 401 invalid_credentials and changes nothing", async () => {
     const user = await register();
     const device = newDevice();
-    const s = await login(user, device);
+    const s = await signIn(user, device);
     const res = await call("POST", "/v1/me/password", {
       token: s.body.accessToken,
       body: { authKey: user.cred.wrongAuthKey, ...newPassword() },
@@ -75,7 +75,7 @@ describe("POST /v1/me/password", () => {
     expect(res.body.code).toBe("invalid_credentials");
     // The sign-in survives, and the old key still signs in.
     expect((await call("GET", "/v1/me", { token: s.body.accessToken })).status).toBe(200);
-    const again = await login(user, device);
+    const again = await signIn(user, device);
     expect(again.status).toBe(200);
     expect((await call("POST", "/v1/me/password", { token: again.body.accessToken, body: { authKey: user.cred.authKey } })).body.code).toBe(
       "validation_failed",
@@ -143,8 +143,8 @@ describe("password reset by email", () => {
       expect((await call("POST", "/v1/auth/refresh", { body: { refreshToken: device.refreshToken } })).status).toBe(401);
     }
     expect((await heartbeat(gw, sessions)).sort()).toEqual([...sessions].sort());
-    expect((await loginAs(user, user.cred.authKey)).status).toBe(401);
-    const fresh = await loginAs(user, credential(2).authKey);
+    expect((await signInAs(user, user.cred.authKey)).status).toBe(401);
+    const fresh = await signInAs(user, credential(2).authKey);
     expect(fresh.status).toBe(200);
     expect(fresh.body.account.emailVerified).toBe(true);
     // Every slot was freed: only the new sign-in holds one.
@@ -154,7 +154,7 @@ describe("password reset by email", () => {
     const reused = await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...newPassword(0) } });
     expect(reused.status).toBe(400);
     expect(reused.body.code).toBe("invalid_token");
-    expect((await loginAs(user, credential(2).authKey)).status).toBe(200);
+    expect((await signInAs(user, credential(2).authKey)).status).toBe(200);
   });
 
   it("a link used by several requests at once works exactly once", async () => {
@@ -182,7 +182,7 @@ describe("password reset by email", () => {
       .bind(Date.now() - 1, user.id)
       .run();
     expect((await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...newPassword() } })).body.code).toBe("invalid_token");
-    expect((await loginAs(user, user.cred.authKey)).status).toBe(200);
+    expect((await signInAs(user, user.cred.authKey)).status).toBe(200);
     // The reset link lives 1 hour.
     await call("POST", "/v1/auth/password-reset", { body: { email: user.email }, headers: { "cf-connecting-ip": "198.51.100.12" } });
     await inbox(user.email, 3);

@@ -4,14 +4,14 @@
  * addresses only as ciphertext and blind index.
  */
 import { describe, expect, it } from "vitest";
-import { call, login, newDevice, register } from "./client";
+import { call, signIn, newDevice, register } from "./client";
 import { catcher, inbox, linkToken } from "./mail";
 import { dumpD1, dumpDurableObjects } from "./storage-dump";
 
 describe("email flows store no address and no token", () => {
   it("registration, resend, address change, reset and deletion requests leave no plaintext", async () => {
     const user = await register();
-    const s = await login(user, newDevice());
+    const s = await signIn(user, newDevice());
     const token = s.body.accessToken as string;
     await call("POST", "/v1/me/email/verification", { token });
     const next = `stored-${crypto.randomUUID()}@example.com`;

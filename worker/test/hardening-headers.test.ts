@@ -7,7 +7,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { HSTS_MAX_AGE_SECONDS } from "../src/config";
 import { createApp } from "../src/app";
-import { call, login, newDevice, register, signedIn } from "./client";
+import { call, signIn, newDevice, register, signedIn } from "./client";
 
 function expectPrivate(res: { headers: Headers }) {
   expect(res.headers.get("cache-control")).toBe("no-store");
@@ -17,11 +17,11 @@ function expectPrivate(res: { headers: Headers }) {
 describe("response headers", () => {
   it("answers carrying tokens or personal data are no-store and nosniff, errors too", async () => {
     const user = await register();
-    const signIn = await login(user, newDevice());
-    expect(signIn.status).toBe(200);
-    expectPrivate(signIn);
-    const token = signIn.body.accessToken as string;
-    const refreshed = await call("POST", "/v1/auth/refresh", { body: { refreshToken: signIn.body.refreshToken } });
+    const firstSignIn = await signIn(user, newDevice());
+    expect(firstSignIn.status).toBe(200);
+    expectPrivate(firstSignIn);
+    const token = firstSignIn.body.accessToken as string;
+    const refreshed = await call("POST", "/v1/auth/refresh", { body: { refreshToken: firstSignIn.body.refreshToken } });
     expect(refreshed.status).toBe(200);
     expectPrivate(refreshed);
     for (const path of ["/v1/me", "/v1/me/export", "/v1/devices", "/v1/usage", "/v1/locations"]) {

@@ -2,24 +2,24 @@
  * Attackers spread over many addresses cannot lock the owner out: the
  * per-username limit is a back-off capped at a few minutes, and a device that
  * holds one of the account's slots skips it. Runs against the real
- * LoginThrottle and AccountDevices Durable Objects through the worker's fetch.
+ * RateLimiter and DeviceSlots Durable Objects through the worker's fetch.
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { USERNAME_BACKOFF } from "../src/config";
 import { blindIndex } from "../src/crypto/keyed-hash";
 import { serverKeys } from "../src/crypto/keys";
-import { backoffDelayMs } from "../src/throttle/login-throttle";
-import { call, login, newDevice, register, type TestUser } from "./client";
+import { backoffDelayMs } from "../src/throttle/rate-limiter";
+import { call, signIn, newDevice, register, type TestUser } from "./client";
 
 const from = (address: string) => ({ "cf-connecting-ip": address });
 
 async function usernameThrottle(username: string) {
   const index = await blindIndex((await serverKeys(env)).index, "username", username);
-  return env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`user:${index}`));
+  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`user:${index}`));
 }
 
-function wrongLogin(user: TestUser, address: string, device = newDevice()) {
+function wrongSignIn(user: TestUser, address: string, device = newDevice()) {
   return call("POST", "/v1/auth/login", {
     body: { username: user.username, authKey: user.cred.wrongAuthKey, device },
     headers: from(address),
@@ -31,14 +31,14 @@ describe("owner lockout", () => {
     const owner = await register();
     await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(owner.id).run();
     const laptop = newDevice("firefox", "Firefox on the laptop");
-    expect((await login(owner, laptop, from("198.51.100.10"))).status).toBe(200);
+    expect((await signIn(owner, laptop, from("198.51.100.10"))).status).toBe(200);
 
     // 40 addresses, 5 wrong keys each, the addresses in parallel.
     const answers = (
       await Promise.all(
         Array.from({ length: 40 }, async (_, a) => {
           const statuses: number[] = [];
-          for (let i = 0; i < 5; i++) statuses.push((await wrongLogin(owner, `203.0.113.${a + 1}`)).status);
+          for (let i = 0; i < 5; i++) statuses.push((await wrongSignIn(owner, `203.0.113.${a + 1}`)).status);
           return statuses;
         }),
       )
@@ -48,13 +48,13 @@ describe("owner lockout", () => {
     expect(answers.filter((s) => s === 401).length).toBeGreaterThanOrEqual(USERNAME_BACKOFF.freeFailures);
 
     // The laptop holds a slot: it is let through at once, from any address.
-    const known = await login(owner, laptop, from("198.51.100.11"));
+    const known = await signIn(owner, laptop, from("198.51.100.11"));
     expect(known.status).toBe(200);
     expect(known.body.device.id).toBe(laptop.id);
 
     // A new device waits, but never longer than the back-off's cap.
     const phone = newDevice("chrome", "Chrome on the phone");
-    const waiting = await login(owner, phone, from("198.51.100.12"));
+    const waiting = await signIn(owner, phone, from("198.51.100.12"));
     expect(waiting.status).toBe(429);
     expect(waiting.body.code).toBe("rate_limited");
     const retryAfter = Number(waiting.headers.get("retry-after"));
@@ -67,7 +67,7 @@ describe("owner lockout", () => {
       expect(backoff).toBeDefined();
       await state.storage.put("backoff", { ...backoff!, lastAt: backoff!.lastAt - retryAfter * 1000 });
     });
-    const later = await login(owner, phone, from("198.51.100.12"));
+    const later = await signIn(owner, phone, from("198.51.100.12"));
     expect(later.status).toBe(200);
     expect(later.body.device.id).toBe(phone.id);
   });
@@ -75,40 +75,40 @@ describe("owner lockout", () => {
   it("a wrong key from a known device still counts against that username from that address", async () => {
     const owner = await register();
     const laptop = newDevice();
-    expect((await login(owner, laptop, from("198.51.100.20"))).status).toBe(200);
-    for (let i = 0; i < 5; i++) expect((await wrongLogin(owner, "198.51.100.21", laptop)).status).toBe(401);
-    const limited = await login(owner, laptop, from("198.51.100.21"));
+    expect((await signIn(owner, laptop, from("198.51.100.20"))).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await wrongSignIn(owner, "198.51.100.21", laptop)).status).toBe(401);
+    const limited = await signIn(owner, laptop, from("198.51.100.21"));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     // From its usual address the laptop is fine.
-    expect((await login(owner, laptop, from("198.51.100.20"))).status).toBe(200);
+    expect((await signIn(owner, laptop, from("198.51.100.20"))).status).toBe(200);
   });
 
   it("a device id that holds no slot is not exempt, even one of another account", async () => {
     const owner = await register();
     const other = await register();
     const othersDevice = newDevice();
-    expect((await login(other, othersDevice, from("198.51.100.30"))).status).toBe(200);
-    for (let a = 0; a < USERNAME_BACKOFF.freeFailures; a++) expect((await wrongLogin(owner, `203.0.113.${100 + a}`)).status).toBe(401);
+    expect((await signIn(other, othersDevice, from("198.51.100.30"))).status).toBe(200);
+    for (let a = 0; a < USERNAME_BACKOFF.freeFailures; a++) expect((await wrongSignIn(owner, `203.0.113.${100 + a}`)).status).toBe(401);
     // Three more failures make the wait 8 s, far longer than this test takes.
     const throttle = await usernameThrottle(owner.username);
     for (let i = 0; i < 3; i++) await throttle.recordBackoffFailure("backoff", Date.now(), USERNAME_BACKOFF);
-    expect((await login(owner, othersDevice, from("198.51.100.31"))).status).toBe(429);
-    expect((await login(owner, newDevice(), from("198.51.100.31"))).status).toBe(429);
+    expect((await signIn(owner, othersDevice, from("198.51.100.31"))).status).toBe(429);
+    expect((await signIn(owner, newDevice(), from("198.51.100.31"))).status).toBe(429);
   });
 
   it("a signed-in owner re-proving the password (change, erase) is not slowed by attackers elsewhere", async () => {
     const owner = await register();
     const laptop = newDevice();
-    const signIn = await login(owner, laptop, from("198.51.100.40"));
-    expect(signIn.status).toBe(200);
-    for (let a = 0; a < USERNAME_BACKOFF.freeFailures; a++) expect((await wrongLogin(owner, `203.0.113.${150 + a}`)).status).toBe(401);
+    const firstSignIn = await signIn(owner, laptop, from("198.51.100.40"));
+    expect(firstSignIn.status).toBe(200);
+    for (let a = 0; a < USERNAME_BACKOFF.freeFailures; a++) expect((await wrongSignIn(owner, `203.0.113.${150 + a}`)).status).toBe(401);
     const throttle = await usernameThrottle(owner.username);
     for (let i = 0; i < 3; i++) await throttle.recordBackoffFailure("backoff", Date.now(), USERNAME_BACKOFF);
     // A new device waits; the laptop's own requests that re-prove the password do not.
-    expect((await login(owner, newDevice(), from("198.51.100.41"))).status).toBe(429);
+    expect((await signIn(owner, newDevice(), from("198.51.100.41"))).status).toBe(429);
     const erased = await call("DELETE", "/v1/me", {
-      token: signIn.body.accessToken,
+      token: firstSignIn.body.accessToken,
       body: { authKey: owner.cred.authKey },
       headers: from("198.51.100.40"),
     });

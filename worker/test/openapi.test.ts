@@ -58,8 +58,8 @@ describe("GET /openapi.json", () => {
     expect(patch.responses["409"].description).toContain("email_taken");
     expect(doc.components.schemas.Account.properties).toHaveProperty("emailVerified");
     expect(Object.keys(doc.paths).filter((p) => p.startsWith("/account"))).toEqual([]);
-    const login = doc.paths["/v1/auth/login"].post.requestBody.content["application/json"].schema;
-    expect(login.required).toEqual(expect.arrayContaining(["username", "authKey", "device"]));
+    const signInBody = doc.paths["/v1/auth/login"].post.requestBody.content["application/json"].schema;
+    expect(signInBody.required).toEqual(expect.arrayContaining(["username", "authKey", "device"]));
 
     // Plans and purchase (contract v1.1).
     const checkout = doc.paths["/v1/billing/checkout"].post;

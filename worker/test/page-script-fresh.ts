@@ -3,6 +3,6 @@ import { pageScriptIsFresh } from "../scripts/build-page-script.ts";
 
 export default async function setup() {
   if (!(await pageScriptIsFresh())) {
-    throw new Error("src/pages/generated/account-page-script.ts is stale: run pnpm --filter @cargo-vpn/worker build:pages");
+    throw new Error("src/pages/generated/account-page-script.ts is stale: run npm run worker -- build:pages");
   }
 }

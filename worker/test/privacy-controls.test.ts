@@ -2,7 +2,7 @@
 import { createScheduledController, env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { call, credential, login, newDevice, provisionGateway, register, signedIn } from "./client";
+import { call, credential, signIn, newDevice, provisionGateway, register, signedIn } from "./client";
 import { dumpD1, dumpDurableObjects } from "./storage-dump";
 
 const event = (overrides: Record<string, unknown> = {}) => ({
@@ -139,8 +139,8 @@ describe("erasure", () => {
     const gw = await provisionGateway();
     const user = await register({ cred: credential(1) });
     await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(user.id).run();
-    const a = await login(user, newDevice("chrome", "Chrome on Erasable"));
-    const b = await login(user, newDevice("firefox", "Firefox on Erasable"));
+    const a = await signIn(user, newDevice("chrome", "Chrome on Erasable"));
+    const b = await signIn(user, newDevice("firefox", "Firefox on Erasable"));
     const token = a.body.accessToken;
     await call("PATCH", "/v1/me", { token, body: { telemetryOptIn: true } });
     await call("POST", "/v1/telemetry", { token, body: { events: [event()] } });
@@ -180,9 +180,9 @@ describe("erasure", () => {
       expect(d1, `D1 still holds ${trace}`).not.toContain(trace);
       expect(objects, `Durable Objects still hold ${trace}`).not.toContain(trace);
     }
-    for (const id of await listDurableObjectIds(env.ACCOUNT_DEVICES)) {
-      const stored = await runInDurableObject(env.ACCOUNT_DEVICES.get(id), async (_o, state) => state.storage.list());
-      if (id.equals(env.ACCOUNT_DEVICES.idFromName(user.id))) expect(stored.size).toBe(0);
+    for (const id of await listDurableObjectIds(env.DEVICE_SLOTS)) {
+      const stored = await runInDurableObject(env.DEVICE_SLOTS.get(id), async (_o, state) => state.storage.list());
+      if (id.equals(env.DEVICE_SLOTS.idFromName(user.id))) expect(stored.size).toBe(0);
     }
 
     // Every token stops working at once.

@@ -1,7 +1,7 @@
 /** Every error code the account and sign-in routes can produce, each as RFC 9457 problem+json. */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, credential, login, newDevice, register, registration, signedIn, uniqueName } from "./client";
+import { call, credential, signIn, newDevice, register, registration, signedIn, uniqueName } from "./client";
 
 function expectProblem(res: { status: number; body: any; headers: Headers }, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -128,7 +128,7 @@ describe("problem answers", () => {
 
   it("device_limit carries devices and maxDevices and issues no token", async () => {
     const s = await signedIn();
-    const res = await login(s.user, newDevice());
+    const res = await signIn(s.user, newDevice());
     expectProblem(res, 409, "device_limit");
     expect(res.body.maxDevices).toBe(1);
     expect(res.body.devices).toEqual([expect.objectContaining({ id: s.device.id, current: false })]);
@@ -160,9 +160,9 @@ describe("problem answers", () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
     // Even the right key from the throttled client waits.
-    expectProblem(await login(user, newDevice(), attacker), 429, "rate_limited");
+    expectProblem(await signIn(user, newDevice(), attacker), 429, "rate_limited");
     // The owner on another client is not locked out.
-    expect((await login(user, newDevice(), { "cf-connecting-ip": "198.51.100.20" })).status).toBe(200);
+    expect((await signIn(user, newDevice(), { "cf-connecting-ip": "198.51.100.20" })).status).toBe(200);
   });
 
   it("one client failing across many usernames is limited too", async () => {

@@ -13,7 +13,7 @@ export async function dumpD1(): Promise<string> {
 
 export async function dumpDurableObjects(): Promise<string> {
   const out: unknown[] = [];
-  for (const namespace of [env.ACCOUNT_DEVICES, env.LOGIN_THROTTLE] as unknown as DurableObjectNamespace[]) {
+  for (const namespace of [env.DEVICE_SLOTS, env.RATE_LIMITER] as unknown as DurableObjectNamespace[]) {
     for (const id of await listDurableObjectIds(namespace)) {
       const stub = namespace.get(id);
       out.push(await runInDurableObject(stub, async (_instance, state) => [id.toString(), [...(await state.storage.list()).entries()]]));

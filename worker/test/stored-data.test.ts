@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, login, newDevice, register } from "./client";
+import { call, signIn, newDevice, register } from "./client";
 import { dumpD1, dumpDurableObjects } from "./storage-dump";
 
 describe("what is stored", () => {
@@ -14,7 +14,7 @@ describe("what is stored", () => {
     const user = await register({ username, email: `Secret.Person+${Date.now()}@Example.org` });
     await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(user.id).run();
     const device = newDevice("chrome", "Chrome on Linux");
-    const session = await login(user, device);
+    const session = await signIn(user, device);
     expect(session.status).toBe(200);
     await call("POST", "/v1/auth/refresh", { body: { refreshToken: session.body.refreshToken } });
     await call("POST", "/v1/auth/login", { body: { username, authKey: user.cred.wrongAuthKey, device: newDevice() } });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vpn/shared";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { call, login, newDevice, provisionGateway, register, signedIn } from "./client";
+import { call, signIn, newDevice, provisionGateway, register, signedIn } from "./client";
 
 async function start(token: string, locationId: string) {
   return call("POST", "/v1/tunnel/sessions", { token, body: { locationId } });
@@ -113,17 +113,17 @@ describe("tunnel sessions", () => {
     expect((await call("GET", "/v1/usage", { token: bob.token })).body.sessions).toEqual([]);
   });
 
-  it("logout and device removal end the device's session, and the gateway hears of it", async () => {
+  it("sign-out and device removal end the device's session, and the gateway hears of it", async () => {
     const gw = await provisionGateway();
     const user = await register();
     await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(user.id).run();
-    const a = await login(user, newDevice());
-    const b = await login(user, newDevice());
+    const a = await signIn(user, newDevice());
+    const b = await signIn(user, newDevice());
     const sa = await start(a.body.accessToken, gw.id);
     const sb = await start(b.body.accessToken, gw.id);
     await call("POST", "/v1/auth/logout", { token: a.body.accessToken });
     await call("DELETE", `/v1/devices/${a.body.device.id}`, { token: b.body.accessToken }); // already gone: 404
-    const c = await login(user, newDevice());
+    const c = await signIn(user, newDevice());
     await call("DELETE", `/v1/devices/${b.body.device.id}`, { token: c.body.accessToken });
     const beat = await call("POST", "/v1/gateway/heartbeat", { body: { activeSessions: 2, load: 0.2 }, headers: gw.auth });
     expect(beat.body.revokedSessions).toEqual(expect.arrayContaining([sa.body.session.id, sb.body.session.id]));

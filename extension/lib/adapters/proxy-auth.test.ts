@@ -53,7 +53,7 @@ describe("ProxyAuthAnswerer", () => {
     expect(await cold.answer(challenge("1"))).toEqual({ authCredentials: { username: "sess-1", password: "p1" } });
   });
 
-  it("no credentials at all (browser restarted, traffic still aimed at a gateway): cancel instead of a login dialog", async () => {
+  it("no credentials at all (browser restarted, traffic still aimed at a gateway): cancel instead of a password dialog", async () => {
     const auth = new ProxyAuthAnswerer(session());
     expect(await auth.answer(challenge("1"))).toEqual({ cancel: true });
   });

@@ -1,6 +1,6 @@
 /**
  * Answers the gateway's `407 Proxy-Authenticate` with the session credentials,
- * so the user never sees the browser's own login dialog.
+ * so the user never sees the browser's own proxy password dialog.
  *
  * The answerer keeps the current credentials in memory and in
  * `storage.session`: a cold MV3 service worker, woken by the challenge itself,

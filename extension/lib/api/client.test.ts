@@ -26,9 +26,9 @@ async function setup(options: Parameters<typeof createFakeApi>[0] = {}) {
 beforeEach(() => fakeBrowser.reset());
 
 describe("API client", () => {
-  it("login stores tokens: refresh token in storage.local, access token only in storage.session, never the authKey", async () => {
+  it("sign-in stores tokens: refresh token in storage.local, access token only in storage.session, never the authKey", async () => {
     const { api } = await setup();
-    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
     const local = JSON.stringify(await fakeBrowser.storage.local.get(null));
     const session = JSON.stringify(await fakeBrowser.storage.session.get(null));
     expect(local).toContain("rt-");
@@ -39,7 +39,7 @@ describe("API client", () => {
 
   it("refreshes silently on a 401 and retries the call once", async () => {
     const { api, server } = await setup();
-    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
     server.expireAccessTokens();
     const locations = await api.locations();
     expect(locations[0]?.id).toBe("loc-local");
@@ -48,7 +48,7 @@ describe("API client", () => {
 
   it("refreshes ahead of expiry without waiting for a 401", async () => {
     const { api, server } = await setup({ accessTtlSeconds: 10 }); // inside the 30 s skew
-    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
     await api.me();
     expect(server.calls).toContain("POST /v1/auth/refresh");
     expect(server.calls.filter((c) => c === "GET /v1/me")).toHaveLength(1);
@@ -56,7 +56,7 @@ describe("API client", () => {
 
   it("concurrent calls share one refresh (a rotated refresh token must not be reused: that revokes the chain)", async () => {
     const { api, server } = await setup();
-    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
     server.expireAccessTokens();
     await Promise.all([api.me(), api.locations(), api.devices()]);
     expect(server.calls.filter((c) => c === "POST /v1/auth/refresh")).toHaveLength(1);
@@ -64,7 +64,7 @@ describe("API client", () => {
 
   it("a refresh the API refuses signs out: tokens dropped, onSignedOut called, unauthorized thrown", async () => {
     const { api, server, tokens, signedOut } = await setup();
-    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
     for (const r of server.refresh.values()) r.used = true;
     server.expireAccessTokens();
     await expect(api.me()).rejects.toMatchObject({ info: { code: "unauthorized", status: 401 } });
@@ -74,7 +74,7 @@ describe("API client", () => {
 
   it("after a browser restart (no access token in storage.session) the first call refreshes", async () => {
     const { api, server } = await setup();
-    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
     await fakeBrowser.storage.session.clear();
     const fresh = createApiClient({
       baseUrl: () => "http://127.0.0.1:8787",
@@ -87,9 +87,9 @@ describe("API client", () => {
 
   it("problem+json answers become ApiError with the code and extra fields", async () => {
     const { api } = await setup();
-    await api.login({ username: "alice", authKey: AUTH_KEY, device });
+    await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
     const error = await api
-      .login({ username: "alice", authKey: AUTH_KEY, device: { ...device, id: "another-device-id" } })
+      .signIn({ username: "alice", authKey: AUTH_KEY, device: { ...device, id: "another-device-id" } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).info).toMatchObject({ code: "device_limit", status: 409, maxDevices: 1 });
@@ -132,7 +132,7 @@ describe("API client", () => {
 
     it("an answer missing a field the contract requires is ApiError bad_response, not a half-read object", async () => {
       const { api, server } = await setup();
-      await api.login({ username: "alice", authKey: AUTH_KEY, device });
+      await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
       const broken = clientWith(tamper(server, "/v1/locations", JSON.stringify({ locations: [{ id: "loc-local", name: "Local" }] })));
       const error = await broken.locations().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
@@ -152,7 +152,7 @@ describe("API client", () => {
       const broken = clientWith(
         tamper(server, "/v1/auth/login", JSON.stringify({ tokenType: "Bearer", accessToken: "at-x", expiresIn: "soon" })),
       );
-      await expect(broken.login({ username: "alice", authKey: AUTH_KEY, device })).rejects.toMatchObject({
+      await expect(broken.signIn({ username: "alice", authKey: AUTH_KEY, device })).rejects.toMatchObject({
         info: { code: "bad_response" },
       });
       expect(await fakeBrowser.storage.local.get(null)).toEqual({});
@@ -161,7 +161,7 @@ describe("API client", () => {
 
     it("a malformed refresh answer keeps the sign-in (it may be the network's fault) and reports bad_response", async () => {
       const { api, server, tokens, signedOut } = await setup();
-      await api.login({ username: "alice", authKey: AUTH_KEY, device });
+      await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
       server.expireAccessTokens();
       const stored = await tokens.get();
       const broken = createApiClient({
@@ -178,7 +178,7 @@ describe("API client", () => {
       const { server } = await setup();
       const problem = { type: "x", title: "x", status: 409, code: "device_limit", detail: "x", devices: [{ id: 7 }], maxDevices: 1 };
       const broken = clientWith(tamper(server, "/v1/auth/login", JSON.stringify(problem), 409));
-      const error = (await broken.login({ username: "alice", authKey: AUTH_KEY, device }).catch((e: unknown) => e)) as ApiError;
+      const error = (await broken.signIn({ username: "alice", authKey: AUTH_KEY, device }).catch((e: unknown) => e)) as ApiError;
       expect(error.info).toEqual({ code: "device_limit", status: 409 });
     });
 

@@ -2,7 +2,7 @@
  * Typed client for the Cargo VPN API (docs/api.md), used by the background only.
  *
  *   const api = createApiClient({ baseUrl: () => settings.apiUrl, tokens, fetch });
- *   await api.login({ username, authKey, device });
+ *   await api.signIn({ username, authKey, device });
  *   const locations = await api.locations();
  *
  * Requests and answers are the shared contract's types (shared/src/schemas.ts),
@@ -31,7 +31,7 @@ import {
   type Account,
   type ChangePasswordRequest,
   type CheckoutRequest,
-  type LoginRequest,
+  type SignInRequest,
   type PatchMeRequest,
   type PlanOffer,
   type RegisterRequest,
@@ -167,14 +167,14 @@ export function createApiClient(deps: ApiClientDeps) {
     async register(input: RegisterRequest): Promise<Account> {
       return (await parse(await raw("POST", "/v1/accounts", input), AccountResponse)).account;
     },
-    async login(input: LoginRequest): Promise<Tokens> {
+    async signIn(input: SignInRequest): Promise<Tokens> {
       const answer = await parse(await raw("POST", "/v1/auth/login", input), TokenResponse);
       const tokens = storeTokens(answer, input.device.id);
       await deps.tokens.set(tokens);
       return tokens;
     },
     /** Best effort: the local sign-in is dropped even when the API cannot be reached. */
-    async logout(): Promise<void> {
+    async signOut(): Promise<void> {
       try {
         await succeed(await authed("POST", "/v1/auth/logout"));
       } finally {

@@ -117,7 +117,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     async signIn({ username, authKey, replaceDeviceId }) {
       const { deviceId } = await settings.get();
-      await api.login({
+      await api.signIn({
         username,
         authKey,
         device: { id: deviceId, kind: deps.device.kind, label: deps.device.label },
@@ -128,7 +128,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     async signOut() {
       await disconnectForGood();
       try {
-        await api.logout();
+        await api.signOut();
       } catch {
         // Signed out locally either way; the API ends abandoned sessions by itself.
       }

@@ -19,7 +19,7 @@ import type {
   DevicesResponse,
   EmailLinkRequest,
   Location,
-  LoginRequest,
+  SignInRequest,
   PatchMeRequest,
   PlanOffer,
   PreloginRequest,
@@ -67,7 +67,7 @@ export interface Requests {
   prelogin: [PreloginRequest, KdfParams];
   register: [RegisterRequest, void];
   /** POST /v1/auth/login without the device: the background knows which browser this is. */
-  signIn: [Omit<LoginRequest, "device">, void];
+  signIn: [Omit<SignInRequest, "device">, void];
   signOut: [undefined, void];
   getLocations: [undefined, Location[]];
   connect: [StartSessionRequest, ConnectionView];

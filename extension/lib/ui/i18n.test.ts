@@ -3,7 +3,7 @@ import messages from "../../public/_locales/en/messages.json";
 import type { MessageKey, PluralBase } from "./i18n";
 
 describe("message keys are typed from _locales/en/messages.json", () => {
-  it("a known key compiles, a typo does not (checked by pnpm typecheck)", () => {
+  it("a known key compiles, a typo does not (checked by npm run extension -- typecheck)", () => {
     const known: MessageKey = "signInHeading";
     // @ts-expect-error "signInHeadng" is not a message name: tsc refuses it, and this line fails typecheck if it ever compiles.
     const typo: MessageKey = "signInHeadng";

@@ -1,7 +1,7 @@
 /**
  * `t("key", ...substitutions)`: user-facing strings from `_locales`. Keys are
  * typed from the messages WXT generates types for (`wxt prepare`, run by
- * `pnpm typecheck`, writes .wxt/types/i18n.d.ts from _locales/en), so a key
+ * `npm run extension -- typecheck`, writes .wxt/types/i18n.d.ts from _locales/en), so a key
  * that is not in messages.json fails tsc. Falls back to the key itself so a
  * string missing in a locale is visible instead of blank.
  */

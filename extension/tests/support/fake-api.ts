@@ -10,7 +10,7 @@ import {
   CheckoutRequest,
   DeleteMeRequest,
   EmailLinkRequest,
-  LoginRequest,
+  SignInRequest,
   PatchMeRequest,
   PreloginRequest,
   RefreshRequest,
@@ -148,7 +148,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(201, { account });
     }
     if (method === "POST" && path === "/v1/auth/login") {
-      const input = parse(LoginRequest);
+      const input = parse(SignInRequest);
       if (!input) return problem(400, "validation_failed");
       const record = accounts.get(input.username);
       if (!record || record.authKey !== input.authKey) return problem(401, "invalid_credentials");

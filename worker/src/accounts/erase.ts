@@ -14,7 +14,7 @@ import { eq } from "drizzle-orm";
 import type { AppContext } from "../context";
 import { accounts, emailTokens, planChanges, refreshTokens, signIns, subscriptions, telemetryEvents, tunnelSessions } from "../db/schema";
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
-import { deviceSlots } from "../devices/account-devices";
+import { deviceSlots } from "../devices/device-slots";
 import { addressCounterName, resendCounterName } from "../email/send-limits";
 import type { AccountRow } from "./accounts";
 
@@ -34,10 +34,10 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
   ]);
   await Promise.all([
     deviceSlots(ctx, row.id).erase(),
-    env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`user:${row.usernameIndex}`)).erase(),
+    env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`user:${row.usernameIndex}`)).erase(),
     // The email send counters tied to the account and its address.
-    env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(resendCounterName(row.id))).erase(),
-    env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(addressCounterName(row.emailIndex))).erase(),
+    env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(resendCounterName(row.id))).erase(),
+    env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(addressCounterName(row.emailIndex))).erase(),
   ]);
   if (stripeIds) await endAtStripe(ctx, stripeIds);
 }

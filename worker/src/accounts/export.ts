@@ -2,7 +2,7 @@
 import { desc, eq } from "drizzle-orm";
 import type { AppContext } from "../context";
 import { planChanges, tunnelSessions } from "../db/schema";
-import { deviceSlots } from "../devices/account-devices";
+import { deviceSlots } from "../devices/device-slots";
 import { deviceView, keyRef } from "../devices/devices";
 import { telemetryOf } from "../telemetry/telemetry";
 import { usageView } from "../tunnel/sessions";

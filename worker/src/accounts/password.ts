@@ -13,7 +13,7 @@ import { authVerifier } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 import { accounts, signIns, tunnelSessions } from "../db/schema";
-import { deviceSlots } from "../devices/account-devices";
+import { deviceSlots } from "../devices/device-slots";
 import { keyRef, signOutDevice } from "../devices/devices";
 import { invalidLink, redeemLinkToken, revokeLinkTokens } from "../email/link-tokens";
 import { addressOf, sendPasswordChangedNotice } from "../email/mailer";

@@ -1,6 +1,6 @@
 /**
- * The server half of the zero-knowledge sign-in (docs/api.md): prelogin, login,
- * token refresh and logout. The server only ever sees the authKey, checks it
+ * The server half of the zero-knowledge sign-in (docs/api.md): prelogin, sign-in,
+ * token refresh and sign-out. The server only ever sees the authKey, checks it
  * against a keyed verifier in constant time, and never stores or logs it.
  */
 import { KDF_NAME, type DeviceKind, type TokenResponse } from "@cargo-vpn/shared";
@@ -14,7 +14,7 @@ import type { ServerKeys } from "../crypto/keys";
 import { signAccessToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
 import { refreshTokens, signIns } from "../db/schema";
-import { deviceSlots, type StoredDevice } from "../devices/account-devices";
+import { deviceSlots, type StoredDevice } from "../devices/device-slots";
 import { deviceView, keyRef, signOutDevice } from "../devices/devices";
 import type { AuthContext } from "../env";
 import { Problem } from "../problem";
@@ -41,7 +41,7 @@ export async function prelogin(ctx: AppContext, username: string, clientAddress:
   return { kdf: KDF_NAME, iterations: row.kdfIterations, salt: row.kdfSalt } as const;
 }
 
-export interface LoginInput {
+export interface SignInInput {
   username: string;
   authKey: string;
   device: { id: string; kind: DeviceKind; label: string };
@@ -91,7 +91,7 @@ async function holdsSlot(
   return (await deviceSlots(ctx, row.id).get(keyRef(row), deviceId)) !== null;
 }
 
-export async function login(ctx: AppContext, input: LoginInput, clientAddress: string): Promise<TokenResponse> {
+export async function signIn(ctx: AppContext, input: SignInInput, clientAddress: string): Promise<TokenResponse> {
   const { db } = ctx;
   const keys = await ctx.keys();
   const row = await proveAuthKey(ctx, input.username, input.authKey, clientAddress, input.device.id);
@@ -127,20 +127,20 @@ export async function refresh(ctx: AppContext, refreshToken: string): Promise<To
   const keys = await ctx.keys();
   const redemption = await redeemRefreshToken(db, refreshToken);
   if (redemption.kind === "invalid") throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
-  const signIn = await db.select().from(signIns).where(eq(signIns.id, redemption.signInId)).get();
-  const row = signIn && (await findById(db, signIn.accountId));
-  if (!signIn || !row) throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
+  const current = await db.select().from(signIns).where(eq(signIns.id, redemption.signInId)).get();
+  const row = current && (await findById(db, current.accountId));
+  if (!current || !row) throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
   if (redemption.kind === "reused") {
-    await signOutDevice(ctx, row, signIn.deviceId);
+    await signOutDevice(ctx, row, current.deviceId);
     throw new Problem("unauthorized", "This refresh token was already used, so this sign-in was revoked. Sign in again.");
   }
-  const device = await deviceSlots(ctx, row.id).touch(keyRef(row), signIn.deviceId, Date.now());
+  const device = await deviceSlots(ctx, row.id).touch(keyRef(row), current.deviceId, Date.now());
   if (!device) throw new Problem("unauthorized", "This device was removed from the account. Sign in again.");
-  const next = await issueRefreshToken(db, signIn.id, row.id);
-  return tokens(keys, row, device, { accountId: row.id, deviceId: signIn.deviceId, signInId: signIn.id }, next, db);
+  const next = await issueRefreshToken(db, current.id, row.id);
+  return tokens(keys, row, device, { accountId: row.id, deviceId: current.deviceId, signInId: current.id }, next, db);
 }
 
-export async function logout(ctx: AppContext, row: AccountRow, auth: AuthContext): Promise<void> {
+export async function signOut(ctx: AppContext, row: AccountRow, auth: AuthContext): Promise<void> {
   await signOutDevice(ctx, row, auth.deviceId);
 }
 

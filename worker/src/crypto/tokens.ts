@@ -11,9 +11,18 @@ import { ACCESS_TOKEN_TTL_SECONDS } from "../config";
 import type { AuthContext } from "../env";
 import type { ServerKeys } from "./keys";
 
+/** The claim naming the sign-in (one signed-in device) a token belongs to; the token dies with it. */
+const SIGN_IN_CLAIM = "sign_in";
+/**
+ * Its name before the glossary (README, "Words we use"): `sid` read as "session id", and a session
+ * here is a tunnel session. Tokens signed before the rename live 10 minutes, so this is read for
+ * one release only; delete it and its test in the next.
+ */
+const OLD_SIGN_IN_CLAIM = "sid";
+
 export async function signAccessToken(keys: ServerKeys, auth: AuthContext, nowMs = Date.now()): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  return new SignJWT({ did: auth.deviceId, sid: auth.signInId })
+  return new SignJWT({ did: auth.deviceId, [SIGN_IN_CLAIM]: auth.signInId })
     .setProtectedHeader({ alg: "ES256", kid: keys.signing.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(PROXY_TOKEN_ISSUER)
     .setAudience(ACCESS_TOKEN_AUDIENCE)
@@ -33,9 +42,10 @@ export async function verifyAccessToken(keys: ServerKeys, token: string): Promis
       typ: ACCESS_TOKEN_TYPE,
       requiredClaims: ["sub", "exp", "iat"],
     });
-    const { sub, did, sid } = payload;
-    if (typeof sub !== "string" || typeof did !== "string" || typeof sid !== "string") return null;
-    return { accountId: sub, deviceId: did, signInId: sid };
+    const { sub, did } = payload;
+    const signInId = payload[SIGN_IN_CLAIM] ?? payload[OLD_SIGN_IN_CLAIM];
+    if (typeof sub !== "string" || typeof did !== "string" || typeof signInId !== "string") return null;
+    return { accountId: sub, deviceId: did, signInId };
   } catch {
     return null;
   }

@@ -2,7 +2,7 @@
  * The D1 schema (drizzle). What is here is everything the service keeps in
  * its database; personal fields exist only as ciphertext plus blind index.
  * Times are epoch milliseconds. Migrations are generated from this file with
- * `pnpm --filter @cargo-vpn/worker db:generate` into worker/migrations.
+ * `npm run worker -- db:generate` into worker/migrations.
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
@@ -28,7 +28,7 @@ export const accounts = sqliteTable("accounts", {
   createdAt: integer("created_at").notNull(),
 });
 
-/** One row per signed-in device: access tokens name it (`sid`) and die with it. */
+/** One row per signed-in device: access tokens name it (claim `sign_in`) and die with it. */
 export const signIns = sqliteTable(
   "sign_ins",
   {

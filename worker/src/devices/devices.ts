@@ -9,7 +9,7 @@ import type { AccountRow } from "../accounts/accounts";
 import type { AppContext } from "../context";
 import { signIns } from "../db/schema";
 import { endDeviceSessions } from "../tunnel/end-sessions";
-import { deviceSlots, type AccountKeyRef, type StoredDevice } from "./account-devices";
+import { deviceSlots, type AccountKeyRef, type StoredDevice } from "./device-slots";
 
 export function keyRef(row: AccountRow): AccountKeyRef {
   return { accountId: row.id, wrappedKey: row.wrappedKey };

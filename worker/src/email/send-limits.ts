@@ -1,5 +1,5 @@
 /**
- * Rate limits on sending email, kept in the LoginThrottle Durable Object's
+ * Rate limits on sending email, kept in the RateLimiter Durable Object's
  * generic fixed-window counters under names of our own: resending the
  * verification link (per account: one a minute, five a day), and asking for
  * a reset or deletion link (per address's blind index, and per client's
@@ -20,14 +20,14 @@ import {
 import type { AppContext } from "../context";
 import type { Env } from "../env";
 import { Problem } from "../problem";
-import type { Limit } from "../throttle/login-throttle";
+import type { Limit } from "../throttle/rate-limiter";
 
 interface WindowedLimit extends Limit {
   windowMs: number;
 }
 
 interface Counter {
-  object: DurableObjectStub<import("../throttle/login-throttle").LoginThrottle>;
+  object: DurableObjectStub<import("../throttle/rate-limiter").RateLimiter>;
   limits: WindowedLimit[];
 }
 
@@ -35,7 +35,7 @@ const MINUTE_MS = 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function counter(env: Env, name: string, limits: WindowedLimit[]): Counter {
-  return { object: env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(name)), limits };
+  return { object: env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name)), limits };
 }
 
 async function wait(counters: Counter[], nowMs: number, headroom: number): Promise<number> {

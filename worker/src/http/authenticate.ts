@@ -1,6 +1,6 @@
 /**
  * Bearer access-token authentication for user routes. A token is good only
- * while its sign-in exists, so logout, device removal and account erasure
+ * while its sign-in exists, so sign-out, device removal and account erasure
  * stop it at once rather than when it expires. The account row comes back in
  * the same query and is handed to the route as `c.get("account")`.
  */

@@ -1,7 +1,7 @@
-/** Sign-in: prelogin, login, refresh, logout. */
+/** Sign-in: prelogin, sign-in (`/login`), refresh, sign-out (`/logout`). */
 import { createRoute } from "@hono/zod-openapi";
-import { LoginRequest, PreloginRequest, PreloginResponse, RefreshRequest, TokenResponse } from "@cargo-vpn/shared";
-import { login, logout, prelogin, refresh } from "../auth/sign-in";
+import { SignInRequest, PreloginRequest, PreloginResponse, RefreshRequest, TokenResponse } from "@cargo-vpn/shared";
+import { prelogin, refresh, signIn, signOut } from "../auth/sign-in";
 import { noticeIfNewDevice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
 import { authenticate } from "../http/authenticate";
@@ -35,7 +35,7 @@ authRoutes.openapi(
     operationId: "login",
     tags: ["auth"],
     summary: "Sign a device in",
-    request: jsonBody(LoginRequest),
+    request: jsonBody(SignInRequest),
     responses: {
       200: jsonResponse("Tokens for this device", TokenResponse),
       ...problems("validation_failed", "malformed_json", "invalid_credentials", "device_limit", "rate_limited"),
@@ -43,7 +43,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const signedIn = await login(c.get("ctx"), body, clientAddress(c.req.header("cf-connecting-ip")));
+    const signedIn = await signIn(c.get("ctx"), body, clientAddress(c.req.header("cf-connecting-ip")));
     await bestEffort(noticeIfNewDevice(c.get("ctx"), signedIn));
     return c.json(signedIn, 200);
   },
@@ -77,7 +77,7 @@ authRoutes.openapi(
     responses: { 204: { description: "Signed out" }, ...problems("unauthorized") },
   }),
   async (c) => {
-    await logout(c.get("ctx"), c.get("account"), c.get("auth"));
+    await signOut(c.get("ctx"), c.get("account"), c.get("auth"));
     return c.body(null, 204);
   },
 );

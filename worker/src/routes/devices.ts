@@ -2,7 +2,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { DeviceIdParam, DevicesResponse } from "@cargo-vpn/shared";
 import { planFor } from "../config";
-import { deviceSlots } from "../devices/account-devices";
+import { deviceSlots } from "../devices/device-slots";
 import { deviceView, keyRef, signOutDevice } from "../devices/devices";
 import { authenticate } from "../http/authenticate";
 import { Problem } from "../problem";

@@ -2,7 +2,7 @@
  * Per-client ceilings on the unauthenticated routes that answer something
  * about an account (prelogin, registration): each call that passed validation
  * is counted against the caller's address, kept only as a keyed hash in the
- * same LoginThrottle object as its sign-in failures. Over the ceiling →
+ * same RateLimiter object as its sign-in failures. Over the ceiling →
  * 429 rate_limited with Retry-After, and the call does nothing.
  *
  *   await limitClient(ctx, "register", clientAddress(c.req.header("cf-connecting-ip")));
@@ -24,7 +24,7 @@ export async function limitClient(ctx: AppContext, action: ClientAction, address
   const keys = await ctx.keys();
   const ceiling = CEILINGS[action];
   const hash = await clientHash(keys.index, address);
-  const throttle = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`client:${hash}`));
+  const throttle = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`client:${hash}`));
   const wait = await throttle.consume([{ key: action, max: ceiling.max }], nowMs, ceiling.windowMs);
   if (wait > 0) {
     throw new Problem(

@@ -15,7 +15,7 @@ import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WIN
 import type { AppContext } from "../context";
 import type { Env } from "../env";
 import { Problem } from "../problem";
-import type { Limit } from "./login-throttle";
+import type { Limit } from "./rate-limiter";
 
 export interface SignInSubject {
   usernameIndex: string;
@@ -25,8 +25,8 @@ export interface SignInSubject {
 const BACKOFF_KEY = "backoff";
 
 function plan(env: Env, subject: SignInSubject) {
-  const user = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`user:${subject.usernameIndex}`));
-  const client = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.idFromName(`client:${subject.clientHash}`));
+  const user = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`user:${subject.usernameIndex}`));
+  const client = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`client:${subject.clientHash}`));
   const userLimits: Limit[] = [{ key: `client:${subject.clientHash}`, max: MAX_FAILURES_PER_USER_AND_CLIENT }];
   const clientLimits: Limit[] = [{ key: "all", max: MAX_FAILURES_PER_CLIENT }];
   return { user, client, userLimits, clientLimits };

@@ -278,7 +278,7 @@ export function signUpView(deps: AuthViewDeps): HTMLElement {
 
 /**
  * Every slot is taken. Without a token we cannot call DELETE /v1/devices, so
- * each device offers "free this slot and sign in": a login with
+ * each device offers "free this slot and sign in": a sign-in with
  * `replaceDeviceId`, which frees that slot and claims it in one step.
  */
 export function deviceLimitView(

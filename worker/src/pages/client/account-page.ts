@@ -1,6 +1,6 @@
 /**
  * The script of the /account pages (served as /account/assets/account-page.js,
- * bundled by `pnpm --filter @cargo-vpn/worker build:pages`). It reads the
+ * bundled by `npm run worker -- build:pages`). It reads the
  * link's token from the URL fragment, which never reaches a server, and acts
  * only when the person confirms: mail scanners that open links change
  * nothing. The new-password page derives the keys here with the project's

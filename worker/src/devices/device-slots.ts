@@ -1,7 +1,7 @@
 /**
  * One Durable Object per account: the record of which devices hold the
  * account's slots. The record is AES-256-GCM encrypted with the account's data
- * key, and every change runs inside blockConcurrencyWhile, so parallel logins
+ * key, and every change runs inside blockConcurrencyWhile, so parallel sign-ins
  * are decided one at a time and can never exceed the plan's limit.
  *
  * Reach it only through its methods, via `deviceSlots(ctx, accountId)`.
@@ -32,7 +32,7 @@ export type ClaimResult = { ok: true; device: StoredDevice } | { ok: false; devi
 
 const RECORD = "devices";
 
-export class AccountDevices extends DurableObject<Env> {
+export class DeviceSlots extends DurableObject<Env> {
   /** Let another device in: reuse its slot if it has one, else take a free one if the plan allows. */
   async claim(
     ref: AccountKeyRef,
@@ -119,7 +119,7 @@ export class AccountDevices extends DurableObject<Env> {
   }
 }
 
-export function deviceSlots(ctx: AppContext, accountId: string): DurableObjectStub<AccountDevices> {
+export function deviceSlots(ctx: AppContext, accountId: string): DurableObjectStub<DeviceSlots> {
   const { env } = ctx;
-  return env.ACCOUNT_DEVICES.get(env.ACCOUNT_DEVICES.idFromName(accountId));
+  return env.DEVICE_SLOTS.get(env.DEVICE_SLOTS.idFromName(accountId));
 }

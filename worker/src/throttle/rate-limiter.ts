@@ -46,7 +46,7 @@ export function backoffDelayMs(failures: number, policy: BackoffPolicy): number 
   return Math.min(policy.baseDelayMs * 2 ** doublings, policy.maxDelayMs);
 }
 
-export class LoginThrottle extends DurableObject<Env> {
+export class RateLimiter extends DurableObject<Env> {
   /** Seconds until the first exhausted counter among `limits` resets; 0 when none is exhausted. */
   async retryAfter(limits: Limit[], nowMs: number): Promise<number> {
     let wait = 0;
