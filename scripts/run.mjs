@@ -40,6 +40,9 @@ function installIfNeeded() {
   if (status !== 0) process.exit(status);
 }
 
+// Unused files, dependencies and exports, and imports of packages a package.json does not list (knip.json).
+const knip = () => pnpm("exec", "knip", "--include", "files,dependencies,unlisted,binaries,unresolved,exports");
+
 const [task = "test", ...rest] = process.argv.slice(2);
 installIfNeeded();
 
@@ -48,14 +51,14 @@ const tasks = {
   // Lint and types first (cheap, and a red there is worth knowing even when tests pass), then every
   // package's tests, one package at a time: the suites start real servers and browsers, and CI has two cores.
   test: () => {
-    const lint = pnpm("exec", "biome", "check", ".");
+    const lint = pnpm("exec", "biome", "check", ".") || knip();
     const types = pnpm("-r", "run", "typecheck");
     const tests = pnpm("-r", "--workspace-concurrency=1", "--no-bail", "run", "test", ...rest);
     return tests || lint || types;
   },
   bench: () => pnpm("exec", "tsx", "scripts/bench.ts", ...rest),
   typecheck: () => pnpm("-r", "run", "typecheck"),
-  lint: () => pnpm("exec", "biome", "check", ...rest),
+  lint: () => pnpm("exec", "biome", "check", ...rest) || knip(),
   format: () => pnpm("exec", "biome", "check", "--write", ...rest),
   ops: () => pnpm("exec", "tsx", "scripts/ops.ts", ...rest),
   wrangler: () => pnpm("exec", "wrangler", ...rest),

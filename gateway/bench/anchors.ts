@@ -28,7 +28,7 @@ export interface AnchorProxy {
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** CPU seconds of a process from /proc/<pid>/stat (utime + stime). */
-export function processCpuSeconds(pid: number): number {
+function processCpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // The command name is in parentheses and may hold spaces: count fields after it.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

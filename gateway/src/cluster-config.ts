@@ -15,7 +15,7 @@ export interface ProcessSettings {
   admin?: { host: string; port: number };
 }
 
-export const MAX_WORKERS = 256;
+const MAX_WORKERS = 256;
 
 /** Environment variable → meaning, for the README. */
 export const PROCESS_ENV_VARS = {

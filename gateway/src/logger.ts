@@ -62,12 +62,7 @@ export function errorClass(error: unknown): string {
  * class per window at once and the rest as one line with a count when the
  * window closes.
  */
-export const PER_REQUEST_EVENTS: ReadonlySet<string> = new Set([
-  "request_refused",
-  "tunnel_failed",
-  "forward_failed",
-  "proxy_internal_error",
-]);
+const PER_REQUEST_EVENTS: ReadonlySet<string> = new Set(["request_refused", "tunnel_failed", "forward_failed", "proxy_internal_error"]);
 
 export interface SummarizingLoggerOptions {
   /** Length of one summary window; default one minute. */

@@ -18,8 +18,8 @@
  */
 import { classifyAddress } from "./destination-policy";
 
-export const ALWAYS_ALLOWED_PORTS: readonly number[] = [80, 443];
-export const MAIL_PORTS: readonly number[] = [25, 465, 587];
+const ALWAYS_ALLOWED_PORTS: readonly number[] = [80, 443];
+const MAIL_PORTS: readonly number[] = [25, 465, 587];
 
 export type PortRange = readonly [first: number, last: number];
 

@@ -80,7 +80,7 @@ interface Target {
 const MAX_HOST_CHARS = 253;
 
 /** `host:port` or `[v6]:port` of a CONNECT request. */
-export function parseAuthority(authority: string | undefined): Target | null {
+function parseAuthority(authority: string | undefined): Target | null {
   const match = /^(\[[0-9A-Fa-f:.]+\]|[^\s:/?#@[\]]+):(\d{1,5})$/.exec(authority ?? "");
   if (!match) return null;
   const port = Number(match[2]);
@@ -95,7 +95,7 @@ interface AbsoluteTarget extends Target {
 }
 
 /** An absolute http:// request target. */
-export function parseAbsoluteUri(uri: string | undefined): AbsoluteTarget | null {
+function parseAbsoluteUri(uri: string | undefined): AbsoluteTarget | null {
   if (!uri || !/^http:\/\//i.test(uri)) return null;
   let url: URL;
   try {

@@ -7,7 +7,7 @@
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 
-export const PROXY_REALM = "Cargo VPN";
+const PROXY_REALM = "Cargo VPN";
 
 const REASONS: Record<number, string> = {
   400: "Bad Request",

@@ -37,7 +37,7 @@ import { TICKET_KEY_ROTATION_MS, type TlsInput } from "./config";
 import { errorClass, type Logger } from "./logger";
 
 /** How long a session ticket is good for: a browser back within the hour resumes. */
-export const TLS_SESSION_TIMEOUT_SEC = 3600;
+const TLS_SESSION_TIMEOUT_SEC = 3600;
 /** Size of one ticket key set, what `server.setTicketKeys()` takes: 16 bytes key name, 16 HMAC key, 16 AES key. */
 export const TICKET_KEYS_BYTES = 48;
 

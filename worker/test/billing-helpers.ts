@@ -23,7 +23,7 @@ export async function standin(path: string, init: RequestInit = {}): Promise<any
 }
 
 /** Stripe's API itself, as the worker calls it (form-encoded, secret key). */
-export async function stripeApi(path: string): Promise<any> {
+async function stripeApi(path: string): Promise<any> {
   return standin(path, { headers: { authorization: `Bearer ${env.STRIPE_SECRET_KEY}` } });
 }
 

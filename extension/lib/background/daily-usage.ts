@@ -16,7 +16,7 @@ export interface DailyUsage {
 }
 
 /** The local calendar day of an instant, as YYYY-MM-DD. */
-export function localDay(at: number): string {
+function localDay(at: number): string {
   const d = new Date(at);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }

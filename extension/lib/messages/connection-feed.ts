@@ -12,7 +12,7 @@
 import type { StorageArea } from "../api/token-store";
 import type { ConnectionView } from "./protocol";
 
-export const CONNECTION_VIEW_KEY = "connectionView";
+const CONNECTION_VIEW_KEY = "connectionView";
 
 export function publishConnection(area: StorageArea, view: ConnectionView): Promise<void> {
   return area.set({ [CONNECTION_VIEW_KEY]: view });

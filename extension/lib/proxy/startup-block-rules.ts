@@ -17,7 +17,7 @@
  * expressed and those hosts stay blocked at start-up (held): never a leak.
  */
 
-export const ALL_RESOURCE_TYPES = [
+const ALL_RESOURCE_TYPES = [
   "main_frame",
   "sub_frame",
   "stylesheet",
@@ -84,7 +84,7 @@ function ipv6Groups(text: string): number[] | null {
 }
 
 /** Regex for the hosts of an IPv6 CIDR range, or null when its URL text is not unambiguous. */
-export function ipv6CidrRegex(base: string, bits: number): string | null {
+function ipv6CidrRegex(base: string, bits: number): string | null {
   const groups = ipv6Groups(base);
   if (!groups || bits < 1 || bits > 128) return null;
   const full = Math.floor(bits / 16);
@@ -118,7 +118,7 @@ export function ipv6CidrRegex(base: string, bits: number): string | null {
 const DEFAULT_PORT_SCHEMES: Record<string, string[]> = { "80": ["http", "ws"], "443": ["https", "wss"] };
 
 /** One bypass rule as URL regexes (none when it cannot be expressed: kept blocked). */
-export function bypassRuleRegexes(raw: string): string[] {
+function bypassRuleRegexes(raw: string): string[] {
   const rule = raw.trim().toLowerCase();
   if (rule === "<-loopback>") return [];
   if (rule === "<local>") return [`${SCHEME}[^./:?#\\[\\]]+${END}`];

@@ -6,7 +6,7 @@
  *
  *   if (!(await requestDataConsent(browser.permissions))) return;   // in the click handler
  */
-export const TELEMETRY_DATA = { data_collection: ["technicalAndInteraction"] };
+const TELEMETRY_DATA = { data_collection: ["technicalAndInteraction"] };
 
 export interface DataConsentPermissions {
   request(permissions: typeof TELEMETRY_DATA): Promise<boolean>;

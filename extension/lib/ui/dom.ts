@@ -46,6 +46,3 @@ export function field(
     hint ? h("p", { id: hintId, className: "hint" }, hint) : null,
   );
 }
-
-let uid = 0;
-export const nextId = (prefix: string): string => `${prefix}-${++uid}`;

@@ -9,7 +9,7 @@
  */
 import { type MessageKey, type PluralBase, t, type Translate } from "./i18n";
 
-export function pluralKey(key: PluralBase, count: number, locale?: string, translate: Translate = t): MessageKey {
+function pluralKey(key: PluralBase, count: number, locale?: string, translate: Translate = t): MessageKey {
   const category = new Intl.PluralRules(locale).select(count);
   // Only en's categories are known to the types; another locale's ("_few", "_many") is looked up and falls back to "_other".
   const specific = `${key}_${category}` as MessageKey;

@@ -42,7 +42,7 @@ export interface FakeApiOptions {
 }
 
 /** GET /v1/plans as docs/api.md describes it (prices in minor units). */
-export const PLANS = [
+const PLANS = [
   { id: "free", name: "Free", maxDevices: 1, prices: [] },
   {
     id: "plus",

@@ -3,8 +3,9 @@
  * owner. Username and email are stored only as ciphertext under the account's
  * data key plus a keyed blind index, so the database alone reveals neither.
  */
-import type { Account } from "@cargo-vpn/shared";
+import type { Account, RegisterRequest } from "@cargo-vpn/shared";
 import { eq } from "drizzle-orm";
+import type { z } from "zod";
 import { planFor } from "../config";
 import { decryptField, encryptField, newDataKey, unwrapDataKey } from "../crypto/envelope";
 import { authVerifier, blindIndex } from "../crypto/keyed-hash";
@@ -16,12 +17,8 @@ import { subscriptionView } from "../billing/subscription-store";
 
 export type AccountRow = typeof accounts.$inferSelect;
 
-export interface NewAccount {
-  username: string;
-  email: string;
-  authKey: string;
-  kdf: { salt: string; iterations: number };
-}
+/** A registration as validation leaves it; the age confirmation is checked before and not stored. */
+export type NewAccount = Omit<z.output<typeof RegisterRequest>, "ageConfirmed">;
 
 export async function createAccount(db: Db, keys: ServerKeys, input: NewAccount, nowMs = Date.now()): Promise<AccountRow> {
   const id = crypto.randomUUID();
@@ -114,8 +111,4 @@ export async function accountView(keys: ServerKeys, row: AccountRow, db?: Db): P
     notifyNewDevice: row.notifyNewDevice,
     telemetryOptIn: row.telemetryOptIn,
   };
-}
-
-export async function setTelemetryOptIn(db: Db, id: string, optIn: boolean): Promise<void> {
-  await db.update(accounts).set({ telemetryOptIn: optIn }).where(eq(accounts.id, id));
 }

@@ -7,19 +7,17 @@
  *   await updateOwnAccount(ctx, row, deviceId, { notifyNewDevice: false }, clientAddress);
  *   await deleteOwnAccount(ctx, row, deviceId, authKey, clientAddress);
  */
-import type { Account } from "@cargo-vpn/shared";
+import type { Account, PatchMeRequest } from "@cargo-vpn/shared";
+import type { z } from "zod";
 import { proveAuthKey } from "../auth/sign-in";
 import type { AppContext } from "../context";
 import { type AccountRow, accountView } from "./accounts";
 import { eraseWithLastMessage } from "./deletion-by-link";
 import { changeEmail } from "./email-address";
-import { type AccountSettings, updateSettings } from "./settings";
+import { updateSettings } from "./settings";
 
-export interface AccountChanges extends AccountSettings {
-  /** A new address takes effect only together with the account's authKey. */
-  email?: string | undefined;
-  authKey?: string | undefined;
-}
+/** A PATCH /v1/me as validated: settings, or a new address together with the account's authKey. */
+export type AccountChanges = z.output<typeof PatchMeRequest>;
 
 export async function ownAccount(ctx: AppContext, row: AccountRow): Promise<Account> {
   return accountView(await ctx.keys(), row, ctx.db);

@@ -6,7 +6,9 @@
  * ended (gateways drop it at their next heartbeat), slot freed. Account data
  * is encrypted under a server-held key, so a reset loses nothing.
  */
+import type { ChangePasswordRequest } from "@cargo-vpn/shared";
 import { eq } from "drizzle-orm";
+import type { z } from "zod";
 import { proveAuthKey } from "../auth/sign-in";
 import type { AppContext } from "../context";
 import { authVerifier } from "../crypto/keyed-hash";
@@ -20,10 +22,8 @@ import { addressOf, sendPasswordChangedNotice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
 import { type AccountRow, accountView, findById } from "./accounts";
 
-export interface NewPassword {
-  newAuthKey: string;
-  newKdf: { salt: string; iterations: number };
-}
+/** The new password's proof and KDF parameters, as both ways of changing it validate them. */
+export type NewPassword = Pick<z.output<typeof ChangePasswordRequest>, "newAuthKey" | "newKdf">;
 
 async function storeNewPassword(db: Db, keys: ServerKeys, accountId: string, next: NewPassword, verified: boolean) {
   await db
@@ -38,7 +38,7 @@ async function storeNewPassword(db: Db, keys: ServerKeys, accountId: string, nex
 }
 
 /** Signs out every device of the account except `keepDeviceId` (null: every device). */
-export async function signOutDevicesExcept(ctx: AppContext, row: AccountRow, keepDeviceId: string | null): Promise<string[]> {
+async function signOutDevicesExcept(ctx: AppContext, row: AccountRow, keepDeviceId: string | null): Promise<string[]> {
   const { db } = ctx;
   const [slots, sessions, tunnels] = await Promise.all([
     deviceSlots(ctx, row.id).list(keyRef(row)),

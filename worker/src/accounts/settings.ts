@@ -1,12 +1,12 @@
 /** The account's own switches: the telemetry opt-in and the new-device notice. */
+import type { PatchMeRequest } from "@cargo-vpn/shared";
 import { eq } from "drizzle-orm";
+import type { z } from "zod";
 import type { Db } from "../db/client";
 import { accounts } from "../db/schema";
 
-export interface AccountSettings {
-  telemetryOptIn?: boolean | undefined;
-  notifyNewDevice?: boolean | undefined;
-}
+/** The switches of a PATCH /v1/me, as validated. */
+export type AccountSettings = Pick<z.output<typeof PatchMeRequest>, "telemetryOptIn" | "notifyNewDevice">;
 
 export async function updateSettings(db: Db, id: string, settings: AccountSettings): Promise<AccountSettings> {
   const set: AccountSettings = {};

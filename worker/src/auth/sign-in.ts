@@ -3,7 +3,8 @@
  * token refresh and sign-out. The server only ever sees the authKey, checks it
  * against a keyed verifier in constant time, and never stores or logs it.
  */
-import { KDF_NAME, type DeviceKind, type TokenResponse } from "@cargo-vpn/shared";
+import { KDF_NAME, type SignInRequest, type TokenResponse } from "@cargo-vpn/shared";
+import type { z } from "zod";
 import { and, eq } from "drizzle-orm";
 import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
 import { accountView, findById, findByUsername, findByUsernameIndex, type AccountRow } from "../accounts/accounts";
@@ -41,12 +42,8 @@ export async function prelogin(ctx: AppContext, username: string, clientAddress:
   return { kdf: KDF_NAME, iterations: row.kdfIterations, salt: row.kdfSalt } as const;
 }
 
-export interface SignInInput {
-  username: string;
-  authKey: string;
-  device: { id: string; kind: DeviceKind; label: string };
-  replaceDeviceId?: string | undefined;
-}
+/** A sign-in request as validation leaves it (username normalised, device label cleaned). */
+export type SignInInput = z.output<typeof SignInRequest>;
 
 const WRONG = "The username or password is wrong.";
 

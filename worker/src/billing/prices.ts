@@ -10,7 +10,7 @@
 import { PLANS, type PlanId } from "../config";
 import { INTERVALS, type Interval, type Settings } from "../settings";
 
-export { INTERVALS, type Interval, type PriceCatalogue } from "../settings";
+export type { Interval } from "../settings";
 
 export function priceFor(settings: Settings, plan: "plus" | "team", interval: Interval): string | undefined {
   return settings.stripe.prices[plan]?.[interval]?.price;

@@ -19,10 +19,6 @@ import { Problem } from "../problem";
 
 type StripeSettings = Settings["stripe"];
 
-export function billingConfigured(ctx: AppContext): boolean {
-  return Boolean(ctx.settings.stripe.secretKey);
-}
-
 let cache: { stripe: StripeSettings; client: Stripe } | undefined;
 
 /** One client per isolate and configuration. */

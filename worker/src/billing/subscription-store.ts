@@ -20,7 +20,7 @@ const SUBSCRIPTION_FIELD = "stripe-subscription";
 const encoder = new TextEncoder();
 
 /** Keyed blind index of a Stripe customer id (its own label, so it never equals a username or email index). */
-export async function customerIndex(keys: ServerKeys, customerId: string): Promise<string> {
+async function customerIndex(keys: ServerKeys, customerId: string): Promise<string> {
   const mac = await crypto.subtle.sign("HMAC", keys.index, encoder.encode(`cargo-vpn/index/stripe-customer/v1\u0000${customerId}`));
   return toBase64Url(new Uint8Array(mac));
 }

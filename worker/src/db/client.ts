@@ -8,5 +8,3 @@ export type Db = ReturnType<typeof database>;
 export function database(env: Env) {
   return drizzle(env.DB, { schema });
 }
-
-export { schema };

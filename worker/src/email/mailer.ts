@@ -73,7 +73,7 @@ export async function noticeIfNewDevice(ctx: AppContext, signedIn: TokenResponse
 }
 
 /** Device kind, label and time only: never an IP address or place. */
-export function sendNewDeviceNotice(ctx: AppContext, address: string, device: { kind: DeviceKind; label: string }, atMs = Date.now()) {
+function sendNewDeviceNotice(ctx: AppContext, address: string, device: { kind: DeviceKind; label: string }, atMs = Date.now()) {
   return send(ctx, address, newDeviceMessage(device, atMs));
 }
 

@@ -20,7 +20,7 @@ export function isOnline(row: GatewayRow, nowMs = Date.now()): boolean {
   return row.lastHeartbeatAt !== null && nowMs - row.lastHeartbeatAt <= GATEWAY_OFFLINE_AFTER_MS;
 }
 
-export function locationView(row: GatewayRow, nowMs = Date.now()): Location {
+function locationView(row: GatewayRow, nowMs = Date.now()): Location {
   return { id: row.id, name: row.name, country: row.country, load: row.load, online: isOnline(row, nowMs) };
 }
 

@@ -8,13 +8,8 @@
  * statement per report: D1 runs one query at a time per database, and this
  * is the busiest write path (docs/capacity.md measures both shapes).
  */
+import type { UsageReport } from "@cargo-vpn/shared";
 import type { AppContext } from "../context";
-
-export interface UsageReport {
-  sessionId: string;
-  bytesUp: number;
-  bytesDown: number;
-}
 
 /** Returns how many reports were applied now (0 when the batch had been applied before). */
 export async function applyUsageBatch(

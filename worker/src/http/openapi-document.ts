@@ -84,7 +84,7 @@ function registerShared(app: App): void {
   });
 }
 
-export function openApiDocument(app: App, serverUrl: string): Document {
+function openApiDocument(app: App, serverUrl: string): Document {
   const doc = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: { title: "Cargo VPN edge API", version: "1", description: DESCRIPTION },

@@ -29,7 +29,7 @@ export const PROBLEM_MEDIA_TYPE = "application/problem+json";
 const RETRY_AFTER = {
   "Retry-After": { description: "Seconds to wait before trying again", required: true, schema: { type: "integer", minimum: 0 } },
 } as const;
-export const HEADERS_BY_STATUS: Readonly<Record<string, typeof RETRY_AFTER>> = { "429": RETRY_AFTER, "503": RETRY_AFTER };
+const HEADERS_BY_STATUS: Readonly<Record<string, typeof RETRY_AFTER>> = { "429": RETRY_AFTER, "503": RETRY_AFTER };
 
 /** The OpenAPI response for problems of one status: a Problem whose `code` is one of `codes`. */
 // A type, not an interface, so that it fits the registry's ResponseObject (which has an x-* index signature).

@@ -5,8 +5,8 @@
  * never sending a Referer. Content is static text; nothing from the request
  * is echoed into it.
  */
-export const PAGE_SCRIPT_PATH = "/account/assets/account-page.js";
-export const PAGE_STYLE_PATH = "/account/assets/account-page.css";
+const PAGE_SCRIPT_PATH = "/account/assets/account-page.js";
+const PAGE_STYLE_PATH = "/account/assets/account-page.css";
 
 export const PAGE_SECURITY_HEADERS: Record<string, string> = {
   "content-security-policy":

@@ -117,7 +117,7 @@ export function signInView(deps: AuthViewDeps): HTMLElement {
 }
 
 /** "Forgot password?": the API mails a link (1 h) whose page sets a new password; same answer for any address. */
-export function forgotPasswordView(deps: AuthViewDeps): HTMLElement {
+function forgotPasswordView(deps: AuthViewDeps): HTMLElement {
   const email = h("input", { type: "email", name: "email", autocomplete: "email", required: true });
   const alert = alertBox();
   const progress = h("p", { className: "progress", role: "status" });
@@ -184,7 +184,7 @@ function heldNotice(deps: AuthViewDeps): HTMLElement {
   return notice;
 }
 
-export function signUpView(deps: AuthViewDeps): HTMLElement {
+function signUpView(deps: AuthViewDeps): HTMLElement {
   const username = usernameInput();
   const email = h("input", { type: "email", name: "email", autocomplete: "email", required: true });
   const password = h("input", {
@@ -281,7 +281,7 @@ export function signUpView(deps: AuthViewDeps): HTMLElement {
  * each device offers "free this slot and sign in": a sign-in with
  * `replaceDeviceId`, which frees that slot and claims it in one step.
  */
-export function deviceLimitView(
+function deviceLimitView(
   deps: AuthViewDeps,
   username: string,
   authKey: string,

@@ -24,7 +24,7 @@ export function switchIsOn(view: ConnectionView): boolean {
   );
 }
 
-export function stateSentence(view: ConnectionView, locationName: string): string {
+function stateSentence(view: ConnectionView, locationName: string): string {
   switch (view.state) {
     case "disconnected":
       return t("stateDisconnected");
@@ -41,7 +41,7 @@ export function stateSentence(view: ConnectionView, locationName: string): strin
   }
 }
 
-export function locationLabel(location: Location): string {
+function locationLabel(location: Location): string {
   return location.online
     ? t("locationOption", location.name, countryName(location.country), Math.round(location.load * 100))
     : t("locationOffline", location.name, countryName(location.country));
