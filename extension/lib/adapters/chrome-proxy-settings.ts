@@ -20,7 +20,7 @@ export interface ChromeSetting {
 
 export const isControlledByOther = (level: string): boolean => level === "controlled_by_other_extensions" || level === "not_controllable";
 
-/** The setting Chrome reports points at the same proxy server as `expected` (Chrome may reorder or rewrite the bypass list). */
+/** The setting Chrome reports points at the same gateway as `expected` (Chrome may reorder or rewrite the bypass list). */
 function sameProxy(actual: unknown, expected: ChromeProxyValue): boolean {
   const value = actual as Partial<ChromeProxyValue> | undefined;
   const server = value?.rules?.singleProxy;

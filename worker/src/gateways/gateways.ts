@@ -1,5 +1,5 @@
 /**
- * Gateways (proxy nodes) as the API knows them: each is a location users can
+ * Gateways as the API knows them: each is a location users can
  * pick, authenticates with its own secret (stored only as a hash), and reports
  * its load on every heartbeat.
  */

@@ -1,5 +1,5 @@
 /**
- * Gateway authentication: each proxy node presents its own secret as a bearer
+ * Gateway authentication: each gateway presents its own secret as a bearer
  * token; during a secret rotation the previous one still works for a while
  * (worker/src/gateways/secrets.ts).
  */

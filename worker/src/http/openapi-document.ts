@@ -67,7 +67,7 @@ function registerShared(app: App): void {
   registry.registerComponent("securitySchemes", "gatewaySecret", {
     type: "http",
     scheme: "bearer",
-    description: "A proxy node's own secret (given when the gateway is provisioned), sent as Authorization: Bearer <secret>.",
+    description: "A gateway's own secret (given when it is provisioned), sent as Authorization: Bearer <secret>.",
   });
   registry.registerComponent("responses", "NotFound", problemResponse("404", ["not_found"]));
   registry.registerComponent("responses", "MethodNotAllowed", {

@@ -4,7 +4,7 @@
  * OpenAPI document:
  *
  *   responses: { 201: jsonResponse("The new account", AccountResponse), ...problems("username_taken", "rate_limited") },
- *   security: bearer,          // or gatewaySecret on the routes proxy nodes call
+ *   security: bearer,          // or gatewaySecret on the routes gateways call
  *
  * A route lists only its own problems; those every route of a kind can answer
  * (500, the body gatekeeping's 400/413/415, 401 where a scheme is required)
@@ -83,7 +83,7 @@ export function jsonResponse<T>(description: string, schema: T) {
 
 /** A user's access token (`Authorization: Bearer <JWT>`). */
 export const bearer = [{ bearer: [] as string[] }];
-/** A proxy node's own secret (`Authorization: Bearer <gateway secret>`), not a user's token. */
+/** A gateway's own secret (`Authorization: Bearer <gateway secret>`), not a user's token. */
 export const gatewaySecret = [{ gatewaySecret: [] as string[] }];
 
 /** The caller's address, used only to key the sign-in limiter (hashed) and never stored or logged. */

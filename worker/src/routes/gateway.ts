@@ -1,4 +1,4 @@
-/** Called by proxy nodes: heartbeats and usage batches. */
+/** Called by gateways: heartbeats and usage batches. */
 import { createRoute } from "@hono/zod-openapi";
 import { HeartbeatRequest, HeartbeatResponse, UsageBatchRequest, UsageBatchResponse } from "@cargo-vpn/shared";
 import { heartbeat } from "../gateways/gateways";
