@@ -20,7 +20,6 @@ describe("the route table", () => {
   it("has one entry per method and path, each found under its key", () => {
     const keys = ROUTE_LIST.map(routeKey);
     expect(new Set(keys).size).toBe(ROUTE_LIST.length);
-    expect(ROUTE_LIST.length).toBe(33);
     for (const route of ROUTE_LIST) expect(ROUTES[routeKey(route) as RouteKey]).toBe(route);
   });
 
