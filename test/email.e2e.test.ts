@@ -9,16 +9,16 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { deriveAuthKey } from "@cargo-vpn/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeSql } from "@cargo-vpn/stack/wrangler";
-import { api, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
+import { apiClient, authKeyFor, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
 import { allStoredBytes } from "./harness/stored-bytes.ts";
 import { launchPageBrowser, type PageBrowser } from "@cargo-vpn/testkit/mail-pages";
 import { linkIn, readMailbox, waitForMail } from "@cargo-vpn/testkit/mail";
 
 const env = useLocalStack();
+const call = apiClient(() => env.stack.apiUrl);
 let browser: PageBrowser;
 /** Every address, password and link token these flows used: none may be readable in storage or logs. */
 const secrets = new Set<string>();
@@ -30,15 +30,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function keyFor(username: string, password: string): Promise<string> {
-  const pre = await api(env.stack.apiUrl, "POST", "/v1/auth/prelogin", { body: { username } });
-  return deriveAuthKey(password, pre.body);
-}
+const keyFor = (username: string, password: string) => authKeyFor(env.stack.apiUrl, username, password);
+const newDevice = () => ({ id: crypto.randomUUID(), kind: "api" as const, label: "e2e" });
 
 async function signIn(username: string, password: string) {
-  return api(env.stack.apiUrl, "POST", "/v1/auth/login", {
-    body: { username, authKey: await keyFor(username, password), device: { id: crypto.randomUUID(), kind: "api", label: "e2e" } },
-  });
+  return call("POST /v1/auth/login", { body: { username, authKey: await keyFor(username, password), device: newDevice() } });
 }
 
 function remember(link: string): string {
@@ -77,12 +73,12 @@ describe("email verification", () => {
     // The token leaves the address bar (and so the history) once the page has it.
     await expect.poll(() => page.url()).toBe(`${env.stack.apiUrl}/account/verify-email`);
     // Opening the link (as a mail scanner would) changes nothing.
-    expect((await api(env.stack.apiUrl, "GET", "/v1/me", { token: user.accessToken })).body.account.emailVerified).toBe(false);
+    expect((await call("GET /v1/me", { token: user.accessToken })).account.emailVerified).toBe(false);
     await page.getByRole("button", { name: "Confirm my email address" }).click();
     const status = page.getByRole("status");
     await expect.poll(() => status.textContent()).toContain("Your email address is confirmed");
     expect(await page.evaluate("document.activeElement && document.activeElement.id")).toBe("status");
-    expect((await api(env.stack.apiUrl, "GET", "/v1/me", { token: user.accessToken })).body.account.emailVerified).toBe(true);
+    expect((await call("GET /v1/me", { token: user.accessToken })).account.emailVerified).toBe(true);
 
     // The same link again: the page says so, in an alert.
     const again = await browser.open(link);
@@ -113,17 +109,12 @@ describe("password reset", () => {
     secrets.add(user.email).add(user.password);
     executeSql(`UPDATE accounts SET plan_id = 'plus' WHERE id = '${user.accountId.replaceAll("'", "''")}'`, { persistTo: env.state });
     const second = await signIn(user.username, user.password);
-    expect(second.status).toBe(200);
-    const tunnel = await api(env.stack.apiUrl, "POST", "/v1/tunnel/sessions", {
-      token: second.body.accessToken,
-      body: { locationId: env.stack.gatewayId },
-    });
-    expect(tunnel.status).toBe(201);
+    const tunnel = await call("POST /v1/tunnel/sessions", { token: second.accessToken, body: { locationId: env.stack.gatewayId } });
 
     const oldKey = await keyFor(user.username, user.password);
-    expect((await api(env.stack.apiUrl, "POST", "/v1/auth/password-reset", { body: { email: user.email } })).status).toBe(202);
-    const unknown = await api(env.stack.apiUrl, "POST", "/v1/auth/password-reset", { body: { email: `nobody-${Date.now()}@example.org` } });
-    expect(unknown.status).toBe(202);
+    await call("POST /v1/auth/password-reset", { body: { email: user.email } });
+    // An address with no account gets the same 202.
+    await call("POST /v1/auth/password-reset", { body: { email: `nobody-${Date.now()}@example.org` } });
     const link = remember(linkIn(await waitForMail(env.stack, { to: user.email, subject: "Choose a new Cargo VPN password" })));
 
     const page = await browser.open(link);
@@ -144,24 +135,24 @@ describe("password reset", () => {
     expect(sent[0]!.body).not.toContain(newPassword);
     expect(JSON.parse(sent[0]!.body).newKdf.iterations).toBe(600000);
 
-    const device = () => ({ id: crypto.randomUUID(), kind: "api", label: "e2e" });
-    expect(
-      (await api(env.stack.apiUrl, "POST", "/v1/auth/login", { body: { username: user.username, authKey: oldKey, device: device() } }))
-        .status,
-    ).toBe(401);
-    expect((await signIn(user.username, user.password)).status).toBe(401);
+    await expect(
+      call("POST /v1/auth/login", { body: { username: user.username, authKey: oldKey, device: newDevice() } }),
+    ).rejects.toMatchObject({ status: 401 });
+    await expect(signIn(user.username, user.password)).rejects.toMatchObject({ status: 401 });
     const fresh = await signIn(user.username, newPassword);
-    expect(fresh.status).toBe(200);
-    expect(fresh.body.account.emailVerified).toBe(true);
+    expect(fresh.account.emailVerified).toBe(true);
     // Every old device is signed out: tokens dead, slots free, the tunnel session ended and dropped by the gateway.
-    for (const token of [user.accessToken, second.body.accessToken]) {
-      expect((await api(env.stack.apiUrl, "GET", "/v1/me", { token })).status).toBe(401);
+    for (const token of [user.accessToken, second.accessToken]) {
+      await expect(call("GET /v1/me", { token })).rejects.toMatchObject({ status: 401, code: "unauthorized" });
     }
-    expect((await api(env.stack.apiUrl, "POST", "/v1/auth/refresh", { body: { refreshToken: user.refreshToken } })).status).toBe(401);
-    const devices = await api(env.stack.apiUrl, "GET", "/v1/devices", { token: fresh.body.accessToken });
-    expect(devices.body.devices).toHaveLength(1);
+    await expect(call("POST /v1/auth/refresh", { body: { refreshToken: user.refreshToken } })).rejects.toMatchObject({
+      status: 401,
+      code: "unauthorized",
+    });
+    const devices = await call("GET /v1/devices", { token: fresh.accessToken });
+    expect(devices.devices).toHaveLength(1);
     await eventually(async () => {
-      const [row] = executeSql<{ ended_at: number | null }>(`SELECT ended_at FROM tunnel_sessions WHERE id = '${tunnel.body.session.id}'`, {
+      const [row] = executeSql<{ ended_at: number | null }>(`SELECT ended_at FROM tunnel_sessions WHERE id = '${tunnel.session.id}'`, {
         persistTo: env.state,
       });
       return row?.ended_at != null;
@@ -174,22 +165,22 @@ describe("deletion by request", () => {
   it("deletion request → link → confirm in the page → every table and object empty for the account, a last message", async () => {
     const user = await signUpAndIn(env.stack.apiUrl);
     secrets.add(user.email).add(user.password);
-    await api(env.stack.apiUrl, "POST", "/v1/me/email/verification", { token: user.accessToken });
-    expect((await api(env.stack.apiUrl, "POST", "/v1/auth/deletion-request", { body: { email: user.email } })).status).toBe(202);
+    await call("POST /v1/me/email/verification", { token: user.accessToken });
+    await call("POST /v1/auth/deletion-request", { body: { email: user.email } });
     const link = remember(linkIn(await waitForMail(env.stack, { to: user.email, subject: "Confirm the deletion" })));
     const devicesBefore = await objectsWithRecords("DeviceSlots");
 
     const page = await browser.open(link);
     await page.getByRole("button", { name: "Delete my account" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("Tick the box");
-    expect((await api(env.stack.apiUrl, "GET", "/v1/me", { token: user.accessToken })).status).toBe(200);
+    await call("GET /v1/me", { token: user.accessToken });
     await page.getByRole("checkbox", { name: /I understand that my account and its data will be deleted/ }).check();
     await page.getByRole("button", { name: "Delete my account" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Your account and all its data are deleted");
 
     const last = await waitForMail(env.stack, { to: user.email, subject: "Your Cargo VPN account was deleted" });
     expect(last.text).toContain("This is the last message");
-    expect((await api(env.stack.apiUrl, "GET", "/v1/me", { token: user.accessToken })).status).toBe(401);
+    await expect(call("GET /v1/me", { token: user.accessToken })).rejects.toMatchObject({ status: 401, code: "unauthorized" });
     const id = user.accountId.replaceAll("'", "''");
     const [left] = executeSql<Record<string, number>>(
       `SELECT (SELECT COUNT(*) FROM accounts WHERE id = '${id}') AS accounts,

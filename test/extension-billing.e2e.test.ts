@@ -11,8 +11,7 @@ import { describe, expect, it } from "vitest";
 import { useStackInChromium } from "./harness/local-stack.ts";
 import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
-import { api } from "@cargo-vpn/testkit/api-client";
-import { deriveAuthKey } from "@cargo-vpn/shared";
+import { authKeyFor, request } from "@cargo-vpn/testkit/api-client";
 
 const USER = { username: `buy-${Date.now().toString(36)}`, password: "correct horse battery staple" };
 
@@ -25,15 +24,13 @@ describe("the plan in the popup (Stripe stand-in)", () => {
     // Device limit: another device takes the only slot, the popup offers the bigger plans.
     await popup.getByRole("button", { name: "Sign out" }).click();
     await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
-    const pre = await api(env.stack.apiUrl, "POST", "/v1/auth/prelogin", { body: { username: USER.username } });
-    const other = await api(env.stack.apiUrl, "POST", "/v1/auth/login", {
+    await request(env.stack.apiUrl, "POST /v1/auth/login", {
       body: {
         username: USER.username,
-        authKey: await deriveAuthKey(USER.password, pre.body),
+        authKey: await authKeyFor(env.stack.apiUrl, USER.username, USER.password),
         device: { id: crypto.randomUUID(), kind: "firefox", label: "Firefox on Windows" },
       },
     });
-    expect(other.status).toBe(200);
     await signIn(popup, USER);
     await popup.getByRole("heading", { name: "Device limit reached" }).waitFor({ timeout: 20_000 });
     await popup.getByRole("region", { name: "More devices" }).getByText("Plus allows 5 and Team 10").waitFor({ timeout: 10_000 });

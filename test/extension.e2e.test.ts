@@ -17,17 +17,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "@cargo-vpn/stack";
 import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
-import { api, signUpAndIn } from "@cargo-vpn/testkit/api-client";
+import { apiClient, authKeyFor, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
 import { connect, routeLoopbackThroughTunnel, signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { reportedBytes } from "./harness/reported-bytes.ts";
-import { deriveAuthKey } from "@cargo-vpn/shared";
 
 const CREDENTIAL_TTL_S = 40;
 let state: string;
 let profile: string;
 let extensionDir: string;
 let stack: Stack;
+const call = apiClient(() => stack.apiUrl);
 let site: Origin;
 let browser: Browser;
 const gatewayLog = memoryLogger();
@@ -204,31 +204,28 @@ describe("the extension in Chromium against the real stack", () => {
     const popup = await browser.openPopup();
     await popup.getByRole("button", { name: "Sign out" }).click();
     await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
-    const pre = await api(stack.apiUrl, "POST", "/v1/auth/prelogin", { body: { username: USER.username } });
-    const authKey = await deriveAuthKey(USER.password, pre.body);
-    const other = await api(stack.apiUrl, "POST", "/v1/auth/login", {
+    const authKey = await authKeyFor(stack.apiUrl, USER.username, USER.password);
+    const other = await call("POST /v1/auth/login", {
       body: { username: USER.username, authKey, device: { id: crypto.randomUUID(), kind: "firefox", label: "Firefox on Windows" } },
     });
-    expect(other.status).toBe(200);
 
     await signIn(popup, USER);
     await popup.getByRole("heading", { name: "Device limit reached" }).waitFor({ timeout: 20_000 });
     await popup.getByRole("button", { name: "Free the slot of Firefox on Windows and sign in" }).click();
     await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 20_000 });
-    expect((await api(stack.apiUrl, "GET", "/v1/me", { token: other.body.accessToken })).status).toBe(401);
+    await expect(call("GET /v1/me", { token: other.accessToken })).rejects.toMatchObject({ status: 401, code: "unauthorized" });
 
     // On a bigger plan, a second device appears in the list and can be removed from it.
     const accountId = sql<{ id: string }>("SELECT id FROM accounts")[0]!.id;
     sql(`UPDATE accounts SET plan_id = 'plus' WHERE id = '${accountId}'`);
-    const second = await api(stack.apiUrl, "POST", "/v1/auth/login", {
+    const second = await call("POST /v1/auth/login", {
       body: { username: USER.username, authKey, device: { id: crypto.randomUUID(), kind: "chrome", label: "Chrome on macOS" } },
     });
-    expect(second.status).toBe(200);
     await popup.reload();
     const devices = popup.getByRole("region", { name: "Devices" });
     await devices.getByRole("button", { name: "Remove Chrome on macOS" }).click();
     await devices.getByText("Device removed.").waitFor();
-    expect((await api(stack.apiUrl, "GET", "/v1/me", { token: second.body.accessToken })).status).toBe(401);
+    await expect(call("GET /v1/me", { token: second.accessToken })).rejects.toMatchObject({ status: 401, code: "unauthorized" });
 
     // Readable at 200% zoom: nothing wider than the popup.
     await popup.setViewportSize({ width: 736, height: 600 });

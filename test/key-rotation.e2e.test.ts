@@ -18,7 +18,6 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryLogger, type RunningGateway, startGateway } from "@cargo-vpn/gateway";
-import { deriveAuthKey } from "@cargo-vpn/shared";
 import { base64url, createRemoteJWKSet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDevVars } from "@cargo-vpn/worker/dev/key-rotation";
@@ -28,7 +27,7 @@ import { proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
 import { freePort } from "@cargo-vpn/testkit/free-port";
 import { type GatewayIdentity, registerGateway } from "@cargo-vpn/stack";
 import { applyMigrations, executeSql, ROOT, startWorker, type WorkerProcess } from "@cargo-vpn/stack/wrangler";
-import { api, basicAuth, signUpAndIn, type SignedIn } from "@cargo-vpn/testkit/api-client";
+import { apiClient, authKeyFor, basicAuth, signUpAndIn, type SignedIn } from "@cargo-vpn/testkit/api-client";
 
 /** The test gateway's JWKS cache period; the operator waits at least this long between publish-next and promote. */
 const JWKS_CACHE_MS = 2000;
@@ -111,14 +110,14 @@ afterAll(async () => {
 });
 
 const apiUrl = () => `http://127.0.0.1:${workerPort}`;
+const call = apiClient(apiUrl);
 const kidOf = (jwt: string) => JSON.parse(new TextDecoder().decode(base64url.decode(jwt.split(".")[0]!))).kid as string;
 const through = (credentials: { username: string; password: string }) =>
   proxiedRequest({ port: identity.port, auth: basicAuth(credentials), url: `http://127.0.0.1:${origin.port}/bytes/100` });
 /** Signs in again from the same device, deriving the authKey from the password as the extension does. */
 async function signInAgain(who: SignedIn) {
-  const prelogin = await api(apiUrl(), "POST", "/v1/auth/prelogin", { body: { username: who.username } });
-  const authKey = await deriveAuthKey(who.password, prelogin.body);
-  return api(apiUrl(), "POST", "/v1/auth/login", {
+  const authKey = await authKeyFor(apiUrl(), who.username, who.password);
+  return call("POST /v1/auth/login", {
     body: { username: who.username, authKey, device: { id: who.deviceId, kind: "api", label: "e2e script" } },
   });
 }
@@ -131,44 +130,40 @@ describe("key rotation on the running stack", () => {
   it("rotates the JWT signing key without refusing a single credential in date", async () => {
     const oldKid = await currentKid();
     user = await signUpAndIn(apiUrl());
-    const opened = await api(apiUrl(), "POST", "/v1/tunnel/sessions", { token: user.accessToken, body: { locationId: identity.id } });
-    expect(opened.status).toBe(201);
-    sessionId = opened.body.session.id;
-    expect((await through(opened.body.credentials)).status).toBe(200);
+    const opened = await call("POST /v1/tunnel/sessions", { token: user.accessToken, body: { locationId: identity.id } });
+    sessionId = opened.session.id;
+    expect((await through(opened.credentials)).status).toBe(200);
 
     // 1. publish-next: the worker publishes the new key and still signs with the old one.
     expect(await ops(["keys", "jwt", "publish-next"])).toContain("set JWT_NEXT_PRIVATE_KEY");
     const newKid = JSON.parse((await readDevVars(varsFile)).JWT_NEXT_PRIVATE_KEY!).kid as string;
     await restartWorker();
-    const jwks = await api(apiUrl(), "GET", "/.well-known/jwks.json");
-    expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toEqual([oldKid, newKid]);
-    const signedByOld = await api(apiUrl(), "POST", `/v1/tunnel/sessions/${sessionId}/renew`, { token: user.accessToken });
-    expect(signedByOld.status).toBe(200);
-    expect(kidOf(signedByOld.body.credentials.password)).toBe(oldKid);
+    const jwks = await call("GET /.well-known/jwks.json");
+    expect(jwks.keys.map((k) => k.kid)).toEqual([oldKid, newKid]);
+    const signedByOld = await call("POST /v1/tunnel/sessions/{id}/renew", { token: user.accessToken, params: { id: sessionId } });
+    expect(kidOf(signedByOld.credentials.password)).toBe(oldKid);
 
     // 2. wait out one JWKS cache period of the gateway, then promote.
     await new Promise((r) => setTimeout(r, JWKS_CACHE_MS + 500));
     expect(await ops(["keys", "jwt", "promote"])).toContain("set JWT_PRIVATE_KEY");
     await restartWorker();
     // A credential the old key signed, first shown to the gateway now, still passes.
-    expect((await through(signedByOld.body.credentials)).status).toBe(200);
+    expect((await through(signedByOld.credentials)).status).toBe(200);
     // The access token the old key signed still works; renewal hands out the new kid, which the gateway knows.
-    const renewed = await api(apiUrl(), "POST", `/v1/tunnel/sessions/${sessionId}/renew`, { token: user.accessToken });
-    expect(renewed.status).toBe(200);
-    expect(kidOf(renewed.body.credentials.password)).toBe(newKid);
-    expect((await through(renewed.body.credentials)).status).toBe(200);
-    const refreshed = await api(apiUrl(), "POST", "/v1/auth/refresh", { body: { refreshToken: user.refreshToken } });
-    expect(refreshed.status).toBe(200);
-    expect(kidOf(refreshed.body.accessToken)).toBe(newKid);
+    const renewed = await call("POST /v1/tunnel/sessions/{id}/renew", { token: user.accessToken, params: { id: sessionId } });
+    expect(kidOf(renewed.credentials.password)).toBe(newKid);
+    expect((await through(renewed.credentials)).status).toBe(200);
+    const refreshed = await call("POST /v1/auth/refresh", { body: { refreshToken: user.refreshToken } });
+    expect(kidOf(refreshed.accessToken)).toBe(newKid);
     const oldAccessToken = user.accessToken;
-    user = { ...user, accessToken: refreshed.body.accessToken, refreshToken: refreshed.body.refreshToken };
+    user = { ...user, accessToken: refreshed.accessToken, refreshToken: refreshed.refreshToken };
 
     // 3. retire (once the old key's tokens have expired): only the new key is published and accepted.
     expect(await ops(["keys", "jwt", "retire"])).toContain("removed JWT_PREVIOUS_PUBLIC_KEY");
     await restartWorker();
-    expect((await api(apiUrl(), "GET", "/.well-known/jwks.json")).body.keys.map((k: { kid: string }) => k.kid)).toEqual([newKid]);
-    expect((await api(apiUrl(), "GET", "/v1/me", { token: oldAccessToken })).status).toBe(401);
-    expect((await api(apiUrl(), "GET", "/v1/me", { token: user.accessToken })).status).toBe(200);
+    expect((await call("GET /.well-known/jwks.json")).keys.map((k) => k.kid)).toEqual([newKid]);
+    await expect(call("GET /v1/me", { token: oldAccessToken })).rejects.toMatchObject({ status: 401, code: "unauthorized" });
+    await call("GET /v1/me", { token: user.accessToken });
     // Steps refuse to run out of order.
     await expect(ops(["keys", "jwt", "promote"])).rejects.toThrow(/JWT_NEXT_PRIVATE_KEY is not set/);
   });
@@ -192,9 +187,8 @@ describe("key rotation on the running stack", () => {
     expect(half).toMatch(/re-wrapped 2 accounts to DATA_KEK version 2/);
     expect(half).toContain("3 accounts remain on an old DATA_KEK version");
     for (const someone of [user, ...others]) {
-      const res = await signInAgain(someone);
-      expect(res.status, someone.username).toBe(200);
-      expect(res.body.account.username).toBe(someone.username);
+      const signedIn = await signInAgain(someone);
+      expect(signedIn.account.username).toBe(someone.username);
     }
     const out = await ops(["keys", "kek", "rewrap", "--batch", "2"]);
     expect(out).toMatch(/re-wrapped 3 accounts to DATA_KEK version 2/);
@@ -206,13 +200,11 @@ describe("key rotation on the running stack", () => {
     expect((await readDevVars(varsFile)).DATA_KEK_PREVIOUS).toBeUndefined();
     await restartWorker();
     const again = await signInAgain(user);
-    expect(again.status).toBe(200);
-    user = { ...user, accessToken: again.body.accessToken };
-    const me = await api(apiUrl(), "GET", "/v1/me", { token: user.accessToken });
-    expect(me.body.account.username).toBe(user.username);
-    const devices = await api(apiUrl(), "GET", "/v1/devices", { token: user.accessToken });
-    expect(devices.status).toBe(200);
-    for (const other of others) expect((await signInAgain(other)).status).toBe(200);
+    user = { ...user, accessToken: again.accessToken };
+    const me = await call("GET /v1/me", { token: user.accessToken });
+    expect(me.account.username).toBe(user.username);
+    await call("GET /v1/devices", { token: user.accessToken });
+    for (const other of others) await signInAgain(other);
     expect(await ops(["keys", "kek", "status"])).toContain("0 accounts remain on an old DATA_KEK version");
     const versions = executeSql<{ v: number }>("SELECT DISTINCT kek_version AS v FROM accounts", { persistTo: state });
     expect(versions).toEqual([{ v: 2 }]);
@@ -232,16 +224,15 @@ describe("key rotation on the running stack", () => {
     // Restarted with the new secret, it beats; from then on the old secret is refused.
     await gateway.close();
     gateway = await startTestGateway(secret);
-    const old = await fetch(`${apiUrl()}/v1/gateway/heartbeat`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${identity.secret}`, "content-type": "application/json" },
-      body: JSON.stringify({ activeSessions: 0, load: 0 }),
+    await expect(
+      call("POST /v1/gateway/heartbeat", { token: identity.secret, body: { activeSessions: 0, load: 0 } }),
+    ).rejects.toMatchObject({
+      status: 401,
+      code: "unauthorized",
     });
-    expect(old.status).toBe(401);
     // And traffic flows through the restarted gateway.
     const someone = await signUpAndIn(apiUrl());
-    const opened = await api(apiUrl(), "POST", "/v1/tunnel/sessions", { token: someone.accessToken, body: { locationId: identity.id } });
-    expect(opened.status).toBe(201);
-    expect((await through(opened.body.credentials)).status).toBe(200);
+    const opened = await call("POST /v1/tunnel/sessions", { token: someone.accessToken, body: { locationId: identity.id } });
+    expect((await through(opened.credentials)).status).toBe(200);
   });
 });

@@ -5,30 +5,26 @@
  * files) or any line the worker or the gateway logged; and after erasure the
  * account's tokens and proxy credentials stop working.
  */
-import { deriveAuthKey } from "@cargo-vpn/shared";
 import { describe, expect, it } from "vitest";
 import { httpOverSocket, openTunnel, proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
 import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
 import { allStoredBytes } from "./harness/stored-bytes.ts";
-import { api, basicAuth, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
+import { apiClient, authKeyFor, basicAuth, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 
 const env = useLocalStack();
+const call = apiClient(() => env.stack.apiUrl);
 
 describe("no activity data", () => {
   it("a whole session leaves no address, host, URL, user agent or identity in storage or logs", async () => {
     const probe = { "user-agent": "CargoLeakProbe/9.9", "x-forwarded-for": "198.51.100.77", "cf-connecting-ip": "198.51.100.77" };
     const user = await signUpAndIn(env.stack.apiUrl, { username: `Leak.Probe-${Date.now().toString(36)}` });
     // API calls carrying the probe headers, as a browser behind a NAT would send them.
-    for (const path of ["/v1/me", "/v1/devices", "/v1/usage"]) {
-      const res = await fetch(env.stack.apiUrl + path, { headers: { ...probe, authorization: `Bearer ${user.accessToken}` } });
-      expect(res.status).toBe(200);
+    for (const route of ["GET /v1/me", "GET /v1/devices", "GET /v1/usage"] as const) {
+      await call(route, { token: user.accessToken, headers: probe });
     }
-    const opened = await api(env.stack.apiUrl, "POST", "/v1/tunnel/sessions", {
-      token: user.accessToken,
-      body: { locationId: env.stack.gatewayId },
-    });
-    const auth = basicAuth(opened.body.credentials);
+    const opened = await call("POST /v1/tunnel/sessions", { token: user.accessToken, body: { locationId: env.stack.gatewayId } });
+    const auth = basicAuth(opened.credentials);
     const destination = `localhost:${env.origin.port}`;
     const secretPath = "/bytes/4096?very-secret-path=needle";
     const viaHttp = await proxiedRequest({
@@ -43,10 +39,10 @@ describe("no activity data", () => {
     tunnel.socket.destroy();
     // Refused destinations must not be logged either.
     expect((await openTunnel({ port: env.stack.proxy.port, auth, target: "169.254.169.254:80" })).status).toBe(403);
-    await api(env.stack.apiUrl, "POST", `/v1/tunnel/sessions/${opened.body.session.id}/end`, { token: user.accessToken });
+    await call("POST /v1/tunnel/sessions/{id}/end", { token: user.accessToken, params: { id: opened.session.id } });
     await eventually(async () => {
-      const usage = await api(env.stack.apiUrl, "GET", "/v1/usage", { token: user.accessToken });
-      return usage.body.totals.bytesDown > 5000;
+      const usage = await call("GET /v1/usage", { token: user.accessToken });
+      return usage.totals.bytesDown > 5000;
     }, 5000);
 
     const stored = await allStoredBytes(env.state);
@@ -91,29 +87,28 @@ describe("no activity data", () => {
 describe("erasure", () => {
   it("after DELETE /v1/me every token and the proxy credential stop working and no row remains", async () => {
     const user = await signUpAndIn(env.stack.apiUrl);
-    const opened = await api(env.stack.apiUrl, "POST", "/v1/tunnel/sessions", {
-      token: user.accessToken,
-      body: { locationId: env.stack.gatewayId },
-    });
-    const auth = basicAuth(opened.body.credentials);
+    const opened = await call("POST /v1/tunnel/sessions", { token: user.accessToken, body: { locationId: env.stack.gatewayId } });
+    const auth = basicAuth(opened.credentials);
     const url = `http://127.0.0.1:${env.origin.port}/bytes/100`;
     expect((await proxiedRequest({ port: env.stack.proxy.port, auth, url })).status).toBe(200);
     const tunnel = await openTunnel({ port: env.stack.proxy.port, auth, target: `127.0.0.1:${env.origin.port}` });
     const dropped = new Promise<void>((resolve) => tunnel.socket.once("close", () => resolve()));
     tunnel.socket.resume();
 
-    const pre = await api(env.stack.apiUrl, "POST", "/v1/auth/prelogin", { body: { username: user.username } });
-    const authKey = await deriveAuthKey(user.password, pre.body);
-    expect((await api(env.stack.apiUrl, "DELETE", "/v1/me", { token: user.accessToken, body: { authKey } })).status).toBe(204);
+    const authKey = await authKeyFor(env.stack.apiUrl, user.username, user.password);
+    await call("DELETE /v1/me", { token: user.accessToken, body: { authKey } });
 
-    expect((await api(env.stack.apiUrl, "GET", "/v1/me", { token: user.accessToken })).status).toBe(401);
-    expect((await api(env.stack.apiUrl, "POST", "/v1/auth/refresh", { body: { refreshToken: user.refreshToken } })).status).toBe(401);
+    await expect(call("GET /v1/me", { token: user.accessToken })).rejects.toMatchObject({ status: 401, code: "unauthorized" });
+    await expect(call("POST /v1/auth/refresh", { body: { refreshToken: user.refreshToken } })).rejects.toMatchObject({
+      status: 401,
+      code: "unauthorized",
+    });
     await dropped;
     await eventually(async () => (await proxiedRequest({ port: env.stack.proxy.port, auth, url })).status === 407, INTERVAL_MS * 4);
 
     // One query (each wrangler call costs seconds): every row that names the account or its session.
     const id = user.accountId.replaceAll("'", "''");
-    const session = String(opened.body.session.id).replaceAll("'", "''");
+    const session = opened.session.id.replaceAll("'", "''");
     const [left] = executeSql<Record<string, number>>(
       `SELECT (SELECT COUNT(*) FROM accounts WHERE id = '${id}') AS accounts,
               (SELECT COUNT(*) FROM sign_ins WHERE account_id = '${id}') AS sign_ins,

@@ -14,35 +14,28 @@ import { httpOverSocket, openTunnel, proxiedRequest } from "@cargo-vpn/testkit/p
 import { freePort } from "@cargo-vpn/testkit/free-port";
 import { registerGateway } from "@cargo-vpn/stack";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
-import { api, basicAuth, eventually, signUpAndIn, type SignedIn } from "@cargo-vpn/testkit/api-client";
+import { apiClient, basicAuth, eventually, signUpAndIn, type SignedIn } from "@cargo-vpn/testkit/api-client";
 import { devSigningKey } from "@cargo-vpn/testkit/dev-keys";
 
 const env = useLocalStack();
+const call = apiClient(() => env.stack.apiUrl);
 
-async function openSession(user: SignedIn, locationId = env.stack.gatewayId) {
-  const res = await api(env.stack.apiUrl, "POST", "/v1/tunnel/sessions", { token: user.accessToken, body: { locationId } });
-  expect(res.status).toBe(201);
-  return res.body as {
-    session: { id: string };
-    proxy: { host: string; port: number };
-    credentials: { username: string; password: string };
-  };
+function openSession(user: SignedIn, locationId = env.stack.gatewayId) {
+  return call("POST /v1/tunnel/sessions", { token: user.accessToken, body: { locationId } });
 }
 
 async function usageOf(user: SignedIn, sessionId: string) {
-  const res = await api(env.stack.apiUrl, "GET", "/v1/usage", { token: user.accessToken });
-  return res.body.sessions.find((s: { id: string }) => s.id === sessionId) as {
-    bytesUp: number;
-    bytesDown: number;
-    endedAt: string | null;
-  };
+  const usage = await call("GET /v1/usage", { token: user.accessToken });
+  const session = usage.sessions.find((s) => s.id === sessionId);
+  if (!session) throw new Error(`session ${sessionId} is not in the usage history`);
+  return session;
 }
 
 describe("through the gateway", () => {
   it("lists the local gateway as an online location", async () => {
     const user = await signUpAndIn(env.stack.apiUrl);
-    const res = await api(env.stack.apiUrl, "GET", "/v1/locations", { token: user.accessToken });
-    expect(res.body.locations).toContainEqual(expect.objectContaining({ id: env.stack.gatewayId, online: true, country: "DE" }));
+    const { locations } = await call("GET /v1/locations", { token: user.accessToken });
+    expect(locations).toContainEqual(expect.objectContaining({ id: env.stack.gatewayId, online: true, country: "DE" }));
   });
 
   it("carries HTTP and CONNECT traffic and the usage API shows exactly the origin's byte counts", async () => {
@@ -110,8 +103,8 @@ describe("through the gateway", () => {
     }
     // The real credentials work, renewed ones too.
     expect((await proxiedRequest({ port: env.stack.proxy.port, url, auth: basicAuth(opened.credentials) })).status).toBe(200);
-    const renewed = await api(env.stack.apiUrl, "POST", `/v1/tunnel/sessions/${opened.session.id}/renew`, { token: user.accessToken });
-    expect((await proxiedRequest({ port: env.stack.proxy.port, url, auth: basicAuth(renewed.body.credentials) })).status).toBe(200);
+    const renewed = await call("POST /v1/tunnel/sessions/{id}/renew", { token: user.accessToken, params: { id: opened.session.id } });
+    expect((await proxiedRequest({ port: env.stack.proxy.port, url, auth: basicAuth(renewed.credentials) })).status).toBe(200);
   });
 
   it("a session ended through the API stops passing traffic within one heartbeat", async () => {
@@ -124,9 +117,7 @@ describe("through the gateway", () => {
     tunnel.socket.resume();
 
     const endedAt = Date.now();
-    expect((await api(env.stack.apiUrl, "POST", `/v1/tunnel/sessions/${opened.session.id}/end`, { token: user.accessToken })).status).toBe(
-      200,
-    );
+    await call("POST /v1/tunnel/sessions/{id}/end", { token: user.accessToken, params: { id: opened.session.id } });
     const droppedAt = await closed;
     // One heartbeat (every INTERVAL_MS), plus the API round trip on a busy two-core machine.
     expect(droppedAt - endedAt).toBeLessThan(INTERVAL_MS * 2 + 1500);
@@ -141,7 +132,7 @@ describe("through the gateway", () => {
     expect((await proxiedRequest({ port: env.stack.proxy.port, auth, url: `http://127.0.0.1:${env.origin.port}/bytes/10` })).status).toBe(
       200,
     );
-    expect((await api(env.stack.apiUrl, "POST", "/v1/auth/logout", { token: user.accessToken })).status).toBe(204);
+    await call("POST /v1/auth/logout", { token: user.accessToken });
     await eventually(
       async () =>
         (await proxiedRequest({ port: env.stack.proxy.port, auth, url: `http://127.0.0.1:${env.origin.port}/bytes/10` })).status === 407,

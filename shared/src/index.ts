@@ -4,3 +4,4 @@ export * from "./normalize";
 export * from "./problems";
 export * from "./proxy-credentials";
 export * from "./schemas";
+export * from "./routes";

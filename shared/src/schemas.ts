@@ -372,3 +372,15 @@ function maxLengthOf(schema: z.ZodString): number {
 }
 /** The longest id the API takes (a location id, a tunnel session id, which is also the proxy username). */
 export const MAX_ID_CHARS = maxLengthOf(Id);
+
+// ---------- loose answers, for the route table (routes.ts) ----------
+// These answers are not the contract's own shapes: the JWKS is jose's format
+// (each key a JWK, read by jose), the document is OpenAPI's, and a webhook
+// body is whatever Stripe sends. Only their outline is checked.
+
+/** GET /.well-known/jwks.json: a JSON Web Key Set; each key is a public JWK. */
+export const JwksResponse = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
+/** GET /openapi.json: an OpenAPI 3.1 document, checked only for its version and paths. */
+export const OpenApiDocumentResponse = z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) });
+/** POST /v1/billing/webhook: a Stripe event, authenticated by its Stripe-Signature header, read by the worker alone. */
+export const StripeEventRequest = z.looseObject({});

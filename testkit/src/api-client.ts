@@ -2,12 +2,27 @@
  * What a script or the extension does against the API, from Node: sign up
  * with a password (the authKey derived with the project's shared code), sign
  * in, open tunnel sessions, read usage.
+ *
+ * Two clients, for two kinds of test:
+ * - `apiClient(base)` / `request(base, "POST /v1/tunnel/sessions", { token, body })`
+ *   (typed-api.ts): for every call that expects success or a specific refusal.
+ *   Its options are typed from the route table in @cargo-vpn/shared, its answer
+ *   is parsed with the route's schema, and any other status throws an
+ *   ApiFailure, so a refusal is
+ *   `await expect(call(...)).rejects.toMatchObject({ status: 409, code: "device_limit" })`.
+ * - `api(base, method, path, { body, token })`: the raw answer (status, JSON
+ *   body as `any`, headers), for calls the typed client cannot or should not
+ *   make: deliberately malformed or unknown input, a bearer route without a
+ *   token, or reading headers.
  */
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared";
 import type { ApiAnswer } from "./api-answer.ts";
+import { request } from "./typed-api.ts";
 
 export type { ApiAnswer } from "./api-answer.ts";
+export { ApiAnswerMismatch, ApiFailure, apiClient, type ProblemAnswer, request } from "./typed-api.ts";
 
+/** The raw client: any method and path, any body; answers status, parsed JSON body (untyped) and headers. */
 export async function api(
   base: string,
   method: string,
@@ -41,23 +56,25 @@ export async function signUpAndIn(base: string, options: { username?: string; pa
   const password = options.password ?? `pw ${username} ✓`;
   const kdf = newKdfParams();
   const authKey = await deriveAuthKey(password, kdf);
-  const reg = await api(base, "POST", "/v1/accounts", { body: { username, email, authKey, kdf, ageConfirmed: true } });
-  if (reg.status !== 201) throw new Error(`register ${reg.status}: ${JSON.stringify(reg.body)}`);
-  const pre = await api(base, "POST", "/v1/auth/prelogin", { body: { username } });
+  await request(base, "POST /v1/accounts", { body: { username, email, authKey, kdf, ageConfirmed: true } });
   const deviceId = crypto.randomUUID();
-  const signedIn = await api(base, "POST", "/v1/auth/login", {
-    body: { username, authKey: await deriveAuthKey(password, pre.body), device: { id: deviceId, kind: "api", label: "e2e script" } },
+  const signedIn = await request(base, "POST /v1/auth/login", {
+    body: { username, authKey: await authKeyFor(base, username, password), device: { id: deviceId, kind: "api", label: "e2e script" } },
   });
-  if (signedIn.status !== 200) throw new Error(`sign-in ${signedIn.status}: ${JSON.stringify(signedIn.body)}`);
   return {
     username,
     email,
     password,
-    accessToken: signedIn.body.accessToken,
-    refreshToken: signedIn.body.refreshToken,
-    accountId: signedIn.body.account.id,
+    accessToken: signedIn.accessToken,
+    refreshToken: signedIn.refreshToken,
+    accountId: signedIn.account.id,
     deviceId,
   };
+}
+
+/** The authKey `password` gives for `username`, derived with the parameters prelogin answers, as the extension derives it. */
+export async function authKeyFor(base: string, username: string, password: string): Promise<string> {
+  return deriveAuthKey(password, await request(base, "POST /v1/auth/prelogin", { body: { username } }));
 }
 
 export function basicAuth(credentials: { username: string; password: string }): string {
