@@ -61,7 +61,7 @@ import {
 export type RouteMethod = "GET" | "POST" | "PATCH" | "DELETE";
 /**
  * The credential a route takes, named as the OpenAPI security schemes are:
- * a user's access token (`bearer`), a proxy node's own secret
+ * a user's access token (`bearer`), a gateway's own secret
  * (`gatewaySecret`), or none. Both go in `Authorization: Bearer …`.
  */
 export type RouteAuth = "none" | "bearer" | "gatewaySecret";
