@@ -45,6 +45,9 @@ export interface CredentialVerifierOptions {
   now?: () => number;
 }
 
+/** How far past `exp` a credential is still taken by default: the API's and the gateway's clocks may differ a little. */
+export const CLOCK_TOLERANCE_SEC = 5;
+
 interface CacheEntry {
   sessionId: string;
   expiresAtMs: number;
@@ -61,7 +64,7 @@ export class CredentialVerifier {
 
   constructor(private readonly options: CredentialVerifierOptions) {
     this.audience = gatewayAudience(options.gatewayId);
-    this.toleranceMs = (options.clockToleranceSec ?? 5) * 1000;
+    this.toleranceMs = (options.clockToleranceSec ?? CLOCK_TOLERANCE_SEC) * 1000;
     this.cacheSize = options.cacheSize ?? 100_000;
     this.now = options.now ?? Date.now;
   }
