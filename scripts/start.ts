@@ -29,10 +29,12 @@ console.log(`  gateway  http://127.0.0.1:${stack.proxy.port}  (location ${stack.
 console.log(`  stripe   ${stack.stripe.url}  (local Stripe stand-in: hosted Checkout and Portal pages, signed webhooks)`);
 console.log(`  mail     ${stack.mailDir}  (every message the API sends, one file each)`);
 
+// pnpm hands its children a setting npm does not know, and npx would warn about it ("Unknown env config").
+const { npm_config_verify_deps_before_run: _pnpmOnly, ...inherited } = process.env;
 const extension = spawnSync("npx", ["--yes", "pnpm@10.34.9", "--filter", "@cargo-vpn/extension", "run", "build"], {
   cwd: ROOT,
   stdio: ["ignore", "ignore", "inherit"],
-  env: { ...process.env, WXT_API_URL: stack.apiUrl },
+  env: { ...inherited, WXT_API_URL: stack.apiUrl },
 });
 if (extension.status === 0) {
   console.log(`  extension built: ${join(ROOT, "extension/.output/chrome-mv3")}`);
