@@ -100,8 +100,15 @@ describe("commands in the docs", () => {
   });
 });
 
-describe("npm run <package> -- <script>", () => {
+describe("npm run <package> -- <script> and npm run wrangler -- <args>", () => {
   it("runs the package's own script through the pinned pnpm, with its arguments", () => {
+    // With --check the page-script build only compares; without it, it would write the file and say so.
+    const out = execFileSync("npm", ["run", "worker", "--", "build:pages", "--check"], { cwd: ROOT, encoding: "utf8" });
+    expect(out).toContain("build-page-script.ts --check");
+    expect(out).not.toContain("wrote");
+  });
+
+  it("passes its arguments to wrangler", () => {
     const out = execFileSync("npm", ["run", "--silent", "wrangler", "--", "--version"], { cwd: ROOT, encoding: "utf8" });
     expect(out).toMatch(/\d+\.\d+\.\d+/);
   });
