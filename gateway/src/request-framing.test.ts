@@ -4,11 +4,13 @@
  * the origin parses exactly the requests the gateway parsed and every byte it
  * moves is charged; framing two parsers could read differently is refused.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
-import { rawExchange, startRecordingOrigin, statuses } from "@cargo-vpn/testkit/recording-origin";
+import { type RecordedRequest, rawExchange, startRecordingOrigin, statuses } from "@cargo-vpn/testkit/recording-origin";
 
 const SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: origin.test\r\n\r\n";
 const METHODS = ["GET", "HEAD", "DELETE", "OPTIONS", "POST", "PUT", "PATCH"];
@@ -45,6 +47,11 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** The paths the recording origin's answers name ("seen GET /x"), in the order they came back. */
+const answeredPaths = (answer: string) => [...answer.matchAll(/seen [A-Z]+ (\S+)/g)].map((match) => match[1]);
+
+const byPath = (requests: RecordedRequest[]) => [...requests].sort((a, b) => a.path.localeCompare(b.path));
 
 const chunked = (body: string) => `${Buffer.byteLength(body, "latin1").toString(16)}\r\n${body}\r\n0\r\n\r\n`;
 
@@ -105,11 +112,51 @@ describe("absolute-URI request framing", () => {
     const second = head("GET", `${base}/second`, auth, []);
     const answer = await rawExchange(gateway.port, first + chunked(SMUGGLED) + second);
     expect(statuses(answer)).toEqual([200, 200]);
-    expect(origin.requests).toEqual([
+    // The answers come back in the order asked (each body names its request)…
+    expect(answeredPaths(answer)).toEqual(["/first", "/second"]);
+    // …and the origin got each request once, with its body and nothing smuggled. The two
+    // travel on separate upstream connections, so the order they reach it in is not fixed.
+    expect(byPath(origin.requests)).toEqual([
       { method: "GET", path: "/first", body: SMUGGLED },
       { method: "GET", path: "/second", body: "" },
     ]);
     await origin.close();
+  });
+
+  it("answers pipelined requests in order even when the origin answers the second one first", async () => {
+    // Deterministic form of the case above: the origin holds /first until /second
+    // has arrived, so the second upstream answer is ready before the first.
+    const answered: string[] = [];
+    let releaseFirst!: () => void;
+    const secondArrived = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const origin = http.createServer((req, res) => {
+      let body = "";
+      req.setEncoding("latin1");
+      req.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      req.on("end", async () => {
+        if (req.url === "/second") releaseFirst();
+        else await secondArrived;
+        answered.push(`${req.url} ${body.length}`);
+        const answer = `seen ${req.method} ${req.url}\n`;
+        res.writeHead(200, { "content-length": Buffer.byteLength(answer) });
+        res.end(answer);
+      });
+    });
+    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+    const auth = await api.proxyAuthorization("s-framing-reorder");
+    const first = head("GET", `${base}/first`, auth, ["Transfer-Encoding: chunked"]).replace("Connection: close\r\n", "");
+    const second = head("GET", `${base}/second`, auth, []);
+    const answer = await rawExchange(gateway.port, first + chunked(SMUGGLED) + second);
+    expect(answered).toEqual(["/second 0", `/first ${SMUGGLED.length}`]);
+    expect(statuses(answer)).toEqual([200, 200]);
+    expect(answeredPaths(answer)).toEqual(["/first", "/second"]);
+    origin.closeAllConnections();
+    await new Promise((resolve) => origin.close(resolve));
   });
 
   it("refuses ambiguous framing with 400, closes the connection and forwards nothing", async () => {
