@@ -1,13 +1,16 @@
 /**
  * A throwaway self-signed certificate for 127.0.0.1, made with the system's
  * openssl (present on every machine the project runs on; no extra package).
+ * ECDSA P-256 (what the gateway's README advises) unless `{ keyType: "rsa" }`
+ * asks for RSA 2048, for tests of what an RSA certificate would allow.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export function selfSignedCert(): { cert: string; key: string } {
+export function selfSignedCert(options: { keyType?: "ec" | "rsa" } = {}): { cert: string; key: string } {
+  const keyArgs = options.keyType === "rsa" ? ["-newkey", "rsa:2048"] : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"];
   const dir = mkdtempSync(join(tmpdir(), "cargo-gw-cert-"));
   try {
     execFileSync(
@@ -15,10 +18,7 @@ export function selfSignedCert(): { cert: string; key: string } {
       [
         "req",
         "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
+        ...keyArgs,
         "-nodes",
         "-keyout",
         join(dir, "key.pem"),
