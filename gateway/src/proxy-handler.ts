@@ -17,6 +17,7 @@ import type { Duplex } from "node:stream";
 import type { CredentialFailure, CredentialResult, CredentialVerifier } from "./credentials";
 import { resolveDestination, type DestinationPolicy, type Resolver } from "./destination-policy";
 import { ForwardedRequest } from "./http-forward";
+import { PipelinedAnswers } from "./pipelined-answers";
 import type { Logger } from "./logger";
 import { errorClass } from "./logger";
 import type { PortPolicy } from "./port-policy";
@@ -111,11 +112,14 @@ function parseAbsoluteUri(uri: string | undefined): AbsoluteTarget | null {
 export class ProxyHandler {
   /** Client connections (sockets) already answered 400 for their framing; the parser's own error on their body is moot. */
   private readonly refusedFraming = new WeakSet<Duplex>();
+  /** Answers still owed per connection, written before a parse error's 400. */
+  private readonly owed = new PipelinedAnswers();
 
   constructor(private readonly deps: ProxyDeps) {}
 
   attach(server: http.Server): void {
     server.on("request", (req, res) => {
+      this.owed.track(req, res);
       this.onRequest(req, res).catch((error) => this.internalError(error, () => res.destroy()));
     });
     server.on("connect", (req, socket, head) => {
@@ -128,9 +132,11 @@ export class ProxyHandler {
       // The browser hung up (often right after a TLS handshake): no request to refuse, nobody to answer.
       if (error.code === "ECONNRESET") return socket.destroy();
       this.deps.logger.info("request_refused", { reason: "client_error", error: errorClass(error) });
-      if (!socket.writable) return socket.destroy();
       const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-      rawResponse(socket, tooLarge ? 431 : 400, tooLarge ? "request head too large" : "malformed request");
+      // Complete requests before the bad bytes ran: their answers go first (RFC 9112 §9.3.2).
+      this.owed.afterOwed(socket, () =>
+        rawResponse(socket, tooLarge ? 431 : 400, tooLarge ? "request head too large" : "malformed request"),
+      );
     });
   }
 
