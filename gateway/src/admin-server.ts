@@ -1,7 +1,9 @@
 /**
  * The operators' listener, apart from the proxy listeners (loopback by
- * default): `GET /healthz` answers 200 `ok` while the gateway carries traffic
- * and 503 once it is draining or has no worker; `GET /metrics` answers the
+ * default): `GET /healthz` answers 200 `ok` while the gateway carries traffic,
+ * 503 `draining` once it is draining or has no worker, and 503
+ * `refusing new flows: heartbeats missed` while it cannot reach the API
+ * (heartbeat.ts), so a load balancer sends browsers elsewhere; `GET /metrics` answers the
  * Prometheus text of metrics-text.ts. It logs nothing per request and answers
  * nothing else.
  *
@@ -19,6 +21,8 @@ export interface AdminServerOptions {
   /** The metrics text now (a cluster primary asks its workers first). */
   metrics: () => Promise<string>;
   healthy: () => boolean;
+  /** True while new flows are refused because heartbeats are missed. */
+  refusingNewFlows?: () => boolean;
 }
 
 export interface AdminServer {
@@ -34,7 +38,11 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     };
     if (req.method !== "GET" && req.method !== "HEAD") return answer(405, "method not allowed\n");
     const path = (req.url ?? "").split("?")[0];
-    if (path === "/healthz") return options.healthy() ? answer(200, "ok\n") : answer(503, "draining\n");
+    if (path === "/healthz") {
+      if (!options.healthy()) return answer(503, "draining\n");
+      if (options.refusingNewFlows?.()) return answer(503, "refusing new flows: heartbeats missed\n");
+      return answer(200, "ok\n");
+    }
     if (path === "/metrics") {
       options.metrics().then(
         (text) => answer(200, text, METRICS_CONTENT_TYPE),

@@ -23,7 +23,9 @@ export type PrimaryMessage =
   | { type: "cargo:metrics"; id: number }
   | { type: "cargo:revoke"; sessionIds: string[] }
   | { type: "cargo:shutdown" }
-  | { type: "cargo:ticket-keys"; keys: string; generation: number };
+  | { type: "cargo:ticket-keys"; keys: string; generation: number }
+  /** The primary's heartbeat missed too many beats (or recovered): refuse new flows, or take them again. */
+  | { type: "cargo:refusing-new-flows"; refusing: boolean };
 
 export type WorkerMessage =
   | { type: "cargo:ready"; port: number; tlsPort?: number }

@@ -84,6 +84,8 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
   let stopping = false;
   let startedOk = false;
   let restartDelay = RESTART_DELAY_MS;
+  /** The heartbeat's verdict, told to every worker (and to one that starts later). */
+  let refusingNewFlows = false;
   const loop = new EventLoopDelay();
   let listening: (value: { port: number; tlsPort?: number }) => void = () => {};
   let failedToStart: (error: Error) => void = () => {};
@@ -129,6 +131,7 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
       if (reply.type === "cargo:ready") {
         slot.ready = true;
         if (revoked.size > 0) send(slot, { type: "cargo:revoke", sessionIds: [...revoked.keys()] });
+        if (refusingNewFlows) send(slot, { type: "cargo:refusing-new-flows", refusing: true });
         if ([...slots.values()].every((s) => s.ready)) listening({ port: reply.port, tlsPort: reply.tlsPort });
       } else if (reply.type === "cargo:reply") {
         pending.get(reply.id)?.(reply.body);
@@ -205,6 +208,12 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
       logger.info("sessions_revoked", { sessions: sessionIds.length });
     },
     logger,
+    missLimit: config.heartbeatMissLimit,
+    // Sent after any revocations of the same beat, on the same ordered channel.
+    onRefusingChange: (refusing) => {
+      refusingNewFlows = refusing;
+      for (const slot of slots.values()) send(slot, { type: "cargo:refusing-new-flows", refusing });
+    },
   });
   heartbeat.start();
 
@@ -219,6 +228,8 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
       ...emptySnapshot(),
       heartbeatAgeSeconds: heartbeat.ageSeconds(),
       heartbeatFailures: heartbeat.failures,
+      heartbeatsMissed: heartbeat.missedInARow,
+      refusingNewFlows: heartbeat.refusingNewFlows ? 1 : 0,
       eventLoopDelay: loop.read(),
     };
     const total = mergeSnapshots([own, retired, ...workers.map((w) => w.snapshot)]);
@@ -231,6 +242,7 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
       ...settings.admin,
       metrics: metricsText,
       healthy: () => !stopping && [...slots.values()].some((slot) => slot.ready),
+      refusingNewFlows: () => heartbeat.refusingNewFlows,
     });
   }
 

@@ -79,6 +79,9 @@ export async function runWorker(config: GatewayConfig, logger: Logger): Promise<
         if (dropped > 0) logger.info("sessions_revoked", { sessions: message.sessionIds.length, connectionsDropped: dropped });
         break;
       }
+      case "cargo:refusing-new-flows":
+        gateway.setRefusingNewFlows(message.refusing);
+        break;
       case "cargo:shutdown":
         stop("primary");
         break;

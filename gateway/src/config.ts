@@ -48,6 +48,12 @@ export interface GatewayConfigInput {
   flushIntervalMs?: number;
   /** How often the heartbeat is sent; default 5000. */
   heartbeatIntervalMs?: number;
+  /**
+   * Heartbeats in a row the API may miss (refuse, fail, or not answer within an interval) before the
+   * gateway refuses new flows with 503: it can no longer learn which sessions have ended. Default: as many
+   * as fit in 2 minutes (24 at the default interval). Env GATEWAY_HEARTBEAT_MISS_LIMIT.
+   */
+  heartbeatMissLimit?: number;
   /** Largest request head accepted from a browser (and response head from an origin); default 16 KiB. */
   maxHeaderBytes?: number;
   /** A flow (tunnel or forwarded request) with no traffic for this long is closed; default 120000. */
@@ -93,6 +99,13 @@ export const DEFAULTS = {
   allowedPorts: "",
 } as const;
 
+/** How long the API may go without accepting a heartbeat before new flows are refused, when no miss limit is set. */
+export const HEARTBEAT_MISS_WINDOW_MS = 120_000;
+
+/** The default miss limit: the beats that fit in HEARTBEAT_MISS_WINDOW_MS, at least one. */
+export const defaultHeartbeatMissLimit = (heartbeatIntervalMs: number) =>
+  Math.max(1, Math.round(HEARTBEAT_MISS_WINDOW_MS / heartbeatIntervalMs));
+
 /** A setting is missing or out of range; the message names it. */
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -103,6 +116,7 @@ const RANGES = {
   port: [0, 65535],
   flushIntervalMs: [50, 3_600_000],
   heartbeatIntervalMs: [50, 3_600_000],
+  heartbeatMissLimit: [1, 100_000],
   maxHeaderBytes: [1024, 1024 * 1024],
   idleTimeoutMs: [100, 86_400_000],
   connectTimeoutMs: [100, 600_000],
@@ -135,9 +149,12 @@ export function resolveConfig(input: GatewayConfigInput): GatewayConfig {
   if (api.protocol !== "http:" && api.protocol !== "https:") {
     throw new ConfigError(`apiUrl must be an http(s) URL, got "${input.apiUrl}"`);
   }
+  const given = stripUndefined(input);
+  const heartbeatIntervalMs = given.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
   const merged = {
     ...DEFAULTS,
-    ...stripUndefined(input),
+    heartbeatMissLimit: defaultHeartbeatMissLimit(heartbeatIntervalMs),
+    ...given,
     gatewayId: input.gatewayId,
     gatewaySecret: input.gatewaySecret,
   };
@@ -177,6 +194,7 @@ export const ENV_VARS = {
   GATEWAY_ALLOW_LOOPBACK: "allowLoopback",
   GATEWAY_FLUSH_MS: "flushIntervalMs",
   GATEWAY_HEARTBEAT_MS: "heartbeatIntervalMs",
+  GATEWAY_HEARTBEAT_MISS_LIMIT: "heartbeatMissLimit",
   GATEWAY_MAX_HEADER_BYTES: "maxHeaderBytes",
   GATEWAY_IDLE_TIMEOUT_MS: "idleTimeoutMs",
   GATEWAY_CONNECT_TIMEOUT_MS: "connectTimeoutMs",
@@ -270,6 +288,7 @@ export function configFromEnv(env: Env): GatewayConfig {
     allowLoopback: envBool(env, "GATEWAY_ALLOW_LOOPBACK"),
     flushIntervalMs: envInt(env, "GATEWAY_FLUSH_MS"),
     heartbeatIntervalMs: envInt(env, "GATEWAY_HEARTBEAT_MS"),
+    heartbeatMissLimit: envInt(env, "GATEWAY_HEARTBEAT_MISS_LIMIT"),
     maxHeaderBytes: envInt(env, "GATEWAY_MAX_HEADER_BYTES"),
     idleTimeoutMs: envInt(env, "GATEWAY_IDLE_TIMEOUT_MS"),
     connectTimeoutMs: envInt(env, "GATEWAY_CONNECT_TIMEOUT_MS"),

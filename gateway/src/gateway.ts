@@ -67,9 +67,16 @@ export interface RunningGateway {
   carriedSessions(): { activeSessions: number; openFlows: number; sessions: string[] };
   /** Ends sessions learned from a heartbeat sent by another process; returns the flows cut. */
   revoke(sessionIds: string[]): number;
+  /** True while new flows are refused because heartbeats are missed (heartbeat.ts). */
+  refusingNewFlows(): boolean;
+  /** For a process another beats for (a cluster worker): its primary's heartbeat says whether to refuse new flows. */
+  setRefusingNewFlows(refusing: boolean): void;
 }
 
 const EXPIRY_SWEEP_MS = 1000;
+
+/** Retry-After of the 503 while heartbeats are missed: one beat, within [1 s, 60 s]. */
+export const retryAfterSec = (heartbeatIntervalMs: number) => Math.min(60, Math.max(1, Math.ceil(heartbeatIntervalMs / 1000)));
 
 export async function startGateway(input: GatewayConfigInput & GatewayHooks): Promise<RunningGateway> {
   const config = resolveConfig(input);
@@ -101,6 +108,9 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     clockToleranceSec: config.clockToleranceSec,
     cacheSize: config.credentialCacheSize,
   });
+  // Set by the primary in a cluster worker; otherwise read from this process's own heartbeat.
+  let refusingFromPrimary = false;
+  const refusingNewFlows = () => (input.externalHeartbeat ? refusingFromPrimary : heartbeat.refusingNewFlows);
   const proxy = new ProxyHandler({
     verifier,
     registry,
@@ -114,6 +124,8 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     connectTimeoutMs: config.connectTimeoutMs,
     maxHeaderBytes: config.maxHeaderBytes,
     tunnelBufferBytes: config.tunnelBufferBytes,
+    refusingNewFlows,
+    retryAfterSec: retryAfterSec(config.heartbeatIntervalMs),
   });
   const reporter = new UsageReporter({
     api,
@@ -138,6 +150,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
       if (dropped > 0) logger.info("sessions_revoked", { sessions: ids.length, connectionsDropped: dropped });
     },
     logger,
+    missLimit: config.heartbeatMissLimit,
   });
 
   const serverOptions: http.ServerOptions = {
@@ -248,6 +261,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
         loop,
         clientConnections: sockets.size,
         logLinesSuppressed: logger.suppressedTotal,
+        refusingNewFlows: refusingNewFlows(),
       }),
     carriedSessions: () => ({
       activeSessions: registry.activeSessions,
@@ -255,6 +269,11 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
       sessions: registry.carriedSessions(MAX_HEARTBEAT_SESSIONS),
     }),
     revoke: (sessionIds) => registry.revoke(sessionIds),
+    refusingNewFlows,
+    setRefusingNewFlows: (refusing) => {
+      if (refusing !== refusingFromPrimary) logger.info(refusing ? "refusing_new_flows" : "accepting_new_flows");
+      refusingFromPrimary = refusing;
+    },
   };
 }
 

@@ -3,9 +3,15 @@
  * answer which sessions have ended, so their flows can be cut within
  * one beat (`POST /v1/gateway/heartbeat`).
  *
- *   const heartbeat = new Heartbeat({ api, intervalMs, stats, onRevoked, logger });
+ *   const heartbeat = new Heartbeat({ api, intervalMs, stats, onRevoked, logger, missLimit, onRefusingChange });
  *   heartbeat.start();      // beats at once, then every intervalMs
  *   await heartbeat.beat(); // one beat now; true when the API answered
+ *   heartbeat.refusingNewFlows;  // true after missLimit beats in a row were missed
+ *
+ * A gateway that cannot beat cannot learn revocations either, so after
+ * `missLimit` beats in a row missed — refused, failed, or still unanswered
+ * when the next one was due — it says to refuse new flows until a beat is
+ * accepted again (proxy-handler.ts answers 503).
  */
 import { HeartbeatResponse } from "@cargo-vpn/shared/schemas";
 import type { GatewayApi } from "./api-client";
@@ -18,6 +24,10 @@ export interface HeartbeatOptions {
   stats: () => HeartbeatStats | Promise<HeartbeatStats>;
   onRevoked: (sessionIds: string[]) => void;
   logger: Logger;
+  /** Beats missed in a row after which new flows are refused; default never. */
+  missLimit?: number;
+  /** Called when refusingNewFlows turns on or off. */
+  onRefusingChange?: (refusing: boolean) => void;
 }
 
 export interface HeartbeatStats {
@@ -34,6 +44,8 @@ export class Heartbeat {
   private lastOkAtMs: number | null = null;
   /** Beats the API did not answer with success, since start (metrics). */
   failures = 0;
+  /** Beats missed since the API last accepted one (metrics). */
+  missedInARow = 0;
 
   constructor(private readonly options: HeartbeatOptions) {}
 
@@ -42,6 +54,8 @@ export class Heartbeat {
     // A slow API must not pile beats up: the timer skips while one is on its way.
     this.timer = setInterval(() => {
       if (!this.inFlight) void this.beat();
+      // An API that does not answer at all misses a beat per interval too.
+      else this.missed();
     }, this.options.intervalMs);
     this.timer.unref();
   }
@@ -61,6 +75,29 @@ export class Heartbeat {
     return next;
   }
 
+  /** True once missLimit beats in a row were missed: the gateway cannot learn revocations. */
+  get refusingNewFlows(): boolean {
+    return this.missedInARow >= (this.options.missLimit ?? Number.POSITIVE_INFINITY);
+  }
+
+  private missed(): void {
+    const before = this.refusingNewFlows;
+    this.missedInARow++;
+    if (!before && this.refusingNewFlows) {
+      this.options.logger.error("heartbeat_missed_refusing_new_flows", { missed: this.missedInARow });
+      this.options.onRefusingChange?.(true);
+    }
+  }
+
+  private accepted(): void {
+    const before = this.refusingNewFlows;
+    this.missedInARow = 0;
+    if (before) {
+      this.options.logger.info("heartbeat_restored_accepting_new_flows");
+      this.options.onRefusingChange?.(false);
+    }
+  }
+
   /** Seconds since the API last accepted a beat (since start when it never has). */
   ageSeconds(now = Date.now()): number {
     return (now - (this.lastOkAtMs ?? this.startedAtMs)) / 1000;
@@ -73,6 +110,7 @@ export class Heartbeat {
     } catch (error) {
       this.failures++;
       this.options.logger.error("heartbeat_stats_failed", { error: errorClass(error) });
+      this.missed();
       return false;
     }
     const { activeSessions, load, sessions } = stats;
@@ -86,6 +124,7 @@ export class Heartbeat {
       // One line per outage, not one per beat.
       if (!this.failing) this.options.logger.warn("heartbeat_failed", { failure: result.failure });
       this.failing = true;
+      this.missed();
       return false;
     }
     if (this.failing) this.options.logger.info("heartbeat_restored");
@@ -98,6 +137,8 @@ export class Heartbeat {
         this.options.logger.error("revocation_failed", { error: errorClass(error) });
       }
     }
+    // Only after the revocations it missed are applied does the gateway take new flows again.
+    this.accepted();
     return true;
   }
 }

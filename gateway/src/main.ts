@@ -69,6 +69,7 @@ async function runSingle(config: GatewayConfig, settings: ProcessSettings): Prom
         ...settings.admin,
         metrics: async () => renderMetrics(gateway.metrics()),
         healthy: () => !stopping,
+        refusingNewFlows: () => gateway.refusingNewFlows(),
       })
     : undefined;
   announce(config, settings, { port: gateway.port, tlsPort: gateway.tlsPort, adminPort: admin?.port });

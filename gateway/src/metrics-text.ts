@@ -103,6 +103,15 @@ export function renderMetrics(total: MetricsSnapshot, options: RenderOptions = {
     [[{}, total.heartbeatAgeSeconds ?? Number.NaN]],
   );
   out.metric("cargo_gateway_heartbeat_failures_total", "counter", "Heartbeats the API did not accept.", [[{}, total.heartbeatFailures]]);
+  out.metric("cargo_gateway_heartbeats_missed", "gauge", "Heartbeats missed in a row now (0 once the API accepts one).", [
+    [{}, total.heartbeatsMissed],
+  ]);
+  out.metric(
+    "cargo_gateway_refusing_new_flows",
+    "gauge",
+    "1 while new tunnels and requests are refused (503) because heartbeats are missed and revocations cannot be learned.",
+    [[{}, total.refusingNewFlows]],
+  );
   out.metric(
     "cargo_gateway_event_loop_delay_seconds",
     "gauge",

@@ -46,6 +46,10 @@ export interface MetricsSnapshot {
   /** Since the API last accepted a heartbeat; null in a process that does not beat (cluster workers). */
   heartbeatAgeSeconds: number | null;
   heartbeatFailures: number;
+  /** Heartbeats missed in a row now (0 once one is accepted). */
+  heartbeatsMissed: number;
+  /** 1 while new flows are refused because heartbeats are missed, else 0. */
+  refusingNewFlows: number;
   eventLoopDelay: EventLoopFigures;
   logLinesSuppressed: number;
 }
@@ -65,6 +69,8 @@ export function emptySnapshot(): MetricsSnapshot {
     usageLagSeconds: 0,
     heartbeatAgeSeconds: null,
     heartbeatFailures: 0,
+    heartbeatsMissed: 0,
+    refusingNewFlows: 0,
     eventLoopDelay: { p50: 0, p99: 0, max: 0 },
     logLinesSuppressed: 0,
   };
@@ -105,6 +111,8 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSn
     for (const key of SUMMED) total[key] += snapshot[key];
     for (const [reason, count] of Object.entries(snapshot.refusals)) total.refusals[reason] = (total.refusals[reason] ?? 0) + count;
     total.usageLagSeconds = Math.max(total.usageLagSeconds, snapshot.usageLagSeconds);
+    total.heartbeatsMissed = Math.max(total.heartbeatsMissed, snapshot.heartbeatsMissed);
+    total.refusingNewFlows = Math.max(total.refusingNewFlows, snapshot.refusingNewFlows);
     if (snapshot.heartbeatAgeSeconds !== null) {
       total.heartbeatAgeSeconds = Math.max(total.heartbeatAgeSeconds ?? 0, snapshot.heartbeatAgeSeconds);
     }
@@ -168,6 +176,7 @@ export interface SnapshotSources {
   loop: EventLoopDelay;
   clientConnections: number;
   logLinesSuppressed: number;
+  refusingNewFlows: boolean;
 }
 
 /** This process's figures now. Charges open flows first, so bytes carried are current. */
@@ -189,6 +198,8 @@ export function takeSnapshot(sources: SnapshotSources): MetricsSnapshot {
     usageLagSeconds: reporter.lagMs() / 1000,
     heartbeatAgeSeconds: heartbeat ? heartbeat.ageSeconds() : null,
     heartbeatFailures: heartbeat?.failures ?? 0,
+    heartbeatsMissed: heartbeat?.missedInARow ?? 0,
+    refusingNewFlows: sources.refusingNewFlows ? 1 : 0,
     eventLoopDelay: sources.loop.read(),
     logLinesSuppressed: sources.logLinesSuppressed,
   };

@@ -41,6 +41,10 @@ export interface ProxyDeps {
   connectTimeoutMs: number;
   maxHeaderBytes: number;
   tunnelBufferBytes: number;
+  /** True while heartbeats are missed (heartbeat.ts): revocations cannot be learned, so new flows are refused. */
+  refusingNewFlows: () => boolean;
+  /** Retry-After of that refusal, in seconds. */
+  retryAfterSec: number;
 }
 
 interface Refusal {
@@ -49,6 +53,13 @@ interface Refusal {
   /** what the log line says */
   reason: string;
 }
+
+const API_UNREACHABLE: Refusal = {
+  status: 503,
+  message:
+    "this gateway cannot reach the Cargo API, so it cannot check which tunnel sessions have ended: it takes no new connections until it can; try again shortly or choose another location",
+  reason: "api_unreachable",
+};
 
 const AUTH_REFUSALS: Record<CredentialFailure, Refusal> = {
   missing: { status: 407, message: "proxy authentication required", reason: "auth_missing" },
@@ -142,6 +153,7 @@ export class ProxyHandler {
 
   private async onConnect(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const client = socket as net.Socket;
+    if (this.deps.refusingNewFlows()) return this.refuseRaw(client, API_UNREACHABLE);
     const auth = await this.deps.verifier.check(req.headers["proxy-authorization"]);
     if (!auth.ok) return this.refuseRaw(client, AUTH_REFUSALS[auth.reason]);
     const target = parseAuthority(req.url);
@@ -192,6 +204,7 @@ export class ProxyHandler {
       this.refusedFraming.add(req.socket);
       return this.refuse(res, BAD_FRAMING);
     }
+    if (this.deps.refusingNewFlows()) return this.refuse(res, API_UNREACHABLE);
     const auth = await this.deps.verifier.check(req.headers["proxy-authorization"]);
     if (!auth.ok) return this.refuse(res, AUTH_REFUSALS[auth.reason]);
     const target = parseAbsoluteUri(req.url);
@@ -232,12 +245,16 @@ export class ProxyHandler {
 
   private refuse(res: http.ServerResponse, refusal: Refusal): void {
     this.deps.logger.info("request_refused", { reason: refusal.reason, status: refusal.status });
-    plainResponse(res, refusal.status, refusal.message);
+    plainResponse(res, refusal.status, refusal.message, this.refusalHeaders(refusal));
   }
 
   private refuseRaw(socket: net.Socket, refusal: Refusal): void {
     this.deps.logger.info("request_refused", { reason: refusal.reason, status: refusal.status });
-    rawResponse(socket, refusal.status, refusal.message);
+    rawResponse(socket, refusal.status, refusal.message, this.refusalHeaders(refusal));
+  }
+
+  private refusalHeaders(refusal: Refusal): Record<string, string> {
+    return refusal === API_UNREACHABLE ? { "Retry-After": String(this.deps.retryAfterSec) } : {};
   }
 
   private internalError(error: unknown, cleanup: () => void): void {

@@ -23,24 +23,27 @@ function extraHeaders(status: number): Record<string, string> {
   return status === 407 ? { "Proxy-Authenticate": `Basic realm="${PROXY_REALM}"` } : {};
 }
 
-export function plainResponse(res: http.ServerResponse, status: number, message: string): void {
+/** `headers` adds to the usual ones (e.g. Retry-After on a 503). */
+export function plainResponse(res: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
   const body = `${message}\n`;
   res.writeHead(status, {
     "Content-Type": "text/plain; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),
     ...extraHeaders(status),
+    ...headers,
   });
   res.end(body);
 }
 
 /** Answers on a socket taken over from the HTTP server (CONNECT) and closes it. */
-export function rawResponse(socket: Duplex, status: number, message: string): void {
+export function rawResponse(socket: Duplex, status: number, message: string, extra: Record<string, string> = {}): void {
   const body = `${message}\n`;
   const headers = {
     "Content-Type": "text/plain; charset=utf-8",
     "Content-Length": String(Buffer.byteLength(body)),
     Connection: "close",
     ...extraHeaders(status),
+    ...extra,
   };
   const head = Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)

@@ -10,6 +10,7 @@
  *   const header = await api.proxyAuthorization("session-1");
  *   api.revoked.add("session-1");
  *   api.totals("session-1");   // { bytesUp, bytesDown } over applied batches
+ *   api.refuseHeartbeats();     // every heartbeat answers 503 until acceptHeartbeats()
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -49,6 +50,11 @@ export interface FakeApi {
   /** every usage request received, in order, including failed and repeated ones */
   usageRequests: UsageBatch[];
   revoked: Set<string>;
+  /** Heartbeats answered with a problem (refuseHeartbeats), not recorded in `heartbeats`. */
+  refusedHeartbeats: number;
+  /** From now on every heartbeat answers `status` (default 503 `unavailable`), as an API that is down or refuses this gateway. */
+  refuseHeartbeats(status?: number): void;
+  acceptHeartbeats(): void;
   /** The next `count` usage calls answer `status`; `applyFirst` applies the batch before failing. */
   failUsage(count: number, options?: { status?: number; applyFirst?: boolean }): void;
   totals(sessionId: string): { bytesUp: number; bytesDown: number };
@@ -74,6 +80,8 @@ export async function startFakeApi(gatewayId = "gw-test"): Promise<FakeApi> {
   const applied = new Map<string, UsageBatch>();
   const revoked = new Set<string>();
   let failures: Array<{ status: number; applyFirst: boolean }> = [];
+  let heartbeatRefusal: number | null = null;
+  let refusedHeartbeats = 0;
 
   const problem = (res: http.ServerResponse, status: number, code: string) => {
     res.writeHead(status, { "content-type": "application/problem+json" });
@@ -91,6 +99,10 @@ export async function startFakeApi(gatewayId = "gw-test"): Promise<FakeApi> {
     if (req.method === "GET" && req.url === "/.well-known/jwks.json") return json(res, { keys: [jwk] });
     if (req.headers.authorization !== `Bearer ${secret}`) return problem(res, 401, "unauthorized");
     if (req.method === "POST" && req.url === "/v1/gateway/heartbeat") {
+      if (heartbeatRefusal !== null) {
+        refusedHeartbeats++;
+        return problem(res, heartbeatRefusal, heartbeatRefusal === 503 ? "unavailable" : "internal");
+      }
       heartbeats.push(body);
       return json(res, { revokedSessions: [...revoked] });
     }
@@ -130,6 +142,15 @@ export async function startFakeApi(gatewayId = "gw-test"): Promise<FakeApi> {
     heartbeats,
     usageRequests,
     revoked,
+    get refusedHeartbeats() {
+      return refusedHeartbeats;
+    },
+    refuseHeartbeats(status = 503) {
+      heartbeatRefusal = status;
+    },
+    acceptHeartbeats() {
+      heartbeatRefusal = null;
+    },
     failUsage(count, options = {}) {
       failures = Array.from({ length: count }, () => ({
         status: options.status ?? 500,
