@@ -100,11 +100,10 @@ export const DEFAULTS = {
 } as const;
 
 /** How long the API may go without accepting a heartbeat before new flows are refused, when no miss limit is set. */
-export const HEARTBEAT_MISS_WINDOW_MS = 120_000;
+const HEARTBEAT_MISS_WINDOW_MS = 120_000;
 
 /** The default miss limit: the beats that fit in HEARTBEAT_MISS_WINDOW_MS, at least one. */
-export const defaultHeartbeatMissLimit = (heartbeatIntervalMs: number) =>
-  Math.max(1, Math.round(HEARTBEAT_MISS_WINDOW_MS / heartbeatIntervalMs));
+const defaultHeartbeatMissLimit = (heartbeatIntervalMs: number) => Math.max(1, Math.round(HEARTBEAT_MISS_WINDOW_MS / heartbeatIntervalMs));
 
 /** A setting is missing or out of range; the message names it. */
 export class ConfigError extends Error {

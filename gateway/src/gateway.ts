@@ -76,7 +76,7 @@ export interface RunningGateway {
 const EXPIRY_SWEEP_MS = 1000;
 
 /** Retry-After of the 503 while heartbeats are missed: one beat, within [1 s, 60 s]. */
-export const retryAfterSec = (heartbeatIntervalMs: number) => Math.min(60, Math.max(1, Math.ceil(heartbeatIntervalMs / 1000)));
+const retryAfterSec = (heartbeatIntervalMs: number) => Math.min(60, Math.max(1, Math.ceil(heartbeatIntervalMs / 1000)));
 
 export async function startGateway(input: GatewayConfigInput & GatewayHooks): Promise<RunningGateway> {
   const config = resolveConfig(input);
