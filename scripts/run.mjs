@@ -14,8 +14,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withQuietTools } from "./tool-env.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// No usage telemetry or update pings from the tools started below (tool-env.mjs); children inherit it.
+Object.assign(process.env, withQuietTools(process.env));
 const PNPM = "pnpm@10.34.9";
 
 const [major] = process.versions.node.split(".").map(Number);

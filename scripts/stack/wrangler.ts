@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { withQuietTools } from "../tool-env.mjs";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
@@ -26,7 +27,7 @@ function wranglerSync(args: string[]): string {
   const result = spawnSync(process.execPath, [WRANGLER, ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+    env: withQuietTools({ ...process.env, CI: "true" }),
   });
   if (result.status !== 0) throw new Error(`wrangler ${args[0]} ${args[1]} failed:\n${result.stderr || result.stdout}`);
   return result.stdout;
@@ -62,7 +63,7 @@ export async function startWorker(options: {
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    env: withQuietTools({ ...process.env, NO_COLOR: "1" }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
