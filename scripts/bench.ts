@@ -3,7 +3,8 @@
  * same run (API routes against a bare route on the same workerd; gateway
  * throughput against a direct loopback download). `npm run bench -- api` or
  * `-- gateway` runs one; `-- capacity` measures the write paths the capacity
- * plan (docs/capacity.md) rests on.
+ * plan (docs/capacity.md) rests on; `-- gateway-tls` only the TLS handshake
+ * figures, with an ECDSA and an RSA certificate.
  */
 import { printApiFigures, runApiBench } from "./bench/api.ts";
 
@@ -13,6 +14,11 @@ if (!only || only === "api") printApiFigures(await runApiBench());
 if (!only || only === "gateway") {
   const { runGatewayBench } = await import("@cargo-vpn/gateway/bench/throughput");
   await runGatewayBench();
+}
+// `-- gateway-tls`: TLS handshake CPU only, gateway beside squid, ECDSA P-256 and RSA certificates (gateway/bench/tls-handshakes.ts).
+if (only === "gateway-tls") {
+  const { runTlsHandshakeBench } = await import("@cargo-vpn/gateway/bench/tls-handshakes");
+  await runTlsHandshakeBench();
 }
 // `-- gateway-workers`: the gateway on 2 worker processes against 1 (gateway/bench/workers.ts).
 if (!only || only === "gateway-workers") {

@@ -7,11 +7,20 @@
  *
  *   const rates = await handshakeRates(port, () => serverCpuSeconds());
  *   rates.full.perSecond, rates.resumed.perSecond, rates.resumed.reusedShare
+ *   const side = await handshakeRounds({ gateway: { port, cpu }, squid: { port, cpu } });   // alternating rounds, medians
+ *
+ * Each server is warmed up for two seconds of handshakes first: a Node server's
+ * TLS path is JIT-compiled on first use, and 50 handshakes (the old warm-up)
+ * left the first measured second partly cold, which a C server like squid
+ * never is. The rounds alternate between the servers so a burst of other
+ * load on the machine hits them alike, and the median of the rounds is kept.
  */
 import tls from "node:tls";
 
 const IN_FLIGHT = 4;
 const DURATION_MS = 3000;
+const WARM_UP_MS = 2000;
+const ROUNDS = 3;
 
 export interface HandshakeRate {
   perSecond: number;
@@ -78,10 +87,49 @@ export async function handshakeRates(
   cpu?: () => Promise<number> | number,
 ): Promise<{ full: HandshakeRate; resumed: HandshakeRate }> {
   // Warm up (JIT, session caches) before either measurement.
-  for (let i = 0; i < 50; i++) await handshake(port);
+  const warm = Date.now() + WARM_UP_MS;
+  while (Date.now() < warm) await Promise.all(Array.from({ length: IN_FLIGHT }, () => handshake(port)));
   const full = await measure(() => handshake(port), cpu);
   const ticket = await fetchTicket(port);
   // A server that issues no ticket gets full handshakes here, and a reused share of 0 says so.
   const resumed = await measure(() => handshake(port, ticket ?? undefined), cpu);
   return { full, resumed };
+}
+
+export interface HandshakeServer {
+  port: number;
+  cpu?: () => Promise<number> | number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function medianRate(rates: HandshakeRate[]): HandshakeRate {
+  const cpu = rates.map((rate) => rate.serverCpuMs).filter((ms): ms is number => ms !== undefined);
+  return {
+    perSecond: median(rates.map((rate) => rate.perSecond)),
+    reusedShare: median(rates.map((rate) => rate.reusedShare)),
+    ...(cpu.length ? { serverCpuMs: median(cpu) } : {}),
+  };
+}
+
+/** handshakeRates for several servers in alternating rounds; each figure is the median of its rounds. */
+export async function handshakeRounds<K extends string>(
+  servers: Record<K, HandshakeServer>,
+  rounds = ROUNDS,
+): Promise<Record<K, { full: HandshakeRate; resumed: HandshakeRate }>> {
+  const names = Object.keys(servers) as K[];
+  const seen = Object.fromEntries(names.map((name) => [name, { full: [] as HandshakeRate[], resumed: [] as HandshakeRate[] }])) as Record<
+    K,
+    { full: HandshakeRate[]; resumed: HandshakeRate[] }
+  >;
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names) {
+      const rates = await handshakeRates(servers[name].port, servers[name].cpu);
+      seen[name].full.push(rates.full);
+      seen[name].resumed.push(rates.resumed);
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => [name, { full: medianRate(seen[name].full), resumed: medianRate(seen[name].resumed) }]),
+  ) as Record<K, { full: HandshakeRate; resumed: HandshakeRate }>;
 }

@@ -30,7 +30,7 @@ import { promisify } from "node:util";
 import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 import { type AnchorProxy, SQUID, startSquid, startTinyproxy, TINYPROXY } from "./anchors";
-import { handshakeRates, type HandshakeRate } from "./handshakes";
+import { type HandshakeRate, type HandshakeServer, handshakeRounds } from "./handshakes";
 
 const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -92,7 +92,7 @@ interface GatewayStats {
   openFlows: number;
 }
 
-class GatewayChild {
+export class GatewayChild {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
@@ -120,14 +120,23 @@ class GatewayChild {
     });
   }
 
+  /** The gateway's user + system CPU seconds so far (no forced GC, unlike stats()). */
+  cpuSeconds(): Promise<number> {
+    return new Promise((resolve) => {
+      this.child.once("message", (message) => {
+        const { cpu } = message as { cpu: NodeJS.CpuUsage };
+        resolve((cpu.user + cpu.system) / 1e6);
+      });
+      this.child.send("cpu");
+    });
+  }
+
   async close(): Promise<void> {
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
     this.child.send("close");
     await exited;
   }
 }
-
-const cpuSeconds = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1e6;
 
 /**
  * Per-request latency in ms of `count` sequential GETs for each client, taken
@@ -217,7 +226,7 @@ export async function runGatewayBench(): Promise<Results> {
     const tinyStart = await optional(() => startTinyproxy(dir));
     const squid = squidStart.proxy;
     const tiny = tinyStart.proxy;
-    const gatewayCpu = async () => cpuSeconds({ user: 0, system: 0 }, (await gateway.stats()).cpu);
+    const gatewayCpu = () => gateway.cpuSeconds();
     const tlsProxy = (port: number) => ["-p", "-x", `https://127.0.0.1:${port}`, "--proxy-cacert", join(dir, "cert.pem")];
     const paths: Record<string, { args: string[]; cpu?: () => Promise<number> | number }> = {
       direct: { args: [] },
@@ -243,10 +252,9 @@ export async function runGatewayBench(): Promise<Results> {
           best[name] = Math.max(best[name] ?? 0, speed);
         }
       }
-      handshakes = {
-        gateway: await handshakeRates(gateway.tlsPort, gatewayCpu),
-        ...(squid ? { squid: await handshakeRates(squid.tlsPort!, squid.cpuSeconds) } : {}),
-      };
+      const tlsServers: Record<string, HandshakeServer> = { gateway: { port: gateway.tlsPort, cpu: gatewayCpu } };
+      if (squid) tlsServers.squid = { port: squid.tlsPort!, cpu: squid.cpuSeconds };
+      handshakes = await handshakeRounds(tlsServers);
     } finally {
       await stopAll([squid, tiny]);
     }
@@ -362,7 +370,7 @@ async function stopAll(proxies: Array<AnchorProxy | null>): Promise<void> {
 function printSideBySide(table: SideBySide[], handshakes: Record<string, { full: HandshakeRate; resumed: HandshakeRate }>): void {
   console.log("\nSide by side (1 GiB CONNECT download, best of 3; CPU is the proxy process alone, mean of 3)");
   console.table(table);
-  console.log("TLS handshakes (4 in flight, 3 s each; CPU is the server's)");
+  console.log("TLS handshakes (4 in flight, 3 s each after 2 s warm-up, median of 3 alternating rounds; CPU is the server's)");
   console.table(
     Object.entries(handshakes).map(([proxy, { full, resumed }]) => ({
       proxy,

@@ -14,7 +14,7 @@ import http from "node:http";
 import type net from "node:net";
 import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
 import { GatewayApi } from "./api-client";
-import { resolveConfig, type GatewayConfigInput } from "./config";
+import { ConfigError, resolveConfig, type GatewayConfigInput } from "./config";
 import { CredentialVerifier } from "./credentials";
 import { DestinationPolicy, systemResolver, type Resolver } from "./destination-policy";
 import { Heartbeat } from "./heartbeat";
@@ -26,6 +26,7 @@ import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
 import { UsageMeter } from "./usage-meter";
 import { UsageReporter } from "./usage-reporter";
+import { certificateKeyKind, keyMatchesCertificate } from "./tls-certificate";
 import { createTlsListener, type TlsMaterial } from "./tls-listener";
 
 /** Hooks for tests and embedding; production uses the defaults. */
@@ -80,6 +81,10 @@ const retryAfterSec = (heartbeatIntervalMs: number) => Math.min(60, Math.max(1, 
 
 export async function startGateway(input: GatewayConfigInput & GatewayHooks): Promise<RunningGateway> {
   const config = resolveConfig(input);
+  // Before anything listens: OpenSSL alone would load an ECDSA certificate with an RSA key and fail every handshake.
+  if (config.tls && !keyMatchesCertificate(config.tls.cert, config.tls.key)) {
+    throw new ConfigError("tls.key is not the private key of tls.cert");
+  }
   const refusals = new RefusalCounter();
   const loop = new EventLoopDelay();
   // Refusals are counted for the metrics and summarised in the log, never one line per client.
@@ -182,6 +187,10 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   };
   let setTicketKeys: RunningGateway["setTicketKeys"] = () => false;
   if (config.tls) {
+    // An RSA certificate costs far more CPU per full handshake than ECDSA P-256 (README, "Which certificate").
+    if (certificateKeyKind(config.tls.cert) === "rsa") {
+      logger.warn("tls_certificate_rsa", { advice: "use an ECDSA P-256 certificate: less CPU per full handshake" });
+    }
     const listener = createTlsListener(serverOptions, config.tls, logger);
     reloadTls = listener.reload;
     setTicketKeys = (keys) => {

@@ -32,9 +32,10 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type http from "node:http";
 import https from "node:https";
-import tls from "node:tls";
+import type tls from "node:tls";
 import { TICKET_KEY_ROTATION_MS, type TlsInput } from "./config";
 import { errorClass, type Logger } from "./logger";
+import { keyMatchesCertificate } from "./tls-certificate";
 
 /** How long a session ticket is good for: a browser back within the hour resumes. */
 const TLS_SESSION_TIMEOUT_SEC = 3600;
@@ -106,8 +107,10 @@ export function createTlsListener(serverOptions: http.ServerOptions, input: TlsI
   const reload = (material?: TlsMaterial): boolean => {
     try {
       const next = material ?? readFiles();
-      // Throws on an unreadable or mismatched pair before anything changes.
-      tls.createSecureContext({ ...PROTOCOL, ...next });
+      // OpenSSL would load an ECDSA certificate with an RSA key (separate slots) and then fail every handshake.
+      if (!keyMatchesCertificate(next.cert, next.key)) throw Object.assign(new Error("key mismatch"), { code: "ERR_TLS_KEY_MISMATCH" });
+      // One context per reload: setSecureContext builds it and swaps it in only once it is built, so an
+      // unreadable or mismatched pair throws with the old context still serving (no separate trial build).
       server.setSecureContext({
         ...PROTOCOL,
         ...next,
