@@ -5,9 +5,8 @@
  * for a fixed time each. Also the share that really resumed, and the
  * server's CPU per handshake when a CPU reader is given.
  *
- *   const rates = await handshakeRates(port, () => serverCpuSeconds());
- *   rates.full.perSecond, rates.resumed.perSecond, rates.resumed.reusedShare
- *   const side = await handshakeRounds({ gateway: { port, cpu }, squid: { port, cpu } });   // alternating rounds, medians
+ *   const rates = await handshakeRounds({ gateway: { port, cpu }, squid: { port, cpu } });   // alternating rounds, medians
+ *   rates.gateway.full.perSecond, rates.gateway.full.serverCpuMs, rates.gateway.resumed.reusedShare
  *
  * Each server is warmed up for two seconds of handshakes first: a Node server's
  * TLS path is JIT-compiled on first use, and 50 handshakes (the old warm-up)
@@ -82,7 +81,7 @@ async function measure(run: () => Promise<{ reused: boolean }>, cpu?: () => Prom
   return rate;
 }
 
-export async function handshakeRates(
+async function handshakeRates(
   port: number,
   cpu?: () => Promise<number> | number,
 ): Promise<{ full: HandshakeRate; resumed: HandshakeRate }> {
