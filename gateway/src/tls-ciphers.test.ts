@@ -3,12 +3,14 @@
  * `openssl s_client` (what testssl.sh and sslscan drive): TLS 1.2 takes only
  * ECDHE with AES-GCM or ChaCha20-Poly1305 (Mozilla's intermediate profile),
  * never static-RSA key exchange, CBC, ARIA, CCM or finite-field DHE; TLS 1.3
- * takes its three suites. Run against the gateway's real listener with an
+ * takes its three suites and the post-quantum hybrid X25519MLKEM768 key
+ * exchange (Node's OpenSSL 3.5) as well as X25519. Run against the gateway's real listener with an
  * ECDSA certificate and a listener with an RSA one (static RSA and the
  * ECDHE-RSA suites need an RSA key to be offered at all).
  */
 import { execFile } from "node:child_process";
 import type { AddressInfo } from "node:net";
+import nodeTls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
@@ -114,6 +116,20 @@ describe("TLS 1.3 (unchanged)", () => {
   it.each(["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"])("accepts %s", async (suite) => {
     expect(await sClient(gateway.tlsPort!, ["-tls1_3", "-ciphersuites", suite])).toBe(suite);
   });
+
+  it.each(["X25519MLKEM768", "X25519"])(
+    "takes the key exchange %s (the post-quantum hybrid browsers offer first, or X25519 alone)",
+    async (group) => {
+      const tls13 = await new Promise<boolean>((resolve, reject) => {
+        const socket = nodeTls.connect({ host: "127.0.0.1", port: gateway.tlsPort!, rejectUnauthorized: false, ecdhCurve: group }, () => {
+          resolve(socket.getProtocol() === "TLSv1.3");
+          socket.destroy();
+        });
+        socket.on("error", reject);
+      });
+      expect(tls13).toBe(true);
+    },
+  );
 
   it("refuses TLS 1.1", async () => {
     expect(await sClient(gateway.tlsPort!, ["-tls1_1", "-cipher", "ALL:@SECLEVEL=0"])).toBeNull();
