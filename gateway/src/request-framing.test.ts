@@ -123,24 +123,29 @@ describe("absolute-URI request framing", () => {
     await origin.close();
   });
 
-  it("answers pipelined requests in order even when the origin answers the second one first", async () => {
-    // Deterministic form of the case above: the origin holds /first until /second
-    // has arrived, so the second upstream answer is ready before the first.
-    const answered: string[] = [];
-    let releaseFirst!: () => void;
-    const secondArrived = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
+  it("answers pipelined requests in order even when the origin gets and answers the second one first", async () => {
+    // Deterministic form of the case above: the gateway forwards pipelined requests at once, each on
+    // its own upstream connection; the origin reads /first's body only once /second has ended, so it
+    // records /second first and its answer to /second is ready before the one to /first.
+    const arrived: RecordedRequest[] = [];
+    let secondEnded!: () => void;
+    const second = new Promise<void>((resolve) => {
+      secondEnded = resolve;
     });
-    const origin = http.createServer((req, res) => {
+    const origin = http.createServer(async (req, res) => {
+      if (req.url === "/first") {
+        req.pause();
+        await second;
+        req.resume();
+      }
       let body = "";
       req.setEncoding("latin1");
       req.on("data", (chunk: string) => {
         body += chunk;
       });
-      req.on("end", async () => {
-        if (req.url === "/second") releaseFirst();
-        else await secondArrived;
-        answered.push(`${req.url} ${body.length}`);
+      req.on("end", () => {
+        arrived.push({ method: req.method ?? "", path: req.url ?? "", body });
+        if (req.url === "/second") secondEnded();
         const answer = `seen ${req.method} ${req.url}\n`;
         res.writeHead(200, { "content-length": Buffer.byteLength(answer) });
         res.end(answer);
@@ -150,11 +155,14 @@ describe("absolute-URI request framing", () => {
     const base = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
     const auth = await api.proxyAuthorization("s-framing-reorder");
     const first = head("GET", `${base}/first`, auth, ["Transfer-Encoding: chunked"]).replace("Connection: close\r\n", "");
-    const second = head("GET", `${base}/second`, auth, []);
-    const answer = await rawExchange(gateway.port, first + chunked(SMUGGLED) + second);
-    expect(answered).toEqual(["/second 0", `/first ${SMUGGLED.length}`]);
+    const answer = await rawExchange(gateway.port, first + chunked(SMUGGLED) + head("GET", `${base}/second`, auth, []));
+    expect(arrived.map((request) => request.path)).toEqual(["/second", "/first"]);
     expect(statuses(answer)).toEqual([200, 200]);
     expect(answeredPaths(answer)).toEqual(["/first", "/second"]);
+    expect(byPath(arrived)).toEqual([
+      { method: "GET", path: "/first", body: SMUGGLED },
+      { method: "GET", path: "/second", body: "" },
+    ]);
     origin.closeAllConnections();
     await new Promise((resolve) => origin.close(resolve));
   });
