@@ -15,7 +15,7 @@ import { type CliGateway, startCli } from "./cli-process.test-support";
 import { configFromEnv, DEFAULTS } from "./config";
 
 const HEARTBEAT_MS = 200;
-const MISS_LIMIT = 3;
+const MISS_LIMIT = 5;
 
 let cleanup: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
