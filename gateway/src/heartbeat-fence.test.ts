@@ -7,6 +7,7 @@
  * process and two workers (the primary beats for both), against the fake API
  * told to refuse heartbeats.
  */
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
@@ -109,6 +110,22 @@ describe.each([
     expect(gateway.stderr()).toContain('"heartbeat_restored_accepting_new_flows"');
     before.socket.destroy();
   });
+});
+
+it("has a worker started in place of a dead one refuse new flows too while heartbeats are missed", async () => {
+  const { api, origin, gateway } = await setup("2");
+  const auth = await api.proxyAuthorization("s-fence-replaced");
+  const target = `127.0.0.1:${origin.port}`;
+  await waitFor(async () => api.heartbeats.length > 0);
+  api.refuseHeartbeats();
+  await waitFor(async () => (await healthz(gateway)).status === 503);
+  const pid = gateway.child.pid!;
+  const workers = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+  expect(workers).toHaveLength(2);
+  process.kill(workers[0]!, "SIGKILL");
+  // The replacement is up once the primary logged the exit and counts two workers again.
+  await waitFor(async () => gateway.stderr().includes('"worker_exited"') && sample(await metrics(gateway), "cargo_gateway_workers") === 2);
+  for (let i = 0; i < 4; i++) expect((await openTunnel({ port: gateway.port, auth, target })).status).toBe(503);
 });
 
 it("defaults the miss limit to about two minutes of beats", () => {
