@@ -48,6 +48,10 @@ export interface MetricsSnapshot {
   heartbeatFailures: number;
   eventLoopDelay: EventLoopFigures;
   logLinesSuppressed: number;
+  /** TLS connections accepted since start that negotiated h2 (h2-listener.ts). */
+  tlsConnectionsH2: number;
+  /** TLS connections accepted since start on HTTP/1.1 (ALPN http/1.1 or none). */
+  tlsConnectionsHttp1: number;
 }
 
 export function emptySnapshot(): MetricsSnapshot {
@@ -67,6 +71,8 @@ export function emptySnapshot(): MetricsSnapshot {
     heartbeatFailures: 0,
     eventLoopDelay: { p50: 0, p99: 0, max: 0 },
     logLinesSuppressed: 0,
+    tlsConnectionsH2: 0,
+    tlsConnectionsHttp1: 0,
   };
 }
 
@@ -82,6 +88,8 @@ const SUMMED = [
   "usageBatchesFailed",
   "heartbeatFailures",
   "logLinesSuppressed",
+  "tlsConnectionsH2",
+  "tlsConnectionsHttp1",
 ] as const satisfies ReadonlyArray<keyof MetricsSnapshot>;
 
 /** The counters that keep growing over a process's life (kept when a worker is replaced). */
@@ -92,6 +100,8 @@ export const COUNTERS = [
   "usageBatchesAccepted",
   "usageBatchesFailed",
   "logLinesSuppressed",
+  "tlsConnectionsH2",
+  "tlsConnectionsHttp1",
 ] as const;
 
 /**
@@ -168,6 +178,8 @@ export interface SnapshotSources {
   loop: EventLoopDelay;
   clientConnections: number;
   logLinesSuppressed: number;
+  /** TLS connections by negotiated protocol (h2-listener.ts); absent without a TLS listener. */
+  tlsConnections?: { h2: number; http1: number };
 }
 
 /** This process's figures now. Charges open flows first, so bytes carried are current. */
@@ -191,5 +203,7 @@ export function takeSnapshot(sources: SnapshotSources): MetricsSnapshot {
     heartbeatFailures: heartbeat?.failures ?? 0,
     eventLoopDelay: sources.loop.read(),
     logLinesSuppressed: sources.logLinesSuppressed,
+    tlsConnectionsH2: sources.tlsConnections?.h2 ?? 0,
+    tlsConnectionsHttp1: sources.tlsConnections?.http1 ?? 0,
   };
 }
