@@ -13,10 +13,11 @@
  *
  * What one client may cost is bounded, and each refusal is counted
  * (`request_refused` with its class, so it lands in the refusal metrics):
- * - concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS;
- *   nghttp2 refuses streams beyond it);
- * - header list size (SETTINGS_MAX_HEADER_LIST_SIZE, the HTTP/1.1 head limit):
- *   a larger list resets its stream;
+ * - header list size (the HTTP/1.1 head limit, maxHeaderBytes): a larger
+ *   list is answered 431 on its stream, `h2_header_too_large`, and one past
+ *   twice that (SETTINGS_MAX_HEADER_LIST_SIZE) is reset by nghttp2 unread;
+ * - a client that opens more streams than SETTINGS_MAX_CONCURRENT_STREAMS
+ *   gets GOAWAY(PROTOCOL_ERROR), `h2_protocol_error`;
  * - rapid reset (CVE-2023-44487): streams the client resets before the
  *   gateway answered cost an admission each (credential, DNS, maybe a dial)
  *   for nothing; past a budget the session gets GOAWAY(ENHANCE_YOUR_CALM),
@@ -36,6 +37,7 @@
  */
 import http2 from "node:http2";
 import type tls from "node:tls";
+import { streamAnswer } from "./h2-answers";
 import type { H2Streams } from "./h2-streams";
 import { errorClass, type Logger } from "./logger";
 
@@ -96,6 +98,13 @@ class ResetBudget {
   }
 }
 
+/** A header list's size as SETTINGS_MAX_HEADER_LIST_SIZE counts it: name, value and 32 octets per field (RFC 9113 §6.5.2). */
+function headerListSize(rawHeaders: string[]): number {
+  let size = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) size += rawHeaders[i]!.length + (rawHeaders[i + 1]?.length ?? 0) + 32;
+  return size;
+}
+
 /** Class of a session error for the refusal metrics. */
 function sessionErrorReason(error: unknown): string {
   const errno = (error as { errno?: unknown }).errno;
@@ -103,7 +112,9 @@ function sessionErrorReason(error: unknown): string {
   if (errno === NGHTTP2_ERR_FLOODED) return "h2_flood";
   const code = errorClass(error);
   if (code === "ERR_HTTP2_TOO_MANY_INVALID_FRAMES") return "h2_invalid_frames";
-  return code === "ECONNRESET" ? "" : "h2_protocol_error";
+  // The client hung up, or the gateway ended the session itself (refuseSession, already counted).
+  if (code === "ECONNRESET" || code === "ERR_HTTP2_SESSION_ERROR") return "";
+  return "h2_protocol_error";
 }
 
 export function serveHttp2(server: tls.Server, options: Http2ListenerOptions): Http2Listener {
@@ -114,7 +125,8 @@ export function serveHttp2(server: tls.Server, options: Http2ListenerOptions): H
     settings: {
       maxConcurrentStreams: options.maxConcurrentStreams ?? H2_MAX_CONCURRENT_STREAMS,
       initialWindowSize: STREAM_WINDOW_BYTES,
-      maxHeaderListSize: options.maxHeaderListBytes,
+      // nghttp2 resets streams past this without telling JS; the stream handler answers 431 (and counts) from half of it.
+      maxHeaderListSize: 2 * options.maxHeaderListBytes,
     },
     // Every open stream may hold two tunnel buffers in flight (tunnel.ts): room for them, still bounded.
     maxSessionMemory: 64,
@@ -122,8 +134,9 @@ export function serveHttp2(server: tls.Server, options: Http2ListenerOptions): H
 
   const refuseSession = (session: http2.ServerHttp2Session, reason: string) => {
     logger.info("request_refused", { reason, status: 0 });
-    // destroy() with a code sends GOAWAY with that code before the socket goes.
-    session.destroy(undefined, NGHTTP2_ENHANCE_YOUR_CALM);
+    // destroy(error, code) sends GOAWAY with that code before the socket goes; the 'error' it emits is
+    // this one, which sessionErrorReason does not count again.
+    session.destroy(Object.assign(new Error(reason), { code: "ERR_HTTP2_SESSION_ERROR" }), NGHTTP2_ENHANCE_YOUR_CALM);
   };
 
   h2.on("session", (session: http2.ServerHttp2Session) => {
@@ -144,7 +157,13 @@ export function serveHttp2(server: tls.Server, options: Http2ListenerOptions): H
       });
     });
   });
-  h2.on("stream", (stream, headers) => options.streams.onStream(stream, headers));
+  h2.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+    if (headerListSize(rawHeaders) > options.maxHeaderListBytes) {
+      logger.info("request_refused", { reason: "h2_header_too_large", status: 431 });
+      return streamAnswer(stream, 431, "request head too large");
+    }
+    options.streams.onStream(stream, headers);
+  });
 
   // The HTTP/1.1 server's own handler of new TLS connections, kept for every connection that is not h2.
   const http1 = server.listeners("secureConnection") as Array<(socket: tls.TLSSocket) => void>;

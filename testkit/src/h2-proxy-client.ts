@@ -30,6 +30,8 @@ export function connectH2(endpoint: H2Endpoint): Promise<http2.ClientHttp2Sessio
     const session = http2.connect(`https://127.0.0.1:${endpoint.port}`, {
       ca: endpoint.ca,
       settings: { initialWindowSize: endpoint.windowBytes ?? BROWSER_STREAM_WINDOW, enablePush: false },
+      // A browser holds a hundred tunnels on one connection; node's default 10 MB would refuse streams first.
+      maxSessionMemory: 256,
     });
     session.once("error", reject);
     session.once("connect", () => {
