@@ -130,28 +130,33 @@ export function httpOverStream(stream: http2.ClientHttp2Stream, method: string, 
   const head = `${method} ${path} HTTP/1.1\r\nHost: origin.test\r\n${body ? `Content-Length: ${body.length}\r\n` : ""}\r\n`;
   stream.write(body ? Buffer.concat([Buffer.from(head, "latin1"), body]) : Buffer.from(head, "latin1"));
   return new Promise((resolve, reject) => {
-    let buffered = Buffer.alloc(0);
-    let headEnd = -1;
-    let length = 0;
+    // Chunks are kept apart and joined once: joining per chunk would copy a large body quadratically.
+    let head = Buffer.alloc(0);
+    const chunks: Buffer[] = [];
+    let bodyBytes = 0;
+    let length = -1;
     let status = 0;
     let headers: http2.IncomingHttpHeaders = {};
     const onData = (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      if (headEnd < 0) {
-        headEnd = buffered.indexOf("\r\n\r\n");
+      if (length < 0) {
+        head = Buffer.concat([head, chunk]);
+        const headEnd = head.indexOf("\r\n\r\n");
         if (headEnd < 0) return;
-        const lines = buffered.subarray(0, headEnd).toString("latin1").split("\r\n");
+        const lines = head.subarray(0, headEnd).toString("latin1").split("\r\n");
         status = Number(/^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? "")?.[1] ?? 0);
         headers = Object.fromEntries(
           lines.slice(1).map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]),
         );
         length = Number(headers["content-length"] ?? 0);
+        chunk = head.subarray(headEnd + 4);
       }
-      if (buffered.length - headEnd - 4 < length) return;
+      chunks.push(chunk);
+      bodyBytes += chunk.length;
+      if (bodyBytes < length) return;
       stream.off("data", onData);
       stream.off("close", onClose);
       stream.pause();
-      resolve({ status, headers, body: buffered.subarray(headEnd + 4, headEnd + 4 + length) });
+      resolve({ status, headers, body: Buffer.concat(chunks).subarray(0, length) });
     };
     const onClose = () => reject(new Error("tunnel closed before the answer was complete"));
     stream.on("data", onData);
