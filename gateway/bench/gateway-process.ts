@@ -2,7 +2,8 @@
  * The gateway under benchmark, in its own process so its CPU time and memory
  * can be read apart from the load generator's. Configured from the
  * environment like the CLI; answers IPC messages from throughput.ts:
- *   "stats" → { cpu: process.cpuUsage(), rss, heapUsed, openFlows }
+ *   "stats" → { cpu: process.cpuUsage(), rss, heapUsed, openFlows } (after a GC, for the memory figures)
+ *   "counters" → { cpu, tlsConnectionsH2, tlsConnectionsHttp1 } (no GC: cheap enough to take around each page load)
  */
 import { configFromEnv } from "../src/config";
 import { startGateway } from "../src/gateway";
@@ -21,6 +22,10 @@ process.on("message", (message) => {
       external: memory.external,
       openFlows: gateway.stats().openFlows,
     });
+  } else if (message === "counters") {
+    // TLS connections by negotiated ALPN: what a page load opened (h2.ts).
+    const { tlsConnectionsH2, tlsConnectionsHttp1 } = gateway.metrics();
+    process.send?.({ cpu: process.cpuUsage(), tlsConnectionsH2, tlsConnectionsHttp1 });
   } else if (message === "close") {
     void gateway.close().then(() => process.exit(0));
   }

@@ -84,7 +84,7 @@ async function curlDownload(url: string, proxyArgs: string[] = []): Promise<numb
   return speed;
 }
 
-interface GatewayStats {
+export interface GatewayStats {
   cpu: NodeJS.CpuUsage;
   rss: number;
   heapUsed: number;
@@ -92,7 +92,13 @@ interface GatewayStats {
   openFlows: number;
 }
 
-class GatewayChild {
+export interface GatewayCounters {
+  cpu: NodeJS.CpuUsage;
+  tlsConnectionsH2: number;
+  tlsConnectionsHttp1: number;
+}
+
+export class GatewayChild {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
@@ -117,6 +123,14 @@ class GatewayChild {
     return new Promise((resolve) => {
       this.child.once("message", (message) => resolve(message as GatewayStats));
       this.child.send("stats");
+    });
+  }
+
+  /** CPU and TLS connections by ALPN, without the GC that stats() runs. */
+  counters(): Promise<GatewayCounters> {
+    return new Promise((resolve) => {
+      this.child.once("message", (message) => resolve(message as GatewayCounters));
+      this.child.send("counters");
     });
   }
 
