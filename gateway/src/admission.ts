@@ -26,7 +26,7 @@ export interface Refusal {
   reason: string;
 }
 
-export const AUTH_REFUSALS: Record<CredentialFailure, Refusal> = {
+const AUTH_REFUSALS: Record<CredentialFailure, Refusal> = {
   missing: { status: 407, message: "proxy authentication required", reason: "auth_missing" },
   malformed: { status: 407, message: "proxy credentials are malformed", reason: "auth_malformed" },
   invalid: { status: 407, message: "proxy credentials are not valid for this gateway", reason: "auth_invalid" },
@@ -35,20 +35,20 @@ export const AUTH_REFUSALS: Record<CredentialFailure, Refusal> = {
   unavailable: { status: 503, message: "credentials cannot be checked right now", reason: "auth_unavailable" },
 };
 
-export const BAD_TARGET: Refusal = { status: 400, message: "the request target must be host:port or an http:// URL", reason: "bad_target" };
+const BAD_TARGET: Refusal = { status: 400, message: "the request target must be host:port or an http:// URL", reason: "bad_target" };
 export const AT_CAP: Refusal = {
   status: 429,
   message: "too many open tunnels and requests for this tunnel session",
   reason: "session_cap",
 };
-export const UNRESOLVABLE: Refusal = { status: 502, message: "the destination name could not be resolved", reason: "unresolvable" };
-export const PORT_REFUSED: Refusal = {
+const UNRESOLVABLE: Refusal = { status: 502, message: "the destination name could not be resolved", reason: "unresolvable" };
+const PORT_REFUSED: Refusal = {
   status: 403,
   message: "destination refused: Cargo VPN does not connect to this port",
   reason: "destination_port",
 };
 
-export function policyRefusal(cls: string): Refusal {
+function policyRefusal(cls: string): Refusal {
   return {
     status: 403,
     message: `destination refused: Cargo VPN does not connect to ${cls} addresses`,

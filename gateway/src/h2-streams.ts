@@ -35,7 +35,7 @@ function single(value: string | string[] | undefined): string | undefined {
  * `:authority` and an origin-form `:path` (what Chromium and Firefox send),
  * or an absolute-form `:path`.
  */
-export function plainTarget(headers: http2.IncomingHttpHeaders): AbsoluteTarget | null {
+function plainTarget(headers: http2.IncomingHttpHeaders): AbsoluteTarget | null {
   const path = single(headers[":path"]);
   if (path && /^http:\/\//i.test(path)) return parseAbsoluteUri(path);
   const authority = single(headers[":authority"]);
