@@ -229,3 +229,29 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe("shutdown", () => {
+  it("sends GOAWAY to every h2 session when the gateway closes, so browsers stop opening streams on it", async () => {
+    const own = await startGateway({
+      apiUrl: api.url,
+      gatewayId: api.gatewayId,
+      gatewaySecret: api.secret,
+      port: 0,
+      tls: { port: 0, cert: cert.cert, key: cert.key },
+      allowLoopback: true,
+      flushIntervalMs: 3_600_000,
+      heartbeatIntervalMs: 3_600_000,
+      shutdownGraceMs: 200,
+      logger: memoryLogger().logger,
+    });
+    const origin = await newOrigin();
+    const conn = await connectH2({ port: own.tlsPort!, ca: cert.cert });
+    const tunnel = await h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth: await api.proxyAuthorization("h2-shutdown") });
+    expect(tunnel.status).toBe(200);
+    const goaway = once(conn, "goaway");
+    const closed = own.close();
+    const [code] = (await goaway) as [number];
+    expect(code).toBe(0);
+    await closed;
+  });
+});
