@@ -46,7 +46,7 @@ export const H2_ALPN = ["h2", "http/1.1"];
 
 /** Streams one connection may hold at once: above the 60–100 a busy page opens, below the per-session flow cap. */
 export const H2_MAX_CONCURRENT_STREAMS = 128;
-/** Per-stream receive window (uploads), what Chromium uses for its own. */
+/** Per-stream receive window (uploads): a fast upload never waits for an update; Chromium gives its own streams 6 MiB. */
 export const STREAM_WINDOW_BYTES = 4 * 1024 * 1024;
 /** Connection receive window. */
 export const CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024;
@@ -68,8 +68,6 @@ export interface Http2ListenerOptions {
   /** A session with no frames this long is closed (GOAWAY). */
   idleTimeoutMs: number;
   maxConcurrentStreams?: number;
-  /** Rapid-reset budget; tests lower it. */
-  resetBurst?: number;
 }
 
 export interface Http2Listener {
@@ -128,7 +126,7 @@ export function serveHttp2(server: tls.Server, options: Http2ListenerOptions): H
       // nghttp2 resets streams past this without telling JS; the stream handler answers 431 (and counts) from half of it.
       maxHeaderListSize: 2 * options.maxHeaderListBytes,
     },
-    // Every open stream may hold two tunnel buffers in flight (tunnel.ts): room for them, still bounded.
+    // MB of nghttp2 state and queued frames per session (node's default is 10): room for 128 busy streams, still bounded.
     maxSessionMemory: 64,
   });
 
@@ -142,7 +140,7 @@ export function serveHttp2(server: tls.Server, options: Http2ListenerOptions): H
   h2.on("session", (session: http2.ServerHttp2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
-    const budget = new ResetBudget(options.resetBurst ?? RESET_BURST);
+    const budget = new ResetBudget(RESET_BURST);
     session.on("connect", () => session.setLocalWindowSize(CONNECTION_WINDOW_BYTES));
     session.setTimeout(options.idleTimeoutMs, () => session.close());
     session.on("error", (error) => {
