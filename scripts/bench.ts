@@ -20,6 +20,11 @@ if (only === "gateway-tls") {
   const { runTlsHandshakeBench } = await import("@cargo-vpn/gateway/bench/tls-handshakes");
   await runTlsHandshakeBench();
 }
+// h2 against HTTP/1.1 on the TLS listener (gateway/bench/h2.ts): part of `-- gateway`, or alone as `-- gateway-h2`.
+if (!only || only === "gateway" || only === "gateway-h2") {
+  const { runH2Bench } = await import("@cargo-vpn/gateway/bench/h2");
+  await runH2Bench();
+}
 // `-- gateway-workers`: the gateway on 2 worker processes against 1 (gateway/bench/workers.ts).
 if (!only || only === "gateway-workers") {
   const { runWorkersBench } = await import("@cargo-vpn/gateway/bench/workers");

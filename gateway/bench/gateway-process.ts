@@ -4,6 +4,7 @@
  * environment like the CLI; answers IPC messages from throughput.ts:
  *   "stats" → { cpu: process.cpuUsage(), rss, heapUsed, openFlows }   (after a forced GC)
  *   "cpu"   → { cpu: process.cpuUsage() }
+ *   "counters" → { cpu, tlsConnectionsH2, tlsConnectionsHttp1 } (no GC: cheap enough to take around each page load)
  */
 import { configFromEnv } from "../src/config";
 import { startGateway } from "../src/gateway";
@@ -24,6 +25,10 @@ process.on("message", (message) => {
       external: memory.external,
       openFlows: gateway.stats().openFlows,
     });
+  } else if (message === "counters") {
+    // TLS connections by negotiated ALPN: what a page load opened (h2.ts).
+    const { tlsConnectionsH2, tlsConnectionsHttp1 } = gateway.metrics();
+    process.send?.({ cpu: process.cpuUsage(), tlsConnectionsH2, tlsConnectionsHttp1 });
   } else if (message === "close") {
     void gateway.close().then(() => process.exit(0));
   }

@@ -84,12 +84,18 @@ async function curlDownload(url: string, proxyArgs: string[] = []): Promise<numb
   return speed;
 }
 
-interface GatewayStats {
+export interface GatewayStats {
   cpu: NodeJS.CpuUsage;
   rss: number;
   heapUsed: number;
   external: number;
   openFlows: number;
+}
+
+export interface GatewayCounters {
+  cpu: NodeJS.CpuUsage;
+  tlsConnectionsH2: number;
+  tlsConnectionsHttp1: number;
 }
 
 export class GatewayChild {
@@ -128,6 +134,14 @@ export class GatewayChild {
         resolve((cpu.user + cpu.system) / 1e6);
       });
       this.child.send("cpu");
+    });
+  }
+
+  /** CPU and TLS connections by ALPN, without the GC that stats() runs. */
+  counters(): Promise<GatewayCounters> {
+    return new Promise((resolve) => {
+      this.child.once("message", (message) => resolve(message as GatewayCounters));
+      this.child.send("counters");
     });
   }
 

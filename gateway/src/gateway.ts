@@ -21,7 +21,9 @@ import { Heartbeat } from "./heartbeat";
 import { createLogger, SummarizingLogger, type Logger } from "./logger";
 import { EventLoopDelay, RefusalCounter, takeSnapshot, type MetricsSnapshot } from "./metrics";
 import { parsePortList, PortPolicy } from "./port-policy";
-import { ProxyHandler } from "./proxy-handler";
+import { H2_ALPN, serveHttp2, type Http2Listener } from "./h2-listener";
+import { H2Streams } from "./h2-streams";
+import { ProxyHandler, type ProxyDeps } from "./proxy-handler";
 import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
 import { UsageMeter } from "./usage-meter";
@@ -116,7 +118,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   // Set by the primary in a cluster worker; otherwise read from this process's own heartbeat.
   let refusingFromPrimary = false;
   const refusingNewFlows = () => (input.externalHeartbeat ? refusingFromPrimary : heartbeat.refusingNewFlows);
-  const proxy = new ProxyHandler({
+  const proxyDeps: ProxyDeps = {
     verifier,
     registry,
     meter,
@@ -131,7 +133,8 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     tunnelBufferBytes: config.tunnelBufferBytes,
     refusingNewFlows,
     retryAfterSec: retryAfterSec(config.heartbeatIntervalMs),
-  });
+  };
+  const proxy = new ProxyHandler(proxyDeps);
   const reporter = new UsageReporter({
     api,
     meter,
@@ -186,18 +189,26 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     return false;
   };
   let setTicketKeys: RunningGateway["setTicketKeys"] = () => false;
+  let h2: Http2Listener | null = null;
   if (config.tls) {
     // An RSA certificate costs far more CPU per full handshake than ECDSA P-256 (README, "Which certificate").
     if (certificateKeyKind(config.tls.cert) === "rsa") {
       logger.warn("tls_certificate_rsa", { advice: "use an ECDSA P-256 certificate: less CPU per full handshake" });
     }
-    const listener = createTlsListener(serverOptions, config.tls, logger);
+    const tlsServerOptions = { ...serverOptions, ALPNProtocols: H2_ALPN };
+    const listener = createTlsListener(tlsServerOptions, config.tls, logger);
     reloadTls = listener.reload;
     setTicketKeys = (keys) => {
       listener.setTicketKeys(keys);
       return true;
     };
     const secure = track(listener.server);
+    h2 = serveHttp2(listener.server, {
+      streams: new H2Streams(proxyDeps),
+      logger,
+      maxHeaderListBytes: config.maxHeaderBytes,
+      idleTimeoutMs: config.idleTimeoutMs,
+    });
     // TLS sockets appear on 'secureConnection'; 'connection' gives the raw TCP socket, which is what we cut.
     servers.push(secure);
     try {
@@ -225,6 +236,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   const close = async () => {
     const closed = Promise.all(servers.map((server) => new Promise<void>((done) => server.close(() => done()))));
     for (const server of servers) server.closeIdleConnections();
+    h2?.close();
     const graceEnds = Date.now() + config.shutdownGraceMs;
     while (registry.openFlows > 0 && Date.now() < graceEnds) await sleep(25);
     const cut = registry.dropAll();
@@ -271,6 +283,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
         clientConnections: sockets.size,
         logLinesSuppressed: logger.suppressedTotal,
         refusingNewFlows: refusingNewFlows(),
+        tlsConnections: h2?.connections,
       }),
     carriedSessions: () => ({
       activeSessions: registry.activeSessions,

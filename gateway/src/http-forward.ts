@@ -54,7 +54,7 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** Flat [name, value, …] header list without hop-by-hop headers and those the Connection header names. */
-function endToEndHeaders(raw: string[]): string[] {
+export function endToEndHeaders(raw: string[]): string[] {
   const named = new Set<string>();
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.toLowerCase() === "connection") {

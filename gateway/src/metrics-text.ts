@@ -125,6 +125,15 @@ export function renderMetrics(total: MetricsSnapshot, options: RenderOptions = {
   out.metric("cargo_gateway_log_lines_suppressed_total", "counter", "Per-request log lines folded into summary lines.", [
     [{}, total.logLinesSuppressed],
   ]);
+  out.metric(
+    "cargo_gateway_tls_connections_total",
+    "counter",
+    "TLS connections accepted, by the protocol negotiated in ALPN (h2 carries every tunnel of a browser on one).",
+    [
+      [{ alpn: "h2" }, total.tlsConnectionsH2],
+      [{ alpn: "http/1.1" }, total.tlsConnectionsHttp1],
+    ],
+  );
   const workers = options.workers ?? [];
   out.metric("cargo_gateway_workers", "gauge", "Worker processes carrying traffic.", [[{}, options.workerCount ?? 1]]);
   if (workers.length > 0) {

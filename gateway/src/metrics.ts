@@ -52,6 +52,10 @@ export interface MetricsSnapshot {
   refusingNewFlows: number;
   eventLoopDelay: EventLoopFigures;
   logLinesSuppressed: number;
+  /** TLS connections accepted since start that negotiated h2 (h2-listener.ts). */
+  tlsConnectionsH2: number;
+  /** TLS connections accepted since start on HTTP/1.1 (ALPN http/1.1 or none). */
+  tlsConnectionsHttp1: number;
 }
 
 export function emptySnapshot(): MetricsSnapshot {
@@ -73,6 +77,8 @@ export function emptySnapshot(): MetricsSnapshot {
     refusingNewFlows: 0,
     eventLoopDelay: { p50: 0, p99: 0, max: 0 },
     logLinesSuppressed: 0,
+    tlsConnectionsH2: 0,
+    tlsConnectionsHttp1: 0,
   };
 }
 
@@ -88,6 +94,8 @@ const SUMMED = [
   "usageBatchesFailed",
   "heartbeatFailures",
   "logLinesSuppressed",
+  "tlsConnectionsH2",
+  "tlsConnectionsHttp1",
 ] as const satisfies ReadonlyArray<keyof MetricsSnapshot>;
 
 /** The counters that keep growing over a process's life (kept when a worker is replaced). */
@@ -98,6 +106,8 @@ export const COUNTERS = [
   "usageBatchesAccepted",
   "usageBatchesFailed",
   "logLinesSuppressed",
+  "tlsConnectionsH2",
+  "tlsConnectionsHttp1",
 ] as const;
 
 /**
@@ -177,6 +187,8 @@ export interface SnapshotSources {
   clientConnections: number;
   logLinesSuppressed: number;
   refusingNewFlows: boolean;
+  /** TLS connections by negotiated protocol (h2-listener.ts); absent without a TLS listener. */
+  tlsConnections?: { h2: number; http1: number };
 }
 
 /** This process's figures now. Charges open flows first, so bytes carried are current. */
@@ -202,5 +214,7 @@ export function takeSnapshot(sources: SnapshotSources): MetricsSnapshot {
     refusingNewFlows: sources.refusingNewFlows ? 1 : 0,
     eventLoopDelay: sources.loop.read(),
     logLinesSuppressed: sources.logLinesSuppressed,
+    tlsConnectionsH2: sources.tlsConnections?.h2 ?? 0,
+    tlsConnectionsHttp1: sources.tlsConnections?.http1 ?? 0,
   };
 }

@@ -19,7 +19,7 @@ const REASONS: Record<number, string> = {
   504: "Gateway Timeout",
 };
 
-function extraHeaders(status: number): Record<string, string> {
+export function extraHeaders(status: number): Record<string, string> {
   return status === 407 ? { "Proxy-Authenticate": `Basic realm="${PROXY_REALM}"` } : {};
 }
 

@@ -20,8 +20,14 @@ import type { Duplex } from "node:stream";
 import type { Flow, SessionRegistry } from "./session-registry";
 import { SocketCharge, type UsageMeter } from "./usage-meter";
 
+/**
+ * The browser's side of a tunnel: its TCP/TLS socket (HTTP/1.1 CONNECT) or
+ * one HTTP/2 stream (h2-streams.ts); both are duplexes with an idle timer.
+ */
+export type TunnelClient = Duplex & { setTimeout(ms: number, onTimeout: () => void): unknown };
+
 export interface TunnelOptions {
-  client: net.Socket;
+  client: TunnelClient;
   sessionId: string;
   meter: UsageMeter;
   registry: SessionRegistry;
@@ -156,7 +162,7 @@ class ReusableReads {
 
   constructor(
     private readonly size: number,
-    private readonly client: net.Socket,
+    private readonly client: TunnelClient,
     private readonly upstream: () => net.Socket,
   ) {
     this.buffers = [Buffer.allocUnsafeSlow(size), null];

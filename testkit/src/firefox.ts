@@ -40,6 +40,12 @@ export interface LaunchOptions {
    */
   profile?: string;
   install?: boolean;
+  /**
+   * Accept certificates Firefox cannot verify (WebDriver's acceptInsecureCerts),
+   * the HTTPS proxy's and sites' alike: how a test trusts a self-signed gateway
+   * without a certificate database in the profile.
+   */
+  acceptInsecureCerts?: boolean;
 }
 
 export async function launchFirefox(
@@ -113,7 +119,7 @@ export async function launchFirefox(
       ws.send(JSON.stringify({ id, method, params }));
     });
 
-  await send("session.new", { capabilities: {} });
+  await send("session.new", { capabilities: options.acceptInsecureCerts ? { alwaysMatch: { acceptInsecureCerts: true } } : {} });
   if (options.install !== false) {
     // Firefox installs only an archive permanently: pack the folder into an .xpi beside the profile.
     const extensionData = keep

@@ -1,0 +1,340 @@
+/**
+ * HTTP/2 against HTTP/1.1 on the gateway's TLS listener (issue 22, "Must
+ * show"), side by side in one run, squid's https_port as the anchor:
+ *   - a page of 60 resources from 12 origins, loaded the way a browser does
+ *     through an HTTPS proxy: over HTTP/1.1 one tunnel per TLS connection
+ *     (60 connections, each resuming a session ticket, as Chromium with
+ *     --disable-http2 does in h2-browsers.e2e.test.ts), over h2 60 CONNECT
+ *     streams on one connection. TLS connections the gateway accepted (its
+ *     ALPN metric), the gateway's CPU per page, and time to load;
+ *   - one large download through one h2 tunnel against one HTTP/1.1 TLS
+ *     tunnel: throughput and the proxy's CPU per GiB.
+ * Every path uses the same Node client, so the client's cost is alike; inside
+ * the tunnels the origins speak plain HTTP (the browser's TLS to a site is
+ * the browser's and the site's work, not the gateway's). No delay is added
+ * to loopback: `tc netem` needs the sch_netem kernel module, which this
+ * machine lacks, so load times are loopback's and the connection counts
+ * carry the argument (each saved connection is a round trip at least).
+ *
+ *   npm run bench -- gateway            # after the throughput figures
+ *   npm run bench -- gateway-h2         # this part alone
+ *   CARGO_BENCH_H2_MIB=256 CARGO_BENCH_H2_PAGES=10 npm run bench -- gateway-h2
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import http2 from "node:http2";
+import type net from "node:net";
+import type { Readable } from "node:stream";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import tls from "node:tls";
+import { pathToFileURL } from "node:url";
+import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
+import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
+import { type AnchorProxy, startSquid } from "./anchors";
+import { GatewayChild } from "./throughput";
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const DOWNLOAD_BYTES = Number(process.env.CARGO_BENCH_H2_MIB ?? 1024) * MiB;
+const PAGES = Number(process.env.CARGO_BENCH_H2_PAGES ?? 20);
+const ROUNDS = 2;
+const ORIGINS = 12;
+const PER_ORIGIN = 5;
+
+/** Origins on ORIGINS ports: GET /bytes/<n> streams n bytes from one reused 1 MiB chunk; anything else a 1×1 GIF. */
+async function startOrigins(): Promise<{ ports: number[]; close(): Promise<void> }> {
+  const chunk = Buffer.alloc(MiB, 97);
+  const gif = Buffer.from("R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==", "base64");
+  const servers: http.Server[] = [];
+  for (let i = 0; i < ORIGINS; i++) {
+    const server = http.createServer((req, res) => {
+      const bytes = /^\/bytes\/(\d+)$/.exec(req.url ?? "");
+      if (!bytes) {
+        res.writeHead(200, { "content-type": "image/gif", "content-length": gif.length });
+        return res.end(gif);
+      }
+      const total = Number(bytes[1]);
+      res.writeHead(200, { "content-length": total });
+      let sent = 0;
+      const pump = () => {
+        while (sent < total) {
+          const piece = Math.min(chunk.length, total - sent);
+          sent += piece;
+          if (!res.write(piece === chunk.length ? chunk : chunk.subarray(0, piece))) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    servers.push(server);
+  }
+  return {
+    ports: servers.map((server) => (server.address() as net.AddressInfo).port),
+    close: async () => {
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
+}
+
+/** Reads a socket or stream to its end; resolves with the bytes that came. */
+function drain(from: Readable): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    from.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    from.on("end", () => resolve(bytes));
+    from.on("error", reject);
+  });
+}
+
+const innerGet = (path: string) => `GET ${path} HTTP/1.1\r\nHost: origin.bench\r\nConnection: close\r\n\r\n`;
+
+/** An HTTP/1.1 CONNECT tunnel on its own TLS connection (resuming `session` when given). */
+function h1Tunnel(port: number, target: string, auth: string | undefined, session?: Buffer): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false, ALPNProtocols: ["http/1.1"], session }, () => {
+      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth ? `Proxy-Authorization: ${auth}\r\n` : ""}\r\n`);
+    });
+    let head = "";
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString("latin1");
+      const end = head.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      socket.off("data", onData);
+      if (!head.startsWith("HTTP/1.1 200")) return reject(new Error(`CONNECT answered ${head.slice(0, 12)}`));
+      if (end + 4 < head.length) socket.unshift(Buffer.from(head.slice(end + 4), "latin1"));
+      resolve(socket);
+    };
+    socket.on("data", onData);
+    socket.on("error", reject);
+  });
+}
+
+/** A TLS session ticket of `port`, for the resumed HTTP/1.1 connections a browser makes. */
+function ticket(port: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false, ALPNProtocols: ["http/1.1"] });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(undefined);
+    }, 1000);
+    socket.once("session", (session: Buffer) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(session);
+    });
+    socket.on("data", () => {});
+    socket.on("error", () => resolve(undefined));
+  });
+}
+
+function h2Session(port: number): Promise<http2.ClientHttp2Session> {
+  return new Promise((resolve, reject) => {
+    // Chromium's receive windows: 6 MiB per stream, 15 MiB for the connection.
+    const session = http2.connect(`https://127.0.0.1:${port}`, {
+      rejectUnauthorized: false,
+      settings: { initialWindowSize: 6 * MiB },
+      maxSessionMemory: 256,
+    });
+    session.once("connect", () => {
+      session.setLocalWindowSize(15 * MiB);
+      resolve(session);
+    });
+    session.once("error", reject);
+  });
+}
+
+function h2Tunnel(session: http2.ClientHttp2Session, target: string, auth: string): Promise<http2.ClientHttp2Stream> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ":method": "CONNECT", ":authority": target, "proxy-authorization": auth }, { endStream: false });
+    stream.once("response", (headers) =>
+      headers[":status"] === 200 ? resolve(stream) : reject(new Error(`CONNECT answered ${headers[":status"]}`)),
+    );
+    stream.once("error", reject);
+  });
+}
+
+interface Proxy {
+  name: string;
+  port: number;
+  auth?: string;
+  h2: boolean;
+  cpu: () => Promise<number>;
+  /** TLS connections the proxy accepted so far (null when it does not say). */
+  connections?: () => Promise<number>;
+}
+
+/** One page: ORIGINS × PER_ORIGIN resources, all at once, as the browser asks for them. */
+async function loadPage(proxy: Proxy, ports: number[], session: Buffer | undefined): Promise<void> {
+  const resources = ports.flatMap((port) =>
+    Array.from({ length: PER_ORIGIN }, (_, i) => ({ target: `127.0.0.1:${port}`, path: `/r/${i}.gif` })),
+  );
+  if (!proxy.h2) {
+    await Promise.all(
+      resources.map(async ({ target, path }) => {
+        const socket = await h1Tunnel(proxy.port, target, proxy.auth, session);
+        socket.write(innerGet(path));
+        await drain(socket);
+        socket.destroy();
+      }),
+    );
+    return;
+  }
+  const connection = await h2Session(proxy.port);
+  await Promise.all(
+    resources.map(async ({ target, path }) => {
+      const stream = await h2Tunnel(connection, target, proxy.auth!);
+      stream.write(innerGet(path));
+      await drain(stream);
+      // The browser closes its half too once the site has closed its connection.
+      stream.close();
+    }),
+  );
+  connection.close();
+}
+
+/** One download of `bytes` through one tunnel; bytes per second. */
+async function download(proxy: Proxy, port: number, bytes: number): Promise<number> {
+  const target = `127.0.0.1:${port}`;
+  const started = process.hrtime.bigint();
+  let received: number;
+  if (proxy.h2) {
+    const connection = await h2Session(proxy.port);
+    const stream = await h2Tunnel(connection, target, proxy.auth!);
+    stream.write(innerGet(`/bytes/${bytes}`));
+    received = await drain(stream);
+    stream.close();
+    connection.close();
+  } else {
+    const socket = await h1Tunnel(proxy.port, target, proxy.auth);
+    socket.write(innerGet(`/bytes/${bytes}`));
+    received = await drain(socket);
+    socket.destroy();
+  }
+  if (received < bytes) throw new Error(`${proxy.name}: ${received} of ${bytes} bytes`);
+  return bytes / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export async function runH2Bench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "cargo-gw-h2-bench-"));
+  const api = await startFakeApi("gw-h2-bench");
+  const origins = await startOrigins();
+  const { cert, key } = selfSignedCert();
+  writeFileSync(join(dir, "cert.pem"), cert);
+  writeFileSync(join(dir, "key.pem"), key);
+  const gateway = await GatewayChild.start({
+    CARGO_API_URL: api.url,
+    CARGO_GATEWAY_ID: api.gatewayId,
+    CARGO_GATEWAY_SECRET: api.secret,
+    GATEWAY_PORT: "0",
+    GATEWAY_TLS_PORT: "0",
+    GATEWAY_TLS_CERT: join(dir, "cert.pem"),
+    GATEWAY_TLS_KEY: join(dir, "key.pem"),
+    GATEWAY_ALLOW_LOOPBACK: "true",
+    GATEWAY_FLUSH_MS: "1000",
+    GATEWAY_HEARTBEAT_MS: "1000",
+    // Closed tunnels leave the session's count a moment after the client saw the end; pages follow each other at once.
+    GATEWAY_MAX_FLOWS_PER_SESSION: String(4 * ORIGINS * PER_ORIGIN),
+  });
+  let squid: AnchorProxy | null = null;
+  try {
+    squid = await startSquid(dir, join(dir, "cert.pem"), join(dir, "key.pem")).catch(() => null);
+    const session = "h2-bench-session";
+    const auth = `Basic ${Buffer.from(`${session}:${await api.credential(session)}`).toString("base64")}`;
+    // "counters", not "stats": stats runs a GC first, which would be charged to the page.
+    const gatewayCpu = async () => {
+      const { cpu } = await gateway.counters();
+      return (cpu.user + cpu.system) / 1e6;
+    };
+    const gatewayConnections = async () => {
+      const counters = await gateway.counters();
+      return counters.tlsConnectionsH2 + counters.tlsConnectionsHttp1;
+    };
+    const proxies: Proxy[] = [
+      { name: "gateway HTTP/1.1 TLS", port: gateway.tlsPort, auth, h2: false, cpu: gatewayCpu, connections: gatewayConnections },
+      { name: "gateway h2", port: gateway.tlsPort, auth, h2: true, cpu: gatewayCpu, connections: gatewayConnections },
+      ...(squid ? [{ name: "squid https_port (HTTP/1.1)", port: squid.tlsPort!, h2: false, cpu: async () => squid!.cpuSeconds() }] : []),
+    ];
+
+    // The page, PAGES times per proxy, taken in turns; the first load of each warms up and is not counted.
+    const tickets = new Map<string, Buffer | undefined>();
+    for (const proxy of proxies) tickets.set(proxy.name, proxy.h2 ? undefined : await ticket(proxy.port));
+    const page = new Map<string, { ms: number[]; cpu: number; connections: number }>();
+    for (const proxy of proxies) {
+      await loadPage(proxy, origins.ports, tickets.get(proxy.name));
+      page.set(proxy.name, { ms: [], cpu: 0, connections: 0 });
+    }
+    for (let i = 0; i < PAGES; i++) {
+      for (const proxy of proxies) {
+        const figures = page.get(proxy.name)!;
+        const cpuBefore = await proxy.cpu();
+        const connectionsBefore = proxy.connections ? await proxy.connections() : 0;
+        const started = process.hrtime.bigint();
+        await loadPage(proxy, origins.ports, tickets.get(proxy.name));
+        figures.ms.push(Number(process.hrtime.bigint() - started) / 1e6);
+        figures.cpu += (await proxy.cpu()) - cpuBefore;
+        if (proxy.connections) figures.connections += (await proxy.connections()) - connectionsBefore;
+      }
+    }
+
+    // One tunnel, one large download: best of ROUNDS, in turns; CPU averaged.
+    const bulk = new Map<string, { best: number; cpu: number }>();
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const proxy of proxies) {
+        const cpuBefore = await proxy.cpu();
+        const speed = await download(proxy, origins.ports[0]!, DOWNLOAD_BYTES);
+        const cpu = (await proxy.cpu()) - cpuBefore;
+        const entry = bulk.get(proxy.name) ?? { best: 0, cpu: 0 };
+        entry.best = Math.max(entry.best, speed);
+        entry.cpu += cpu / ROUNDS;
+        bulk.set(proxy.name, entry);
+      }
+    }
+
+    console.log(
+      `\nA page of ${ORIGINS * PER_ORIGIN} resources from ${ORIGINS} origins through an HTTPS proxy (${PAGES} loads each, in turns; no added delay)`,
+    );
+    console.table(
+      proxies.map((proxy) => {
+        const figures = page.get(proxy.name)!;
+        return {
+          path: proxy.name,
+          "TLS connections per page": proxy.connections ? round(figures.connections / PAGES, 1) : proxy.h2 ? 1 : ORIGINS * PER_ORIGIN,
+          "proxy CPU ms per page": round((figures.cpu / PAGES) * 1000, 2),
+          "load ms (median)": round(median(figures.ms), 1),
+        };
+      }),
+    );
+    const h1 = bulk.get("gateway HTTP/1.1 TLS")!;
+    console.log(`\n${DOWNLOAD_BYTES / MiB} MiB through one tunnel (best of ${ROUNDS}; CPU is the proxy process alone, mean)`);
+    console.table(
+      proxies.map((proxy) => {
+        const figures = bulk.get(proxy.name)!;
+        return {
+          path: proxy.name,
+          "MB/s": round(figures.best / 1e6),
+          "/ gateway HTTP/1.1 TLS": round(figures.best / h1.best, 3),
+          "CPU s per GiB": round(figures.cpu / (DOWNLOAD_BYTES / GiB), 3),
+        };
+      }),
+    );
+    if (!squid) console.log("squid: skipped (not installed or did not start)");
+  } finally {
+    await squid?.stop();
+    await gateway.close();
+    await origins.close();
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runH2Bench();
+}
