@@ -9,12 +9,7 @@ import { extraHeaders } from "./responses";
 
 const { NGHTTP2_NO_ERROR } = http2.constants;
 
-export function streamAnswer(
-  stream: http2.ServerHttp2Stream,
-  status: number,
-  message: string,
-  more: Record<string, string> = {},
-): void {
+export function streamAnswer(stream: http2.ServerHttp2Stream, status: number, message: string, more: Record<string, string> = {}): void {
   if (stream.destroyed || stream.headersSent) return;
   const body = `${message}\n`;
   const headers: http2.OutgoingHttpHeaders = {
