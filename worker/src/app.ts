@@ -23,6 +23,7 @@ import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
 import { securityHeaders } from "./http/response-headers";
 import { serveOpenApiDocument } from "./http/openapi-document";
 import { appContext } from "./context";
+import { twoFactorRoutes } from "./routes/two-factor";
 
 export function createApp() {
   const app = router();
@@ -49,6 +50,7 @@ export function createApp() {
     billingRoutes,
     emailRoutes,
     accountPageRoutes,
+    twoFactorRoutes,
   ])
     app.route("/", routes);
 

@@ -198,6 +198,7 @@ describe("popup ↔ background protocol", () => {
       label: "Firefox on Windows",
       registeredAt: "x",
       lastSeenAt: "x",
+      lastActiveOn: "x",
       current: false,
     });
     expect((await ask("getDevices", undefined)).devices).toHaveLength(2);

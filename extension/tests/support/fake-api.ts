@@ -159,7 +159,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
           return problem(409, "device_limit", { devices: record.devices, maxDevices: record.account.plan.maxDevices });
         }
         const stamp = new Date().toISOString();
-        device = { ...input.device, registeredAt: stamp, lastSeenAt: stamp, current: false };
+        device = { ...input.device, registeredAt: stamp, lastSeenAt: stamp, lastActiveOn: stamp.slice(0, 10), current: false };
         record.devices.push(device);
       }
       return json(200, issue(record, { ...device, current: true }));
