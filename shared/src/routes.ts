@@ -66,6 +66,7 @@ import {
   TwoFactorProofRequest,
   TwoFactorStatusResponse,
   DeviceResponse,
+  ContactsResponse,
 } from "./schemas";
 
 export type RouteMethod = "GET" | "POST" | "PATCH" | "DELETE";
@@ -166,7 +167,8 @@ export const ROUTE_LIST = [
   },
   { method: "DELETE", path: "/v1/me/two-factor", status: 204, auth: "bearer", request: TwoFactorProofRequest, answer: null },
   { method: "PATCH", path: "/v1/devices/{id}", status: 200, auth: "bearer", request: RenameDeviceRequest, answer: DeviceResponse },
-  { method: "POST", path: "/v1/devices/sign-out-others", status: 200, auth: "bearer", request: null, answer: SignOutOthersResponse },
+  { method: "POST", path: "/v1/me/sign-out-others", status: 200, auth: "bearer", request: null, answer: SignOutOthersResponse },
+  { method: "GET", path: "/v1/contacts", status: 200, auth: "none", request: null, answer: ContactsResponse },
 ] as const satisfies readonly RouteSpec[];
 
 type AnyRoute = (typeof ROUTE_LIST)[number];

@@ -466,3 +466,10 @@ export type TwoFactorProofRequest = z.input<typeof TwoFactorProofRequest>;
 export type RenameDeviceRequest = z.input<typeof RenameDeviceRequest>;
 export type SignOutOthersResponse = z.output<typeof SignOutOthersResponse>;
 export type DeviceResponse = z.output<typeof DeviceResponse>;
+
+/** GET /v1/contacts: the addresses the privacy policy names (docs/privacy-policy.txt, filled by shared/src/policy.ts). */
+export const ContactsResponse = z.object({
+  privacyEmail: z.string().meta({ description: "privacy and deletion requests (PRIVACY_EMAIL)" }),
+  abuseEmail: z.string().meta({ description: "reports of abuse, such as someone asking for a password (ABUSE_EMAIL)" }),
+});
+export type ContactsResponse = z.output<typeof ContactsResponse>;

@@ -24,6 +24,7 @@ import { securityHeaders } from "./http/response-headers";
 import { serveOpenApiDocument } from "./http/openapi-document";
 import { appContext } from "./context";
 import { twoFactorRoutes } from "./routes/two-factor";
+import { contactRoutes } from "./routes/contacts";
 
 export function createApp() {
   const app = router();
@@ -51,6 +52,7 @@ export function createApp() {
     emailRoutes,
     accountPageRoutes,
     twoFactorRoutes,
+    contactRoutes,
   ])
     app.route("/", routes);
 

@@ -121,6 +121,9 @@ export const EMAIL_QUEUE_NAME = "cargo-vpn-email";
 export const DEFAULT_EMAIL_FROM = "Cargo VPN <no-reply@cargovpn.dev>";
 /** Where email links point when PUBLIC_BASE_URL is not set: the local API. */
 export const DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8787";
+/** The privacy policy's contacts when PRIVACY_EMAIL / ABUSE_EMAIL are not set. */
+export const DEFAULT_PRIVACY_EMAIL = "privacy@cargovpn.dev";
+export const DEFAULT_ABUSE_EMAIL = "abuse@cargovpn.dev";
 
 /** Two-factor sign-in (issue 18): RFC 6238 codes of 6 digits per 30 s, accepted one step either side of now. */
 export const TOTP_PERIOD_SECONDS = 30;

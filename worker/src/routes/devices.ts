@@ -79,7 +79,7 @@ deviceRoutes.openapi(
 deviceRoutes.openapi(
   createRoute({
     method: "post",
-    path: "/v1/devices/sign-out-others",
+    path: "/v1/me/sign-out-others",
     operationId: "signOutOtherDevices",
     tags: ["devices"],
     summary: "Sign out every device but this one: slots freed, refresh tokens revoked, tunnel sessions ended",
