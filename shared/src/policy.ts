@@ -14,5 +14,7 @@ export interface PolicyContacts {
 export const POLICY_PLACEHOLDERS = { privacyEmail: "{privacyEmail}", abuseEmail: "{abuseEmail}" } as const;
 
 export function fillPolicy(text: string, contacts: PolicyContacts): string {
-  return text.replaceAll(POLICY_PLACEHOLDERS.privacyEmail, contacts.privacyEmail).replaceAll(POLICY_PLACEHOLDERS.abuseEmail, contacts.abuseEmail);
+  return text
+    .replaceAll(POLICY_PLACEHOLDERS.privacyEmail, contacts.privacyEmail)
+    .replaceAll(POLICY_PLACEHOLDERS.abuseEmail, contacts.abuseEmail);
 }

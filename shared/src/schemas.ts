@@ -400,7 +400,11 @@ export const StripeEventRequest = z.looseObject({});
 export const RECOVERY_CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 export const RECOVERY_CODE_COUNT = 10;
 export function normalizeRecoveryCode(raw: string): string {
-  return raw.toLowerCase().replace(/[\s-]+/g, "").replace(/[il]/g, "1").replace(/o/g, "0");
+  return raw
+    .toLowerCase()
+    .replace(/[\s-]+/g, "")
+    .replace(/[il]/g, "1")
+    .replace(/o/g, "0");
 }
 export const TotpCode = z
   .string()

@@ -75,7 +75,10 @@ describe("sign out everywhere else", () => {
       const refreshed = await call("POST", "/v1/auth/refresh", { body: { refreshToken: other.refreshToken } });
       expect(refreshed.status).toBe(401);
     }
-    const beat = await call("POST", "/v1/gateway/heartbeat", { headers: gw.auth, body: { activeSessions: 3, load: 0.1, sessions: tunnels } });
+    const beat = await call("POST", "/v1/gateway/heartbeat", {
+      headers: gw.auth,
+      body: { activeSessions: 3, load: 0.1, sessions: tunnels },
+    });
     expect(beat.status).toBe(200);
     expect(beat.body.revokedSessions.sort()).toEqual(tunnels.slice(1).sort());
     // This device keeps its sign-in and its tunnel.

@@ -97,7 +97,13 @@ describe("enrolling an authenticator app", () => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe("two_factor_enabled");
     await roomInStep();
-    expect((await call("POST", "/v1/auth/second-factor", { body: { challenge: await challengeFor(s.user), code: codeAt(start.body.secret, 1) } })).status).toBe(200);
+    expect(
+      (
+        await call("POST", "/v1/auth/second-factor", {
+          body: { challenge: await challengeFor(s.user), code: codeAt(start.body.secret, 1) },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("refuses a confirmation with nothing started, and one after the enrolment expired", async () => {
@@ -173,13 +179,17 @@ describe("signing in with a second factor", () => {
   it("refuses an expired challenge, and one of an account that turned two-factor off meanwhile", async () => {
     const e = await enrolled();
     const challenge = await challengeFor(e.user);
-    await env.DB.prepare("UPDATE sign_in_challenges SET expires_at = ? WHERE account_id = ?").bind(Date.now() - 1, e.user.id).run();
+    await env.DB.prepare("UPDATE sign_in_challenges SET expires_at = ? WHERE account_id = ?")
+      .bind(Date.now() - 1, e.user.id)
+      .run();
     await roomInStep();
     const late = await call("POST", "/v1/auth/second-factor", { body: { challenge, code: codeAt(e.secret) } });
     expect(late.status).toBe(401);
     expect(late.body.code).toBe("invalid_challenge");
     // Nothing was spent: the same code completes a fresh challenge.
-    expect((await call("POST", "/v1/auth/second-factor", { body: { challenge: await challengeFor(e.user), code: codeAt(e.secret) } })).status).toBe(200);
+    expect(
+      (await call("POST", "/v1/auth/second-factor", { body: { challenge: await challengeFor(e.user), code: codeAt(e.secret) } })).status,
+    ).toBe(200);
     const unknown = await call("POST", "/v1/auth/second-factor", { body: { challenge: "no-such-challenge", code: "123456" } });
     expect(unknown.body.code).toBe("invalid_challenge");
   });
@@ -233,7 +243,9 @@ describe("recovery codes", () => {
     expect(notice.text).not.toContain(first!);
     expect((await status(used.body.accessToken)).recoveryCodesLeft).toBe(9);
 
-    const spent = await call("POST", "/v1/auth/second-factor", { body: { challenge: await challengeFor(e.user, device), recoveryCode: first } });
+    const spent = await call("POST", "/v1/auth/second-factor", {
+      body: { challenge: await challengeFor(e.user, device), recoveryCode: first },
+    });
     expect(spent.status).toBe(401);
     expect(spent.body.code).toBe("invalid_code");
     expect((await status(used.body.accessToken)).recoveryCodesLeft).toBe(9);
@@ -246,7 +258,9 @@ describe("recovery codes", () => {
     expect(regenerate.status).toBe(200);
     expect(regenerate.body.recoveryCodes).toHaveLength(10);
     expect(regenerate.body.recoveryCodes).not.toContain(second);
-    const old = await call("POST", "/v1/auth/second-factor", { body: { challenge: await challengeFor(e.user, device), recoveryCode: second } });
+    const old = await call("POST", "/v1/auth/second-factor", {
+      body: { challenge: await challengeFor(e.user, device), recoveryCode: second },
+    });
     expect(old.body.code).toBe("invalid_code");
     const fresh = await call("POST", "/v1/auth/second-factor", {
       body: { challenge: await challengeFor(e.user, device), recoveryCode: regenerate.body.recoveryCodes[0] },
@@ -255,7 +269,11 @@ describe("recovery codes", () => {
   });
 
   it("takes exactly one of code and recoveryCode", async () => {
-    for (const body of [{ challenge: "x" }, { challenge: "x", code: "123456", recoveryCode: "abcde-12345" }, { challenge: "x", recoveryCode: "short" }]) {
+    for (const body of [
+      { challenge: "x" },
+      { challenge: "x", code: "123456", recoveryCode: "abcde-12345" },
+      { challenge: "x", recoveryCode: "short" },
+    ]) {
       const res = await call("POST", "/v1/auth/second-factor", { body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.code).toBe("validation_failed");
@@ -267,16 +285,25 @@ describe("turning two-factor sign-in off", () => {
   it("needs the password and a current code; then sign-in needs only the password and the codes are gone", async () => {
     const e = await enrolled();
     await roomInStep();
-    const wrongKey = await call("DELETE", "/v1/me/two-factor", { token: e.token, body: { authKey: e.user.cred.wrongAuthKey, code: codeAt(e.secret) } });
+    const wrongKey = await call("DELETE", "/v1/me/two-factor", {
+      token: e.token,
+      body: { authKey: e.user.cred.wrongAuthKey, code: codeAt(e.secret) },
+    });
     expect(wrongKey.status).toBe(401);
     expect(wrongKey.body.code).toBe("invalid_credentials");
-    const wrongCode = await call("DELETE", "/v1/me/two-factor", { token: e.token, body: { authKey: e.user.cred.authKey, code: codeAt(e.secret, 4) } });
+    const wrongCode = await call("DELETE", "/v1/me/two-factor", {
+      token: e.token,
+      body: { authKey: e.user.cred.authKey, code: codeAt(e.secret, 4) },
+    });
     expect(wrongCode.body.code).toBe("invalid_code");
     const noCode = await call("DELETE", "/v1/me/two-factor", { token: e.token, body: { authKey: e.user.cred.authKey } });
     expect(noCode.status).toBe(400);
     expect((await status(e.token)).enabled).toBe(true);
 
-    const off = await call("DELETE", "/v1/me/two-factor", { token: e.token, body: { authKey: e.user.cred.authKey, code: codeAt(e.secret) } });
+    const off = await call("DELETE", "/v1/me/two-factor", {
+      token: e.token,
+      body: { authKey: e.user.cred.authKey, code: codeAt(e.secret) },
+    });
     expect(off.status).toBe(204);
     expect(await status(e.token)).toEqual({ enabled: false, enabledAt: null, recoveryCodesLeft: 0 });
     await latest(e.user.email, "Two-factor sign-in is off");
@@ -296,7 +323,13 @@ describe("what two-factor sign-in stores", () => {
     const objects = await dumpDurableObjects();
     // Positive control: the dump does hold the rows.
     expect(d1).toContain(e.user.id);
-    for (const secret of [e.secret, e.secret.toLowerCase(), challenge, ...e.recoveryCodes, ...e.recoveryCodes.map((c) => c.replace("-", ""))]) {
+    for (const secret of [
+      e.secret,
+      e.secret.toLowerCase(),
+      challenge,
+      ...e.recoveryCodes,
+      ...e.recoveryCodes.map((c) => c.replace("-", "")),
+    ]) {
       expect(d1).not.toContain(secret);
       expect(objects).not.toContain(secret);
     }

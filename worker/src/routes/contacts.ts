@@ -25,5 +25,8 @@ contactRoutes.openapi(
 
 /** The policy as plain text with its contacts filled: one copy of the text, shown as written. Not an API route. */
 contactRoutes.get("/account/privacy", (c) =>
-  c.body(fillPolicy(policy, c.get("ctx").settings.contacts), 200, { ...PAGE_SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8" }),
+  c.body(fillPolicy(policy, c.get("ctx").settings.contacts), 200, {
+    ...PAGE_SECURITY_HEADERS,
+    "content-type": "text/plain; charset=utf-8",
+  }),
 );

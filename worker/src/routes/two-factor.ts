@@ -14,7 +14,13 @@ import { noticeIfNewDevice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
 import { authenticate } from "../http/authenticate";
 import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
-import { confirmTotpEnrolment, disableTwoFactor, regenerateRecoveryCodes, startTotpEnrolment, twoFactorStatus } from "../two-factor/enrolment";
+import {
+  confirmTotpEnrolment,
+  disableTwoFactor,
+  regenerateRecoveryCodes,
+  startTotpEnrolment,
+  twoFactorStatus,
+} from "../two-factor/enrolment";
 import { noticeRecoveryCodeUsed } from "../two-factor/notices";
 import { completeSecondFactor } from "../two-factor/second-factor-sign-in";
 

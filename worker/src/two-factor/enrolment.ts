@@ -77,7 +77,8 @@ export async function confirmTotpEnrolment(ctx: AppContext, row: AccountRow, cod
   }
   await assertCodesNotThrottled(ctx, row.id);
   const check = await acceptTotpCode(db, keys, row, stored, code, { enable: true });
-  if (check !== "ok") throw await codeRefused(ctx, row.id, "That code is not the one the app shows now. Check the app and the device's clock.");
+  if (check !== "ok")
+    throw await codeRefused(ctx, row.id, "That code is not the one the app shows now. Check the app and the device's clock.");
   const { codes, statements } = await replacementCodes(db, keys, row.id);
   await db.batch(statements);
   await noticeTwoFactorEnabled(ctx, row);

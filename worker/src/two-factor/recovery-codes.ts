@@ -28,7 +28,10 @@ export async function replacementCodes(db: Db, keys: ServerKeys, accountId: stri
       createdAt: nowMs,
     })),
   );
-  const statements = [db.delete(recoveryCodes).where(eq(recoveryCodes.accountId, accountId)), db.insert(recoveryCodes).values(rows)] as const;
+  const statements = [
+    db.delete(recoveryCodes).where(eq(recoveryCodes.accountId, accountId)),
+    db.insert(recoveryCodes).values(rows),
+  ] as const;
   return { codes, statements };
 }
 

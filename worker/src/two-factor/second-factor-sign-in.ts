@@ -47,6 +47,7 @@ export async function completeSecondFactor(ctx: AppContext, input: SecondFactorI
 
   await consumeChallenge(db, input.challenge);
   const signedIn = await finishSignIn(ctx, row, pending);
-  const recoveryCodeUsed = input.recoveryCode !== undefined ? { device: pending.device, codesLeft: await recoveryCodesLeft(db, row.id) } : null;
+  const recoveryCodeUsed =
+    input.recoveryCode !== undefined ? { device: pending.device, codesLeft: await recoveryCodesLeft(db, row.id) } : null;
   return { signedIn, row, recoveryCodeUsed };
 }

@@ -45,7 +45,7 @@ export async function storePendingSecret(db: Db, keys: ServerKeys, row: AccountR
   return written.length === 1;
 }
 
-export async function openSecret(keys: ServerKeys, row: AccountRow, stored: TwoFactorRow): Promise<string> {
+async function openSecret(keys: ServerKeys, row: AccountRow, stored: TwoFactorRow): Promise<string> {
   return decryptField(await dataKeyOf(keys, row), row.id, SECRET_FIELD, stored.secretCiphertext);
 }
 

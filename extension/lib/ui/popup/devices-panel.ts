@@ -3,7 +3,7 @@ import type { DevicesResponse } from "@cargo-vpn/shared/schemas";
 import { toErrorInfo } from "../../api/api-error";
 import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
-import { formatDate } from "../format";
+import { formatDay } from "../format";
 import { t } from "../i18n";
 import { tp } from "../plural";
 
@@ -35,7 +35,7 @@ export class DevicesPanel {
           "li",
           { dataset: { deviceId: device.id } },
           h("span", { className: "device-name" }, device.label, device.current ? h("strong", {}, ` (${t("thisDevice")})`) : null),
-          h("span", { className: "hint" }, t("lastSeen", formatDate(device.lastSeenAt))),
+          h("span", { className: "hint" }, t("lastActiveOn", formatDay(device.lastActiveOn))),
           // The current device leaves through "Sign out", which also ends its tunnel cleanly.
           device.current
             ? null

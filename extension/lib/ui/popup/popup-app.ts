@@ -21,6 +21,7 @@ import { AccountPanel, VerifyBanner } from "./account-panel";
 import { UsageChart } from "./usage-chart";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { tp } from "../plural";
+import { signOutOthersControl, TwoFactorPanel } from "./two-factor";
 
 export interface PopupOptions {
   openOptions: () => void;
@@ -84,6 +85,8 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     usage.element.querySelector("h2")?.after(chart.element);
     const banner = new VerifyBanner(call);
     const accountPanel = new AccountPanel(call, account);
+    const twoFactor = new TwoFactorPanel(call, account.username);
+    const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
     const planLine = h("span", {}, tp("planName", account.plan.maxDevices, account.plan.name));
     const showAccount = (latest: Account) => {
       banner.show(latest);
@@ -118,7 +121,9 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
         alert,
         usage.element,
         devices.element,
+        signOutOthers,
         accountPanel.element,
+        twoFactor.element,
         h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
       ),
     );
@@ -149,6 +154,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       refreshUsage(initial),
       refreshChart(),
       call("getDevices", undefined).then((d) => devices.show(d)),
+      twoFactor.refresh(),
       // The stored account may be behind (email confirmed, plan bought since): ask the API.
       call("getAccount", undefined).then(showAccount),
     ]).catch(async (error) => {
