@@ -9,7 +9,7 @@ import type { Device } from "@cargo-vpn/shared/schemas";
 import { ApiError, toErrorInfo } from "../../api/api-error";
 import { field, h } from "../dom";
 import { errorMessageKey } from "../error-messages";
-import { formatDate } from "../format";
+import { formatDay } from "../format";
 import { type MessageKey, t } from "../i18n";
 import type { Call } from "../messenger";
 import { MIN_PASSWORD_LENGTH, passwordStrength, STRENGTH_KEYS } from "../password-strength";
@@ -300,7 +300,7 @@ function deviceLimitView(
         "li",
         {},
         h("span", { className: "device-name" }, device.label),
-        h("span", { className: "hint" }, t("lastSeen", formatDate(device.lastSeenAt))),
+        h("span", { className: "hint" }, t("lastActiveOn", formatDay(device.lastActiveOn))),
         h(
           "button",
           {
