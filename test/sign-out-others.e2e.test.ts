@@ -43,10 +43,17 @@ async function deviceWithTunnel(user: { username: string; password: string }) {
   return { signedIn, auth, url, cut };
 }
 
-/** Milliseconds from `since` until the gateway answers 407 to `auth`, polling every 20 ms. */
+/**
+ * Milliseconds from `since` until the gateway answers 407 to `auth`, polling every 20 ms. A request in
+ * flight when the gateway drops the session is cut ("socket hang up"): not an answer yet, the next one is.
+ */
 async function refusedAfter(since: number, auth: string, url: string, timeoutMs = 10 * HEARTBEAT_MS): Promise<number> {
   for (;;) {
-    if ((await proxiedRequest({ port: env.stack.proxy.port, auth, url })).status === 407) return Date.now() - since;
+    const status = await proxiedRequest({ port: env.stack.proxy.port, auth, url }).then(
+      (answer) => answer.status,
+      () => "cut" as const,
+    );
+    if (status === 407) return Date.now() - since;
     if (Date.now() - since > timeoutMs) throw new Error(`the credential still worked ${timeoutMs} ms after signing out`);
     await new Promise((r) => setTimeout(r, 20));
   }
