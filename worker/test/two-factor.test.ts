@@ -6,7 +6,8 @@
  * are computed here from the secret the API handed out, as an authenticator
  * app would.
  */
-import { env } from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
+import worker from "../src/index";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import { call, newDevice, register, signIn, signedIn, type TestUser } from "./client";
@@ -341,7 +342,24 @@ describe("what two-factor sign-in stores", () => {
   });
 });
 
-it("register helper still works for accounts without two-factor", async () => {
-  const user = await register();
-  expect((await signIn(user)).status).toBe(200);
+it("the cron trigger deletes expired challenges and unconfirmed enrolments, and keeps live ones", async () => {
+  const e = await enrolled();
+  await challengeFor(e.user);
+  const pending = await signedIn(await register());
+  await call("POST", "/v1/me/two-factor/totp", { token: pending.token, body: { authKey: pending.user.cred.authKey } });
+  const rows = async () => ({
+    challenges: await env.DB.prepare("SELECT COUNT(*) AS n FROM sign_in_challenges WHERE account_id = ?").bind(e.user.id).first("n"),
+    enrolled: await env.DB.prepare("SELECT COUNT(*) AS n FROM two_factor WHERE account_id = ?").bind(e.user.id).first("n"),
+    pending: await env.DB.prepare("SELECT COUNT(*) AS n FROM two_factor WHERE account_id = ?").bind(pending.user.id).first("n"),
+  });
+  const run = async (at: number) => {
+    const waits: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (p: Promise<unknown>) => waits.push(p), passThroughOnException() {} } as unknown as ExecutionContext;
+    await worker.scheduled!(createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }), env, ctx);
+    await Promise.all(waits);
+  };
+  await run(Date.now() + 60_000);
+  expect(await rows()).toEqual({ challenges: 1, enrolled: 1, pending: 1 });
+  await run(Date.now() + 16 * 60_000);
+  expect(await rows()).toEqual({ challenges: 0, enrolled: 1, pending: 0 });
 });
