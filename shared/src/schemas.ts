@@ -223,6 +223,13 @@ export const UsageResponse = z.object({
 export const TelemetryRequest = z.strictObject({ events: z.array(TelemetryEvent).min(1).max(100) });
 export const TelemetryResponse = z.object({ accepted: z.int() });
 
+/** Whether two-factor sign-in is on (issue 18): GET /v1/me/two-factor, and part of the export. Never the secret. */
+const TwoFactorState = z.object({
+  enabled: z.boolean(),
+  enabledAt: Timestamp.nullable(),
+  recoveryCodesLeft: z.int(),
+});
+
 export const ExportResponse = z.object({
   account: Account,
   devices: z.array(Device),
@@ -231,6 +238,7 @@ export const ExportResponse = z.object({
   planChanges: z
     .array(z.object({ planId: z.string(), source: z.string(), reason: z.string().nullable(), changedAt: Timestamp }))
     .meta({ description: "Plan changes made by support, with the reason they recorded." }),
+  twoFactor: TwoFactorState.meta({ description: "Whether two-factor sign-in is on; the secret and the recovery codes are never exported." }),
 });
 
 /** Limits that keep a gateway's request bodies under the API's 64 KiB. */
@@ -435,11 +443,7 @@ export const SecondFactorRequest = z
     message: "send exactly one of code, recoveryCode",
     path: ["code"],
   });
-export const TwoFactorStatusResponse = z.object({
-  enabled: z.boolean(),
-  enabledAt: Timestamp.nullable(),
-  recoveryCodesLeft: z.int(),
-});
+export const TwoFactorStatusResponse = TwoFactorState;
 export const TotpEnrolRequest = z.strictObject({ authKey: AuthKey });
 export const TotpEnrolResponse = z.object({
   secret: z.string().meta({ description: "base32, for typing into an authenticator app" }),

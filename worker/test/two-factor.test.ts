@@ -334,6 +334,10 @@ describe("what two-factor sign-in stores", () => {
       expect(d1).not.toContain(secret);
       expect(objects).not.toContain(secret);
     }
+    // The export says two-factor sign-in is on, and never carries the secret or a code.
+    const exported = await call("GET", "/v1/me/export", { token: e.token });
+    expect(exported.body.twoFactor).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
+    for (const secret of [e.secret, ...e.recoveryCodes]) expect(JSON.stringify(exported.body)).not.toContain(secret);
     const erased = await call("DELETE", "/v1/me", { token: e.token, body: { authKey: e.user.cred.authKey } });
     expect(erased.status).toBe(204);
     for (const table of ["two_factor", "recovery_codes", "sign_in_challenges"]) {
