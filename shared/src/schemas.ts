@@ -238,7 +238,9 @@ export const ExportResponse = z.object({
   planChanges: z
     .array(z.object({ planId: z.string(), source: z.string(), reason: z.string().nullable(), changedAt: Timestamp }))
     .meta({ description: "Plan changes made by support, with the reason they recorded." }),
-  twoFactor: TwoFactorState.meta({ description: "Whether two-factor sign-in is on; the secret and the recovery codes are never exported." }),
+  twoFactor: TwoFactorState.meta({
+    description: "Whether two-factor sign-in is on; the secret and the recovery codes are never exported.",
+  }),
 });
 
 /** Limits that keep a gateway's request bodies under the API's 64 KiB. */
