@@ -75,10 +75,16 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
   async function mainScreen(initial: Status): Promise<void> {
     const connection = new ConnectionPanel(call, () => void poll());
     const usage = new UsagePanel((cursor) => call("getUsage", { cursor }));
-    const devices = new DevicesPanel(async (id) => {
-      await call("removeDevice", { id });
-      devices.show(await call("getDevices", undefined));
-    });
+    const devices = new DevicesPanel(
+      async (id) => {
+        await call("removeDevice", { id });
+        devices.show(await call("getDevices", undefined));
+      },
+      async (id, label) => {
+        await call("renameDevice", { id, label });
+        devices.show(await call("getDevices", undefined));
+      },
+    );
     const alert = h("p", { className: "alert", role: "alert" });
     const account = initial.account!;
     const chart = new UsageChart();

@@ -93,7 +93,7 @@ describe("two-factor sign-in in the popup", () => {
     await until(() => popup.text().includes("On. Recovery codes left: 9."));
   });
 
-  it("'End every other sign-in' signs the other devices out and says how many", async () => {
+  it("devices show their kind and can be renamed; 'End every other sign-in' signs the others out and says how many", async () => {
     await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
     await bg.call("signIn", { username: "alice", authKey });
     const stamp = new Date().toISOString();
@@ -107,9 +107,14 @@ describe("two-factor sign-in in the popup", () => {
       current: false,
     });
     popup = await openPopup(bg);
-    await until(() => popup.text().includes("Firefox on Windows"));
+    await until(() => popup.text().includes("Firefox on Windows · Firefox"));
+    popup.button("Rename Firefox on Windows").click();
+    popup.fill("Device name", "Kitchen PC");
+    popup.submit("Save");
+    await until(() => popup.text().includes("Kitchen PC · Firefox"));
+    expect(bg.server.accounts.get("alice")!.devices.find((d) => d.id === "other-device-1")!.label).toBe("Kitchen PC");
     popup.button("End every other sign-in").click();
     await until(() => popup.text().includes("Other devices signed out: 1."));
-    await until(() => !popup.text().includes("Firefox on Windows"));
+    await until(() => !popup.text().includes("Kitchen PC"));
   });
 });

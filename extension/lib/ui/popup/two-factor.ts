@@ -323,3 +323,38 @@ export function signOutOthersControl(call: Call, onDone: () => void): HTMLElemen
   });
   return h("div", { className: "sign-out-others" }, button, status);
 }
+
+/**
+ * "Rename" beside a device of the list: an inline field that saves the new
+ * label (PATCH /v1/devices/{id}); `rename` saves it and redraws the list.
+ */
+export function renameControl(device: { id: string; label: string }, rename: (id: string, label: string) => Promise<void>): HTMLElement {
+  const wrapper = h("span", { className: "rename" });
+  const open = h("button", { type: "button", className: "link", "aria-label": t("renameDevice", device.label) }, t("rename"));
+  open.addEventListener("click", () => {
+    const input = h("input", { type: "text", name: "device-name", value: device.label, maxLength: 64, required: true });
+    const alert = alertBox();
+    const form = h(
+      "form",
+      { novalidate: true, "aria-label": t("renameDevice", device.label) },
+      field(`rename-${device.id}`, t("deviceName"), input),
+      alert,
+      h("button", { type: "submit" }, t("save")),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void busy(form, alert, () => rename(device.id, input.value.trim()));
+    });
+    wrapper.replaceChildren(form);
+    input.focus();
+  });
+  wrapper.append(open);
+  return wrapper;
+}
+
+const KIND_KEYS = { chrome: "kindChrome", firefox: "kindFirefox", edge: "kindEdge", api: "kindApi" } as const;
+
+/** A device's kind as people name it. */
+export function deviceKindName(kind: keyof typeof KIND_KEYS): string {
+  return t(KIND_KEYS[kind]);
+}
