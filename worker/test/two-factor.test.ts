@@ -227,6 +227,38 @@ describe("signing in with a second factor", () => {
     expect(blocked.body.code).toBe("rate_limited");
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
   });
+
+  it("counts each attempt before checking it: twenty parallel wrong guesses get ten tries, the rest 429", async () => {
+    const e = await enrolled();
+    const challenge = await challengeFor(e.user);
+    await roomInStep(12);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call("POST", "/v1/auth/second-factor", { body: { challenge, code: codeAt(e.secret, 4 + (i % 20)) } }),
+      ),
+    );
+    const codes = answers.map((a) => a.body.code).sort();
+    expect(codes.filter((c) => c === "invalid_code")).toHaveLength(10);
+    expect(codes.filter((c) => c === "rate_limited")).toHaveLength(10);
+  });
+
+  it("a right code gives its attempt back, so the owner's own sign-ins never fill the window", async () => {
+    const e = await enrolled();
+    await roomInStep(12);
+    for (let i = 0; i < 9; i++) {
+      expect(
+        (await call("POST", "/v1/auth/second-factor", { body: { challenge: await challengeFor(e.user), code: codeAt(e.secret, 5 + i) } }))
+          .body.code,
+      ).toBe("invalid_code");
+    }
+    // Nine failures in the window; right codes (this step, then the next) still get through, twice.
+    expect(
+      (await call("POST", "/v1/auth/second-factor", { body: { challenge: await challengeFor(e.user), code: codeAt(e.secret) } })).status,
+    ).toBe(200);
+    expect(
+      (await call("POST", "/v1/auth/second-factor", { body: { challenge: await challengeFor(e.user), code: codeAt(e.secret, 1) } })).status,
+    ).toBe(200);
+  });
 });
 
 describe("recovery codes", () => {

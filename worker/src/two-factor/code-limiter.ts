@@ -1,9 +1,14 @@
 /**
  * The per-account limit on wrong second-factor codes, kept in the existing
- * RateLimiter Durable Object (one object per account, named by its id):
- * every wrong, reused or expired code counts, and once the window holds
- * MAX_CODE_FAILURES_PER_ACCOUNT of them every code is refused with 429 until
- * it closes, so six digits cannot be guessed by trying.
+ * RateLimiter Durable Object (one object per account, named by its id).
+ * Every attempt is counted before its code is checked (one atomic step in
+ * the object), and a right code gives its count back, so the window holds
+ * the wrong, reused and expired codes only, and parallel requests cannot
+ * try more than MAX_CODE_FAILURES_PER_ACCOUNT codes in it. Once it is full,
+ * every code is refused with 429 until it closes.
+ *
+ *   await takeCodeAttempt(ctx, accountId);              // 429 when exhausted
+ *   if (right) await codeAccepted(ctx, accountId); else throw codeRefused(detail);
  */
 import { CODE_FAILURE_WINDOW_MS, MAX_CODE_FAILURES_PER_ACCOUNT } from "../config";
 import type { AppContext } from "../context";
@@ -19,8 +24,8 @@ function limiter(ctx: AppContext, accountId: string) {
   return ctx.env.RATE_LIMITER.get(ctx.env.RATE_LIMITER.idFromName(codeLimiterName(accountId)));
 }
 
-export async function assertCodesNotThrottled(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
-  const wait = await limiter(ctx, accountId).retryAfter(LIMITS, nowMs);
+export async function takeCodeAttempt(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
+  const wait = await limiter(ctx, accountId).consume(LIMITS, nowMs, CODE_FAILURE_WINDOW_MS);
   if (wait > 0) {
     throw new Problem(
       "rate_limited",
@@ -31,8 +36,12 @@ export async function assertCodesNotThrottled(ctx: AppContext, accountId: string
   }
 }
 
-/** Counts the failure and returns the problem to throw. */
-export async function codeRefused(ctx: AppContext, accountId: string, detail: string, nowMs = Date.now()): Promise<Problem> {
-  await limiter(ctx, accountId).recordFailure(LIMITS, nowMs, CODE_FAILURE_WINDOW_MS);
+/** A right code: its attempt does not count. */
+export async function codeAccepted(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
+  await limiter(ctx, accountId).refund(LIMITS, nowMs);
+}
+
+/** A wrong, reused or expired code (its attempt stays counted): the problem to throw. */
+export function codeRefused(detail: string): Problem {
   return new Problem("invalid_code", detail);
 }

@@ -17,7 +17,7 @@ import { TOTP_DIGITS, TOTP_ENROLMENT_TTL_MS, TOTP_PERIOD_SECONDS } from "../conf
 import type { AppContext } from "../context";
 import { recoveryCodes, signInChallenges, twoFactor } from "../db/schema";
 import { Problem } from "../problem";
-import { assertCodesNotThrottled, codeRefused } from "./code-limiter";
+import { codeAccepted, codeRefused, takeCodeAttempt } from "./code-limiter";
 import { noticeTwoFactorDisabled, noticeTwoFactorEnabled } from "./notices";
 import { recoveryCodesLeft, replacementCodes } from "./recovery-codes";
 import { newTotpSecret, otpauthUri } from "./totp";
@@ -75,10 +75,10 @@ export async function confirmTotpEnrolment(ctx: AppContext, row: AccountRow, cod
   if (!stored || stored.startedAt <= Date.now() - TOTP_ENROLMENT_TTL_MS) {
     throw notOn("No enrolment is waiting for a code (none was started, or it expired). Start again.");
   }
-  await assertCodesNotThrottled(ctx, row.id);
+  await takeCodeAttempt(ctx, row.id);
   const check = await acceptTotpCode(db, keys, row, stored, code, { enable: true });
-  if (check !== "ok")
-    throw await codeRefused(ctx, row.id, "That code is not the one the app shows now. Check the app and the device's clock.");
+  if (check !== "ok") throw codeRefused("That code is not the one the app shows now. Check the app and the device's clock.");
+  await codeAccepted(ctx, row.id);
   const { codes, statements } = await replacementCodes(db, keys, row.id);
   await db.batch(statements);
   await noticeTwoFactorEnabled(ctx, row);
@@ -96,10 +96,11 @@ async function proveBothFactors(
   await provePassword(ctx, row, deviceId, proof.authKey, clientAddress);
   const stored = await twoFactorRow(ctx.db, row.id);
   if (stored?.enabledAt == null) throw notOn();
-  await assertCodesNotThrottled(ctx, row.id);
+  await takeCodeAttempt(ctx, row.id);
   const check = await acceptTotpCode(ctx.db, await ctx.keys(), row, stored, proof.code);
-  if (check === "wrong") throw await codeRefused(ctx, row.id, "That code is not the one the app shows now.");
-  if (check === "reused") throw await codeRefused(ctx, row.id, "That code was already used. Wait for the next one.");
+  if (check === "wrong") throw codeRefused("That code is not the one the app shows now.");
+  if (check === "reused") throw codeRefused("That code was already used. Wait for the next one.");
+  await codeAccepted(ctx, row.id);
   return stored;
 }
 

@@ -2,10 +2,10 @@
  * The second step of a two-factor sign-in (POST /v1/auth/second-factor): the
  * challenge from the first step and a TOTP code or a recovery code. Checked
  * in this order, so that a refusal changes nothing it should not: the
- * challenge must be live (not used, not expired); the account's code limit
- * must not be exhausted; the code must be right and unused (a wrong one is
- * counted, a right one spent); then the challenge is used up and the sign-in
- * finishes as a one-factor one would.
+ * challenge must be live (not used, not expired); the attempt is counted
+ * against the account's code limit (429 once it is full); the code must be
+ * right and unused (a right one is spent and its attempt given back); then
+ * the challenge is used up and the sign-in finishes as a one-factor one would.
  */
 import type { SecondFactorRequest, TokenResponse } from "@cargo-vpn/shared";
 import type { z } from "zod";
@@ -13,7 +13,7 @@ import { type AccountRow, findById } from "../accounts/accounts";
 import { finishSignIn } from "../auth/sign-in";
 import type { AppContext } from "../context";
 import { consumeChallenge, invalidChallenge, liveChallenge, openPendingSignIn, type PendingSignIn } from "./challenges";
-import { assertCodesNotThrottled, codeRefused } from "./code-limiter";
+import { codeAccepted, codeRefused, takeCodeAttempt } from "./code-limiter";
 import { recoveryCodesLeft, spendRecoveryCode } from "./recovery-codes";
 import { acceptTotpCode, twoFactorRow } from "./totp-store";
 
@@ -35,15 +35,16 @@ export async function completeSecondFactor(ctx: AppContext, input: SecondFactorI
   // Two-factor turned off (or the account erased) since the first step: that sign-in is void.
   if (!row || stored?.enabledAt == null) throw invalidChallenge();
   const pending = await openPendingSignIn(keys, row, live.requestCiphertext);
-  await assertCodesNotThrottled(ctx, row.id);
+  await takeCodeAttempt(ctx, row.id);
 
   if (input.code !== undefined) {
     const check = await acceptTotpCode(db, keys, row, stored, input.code);
-    if (check === "wrong") throw await codeRefused(ctx, row.id, "That code is wrong or expired. Type the one the app shows now.");
-    if (check === "reused") throw await codeRefused(ctx, row.id, "That code was already used. Wait for the next one.");
+    if (check === "wrong") throw codeRefused("That code is wrong or expired. Type the one the app shows now.");
+    if (check === "reused") throw codeRefused("That code was already used. Wait for the next one.");
   } else if (!(await spendRecoveryCode(db, keys, row.id, input.recoveryCode!))) {
-    throw await codeRefused(ctx, row.id, "That is not one of this account's unused recovery codes.");
+    throw codeRefused("That is not one of this account's unused recovery codes.");
   }
+  await codeAccepted(ctx, row.id);
 
   await consumeChallenge(db, input.challenge);
   const signedIn = await finishSignIn(ctx, row, pending);
