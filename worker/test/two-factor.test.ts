@@ -11,7 +11,7 @@ import worker from "../src/index";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import { call, newDevice, register, signIn, signedIn, type TestUser } from "./client";
-import { latest } from "./mail";
+import { catcher, latest } from "./mail";
 import { dumpD1, dumpDurableObjects } from "./storage-dump";
 
 const PERIOD_MS = 30_000;
@@ -146,6 +146,18 @@ describe("signing in with a second factor", () => {
     expect(done.status).toBe(200);
     expect(done.body.device).toMatchObject({ id: device.id, label: "Firefox at home", current: true });
     expect((await call("GET", "/v1/me", { token: done.body.accessToken })).status).toBe(200);
+    // A device new to the account gets the new-device notice once the second step took its slot.
+    await expect
+      .poll(
+        async () =>
+          (await catcher().inbox(e.user.email)).some(
+            (m) => m.subject.includes("New sign-in") && m.text.includes("Device: Firefox at home (firefox)"),
+          ),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(true);
   });
 
   it("refuses a wrong or expired code and keeps the challenge; each step works once; a challenge works once", async () => {
