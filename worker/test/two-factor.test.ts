@@ -226,6 +226,25 @@ describe("signing in with a second factor", () => {
     expect(res.body.code).toBe("device_limit");
   });
 
+  it("carries replaceDeviceId through the challenge: the freed slot is taken once the code is right", async () => {
+    const e = await enrolled();
+    await env.DB.prepare("UPDATE accounts SET plan_id = 'free' WHERE id = ?").bind(e.user.id).run();
+    const held = (await call("GET", "/v1/devices", { token: e.token })).body.devices[0].id as string;
+    const device = newDevice("edge", "Edge at work");
+    const first = await call("POST", "/v1/auth/login", {
+      body: { username: e.user.username, authKey: e.user.cred.authKey, device, replaceDeviceId: held },
+    });
+    expect(first.body.code).toBe("second_factor_required");
+    // Nothing is freed before the second step.
+    expect((await call("GET", "/v1/me", { token: e.token })).status).toBe(200);
+    await roomInStep();
+    const done = await call("POST", "/v1/auth/second-factor", { body: { challenge: first.body.challenge, code: codeAt(e.secret) } });
+    expect(done.status).toBe(200);
+    expect((await call("GET", "/v1/me", { token: e.token })).status).toBe(401);
+    const list = await call("GET", "/v1/devices", { token: done.body.accessToken });
+    expect(list.body.devices.map((d: { id: string }) => d.id)).toEqual([device.id]);
+  });
+
   it("limits wrong codes per account: after ten, even the right code waits", async () => {
     const e = await enrolled();
     const challenge = await challengeFor(e.user);
