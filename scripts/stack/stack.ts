@@ -135,7 +135,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       port: workerPort,
       ...(options.persistTo ? { persistTo: options.persistTo } : {}),
       // Email links point at this API's own /account pages.
-      vars: { PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}`, ...billingVars, ...options.vars },
+      // The privacy policy's contacts: local addresses, so nobody mails a real inbox from a local stack.
+      vars: {
+        PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}`,
+        PRIVACY_EMAIL: "privacy@cargo-vpn.localhost",
+        ABUSE_EMAIL: "abuse@cargo-vpn.localhost",
+        ...billingVars,
+        ...options.vars,
+      },
       onLine: mail.take,
     });
   } catch (error) {

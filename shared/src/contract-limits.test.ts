@@ -22,6 +22,7 @@ describe("limits the gateway and the extension take from the contract", () => {
       label: "Chrome on Linux",
       registeredAt: "2026-01-01T00:00:00.000Z",
       lastSeenAt: "2026-01-01T00:00:00.000Z",
+      lastActiveOn: "2026-01-01",
       current: false,
     };
     expect(DeviceLimitDetails.safeParse({ devices: [device], maxDevices: 1, code: "device_limit" }).success).toBe(true);

@@ -5,3 +5,4 @@ export * from "./problems";
 export * from "./proxy-credentials";
 export * from "./schemas";
 export * from "./routes";
+export * from "./policy";

@@ -24,6 +24,12 @@ export const PROBLEM_STATUS = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  // two-factor sign-in (issue 18)
+  second_factor_required: 401,
+  invalid_code: 401,
+  invalid_challenge: 401,
+  two_factor_enabled: 409,
+  two_factor_not_enabled: 409,
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_STATUS;

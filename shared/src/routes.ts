@@ -56,6 +56,17 @@ import {
   VerifyEmailRequest,
   VerifyEmailResponse,
   WebhookResponse,
+  RecoveryCodesResponse,
+  RenameDeviceRequest,
+  SecondFactorRequest,
+  SignOutOthersResponse,
+  TotpConfirmRequest,
+  TotpEnrolRequest,
+  TotpEnrolResponse,
+  TwoFactorProofRequest,
+  TwoFactorStatusResponse,
+  DeviceResponse,
+  ContactsResponse,
 } from "./schemas";
 
 export type RouteMethod = "GET" | "POST" | "PATCH" | "DELETE";
@@ -134,6 +145,30 @@ export const ROUTE_LIST = [
   },
   { method: "POST", path: "/v1/auth/deletion-request", status: 202, auth: "none", request: EmailLinkRequest, answer: null },
   { method: "POST", path: "/v1/auth/deletion-request/confirm", status: 204, auth: "none", request: DeletionConfirmRequest, answer: null },
+  // two-factor sign-in and sign-ins you can see and end (issue 18)
+  { method: "POST", path: "/v1/auth/second-factor", status: 200, auth: "none", request: SecondFactorRequest, answer: TokenResponse },
+  { method: "GET", path: "/v1/me/two-factor", status: 200, auth: "bearer", request: null, answer: TwoFactorStatusResponse },
+  { method: "POST", path: "/v1/me/two-factor/totp", status: 200, auth: "bearer", request: TotpEnrolRequest, answer: TotpEnrolResponse },
+  {
+    method: "POST",
+    path: "/v1/me/two-factor/totp/confirm",
+    status: 200,
+    auth: "bearer",
+    request: TotpConfirmRequest,
+    answer: RecoveryCodesResponse,
+  },
+  {
+    method: "POST",
+    path: "/v1/me/two-factor/recovery-codes",
+    status: 200,
+    auth: "bearer",
+    request: TwoFactorProofRequest,
+    answer: RecoveryCodesResponse,
+  },
+  { method: "DELETE", path: "/v1/me/two-factor", status: 204, auth: "bearer", request: TwoFactorProofRequest, answer: null },
+  { method: "PATCH", path: "/v1/devices/{id}", status: 200, auth: "bearer", request: RenameDeviceRequest, answer: DeviceResponse },
+  { method: "POST", path: "/v1/me/sign-out-others", status: 200, auth: "bearer", request: null, answer: SignOutOthersResponse },
+  { method: "GET", path: "/v1/contacts", status: 200, auth: "none", request: null, answer: ContactsResponse },
 ] as const satisfies readonly RouteSpec[];
 
 type AnyRoute = (typeof ROUTE_LIST)[number];

@@ -79,6 +79,9 @@ export const Device = z
     label: z.string(),
     registeredAt: Timestamp,
     lastSeenAt: Timestamp,
+    lastActiveOn: z
+      .string()
+      .meta({ description: "the UTC day (YYYY-MM-DD) the device last used the API: a day, never a time", example: "2026-01-01" }),
     current: z.boolean(),
   })
   .meta({ id: "Device" });
@@ -132,6 +135,12 @@ export const Problem = z
     devices: z.array(Device).optional().meta({ description: "device_limit: the devices holding the account's slots" }),
     maxDevices: z.int().optional().meta({ description: "device_limit: how many slots the plan has" }),
     retryAfter: z.int().optional().meta({ description: "rate_limited: seconds to wait, as in the Retry-After header" }),
+    challenge: z.string().optional().meta({ description: "second_factor_required: send it to POST /v1/auth/second-factor with a code" }),
+    challengeExpiresAt: Timestamp.optional().meta({ description: "second_factor_required: when the challenge stops working" }),
+    methods: z
+      .array(z.enum(["totp", "recovery_code"]))
+      .optional()
+      .meta({ description: "second_factor_required: the kinds of code that complete it" }),
   })
   .meta({ id: "Problem" });
 
@@ -214,6 +223,13 @@ export const UsageResponse = z.object({
 export const TelemetryRequest = z.strictObject({ events: z.array(TelemetryEvent).min(1).max(100) });
 export const TelemetryResponse = z.object({ accepted: z.int() });
 
+/** Whether two-factor sign-in is on (issue 18): GET /v1/me/two-factor, and part of the export. Never the secret. */
+const TwoFactorState = z.object({
+  enabled: z.boolean(),
+  enabledAt: Timestamp.nullable(),
+  recoveryCodesLeft: z.int(),
+});
+
 export const ExportResponse = z.object({
   account: Account,
   devices: z.array(Device),
@@ -222,6 +238,9 @@ export const ExportResponse = z.object({
   planChanges: z
     .array(z.object({ planId: z.string(), source: z.string(), reason: z.string().nullable(), changedAt: Timestamp }))
     .meta({ description: "Plan changes made by support, with the reason they recorded." }),
+  twoFactor: TwoFactorState.meta({
+    description: "Whether two-factor sign-in is on; the secret and the recovery codes are never exported.",
+  }),
 });
 
 /** Limits that keep a gateway's request bodies under the API's 64 KiB. */
@@ -384,3 +403,83 @@ export const JwksResponse = z.object({ keys: z.array(z.record(z.string(), z.unkn
 export const OpenApiDocumentResponse = z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) });
 /** POST /v1/billing/webhook: a Stripe event, authenticated by its Stripe-Signature header, read by the worker alone. */
 export const StripeEventRequest = z.looseObject({});
+
+// ---------- two-factor sign-in and sign-ins you can see (issue 18) ----------
+
+/** Recovery codes are ten characters of Crockford's base32, shown as `xxxxx-xxxxx`; spaces, dashes and case do not matter. */
+export const RECOVERY_CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+export const RECOVERY_CODE_COUNT = 10;
+export function normalizeRecoveryCode(raw: string): string {
+  return raw
+    .toLowerCase()
+    .replace(/[\s-]+/g, "")
+    .replace(/[il]/g, "1")
+    .replace(/o/g, "0");
+}
+export const TotpCode = z
+  .string()
+  .max(16)
+  .transform((s) => s.replace(/\s+/g, ""))
+  .pipe(z.string().regex(/^\d{6}$/, "must be the 6 digits the authenticator app shows"))
+  .meta({ description: "6 digits from the authenticator app (RFC 6238, 30 s)", example: "123456" });
+export const RecoveryCode = z
+  .string()
+  .max(64)
+  .transform(normalizeRecoveryCode)
+  .pipe(z.string().regex(/^[0-9a-hjkmnp-tv-z]{10}$/, "must be a recovery code such as abcde-12345"))
+  .meta({ description: "one of the ten recovery codes, e.g. abcde-12345", example: "abcde-12345" });
+
+/** The 401 second_factor_required problem's extra fields: what POST /v1/auth/second-factor needs. */
+export const SecondFactorChallenge = z.object({
+  challenge: z.string(),
+  challengeExpiresAt: Timestamp,
+  methods: z.array(z.enum(["totp", "recovery_code"])),
+});
+export const SecondFactorRequest = z
+  .strictObject({
+    challenge: z.string().min(1).max(200).meta({ description: "from the second_factor_required problem of POST /v1/auth/login" }),
+    code: TotpCode.optional(),
+    recoveryCode: RecoveryCode.optional(),
+  })
+  .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), {
+    message: "send exactly one of code, recoveryCode",
+    path: ["code"],
+  });
+export const TwoFactorStatusResponse = TwoFactorState;
+export const TotpEnrolRequest = z.strictObject({ authKey: AuthKey });
+export const TotpEnrolResponse = z.object({
+  secret: z.string().meta({ description: "base32, for typing into an authenticator app" }),
+  otpauthUri: z.string().meta({ description: "otpauth://totp/… for a QR code" }),
+  algorithm: z.literal("SHA1"),
+  digits: z.literal(6),
+  period: z.literal(30),
+  expiresAt: Timestamp.meta({ description: "confirm with a first code before this" }),
+});
+export const TotpConfirmRequest = z.strictObject({ code: TotpCode });
+export const RecoveryCodesResponse = z.object({
+  recoveryCodes: z.array(z.string()).length(RECOVERY_CODE_COUNT).meta({ description: "shown once: only their hashes are kept" }),
+});
+/** Turning two-factor sign-in off, or replacing the recovery codes: the password and a current code from the app. */
+export const TwoFactorProofRequest = z.strictObject({ authKey: AuthKey, code: TotpCode });
+export const RenameDeviceRequest = z.strictObject({ label: DeviceInput.shape.label });
+export const DeviceResponse = z.object({ device: Device });
+export const SignOutOthersResponse = z.object({ signedOut: z.int().meta({ description: "how many other sign-ins were ended" }) });
+
+export type SecondFactorChallenge = z.output<typeof SecondFactorChallenge>;
+export type SecondFactorRequest = z.input<typeof SecondFactorRequest>;
+export type TwoFactorStatusResponse = z.output<typeof TwoFactorStatusResponse>;
+export type TotpEnrolRequest = z.input<typeof TotpEnrolRequest>;
+export type TotpEnrolResponse = z.output<typeof TotpEnrolResponse>;
+export type TotpConfirmRequest = z.input<typeof TotpConfirmRequest>;
+export type RecoveryCodesResponse = z.output<typeof RecoveryCodesResponse>;
+export type TwoFactorProofRequest = z.input<typeof TwoFactorProofRequest>;
+export type RenameDeviceRequest = z.input<typeof RenameDeviceRequest>;
+export type SignOutOthersResponse = z.output<typeof SignOutOthersResponse>;
+export type DeviceResponse = z.output<typeof DeviceResponse>;
+
+/** GET /v1/contacts: the addresses the privacy policy names (docs/privacy-policy.txt, filled by shared/src/policy.ts). */
+export const ContactsResponse = z.object({
+  privacyEmail: z.string().meta({ description: "privacy and deletion requests (PRIVACY_EMAIL)" }),
+  abuseEmail: z.string().meta({ description: "reports of abuse, such as someone asking for a password (ABUSE_EMAIL)" }),
+});
+export type ContactsResponse = z.output<typeof ContactsResponse>;

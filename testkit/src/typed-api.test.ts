@@ -46,6 +46,7 @@ const device = {
   label: "Chrome",
   registeredAt: "2026-01-01T00:00:00.000Z",
   lastSeenAt: "2026-01-01T00:00:00.000Z",
+  lastActiveOn: "2026-01-01",
   current: false,
 };
 

@@ -23,6 +23,8 @@ import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed";
 import { securityHeaders } from "./http/response-headers";
 import { serveOpenApiDocument } from "./http/openapi-document";
 import { appContext } from "./context";
+import { twoFactorRoutes } from "./routes/two-factor";
+import { contactRoutes } from "./routes/contacts";
 
 export function createApp() {
   const app = router();
@@ -49,6 +51,8 @@ export function createApp() {
     billingRoutes,
     emailRoutes,
     accountPageRoutes,
+    twoFactorRoutes,
+    contactRoutes,
   ])
     app.route("/", routes);
 

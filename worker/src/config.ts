@@ -121,3 +121,19 @@ export const EMAIL_QUEUE_NAME = "cargo-vpn-email";
 export const DEFAULT_EMAIL_FROM = "Cargo VPN <no-reply@cargovpn.dev>";
 /** Where email links point when PUBLIC_BASE_URL is not set: the local API. */
 export const DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8787";
+/** The privacy policy's contacts when PRIVACY_EMAIL / ABUSE_EMAIL are not set. */
+export const DEFAULT_PRIVACY_EMAIL = "privacy@cargovpn.dev";
+export const DEFAULT_ABUSE_EMAIL = "abuse@cargovpn.dev";
+
+/** Two-factor sign-in (issue 18): RFC 6238 codes of 6 digits per 30 s, accepted one step either side of now. */
+export const TOTP_PERIOD_SECONDS = 30;
+export const TOTP_DIGITS = 6;
+export const TOTP_WINDOW_STEPS = 1;
+export const TOTP_ISSUER = "Cargo VPN";
+/** A started enrolment must be confirmed with a first code within this long. */
+export const TOTP_ENROLMENT_TTL_MS = 15 * 60 * 1000;
+/** The second step of a sign-in (POST /v1/auth/second-factor) must come within this long of the first. */
+export const SIGN_IN_CHALLENGE_TTL_MS = 5 * 60 * 1000;
+/** Wrong or reused codes per account (sign-in, confirm, disable, regenerate) in one window; then 429 even for a right one. */
+export const MAX_CODE_FAILURES_PER_ACCOUNT = 10;
+export const CODE_FAILURE_WINDOW_MS = 15 * 60 * 1000;

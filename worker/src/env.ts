@@ -56,6 +56,9 @@ export interface Env {
   EMAIL_FROM?: string;
   /** Where the /account pages are served; email links start with it (no trailing slash). */
   PUBLIC_BASE_URL?: string;
+  /** The addresses the privacy policy names: for deletion and privacy requests, and for reporting abuse (issue 18). */
+  PRIVACY_EMAIL?: string;
+  ABUSE_EMAIL?: string;
   /** Seconds before the first retry of a failed send (default in config.ts); tests shorten it. */
   EMAIL_RETRY_DELAY_SECONDS?: string;
 }

@@ -2,8 +2,8 @@
  * What the cron trigger does: end idle tunnel sessions, delete usage records
  * past their retention and telemetry past 30 days, and forget applied
  * usage-batch ids once no gateway could still retry them, processed Stripe
- * event ids once Stripe could no longer redeliver them, and expired email
- * link tokens.
+ * event ids once Stripe could no longer redeliver them, expired email
+ * link tokens, and expired two-factor sign-in challenges and enrolments.
  */
 import { and, isNotNull, lt } from "drizzle-orm";
 import { USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
@@ -12,6 +12,7 @@ import { billingEvents, tunnelSessions, usageBatches } from "./db/schema";
 import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
 import { purgeExpiredLinkTokens } from "./email/link-tokens";
+import { purgeExpiredTwoFactorSteps } from "./two-factor/purge";
 
 export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ idleSessionsEnded: number }> {
   const { db } = ctx;
@@ -24,5 +25,6 @@ export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ id
   ]);
   await purgeOldTelemetry(db, nowMs);
   await purgeExpiredLinkTokens(db, nowMs);
+  await purgeExpiredTwoFactorSteps(db, nowMs);
   return { idleSessionsEnded };
 }

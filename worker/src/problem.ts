@@ -28,6 +28,11 @@ const TITLES: Record<ProblemCode, string> = {
   rate_limited: "Too many attempts",
   internal: "Something went wrong on our side",
   unavailable: "Temporarily unavailable",
+  second_factor_required: "A second factor is needed to finish signing in",
+  invalid_code: "The code is wrong, expired or already used",
+  invalid_challenge: "The sign-in step is not valid any more",
+  two_factor_enabled: "Two-factor sign-in is already on",
+  two_factor_not_enabled: "Two-factor sign-in is not on",
 };
 
 export class Problem extends Error {

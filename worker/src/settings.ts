@@ -15,7 +15,9 @@
 import { z } from "zod";
 import {
   DEFAULT_BILLING_RETURN_URL,
+  DEFAULT_ABUSE_EMAIL,
   DEFAULT_EMAIL_FROM,
+  DEFAULT_PRIVACY_EMAIL,
   DEFAULT_PUBLIC_BASE_URL,
   DEFAULT_SESSION_IDLE_MINUTES,
   DEFAULT_USAGE_RETENTION_DAYS,
@@ -68,6 +70,8 @@ const SettingsSchema = z
     STRIPE_API_HOST: optional,
     STRIPE_API_PORT: optional,
     STRIPE_API_PROTOCOL: optional,
+    PRIVACY_EMAIL: optional,
+    ABUSE_EMAIL: optional,
   })
   .transform((vars) => ({
     appVersion: vars.APP_VERSION,
@@ -93,6 +97,11 @@ const SettingsSchema = z
       apiHost: vars.STRIPE_API_HOST,
       apiPort: vars.STRIPE_API_PORT,
       apiProtocol: vars.STRIPE_API_PROTOCOL === "http" ? ("http" as const) : ("https" as const),
+    },
+    /** The privacy policy's contacts (GET /v1/contacts), filled into it wherever it is shown. */
+    contacts: {
+      privacyEmail: vars.PRIVACY_EMAIL?.trim() || DEFAULT_PRIVACY_EMAIL,
+      abuseEmail: vars.ABUSE_EMAIL?.trim() || DEFAULT_ABUSE_EMAIL,
     },
   }));
 

@@ -86,7 +86,7 @@ describe("405 method_not_allowed", () => {
   it("known examples, and unknown paths stay 404", async () => {
     expect((await call("GET", "/v1/auth/login")).headers.get("allow")).toBe("POST");
     expect((await call("PUT", "/v1/me")).headers.get("allow")).toBe("DELETE, GET, HEAD, PATCH");
-    expect((await call("GET", "/v1/devices/some-device")).headers.get("allow")).toBe("DELETE");
+    expect((await call("GET", "/v1/devices/some-device")).headers.get("allow")).toBe("DELETE, PATCH");
     const unknown = await call("DELETE", "/v1/nothing-here");
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe("not_found");

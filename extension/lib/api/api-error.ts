@@ -5,7 +5,7 @@
  * It is plain data so it crosses the popup/background message boundary intact.
  */
 import type { ProblemCode } from "@cargo-vpn/shared/problems";
-import type { Device } from "@cargo-vpn/shared/schemas";
+import type { Device, SecondFactorChallenge } from "@cargo-vpn/shared/schemas";
 
 /**
  * docs/api.md's codes plus what can go wrong around an answer: none arrived
@@ -22,6 +22,8 @@ export interface ErrorInfo {
   maxDevices?: number;
   /** Seconds, from Retry-After on rate_limited. */
   retryAfter?: number;
+  /** Only for second_factor_required: the challenge a code completes (POST /v1/auth/second-factor). */
+  secondFactor?: SecondFactorChallenge;
 }
 
 export class ApiError extends Error {

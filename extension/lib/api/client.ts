@@ -18,6 +18,14 @@ import type { KdfParams } from "@cargo-vpn/shared/kdf";
 import {
   AccountResponse,
   BillingUrlResponse,
+  ContactsResponse,
+  DeviceResponse,
+  RecoveryCodesResponse,
+  SignOutOthersResponse,
+  TotpEnrolResponse,
+  TwoFactorStatusResponse,
+  type SecondFactorRequest,
+  type TwoFactorProofRequest,
   DevicesResponse,
   EndSessionResponse,
   LocationsResponse,
@@ -151,7 +159,8 @@ export function createApiClient(deps: ApiClientDeps) {
     if (response.status !== 401) return false;
     try {
       const body = (await response.clone().json()) as { code?: string };
-      return body.code !== "invalid_credentials";
+      // A wrong password or a wrong second-factor code is about what was sent, not the token.
+      return body.code !== "invalid_credentials" && body.code !== "invalid_code";
     } catch {
       return true;
     }
@@ -211,6 +220,25 @@ export function createApiClient(deps: ApiClientDeps) {
     telemetry: async (events: TelemetryEvent[]): Promise<void> => {
       await parse(await authed("POST", "/v1/telemetry", { events }), TelemetryResponse);
     },
+    // ---- two-factor sign-in and sign-ins you can end (issue 18) ----
+    /** The second step of a sign-in that answered second_factor_required; stores the tokens like signIn. */
+    async completeSecondFactor(input: SecondFactorRequest, deviceId: string): Promise<Tokens> {
+      const answer = await parse(await raw("POST", "/v1/auth/second-factor", input), TokenResponse);
+      const tokens = storeTokens(answer, deviceId);
+      await deps.tokens.set(tokens);
+      return tokens;
+    },
+    twoFactor: async () => parse(await authed("GET", "/v1/me/two-factor"), TwoFactorStatusResponse),
+    startTotp: async (authKey: string) => parse(await authed("POST", "/v1/me/two-factor/totp", { authKey }), TotpEnrolResponse),
+    confirmTotp: async (code: string) =>
+      (await parse(await authed("POST", "/v1/me/two-factor/totp/confirm", { code }), RecoveryCodesResponse)).recoveryCodes,
+    regenerateRecoveryCodes: async (proof: TwoFactorProofRequest) =>
+      (await parse(await authed("POST", "/v1/me/two-factor/recovery-codes", proof), RecoveryCodesResponse)).recoveryCodes,
+    disableTwoFactor: async (proof: TwoFactorProofRequest) => succeed(await authed("DELETE", "/v1/me/two-factor", proof)),
+    renameDevice: async (id: string, label: string) =>
+      (await parse(await authed("PATCH", `/v1/devices/${enc(id)}`, { label }), DeviceResponse)).device,
+    signOutOthers: async () => (await parse(await authed("POST", "/v1/me/sign-out-others"), SignOutOthersResponse)).signedOut,
+    contacts: async () => parse(await raw("GET", "/v1/contacts"), ContactsResponse),
   };
 }
 

@@ -7,7 +7,7 @@
  *   if (!response.ok) throw new ApiError(problemInfo(response, await response.json()));
  */
 import { PROBLEM_STATUS, type ProblemCode } from "@cargo-vpn/shared/problems";
-import { DeviceLimitDetails } from "@cargo-vpn/shared/schemas";
+import { DeviceLimitDetails, SecondFactorChallenge } from "@cargo-vpn/shared/schemas";
 import type { ErrorInfo } from "./api-error";
 
 function isProblemCode(code: unknown): code is ProblemCode {
@@ -24,6 +24,8 @@ export function problemInfo(response: Response, json: unknown): ErrorInfo {
     info.devices = slots.data.devices;
     info.maxDevices = slots.data.maxDevices;
   }
+  const challenge = code === "second_factor_required" ? SecondFactorChallenge.safeParse(body) : null;
+  if (challenge?.success) info.secondFactor = challenge.data;
   const retryAfter = Number(response.headers.get("retry-after"));
   if (Number.isFinite(retryAfter) && retryAfter > 0) info.retryAfter = retryAfter;
   return info;

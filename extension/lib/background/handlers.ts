@@ -230,6 +230,36 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     openPortal: async () => openHttps(await api.portal()),
 
     getDailyUsage: () => dailyUsage((cursor) => api.usage(cursor, USAGE_CHART_PAGE_SIZE), (deps.now ?? Date.now)(), USAGE_CHART_DAYS),
+
+    // ---- two-factor sign-in, sign-ins you can end, the policy's contacts (issue 18) ----
+    async completeSecondFactor({ challenge, code, recoveryCode }) {
+      if (!challenge || (!code && !recoveryCode)) throw invalid();
+      const { deviceId } = await settings.get();
+      await api.completeSecondFactor({ challenge, ...(code ? { code } : { recoveryCode }) }, deviceId);
+    },
+    getTwoFactor: () => api.twoFactor(),
+    async startTotpEnrolment({ authKey }) {
+      if (!authKey) throw invalid();
+      return api.startTotp(authKey);
+    },
+    async confirmTotpEnrolment({ code }) {
+      if (!code) throw invalid();
+      return api.confirmTotp(code);
+    },
+    async regenerateRecoveryCodes({ authKey, code }) {
+      if (!authKey || !code) throw invalid();
+      return api.regenerateRecoveryCodes({ authKey, code });
+    },
+    async disableTwoFactor({ authKey, code }) {
+      if (!authKey || !code) throw invalid();
+      await api.disableTwoFactor({ authKey, code });
+    },
+    async renameDevice({ id, label }) {
+      if (!id || !label) throw invalid();
+      await api.renameDevice(id, label);
+    },
+    signOutOthers: () => api.signOutOthers(),
+    getContacts: () => api.contacts(),
   };
 }
 

@@ -17,6 +17,7 @@ import { createHandlers } from "../background/handlers";
 import { ConnectionService, type ProxyRoute } from "../connection/connection-service";
 import { StorageConnectionStore } from "../connection/connection-store";
 import { SettingsStore } from "../settings/settings-store";
+import { codeFor } from "../../tests/support/fake-two-factor";
 import { createMessageListener, request, REQUEST_TYPES, type Message, type RequestType } from "./protocol";
 
 const covered = new Set<RequestType>();
@@ -198,6 +199,7 @@ describe("popup ↔ background protocol", () => {
       label: "Firefox on Windows",
       registeredAt: "x",
       lastSeenAt: "x",
+      lastActiveOn: "x",
       current: false,
     });
     expect((await ask("getDevices", undefined)).devices).toHaveLength(2);
@@ -365,4 +367,78 @@ describe("popup ↔ background protocol", () => {
 afterAll(() => {
   // Every request type of the protocol went through the runtime at least once above.
   expect([...covered].sort()).toEqual([...REQUEST_TYPES].sort());
+});
+
+describe("two-factor sign-in and sign-ins you can end (issue 18)", () => {
+  /** At least `seconds` left in the 30-second step, so codes computed now stay in their step. */
+  async function roomInStep(seconds = 5) {
+    const left = 30_000 - (Date.now() % 30_000);
+    if (left < seconds * 1000) await new Promise((r) => setTimeout(r, left + 50));
+  }
+
+  it("enrols, signs in with a code or a recovery code (a reused code refused), and replaces the recovery codes", async () => {
+    boot(createFakeApi({ maxDevices: 3 }));
+    await signUpAndIn();
+    expect(await ask("getTwoFactor", undefined)).toMatchObject({ enabled: false });
+    await expect(ask("startTotpEnrolment", { authKey: wrongKey })).rejects.toMatchObject({ info: { code: "invalid_credentials" } });
+    // A wrong password here is about the request, not the token: still signed in.
+    expect((await ask("getStatus", undefined)).signedIn).toBe(true);
+    const { secret, otpauthUri } = await ask("startTotpEnrolment", { authKey });
+    expect(otpauthUri).toContain(secret);
+    await roomInStep();
+    await expect(ask("confirmTotpEnrolment", { code: codeFor(secret, 5) })).rejects.toMatchObject({ info: { code: "invalid_code" } });
+    expect((await ask("getStatus", undefined)).signedIn).toBe(true);
+    const codes = await ask("confirmTotpEnrolment", { code: codeFor(secret, -1) });
+    expect(codes).toHaveLength(10);
+
+    await ask("signOut", undefined);
+    const challenged = await ask("signIn", { username: "alice", authKey }).catch((e) => e);
+    expect(challenged.info).toMatchObject({ code: "second_factor_required", secondFactor: { methods: ["totp", "recovery_code"] } });
+    const challenge = challenged.info.secondFactor.challenge as string;
+    const code = codeFor(secret);
+    await ask("completeSecondFactor", { challenge, code });
+    expect((await ask("getStatus", undefined)).signedIn).toBe(true);
+
+    await ask("signOut", undefined);
+    const again = (await ask("signIn", { username: "alice", authKey }).catch((e) => e)).info.secondFactor.challenge as string;
+    await expect(ask("completeSecondFactor", { challenge: again, code })).rejects.toMatchObject({ info: { code: "invalid_code" } });
+    await ask("completeSecondFactor", { challenge: again, recoveryCode: codes[0]! });
+    expect(await ask("getTwoFactor", undefined)).toMatchObject({ enabled: true, recoveryCodesLeft: 9 });
+
+    const fresh = await ask("regenerateRecoveryCodes", { authKey, code: codeFor(secret, 1) });
+    expect(fresh).not.toContain(codes[1]);
+  });
+
+  it("turns two-factor sign-in off with the password and a current code", async () => {
+    const { server } = boot(createFakeApi({ maxDevices: 3 }));
+    await signUpAndIn();
+    const { secret } = await ask("startTotpEnrolment", { authKey });
+    await roomInStep();
+    await ask("confirmTotpEnrolment", { code: codeFor(secret, -1) });
+    await expect(ask("disableTwoFactor", { authKey: wrongKey, code: codeFor(secret) })).rejects.toMatchObject({
+      info: { code: "invalid_credentials" },
+    });
+    await ask("disableTwoFactor", { authKey, code: codeFor(secret) });
+    expect(server.twoFactor.has("alice")).toBe(false);
+    expect(await ask("getTwoFactor", undefined)).toMatchObject({ enabled: false });
+  });
+
+  it("renames a device, signs every other device out, and reads the policy's contacts", async () => {
+    const { server } = boot(createFakeApi({ maxDevices: 3 }));
+    await signUpAndIn();
+    server.accounts.get("alice")!.devices.push({
+      id: "other-device-1",
+      kind: "firefox",
+      label: "Firefox on Windows",
+      registeredAt: "x",
+      lastSeenAt: "x",
+      lastActiveOn: "x",
+      current: false,
+    });
+    await ask("renameDevice", { id: "other-device-1", label: "Kitchen PC" });
+    expect((await ask("getDevices", undefined)).devices.map((d) => d.label)).toEqual(["Chrome on Linux", "Kitchen PC"]);
+    expect(await ask("signOutOthers", undefined)).toBe(1);
+    expect((await ask("getDevices", undefined)).devices.map((d) => d.label)).toEqual(["Chrome on Linux"]);
+    expect(await ask("getContacts", undefined)).toEqual({ privacyEmail: "privacy@fake.test", abuseEmail: "abuse@fake.test" });
+  });
 });

@@ -26,6 +26,11 @@ import type {
   RegisterRequest,
   StartSessionRequest,
   UsageResponse,
+  ContactsResponse,
+  SecondFactorRequest,
+  TotpEnrolResponse,
+  TwoFactorProofRequest,
+  TwoFactorStatusResponse,
 } from "@cargo-vpn/shared/schemas";
 import { ApiError, toErrorInfo, type ErrorInfo } from "../api/api-error";
 import type { DailyUsage } from "../background/daily-usage";
@@ -92,6 +97,19 @@ export interface Requests {
   /** Opens Stripe's Customer Portal in a tab. */
   openPortal: [undefined, void];
   getDailyUsage: [undefined, DailyUsage[]];
+  // ---- two-factor sign-in, sign-ins you can end, the policy's contacts (issue 18) ----
+  /** POST /v1/auth/second-factor: finishes a sign-in that answered second_factor_required. */
+  completeSecondFactor: [SecondFactorRequest, void];
+  getTwoFactor: [undefined, TwoFactorStatusResponse];
+  startTotpEnrolment: [{ authKey: string }, TotpEnrolResponse];
+  /** Turns TOTP on; answers the ten recovery codes, shown once. */
+  confirmTotpEnrolment: [{ code: string }, string[]];
+  regenerateRecoveryCodes: [TwoFactorProofRequest, string[]];
+  disableTwoFactor: [TwoFactorProofRequest, void];
+  renameDevice: [{ id: string; label: string }, void];
+  /** Signs every other device out; answers how many. */
+  signOutOthers: [undefined, number];
+  getContacts: [undefined, ContactsResponse];
 }
 
 export type RequestType = keyof Requests;
@@ -133,6 +151,15 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "openCheckout",
   "openPortal",
   "getDailyUsage",
+  "completeSecondFactor",
+  "getTwoFactor",
+  "startTotpEnrolment",
+  "confirmTotpEnrolment",
+  "regenerateRecoveryCodes",
+  "disableTwoFactor",
+  "renameDevice",
+  "signOutOthers",
+  "getContacts",
 ];
 
 export type Send = (message: Message) => Promise<unknown>;

@@ -36,6 +36,12 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, MessageKey> = {
   proxy_controlled_by_other: "errProxyControlled",
   gateway_unreachable: "errGatewayUnreachable",
   credentials_expired: "errCredentialsExpired",
+  // two-factor sign-in (issue 18)
+  second_factor_required: "errSecondFactorRequired",
+  invalid_code: "errInvalidCode",
+  invalid_challenge: "errInvalidChallenge",
+  two_factor_enabled: "errTwoFactorEnabled",
+  two_factor_not_enabled: "errTwoFactorNotEnabled",
 };
 
 export function errorMessageKey(code: string): MessageKey {

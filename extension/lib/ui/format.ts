@@ -38,3 +38,10 @@ export function formatMoney(minor: number, currency: string, locale?: string): s
     return `${(minor / 100).toFixed(2)} ${code}`;
   }
 }
+
+/** A UTC day ("2026-01-01", the API's lastActiveOn) as a date without a time, in the reader's locale. */
+export function formatDay(day: string, locale?: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return date.toLocaleDateString(locale, { dateStyle: "medium", timeZone: "UTC" });
+}

@@ -17,12 +17,18 @@ import {
   RegisterRequest,
   StartSessionRequest,
   TelemetryRequest,
+  RenameDeviceRequest,
+  SecondFactorRequest,
+  TotpConfirmRequest,
+  TotpEnrolRequest,
+  TwoFactorProofRequest,
   type Account,
   type Device,
   type TelemetryEvent,
   type UsageSession,
 } from "@cargo-vpn/shared/schemas";
 import type { ProblemCode } from "@cargo-vpn/shared/problems";
+import { createFakeTwoFactor } from "./fake-two-factor";
 
 interface AccountRecord {
   account: Account;
@@ -66,6 +72,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
   const lastVerificationAt = new Map<string, number>();
   let seq = 0;
   const id = (prefix: string) => `${prefix}${++seq}`;
+  const twoFactor = createFakeTwoFactor();
   const now = () => Date.now();
 
   const json = (status: number, body?: unknown, headers: Record<string, string> = {}) =>
@@ -110,6 +117,73 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     return null;
   }
 
+  /** The slot a sign-in takes once every factor is proved. */
+  function claim(record: AccountRecord, input: { device: { id: string; kind: Device["kind"]; label: string }; replaceDeviceId?: string }) {
+    if (input.replaceDeviceId) record.devices = record.devices.filter((d) => d.id !== input.replaceDeviceId);
+    let device = record.devices.find((d) => d.id === input.device.id);
+    if (!device) {
+      if (record.devices.length >= record.account.plan.maxDevices) {
+        return problem(409, "device_limit", { devices: record.devices, maxDevices: record.account.plan.maxDevices });
+      }
+      const stamp = new Date().toISOString();
+      device = { ...input.device, registeredAt: stamp, lastSeenAt: stamp, lastActiveOn: stamp.slice(0, 10), current: false };
+      record.devices.push(device);
+    }
+    return json(200, issue(record, { ...device, current: true }));
+  }
+
+  /** GET/DELETE /v1/me/two-factor, enrolment and new recovery codes, as the worker answers them. */
+  function twoFactorRoute(
+    method: string,
+    path: string,
+    record: AccountRecord,
+    parse: <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }) => T | null,
+  ): Response {
+    const name = record.account.username;
+    const state = twoFactor.records.get(name);
+    if (method === "GET" && path === "/v1/me/two-factor") {
+      return json(200, {
+        enabled: state?.enabled === true,
+        enabledAt: state?.enabled ? new Date().toISOString() : null,
+        recoveryCodesLeft: state?.enabled ? state.recovery.size : 0,
+      });
+    }
+    if (method === "POST" && path === "/v1/me/two-factor/totp") {
+      const input = parse(TotpEnrolRequest);
+      if (!input) return problem(400, "validation_failed");
+      if (input.authKey !== record.authKey) return problem(401, "invalid_credentials");
+      if (state?.enabled) return problem(409, "two_factor_enabled");
+      const secret = twoFactor.start(name);
+      return json(200, {
+        secret,
+        otpauthUri: `otpauth://totp/Cargo%20VPN:${encodeURIComponent(name)}?issuer=Cargo%20VPN&secret=${secret}&algorithm=SHA1&digits=6&period=30`,
+        algorithm: "SHA1",
+        digits: 6,
+        period: 30,
+        expiresAt: new Date(Date.now() + 900_000).toISOString(),
+      });
+    }
+    if (method === "POST" && path === "/v1/me/two-factor/totp/confirm") {
+      const input = parse(TotpConfirmRequest);
+      if (!input) return problem(400, "validation_failed");
+      if (!state || state.enabled) return problem(409, state ? "two_factor_enabled" : "two_factor_not_enabled");
+      if (twoFactor.accept(name, input.code, true) !== "ok") return problem(401, "invalid_code");
+      return json(200, { recoveryCodes: twoFactor.newRecoveryCodes(name) });
+    }
+    const proof = parse(TwoFactorProofRequest);
+    if (!proof) return problem(400, "validation_failed");
+    if (proof.authKey !== record.authKey) return problem(401, "invalid_credentials");
+    if (!state?.enabled) return problem(409, "two_factor_not_enabled");
+    if (twoFactor.accept(name, proof.code) !== "ok") return problem(401, "invalid_code");
+    if (method === "POST" && path === "/v1/me/two-factor/recovery-codes")
+      return json(200, { recoveryCodes: twoFactor.newRecoveryCodes(name) });
+    if (method === "DELETE" && path === "/v1/me/two-factor") {
+      twoFactor.disable(name);
+      return json(204);
+    }
+    return problem(404, "not_found");
+  }
+
   async function handle(method: string, path: string, body: unknown, auth: string | null): Promise<Response> {
     calls.push(`${method} ${path}`);
     /** The body as the real API's schema reads it, or null where the API would answer 400. */
@@ -152,17 +226,27 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       if (!input) return problem(400, "validation_failed");
       const record = accounts.get(input.username);
       if (!record || record.authKey !== input.authKey) return problem(401, "invalid_credentials");
-      if (input.replaceDeviceId) record.devices = record.devices.filter((d) => d.id !== input.replaceDeviceId);
-      let device = record.devices.find((d) => d.id === input.device.id);
-      if (!device) {
-        if (record.devices.length >= record.account.plan.maxDevices) {
-          return problem(409, "device_limit", { devices: record.devices, maxDevices: record.account.plan.maxDevices });
-        }
-        const stamp = new Date().toISOString();
-        device = { ...input.device, registeredAt: stamp, lastSeenAt: stamp, current: false };
-        record.devices.push(device);
+      if (twoFactor.enabled(input.username)) {
+        return problem(401, "second_factor_required", twoFactor.challenge(input.username, input));
       }
-      return json(200, issue(record, { ...device, current: true }));
+      return claim(record, input);
+    }
+    if (method === "POST" && path === "/v1/auth/second-factor") {
+      const input = parse(SecondFactorRequest);
+      if (!input) return problem(400, "validation_failed");
+      const pending = twoFactor.peek(input.challenge);
+      if (!pending) return problem(401, "invalid_challenge");
+      if (input.code !== undefined) {
+        const check = twoFactor.accept(pending.username, input.code);
+        if (check !== "ok") return problem(401, "invalid_code");
+      } else if (!twoFactor.spendRecoveryCode(pending.username, input.recoveryCode!)) {
+        return problem(401, "invalid_code");
+      }
+      twoFactor.consume(input.challenge);
+      return claim(accounts.get(pending.username)!, pending.request as Parameters<typeof claim>[1]);
+    }
+    if (method === "GET" && path === "/v1/contacts") {
+      return json(200, { privacyEmail: "privacy@fake.test", abuseEmail: "abuse@fake.test" });
     }
     if (method === "POST" && path === "/v1/auth/refresh") {
       const input = parse(RefreshRequest);
@@ -255,6 +339,21 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       });
     }
     const deviceMatch = /^\/v1\/devices\/([^/]+)$/.exec(path);
+    if (method === "PATCH" && deviceMatch) {
+      const input = parse(RenameDeviceRequest);
+      if (!input) return problem(400, "validation_failed");
+      const device = record.devices.find((d) => d.id === decodeURIComponent(deviceMatch[1]!));
+      if (!device) return problem(404, "not_found");
+      device.label = input.label;
+      return json(200, { device: { ...device, current: device.id === who.deviceId } });
+    }
+    if (method === "POST" && path === "/v1/me/sign-out-others") {
+      const others = record.devices.filter((d) => d.id !== who.deviceId);
+      record.devices = record.devices.filter((d) => d.id === who.deviceId);
+      for (const [t, a] of access) if (a.username === who.username && a.deviceId !== who.deviceId) access.delete(t);
+      return json(200, { signedOut: others.length });
+    }
+    if (path.startsWith("/v1/me/two-factor")) return twoFactorRoute(method, path, record, parse);
     if (method === "DELETE" && deviceMatch) {
       const before = record.devices.length;
       record.devices = record.devices.filter((d) => d.id !== decodeURIComponent(deviceMatch[1]!));
@@ -324,6 +423,8 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     refresh,
     calls,
     mail,
+    /** Two-factor state by username: the test reads the secret an enrolment handed out here, as an app would scan it. */
+    twoFactor: twoFactor.records,
     expireAccessTokens: () => {
       for (const a of access.values()) a.expires = 0;
     },

@@ -12,7 +12,20 @@
  */
 import { eq } from "drizzle-orm";
 import type { AppContext } from "../context";
-import { accounts, emailTokens, planChanges, refreshTokens, signIns, subscriptions, telemetryEvents, tunnelSessions } from "../db/schema";
+import {
+  accounts,
+  emailTokens,
+  planChanges,
+  recoveryCodes,
+  refreshTokens,
+  signIns,
+  signInChallenges,
+  subscriptions,
+  telemetryEvents,
+  tunnelSessions,
+  twoFactor,
+} from "../db/schema";
+import { codeLimiterName } from "../two-factor/code-limiter";
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { deviceSlots } from "../devices/device-slots";
 import { addressCounterName, resendCounterName } from "../email/send-limits";
@@ -30,6 +43,9 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
     db.delete(refreshTokens).where(eq(refreshTokens.accountId, row.id)),
     db.delete(signIns).where(eq(signIns.accountId, row.id)),
     db.delete(emailTokens).where(eq(emailTokens.accountId, row.id)),
+    db.delete(signInChallenges).where(eq(signInChallenges.accountId, row.id)),
+    db.delete(recoveryCodes).where(eq(recoveryCodes.accountId, row.id)),
+    db.delete(twoFactor).where(eq(twoFactor.accountId, row.id)),
     db.delete(accounts).where(eq(accounts.id, row.id)),
   ]);
   await Promise.all([
@@ -38,6 +54,7 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
     // The email send counters tied to the account and its address.
     env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(resendCounterName(row.id))).erase(),
     env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(addressCounterName(row.emailIndex))).erase(),
+    env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(codeLimiterName(row.id))).erase(),
   ]);
   if (stripeIds) await endAtStripe(ctx, stripeIds);
 }

@@ -6,17 +6,19 @@ import { deviceSlots } from "../devices/device-slots";
 import { deviceView, keyRef } from "../devices/devices";
 import { telemetryOf } from "../telemetry/telemetry";
 import { usageView } from "../tunnel/sessions";
+import { twoFactorStatus } from "../two-factor/enrolment";
 import { accountView, type AccountRow } from "./accounts";
 
 export async function exportAccount(ctx: AppContext, row: AccountRow, currentDeviceId: string) {
   const { db } = ctx;
   const keys = await ctx.keys();
-  const [account, devices, sessions, telemetry, changes] = await Promise.all([
+  const [account, devices, sessions, telemetry, changes, twoFactor] = await Promise.all([
     accountView(keys, row, db),
     deviceSlots(ctx, row.id).list(keyRef(row)),
     db.select().from(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)).orderBy(desc(tunnelSessions.startedAt)),
     telemetryOf(db, row.id),
     db.select().from(planChanges).where(eq(planChanges.accountId, row.id)).orderBy(desc(planChanges.changedAt)),
+    twoFactorStatus(ctx, row),
   ]);
   return {
     account,
@@ -29,5 +31,6 @@ export async function exportAccount(ctx: AppContext, row: AccountRow, currentDev
       reason: c.reason,
       changedAt: new Date(c.changedAt).toISOString(),
     })),
+    twoFactor,
   };
 }

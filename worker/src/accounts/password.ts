@@ -14,9 +14,8 @@ import type { AppContext } from "../context";
 import { authVerifier } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
-import { accounts, signIns, tunnelSessions } from "../db/schema";
-import { deviceSlots } from "../devices/device-slots";
-import { keyRef, signOutDevice } from "../devices/devices";
+import { accounts } from "../db/schema";
+import { signOutDevicesExcept } from "../devices/devices";
 import { invalidLink, redeemLinkToken, revokeLinkTokens } from "../email/link-tokens";
 import { addressOf, sendPasswordChangedNotice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
@@ -35,20 +34,6 @@ async function storeNewPassword(db: Db, keys: ServerKeys, accountId: string, nex
       ...(verified ? { emailVerified: true } : {}),
     })
     .where(eq(accounts.id, accountId));
-}
-
-/** Signs out every device of the account except `keepDeviceId` (null: every device). */
-async function signOutDevicesExcept(ctx: AppContext, row: AccountRow, keepDeviceId: string | null): Promise<string[]> {
-  const { db } = ctx;
-  const [slots, sessions, tunnels] = await Promise.all([
-    deviceSlots(ctx, row.id).list(keyRef(row)),
-    db.select({ deviceId: signIns.deviceId }).from(signIns).where(eq(signIns.accountId, row.id)),
-    db.select({ deviceId: tunnelSessions.deviceId }).from(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)),
-  ]);
-  const devices = new Set([...slots.map((d) => d.id), ...sessions.map((s) => s.deviceId), ...tunnels.map((t) => t.deviceId)]);
-  if (keepDeviceId !== null) devices.delete(keepDeviceId);
-  for (const deviceId of devices) await signOutDevice(ctx, row, deviceId);
-  return [...devices];
 }
 
 /** POST /v1/me/password: the old authKey proves the person; this device stays signed in. */

@@ -1,6 +1,8 @@
 /**
  * The server half of the zero-knowledge sign-in (docs/api.md): prelogin, sign-in,
- * token refresh and sign-out. The server only ever sees the authKey, checks it
+ * token refresh and sign-out. An account with two-factor sign-in on gets a
+ * challenge instead of tokens (401 second_factor_required); the second step
+ * (two-factor/second-factor-sign-in.ts) ends in `finishSignIn` like any other. The server only ever sees the authKey, checks it
  * against a keyed verifier in constant time, and never stores or logs it.
  */
 import { KDF_NAME, type SignInRequest, type TokenResponse } from "@cargo-vpn/shared";
@@ -21,6 +23,8 @@ import type { AuthContext } from "../env";
 import { Problem } from "../problem";
 import { assertClientNotThrottled, recordSignInFailure, signInThrottled, usernameRetryAfter } from "../throttle/sign-in-limiter";
 import { limitClient } from "../throttle/client-limits";
+import { issueChallenge, type PendingSignIn } from "../two-factor/challenges";
+import { isTwoFactorEnabled } from "../two-factor/totp-store";
 import { decoyIterations } from "./prelogin-decoy";
 import { issueRefreshToken, newRefreshToken, redeemRefreshToken, refreshTokenRow } from "./refresh-tokens";
 
@@ -89,22 +93,48 @@ async function holdsSlot(
 }
 
 export async function signIn(ctx: AppContext, input: SignInInput, clientAddress: string): Promise<TokenResponse> {
-  const { db } = ctx;
-  const keys = await ctx.keys();
   const row = await proveAuthKey(ctx, input.username, input.authKey, clientAddress, input.device.id);
-
-  const plan = planFor(row.planId);
-  const slots = deviceSlots(ctx, row.id);
-  const claim = await slots.claim(keyRef(row), input.device, plan.maxDevices, Date.now(), input.replaceDeviceId);
-  if (!claim.ok) {
+  const pending = { device: input.device, replaceDeviceId: input.replaceDeviceId };
+  if (await isTwoFactorEnabled(ctx.db, row.id)) {
+    // A full plan is said now, not after the person typed a code they would then have to type again.
+    await assertSlotAvailable(ctx, row, pending);
+    const challenge = await issueChallenge(ctx.db, await ctx.keys(), row, pending);
     throw new Problem(
-      "device_limit",
-      `Every device slot of the ${plan.name} plan is in use (${plan.maxDevices}). Sign out on another device or remove one, then sign in again.`,
-      { devices: claim.devices.map((d) => deviceView(d, null)), maxDevices: plan.maxDevices },
+      "second_factor_required",
+      "The password is right. Send a code from the authenticator app, or a recovery code, to finish signing in.",
+      { ...challenge, methods: ["totp", "recovery_code"] },
     );
   }
-  if (input.replaceDeviceId && input.replaceDeviceId !== input.device.id) {
-    await signOutDevice(ctx, row, input.replaceDeviceId);
+  return finishSignIn(ctx, row, pending);
+}
+
+function deviceLimit(planId: string, devices: StoredDevice[]): Problem {
+  const plan = planFor(planId);
+  return new Problem(
+    "device_limit",
+    `Every device slot of the ${plan.name} plan is in use (${plan.maxDevices}). Sign out on another device or remove one, then sign in again.`,
+    { devices: devices.map((d) => deviceView(d, null)), maxDevices: plan.maxDevices },
+  );
+}
+
+/** 409 device_limit unless the device holds a slot, frees one, or a slot is free. */
+async function assertSlotAvailable(ctx: AppContext, row: AccountRow, pending: PendingSignIn): Promise<void> {
+  const devices = await deviceSlots(ctx, row.id).list(keyRef(row));
+  const holds = devices.some((d) => d.id === pending.device.id);
+  const freed = pending.replaceDeviceId !== undefined && devices.some((d) => d.id === pending.replaceDeviceId);
+  if (!holds && !freed && devices.length >= planFor(row.planId).maxDevices) throw deviceLimit(row.planId, devices);
+}
+
+/** The part of a sign-in after every factor is proved: take the slot, start the sign-in, hand out tokens. */
+export async function finishSignIn(ctx: AppContext, row: AccountRow, pending: PendingSignIn): Promise<TokenResponse> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
+  const plan = planFor(row.planId);
+  const slots = deviceSlots(ctx, row.id);
+  const claim = await slots.claim(keyRef(row), pending.device, plan.maxDevices, Date.now(), pending.replaceDeviceId);
+  if (!claim.ok) throw deviceLimit(row.planId, claim.devices);
+  if (pending.replaceDeviceId && pending.replaceDeviceId !== pending.device.id) {
+    await signOutDevice(ctx, row, pending.replaceDeviceId);
   }
 
   // One sign-in per device: signing in again revokes the device's older tokens. One round trip.
@@ -112,11 +142,11 @@ export async function signIn(ctx: AppContext, input: SignInInput, clientAddress:
   const now = Date.now();
   const refreshToken = newRefreshToken();
   await db.batch([
-    db.delete(signIns).where(and(eq(signIns.accountId, row.id), eq(signIns.deviceId, input.device.id))),
-    db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId: input.device.id, createdAt: now }),
+    db.delete(signIns).where(and(eq(signIns.accountId, row.id), eq(signIns.deviceId, pending.device.id))),
+    db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId: pending.device.id, createdAt: now }),
     db.insert(refreshTokens).values(await refreshTokenRow(refreshToken, signInId, row.id, now)),
   ]);
-  return tokens(keys, row, claim.device, { accountId: row.id, deviceId: input.device.id, signInId }, refreshToken, db);
+  return tokens(keys, row, claim.device, { accountId: row.id, deviceId: pending.device.id, signInId }, refreshToken, db);
 }
 
 export async function refresh(ctx: AppContext, refreshToken: string): Promise<TokenResponse> {

@@ -49,3 +49,8 @@ export async function tokenHash(token: string): Promise<string> {
 export function randomToken(bytes = 32): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
+
+/** A recovery code (normalised) as stored: keyed and bound to its account, since 50 bits alone could be searched offline. */
+export async function recoveryCodeHash(key: CryptoKey, accountId: string, code: string): Promise<string> {
+  return toBase64Url(await mac(key, "recovery-code", accountId, code));
+}

@@ -198,3 +198,51 @@ export const emailTokens = sqliteTable(
   },
   (t) => [index("email_tokens_account").on(t.accountId, t.purpose), index("email_tokens_expires").on(t.expiresAt)],
 );
+
+/**
+ * Two-factor sign-in (TOTP), one row per account that started or finished
+ * enrolling: the secret sealed with the account's data key (field
+ * "totp-secret"); `enabledAt` stays null until a first code confirmed it.
+ * `lastStep` is the newest 30-second time step a code was accepted for:
+ * a code is accepted only for a later step, so each one works once.
+ */
+export const twoFactor = sqliteTable("two_factor", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  secretCiphertext: text("secret_ciphertext").notNull(),
+  startedAt: integer("started_at").notNull(),
+  enabledAt: integer("enabled_at"),
+  lastStep: integer("last_step"),
+});
+
+/** Recovery codes: only a keyed hash of each (INDEX_KEY, bound to the account); a used one is deleted. */
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("recovery_codes_account").on(t.accountId)],
+);
+
+/**
+ * A sign-in that proved the password and waits for its second factor: only a
+ * hash of the challenge token, the account, the device it is for (sealed
+ * with the account's data key) and when it expires. Deleted when completed.
+ */
+export const signInChallenges = sqliteTable(
+  "sign_in_challenges",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    requestCiphertext: text("request_ciphertext").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sign_in_challenges_account").on(t.accountId), index("sign_in_challenges_expires").on(t.expiresAt)],
+);

@@ -82,6 +82,18 @@ export class DeviceSlots extends DurableObject<Env> {
     });
   }
 
+  /** Gives the device a new label; returns it, or null when it holds no slot. */
+  async rename(ref: AccountKeyRef, deviceId: string, label: string): Promise<StoredDevice | null> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const devices = await this.read(ref);
+      const device = devices.find((d) => d.id === deviceId);
+      if (!device) return null;
+      device.label = label;
+      await this.write(ref, devices);
+      return device;
+    });
+  }
+
   /** Frees the device's slot; false when it held none. */
   async release(ref: AccountKeyRef, deviceId: string): Promise<boolean> {
     return this.ctx.blockConcurrencyWhile(async () => {

@@ -96,3 +96,27 @@ export function planChangedMessage(plan: { name: string; maxDevices: number }): 
     "Devices already signed in stay signed in. If you did not expect this change, check your subscription in the extension.",
   ]);
 }
+
+// ---------- two-factor sign-in (issue 18) ----------
+
+export function twoFactorEnabledMessage(atMs: number): MessageContent {
+  return compose("Two-factor sign-in is on for your Cargo VPN account", [
+    `Two-factor sign-in was turned on for your Cargo VPN account at ${new Date(atMs).toISOString()}. From now on, signing in needs your password and a code from your authenticator app (or one of your recovery codes).`,
+    "Keep your recovery codes somewhere safe: each one signs in once if you lose the app.",
+    "If you did not do this, reset your password from the extension's sign-in page right away.",
+  ]);
+}
+
+export function twoFactorDisabledMessage(atMs: number): MessageContent {
+  return compose("Two-factor sign-in is off for your Cargo VPN account", [
+    `Two-factor sign-in was turned off for your Cargo VPN account at ${new Date(atMs).toISOString()}. Signing in needs only your password now, and your recovery codes no longer work.`,
+    "If you did not do this, reset your password from the extension's sign-in page right away and turn two-factor sign-in on again.",
+  ]);
+}
+
+export function recoveryCodeUsedMessage(device: { kind: DeviceKind; label: string }, codesLeft: number, atMs: number): MessageContent {
+  return compose("A recovery code was used to sign in to your Cargo VPN account", [
+    `A recovery code was used in place of an authenticator code to sign in to your Cargo VPN account:\n\nDevice: ${device.label} (${device.kind})\nTime: ${new Date(atMs).toISOString()}\nRecovery codes left: ${codesLeft}`,
+    "That code will not work again. If this was not you, change your password and replace your recovery codes in the extension's account settings.",
+  ]);
+}

@@ -38,7 +38,7 @@ authRoutes.openapi(
     request: jsonBody(SignInRequest),
     responses: {
       200: jsonResponse("Tokens for this device", TokenResponse),
-      ...problems("validation_failed", "malformed_json", "invalid_credentials", "device_limit", "rate_limited"),
+      ...problems("validation_failed", "malformed_json", "invalid_credentials", "second_factor_required", "device_limit", "rate_limited"),
     },
   }),
   async (c) => {

@@ -80,6 +80,22 @@ export class RateLimiter extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Gives back one event `consume` counted (an attempt that turned out fine),
+   * so a limit on attempts becomes a limit on failures that parallel requests
+   * cannot overrun: each attempt is counted before it is tried.
+   */
+  async refund(limits: Limit[], nowMs: number): Promise<void> {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      for (const limit of limits) {
+        const window = await this.ctx.storage.get<Window>(limit.key);
+        if (window && window.resetAt > nowMs && window.count > 0) {
+          await this.ctx.storage.put<Window>(limit.key, { count: window.count - 1, resetAt: window.resetAt });
+        }
+      }
+    });
+  }
+
   /** Seconds until the back-off counter `key` lets the next attempt through; 0 when it does now. */
   async backoffRetryAfter(key: string, nowMs: number, policy: BackoffPolicy): Promise<number> {
     const state = await this.ctx.storage.get<Backoff>(key);

@@ -9,11 +9,12 @@ import type { Device } from "@cargo-vpn/shared/schemas";
 import { ApiError, toErrorInfo } from "../../api/api-error";
 import { field, h } from "../dom";
 import { errorMessageKey } from "../error-messages";
-import { formatDate } from "../format";
+import { formatDay } from "../format";
 import { type MessageKey, t } from "../i18n";
 import type { Call } from "../messenger";
 import { MIN_PASSWORD_LENGTH, passwordStrength, STRENGTH_KEYS } from "../password-strength";
 import { tp } from "../plural";
+import { showSecondFactor } from "./two-factor";
 
 export interface AuthViewDeps {
   call: Call;
@@ -48,6 +49,7 @@ async function completeSignIn(
     deps.onSignedIn();
     return true;
   } catch (error) {
+    if (showSecondFactor(deps, error, back)) return true;
     const info = toErrorInfo(error);
     if (info.code === "device_limit") {
       deps.show(deviceLimitView(deps, username, authKey, info.devices ?? [], info.maxDevices ?? 0, back));
@@ -298,7 +300,7 @@ function deviceLimitView(
         "li",
         {},
         h("span", { className: "device-name" }, device.label),
-        h("span", { className: "hint" }, t("lastSeen", formatDate(device.lastSeenAt))),
+        h("span", { className: "hint" }, t("lastActiveOn", formatDay(device.lastActiveOn))),
         h(
           "button",
           {
@@ -312,6 +314,7 @@ function deviceLimitView(
                 await deps.call("signIn", { username, authKey, replaceDeviceId: device.id });
                 deps.onSignedIn();
               } catch (error) {
+                if (showSecondFactor(deps, error, back)) return;
                 const info = error instanceof ApiError ? error.info : toErrorInfo(error);
                 alert.textContent = t(errorMessageKey(info.code));
                 button.disabled = false;

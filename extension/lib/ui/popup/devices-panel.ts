@@ -3,9 +3,10 @@ import type { DevicesResponse } from "@cargo-vpn/shared/schemas";
 import { toErrorInfo } from "../../api/api-error";
 import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
-import { formatDate } from "../format";
+import { formatDay } from "../format";
 import { t } from "../i18n";
 import { tp } from "../plural";
+import { deviceKindName, renameControl } from "./two-factor";
 
 export class DevicesPanel {
   readonly element: HTMLElement;
@@ -13,7 +14,11 @@ export class DevicesPanel {
   private readonly count: HTMLParagraphElement;
   private readonly status: HTMLParagraphElement;
 
-  constructor(private readonly remove: (id: string) => Promise<void>) {
+  constructor(
+    private readonly remove: (id: string) => Promise<void>,
+    /** Renames a device and redraws the list (issue 18); without it the list has no "Rename". */
+    private readonly rename?: (id: string, label: string) => Promise<void>,
+  ) {
     this.list = h("ul", { className: "devices", "aria-labelledby": "devices-heading" });
     this.count = h("p", { className: "hint" });
     this.status = h("p", { role: "status" });
@@ -34,8 +39,15 @@ export class DevicesPanel {
         h(
           "li",
           { dataset: { deviceId: device.id } },
-          h("span", { className: "device-name" }, device.label, device.current ? h("strong", {}, ` (${t("thisDevice")})`) : null),
-          h("span", { className: "hint" }, t("lastSeen", formatDate(device.lastSeenAt))),
+          h(
+            "span",
+            { className: "device-name" },
+            device.label,
+            ` · ${deviceKindName(device.kind)}`,
+            device.current ? h("strong", {}, ` (${t("thisDevice")})`) : null,
+          ),
+          this.rename ? renameControl(device, this.rename) : null,
+          h("span", { className: "hint" }, t("lastActiveOn", formatDay(device.lastActiveOn))),
           // The current device leaves through "Sign out", which also ends its tunnel cleanly.
           device.current
             ? null

@@ -21,6 +21,7 @@ import { AccountPanel, VerifyBanner } from "./account-panel";
 import { UsageChart } from "./usage-chart";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { tp } from "../plural";
+import { signOutOthersControl, TwoFactorPanel } from "./two-factor";
 
 export interface PopupOptions {
   openOptions: () => void;
@@ -74,16 +75,24 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
   async function mainScreen(initial: Status): Promise<void> {
     const connection = new ConnectionPanel(call, () => void poll());
     const usage = new UsagePanel((cursor) => call("getUsage", { cursor }));
-    const devices = new DevicesPanel(async (id) => {
-      await call("removeDevice", { id });
-      devices.show(await call("getDevices", undefined));
-    });
+    const devices = new DevicesPanel(
+      async (id) => {
+        await call("removeDevice", { id });
+        devices.show(await call("getDevices", undefined));
+      },
+      async (id, label) => {
+        await call("renameDevice", { id, label });
+        devices.show(await call("getDevices", undefined));
+      },
+    );
     const alert = h("p", { className: "alert", role: "alert" });
     const account = initial.account!;
     const chart = new UsageChart();
     usage.element.querySelector("h2")?.after(chart.element);
     const banner = new VerifyBanner(call);
     const accountPanel = new AccountPanel(call, account);
+    const twoFactor = new TwoFactorPanel(call, account.username);
+    const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
     const planLine = h("span", {}, tp("planName", account.plan.maxDevices, account.plan.name));
     const showAccount = (latest: Account) => {
       banner.show(latest);
@@ -118,7 +127,9 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
         alert,
         usage.element,
         devices.element,
+        signOutOthers,
         accountPanel.element,
+        twoFactor.element,
         h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
       ),
     );
@@ -149,6 +160,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       refreshUsage(initial),
       refreshChart(),
       call("getDevices", undefined).then((d) => devices.show(d)),
+      twoFactor.refresh(),
       // The stored account may be behind (email confirmed, plan bought since): ask the API.
       call("getAccount", undefined).then(showAccount),
     ]).catch(async (error) => {

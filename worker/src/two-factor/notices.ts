@@ -1,0 +1,29 @@
+/**
+ * The mail two-factor changes send to the account's address: on, off, and
+ * each recovery-code sign-in. Best effort: the change is made either way.
+ */
+import type { DeviceKind } from "@cargo-vpn/shared";
+import type { AccountRow } from "../accounts/accounts";
+import type { AppContext } from "../context";
+import { addressOf } from "../email/mailer";
+import { bestEffort, queueEmail } from "../email/outbox";
+import type { MessageContent } from "../email/templates";
+import { recoveryCodeUsedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from "../email/templates";
+
+async function notify(ctx: AppContext, row: AccountRow, content: MessageContent): Promise<void> {
+  await bestEffort((async () => queueEmail(ctx, { to: await addressOf(ctx, row), ...content }))());
+}
+
+export const noticeTwoFactorEnabled = (ctx: AppContext, row: AccountRow, atMs = Date.now()) =>
+  notify(ctx, row, twoFactorEnabledMessage(atMs));
+
+export const noticeTwoFactorDisabled = (ctx: AppContext, row: AccountRow, atMs = Date.now()) =>
+  notify(ctx, row, twoFactorDisabledMessage(atMs));
+
+export const noticeRecoveryCodeUsed = (
+  ctx: AppContext,
+  row: AccountRow,
+  device: { kind: DeviceKind; label: string },
+  codesLeft: number,
+  atMs = Date.now(),
+) => notify(ctx, row, recoveryCodeUsedMessage(device, codesLeft, atMs));

@@ -1,0 +1,54 @@
+/**
+ * The second step of a two-factor sign-in (POST /v1/auth/second-factor): the
+ * challenge from the first step and a TOTP code or a recovery code. Checked
+ * in this order, so that a refusal changes nothing it should not: the
+ * challenge must be live (not used, not expired); the attempt is counted
+ * against the account's code limit (429 once it is full); the code must be
+ * right and unused (a right one is spent and its attempt given back); then
+ * the challenge is used up and the sign-in finishes as a one-factor one would.
+ */
+import type { SecondFactorRequest, TokenResponse } from "@cargo-vpn/shared";
+import type { z } from "zod";
+import { type AccountRow, findById } from "../accounts/accounts";
+import { finishSignIn } from "../auth/sign-in";
+import type { AppContext } from "../context";
+import { consumeChallenge, invalidChallenge, liveChallenge, openPendingSignIn, type PendingSignIn } from "./challenges";
+import { codeAccepted, codeRefused, takeCodeAttempt } from "./code-limiter";
+import { recoveryCodesLeft, spendRecoveryCode } from "./recovery-codes";
+import { acceptTotpCode, twoFactorRow } from "./totp-store";
+
+export type SecondFactorInput = z.output<typeof SecondFactorRequest>;
+
+export interface SecondFactorSignIn {
+  signedIn: TokenResponse;
+  row: AccountRow;
+  /** Set when a recovery code was spent: the device it signed in and how many codes are left. */
+  recoveryCodeUsed: { device: PendingSignIn["device"]; codesLeft: number } | null;
+}
+
+export async function completeSecondFactor(ctx: AppContext, input: SecondFactorInput): Promise<SecondFactorSignIn> {
+  const { db } = ctx;
+  const keys = await ctx.keys();
+  const live = await liveChallenge(db, input.challenge);
+  const row = await findById(db, live.accountId);
+  const stored = row && (await twoFactorRow(db, row.id));
+  // Two-factor turned off (or the account erased) since the first step: that sign-in is void.
+  if (!row || stored?.enabledAt == null) throw invalidChallenge();
+  const pending = await openPendingSignIn(keys, row, live.requestCiphertext);
+  await takeCodeAttempt(ctx, row.id);
+
+  if (input.code !== undefined) {
+    const check = await acceptTotpCode(db, keys, row, stored, input.code);
+    if (check === "wrong") throw codeRefused("That code is wrong or expired. Type the one the app shows now.");
+    if (check === "reused") throw codeRefused("That code was already used. Wait for the next one.");
+  } else if (!(await spendRecoveryCode(db, keys, row.id, input.recoveryCode!))) {
+    throw codeRefused("That is not one of this account's unused recovery codes.");
+  }
+  await codeAccepted(ctx, row.id);
+
+  await consumeChallenge(db, input.challenge);
+  const signedIn = await finishSignIn(ctx, row, pending);
+  const recoveryCodeUsed =
+    input.recoveryCode !== undefined ? { device: pending.device, codesLeft: await recoveryCodesLeft(db, row.id) } : null;
+  return { signedIn, row, recoveryCodeUsed };
+}
