@@ -148,6 +148,11 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
     return found;
   }
 
+  /** The price a request names, from the stand-in's own prices only (never Object.prototype). */
+  function priceInfo(id: string): PriceInfo | undefined {
+    return typeof id === "string" && Object.hasOwn(options.prices, id) ? options.prices[id] : undefined;
+  }
+
   function cancel(sub: Subscription) {
     if (sub.status === "canceled") return;
     const previous = { status: sub.status };
@@ -159,7 +164,7 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
   function pay(session: CheckoutSession) {
     if (session.status !== "open") throw new HttpError(400, apiError("invalid_request_error", "This Checkout Session is not open."));
     const line = session._lineItems[0]!;
-    const info = options.prices[line.price]!;
+    const info = priceInfo(line.price)!;
     const sub = newSubscription(session.customer!, line.price, info, session._subscriptionMetadata);
     subscriptions.set(sub.id, sub);
     Object.assign(session, { status: "complete", payment_status: "paid", subscription: sub.id, url: null });
@@ -194,7 +199,7 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
         const items = (Array.isArray(form.line_items) ? form.line_items : []) as { price?: string; quantity?: string }[];
         if (items.length !== 1 || !items[0]?.price)
           throw new HttpError(400, apiError("invalid_request_error", "Pass one line item.", undefined, "line_items"));
-        const info = options.prices[items[0].price];
+        const info = priceInfo(items[0].price);
         if (!info) throw missing("price", items[0].price);
         const id = stripeId("cs_test");
         const now = nowSeconds();
@@ -273,7 +278,7 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
   }
 
   function changePrice(sub: Subscription, priceId: string) {
-    const info = options.prices[priceId];
+    const info = priceInfo(priceId);
     if (!info) throw missing("price", priceId);
     const item = sub.items.data[0]!;
     const previous = { items: structuredClone(sub.items) };

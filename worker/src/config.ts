@@ -23,8 +23,13 @@ export const PLANS = {
 
 export type PlanId = keyof typeof PLANS;
 
+/** Whether a string names a plan: an own key of PLANS only, so "constructor" or "__proto__" never passes. */
+export function isPlanId(id: string): id is PlanId {
+  return Object.hasOwn(PLANS, id);
+}
+
 export function planFor(id: string) {
-  return PLANS[id as PlanId] ?? PLANS.free;
+  return isPlanId(id) ? PLANS[id] : PLANS.free;
 }
 
 /** Proxy credentials live this long by default (PROXY_CREDENTIAL_TTL_SECONDS overrides, 15 minutes at most); clients renew them while the session is open. */

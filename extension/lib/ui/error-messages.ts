@@ -39,7 +39,8 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, MessageKey> = {
 };
 
 export function errorMessageKey(code: string): MessageKey {
-  return (KEYS as Record<string, MessageKey>)[code] ?? "errUnknown";
+  // Own keys only: a server code such as "constructor" must not reach Object.prototype.
+  return Object.hasOwn(KEYS, code) ? (KEYS as Record<string, MessageKey>)[code]! : "errUnknown";
 }
 
 export const ERROR_CODES = Object.keys(KEYS);

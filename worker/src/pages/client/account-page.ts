@@ -139,4 +139,4 @@ const pages: Record<string, (form: HTMLFormElement) => void> = {
 
 const form = document.querySelector<HTMLFormElement>("form[data-page]");
 const page = form?.dataset.page;
-if (form && page && pages[page]) pages[page](form);
+if (form && page && Object.hasOwn(pages, page)) pages[page]!(form);
