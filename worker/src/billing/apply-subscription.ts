@@ -9,7 +9,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
-import { SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
+import { planFor, SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
 import type { AppContext } from "../context";
 import { accounts, subscriptions } from "../db/schema";
 import { onPlanChanged } from "./plan-changed";
@@ -38,6 +38,9 @@ export async function applySubscriptionState(
     const verdict = decide({ subscriptionId, status: row.status, eventCreated: row.eventCreated }, state);
     if (verdict === "stale" || (verdict === "refetch" && !fresh)) return verdict;
 
+    // A paid-for price this deployment does not list keeps the plan on record (subscription-state.ts).
+    const planId = state.planId ?? planFor(row.planId).id;
+    const accountPlan = state.planId ?? sql`${accounts.planId}`;
     const revision = newRevision();
     const [updated] = await db.batch([
       db
@@ -47,7 +50,7 @@ export async function applySubscriptionState(
             subscriptionId === state.subscriptionId
               ? row.subscriptionCiphertext
               : await sealSubscriptionId(keys, account, state.subscriptionId),
-          planId: state.planId,
+          planId,
           status: state.status,
           renewsAt: state.renewsAt,
           cancelAt: state.cancelAt,
@@ -60,7 +63,7 @@ export async function applySubscriptionState(
       // Only the statement whose revision won moves the plan.
       db
         .update(accounts)
-        .set({ planId: state.planId })
+        .set({ planId: accountPlan })
         .where(
           and(
             eq(accounts.id, account.id),
@@ -69,7 +72,7 @@ export async function applySubscriptionState(
         ),
     ]);
     if (updated.length === 1) {
-      if (row.planId !== state.planId) await onPlanChanged(ctx, account, state.planId);
+      if (state.planId !== null && row.planId !== state.planId) await onPlanChanged(ctx, account, state.planId);
       return "applied";
     }
   }
