@@ -117,6 +117,14 @@ export const RESEND_MAX_PER_DAY = 5;
 export const LINK_REQUEST_WINDOW_MS = 60 * 60 * 1000;
 export const LINK_REQUESTS_PER_ADDRESS = 5;
 export const LINK_REQUESTS_PER_CLIENT = 20;
+/**
+ * Address changes (PATCH /v1/me with email): per account a day, every change
+ * the password proved, taken addresses included (each one that moves sends
+ * two messages). Per client they share the registration ceiling, so an
+ * `email_taken` answer comes no more often than registration gives one.
+ */
+export const EMAIL_CHANGES_PER_ACCOUNT = 5;
+export const EMAIL_CHANGE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** A failed send is retried by the queue after this many seconds, doubling each attempt up to the cap (EMAIL_RETRY_DELAY_SECONDS overrides the first). */
 export const EMAIL_RETRY_DELAY_SECONDS = 30;
 export const EMAIL_RETRY_DELAY_CAP_SECONDS = 60 * 60;

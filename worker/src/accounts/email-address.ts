@@ -13,7 +13,8 @@ import { accounts } from "../db/schema";
 import { invalidLink, redeemLinkToken } from "../email/link-tokens";
 import { addressOf, sendEmailChangedNotice, sendVerificationLink } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
-import { takeResend } from "../email/send-limits";
+import { takeEmailChange, takeResend } from "../email/send-limits";
+import { limitClient } from "../throttle/client-limits";
 import { Problem } from "../problem";
 import { type AccountRow, accountView, dataKeyOf } from "./accounts";
 
@@ -22,7 +23,11 @@ const TAKEN = "An account with that email already exists.";
 /**
  * Moves the account to `newEmail` once `authKey` proves the password.
  * 401 invalid_credentials or 409 email_taken change nothing. The same
- * address again changes nothing and sends nothing.
+ * address again changes nothing and sends nothing. Every attempt the
+ * password proved counts against the client's registration ceiling (an
+ * `email_taken` is the same answer registration gives, so it gets the same
+ * budget) and the account's daily change limit (which bounds the messages
+ * changes send): 429 rate_limited with Retry-After.
  */
 export async function changeEmail(
   ctx: AppContext,
@@ -36,6 +41,8 @@ export async function changeEmail(
   const keys = await ctx.keys();
   const view = await accountView(keys, row);
   await proveAuthKey(ctx, view.username, authKey, clientAddress, currentDeviceId);
+  await limitClient(ctx, "register", clientAddress);
+  await takeEmailChange(ctx, row.id);
   const emailIndex = await blindIndex(keys.index, "email", newEmail);
   if (emailIndex === row.emailIndex) return row;
   const taken = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailIndex, emailIndex)).get();

@@ -3,7 +3,8 @@
  * generic fixed-window counters under names of our own: resending the
  * verification link (per account: one a minute, five a day), and asking for
  * a reset or deletion link (per address's blind index, and per client's
- * keyed hash). Over a limit: 429 rate_limited with Retry-After.
+ * keyed hash), and changing the address (per account: the messages a change
+ * sends). Over a limit: 429 rate_limited with Retry-After.
  *
  * Check, count, check again: a request is let through only if the counters
  * still allow it after its own count, so concurrent requests can be refused
@@ -11,6 +12,8 @@
  * not use up the allowance.
  */
 import {
+  EMAIL_CHANGE_WINDOW_MS,
+  EMAIL_CHANGES_PER_ACCOUNT,
   LINK_REQUEST_WINDOW_MS,
   LINK_REQUESTS_PER_ADDRESS,
   LINK_REQUESTS_PER_CLIENT,
@@ -94,6 +97,19 @@ export function takeLinkRequest(ctx: AppContext, emailIndex: string, clientHash:
       counter(env, `client:${clientHash}`, [{ key: "email-links", max: LINK_REQUESTS_PER_CLIENT, windowMs: LINK_REQUEST_WINDOW_MS }]),
     ],
     "requests for email links",
+    nowMs,
+  );
+}
+
+/** An address change, counted in the account's resend object (erasure wipes it) under its own key. */
+export function takeEmailChange(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
+  return take(
+    [
+      counter(ctx.env, resendCounterName(accountId), [
+        { key: "email-change", max: EMAIL_CHANGES_PER_ACCOUNT, windowMs: EMAIL_CHANGE_WINDOW_MS },
+      ]),
+    ],
+    "email address changes",
     nowMs,
   );
 }
