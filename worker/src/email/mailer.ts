@@ -64,11 +64,13 @@ export async function sendDeletionLink(ctx: AppContext, row: LinkRow, address: s
 /**
  * After a sign-in: a device that took a new slot (its slot was registered by
  * this very sign-in, not one signing in again) gets the account a notice,
- * unless the account turned them off.
+ * unless the account turned them off. Never to an unverified address: anyone
+ * can register with someone else's, and its only message is the link that
+ * verifies it.
  */
 export async function noticeIfNewDevice(ctx: AppContext, signedIn: TokenResponse): Promise<void> {
   const { account, device } = signedIn;
-  if (!account.notifyNewDevice || device.registeredAt !== device.lastSeenAt) return;
+  if (!account.emailVerified || !account.notifyNewDevice || device.registeredAt !== device.lastSeenAt) return;
   await sendNewDeviceNotice(ctx, account.email, device, Date.parse(device.registeredAt));
 }
 

@@ -2,7 +2,9 @@
  * Every message the service sends, as subject + plain text + a simple HTML
  * part. No images, no tracking pixels, no tracked or shortened links: the
  * only link is the one the message is for, pointing at our own /account page.
- * Device labels are the only user-supplied text and are escaped in HTML.
+ * Device labels are the only user-supplied text: escaped in HTML, and
+ * defanged in both parts (defangLabel) so no mail client renders a link
+ * someone typed into a label under our signature.
  */
 import type { DeviceKind } from "@cargo-vpn/shared";
 
@@ -61,9 +63,25 @@ export function deletionLinkMessage(link: string): MessageContent {
   ]);
 }
 
+/** Dots a mail client may read as a host name's (ASCII, ideographic, fullwidth, halfwidth). */
+const HOST_DOTS = /[.\u3002\uff0e\uff61](?=[^\s\d.\u3002\uff0e\uff61])/g;
+
+/**
+ * A device label as mail may show it: no scheme (`https:`, `mailto:`), no
+ * address (`@`) and no host name (`evil.example`) survives as such, so no
+ * client turns it into a live link. "Firefox 128.0" reads the same.
+ */
+export function defangLabel(label: string): string {
+  return label
+    .replace(/[:\uff1a]/g, "[:]")
+    .replace(/[@\uff20]/g, "[@]")
+    .replace(HOST_DOTS, "[.]");
+}
+
 export function newDeviceMessage(device: { kind: DeviceKind; label: string }, atMs: number): MessageContent {
   return compose("New sign-in to your Cargo VPN account", [
-    `A device signed in to your Cargo VPN account:\n\nDevice: ${device.label} (${device.kind})\nTime: ${new Date(atMs).toISOString()}`,
+    `A device signed in to your Cargo VPN account:\n\nDevice: ${defangLabel(device.label)} (${device.kind})\nTime: ${new Date(atMs).toISOString()}`,
+    "The device name is what the device called itself. Cargo VPN never puts links or instructions in it.",
     "If this was you, there is nothing to do. If it was not, change your password and remove the device in the extension's device list.",
     "You can turn these messages off in the extension's settings.",
   ]);
