@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, newDevice, register, signIn } from "./client";
+import { newDevice, register, signIn } from "./client";
 import { catcher, inbox, latest, settledCount } from "./mail";
 
 const EVIL = "Sign-in blocked. Review: https://evil.example/review";
