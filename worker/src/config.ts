@@ -115,8 +115,17 @@ export const RESEND_MAX_PER_MINUTE = 1;
 export const RESEND_MAX_PER_DAY = 5;
 /** Password-reset and deletion links asked for by address: per address and per client, in one window. */
 export const LINK_REQUEST_WINDOW_MS = 60 * 60 * 1000;
-export const LINK_REQUESTS_PER_ADDRESS = 5;
+/**
+ * Reset and deletion links: 5 an hour per address from one client, 20 an
+ * hour per address from all clients together (the most mail strangers can
+ * send one inbox), 20 an hour per client. A signed-in owner asking for their
+ * own address counts only against OWNER_LINK_REQUESTS, which strangers never
+ * touch.
+ */
+export const LINK_REQUESTS_PER_ADDRESS_AND_CLIENT = 5;
+export const LINK_REQUESTS_PER_ADDRESS = 20;
 export const LINK_REQUESTS_PER_CLIENT = 20;
+export const OWNER_LINK_REQUESTS = 5;
 /**
  * Address changes (PATCH /v1/me with email): per account a day, every change
  * the password proved, taken addresses included (each one that moves sends

@@ -19,6 +19,7 @@ import { changePassword, resetPassword } from "../accounts/password";
 import { requestLink } from "../email/link-requests";
 import { authenticate } from "../http/authenticate";
 import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
+import { optionalAccount } from "../http/optional-account";
 
 export const emailRoutes = router();
 
@@ -95,7 +96,8 @@ emailRoutes.openapi(
   async (c) => {
     const { email } = c.req.valid("json");
     const client = clientAddress(c.req.header("cf-connecting-ip"));
-    await requestLink(c.get("ctx"), c.executionCtx, "reset", email, client);
+    const owner = await optionalAccount(c.get("ctx"), c.req.header("authorization"));
+    await requestLink(c.get("ctx"), c.executionCtx, "reset", email, client, owner);
     return c.body(null, 202);
   },
 );
@@ -130,7 +132,8 @@ emailRoutes.openapi(
   async (c) => {
     const { email } = c.req.valid("json");
     const client = clientAddress(c.req.header("cf-connecting-ip"));
-    await requestLink(c.get("ctx"), c.executionCtx, "deletion", email, client);
+    const owner = await optionalAccount(c.get("ctx"), c.req.header("authorization"));
+    await requestLink(c.get("ctx"), c.executionCtx, "deletion", email, client, owner);
     return c.body(null, 202);
   },
 );
