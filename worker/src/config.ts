@@ -95,6 +95,12 @@ export const BILLING_RETRY_DELAY_SECONDS = 60;
 export const BILLING_MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
 /** Compare-and-swap attempts when webhook deliveries race for one account's subscription row. */
 export const SUBSCRIPTION_UPDATE_ATTEMPTS = 8;
+/**
+ * One open Checkout per account: a Checkout Session expires this long after
+ * it opens (Stripe's shortest), and until then a second checkout gets the
+ * same session (same plan and interval) or 409 checkout_open.
+ */
+export const CHECKOUT_HOLD_MS = 30 * 60 * 1000;
 /** Retry-After of the 503 answers: billing not configured on this deployment; Stripe not answering. */
 export const BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS = 3600;
 export const STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS = 60;

@@ -26,6 +26,7 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, MessageKey> = {
   email_unverified: "errEmailUnverified",
   invalid_token: "errInvalidToken",
   already_subscribed: "errAlreadySubscribed",
+  checkout_open: "errCheckoutOpen",
   internal: "errServer",
   unavailable: "errServer",
   // These mean the extension built a bad request: not something the user can fix by retyping.

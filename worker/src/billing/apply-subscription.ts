@@ -13,10 +13,11 @@ import { planFor, SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
 import type { AppContext } from "../context";
 import { accounts, subscriptions } from "../db/schema";
 import { onPlanChanged } from "./plan-changed";
-import { billingRowOf, newRevision, sealSubscriptionId, stripeIdsOf } from "./subscription-store";
+import { billingRowOf, isLive, newRevision, sealSubscriptionId, stripeIdsOf } from "./subscription-store";
 import { decide, type SubscriptionState } from "./subscription-state";
 
-export type ApplyOutcome = "applied" | "stale" | "refetch";
+/** "extra": a second live subscription while the account's tracked one is live: not applied, to be cancelled (extra-subscription.ts). */
+export type ApplyOutcome = "applied" | "stale" | "refetch" | "extra";
 
 /**
  * `fresh` says the state was just read from Stripe (not taken from an event
@@ -35,6 +36,7 @@ export async function applySubscriptionState(
     const row = await billingRowOf(db, account.id);
     if (!row) return "stale";
     const { subscriptionId } = await stripeIdsOf(keys, account, row);
+    if (subscriptionId && subscriptionId !== state.subscriptionId && isLive(row.status) && isLive(state.status)) return "extra";
     const verdict = decide({ subscriptionId, status: row.status, eventCreated: row.eventCreated }, state);
     if (verdict === "stale" || (verdict === "refetch" && !fresh)) return verdict;
 
@@ -57,6 +59,9 @@ export async function applySubscriptionState(
           eventCreated: state.eventCreated,
           revision,
           updatedAt: nowMs,
+          // A subscription state arrived: the checkout that led to it is over (checkout-hold.ts).
+          checkoutUntil: null,
+          checkoutCiphertext: null,
         })
         .where(and(eq(subscriptions.accountId, account.id), eq(subscriptions.revision, row.revision)))
         .returning({ accountId: subscriptions.accountId }),

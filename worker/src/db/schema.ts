@@ -152,6 +152,10 @@ export const subscriptions = sqliteTable("subscriptions", {
   eventCreated: integer("event_created").notNull().default(0),
   revision: text("revision").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  /** Until when the account's one open Checkout holds (ms); another checkout before then is refused or gets the same one. */
+  checkoutUntil: integer("checkout_until"),
+  /** That checkout's plan, interval and URL, sealed with the account's key. */
+  checkoutCiphertext: text("checkout_ciphertext"),
 });
 
 /** Stripe event ids already applied, so a redelivery is acknowledged and not applied twice. Purged by housekeeping. */
