@@ -23,7 +23,14 @@
  * current secrets from the environment and print what to `wrangler secret put`.
  */
 import { parseArgs } from "node:util";
-import { GATEWAY_SECRET_OVERLAP_MS, KEK_REWRAP_BATCH, isPlanId, MAX_KEK_REWRAP_BATCH, PLANS } from "@cargo-vpn/worker/config";
+import {
+  DEFAULT_DOWNGRADE_GRACE_DAYS,
+  GATEWAY_SECRET_OVERLAP_MS,
+  KEK_REWRAP_BATCH,
+  isPlanId,
+  MAX_KEK_REWRAP_BATCH,
+  PLANS,
+} from "@cargo-vpn/worker/config";
 import { insertGatewaySql, newGateway, rotateGatewaySecret } from "@cargo-vpn/worker/gateways/provision";
 import { generateSecrets } from "@cargo-vpn/worker/dev/secrets";
 import { executeSql, ROOT, type Target } from "@cargo-vpn/stack/wrangler";
@@ -108,6 +115,15 @@ if (command === "gateway create") {
     executeSql("SELECT id, name, country, scheme, host, port, load, active_sessions, last_heartbeat_at FROM gateways ORDER BY id", target),
   );
 } else if (command === "plan set") {
+  /** Going down starts the devices' grace period, as a billing downgrade does (worker/src/billing/downgrade-grace.ts). */
+  const graceSql = (to: keyof typeof PLANS) => {
+    const limitOf = `CASE plan_id ${Object.values(PLANS)
+      .map((p) => `WHEN '${p.id}' THEN ${p.maxDevices}`)
+      .join(" ")} ELSE 1 END`;
+    const max = PLANS[to].maxDevices;
+    const until = Date.now() + DEFAULT_DOWNGRADE_GRACE_DAYS * 24 * 60 * 60 * 1000;
+    return `CASE WHEN ${max} < ${limitOf} THEN ${until} WHEN ${max} > ${limitOf} THEN NULL ELSE downgrade_grace_until END`;
+  };
   const { account, plan, reason } = values;
   if (!account || !plan) fail("plan set needs --account and --plan");
   if (!reason?.trim()) fail('plan set needs --reason "…" (why support changed the plan; never personal data)');
@@ -118,7 +134,7 @@ if (command === "gateway create") {
   const rows = executeSql<{ id: string }>(
     `INSERT INTO plan_changes (account_id, plan_id, source, reason, changed_at)
        SELECT id, '${plan}', 'support', '${reason.trim().replaceAll("'", "''")}', ${Date.now()} FROM accounts WHERE id = '${account}';
-     UPDATE accounts SET plan_id = '${plan}' WHERE id = '${account}' RETURNING id`,
+     UPDATE accounts SET plan_id = '${plan}', downgrade_grace_until = ${graceSql(plan)} WHERE id = '${account}' RETURNING id`,
     target,
   );
   if (rows.length === 0) fail(`no account ${account}`);

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "@cargo-vpn/stack/wrangler";
+import { applyMigrations, executeSql, ROOT } from "@cargo-vpn/stack/wrangler";
 import { readDevVars, writeDevVars } from "@cargo-vpn/worker/dev/key-rotation";
 import { generateSecrets } from "@cargo-vpn/worker/dev/secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,6 +52,44 @@ describe("ops plan set", () => {
     const { code, out } = await ops(["plan", "set", "--account", account, "--plan", plan, "--reason", "test"]);
     expect(code).toBe(2);
     expect(out).toContain(`unknown plan ${plan}`);
+  });
+});
+
+describe("ops plan set on a database", () => {
+  const account = crypto.randomUUID();
+  const row = () =>
+    executeSql<{ plan_id: string; downgrade_grace_until: number | null }>(
+      `SELECT plan_id, downgrade_grace_until FROM accounts WHERE id = '${account}'`,
+      { persistTo: dir },
+    )[0]!;
+
+  beforeAll(() => {
+    applyMigrations({ persistTo: dir });
+    executeSql(
+      `INSERT INTO accounts (id, username_index, email_index, username_ciphertext, email_ciphertext, wrapped_key, kdf_salt, kdf_iterations, auth_verifier, plan_id, created_at)
+       VALUES ('${account}', 'u', 'e', 'uc', 'ec', 'wk', 's', 600000, 'v', 'team', 0)`,
+      { persistTo: dir },
+    );
+  }, 120_000);
+
+  it("leaves the plan alone for --plan constructor", async () => {
+    const { code, out } = await ops(["plan", "set", "--account", account, "--plan", "constructor", "--reason", "test"]);
+    expect(code, out).toBe(2);
+    expect(row().plan_id).toBe("team");
+  });
+
+  it("going down starts the devices' 7-day grace period, going up ends it", async () => {
+    const before = Date.now();
+    const down = await ops(["plan", "set", "--account", account, "--plan", "free", "--reason", "test: downgrade"]);
+    expect(down.code, down.out).toBe(0);
+    expect(down.out).toContain("now on the free plan (1 devices)");
+    const graced = row();
+    expect(graced.plan_id).toBe("free");
+    expect(graced.downgrade_grace_until).toBeGreaterThanOrEqual(before + 7 * 24 * 60 * 60 * 1000);
+    expect(graced.downgrade_grace_until).toBeLessThanOrEqual(Date.now() + 7 * 24 * 60 * 60 * 1000);
+    const up = await ops(["plan", "set", "--account", account, "--plan", "plus", "--reason", "test: upgrade"]);
+    expect(up.code, up.out).toBe(0);
+    expect(row()).toEqual({ plan_id: "plus", downgrade_grace_until: null });
   });
 });
 

@@ -46,6 +46,14 @@ export const USAGE_BATCH_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const MAX_USAGE_PAGE = 100;
 /** Telemetry events are deleted after this long. */
 export const TELEMETRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * Default days a plan that went down leaves devices above its limit signed
+ * in (DOWNGRADE_GRACE_DAYS overrides); then the cron trigger keeps the most
+ * recently used ones within the limit and signs the rest out.
+ */
+export const DEFAULT_DOWNGRADE_GRACE_DAYS = 7;
+/** Accounts whose grace ended handled per cron run; the rest wait for the next. */
+export const DOWNGRADE_ENFORCEMENTS_PER_RUN = 50;
 /** Default retention of ended usage sessions (USAGE_RETENTION_DAYS overrides). */
 export const DEFAULT_USAGE_RETENTION_DAYS = 90;
 

@@ -3,7 +3,8 @@
  * past their retention and telemetry past 30 days, and forget applied
  * usage-batch ids once no gateway could still retry them, processed Stripe
  * event ids once Stripe could no longer redeliver them, and expired email
- * link tokens.
+ * link tokens; and sign out the devices above a lowered plan's limit once its
+ * grace period has ended.
  */
 import { and, isNotNull, lt } from "drizzle-orm";
 import { USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
@@ -12,6 +13,7 @@ import { billingEvents, tunnelSessions, usageBatches } from "./db/schema";
 import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
 import { purgeExpiredLinkTokens } from "./email/link-tokens";
+import { enforceEndedGraces } from "./billing/downgrade-grace";
 
 export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ idleSessionsEnded: number }> {
   const { db } = ctx;
@@ -24,5 +26,6 @@ export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ id
   ]);
   await purgeOldTelemetry(db, nowMs);
   await purgeExpiredLinkTokens(db, nowMs);
+  await enforceEndedGraces(ctx, nowMs);
   return { idleSessionsEnded };
 }

@@ -12,6 +12,7 @@ import type { AccountRow } from "../accounts/accounts";
 import { planFor, SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
 import type { AppContext } from "../context";
 import { accounts, subscriptions } from "../db/schema";
+import { graceAfter } from "./downgrade-grace";
 import { onPlanChanged } from "./plan-changed";
 import { billingRowOf, isLive, newRevision, sealSubscriptionId, stripeIdsOf } from "./subscription-store";
 import { decide, type SubscriptionState } from "./subscription-state";
@@ -43,6 +44,8 @@ export async function applySubscriptionState(
     // A paid-for price this deployment does not list keeps the plan on record (subscription-state.ts).
     const planId = state.planId ?? planFor(row.planId).id;
     const accountPlan = state.planId ?? sql`${accounts.planId}`;
+    // Going down starts the devices' grace period, going up ends it (downgrade-grace.ts).
+    const grace = state.planId === null ? undefined : graceAfter(ctx, account.planId, state.planId, nowMs);
     const revision = newRevision();
     const [updated] = await db.batch([
       db
@@ -68,7 +71,7 @@ export async function applySubscriptionState(
       // Only the statement whose revision won moves the plan.
       db
         .update(accounts)
-        .set({ planId: accountPlan })
+        .set({ planId: accountPlan, ...(grace === undefined ? {} : { downgradeGraceUntil: grace }) })
         .where(
           and(
             eq(accounts.id, account.id),
@@ -77,7 +80,7 @@ export async function applySubscriptionState(
         ),
     ]);
     if (updated.length === 1) {
-      if (state.planId !== null && row.planId !== state.planId) await onPlanChanged(ctx, account, state.planId);
+      if (state.planId !== null && row.planId !== state.planId) await onPlanChanged(ctx, account, state.planId, grace ?? null);
       return "applied";
     }
   }

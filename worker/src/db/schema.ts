@@ -26,6 +26,8 @@ export const accounts = sqliteTable("accounts", {
   notifyNewDevice: integer("notify_new_device", { mode: "boolean" }).notNull().default(true),
   telemetryOptIn: integer("telemetry_opt_in", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
+  /** After a plan went down: until when devices above the new limit keep their slots (billing/downgrade-grace.ts). */
+  downgradeGraceUntil: integer("downgrade_grace_until"),
 });
 
 /** One row per signed-in device: access tokens name it (claim `sign_in`) and die with it. */

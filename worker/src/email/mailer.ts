@@ -98,7 +98,12 @@ export function sendAccountDeletedNotice(ctx: AppContext, address: string, atMs 
  * after the plan change is stored, with the account's row (before or after
  * the change: only id, wrapped key and email ciphertext are read).
  */
-export async function sendPlanChangedNotice(ctx: AppContext, row: AccountRow, planId: PlanId): Promise<void> {
+export async function sendPlanChangedNotice(
+  ctx: AppContext,
+  row: AccountRow,
+  planId: PlanId,
+  graceUntil: number | null = null,
+): Promise<void> {
   const plan = planFor(planId);
-  await send(ctx, await addressOf(ctx, row), planChangedMessage(plan));
+  await send(ctx, await addressOf(ctx, row), planChangedMessage(plan, graceUntil));
 }

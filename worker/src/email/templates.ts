@@ -108,9 +108,14 @@ export function accountDeletedMessage(atMs: number): MessageContent {
   ]);
 }
 
-export function planChangedMessage(plan: { name: string; maxDevices: number }): MessageContent {
+export function planChangedMessage(plan: { name: string; maxDevices: number }, graceUntil: number | null = null): MessageContent {
+  const devices = `${plan.maxDevices} ${plan.maxDevices === 1 ? "device" : "devices"}`;
+  const stay =
+    graceUntil === null
+      ? "Devices already signed in stay signed in."
+      : `Devices already signed in stay signed in until ${new Date(graceUntil).toISOString()}. Then the ${devices} used most recently keep their places and the others are signed out. To choose which stay, remove devices in the extension's device list before then.`;
   return compose(`Your Cargo VPN plan is now ${plan.name}`, [
-    `Your Cargo VPN account is now on the ${plan.name} plan: up to ${plan.maxDevices} ${plan.maxDevices === 1 ? "device" : "devices"} at a time.`,
-    "Devices already signed in stay signed in. If you did not expect this change, check your subscription in the extension.",
+    `Your Cargo VPN account is now on the ${plan.name} plan: up to ${devices} at a time.`,
+    `${stay} If you did not expect this change, check your subscription in the extension.`,
   ]);
 }
