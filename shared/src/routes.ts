@@ -24,6 +24,7 @@ import {
   CheckoutRequest,
   DeleteMeRequest,
   DeletionConfirmRequest,
+  EmailChangeUndoRequest,
   DevicesResponse,
   EmailLinkRequest,
   EndSessionResponse,
@@ -134,6 +135,8 @@ export const ROUTE_LIST = [
   },
   { method: "POST", path: "/v1/auth/deletion-request", status: 202, auth: "none", request: EmailLinkRequest, answer: null },
   { method: "POST", path: "/v1/auth/deletion-request/confirm", status: 204, auth: "none", request: DeletionConfirmRequest, answer: null },
+  // issue 20: the old address's link undoes an email change
+  { method: "POST", path: "/v1/email/change/undo", status: 204, auth: "none", request: EmailChangeUndoRequest, answer: null },
 ] as const satisfies readonly RouteSpec[];
 
 type AnyRoute = (typeof ROUTE_LIST)[number];

@@ -384,3 +384,9 @@ export const JwksResponse = z.object({ keys: z.array(z.record(z.string(), z.unkn
 export const OpenApiDocumentResponse = z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) });
 /** POST /v1/billing/webhook: a Stripe event, authenticated by its Stripe-Signature header, read by the worker alone. */
 export const StripeEventRequest = z.looseObject({});
+
+// ---------- issue 20: undoing an email change ----------
+
+/** POST /v1/email/change/undo: the token of the link sent to the address an email change leaves. */
+export const EmailChangeUndoRequest = z.strictObject({ token: LinkToken });
+export type EmailChangeUndoRequest = z.input<typeof EmailChangeUndoRequest>;

@@ -124,6 +124,8 @@ export const EMAIL_TOKEN_BYTES = 32;
 export const VERIFY_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 export const RESET_LINK_TTL_MS = 60 * 60 * 1000;
 export const DELETION_LINK_TTL_MS = 60 * 60 * 1000;
+/** How long the old address's link can undo an email change (and sign every device out). */
+export const EMAIL_CHANGE_UNDO_MS = 3 * 24 * 60 * 60 * 1000;
 /** Resending the verification link: at most one a minute and five a day per account. */
 export const RESEND_MAX_PER_MINUTE = 1;
 export const RESEND_MAX_PER_DAY = 5;

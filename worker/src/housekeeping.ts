@@ -4,7 +4,7 @@
  * usage-batch ids once no gateway could still retry them, processed Stripe
  * event ids once Stripe could no longer redeliver them, and expired email
  * link tokens; and sign out the devices above a lowered plan's limit once its
- * grace period has ended.
+ * grace period has ended, and email changes past their undo window.
  */
 import { and, isNotNull, lt } from "drizzle-orm";
 import { USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
@@ -14,6 +14,7 @@ import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
 import { purgeExpiredLinkTokens } from "./email/link-tokens";
 import { enforceEndedGraces } from "./billing/downgrade-grace";
+import { purgeEmailChanges } from "./accounts/email-change";
 
 export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ idleSessionsEnded: number }> {
   const { db } = ctx;
@@ -27,5 +28,6 @@ export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ id
   await purgeOldTelemetry(db, nowMs);
   await purgeExpiredLinkTokens(db, nowMs);
   await enforceEndedGraces(ctx, nowMs);
+  await purgeEmailChanges(ctx, nowMs);
   return { idleSessionsEnded };
 }

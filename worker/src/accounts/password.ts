@@ -38,7 +38,7 @@ async function storeNewPassword(db: Db, keys: ServerKeys, accountId: string, nex
 }
 
 /** Signs out every device of the account except `keepDeviceId` (null: every device). */
-async function signOutDevicesExcept(ctx: AppContext, row: AccountRow, keepDeviceId: string | null): Promise<string[]> {
+export async function signOutDevicesExcept(ctx: AppContext, row: AccountRow, keepDeviceId: string | null): Promise<string[]> {
   const { db } = ctx;
   const [slots, sessions, tunnels] = await Promise.all([
     deviceSlots(ctx, row.id).list(keyRef(row)),

@@ -191,6 +191,29 @@ export const planChanges = sqliteTable(
  * account, what the link is for, the blind index of the address it was sent
  * to, and when it expires. A token is deleted when used, so it works once.
  */
+/**
+ * Email changes (accounts/email-change.ts): pending until the new address
+ * confirms, then kept as applied until `undo_until` so the old address's link
+ * can still undo it. Both addresses exactly as the account row keeps them.
+ */
+export const emailChanges = sqliteTable(
+  "email_changes",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "applied"] }).notNull(),
+    newEmailIndex: text("new_email_index").notNull(),
+    newEmailCiphertext: text("new_email_ciphertext").notNull(),
+    oldEmailIndex: text("old_email_index").notNull(),
+    oldEmailCiphertext: text("old_email_ciphertext").notNull(),
+    createdAt: integer("created_at").notNull(),
+    undoUntil: integer("undo_until").notNull(),
+  },
+  (t) => [index("email_changes_account").on(t.accountId), index("email_changes_undo_until").on(t.undoUntil)],
+);
+
 export const emailTokens = sqliteTable(
   "email_tokens",
   {
@@ -198,7 +221,7 @@ export const emailTokens = sqliteTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
-    purpose: text("purpose", { enum: ["verify", "reset", "deletion"] }).notNull(),
+    purpose: text("purpose", { enum: ["verify", "reset", "deletion", "email-change", "email-change-undo"] }).notNull(),
     emailIndex: text("email_index").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },

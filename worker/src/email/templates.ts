@@ -96,8 +96,24 @@ export function passwordChangedMessage(atMs: number): MessageContent {
 
 export function emailChangedMessage(atMs: number): MessageContent {
   return compose("The email address of your Cargo VPN account was changed", [
-    `The email address of your Cargo VPN account was changed at ${new Date(atMs).toISOString()}. Messages now go to the new address; this is the last one sent here.`,
-    "If you did not do this, sign in and change it back, then change your password.",
+    `The email address of your Cargo VPN account was changed at ${new Date(atMs).toISOString()}: the new address confirmed it. Messages now go there.`,
+    "If you did not do this, open the link in our earlier message about this change: for 3 days after it was asked for, it undoes the change and signs every device out.",
+  ]);
+}
+
+export function emailChangeRequestedMessage(undoLink: string, atMs: number): MessageContent {
+  return compose("Your Cargo VPN account's email address is about to change", [
+    `At ${new Date(atMs).toISOString()} someone signed in to your Cargo VPN account asked to move it to a new email address. Nothing changes until the new address confirms it; until then messages still come here.`,
+    "If this was not you, open this link. It cancels the change, or undoes it if the new address confirmed it already, and signs every device out:",
+    undoLink,
+    "The link works once and for 3 days. Then change your password (Forgot password? on the sign-in page sends a link here).",
+  ]);
+}
+
+export function emailChangeUndoneMessage(atMs: number): MessageContent {
+  return compose("The email change of your Cargo VPN account was undone", [
+    `At ${new Date(atMs).toISOString()} the change of your Cargo VPN account's email address was undone with the link we sent here, and every device was signed out. Messages come to this address again.`,
+    "Choose a new password now: Forgot password? on the sign-in page sends a link here.",
   ]);
 }
 

@@ -8,6 +8,7 @@ import { createRoute } from "@hono/zod-openapi";
 import {
   ChangePasswordRequest,
   DeletionConfirmRequest,
+  EmailChangeUndoRequest,
   EmailLinkRequest,
   PasswordResetConfirmRequest,
   VerifyEmailRequest,
@@ -15,6 +16,7 @@ import {
 } from "@cargo-vpn/shared";
 import { confirmDeletion } from "../accounts/deletion-by-link";
 import { confirmEmail, resendVerification } from "../accounts/email-address";
+import { undoEmailChange } from "../accounts/email-change";
 import { changePassword, resetPassword } from "../accounts/password";
 import { requestLink } from "../email/link-requests";
 import { authenticate } from "../http/authenticate";
@@ -151,6 +153,24 @@ emailRoutes.openapi(
   async (c) => {
     const { token } = c.req.valid("json");
     await confirmDeletion(c.get("ctx"), token);
+    return c.body(null, 204);
+  },
+);
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/email/change/undo",
+    operationId: "undoEmailChange",
+    tags: ["email"],
+    summary:
+      "Undo an email change with the link sent to the address it leaves (3 days): the old address is back, every device is signed out",
+    request: jsonBody(EmailChangeUndoRequest),
+    responses: { 204: { description: "Undone" }, ...problems("invalid_token", "validation_failed", "malformed_json") },
+  }),
+  async (c) => {
+    const { token } = c.req.valid("json");
+    await undoEmailChange(c.get("ctx"), token);
     return c.body(null, 204);
   },
 );

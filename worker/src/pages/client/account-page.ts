@@ -131,10 +131,25 @@ function deleteAccountPage(form: HTMLFormElement): void {
   });
 }
 
+function undoEmailChangePage(form: HTMLFormElement): void {
+  onConfirm(form, async (token) => {
+    announce("Undoing the change…", "busy");
+    const result = await post("/v1/email/change/undo", { token });
+    if (result.ok) {
+      finish(form);
+      announce(
+        "The email change is undone and every device is signed out. Choose a new password now: Forgot password? on the sign-in page sends a link to this address.",
+        "done",
+      );
+    } else announce(failure(result.code), "error");
+  });
+}
+
 const pages: Record<string, (form: HTMLFormElement) => void> = {
   "verify-email": verifyEmailPage,
   "reset-password": resetPasswordPage,
   "delete-account": deleteAccountPage,
+  "undo-email-change": undoEmailChangePage,
 };
 
 const form = document.querySelector<HTMLFormElement>("form[data-page]");
