@@ -31,7 +31,7 @@ export function graceAfter(ctx: AppContext, from: string, to: PlanId, nowMs: num
 }
 
 /** The devices an account keeps when its grace ends: the most recently used first (then the most recently signed in). */
-export function devicesToSignOut<T extends { lastSeenAt: number; registeredAt: number }>(devices: T[], maxDevices: number): T[] {
+function devicesToSignOut<T extends { lastSeenAt: number; registeredAt: number }>(devices: T[], maxDevices: number): T[] {
   return [...devices].sort((a, b) => b.lastSeenAt - a.lastSeenAt || b.registeredAt - a.registeredAt).slice(maxDevices);
 }
 
