@@ -13,8 +13,9 @@
  *       prints a fresh set of worker secrets, for `wrangler secret put` on a new deployment
  *   gateway rotate-secret --id ID [--overlap-hours 24]
  *       gives a gateway a new secret (printed once); the old one works until the window ends or the new one is used
- *   keys jwt publish-next | promote | retire
- *       rotates the JWT signing key in three steps (README "Rotating keys")
+ *   keys jwt publish-next | promote | retire [--force]
+ *       rotates the JWT signing key in three steps (README "Rotating keys"); promote and
+ *       retire are refused until 15 minutes after the step before (--force skips the check)
  *   keys kek rotate | rewrap [--batch 100] [--limit N] | status | retire
  *       rotates DATA_KEK: a new version, every account re-wrapped in batches, then the old key dropped
  *
@@ -22,13 +23,22 @@
  * current secrets from the environment and print what to `wrangler secret put`.
  */
 import { parseArgs } from "node:util";
-import { GATEWAY_SECRET_OVERLAP_MS, KEK_REWRAP_BATCH, MAX_KEK_REWRAP_BATCH, PLANS } from "@cargo-vpn/worker/config";
+import {
+  DEFAULT_DOWNGRADE_GRACE_DAYS,
+  GATEWAY_SECRET_OVERLAP_MS,
+  KEK_REWRAP_BATCH,
+  isPlanId,
+  MAX_KEK_REWRAP_BATCH,
+  PLANS,
+} from "@cargo-vpn/worker/config";
 import { insertGatewaySql, newGateway, rotateGatewaySecret } from "@cargo-vpn/worker/gateways/provision";
 import { generateSecrets } from "@cargo-vpn/worker/dev/secrets";
 import { executeSql, ROOT, type Target } from "@cargo-vpn/stack/wrangler";
 import { join } from "node:path";
 import {
   applyChange,
+  JWT_PROMOTED_AT,
+  JWT_PUBLISHED_AT,
   jwtPromote,
   jwtPublishNext,
   jwtRetire,
@@ -43,13 +53,16 @@ import {
 import { kekVersionCounts, rewrapAll, type SqlRunner } from "@cargo-vpn/worker/crypto/kek-rotation";
 import { loadKek } from "@cargo-vpn/worker/crypto/kek";
 
+/** The step times `keys jwt` records (not worker secrets). */
+const STEP_TIMES = [JWT_PUBLISHED_AT, JWT_PROMOTED_AT];
+
 const USAGE = `usage:
   npm run ops -- gateway create --name NAME --country CC --host HOST --port PORT [--scheme https|http] [--id ID] [--remote]
   npm run ops -- gateway list [--remote]
   npm run ops -- plan set --account ACCOUNT_ID --plan ${Object.keys(PLANS).join("|")} --reason "WHY (no personal data)" [--remote]
   npm run ops -- secrets
   npm run ops -- gateway rotate-secret --id ID [--overlap-hours HOURS] [--remote]
-  npm run ops -- keys jwt publish-next|promote|retire [--vars FILE | --remote]
+  npm run ops -- keys jwt publish-next|promote|retire [--force] [--vars FILE | --remote]
   npm run ops -- keys kek rotate|rewrap|status|retire [--batch N] [--limit N] [--vars FILE | --remote]`;
 
 function fail(message: string): never {
@@ -75,6 +88,7 @@ const { positionals, values } = parseArgs({
     batch: { type: "string" },
     limit: { type: "string" },
     "overlap-hours": { type: "string" },
+    force: { type: "boolean", default: false },
   },
 });
 
@@ -101,21 +115,30 @@ if (command === "gateway create") {
     executeSql("SELECT id, name, country, scheme, host, port, load, active_sessions, last_heartbeat_at FROM gateways ORDER BY id", target),
   );
 } else if (command === "plan set") {
+  /** Going down starts the devices' grace period, as a billing downgrade does (worker/src/billing/downgrade-grace.ts). */
+  const graceSql = (to: keyof typeof PLANS) => {
+    const limitOf = `CASE plan_id ${Object.values(PLANS)
+      .map((p) => `WHEN '${p.id}' THEN ${p.maxDevices}`)
+      .join(" ")} ELSE 1 END`;
+    const max = PLANS[to].maxDevices;
+    const until = Date.now() + DEFAULT_DOWNGRADE_GRACE_DAYS * 24 * 60 * 60 * 1000;
+    return `CASE WHEN ${max} < ${limitOf} THEN ${until} WHEN ${max} > ${limitOf} THEN NULL ELSE downgrade_grace_until END`;
+  };
   const { account, plan, reason } = values;
   if (!account || !plan) fail("plan set needs --account and --plan");
   if (!reason?.trim()) fail('plan set needs --reason "…" (why support changed the plan; never personal data)');
   if (reason.length > 500) fail("--reason is at most 500 characters");
-  if (!(plan in PLANS)) fail(`unknown plan ${plan}`);
+  if (!isPlanId(plan)) fail(`unknown plan ${plan} (one of ${Object.keys(PLANS).join(", ")})`);
   if (!/^[0-9a-f-]{36}$/.test(account)) fail("--account must be an account id (GET /v1/me shows it)");
   // The record of why goes in first, so the plan never changes without one.
   const rows = executeSql<{ id: string }>(
     `INSERT INTO plan_changes (account_id, plan_id, source, reason, changed_at)
        SELECT id, '${plan}', 'support', '${reason.trim().replaceAll("'", "''")}', ${Date.now()} FROM accounts WHERE id = '${account}';
-     UPDATE accounts SET plan_id = '${plan}' WHERE id = '${account}' RETURNING id`,
+     UPDATE accounts SET plan_id = '${plan}', downgrade_grace_until = ${graceSql(plan)} WHERE id = '${account}' RETURNING id`,
     target,
   );
   if (rows.length === 0) fail(`no account ${account}`);
-  console.log(`account ${account} is now on the ${plan} plan (${PLANS[plan as keyof typeof PLANS].maxDevices} devices)`);
+  console.log(`account ${account} is now on the ${plan} plan (${PLANS[plan].maxDevices} devices)`);
 } else if (command === "secrets") {
   for (const [name, value] of Object.entries(await generateSecrets())) {
     // Stripe's keys come from the Stripe dashboard, not from here (README: Billing).
@@ -153,9 +176,10 @@ async function keysCommand(step: string): Promise<void> {
     }
   };
   let change: SecretChange | undefined;
-  if (step === "jwt publish-next") change = await jwtPublishNext(secrets).catch((e: Error) => fail(e.message));
-  else if (step === "jwt promote") change = attempt(() => jwtPromote(secrets));
-  else if (step === "jwt retire") change = attempt(() => jwtRetire(secrets));
+  const stepOptions = { force: values.force };
+  if (step === "jwt publish-next") change = await jwtPublishNext(secrets, stepOptions).catch((e: Error) => fail(e.message));
+  else if (step === "jwt promote") change = attempt(() => jwtPromote(secrets, stepOptions));
+  else if (step === "jwt retire") change = attempt(() => jwtRetire(secrets, stepOptions));
   else if (step === "kek rotate") {
     const off = await offCurrent();
     change = attempt(() => kekRotate(secrets, off));
@@ -182,8 +206,12 @@ async function keysCommand(step: string): Promise<void> {
 
   if (values.remote) {
     console.log("Apply to the deployed worker (values below; keep the private ones in your secret store):");
-    for (const [name, value] of Object.entries(change.set)) console.log(`  npm run wrangler -- secret put ${name}    # ${value}`);
-    for (const name of change.remove) console.log(`  npm run wrangler -- secret delete ${name}`);
+    for (const [name, value] of Object.entries(change.set)) {
+      // Step times are not worker secrets: the operator keeps them with the keys for the next step to check.
+      if (STEP_TIMES.includes(name)) console.log(`  keep ${name}=${value} in your secret store (the next keys jwt step reads it)`);
+      else console.log(`  npm run wrangler -- secret put ${name}    # ${value}`);
+    }
+    for (const name of change.remove.filter((n) => !STEP_TIMES.includes(n))) console.log(`  npm run wrangler -- secret delete ${name}`);
   } else {
     await writeDevVars(varsPath, applyChange(secrets, change));
     const names = [...Object.keys(change.set).map((n) => `set ${n}`), ...change.remove.map((n) => `removed ${n}`)];
@@ -209,6 +237,14 @@ async function executeSqlRetrying<T>(sql: string): Promise<T[]> {
 
 /** With --remote the current secrets come from the environment: Cloudflare never hands them back. */
 function remoteSecrets(): Secrets {
-  const names = ["JWT_PRIVATE_KEY", "JWT_NEXT_PRIVATE_KEY", "JWT_PREVIOUS_PUBLIC_KEY", "DATA_KEK", "DATA_KEK_VERSION", "DATA_KEK_PREVIOUS"];
+  const names = [
+    "JWT_PRIVATE_KEY",
+    "JWT_NEXT_PRIVATE_KEY",
+    "JWT_PREVIOUS_PUBLIC_KEY",
+    "DATA_KEK",
+    "DATA_KEK_VERSION",
+    "DATA_KEK_PREVIOUS",
+    ...STEP_TIMES,
+  ];
   return Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]!]] : [])));
 }

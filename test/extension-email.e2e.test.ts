@@ -4,7 +4,7 @@
  * "Send again" (a second link arrives), the link confirmed in the page and the
  * banner gone; the new-device notice switch; change password (both keys
  * derived in the popup, a notice mailed); change email (a link to the new
- * address, a notice to the old); forgot password (the reset link mailed);
+ * address, which moves the account once opened, and notices to the old); forgot password (the reset link mailed);
  * signing in again with the new password.
  */
 import { describe, expect, it } from "vitest";
@@ -55,8 +55,16 @@ describe("the account in the popup (email)", () => {
     await popup.getByLabel("New email").fill(`new-${EMAIL}`);
     await popup.getByLabel("Password (to confirm)").fill("an even better passphrase");
     await popup.getByRole("button", { name: "Change email" }).click();
-    await popup.getByText(`Email changed to new-${EMAIL}`).waitFor({ timeout: 30_000 });
-    await waitForMail(env.stack, { to: `new-${EMAIL}`, subject: "Confirm your email address" });
+    await popup.getByText(`open the link we sent to new-${EMAIL}`).waitFor({ timeout: 30_000 });
+    // Pending until the new address confirms; the old one is told, with a link that would undo it.
+    const confirmNew = await waitForMail(env.stack, { to: `new-${EMAIL}`, subject: "Confirm your email address" });
+    await waitForMail(env.stack, { to: EMAIL, subject: "email address is about to change" });
+    // A fresh page: the same page would take the new link as a fragment change and not load it again.
+    const confirmPage = await env.browser.context.newPage();
+    await confirmPage.goto(linkIn(confirmNew));
+    await confirmPage.getByRole("button", { name: "Confirm my email address" }).click();
+    await confirmPage.getByText("Your email address is confirmed").waitFor({ timeout: 20_000 });
+    await confirmPage.close();
     await waitForMail(env.stack, { to: EMAIL, subject: "email address of your Cargo VPN account was changed" });
 
     // sign out; forgot password

@@ -173,6 +173,51 @@ export function invoice(sub: Subscription, status: "paid" | "open", attemptCount
   };
 }
 
+/** How an invoice was paid (API 2025-03-31 and later: payments hang off the invoice, not the other way round). */
+export interface InvoicePayment {
+  id: string;
+  object: "invoice_payment";
+  invoice: string;
+  amount_paid: number;
+  amount_requested: number;
+  currency: string;
+  is_default: true;
+  livemode: false;
+  status: "paid";
+  payment: { type: "payment_intent"; payment_intent: string };
+  created: number;
+}
+
+export function invoicePayment(invoiceId: string, amount: number, currency: string): InvoicePayment {
+  return {
+    id: stripeId("inpay"),
+    object: "invoice_payment",
+    invoice: invoiceId,
+    amount_paid: amount,
+    amount_requested: amount,
+    currency,
+    is_default: true,
+    livemode: false,
+    status: "paid",
+    payment: { type: "payment_intent", payment_intent: stripeId("pi") },
+    created: nowSeconds(),
+  };
+}
+
+export interface Refund {
+  id: string;
+  object: "refund";
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  status: "succeeded";
+  reason: string | null;
+  created: number;
+  metadata: Record<string, string>;
+  /** The invoice it refunds, for the stand-in's own customer view. */
+  _invoice: string;
+}
+
 export function portalSession(customerId: string, returnUrl: string | null, url: string) {
   return {
     id: stripeId("bps"),

@@ -26,7 +26,7 @@ export function checkoutPage(session: CheckoutSession, prices: Record<string, Pr
   }
   const lines = session._lineItems
     .map((item) => {
-      const info = prices[item.price];
+      const info = Object.hasOwn(prices, item.price) ? prices[item.price] : undefined;
       return `<li>${escapeHtml(item.price)}: ${info ? `${money(info.amount, info.currency)} per ${info.interval}` : ""}</li>`;
     })
     .join("");

@@ -27,7 +27,10 @@ import {
   customer as newCustomer,
   event as newEvent,
   invoice,
+  type InvoicePayment,
+  invoicePayment,
   nowSeconds,
+  type Refund,
   type PriceInfo,
   periodEnd,
   portalSession,
@@ -96,6 +99,11 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
   const subscriptions = new Map<string, Subscription>();
   const sessions = new Map<string, CheckoutSession>();
   const portalSessions = new Map<string, { customer: string; returnUrl: string | null }>();
+  /** What each paid invoice was paid with (Stripe: an invoice_payment naming a PaymentIntent), and refunds of those. */
+  const invoicePayments = new Map<string, InvoicePayment>();
+  const refunds = new Map<string, Refund>();
+  /** Stripe's Idempotency-Key: a POST repeated with the same key gets the first answer, and does nothing again. */
+  const idempotent = new Map<string, { status: number; value: unknown }>();
   const events: StoredEvent[] = [];
   let webhookUrl = options.webhookUrl;
   let deliveries: Promise<void> = Promise.resolve();
@@ -141,11 +149,58 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
   }
 
   const publicSession = (s: CheckoutSession) => JSON.parse(JSON.stringify(s, (k, v) => (k.startsWith("_") ? undefined : v)));
+  /** Fields starting with "_" are the stand-in's own bookkeeping, never sent. */
+  const publicObject = (value: unknown) => JSON.parse(JSON.stringify(value ?? null, (k, v) => (k.startsWith("_") ? undefined : v)));
 
   function customerOf(id: unknown): Customer {
     const found = typeof id === "string" ? customers.get(id) : undefined;
     if (!found || found.deleted) throw missing("customer", String(id));
     return found;
+  }
+
+  function expiresAt(value: unknown, now: number): number {
+    if (value === undefined) return now + 24 * 3600;
+    const at = Number(value);
+    if (!Number.isInteger(at) || at < now + 30 * 60 - 5 || at > now + 24 * 3600) {
+      throw new HttpError(
+        400,
+        apiError("invalid_request_error", "expires_at must be 30 minutes to 24 hours from now.", undefined, "expires_at"),
+      );
+    }
+    return at;
+  }
+
+  function refund(form: Record<string, any>): Refund {
+    const paymentIntent = String(form.payment_intent ?? "");
+    const payment = [...invoicePayments.values()].find((p) => p.payment.payment_intent === paymentIntent);
+    if (!payment) throw missing("payment_intent", paymentIntent);
+    const already = [...refunds.values()].filter((r) => r.payment_intent === paymentIntent).reduce((n, r) => n + r.amount, 0);
+    const amount = form.amount === undefined ? payment.amount_paid - already : Number(form.amount);
+    if (amount <= 0 || already + amount > payment.amount_paid) {
+      throw new HttpError(
+        400,
+        apiError("invalid_request_error", "This PaymentIntent has already been refunded.", "charge_already_refunded"),
+      );
+    }
+    const made: Refund = {
+      id: stripeId("re"),
+      object: "refund",
+      amount,
+      currency: payment.currency,
+      payment_intent: paymentIntent,
+      status: "succeeded",
+      reason: form.reason ?? null,
+      created: nowSeconds(),
+      metadata: form.metadata ?? {},
+      _invoice: payment.invoice,
+    };
+    refunds.set(made.id, made);
+    return made;
+  }
+
+  /** The price a request names, from the stand-in's own prices only (never Object.prototype). */
+  function priceInfo(id: string): PriceInfo | undefined {
+    return typeof id === "string" && Object.hasOwn(options.prices, id) ? options.prices[id] : undefined;
   }
 
   function cancel(sub: Subscription) {
@@ -159,12 +214,14 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
   function pay(session: CheckoutSession) {
     if (session.status !== "open") throw new HttpError(400, apiError("invalid_request_error", "This Checkout Session is not open."));
     const line = session._lineItems[0]!;
-    const info = options.prices[line.price]!;
+    const info = priceInfo(line.price)!;
     const sub = newSubscription(session.customer!, line.price, info, session._subscriptionMetadata);
     subscriptions.set(sub.id, sub);
     Object.assign(session, { status: "complete", payment_status: "paid", subscription: sub.id, url: null });
     emit("customer.subscription.created", structuredClone(sub));
-    emit("invoice.paid", invoice(sub, "paid", 1));
+    const paid = invoice(sub, "paid", 1);
+    invoicePayments.set(paid.id, invoicePayment(paid.id, paid.amount_paid, paid.currency));
+    emit("invoice.paid", paid);
     emit("checkout.session.completed", publicSession(session));
   }
 
@@ -194,7 +251,7 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
         const items = (Array.isArray(form.line_items) ? form.line_items : []) as { price?: string; quantity?: string }[];
         if (items.length !== 1 || !items[0]?.price)
           throw new HttpError(400, apiError("invalid_request_error", "Pass one line item.", undefined, "line_items"));
-        const info = options.prices[items[0].price];
+        const info = priceInfo(items[0].price);
         if (!info) throw missing("price", items[0].price);
         const id = stripeId("cs_test");
         const now = nowSeconds();
@@ -211,7 +268,8 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
           cancel_url: form.cancel_url ?? null,
           url: `${base}/c/pay/${id}`,
           created: now,
-          expires_at: now + 24 * 3600,
+          // Stripe takes 30 minutes to 24 hours; 24 hours when not sent.
+          expires_at: expiresAt(form.expires_at, now),
           currency: info.currency,
           amount_total: info.amount,
           livemode: false,
@@ -255,6 +313,15 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
       },
     ],
     [
+      "GET",
+      /^\/v1\/invoice_payments$/,
+      (_p, _form, url) => {
+        const found = invoicePayments.get(url.searchParams.get("invoice") ?? "");
+        return { object: "list", data: found ? [found] : [], has_more: false, url: "/v1/invoice_payments" };
+      },
+    ],
+    ["POST", /^\/v1\/refunds$/, (_p, form) => refund(form)],
+    [
       "POST",
       /^\/v1\/billing_portal\/sessions$/,
       (_p, form) => {
@@ -273,7 +340,7 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
   }
 
   function changePrice(sub: Subscription, priceId: string) {
-    const info = options.prices[priceId];
+    const info = priceInfo(priceId);
     if (!info) throw missing("price", priceId);
     const item = sub.items.data[0]!;
     const previous = { items: structuredClone(sub.items) };
@@ -317,9 +384,15 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
         if (req.headers.authorization !== `Bearer ${options.secretKey}`) {
           throw new HttpError(401, apiError("invalid_request_error", "Invalid API Key provided."));
         }
+        const key = method === "POST" ? req.headers["idempotency-key"] : undefined;
+        const seen = typeof key === "string" ? idempotent.get(key) : undefined;
+        if (seen) return json(seen.status, seen.value);
         for (const [m, pattern, handler] of api) {
           const match = m === method ? pattern.exec(url.pathname) : null;
-          if (match) return json(200, handler(match.slice(1), form, url));
+          if (!match) continue;
+          const value = publicObject(handler(match.slice(1), form, url));
+          if (typeof key === "string") idempotent.set(key, { status: 200, value });
+          return json(200, value);
         }
         throw new HttpError(404, apiError("invalid_request_error", `Unrecognized request URL (${method}: ${url.pathname}).`));
       }
@@ -353,7 +426,11 @@ export async function startStripeStandin(options: StandinOptions): Promise<Strip
       if (match) {
         const found = customers.get(match[1]!);
         if (!found) throw missing("customer", match[1]!);
-        return json(200, { customer: found, subscriptions: [...subscriptions.values()].filter((s) => s.customer === found.id) });
+        const own = [...subscriptions.values()].filter((s) => s.customer === found.id);
+        const invoices = new Set(own.map((s) => s.latest_invoice));
+        const refunded = [...refunds.values()].filter((r) => invoices.has(r._invoice)).map(publicObject);
+        const checkouts = [...sessions.values()].filter((c) => c.customer === found.id).map(publicSession);
+        return json(200, { customer: found, subscriptions: own, refunds: refunded, checkoutSessions: checkouts });
       }
       match = /^\/_standin\/subscriptions\/([^/]+)\/(payment-failed|price|cancel)$/.exec(url.pathname);
       if (match && method === "POST") {

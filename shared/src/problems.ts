@@ -18,6 +18,7 @@ export const PROBLEM_STATUS = {
   device_limit: 409,
   session_ended: 409,
   already_subscribed: 409,
+  checkout_open: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   age_requirement: 422,

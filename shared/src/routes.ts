@@ -24,6 +24,7 @@ import {
   CheckoutRequest,
   DeleteMeRequest,
   DeletionConfirmRequest,
+  EmailChangeUndoRequest,
   DevicesResponse,
   EmailLinkRequest,
   EndSessionResponse,
@@ -169,6 +170,8 @@ export const ROUTE_LIST = [
   { method: "PATCH", path: "/v1/devices/{id}", status: 200, auth: "bearer", request: RenameDeviceRequest, answer: DeviceResponse },
   { method: "POST", path: "/v1/me/sign-out-others", status: 200, auth: "bearer", request: null, answer: SignOutOthersResponse },
   { method: "GET", path: "/v1/contacts", status: 200, auth: "none", request: null, answer: ContactsResponse },
+  // issue 20: the old address's link undoes an email change
+  { method: "POST", path: "/v1/email/change/undo", status: 204, auth: "none", request: EmailChangeUndoRequest, answer: null },
 ] as const satisfies readonly RouteSpec[];
 
 type AnyRoute = (typeof ROUTE_LIST)[number];

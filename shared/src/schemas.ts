@@ -483,3 +483,8 @@ export const ContactsResponse = z.object({
   abuseEmail: z.string().meta({ description: "reports of abuse, such as someone asking for a password (ABUSE_EMAIL)" }),
 });
 export type ContactsResponse = z.output<typeof ContactsResponse>;
+// ---------- issue 20: undoing an email change ----------
+
+/** POST /v1/email/change/undo: the token of the link sent to the address an email change leaves. */
+export const EmailChangeUndoRequest = z.strictObject({ token: LinkToken });
+export type EmailChangeUndoRequest = z.input<typeof EmailChangeUndoRequest>;

@@ -27,28 +27,76 @@ function need(secrets: Secrets, name: string): string {
   return value;
 }
 
+/**
+ * The wait before promote (after publish-next) and before retire (after
+ * promote), as README "Rotating keys" asks: a gateway's JWKS cache (10 min)
+ * plus the JWKS answer's max-age (5 min); the longest token lifetime (15 min).
+ */
+export const JWT_STEP_WAIT_MS = 15 * 60 * 1000;
+
+/** When publish-next and promote ran (epoch ms), kept beside the keys so the next step can check its wait. */
+export const JWT_PUBLISHED_AT = "JWT_NEXT_PUBLISHED_AT";
+export const JWT_PROMOTED_AT = "JWT_PROMOTED_AT";
+
+export interface StepOptions {
+  /** The time now (epoch ms); tests pass their own. */
+  now?: number;
+  /** Skip the wait check: the operator knows better (e.g. no gateway runs yet). */
+  force?: boolean;
+}
+
+/** Refuses a step taken before its wait is over, or when nobody recorded when the previous step ran. */
+function checkWaited(secrets: Secrets, name: string, previousStep: string, options: StepOptions): void {
+  if (options.force) return;
+  const at = Number(secrets[name]);
+  if (!has(secrets, name) || !Number.isFinite(at)) {
+    throw new Error(`${name} is not set, so the time of ${previousStep} is unknown: wait 15 minutes after it, then pass --force`);
+  }
+  const left = at + JWT_STEP_WAIT_MS - (options.now ?? Date.now());
+  if (left > 0) {
+    const minutes = Math.ceil(left / 60_000);
+    throw new Error(
+      `${previousStep} ran less than 15 minutes ago: wait ${minutes} more minute${minutes === 1 ? "" : "s"} (README "Rotating keys"), or pass --force`,
+    );
+  }
+}
+
 /** Step 1: a new key, published in the JWKS but not signing yet. */
-export async function jwtPublishNext(secrets: Secrets): Promise<SecretChange> {
+export async function jwtPublishNext(secrets: Secrets, options: StepOptions = {}): Promise<SecretChange> {
   need(secrets, "JWT_PRIVATE_KEY");
   if (has(secrets, "JWT_NEXT_PRIVATE_KEY")) throw new Error("a next key is already published: promote it first");
-  return { set: { JWT_NEXT_PRIVATE_KEY: JSON.stringify(await newSigningJwk()) }, remove: [] };
+  return {
+    set: { JWT_NEXT_PRIVATE_KEY: JSON.stringify(await newSigningJwk()), [JWT_PUBLISHED_AT]: String(options.now ?? Date.now()) },
+    remove: [],
+  };
 }
 
 /** Step 2: the next key signs; the old one stays published (public half only) so its tokens keep verifying. */
-export function jwtPromote(secrets: Secrets): SecretChange {
+export function jwtPromote(secrets: Secrets, options: StepOptions = {}): SecretChange {
   const current = JSON.parse(need(secrets, "JWT_PRIVATE_KEY")) as JWK;
   const next = need(secrets, "JWT_NEXT_PRIVATE_KEY");
   if (has(secrets, "JWT_PREVIOUS_PUBLIC_KEY")) {
     throw new Error("JWT_PREVIOUS_PUBLIC_KEY is still set: retire it first (once every token it signed has expired)");
   }
+  // Before every gateway's JWKS cache holds the next key, a token it signs would meet an unknown kid.
+  checkWaited(secrets, JWT_PUBLISHED_AT, "publish-next", options);
   const { d: _private, ...publicJwk } = current;
-  return { set: { JWT_PRIVATE_KEY: next, JWT_PREVIOUS_PUBLIC_KEY: JSON.stringify(publicJwk) }, remove: ["JWT_NEXT_PRIVATE_KEY"] };
+  return {
+    set: {
+      JWT_PRIVATE_KEY: next,
+      JWT_PREVIOUS_PUBLIC_KEY: JSON.stringify(publicJwk),
+      [JWT_PROMOTED_AT]: String(options.now ?? Date.now()),
+    },
+    remove: ["JWT_NEXT_PRIVATE_KEY", JWT_PUBLISHED_AT],
+  };
 }
 
 /** Step 3: the previous key is no longer published or accepted. */
-export function jwtRetire(secrets: Secrets): SecretChange {
+export function jwtRetire(secrets: Secrets, options: StepOptions = {}): SecretChange {
   if (!has(secrets, "JWT_PREVIOUS_PUBLIC_KEY")) throw new Error("there is no previous JWT key to retire");
-  return { set: {}, remove: ["JWT_PREVIOUS_PUBLIC_KEY"] };
+  // Tokens the previous key signed live up to 15 minutes after promote.
+  checkWaited(secrets, JWT_PROMOTED_AT, "promote", options);
+  return { set: {}, remove: ["JWT_PREVIOUS_PUBLIC_KEY", JWT_PROMOTED_AT] };
 }
 
 export function kekVersionOf(secrets: Secrets): number {

@@ -23,8 +23,13 @@ export const PLANS = {
 
 export type PlanId = keyof typeof PLANS;
 
+/** Whether a string names a plan: an own key of PLANS only, so "constructor" or "__proto__" never passes. */
+export function isPlanId(id: string): id is PlanId {
+  return Object.hasOwn(PLANS, id);
+}
+
 export function planFor(id: string) {
-  return PLANS[id as PlanId] ?? PLANS.free;
+  return isPlanId(id) ? PLANS[id] : PLANS.free;
 }
 
 /** Proxy credentials live this long by default (PROXY_CREDENTIAL_TTL_SECONDS overrides, 15 minutes at most); clients renew them while the session is open. */
@@ -41,6 +46,14 @@ export const USAGE_BATCH_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const MAX_USAGE_PAGE = 100;
 /** Telemetry events are deleted after this long. */
 export const TELEMETRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * Default days a plan that went down leaves devices above its limit signed
+ * in (DOWNGRADE_GRACE_DAYS overrides); then the cron trigger keeps the most
+ * recently used ones within the limit and signs the rest out.
+ */
+export const DEFAULT_DOWNGRADE_GRACE_DAYS = 7;
+/** Accounts whose grace ended handled per cron run; the rest wait for the next. */
+export const DOWNGRADE_ENFORCEMENTS_PER_RUN = 50;
 /** Default retention of ended usage sessions (USAGE_RETENTION_DAYS overrides). */
 export const DEFAULT_USAGE_RETENTION_DAYS = 90;
 
@@ -90,6 +103,12 @@ export const BILLING_RETRY_DELAY_SECONDS = 60;
 export const BILLING_MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
 /** Compare-and-swap attempts when webhook deliveries race for one account's subscription row. */
 export const SUBSCRIPTION_UPDATE_ATTEMPTS = 8;
+/**
+ * One open Checkout per account: a Checkout Session expires this long after
+ * it opens (Stripe's shortest), and until then a second checkout gets the
+ * same session (same plan and interval) or 409 checkout_open.
+ */
+export const CHECKOUT_HOLD_MS = 30 * 60 * 1000;
 /** Retry-After of the 503 answers: billing not configured on this deployment; Stripe not answering. */
 export const BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS = 3600;
 export const STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS = 60;
@@ -105,13 +124,32 @@ export const EMAIL_TOKEN_BYTES = 32;
 export const VERIFY_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 export const RESET_LINK_TTL_MS = 60 * 60 * 1000;
 export const DELETION_LINK_TTL_MS = 60 * 60 * 1000;
+/** How long the old address's link can undo an email change (and sign every device out). */
+export const EMAIL_CHANGE_UNDO_MS = 3 * 24 * 60 * 60 * 1000;
 /** Resending the verification link: at most one a minute and five a day per account. */
 export const RESEND_MAX_PER_MINUTE = 1;
 export const RESEND_MAX_PER_DAY = 5;
 /** Password-reset and deletion links asked for by address: per address and per client, in one window. */
 export const LINK_REQUEST_WINDOW_MS = 60 * 60 * 1000;
-export const LINK_REQUESTS_PER_ADDRESS = 5;
+/**
+ * Reset and deletion links: 5 an hour per address from one client, 20 an
+ * hour per address from all clients together (the most mail strangers can
+ * send one inbox), 20 an hour per client. A signed-in owner asking for their
+ * own address counts only against OWNER_LINK_REQUESTS, which strangers never
+ * touch.
+ */
+export const LINK_REQUESTS_PER_ADDRESS_AND_CLIENT = 5;
+export const LINK_REQUESTS_PER_ADDRESS = 20;
 export const LINK_REQUESTS_PER_CLIENT = 20;
+export const OWNER_LINK_REQUESTS = 5;
+/**
+ * Address changes (PATCH /v1/me with email): per account a day, every change
+ * the password proved, taken addresses included (each one that moves sends
+ * two messages). Per client they share the registration ceiling, so an
+ * `email_taken` answer comes no more often than registration gives one.
+ */
+export const EMAIL_CHANGES_PER_ACCOUNT = 5;
+export const EMAIL_CHANGE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** A failed send is retried by the queue after this many seconds, doubling each attempt up to the cap (EMAIL_RETRY_DELAY_SECONDS overrides the first). */
 export const EMAIL_RETRY_DELAY_SECONDS = 30;
 export const EMAIL_RETRY_DELAY_CAP_SECONDS = 60 * 60;

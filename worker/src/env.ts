@@ -35,6 +35,8 @@ export interface Env {
   PROXY_CREDENTIAL_TTL_SECONDS?: string;
   /** Days an ended session's usage record is kept before the cron trigger deletes it. */
   USAGE_RETENTION_DAYS?: string;
+  /** Days devices above a lowered plan's limit stay signed in (default 7). */
+  DOWNGRADE_GRACE_DAYS?: string;
   /** Billing (Stripe): the API secret key and the webhook endpoint's signing secret (Worker secrets). */
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;

@@ -3,7 +3,9 @@
  * past their retention and telemetry past 30 days, and forget applied
  * usage-batch ids once no gateway could still retry them, processed Stripe
  * event ids once Stripe could no longer redeliver them, expired email
- * link tokens, and expired two-factor sign-in challenges and enrolments.
+ * link tokens, and expired two-factor sign-in challenges and enrolments; and
+ * sign out the devices above a lowered plan's limit once its grace period has
+ * ended, and email changes past their undo window.
  */
 import { and, isNotNull, lt } from "drizzle-orm";
 import { USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
@@ -13,6 +15,8 @@ import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
 import { purgeExpiredLinkTokens } from "./email/link-tokens";
 import { purgeExpiredTwoFactorSteps } from "./two-factor/purge";
+import { enforceEndedGraces } from "./billing/downgrade-grace";
+import { purgeEmailChanges } from "./accounts/email-change";
 
 export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ idleSessionsEnded: number }> {
   const { db } = ctx;
@@ -26,5 +30,7 @@ export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ id
   await purgeOldTelemetry(db, nowMs);
   await purgeExpiredLinkTokens(db, nowMs);
   await purgeExpiredTwoFactorSteps(db, nowMs);
+  await enforceEndedGraces(ctx, nowMs);
+  await purgeEmailChanges(ctx, nowMs);
   return { idleSessionsEnded };
 }

@@ -22,6 +22,7 @@ const TITLES: Record<ProblemCode, string> = {
   device_limit: "Every device slot of the plan is in use",
   session_ended: "The tunnel session has ended",
   already_subscribed: "The account already has a subscription",
+  checkout_open: "The account already has an open checkout",
   payload_too_large: "The request body is too large",
   unsupported_media_type: "The request body must be JSON",
   age_requirement: "You must be 13 or older",

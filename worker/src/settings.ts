@@ -16,6 +16,7 @@ import { z } from "zod";
 import {
   DEFAULT_BILLING_RETURN_URL,
   DEFAULT_ABUSE_EMAIL,
+  DEFAULT_DOWNGRADE_GRACE_DAYS,
   DEFAULT_EMAIL_FROM,
   DEFAULT_PRIVACY_EMAIL,
   DEFAULT_PUBLIC_BASE_URL,
@@ -54,6 +55,7 @@ const SettingsSchema = z
     APP_VERSION: z.string().default("dev"),
     SESSION_IDLE_MINUTES: positive(DEFAULT_SESSION_IDLE_MINUTES),
     USAGE_RETENTION_DAYS: positive(DEFAULT_USAGE_RETENTION_DAYS),
+    DOWNGRADE_GRACE_DAYS: positive(DEFAULT_DOWNGRADE_GRACE_DAYS),
     PROXY_CREDENTIAL_TTL_SECONDS: z.coerce
       .number()
       .int()
@@ -79,6 +81,8 @@ const SettingsSchema = z
     sessionIdleMinutes: vars.SESSION_IDLE_MINUTES,
     /** Days an ended session's usage record is kept. */
     usageRetentionDays: vars.USAGE_RETENTION_DAYS,
+    /** Days devices above a lowered plan's limit stay signed in before the cron trigger signs the least recently used out. */
+    downgradeGraceDays: vars.DOWNGRADE_GRACE_DAYS,
     /** Lifetime of proxy credentials, capped at the gateways' maximum. */
     proxyCredentialTtlSeconds: vars.PROXY_CREDENTIAL_TTL_SECONDS,
     /** Seconds before the first retry of a failed send. */

@@ -75,6 +75,8 @@ describe("what is stored about a subscription", () => {
       [
         "account_id",
         "cancel_at",
+        "checkout_ciphertext",
+        "checkout_until",
         "customer_ciphertext",
         "customer_index",
         "event_created",

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { call, register } from "./client";
 import { latest, linkToken } from "./mail";
 
-const PAGES = ["/account/verify-email", "/account/reset-password", "/account/delete-account"];
+const PAGES = ["/account/verify-email", "/account/reset-password", "/account/delete-account", "/account/undo-email-change"];
 
 describe("/account pages", () => {
   it("are HTML under a strict Content-Security-Policy, with no inline script or style", async () => {

@@ -16,6 +16,11 @@ describe("email flows store no address and no token", () => {
     await call("POST", "/v1/me/email/verification", { token });
     const next = `stored-${crypto.randomUUID()}@example.com`;
     await call("PATCH", "/v1/me", { token, body: { email: next, authKey: user.cred.authKey } });
+    // The change waits for the new address (and its undo link went to the old one); while it waits, a pending row holds it.
+    const pendingStored = (await dumpD1()) + (await dumpDurableObjects());
+    expect(pendingStored).not.toContain(next);
+    const confirmation = (await inbox(next, 1)).find((m) => m.subject.includes("Confirm your email"))!;
+    await call("POST", "/v1/email/verify", { body: { token: linkToken(confirmation) } });
     const headers = { "cf-connecting-ip": "192.0.2.99" };
     await call("POST", "/v1/auth/password-reset", { body: { email: next }, headers });
     await call("POST", "/v1/auth/deletion-request", { body: { email: next }, headers });

@@ -204,5 +204,6 @@ export function startBackground(env: BackgroundEnv) {
 }
 
 function osName(os: string): string {
-  return ({ mac: "macOS", win: "Windows", linux: "Linux", cros: "ChromeOS", android: "Android" } as Record<string, string>)[os] ?? os;
+  const names: Record<string, string> = { mac: "macOS", win: "Windows", linux: "Linux", cros: "ChromeOS", android: "Android" };
+  return Object.hasOwn(names, os) ? names[os]! : os;
 }

@@ -144,7 +144,7 @@ function bypassRuleRegexes(raw: string): string[] {
   if (!port) return [`${schemePart}${hostPart}${END}`];
   const regexes = [`${schemePart}${hostPart}:${port}(?:[/?#]|$)`];
   // "host:443" also means https://host/ with the port left implicit.
-  const implicit = (DEFAULT_PORT_SCHEMES[port] ?? []).filter((s) => !scheme || s === scheme);
+  const implicit = (Object.hasOwn(DEFAULT_PORT_SCHEMES, port) ? DEFAULT_PORT_SCHEMES[port]! : []).filter((s) => !scheme || s === scheme);
   if (implicit.length > 0) regexes.push(`^(?:${implicit.join("|")})://${userinfo}${hostPart}(?:[/?#]|$)`);
   return regexes;
 }

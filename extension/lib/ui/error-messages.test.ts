@@ -28,6 +28,8 @@ describe("error code → plain-language message", () => {
 
   it("an unknown code still gets a sentence, never the raw code", () => {
     expect(errorMessageKey("something_new")).toBe("errUnknown");
+    // Names Object.prototype carries are not codes either.
+    for (const code of ["constructor", "__proto__", "toString", "hasOwnProperty"]) expect(errorMessageKey(code)).toBe("errUnknown");
   });
 });
 

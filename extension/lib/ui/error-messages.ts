@@ -26,6 +26,7 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, MessageKey> = {
   email_unverified: "errEmailUnverified",
   invalid_token: "errInvalidToken",
   already_subscribed: "errAlreadySubscribed",
+  checkout_open: "errCheckoutOpen",
   internal: "errServer",
   unavailable: "errServer",
   // These mean the extension built a bad request: not something the user can fix by retyping.
@@ -45,7 +46,8 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, MessageKey> = {
 };
 
 export function errorMessageKey(code: string): MessageKey {
-  return (KEYS as Record<string, MessageKey>)[code] ?? "errUnknown";
+  // Own keys only: a server code such as "constructor" must not reach Object.prototype.
+  return Object.hasOwn(KEYS, code) ? (KEYS as Record<string, MessageKey>)[code]! : "errUnknown";
 }
 
 export const ERROR_CODES = Object.keys(KEYS);

@@ -37,6 +37,8 @@ interface AccountRecord {
   devices: Device[];
   sessions: UsageSession[];
   telemetry: TelemetryEvent[];
+  /** An email change waiting for its new address to confirm. */
+  pendingEmail?: string;
 }
 
 export interface FakeApiOptions {
@@ -287,8 +289,9 @@ export function createFakeApi(options: FakeApiOptions = {}) {
           if (patch.authKey !== record.authKey) return problem(401, "invalid_credentials");
           const email = patch.email;
           if ([...accounts.values()].some((r) => r !== record && r.account.email === email)) return problem(409, "email_taken");
+          // Pending until the new address confirms (issue 20): the account keeps its address.
           mail.push({ to: record.account.email, kind: "email_changed" }, { to: email, kind: "verification" });
-          record.account = { ...record.account, email, emailVerified: false };
+          record.pendingEmail = email;
         }
         if (patch.notifyNewDevice !== undefined) record.account = { ...record.account, notifyNewDevice: patch.notifyNewDevice };
         if (patch.telemetryOptIn !== undefined) record.account = { ...record.account, telemetryOptIn: patch.telemetryOptIn };

@@ -44,6 +44,7 @@ export async function createAccount(db: Db, keys: ServerKeys, input: NewAccount,
     notifyNewDevice: true,
     telemetryOptIn: false,
     createdAt: nowMs,
+    downgradeGraceUntil: null,
   };
   // The unique indexes decide races between two registrations of the same name.
   try {

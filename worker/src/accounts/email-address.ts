@@ -1,28 +1,34 @@
 /**
- * The account's email address: changing it (the new one starts unverified
- * and gets a link; the old one gets a notice) and confirming it with a link.
- * The address is stored like at registration: ciphertext under the account's
- * key plus a blind index, whose unique index decides races for an address.
+ * The account's email address: asking to change it (pending until the new
+ * address confirms, with an undo link to the old one: email-change.ts) and
+ * confirming an address with a link. The address is stored like at
+ * registration: ciphertext under the account's key plus a blind index, whose
+ * unique index decides races for an address.
  */
 import { and, eq } from "drizzle-orm";
 import { proveAuthKey } from "../auth/sign-in";
 import type { AppContext } from "../context";
-import { encryptField } from "../crypto/envelope";
 import { blindIndex } from "../crypto/keyed-hash";
 import { accounts } from "../db/schema";
 import { invalidLink, redeemLinkToken } from "../email/link-tokens";
-import { addressOf, sendEmailChangedNotice, sendVerificationLink } from "../email/mailer";
-import { bestEffort } from "../email/outbox";
-import { takeResend } from "../email/send-limits";
+import { addressOf, sendVerificationLink } from "../email/mailer";
+import { takeEmailChange, takeResend } from "../email/send-limits";
+import { limitClient } from "../throttle/client-limits";
 import { Problem } from "../problem";
-import { type AccountRow, accountView, dataKeyOf } from "./accounts";
+import { type AccountRow, accountView } from "./accounts";
+import { confirmEmailChange, requestEmailChange } from "./email-change";
 
 const TAKEN = "An account with that email already exists.";
 
 /**
- * Moves the account to `newEmail` once `authKey` proves the password.
+ * Asks to move the account to `newEmail` once `authKey` proves the password:
+ * the account keeps its address until the new one confirms (email-change.ts).
  * 401 invalid_credentials or 409 email_taken change nothing. The same
- * address again changes nothing and sends nothing.
+ * address again changes nothing and sends nothing. Every attempt the
+ * password proved counts against the client's registration ceiling (an
+ * `email_taken` is the same answer registration gives, so it gets the same
+ * budget) and the account's daily change limit (which bounds the messages
+ * changes send): 429 rate_limited with Retry-After.
  */
 export async function changeEmail(
   ctx: AppContext,
@@ -36,31 +42,31 @@ export async function changeEmail(
   const keys = await ctx.keys();
   const view = await accountView(keys, row);
   await proveAuthKey(ctx, view.username, authKey, clientAddress, currentDeviceId);
+  await limitClient(ctx, "register", clientAddress);
+  await takeEmailChange(ctx, row.id);
   const emailIndex = await blindIndex(keys.index, "email", newEmail);
   if (emailIndex === row.emailIndex) return row;
   const taken = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailIndex, emailIndex)).get();
   if (taken) throw new Problem("email_taken", TAKEN);
-
-  const emailCiphertext = await encryptField(await dataKeyOf(keys, row), row.id, "email", newEmail);
-  try {
-    await db.update(accounts).set({ emailIndex, emailCiphertext, emailVerified: false }).where(eq(accounts.id, row.id));
-  } catch (error) {
-    // A registration or another change took the address between the check and the update.
-    if (String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error).includes("email_index")) {
-      throw new Problem("email_taken", TAKEN);
-    }
-    throw error;
-  }
-  const moved = { ...row, emailIndex, emailCiphertext, emailVerified: false };
-  await bestEffort(sendVerificationLink(ctx, moved, newEmail));
-  await bestEffort(sendEmailChangedNotice(ctx, view.email));
-  return moved;
+  // Pending until the new address confirms; the old one can undo it (email-change.ts).
+  await requestEmailChange(ctx, row, view.email, newEmail, emailIndex);
+  return row;
 }
 
-/** Marks the address verified with a link's token; the link must have gone to the current address. */
+/**
+ * Marks the address verified with a link's token; the link must have gone to
+ * the current address. A pending change's link (email-change.ts) opens the
+ * same page and lands here too: it makes the change take effect.
+ */
 export async function confirmEmail(ctx: AppContext, token: string): Promise<void> {
   const { db } = ctx;
-  const link = await redeemLinkToken(db, "verify", token);
+  let link: Awaited<ReturnType<typeof redeemLinkToken>>;
+  try {
+    link = await redeemLinkToken(db, "verify", token);
+  } catch (error) {
+    if (!(error instanceof Problem)) throw error;
+    return confirmEmailChange(ctx, await redeemLinkToken(db, "email-change", token));
+  }
   const [updated] = await db
     .update(accounts)
     .set({ emailVerified: true })

@@ -9,14 +9,16 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
-import { SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
+import { planFor, SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
 import type { AppContext } from "../context";
 import { accounts, subscriptions } from "../db/schema";
+import { graceAfter } from "./downgrade-grace";
 import { onPlanChanged } from "./plan-changed";
-import { billingRowOf, newRevision, sealSubscriptionId, stripeIdsOf } from "./subscription-store";
+import { billingRowOf, isLive, newRevision, sealSubscriptionId, stripeIdsOf } from "./subscription-store";
 import { decide, type SubscriptionState } from "./subscription-state";
 
-export type ApplyOutcome = "applied" | "stale" | "refetch";
+/** "extra": a second live subscription while the account's tracked one is live: not applied, to be cancelled (extra-subscription.ts). */
+export type ApplyOutcome = "applied" | "stale" | "refetch" | "extra";
 
 /**
  * `fresh` says the state was just read from Stripe (not taken from an event
@@ -35,9 +37,15 @@ export async function applySubscriptionState(
     const row = await billingRowOf(db, account.id);
     if (!row) return "stale";
     const { subscriptionId } = await stripeIdsOf(keys, account, row);
+    if (subscriptionId && subscriptionId !== state.subscriptionId && isLive(row.status) && isLive(state.status)) return "extra";
     const verdict = decide({ subscriptionId, status: row.status, eventCreated: row.eventCreated }, state);
     if (verdict === "stale" || (verdict === "refetch" && !fresh)) return verdict;
 
+    // A paid-for price this deployment does not list keeps the plan on record (subscription-state.ts).
+    const planId = state.planId ?? planFor(row.planId).id;
+    const accountPlan = state.planId ?? sql`${accounts.planId}`;
+    // Going down starts the devices' grace period, going up ends it (downgrade-grace.ts).
+    const grace = state.planId === null ? undefined : graceAfter(ctx, account.planId, state.planId, nowMs);
     const revision = newRevision();
     const [updated] = await db.batch([
       db
@@ -47,20 +55,23 @@ export async function applySubscriptionState(
             subscriptionId === state.subscriptionId
               ? row.subscriptionCiphertext
               : await sealSubscriptionId(keys, account, state.subscriptionId),
-          planId: state.planId,
+          planId,
           status: state.status,
           renewsAt: state.renewsAt,
           cancelAt: state.cancelAt,
           eventCreated: state.eventCreated,
           revision,
           updatedAt: nowMs,
+          // A subscription state arrived: the checkout that led to it is over (checkout-hold.ts).
+          checkoutUntil: null,
+          checkoutCiphertext: null,
         })
         .where(and(eq(subscriptions.accountId, account.id), eq(subscriptions.revision, row.revision)))
         .returning({ accountId: subscriptions.accountId }),
       // Only the statement whose revision won moves the plan.
       db
         .update(accounts)
-        .set({ planId: state.planId })
+        .set({ planId: accountPlan, ...(grace === undefined ? {} : { downgradeGraceUntil: grace }) })
         .where(
           and(
             eq(accounts.id, account.id),
@@ -69,7 +80,7 @@ export async function applySubscriptionState(
         ),
     ]);
     if (updated.length === 1) {
-      if (row.planId !== state.planId) await onPlanChanged(ctx, account, state.planId);
+      if (state.planId !== null && row.planId !== state.planId) await onPlanChanged(ctx, account, state.planId, grace ?? null);
       return "applied";
     }
   }

@@ -11,6 +11,7 @@ import type { AppContext } from "../context";
 import type { Settings } from "../settings";
 import { Problem } from "../problem";
 import { type Interval, priceFor } from "./prices";
+import { checkoutExpiry, claimCheckout, recordCheckout, releaseCheckout } from "./checkout-hold";
 import { atStripe, isGone, stripeClient } from "./stripe-client";
 import { billingRowOf, isLive, linkCustomer, replaceCustomer, stripeIdsOf } from "./subscription-store";
 
@@ -44,28 +45,39 @@ export async function startCheckout(ctx: AppContext, account: AccountRow, plan: 
     // A parallel checkout linked its customer first: drop ours, it holds nothing.
     if (customerId !== created.id) await stripe.customers.del(created.id).catch(() => {});
   }
-  const open = (customer: string) =>
+  // Of parallel checkouts one opens a session; the others get it back or 409 checkout_open (checkout-hold.ts).
+  const nowMs = Date.now();
+  const open = await claimCheckout(ctx, account, plan, interval, nowMs);
+  if (open) return open;
+  const create = (customer: string) =>
     atStripe(() =>
       stripe.checkout.sessions.create({
         mode: "subscription",
         customer,
         line_items: [{ price, quantity: 1 }],
         subscription_data: { metadata: { plan } },
+        expires_at: checkoutExpiry(nowMs),
         success_url: returnUrl(ctx.settings, "success"),
         cancel_url: returnUrl(ctx.settings, "cancel"),
       }),
     );
-  let session: Awaited<ReturnType<typeof open>>;
+  let session: Awaited<ReturnType<typeof create>>;
   try {
-    session = await open(customerId);
+    try {
+      session = await create(customerId);
+    } catch (error) {
+      if (!isGone(error)) throw error;
+      // The customer on record was deleted at Stripe (by support): buying again starts with a new one.
+      const created = await atStripe(() => stripe.customers.create({}));
+      await replaceCustomer(db, keys, account, created.id);
+      session = await create(created.id);
+    }
+    if (!session.url) throw new Error("checkout session without url");
   } catch (error) {
-    if (!isGone(error)) throw error;
-    // The customer on record was deleted at Stripe (by support): buying again starts with a new one.
-    const created = await atStripe(() => stripe.customers.create({}));
-    await replaceCustomer(db, keys, account, created.id);
-    session = await open(created.id);
+    await releaseCheckout(ctx, account.id);
+    throw error;
   }
-  if (!session.url) throw new Error("checkout session without url");
+  await recordCheckout(ctx, account, { plan, interval, url: session.url });
   return session.url;
 }
 

@@ -11,6 +11,7 @@ import type { AppContext } from "../context";
 import { sendPlanChangedNotice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
 
-export async function onPlanChanged(ctx: AppContext, account: AccountRow, to: PlanId): Promise<void> {
-  await bestEffort(sendPlanChangedNotice(ctx, account, to));
+/** `graceUntil`: when the plan went down, until when devices above the new limit stay signed in (downgrade-grace.ts). */
+export async function onPlanChanged(ctx: AppContext, account: AccountRow, to: PlanId, graceUntil: number | null = null): Promise<void> {
+  await bestEffort(sendPlanChangedNotice(ctx, account, to, graceUntil));
 }

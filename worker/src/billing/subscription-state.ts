@@ -32,8 +32,12 @@ export function customerOf(sub: StripeSubscription): string {
 export interface SubscriptionState {
   subscriptionId: string;
   status: string;
-  /** What the subscription grants now: its plan while it is paid for, free otherwise. */
-  planId: PlanId;
+  /**
+   * What the subscription grants now: its plan while it is paid for, free
+   * otherwise; null while it is paid for at a price STRIPE_PRICES does not
+   * list (retired or never sold): the plan on record is kept.
+   */
+  planId: PlanId | null;
   renewsAt: number | null;
   cancelAt: number | null;
   /** Stripe's `created` (seconds) of the event this state came with. */
@@ -44,16 +48,16 @@ export function stateOf(settings: Settings, sub: StripeSubscription, eventCreate
   const periodEnd = sub.items.data[0]?.current_period_end ?? null;
   const price = sub.items.data[0]?.price.id;
   const live = isLive(sub.status);
-  // A price this deployment does not sell grants nothing; metadata is only a fallback for prices retired from configuration.
-  const metadataPlan = sub.metadata?.plan === "plus" || sub.metadata?.plan === "team" ? sub.metadata.plan : undefined;
-  const plan = (price ? planOfPrice(settings, price) : undefined) ?? metadataPlan;
+  // Only the price decides: metadata is written by whoever created the subscription, so it grants nothing.
+  const plan = price ? planOfPrice(settings, price) : undefined;
+  if (live && !plan) console.warn("billing: subscription price not in STRIPE_PRICES (unknown_price); plan kept");
   const ms = (seconds: number | null | undefined) => (seconds == null ? null : seconds * 1000);
   const cancelAt =
     sub.status === "canceled" ? (sub.ended_at ?? sub.canceled_at) : (sub.cancel_at ?? (sub.cancel_at_period_end ? periodEnd : null));
   return {
     subscriptionId: sub.id,
     status: sub.status,
-    planId: live && plan ? plan : "free",
+    planId: live ? (plan ?? null) : "free",
     renewsAt: live && cancelAt == null ? ms(periodEnd) : null,
     cancelAt: ms(cancelAt),
     eventCreated,

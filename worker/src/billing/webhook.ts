@@ -15,6 +15,7 @@ import type { AppContext } from "../context";
 import { billingEvents } from "../db/schema";
 import { Problem } from "../problem";
 import { applySubscriptionState } from "./apply-subscription";
+import { cancelExtraSubscription } from "./extra-subscription";
 import { isGone, stripeClient, webhookCrypto } from "./stripe-client";
 import { findByCustomer } from "./subscription-store";
 import { customerOf, StripeSubscription, stateOf } from "./subscription-state";
@@ -97,6 +98,7 @@ async function applyFromPayload(ctx: AppContext, sub: StripeSubscription, create
   const found = await findByCustomer(db, keys, customerOf(sub));
   if (!found) return "ignored";
   const outcome = await applySubscriptionState(ctx, found.account, stateOf(ctx.settings, sub, created), false);
+  if (outcome === "extra") return cancelExtra(ctx, sub.id);
   if (outcome !== "refetch") return outcome;
   return applyFromStripe(ctx, customerOf(sub), sub.id, created);
 }
@@ -124,5 +126,12 @@ async function applyFromStripe(
   const sub = StripeSubscription.parse(fetched);
   if (customerOf(sub) !== customerId) return "ignored";
   const outcome = await applySubscriptionState(ctx, found.account, stateOf(ctx.settings, sub, created), true);
+  if (outcome === "extra") return cancelExtra(ctx, sub.id);
   return outcome === "applied" ? "applied" : "stale";
+}
+
+/** Cancels and refunds a second live subscription; the event counts as applied (what it asked for was acted on). */
+async function cancelExtra(ctx: AppContext, subscriptionId: string): Promise<EventOutcome> {
+  await cancelExtraSubscription(ctx, subscriptionId);
+  return "applied";
 }

@@ -26,6 +26,8 @@ export const accounts = sqliteTable("accounts", {
   notifyNewDevice: integer("notify_new_device", { mode: "boolean" }).notNull().default(true),
   telemetryOptIn: integer("telemetry_opt_in", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
+  /** After a plan went down: until when devices above the new limit keep their slots (billing/downgrade-grace.ts). */
+  downgradeGraceUntil: integer("downgrade_grace_until"),
 });
 
 /** One row per signed-in device: access tokens name it (claim `sign_in`) and die with it. */
@@ -152,6 +154,10 @@ export const subscriptions = sqliteTable("subscriptions", {
   eventCreated: integer("event_created").notNull().default(0),
   revision: text("revision").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  /** Until when the account's one open Checkout holds (ms); another checkout before then is refused or gets the same one. */
+  checkoutUntil: integer("checkout_until"),
+  /** That checkout's plan, interval and URL, sealed with the account's key. */
+  checkoutCiphertext: text("checkout_ciphertext"),
 });
 
 /** Stripe event ids already applied, so a redelivery is acknowledged and not applied twice. Purged by housekeeping. */
@@ -185,6 +191,29 @@ export const planChanges = sqliteTable(
  * account, what the link is for, the blind index of the address it was sent
  * to, and when it expires. A token is deleted when used, so it works once.
  */
+/**
+ * Email changes (accounts/email-change.ts): pending until the new address
+ * confirms, then kept as applied until `undo_until` so the old address's link
+ * can still undo it. Both addresses exactly as the account row keeps them.
+ */
+export const emailChanges = sqliteTable(
+  "email_changes",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "applied"] }).notNull(),
+    newEmailIndex: text("new_email_index").notNull(),
+    newEmailCiphertext: text("new_email_ciphertext").notNull(),
+    oldEmailIndex: text("old_email_index").notNull(),
+    oldEmailCiphertext: text("old_email_ciphertext").notNull(),
+    createdAt: integer("created_at").notNull(),
+    undoUntil: integer("undo_until").notNull(),
+  },
+  (t) => [index("email_changes_account").on(t.accountId), index("email_changes_undo_until").on(t.undoUntil)],
+);
+
 export const emailTokens = sqliteTable(
   "email_tokens",
   {
@@ -192,7 +221,7 @@ export const emailTokens = sqliteTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
-    purpose: text("purpose", { enum: ["verify", "reset", "deletion"] }).notNull(),
+    purpose: text("purpose", { enum: ["verify", "reset", "deletion", "email-change", "email-change-undo"] }).notNull(),
     emailIndex: text("email_index").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },

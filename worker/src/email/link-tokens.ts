@@ -10,18 +10,21 @@
  *   const { accountId } = await redeemLinkToken(db, "reset", token);
  */
 import { and, eq, gt, lt } from "drizzle-orm";
-import { DELETION_LINK_TTL_MS, EMAIL_TOKEN_BYTES, RESET_LINK_TTL_MS, VERIFY_LINK_TTL_MS } from "../config";
+import { DELETION_LINK_TTL_MS, EMAIL_CHANGE_UNDO_MS, EMAIL_TOKEN_BYTES, RESET_LINK_TTL_MS, VERIFY_LINK_TTL_MS } from "../config";
 import { randomToken, tokenHash } from "../crypto/keyed-hash";
 import type { Db } from "../db/client";
 import { emailTokens } from "../db/schema";
 import { Problem } from "../problem";
 
-export type LinkPurpose = "verify" | "reset" | "deletion";
+/** "email-change": confirms a new address (to it); "email-change-undo": undoes the change (to the old one). */
+export type LinkPurpose = "verify" | "reset" | "deletion" | "email-change" | "email-change-undo";
 
 const LIFETIME_MS: Record<LinkPurpose, number> = {
   verify: VERIFY_LINK_TTL_MS,
   reset: RESET_LINK_TTL_MS,
   deletion: DELETION_LINK_TTL_MS,
+  "email-change": VERIFY_LINK_TTL_MS,
+  "email-change-undo": EMAIL_CHANGE_UNDO_MS,
 };
 
 export async function issueLinkToken(db: Db, accountId: string, purpose: LinkPurpose, emailIndex: string, nowMs = Date.now()) {

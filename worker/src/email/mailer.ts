@@ -20,6 +20,8 @@ import {
   accountDeletedMessage,
   deletionLinkMessage,
   emailChangedMessage,
+  emailChangeRequestedMessage,
+  emailChangeUndoneMessage,
   type MessageContent,
   newDeviceMessage,
   passwordChangedMessage,
@@ -64,11 +66,13 @@ export async function sendDeletionLink(ctx: AppContext, row: LinkRow, address: s
 /**
  * After a sign-in: a device that took a new slot (its slot was registered by
  * this very sign-in, not one signing in again) gets the account a notice,
- * unless the account turned them off.
+ * unless the account turned them off. Never to an unverified address: anyone
+ * can register with someone else's, and its only message is the link that
+ * verifies it.
  */
 export async function noticeIfNewDevice(ctx: AppContext, signedIn: TokenResponse): Promise<void> {
   const { account, device } = signedIn;
-  if (!account.notifyNewDevice || device.registeredAt !== device.lastSeenAt) return;
+  if (!account.emailVerified || !account.notifyNewDevice || device.registeredAt !== device.lastSeenAt) return;
   await sendNewDeviceNotice(ctx, account.email, device, Date.parse(device.registeredAt));
 }
 
@@ -81,9 +85,34 @@ export function sendPasswordChangedNotice(ctx: AppContext, address: string, atMs
   return send(ctx, address, passwordChangedMessage(atMs));
 }
 
-/** To the old address, after the account moved to a new one. */
+/** To the old address, after the new one confirmed the change. */
 export function sendEmailChangedNotice(ctx: AppContext, oldAddress: string, atMs = Date.now()) {
   return send(ctx, oldAddress, emailChangedMessage(atMs));
+}
+
+/**
+ * An email change asked for: the confirmation link (24 h) to the new address,
+ * and to the old one a notice with the link that undoes it (3 days). Earlier
+ * links of either kind stop working.
+ */
+export async function sendEmailChangeLinks(
+  ctx: AppContext,
+  accountId: string,
+  old: { address: string; index: string },
+  next: { address: string; index: string },
+  atMs = Date.now(),
+): Promise<void> {
+  await revokeLinkTokens(ctx.db, accountId, "email-change");
+  await revokeLinkTokens(ctx.db, accountId, "email-change-undo");
+  const confirm = await issueLinkToken(ctx.db, accountId, "email-change", next.index);
+  const undo = await issueLinkToken(ctx.db, accountId, "email-change-undo", old.index);
+  await send(ctx, next.address, verifyEmailMessage(linkTo(ctx.settings, "verify-email", confirm)));
+  await send(ctx, old.address, emailChangeRequestedMessage(linkTo(ctx.settings, "undo-email-change", undo), atMs));
+}
+
+/** To the address the account is back on, after its link undid a change. */
+export function sendEmailChangeUndoneNotice(ctx: AppContext, address: string, atMs = Date.now()) {
+  return send(ctx, address, emailChangeUndoneMessage(atMs));
 }
 
 /** The last message: queued before the erasure, so it survives it and is retried until sent. */
@@ -96,7 +125,12 @@ export function sendAccountDeletedNotice(ctx: AppContext, address: string, atMs 
  * after the plan change is stored, with the account's row (before or after
  * the change: only id, wrapped key and email ciphertext are read).
  */
-export async function sendPlanChangedNotice(ctx: AppContext, row: AccountRow, planId: PlanId): Promise<void> {
+export async function sendPlanChangedNotice(
+  ctx: AppContext,
+  row: AccountRow,
+  planId: PlanId,
+  graceUntil: number | null = null,
+): Promise<void> {
   const plan = planFor(planId);
-  await send(ctx, await addressOf(ctx, row), planChangedMessage(plan));
+  await send(ctx, await addressOf(ctx, row), planChangedMessage(plan, graceUntil));
 }

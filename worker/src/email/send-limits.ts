@@ -2,8 +2,10 @@
  * Rate limits on sending email, kept in the RateLimiter Durable Object's
  * generic fixed-window counters under names of our own: resending the
  * verification link (per account: one a minute, five a day), and asking for
- * a reset or deletion link (per address's blind index, and per client's
- * keyed hash). Over a limit: 429 rate_limited with Retry-After.
+ * a reset or deletion link (per address's blind index together with the
+ * client's keyed hash, per address, and per client; a signed-in owner asking
+ * for their own address only per account), and changing the address (per account: the messages a change
+ * sends). Over a limit: 429 rate_limited with Retry-After.
  *
  * Check, count, check again: a request is let through only if the counters
  * still allow it after its own count, so concurrent requests can be refused
@@ -11,9 +13,13 @@
  * not use up the allowance.
  */
 import {
+  EMAIL_CHANGE_WINDOW_MS,
+  EMAIL_CHANGES_PER_ACCOUNT,
   LINK_REQUEST_WINDOW_MS,
   LINK_REQUESTS_PER_ADDRESS,
+  LINK_REQUESTS_PER_ADDRESS_AND_CLIENT,
   LINK_REQUESTS_PER_CLIENT,
+  OWNER_LINK_REQUESTS,
   RESEND_MAX_PER_DAY,
   RESEND_MAX_PER_MINUTE,
 } from "../config";
@@ -90,10 +96,36 @@ export function takeLinkRequest(ctx: AppContext, emailIndex: string, clientHash:
   const { env } = ctx;
   return take(
     [
-      counter(env, addressCounterName(emailIndex), [{ key: "links", max: LINK_REQUESTS_PER_ADDRESS, windowMs: LINK_REQUEST_WINDOW_MS }]),
+      // Strangers on other networks cannot use up what this client may ask for this address (issue 20, item 8).
+      counter(env, addressCounterName(emailIndex), [
+        { key: `links:${clientHash}`, max: LINK_REQUESTS_PER_ADDRESS_AND_CLIENT, windowMs: LINK_REQUEST_WINDOW_MS },
+        { key: "links", max: LINK_REQUESTS_PER_ADDRESS, windowMs: LINK_REQUEST_WINDOW_MS },
+      ]),
       counter(env, `client:${clientHash}`, [{ key: "email-links", max: LINK_REQUESTS_PER_CLIENT, windowMs: LINK_REQUEST_WINDOW_MS }]),
     ],
     "requests for email links",
+    nowMs,
+  );
+}
+
+/** A signed-in owner asking for a link to their own address: their own allowance, apart from every stranger's. */
+export function takeOwnerLinkRequest(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
+  return take(
+    [counter(ctx.env, resendCounterName(accountId), [{ key: "owner-links", max: OWNER_LINK_REQUESTS, windowMs: LINK_REQUEST_WINDOW_MS }])],
+    "requests for email links",
+    nowMs,
+  );
+}
+
+/** An address change, counted in the account's resend object (erasure wipes it) under its own key. */
+export function takeEmailChange(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
+  return take(
+    [
+      counter(ctx.env, resendCounterName(accountId), [
+        { key: "email-change", max: EMAIL_CHANGES_PER_ACCOUNT, windowMs: EMAIL_CHANGE_WINDOW_MS },
+      ]),
+    ],
+    "email address changes",
     nowMs,
   );
 }

@@ -6,7 +6,7 @@
  */
 import type { Settings } from "../settings";
 
-export type AccountPage = "verify-email" | "reset-password" | "delete-account";
+export type AccountPage = "verify-email" | "reset-password" | "delete-account" | "undo-email-change";
 
 /**
  * The token rides in the fragment: browsers never send it to any server, so

@@ -2,7 +2,9 @@
  * Every message the service sends, as subject + plain text + a simple HTML
  * part. No images, no tracking pixels, no tracked or shortened links: the
  * only link is the one the message is for, pointing at our own /account page.
- * Device labels are the only user-supplied text and are escaped in HTML.
+ * Device labels are the only user-supplied text: escaped in HTML, and
+ * defanged in both parts (defangLabel) so no mail client renders a link
+ * someone typed into a label under our signature.
  */
 import type { DeviceKind } from "@cargo-vpn/shared";
 
@@ -61,9 +63,25 @@ export function deletionLinkMessage(link: string): MessageContent {
   ]);
 }
 
+/** Dots a mail client may read as a host name's (ASCII, ideographic, fullwidth, halfwidth). */
+const HOST_DOTS = /[.\u3002\uff0e\uff61](?=[^\s\d.\u3002\uff0e\uff61])/g;
+
+/**
+ * A device label as mail may show it: no scheme (`https:`, `mailto:`), no
+ * address (`@`) and no host name (`evil.example`) survives as such, so no
+ * client turns it into a live link. "Firefox 128.0" reads the same.
+ */
+export function defangLabel(label: string): string {
+  return label
+    .replace(/[:\uff1a]/g, "[:]")
+    .replace(/[@\uff20]/g, "[@]")
+    .replace(HOST_DOTS, "[.]");
+}
+
 export function newDeviceMessage(device: { kind: DeviceKind; label: string }, atMs: number): MessageContent {
   return compose("New sign-in to your Cargo VPN account", [
-    `A device signed in to your Cargo VPN account:\n\nDevice: ${device.label} (${device.kind})\nTime: ${new Date(atMs).toISOString()}`,
+    `A device signed in to your Cargo VPN account:\n\nDevice: ${defangLabel(device.label)} (${device.kind})\nTime: ${new Date(atMs).toISOString()}`,
+    "The device name is what the device called itself. Cargo VPN never puts links or instructions in it.",
     "If this was you, there is nothing to do. If it was not, change your password and remove the device in the extension's device list.",
     "You can turn these messages off in the extension's settings.",
   ]);
@@ -78,8 +96,24 @@ export function passwordChangedMessage(atMs: number): MessageContent {
 
 export function emailChangedMessage(atMs: number): MessageContent {
   return compose("The email address of your Cargo VPN account was changed", [
-    `The email address of your Cargo VPN account was changed at ${new Date(atMs).toISOString()}. Messages now go to the new address; this is the last one sent here.`,
-    "If you did not do this, sign in and change it back, then change your password.",
+    `The email address of your Cargo VPN account was changed at ${new Date(atMs).toISOString()}: the new address confirmed it. Messages now go there.`,
+    "If you did not do this, open the link in our earlier message about this change: for 3 days after it was asked for, it undoes the change and signs every device out.",
+  ]);
+}
+
+export function emailChangeRequestedMessage(undoLink: string, atMs: number): MessageContent {
+  return compose("Your Cargo VPN account's email address is about to change", [
+    `At ${new Date(atMs).toISOString()} someone signed in to your Cargo VPN account asked to move it to a new email address. Nothing changes until the new address confirms it; until then messages still come here.`,
+    "If this was not you, open this link. It cancels the change, or undoes it if the new address confirmed it already, and signs every device out:",
+    undoLink,
+    "The link works once and for 3 days. Then change your password (Forgot password? on the sign-in page sends a link here).",
+  ]);
+}
+
+export function emailChangeUndoneMessage(atMs: number): MessageContent {
+  return compose("The email change of your Cargo VPN account was undone", [
+    `At ${new Date(atMs).toISOString()} the change of your Cargo VPN account's email address was undone with the link we sent here, and every device was signed out. Messages come to this address again.`,
+    "Choose a new password now: Forgot password? on the sign-in page sends a link here.",
   ]);
 }
 
@@ -90,10 +124,15 @@ export function accountDeletedMessage(atMs: number): MessageContent {
   ]);
 }
 
-export function planChangedMessage(plan: { name: string; maxDevices: number }): MessageContent {
+export function planChangedMessage(plan: { name: string; maxDevices: number }, graceUntil: number | null = null): MessageContent {
+  const devices = `${plan.maxDevices} ${plan.maxDevices === 1 ? "device" : "devices"}`;
+  const stay =
+    graceUntil === null
+      ? "Devices already signed in stay signed in."
+      : `Devices already signed in stay signed in until ${new Date(graceUntil).toISOString()}. Then the ${devices} used most recently keep their places and the others are signed out. To choose which stay, remove devices in the extension's device list before then.`;
   return compose(`Your Cargo VPN plan is now ${plan.name}`, [
-    `Your Cargo VPN account is now on the ${plan.name} plan: up to ${plan.maxDevices} ${plan.maxDevices === 1 ? "device" : "devices"} at a time.`,
-    "Devices already signed in stay signed in. If you did not expect this change, check your subscription in the extension.",
+    `Your Cargo VPN account is now on the ${plan.name} plan: up to ${devices} at a time.`,
+    `${stay} If you did not expect this change, check your subscription in the extension.`,
   ]);
 }
 

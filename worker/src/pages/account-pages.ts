@@ -1,6 +1,6 @@
 /**
  * The pages email links open (/account/verify-email, /account/reset-password,
- * /account/delete-account) and their script and style. GET only ever shows a
+ * /account/delete-account, /account/undo-email-change) and their script and style. GET only ever shows a
  * page: the action happens when the person confirms, and the page's script
  * then calls the JSON routes (routes/email.ts). Not part of the OpenAPI
  * document: these are for people, not for API clients.
@@ -30,6 +30,13 @@ const PAGES = {
 <label for="repeat-password">New password again</label>
 <input id="repeat-password" name="repeat-password" type="password" autocomplete="new-password" required minlength="8">
 <button type="submit">Set new password</button>
+</form>`,
+  ),
+  "undo-email-change": pageHtml(
+    "Undo the email change",
+    `<p>This cancels the change of your Cargo VPN account's email address, or puts this address back if the change went through, and signs every device out. Then choose a new password with Forgot password? on the sign-in page.</p>
+<form data-page="undo-email-change">
+<button type="submit" class="danger">Undo the change and sign everyone out</button>
 </form>`,
   ),
   "delete-account": pageHtml(

@@ -37,6 +37,7 @@ billingRoutes.openapi(
         "unauthorized",
         "email_unverified",
         "already_subscribed",
+        "checkout_open",
         "not_found",
         "validation_failed",
         "malformed_json",

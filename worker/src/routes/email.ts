@@ -8,6 +8,7 @@ import { createRoute } from "@hono/zod-openapi";
 import {
   ChangePasswordRequest,
   DeletionConfirmRequest,
+  EmailChangeUndoRequest,
   EmailLinkRequest,
   PasswordResetConfirmRequest,
   VerifyEmailRequest,
@@ -15,10 +16,12 @@ import {
 } from "@cargo-vpn/shared";
 import { confirmDeletion } from "../accounts/deletion-by-link";
 import { confirmEmail, resendVerification } from "../accounts/email-address";
+import { undoEmailChange } from "../accounts/email-change";
 import { changePassword, resetPassword } from "../accounts/password";
 import { requestLink } from "../email/link-requests";
 import { authenticate } from "../http/authenticate";
 import { bearer, clientAddress, jsonBody, jsonResponse, problems, router } from "../http/router";
+import { optionalAccount } from "../http/optional-account";
 
 export const emailRoutes = router();
 
@@ -95,7 +98,8 @@ emailRoutes.openapi(
   async (c) => {
     const { email } = c.req.valid("json");
     const client = clientAddress(c.req.header("cf-connecting-ip"));
-    await requestLink(c.get("ctx"), c.executionCtx, "reset", email, client);
+    const owner = await optionalAccount(c.get("ctx"), c.req.header("authorization"));
+    await requestLink(c.get("ctx"), c.executionCtx, "reset", email, client, owner);
     return c.body(null, 202);
   },
 );
@@ -130,7 +134,8 @@ emailRoutes.openapi(
   async (c) => {
     const { email } = c.req.valid("json");
     const client = clientAddress(c.req.header("cf-connecting-ip"));
-    await requestLink(c.get("ctx"), c.executionCtx, "deletion", email, client);
+    const owner = await optionalAccount(c.get("ctx"), c.req.header("authorization"));
+    await requestLink(c.get("ctx"), c.executionCtx, "deletion", email, client, owner);
     return c.body(null, 202);
   },
 );
@@ -148,6 +153,24 @@ emailRoutes.openapi(
   async (c) => {
     const { token } = c.req.valid("json");
     await confirmDeletion(c.get("ctx"), token);
+    return c.body(null, 204);
+  },
+);
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/email/change/undo",
+    operationId: "undoEmailChange",
+    tags: ["email"],
+    summary:
+      "Undo an email change with the link sent to the address it leaves (3 days): the old address is back, every device is signed out",
+    request: jsonBody(EmailChangeUndoRequest),
+    responses: { 204: { description: "Undone" }, ...problems("invalid_token", "validation_failed", "malformed_json") },
+  }),
+  async (c) => {
+    const { token } = c.req.valid("json");
+    await undoEmailChange(c.get("ctx"), token);
     return c.body(null, 204);
   },
 );

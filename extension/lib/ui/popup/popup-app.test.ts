@@ -119,14 +119,14 @@ describe("popup, signed in", () => {
     expect(popup.byLabel("Current password").value).toBe("");
   }, 30_000);
 
-  it("change email: the new address, unverified, shows in the banner; the notice switch flips the account's flag", async () => {
+  it("change email: asked for, it waits for the new address to confirm; the notice switch flips the account's flag", async () => {
     await signedIn();
     popup.fill("New email", "alice@new.example");
     popup.fill("Password (to confirm)", PASSWORD);
     popup.submit("Change email");
-    await until(() => popup.text().includes("Email changed to alice@new.example"), 20_000);
-    expect(bg.server.accounts.get("alice")!.account).toMatchObject({ email: "alice@new.example", emailVerified: false });
-    expect(popup.root.querySelector(".verify-banner")!.textContent).toContain("alice@new.example");
+    await until(() => popup.text().includes("open the link we sent to alice@new.example"), 20_000);
+    expect(bg.server.accounts.get("alice")!.pendingEmail).toBe("alice@new.example");
+    expect(bg.server.accounts.get("alice")!.account.email).not.toBe("alice@new.example");
 
     const notify = popup.switchNamed("Email me when a new device signs in");
     expect(notify.getAttribute("aria-checked")).toBe("true");

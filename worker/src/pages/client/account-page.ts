@@ -131,12 +131,27 @@ function deleteAccountPage(form: HTMLFormElement): void {
   });
 }
 
+function undoEmailChangePage(form: HTMLFormElement): void {
+  onConfirm(form, async (token) => {
+    announce("Undoing the change…", "busy");
+    const result = await post("/v1/email/change/undo", { token });
+    if (result.ok) {
+      finish(form);
+      announce(
+        "The email change is undone and every device is signed out. Choose a new password now: Forgot password? on the sign-in page sends a link to this address.",
+        "done",
+      );
+    } else announce(failure(result.code), "error");
+  });
+}
+
 const pages: Record<string, (form: HTMLFormElement) => void> = {
   "verify-email": verifyEmailPage,
   "reset-password": resetPasswordPage,
   "delete-account": deleteAccountPage,
+  "undo-email-change": undoEmailChangePage,
 };
 
 const form = document.querySelector<HTMLFormElement>("form[data-page]");
 const page = form?.dataset.page;
-if (form && page && pages[page]) pages[page](form);
+if (form && page && Object.hasOwn(pages, page)) pages[page]!(form);

@@ -1,0 +1,76 @@
+/**
+ * At most one open Stripe Checkout per account (issue 20, item 5). Opening
+ * one first claims the account's hold with a compare-and-swap in D1, so of
+ * parallel checkouts exactly one goes on to Stripe; the hold lasts as long as
+ * the Checkout Session it opens (Stripe expires it then). While it holds, a
+ * checkout for the same plan and interval gets the same session again, and
+ * any other answers 409 checkout_open. A subscription state applied to the
+ * account ends the hold (apply-subscription.ts).
+ */
+import { and, eq, isNull, lte, or } from "drizzle-orm";
+import { type AccountRow, dataKeyOf } from "../accounts/accounts";
+import { CHECKOUT_HOLD_MS } from "../config";
+import type { AppContext } from "../context";
+import { decryptField, encryptField } from "../crypto/envelope";
+import { subscriptions } from "../db/schema";
+import { Problem } from "../problem";
+import type { Interval } from "./prices";
+
+const CHECKOUT_FIELD = "stripe-checkout";
+
+interface HeldCheckout {
+  plan: string;
+  interval: string;
+  url: string;
+}
+
+/** When a Checkout Session opened now expires (Stripe seconds): the hold, plus a minute so Stripe's clock never finds it under 30 minutes. */
+export function checkoutExpiry(nowMs: number): number {
+  return Math.ceil((nowMs + CHECKOUT_HOLD_MS) / 1000) + 60;
+}
+
+/**
+ * Claims the account's checkout (its billing row must exist): null when this
+ * caller holds it now and opens the session; the URL of the open one for the
+ * same plan and interval; otherwise 409 checkout_open.
+ */
+export async function claimCheckout(
+  ctx: AppContext,
+  account: AccountRow,
+  plan: string,
+  interval: Interval,
+  nowMs = Date.now(),
+): Promise<string | null> {
+  const { db } = ctx;
+  const claimed = await db
+    .update(subscriptions)
+    .set({ checkoutUntil: checkoutExpiry(nowMs) * 1000, checkoutCiphertext: null })
+    .where(and(eq(subscriptions.accountId, account.id), or(isNull(subscriptions.checkoutUntil), lte(subscriptions.checkoutUntil, nowMs))))
+    .returning({ accountId: subscriptions.accountId });
+  if (claimed.length === 1) return null;
+  const row = await db.select().from(subscriptions).where(eq(subscriptions.accountId, account.id)).get();
+  if (row?.checkoutCiphertext && (row.checkoutUntil ?? 0) > nowMs) {
+    const key = await dataKeyOf(await ctx.keys(), account);
+    const held = JSON.parse(await decryptField(key, account.id, CHECKOUT_FIELD, row.checkoutCiphertext)) as HeldCheckout;
+    if (held.plan === plan && held.interval === interval) return held.url;
+  }
+  const minutes = Math.max(1, Math.ceil(((row?.checkoutUntil ?? nowMs) - nowMs) / 60_000));
+  throw new Problem(
+    "checkout_open",
+    `A checkout for this account is already open. Finish it, or try again in ${minutes} minutes when it has expired.`,
+  );
+}
+
+/** Keeps the session this caller opened, so a repeat of the same checkout gets it back. */
+export async function recordCheckout(ctx: AppContext, account: AccountRow, held: HeldCheckout): Promise<void> {
+  const key = await dataKeyOf(await ctx.keys(), account);
+  await ctx.db
+    .update(subscriptions)
+    .set({ checkoutCiphertext: await encryptField(key, account.id, CHECKOUT_FIELD, JSON.stringify(held)) })
+    .where(eq(subscriptions.accountId, account.id));
+}
+
+/** Gives the hold back when no session could be opened, so the person can try again at once. */
+export async function releaseCheckout(ctx: AppContext, accountId: string): Promise<void> {
+  await ctx.db.update(subscriptions).set({ checkoutUntil: null, checkoutCiphertext: null }).where(eq(subscriptions.accountId, accountId));
+}
