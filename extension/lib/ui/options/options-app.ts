@@ -11,7 +11,7 @@ import { DEFAULT_BYPASS_LIST } from "../../config";
 import type { SettingsView } from "../../messages/protocol";
 import { invalidRules, parseBypassList } from "../../proxy/bypass-rules";
 import { field, h } from "../dom";
-import { errorMessageKey } from "../error-messages";
+import { errorText } from "../retry-wait";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 
@@ -23,7 +23,7 @@ export async function startOptions(root: HTMLElement, call: Call, consent?: Data
   try {
     settings = await call("getSettings", undefined);
   } catch (error) {
-    root.replaceChildren(h("p", { role: "alert" }, t(errorMessageKey(toErrorInfo(error).code))));
+    root.replaceChildren(h("p", { role: "alert" }, errorText(toErrorInfo(error))));
     return;
   }
   root.replaceChildren(h("h1", {}, t("optionsHeading")), settingsForm(call, settings, consent), deleteSection(call, settings));
@@ -98,7 +98,7 @@ function settingsForm(call: Call, initial: SettingsView, consent?: DataConsent):
       telemetry.checked = saved.telemetryOptIn;
       status.textContent = t("settingsSaved");
     } catch (error) {
-      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      alert.textContent = errorText(toErrorInfo(error));
     }
   });
   return form;
@@ -141,7 +141,7 @@ function deleteSection(call: Call, settings: SettingsView): HTMLElement {
       status.textContent = t("deleted");
     } catch (error) {
       status.textContent = "";
-      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      alert.textContent = errorText(toErrorInfo(error));
       submit.disabled = password.disabled = false;
     }
   });

@@ -5,13 +5,13 @@
  * traffic is held (or tunnelled): never ahead of the browser.
  */
 import type { Location } from "@cargo-vpn/shared/schemas";
-import { toErrorInfo } from "../../api/api-error";
 import type { ConnectionView, Status } from "../../messages/protocol";
 import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
 import { countryName } from "../format";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
+import { showError } from "../retry-wait";
 
 /** The switch reads "on" whenever traffic is meant to be in the tunnel, including while it is being restored. */
 export function switchIsOn(view: ConnectionView): boolean {
@@ -170,7 +170,7 @@ export class ConnectionPanel {
       this.show(await action());
     } catch (error) {
       this.toggle.setAttribute("aria-busy", "false");
-      this.alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      showError(this.alert, error);
     }
     this.refresh();
   }

@@ -90,7 +90,9 @@ describe("popup, signed in", () => {
     await until(() => banner().textContent!.includes("We sent a new link"));
     expect(bg.server.mail).toEqual([{ to: "alice@example.com", kind: "verification" }]);
     popup.button("Send again").click();
-    await until(() => banner().textContent!.includes("Too many attempts") || banner().textContent!.includes("wait"));
+    // The API's Retry-After (60 s), in words, and the button disabled until then.
+    await until(() => banner().textContent!.includes("Too many attempts. Try again in 60 seconds."));
+    expect(popup.button("Send again").disabled).toBe(true);
 
     // Confirmed elsewhere (the mailed link): the next popup asks the API and the banner is gone.
     bg.server.accounts.get("alice")!.account.emailVerified = true;
@@ -105,7 +107,12 @@ describe("popup, signed in", () => {
     popup.fill("New password", "a brand new password");
     popup.fill("Confirm new password", "a brand new password");
     popup.submit("Change password");
-    await until(() => popup.text().includes("Wrong username or password."));
+    // The error names the field, sits under it (in this form, not below another) and takes the focus.
+    await until(() => popup.root.querySelector("#current-password-error")?.textContent === "The current password is wrong.");
+    expect(popup.text()).not.toContain("Wrong username or password.");
+    expect(document.activeElement).toBe(popup.byLabel("Current password"));
+    expect(popup.byLabel("Current password").getAttribute("aria-invalid")).toBe("true");
+    expect(popup.byLabel("Current password").getAttribute("aria-describedby")).toContain("current-password-error");
     expect(bg.server.accounts.get("alice")!.authKey).toBe(authKey);
 
     popup.fill("Current password", PASSWORD);
@@ -162,6 +169,53 @@ describe("popup, signed in", () => {
 });
 
 describe("popup, signed out", () => {
+  it("focus: first field on opening, the new view's heading after each navigation, the password after a wrong one", async () => {
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    popup = await openPopup(bg);
+    expect(document.activeElement).toBe(popup.byLabel("Username"));
+    popup.button("Create an account").click();
+    expect(document.activeElement?.textContent).toBe("Create account");
+    expect(document.activeElement?.tagName).toBe("H1");
+    popup.button("I already have an account").click();
+    expect(document.activeElement?.textContent).toBe("Sign in");
+
+    // Empty: both fields say what they need, the first takes the focus.
+    popup.submit("Sign in");
+    expect(popup.root.querySelector("#signin-username-error")?.textContent).toBe("Enter your username.");
+    expect(popup.root.querySelector("#signin-password-error")?.textContent).toBe("Enter your password.");
+    expect(document.activeElement).toBe(popup.byLabel("Username"));
+
+    popup.fill("Username", "alice");
+    popup.fill("Password", "not my password");
+    popup.submit("Sign in");
+    await until(() => popup.text().includes("Wrong username or password."), 20_000);
+    await until(() => document.activeElement === popup.byLabel("Password"));
+    expect(popup.root.querySelector("#signin-username-error")).toBeNull();
+
+    popup.fill("Password", PASSWORD);
+    popup.submit("Sign in");
+    await until(() => document.activeElement?.id === "main-heading", 20_000);
+  }, 40_000);
+
+  it("sign-up: every problem at once, each under its field, the focus on the first", async () => {
+    popup = await openPopup(bg);
+    popup.button("Create an account").click();
+    popup.fill("Username", "x");
+    popup.fill("Email", "not-an-address");
+    popup.fill("Password", "🔑🔑🔑🔑🔑");
+    popup.fill("Confirm password", "something else");
+    popup.submit("Create account");
+    const error = (id: string) => popup.root.querySelector(`#${id}-error`)?.textContent;
+    expect(error("signup-username")).toMatch(/^Use 3–32 characters/);
+    expect(error("signup-email")).toBe("Enter a valid email address.");
+    // Five emoji are ten UTF-16 units but five characters: too short, by the shared rule.
+    expect(error("signup-password")).toBe("Use at least 10 characters.");
+    expect(error("signup-confirm")).toBe("The passwords do not match.");
+    expect(error("signup-age")).toBe("You must be 13 or older to use Cargo VPN.");
+    expect(document.activeElement).toBe(popup.byLabel("Username"));
+    expect(bg.server.accounts.size).toBe(0);
+  });
+
   it("forgot password: the reset link is asked for, with the same answer for any address", async () => {
     await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
     popup = await openPopup(bg);

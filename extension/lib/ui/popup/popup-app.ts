@@ -10,7 +10,7 @@ import { toErrorInfo } from "../../api/api-error";
 import { POPUP_POLL_MS } from "../../config";
 import type { ConnectionView, Status } from "../../messages/protocol";
 import { h } from "../dom";
-import { errorMessageKey } from "../error-messages";
+import { errorText } from "../retry-wait";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 import { signInView, type AuthViewDeps } from "./auth-views";
@@ -40,9 +40,14 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     unwatch = undefined;
   };
 
+  // Opening the popup puts the focus in the first field; every later change of view puts it on the new
+  // view's heading, so a screen reader says where the person is now and the focus never falls to BODY.
+  let navigated = false;
   const show = (view: HTMLElement) => {
     root.replaceChildren(view);
-    view.querySelector<HTMLElement>("input, select, button")?.focus();
+    const heading = navigated ? view.querySelector<HTMLElement>("h1") : null;
+    (heading ?? view.querySelector<HTMLElement>("input, select, button"))?.focus();
+    navigated = true;
   };
   const authDeps: AuthViewDeps = { call, show, onSignedIn: () => void load() };
 
@@ -58,7 +63,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     try {
       status = await call("getStatus", undefined);
     } catch (error) {
-      root.replaceChildren(h("main", {}, h("p", { role: "alert" }, t(errorMessageKey(toErrorInfo(error).code)))));
+      root.replaceChildren(h("main", {}, h("p", { role: "alert" }, errorText(toErrorInfo(error)))));
       markReady();
       return;
     }
@@ -112,7 +117,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       h(
         "main",
         { className: "signed-in" },
-        h("header", {}, h("h1", {}, t("extName")), h("p", { className: "hint" }, t("signedInAs", account.username), " · ", planLine)),
+        h("header", {}, h("h1", { id: "main-heading", tabIndex: -1 }, t("extName")), h("p", { className: "hint" }, t("signedInAs", account.username), " · ", planLine)),
         banner.element,
         connection.element,
         alert,
@@ -123,6 +128,8 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       ),
     );
     connection.update(initial);
+    if (navigated) root.querySelector<HTMLElement>("#main-heading")?.focus();
+    navigated = true;
 
     // Locations first: the switch needs a location to be usable. The list remembered from last time makes
     // it usable at once (the popup's time to interactive); the API's fresh list replaces it when it comes.
@@ -135,14 +142,14 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       connection.setLocations(initial.locations, preferred);
       connection.update(initial);
       void fresh.catch(async (error) => {
-        if (!(await signedOutBy(error))) alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+        if (!(await signedOutBy(error))) alert.textContent = errorText(toErrorInfo(error));
       });
     } else {
       try {
         await fresh;
       } catch (error) {
         if (await signedOutBy(error)) return;
-        alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+        alert.textContent = errorText(toErrorInfo(error));
       }
     }
     void Promise.all([
@@ -152,7 +159,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       // The stored account may be behind (email confirmed, plan bought since): ask the API.
       call("getAccount", undefined).then(showAccount),
     ]).catch(async (error) => {
-      if (!(await signedOutBy(error))) alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      if (!(await signedOutBy(error))) alert.textContent = errorText(toErrorInfo(error));
     });
     // Plans are public and only feed the upgrade choice: a failure leaves "Upgrade" hidden, nothing else.
     void call("getPlans", undefined).then(
