@@ -55,6 +55,7 @@ export class ConnectionPanel {
   private readonly alert: HTMLParagraphElement;
   private readonly warning: HTMLParagraphElement;
   private readonly actions: HTMLDivElement;
+  private readonly move: HTMLButtonElement;
   private locations: Location[] = [];
   private view: ConnectionView = { state: "disconnected" };
   private proxyControlledByOther = false;
@@ -78,6 +79,9 @@ export class ConnectionPanel {
     this.select = h("select", { id: "location", name: "location", onchange: () => this.onLocationChange() });
     this.sentence = h("p", { id: "connection-state", className: "state", role: "status" });
     this.alert = h("p", { className: "alert", role: "alert" });
+    // While the VPN is on, choosing another location only offers the move: one arrow key on the closed
+    // list changes its value (and fires "change"), and must never move a live tunnel by itself.
+    this.move = h("button", { type: "button", className: "primary", hidden: true, onclick: () => this.connect(this.select.value) });
     this.warning = h("p", { className: "warning", hidden: true }, t("proxyControlledWarning"));
     this.actions = h(
       "div",
@@ -90,6 +94,7 @@ export class ConnectionPanel {
       { className: "connection", "aria-labelledby": "vpn-label" },
       h("div", { className: "switch-row" }, h("span", { id: "vpn-label", className: "switch-label" }, t("vpnSwitch")), this.toggle),
       h("div", { className: "field" }, h("label", { htmlFor: "location" }, t("location")), this.select),
+      this.move,
       this.sentence,
       this.actions,
       this.warning,
@@ -134,6 +139,7 @@ export class ConnectionPanel {
     if (this.sentence.textContent !== sentence) this.sentence.textContent = sentence;
     this.actions.hidden = !(view.state === "error" && view.blocking) && view.state !== "held" && view.state !== "reconnecting";
     this.warning.hidden = !this.proxyControlledByOther;
+    this.offerMove();
   }
 
   private async flip(): Promise<void> {
@@ -141,8 +147,16 @@ export class ConnectionPanel {
     else await this.connect(this.select.value);
   }
 
-  private async onLocationChange(): Promise<void> {
-    if (switchIsOn(this.view)) await this.connect(this.select.value);
+  private onLocationChange(): void {
+    this.offerMove();
+  }
+
+  /** The explicit "Move to X" while on and another location is chosen; hidden otherwise. */
+  private offerMove(): void {
+    const chosen = this.locations.find((l) => l.id === this.select.value);
+    const offer = switchIsOn(this.view) && chosen !== undefined && this.view.locationId !== undefined && chosen.id !== this.view.locationId;
+    this.move.hidden = !offer;
+    if (offer) this.move.textContent = t("moveTo", t("locationWithCountry", chosen.name, countryName(chosen.country)));
   }
 
   private retry(): Promise<void> {

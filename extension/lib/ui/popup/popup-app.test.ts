@@ -9,6 +9,7 @@
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
+import { createFakeApi } from "../../../tests/support/fake-api";
 import { type Background, installMessages, openPopup, startBackgroundFor, until } from "../../../tests/support/popup-harness";
 
 const PASSWORD = "correct horse battery";
@@ -52,6 +53,34 @@ describe("popup, signed in", () => {
     await bg.connection.dispatch({ type: "DISCONNECT" });
     await until(() => /^Not connected/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
     expect(vpn.getAttribute("aria-checked")).toBe("false");
+  });
+
+  it("an arrow key on the location list never moves a live tunnel: only 'Move to' does", async () => {
+    bg = startBackgroundFor(createFakeApi({ secondLocation: true }));
+    await bg.connection.init();
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await bg.call("signIn", { username: "alice", authKey });
+    popup = await openPopup(bg);
+    await until(() => popup.root.querySelectorAll("#location option").length === 2);
+    const select = popup.byLabel<HTMLSelectElement>("Location");
+    select.value = "loc-local";
+    popup.switchNamed("VPN").click();
+    await until(() => /^Connected to Local/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    const sessions = () => bg.server.accounts.get("alice")!.sessions.length;
+    const before = sessions();
+    // What ArrowDown on the closed select does: the value changes and "change" fires.
+    select.focus();
+    select.value = "loc-second";
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sessions()).toBe(before);
+    expect(bg.connection.state).toMatchObject({ name: "connected", locationId: "loc-local" });
+    const move = popup.button("Move to Paris (France)");
+    expect(move.hidden).toBe(false);
+    move.click();
+    await until(() => /^Connected to Paris/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    expect(sessions()).toBe(before + 1);
+    expect(move.hidden).toBe(true);
   });
 
   it("plurals follow the platform's rules: 1 device, 5 devices", async () => {
