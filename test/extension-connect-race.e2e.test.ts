@@ -22,7 +22,7 @@ import { startStack, type Stack } from "@cargo-vpn/stack";
 import { MAX_SESSION_STARTS_PER_MINUTE } from "@cargo-vpn/worker/config";
 import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
 import { ARM_LOAD_AT_FLIP, inPage, ORIGIN_TITLE, RACE_RESULT, type RaceRecord, spread } from "@cargo-vpn/testkit/load-at-flip";
-import { routeLoopbackThroughTunnel, signUp } from "@cargo-vpn/testkit/popup-flows";
+import { routeLoopbackThroughTunnel, signOut, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { onlyThroughGateway, reportedBytes, settledAccounting } from "./harness/reported-bytes.ts";
 
 const ROUNDS = 50;
@@ -76,7 +76,7 @@ describe("turning the VPN on in Chromium", () => {
     for (let round = 0; round < ROUNDS; round++) {
       if (round > 0 && round % MAX_SESSION_STARTS_PER_MINUTE === 0) {
         // The API allows an account this many session starts a minute: go on as another person.
-        await popup.getByRole("button", { name: "Sign out" }).click();
+        await signOut(popup);
         await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
         await signUp(popup, { username: `race-${round}-${Date.now().toString(36)}`, password: "correct horse battery staple" });
         await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);

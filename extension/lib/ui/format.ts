@@ -38,3 +38,13 @@ export function formatMoney(minor: number, currency: string, locale?: string): s
     return `${(minor / 100).toFixed(2)} ${code}`;
   }
 }
+
+/** Time connected as a clock reads: "4:05" (minutes:seconds), "1:02:03" past an hour, digits of the locale. */
+export function formatElapsed(totalSeconds: number, locale?: string): string {
+  const two = new Intl.NumberFormat(locale, { minimumIntegerDigits: 2, useGrouping: false });
+  const one = new Intl.NumberFormat(locale, { useGrouping: false });
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  return hours > 0 ? `${one.format(hours)}:${two.format(minutes)}:${two.format(seconds)}` : `${one.format(minutes)}:${two.format(seconds)}`;
+}

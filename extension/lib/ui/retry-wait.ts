@@ -39,7 +39,12 @@ const running = new WeakMap<HTMLElement, ReturnType<typeof setInterval>>();
  * Shows `error` in `target`; with a Retry-After, counts down and keeps `lock` disabled until the wait is over
  * (then the sentence says so and the controls come back). Returns the ErrorInfo.
  */
-export function showError(target: HTMLElement, error: unknown, lock: Array<HTMLButtonElement | HTMLInputElement> = [], now = Date.now): ErrorInfo {
+export function showError(
+  target: HTMLElement,
+  error: unknown,
+  lock: Array<HTMLButtonElement | HTMLInputElement> = [],
+  now = Date.now,
+): ErrorInfo {
   const info = toErrorInfo(error);
   stopCountdown(target);
   target.textContent = errorText(info);

@@ -270,7 +270,8 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     if (method === "POST" && path === "/v1/tunnel/sessions") {
       const input = parse(StartSessionRequest);
       if (!input) return problem(400, "validation_failed");
-      if (input.locationId !== "loc-local" && !(options.secondLocation && input.locationId === "loc-second")) return problem(404, "not_found");
+      if (input.locationId !== "loc-local" && !(options.secondLocation && input.locationId === "loc-second"))
+        return problem(404, "not_found");
       for (const open of record.sessions) open.endedAt ??= new Date().toISOString();
       const session: UsageSession = { id: id("sess-"), startedAt: new Date().toISOString(), endedAt: null, bytesUp: 0, bytesDown: 0 };
       record.sessions.unshift(session);

@@ -28,6 +28,7 @@ export class AccountPanel {
   private readonly subscription: HTMLParagraphElement;
   private readonly upgradeRow: HTMLDivElement;
   private readonly upgradeChoice: HTMLSelectElement;
+  private readonly upgradeHint: HTMLParagraphElement;
   private readonly manage: HTMLButtonElement;
   private readonly notify: HTMLButtonElement;
   private readonly status: HTMLParagraphElement;
@@ -42,11 +43,13 @@ export class AccountPanel {
     this.subscription = h("p", { className: "hint" });
     this.status = h("p", { role: "status" });
     this.upgradeChoice = h("select", { id: "upgrade-plan" });
+    this.upgradeHint = h("p", { className: "hint", hidden: true }, t("upgradeAfterConfirm"));
     this.upgradeRow = h(
       "div",
       { className: "upgrade", hidden: true },
       field("upgrade-plan", t("upgradeTo"), this.upgradeChoice),
-      h("button", { type: "button", className: "primary", onclick: () => this.upgrade() }, t("upgrade")),
+      // Not a primary button: the popup's one primary control is the VPN switch.
+      h("button", { type: "button", onclick: () => this.upgrade() }, t("upgrade")),
     );
     this.manage = h("button", { type: "button", hidden: true, onclick: () => this.openPortal() }, t("manageSubscription"));
     this.notify = h(
@@ -61,6 +64,7 @@ export class AccountPanel {
       this.plan,
       this.subscription,
       this.upgradeRow,
+      this.upgradeHint,
       this.manage,
       h("div", { className: "switch-row" }, h("span", { id: "notify-label" }, t("notifyNewDevice")), this.notify),
       this.passwordForm(),
@@ -84,7 +88,9 @@ export class AccountPanel {
       this.subscription.textContent = [t("subscriptionStatus", sub.status), when].filter(Boolean).join(", ");
     }
     this.manage.hidden = !sub;
-    this.upgradeRow.hidden = sub !== null || this.upgradeChoice.options.length === 0;
+    // Buying needs a confirmed address (the API refuses Checkout before): until then, say so instead of offering it.
+    this.upgradeRow.hidden = sub !== null || this.upgradeChoice.options.length === 0 || !account.emailVerified;
+    this.upgradeHint.hidden = sub !== null || this.upgradeChoice.options.length === 0 || account.emailVerified;
     this.notify.setAttribute("aria-checked", String(account.notifyNewDevice));
   }
 

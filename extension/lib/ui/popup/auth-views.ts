@@ -276,8 +276,19 @@ function signUpView(deps: AuthViewDeps): HTMLElement {
     } catch (error) {
       const code = toErrorInfo(error).code;
       // A refusal that belongs to one field sits under it; anything else in the form's alert.
-      const owner = !registered && code === "username_taken" ? username : !registered && code === "email_taken" ? email : code === "age_requirement" ? age : null;
-      if (owner) setFieldError(owner, t(code === "username_taken" ? "errUsernameTaken" : code === "email_taken" ? "errEmailTaken" : "errAgeRequirement"));
+      const owner =
+        !registered && code === "username_taken"
+          ? username
+          : !registered && code === "email_taken"
+            ? email
+            : code === "age_requirement"
+              ? age
+              : null;
+      if (owner)
+        setFieldError(
+          owner,
+          t(code === "username_taken" ? "errUsernameTaken" : code === "email_taken" ? "errEmailTaken" : "errAgeRequirement"),
+        );
       else showError(alert, error, submitButton(form));
     } finally {
       setBusy(form, false, progress);

@@ -8,7 +8,8 @@ import type { Location } from "@cargo-vpn/shared/schemas";
 import type { ConnectionView, Status } from "../../messages/protocol";
 import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
-import { countryName } from "../format";
+import { countryName, formatElapsed } from "../format";
+import { shownLocale } from "../locale";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 import { showError } from "../retry-wait";
@@ -56,6 +57,10 @@ export class ConnectionPanel {
   private readonly warning: HTMLParagraphElement;
   private readonly actions: HTMLDivElement;
   private readonly move: HTMLButtonElement;
+  private readonly facts: HTMLDListElement;
+  private readonly exitCountry: HTMLElement;
+  private readonly elapsed: HTMLElement;
+  private clock: ReturnType<typeof setInterval> | undefined;
   private locations: Location[] = [];
   private view: ConnectionView = { state: "disconnected" };
   private proxyControlledByOther = false;
@@ -89,6 +94,14 @@ export class ConnectionPanel {
       h("button", { type: "button", onclick: () => this.retry() }, t("tryAgain")),
       h("button", { type: "button", onclick: () => this.disconnect() }, t("goDirect")),
     );
+    this.exitCountry = h("dd", { id: "exit-country" });
+    this.elapsed = h("dd", { id: "connected-for" }, h("time", {}));
+    this.facts = h(
+      "dl",
+      { className: "facts", hidden: true },
+      h("div", {}, h("dt", {}, t("exitCountry")), this.exitCountry),
+      h("div", {}, h("dt", {}, t("connectedFor")), this.elapsed),
+    );
     this.element = h(
       "section",
       { className: "connection", "aria-labelledby": "vpn-label" },
@@ -96,6 +109,7 @@ export class ConnectionPanel {
       h("div", { className: "field" }, h("label", { htmlFor: "location" }, t("location")), this.select),
       this.move,
       this.sentence,
+      this.facts,
       this.actions,
       this.warning,
       this.alert,
@@ -140,6 +154,30 @@ export class ConnectionPanel {
     this.actions.hidden = !(view.state === "error" && view.blocking) && view.state !== "held" && view.state !== "reconnecting";
     this.warning.hidden = !this.proxyControlledByOther;
     this.offerMove();
+    this.showFacts(view, location);
+  }
+
+  /** Connected: the exit country and the time connected (ticking each second while the page is open). */
+  private showFacts(view: ConnectionView, location: Location | undefined): void {
+    const connected = view.state === "connected" && view.sessionStartedAt !== undefined;
+    this.facts.hidden = !connected;
+    if (this.clock) clearInterval(this.clock);
+    this.clock = undefined;
+    if (!connected) return;
+    this.exitCountry.textContent = location ? countryName(location.country, shownLocale()) : "";
+    const started = Date.parse(view.sessionStartedAt!);
+    const time = this.elapsed.firstElementChild as HTMLTimeElement;
+    const tick = () => {
+      if (!this.element.isConnected && this.clock) {
+        clearInterval(this.clock);
+        return;
+      }
+      const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+      time.dateTime = `PT${seconds}S`;
+      time.textContent = formatElapsed(seconds);
+    };
+    tick();
+    this.clock = setInterval(tick, 1000);
   }
 
   private async flip(): Promise<void> {

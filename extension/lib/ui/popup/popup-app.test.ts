@@ -171,15 +171,19 @@ describe("popup, signed in", () => {
     expect(bg.server.accounts.get("alice")!.account.notifyNewDevice).toBe(false);
   }, 30_000);
 
-  it("plan: 'Upgrade' opens Checkout in a tab once the email is verified; 'Manage subscription' opens the portal", async () => {
+  it("plan: 'Upgrade' is offered, and opens Checkout in a tab, once the email is verified; 'Manage subscription' opens the portal", async () => {
     await signedIn();
     await until(() => popup.root.querySelectorAll("#upgrade-plan option").length === 3);
     expect(popup.byLabel<HTMLSelectElement>("Upgrade to").options[0]!.textContent).toMatch(/^Plus — 5 devices — €4\.99 per month$/);
-    popup.button("Upgrade").click();
-    await until(() => popup.text().includes("Confirm your email address first"));
-    expect(bg.opened).toEqual([]);
+    // Unconfirmed: no Upgrade (the API would refuse Checkout), a line saying why; the switch stays the one primary control.
+    expect(popup.root.querySelector<HTMLElement>(".upgrade")!.hidden).toBe(true);
+    expect(popup.text()).toContain("Confirm your email address to see the bigger plans.");
+    expect(popup.button("Upgrade").classList.contains("primary")).toBe(false);
 
     bg.server.accounts.get("alice")!.account.emailVerified = true;
+    popup.stop();
+    popup = await openPopup(bg);
+    await until(() => !popup.root.querySelector<HTMLElement>(".upgrade")!.hidden);
     popup.byLabel<HTMLSelectElement>("Upgrade to").value = "team:month";
     popup.button("Upgrade").click();
     await until(() => bg.opened.length === 1);

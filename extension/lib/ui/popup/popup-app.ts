@@ -19,8 +19,8 @@ import { DevicesPanel } from "./devices-panel";
 import { UsagePanel } from "./usage-panel";
 import { AccountPanel, VerifyBanner } from "./account-panel";
 import { UsageChart } from "./usage-chart";
+import { PopupViews } from "./popup-views";
 import type { Account } from "@cargo-vpn/shared/schemas";
-import { tp } from "../plural";
 
 export interface PopupOptions {
   openOptions: () => void;
@@ -89,11 +89,9 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     usage.element.querySelector("h2")?.after(chart.element);
     const banner = new VerifyBanner(call);
     const accountPanel = new AccountPanel(call, account);
-    const planLine = h("span", {}, tp("planName", account.plan.maxDevices, account.plan.name));
     const showAccount = (latest: Account) => {
       banner.show(latest);
       accountPanel.show(latest);
-      planLine.textContent = tp("planName", latest.plan.maxDevices, latest.plan.name);
     };
     accountPanel.onAccountChanged = showAccount;
     banner.show(account);
@@ -113,18 +111,36 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       t("signOut"),
     );
 
+    // The first view answers "am I protected?" at a glance; the rest sit one button away (popup-views.ts).
+    const status = h(
+      "section",
+      { className: "status-view", "aria-labelledby": "status-heading" },
+      h("h2", { id: "status-heading", className: "visually-hidden" }, t("viewStatus")),
+      banner.element,
+      connection.element,
+      alert,
+    );
+    accountPanel.element.append(
+      h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
+    );
+    const views = new PopupViews([
+      { id: "status", label: t("viewStatus"), element: status },
+      { id: "usage", label: t("viewUsage"), element: usage.element },
+      { id: "devices", label: t("viewDevices"), element: devices.element },
+      { id: "account", label: t("viewAccount"), element: accountPanel.element },
+    ]);
     root.replaceChildren(
       h(
         "main",
         { className: "signed-in" },
-        h("header", {}, h("h1", { id: "main-heading", tabIndex: -1 }, t("extName")), h("p", { className: "hint" }, t("signedInAs", account.username), " · ", planLine)),
-        banner.element,
-        connection.element,
-        alert,
-        usage.element,
-        devices.element,
-        accountPanel.element,
-        h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
+        h(
+          "header",
+          {},
+          h("h1", { id: "main-heading", tabIndex: -1 }, t("extName")),
+          h("p", { className: "hint" }, t("signedInAs", account.username)),
+        ),
+        views.nav,
+        ...views.elements,
       ),
     );
     connection.update(initial);
