@@ -11,7 +11,7 @@ import { shownLocale } from "../locale";
 import { tp } from "../plural";
 
 function bytesCell(bytes: number, tag: "td" | "dd" = "td"): HTMLElement {
-  return h(tag, { title: `${bytes.toLocaleString()} B`, dataset: { bytes: String(bytes) } }, formatBytes(bytes));
+  return h(tag, { title: `${bytes.toLocaleString(shownLocale())} B`, dataset: { bytes: String(bytes) } }, formatBytes(bytes));
 }
 
 function labelled(cell: HTMLElement, label: string): HTMLElement {
