@@ -189,11 +189,11 @@ describe("the popup and the options page, for everyone", () => {
       await popup.locator("#signup-age").check();
       await popup.locator('form button[type="submit"]').click();
       await popup.locator("#main-heading").waitFor({ timeout: 30_000 });
-      await popup.locator('#location option[value]').first().waitFor({ state: "attached", timeout: 15_000 });
+      await popup.locator("#location option[value]").first().waitFor({ state: "attached", timeout: 15_000 });
       expect(await noSidewaysScroll(popup), `${lang} at 380 px`).toBe(true);
       await shot(popup, lang);
       await noViolations(popup, `status, ${lang}`);
-      await popup.locator('nav button').last().click();
+      await popup.locator("nav button").last().click();
       expect(await noSidewaysScroll(popup), `${lang} account at 380 px`).toBe(true);
       await noViolations(popup, `account, ${lang}`);
     }

@@ -11,8 +11,14 @@ const RTL = new Set(["ar", "fa", "he", "ur"]);
 
 /** BCP 47 tag of the translation shown ("pt-BR", "zh-CN", "en"). */
 export function shownLocale(): string {
-  const code = t("localeCode");
-  return code === "localeCode" ? "en" : code;
+  let code: string;
+  try {
+    code = t("localeCode");
+  } catch {
+    // No extension i18n here (a unit test's bare DOM): English, the default locale.
+    return "en";
+  }
+  return code === "localeCode" || !code ? "en" : code;
 }
 
 export function isRightToLeft(locale: string): boolean {
