@@ -55,6 +55,28 @@ describe("popup, signed in", () => {
     expect(vpn.getAttribute("aria-checked")).toBe("false");
   });
 
+  it("no gap at the click: while the browser is still taking the hold, nothing reads on (the switch, or getStatus as another page asks it)", async () => {
+    let release!: () => void;
+    let gated = false;
+    const gate = () => (gated ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve());
+    bg = startBackgroundFor(createFakeApi(), { applyGate: gate });
+    await bg.connection.init();
+    await signedIn();
+    const vpn = popup.switchNamed("VPN");
+    gated = true;
+    vpn.click();
+    await until(() => release !== undefined);
+    // The hold is being applied, not applied: every page still hears "disconnected".
+    expect(bg.connection.state.name).toBe("connecting");
+    expect((await bg.call("getStatus", undefined)).connection.state).toBe("disconnected");
+    expect(vpn.getAttribute("aria-checked")).toBe("false");
+    expect(bg.routes.filter((r) => r !== "cleared")).toEqual([]);
+    gated = false;
+    release();
+    await until(() => vpn.getAttribute("aria-checked") === "true");
+    expect(bg.routes.filter((r) => r !== "cleared")[0]).toEqual({ kind: "hold" });
+  });
+
   it("an arrow key on the location list never moves a live tunnel: only 'Move to' does", async () => {
     bg = startBackgroundFor(createFakeApi({ secondLocation: true }));
     await bg.connection.init();
