@@ -52,7 +52,7 @@ describe("turning the VPN on in Chromium", () => {
     await routeLoopbackThroughTunnel(browser);
     const popup = await browser.openPopup();
     await signUp(popup, { username: `race-${Date.now().toString(36)}`, password: "correct horse battery staple" });
-    await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);
+    await expect.poll(() => popup.locator("#location").getAttribute("data-location-id"), { timeout: 15_000 }).toBe(stack.gatewayId);
     const vpn = popup.getByRole("switch", { name: "VPN" });
     let page = await browser.context.newPage();
 
@@ -79,7 +79,7 @@ describe("turning the VPN on in Chromium", () => {
         await signOut(popup);
         await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
         await signUp(popup, { username: `race-${round}-${Date.now().toString(36)}`, password: "correct horse battery staple" });
-        await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);
+        await expect.poll(() => popup.locator("#location").getAttribute("data-location-id"), { timeout: 15_000 }).toBe(stack.gatewayId);
       }
       await popup.evaluate(inPage(ARM_LOAD_AT_FLIP, [`${site.url}/page/4000?round-${round}`]));
       await vpn.click();

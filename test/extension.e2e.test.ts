@@ -97,7 +97,7 @@ describe("the extension in Chromium against the real stack", () => {
     await signUp(popup, USER);
     const vpn = popup.getByRole("switch", { name: "VPN" });
     expect(await vpn.getAttribute("aria-checked")).toBe("false");
-    await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);
+    await expect.poll(() => popup.locator("#location").getAttribute("data-location-id"), { timeout: 15_000 }).toBe(stack.gatewayId);
     await connect(popup);
     expect(await vpn.getAttribute("aria-checked")).toBe("true");
     const [session] = sql<{ id: string; ended_at: number | null }>("SELECT id, ended_at FROM tunnel_sessions");

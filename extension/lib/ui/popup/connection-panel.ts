@@ -12,6 +12,7 @@ import { countryName, formatElapsed } from "../format";
 import { shownLocale } from "../locale";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
+import { LocationPicker, type PickerMemory } from "./location-picker";
 import { showError } from "../retry-wait";
 
 /** The switch reads "on" whenever traffic is meant to be in the tunnel, including while it is being restored. */
@@ -42,16 +43,10 @@ function stateSentence(view: ConnectionView, locationName: string): string {
   }
 }
 
-function locationLabel(location: Location): string {
-  return location.online
-    ? t("locationOption", location.name, countryName(location.country), Math.round(location.load * 100))
-    : t("locationOffline", location.name, countryName(location.country));
-}
-
 export class ConnectionPanel {
   readonly element: HTMLElement;
   private readonly toggle: HTMLButtonElement;
-  private readonly select: HTMLSelectElement;
+  private readonly picker: LocationPicker;
   private readonly sentence: HTMLParagraphElement;
   private readonly alert: HTMLParagraphElement;
   private readonly warning: HTMLParagraphElement;
@@ -68,6 +63,8 @@ export class ConnectionPanel {
   constructor(
     private readonly call: Call,
     private readonly refresh: () => void,
+    /** Favourites and recent locations: this device's own, never sent. */
+    memory: PickerMemory = globalThis.localStorage,
   ) {
     this.toggle = h(
       "button",
@@ -81,12 +78,13 @@ export class ConnectionPanel {
       },
       h("span", { className: "knob", "aria-hidden": "true" }),
     );
-    this.select = h("select", { id: "location", name: "location", onchange: () => this.onLocationChange() });
+    this.picker = new LocationPicker(memory);
+    this.picker.onChoose = () => this.onLocationChange();
     this.sentence = h("p", { id: "connection-state", className: "state", role: "status" });
     this.alert = h("p", { className: "alert", role: "alert" });
     // While the VPN is on, choosing another location only offers the move: one arrow key on the closed
     // list changes its value (and fires "change"), and must never move a live tunnel by itself.
-    this.move = h("button", { type: "button", className: "primary", hidden: true, onclick: () => this.connect(this.select.value) });
+    this.move = h("button", { type: "button", className: "primary", hidden: true, onclick: () => this.connect(this.picker.value) });
     this.warning = h("p", { className: "warning", hidden: true }, t("proxyControlledWarning"));
     this.actions = h(
       "div",
@@ -106,7 +104,7 @@ export class ConnectionPanel {
       "section",
       { className: "connection", "aria-labelledby": "vpn-label" },
       h("div", { className: "switch-row" }, h("span", { id: "vpn-label", className: "switch-label" }, t("vpnSwitch")), this.toggle),
-      h("div", { className: "field" }, h("label", { htmlFor: "location" }, t("location")), this.select),
+      this.picker.element,
       this.move,
       this.sentence,
       this.facts,
@@ -118,16 +116,7 @@ export class ConnectionPanel {
 
   setLocations(locations: Location[], preferred: string | null): void {
     this.locations = locations;
-    const chosen = this.view.locationId ?? preferred ?? this.select.value;
-    this.select.replaceChildren(
-      ...locations.map((location) =>
-        h("option", { value: location.id, disabled: !location.online, selected: location.id === chosen }, locationLabel(location)),
-      ),
-    );
-    if (!locations.some((l) => l.id === chosen)) {
-      const firstOnline = locations.find((l) => l.online);
-      if (firstOnline) this.select.value = firstOnline.id;
-    }
+    this.picker.setLocations(locations, this.view.locationId ?? preferred);
     if (locations.length === 0) this.alert.textContent = t("noLocations");
   }
 
@@ -144,10 +133,11 @@ export class ConnectionPanel {
     const busy = view.state === "connecting" || view.state === "reconnecting" || view.state === "held";
     this.toggle.setAttribute("aria-busy", String(busy));
     this.element.dataset.state = view.state;
-    if (view.locationId && document.activeElement !== this.select && this.select.value !== view.locationId) {
-      this.select.value = view.locationId;
+    // The tunnel's location shows as chosen, unless the person is choosing right now (then "Move to" offers theirs).
+    if (view.locationId && !switchIsOn(view) && this.picker.value !== view.locationId && document.activeElement !== this.picker.input) {
+      this.picker.select(view.locationId);
     }
-    const location = this.locations.find((l) => l.id === (view.locationId ?? this.select.value));
+    const location = this.locations.find((l) => l.id === (view.locationId ?? this.picker.value));
     const sentence = stateSentence(view, location ? t("locationWithCountry", location.name, countryName(location.country)) : "");
     // Only touch the live region when the words change, so screen readers announce changes, not repeats.
     if (this.sentence.textContent !== sentence) this.sentence.textContent = sentence;
@@ -182,7 +172,7 @@ export class ConnectionPanel {
 
   private async flip(): Promise<void> {
     if (switchIsOn(this.view)) await this.disconnect();
-    else await this.connect(this.select.value);
+    else await this.connect(this.picker.value);
   }
 
   private onLocationChange(): void {
@@ -191,14 +181,14 @@ export class ConnectionPanel {
 
   /** The explicit "Move to X" while on and another location is chosen; hidden otherwise. */
   private offerMove(): void {
-    const chosen = this.locations.find((l) => l.id === this.select.value);
+    const chosen = this.locations.find((l) => l.id === this.picker.value);
     const offer = switchIsOn(this.view) && chosen !== undefined && this.view.locationId !== undefined && chosen.id !== this.view.locationId;
     this.move.hidden = !offer;
     if (offer) this.move.textContent = t("moveTo", t("locationWithCountry", chosen.name, countryName(chosen.country)));
   }
 
   private retry(): Promise<void> {
-    return this.connect(this.select.value);
+    return this.connect(this.picker.value);
   }
 
   private async connect(locationId: string): Promise<void> {

@@ -35,7 +35,7 @@ async function signedIn() {
   await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
   await bg.call("signIn", { username: "alice", authKey });
   popup = await openPopup(bg);
-  await until(() => popup.root.querySelectorAll("#location option").length === 1);
+  await until(() => popup.root.querySelector<HTMLInputElement>("#location")?.dataset.locationId === "loc-local");
 }
 
 describe("popup, signed in", () => {
@@ -83,18 +83,37 @@ describe("popup, signed in", () => {
     await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
     await bg.call("signIn", { username: "alice", authKey });
     popup = await openPopup(bg);
-    await until(() => popup.root.querySelectorAll("#location option").length === 2);
-    const select = popup.byLabel<HTMLSelectElement>("Location");
-    select.value = "loc-local";
+    await until(() => popup.root.querySelector<HTMLInputElement>("#location")?.dataset.locationId === "loc-local");
+    const picker = popup.root.querySelector<HTMLInputElement>("#location")!;
     popup.switchNamed("VPN").click();
     await until(() => /^Connected to Local/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
     const sessions = () => bg.server.accounts.get("alice")!.sessions.length;
     const before = sessions();
-    // What ArrowDown on the closed select does: the value changes and "change" fires.
-    select.focus();
-    select.value = "loc-second";
-    select.dispatchEvent(new Event("change", { bubbles: true }));
+    // Arrow keys on the picker only move the highlight: nothing is chosen, no tunnel moves.
+    picker.focus();
+    const key = (k: string) => picker.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
+    key("ArrowDown");
+    expect(picker.getAttribute("aria-expanded")).toBe("true");
+    const groups = [...popup.root.querySelectorAll("#location-list [role=group]")].map(
+      (g) => g.querySelector('[role="presentation"]')!.textContent,
+    );
+    expect(groups).toEqual(["Fastest", "All locations"]);
+    for (let i = 0; i < 4; i++) key("ArrowDown");
     await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sessions()).toBe(before);
+    expect(picker.dataset.locationId).toBe("loc-local");
+    expect(picker.getAttribute("aria-activedescendant")).toMatch(/^location-option-/);
+    // Search, then Enter: an explicit choice, which offers the move (and still moves nothing).
+    picker.value = "par";
+    picker.dispatchEvent(new Event("input", { bubbles: true }));
+    // Only Paris matches: as the fastest of what matches, and in the full list.
+    expect([...popup.root.querySelectorAll('#location-list [role="option"]')].map((o) => o.textContent)).toEqual([
+      "FR Paris (France) — load 50%",
+      "FR Paris (France) — load 50%",
+    ]);
+    key("ArrowDown");
+    key("Enter");
+    expect(picker.dataset.locationId).toBe("loc-second");
     expect(sessions()).toBe(before);
     expect(bg.connection.state).toMatchObject({ name: "connected", locationId: "loc-local" });
     const move = popup.button("Move to Paris (France)");
@@ -103,6 +122,18 @@ describe("popup, signed in", () => {
     await until(() => /^Connected to Paris/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
     expect(sessions()).toBe(before + 1);
     expect(move.hidden).toBe(true);
+
+    // The last choice is a recent one, and a favourite stays one (this device's localStorage).
+    popup.button("Favourite").click();
+    expect(popup.button("Favourite").getAttribute("aria-pressed")).toBe("true");
+    picker.focus();
+    key("ArrowDown");
+    const names = [...popup.root.querySelectorAll("#location-list [role=group]")].map(
+      (g) => g.querySelector('[role="presentation"]')!.textContent,
+    );
+    expect(names).toEqual(["Fastest", "Favourites", "Recent", "All locations"]);
+    key("Escape");
+    expect(picker.getAttribute("aria-expanded")).toBe("false");
   });
 
   it("plurals follow the platform's rules: 1 device, 5 devices", async () => {
