@@ -32,7 +32,7 @@ export function setFieldError(control: Control, message: string): void {
   control.setAttribute("aria-describedby", [...described].join(" "));
 }
 
-export function clearFieldError(control: Control): void {
+function clearFieldError(control: Control): void {
   const id = errorId(control);
   document.getElementById(id)?.remove();
   control.removeAttribute("aria-invalid");

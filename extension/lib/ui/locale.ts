@@ -21,7 +21,7 @@ export function shownLocale(): string {
   return code === "localeCode" || !code ? "en" : code;
 }
 
-export function isRightToLeft(locale: string): boolean {
+function isRightToLeft(locale: string): boolean {
   return RTL.has(locale.split("-")[0]!.toLowerCase());
 }
 
