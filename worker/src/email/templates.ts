@@ -61,11 +61,16 @@ export function deletionLinkMessage(link: string): MessageContent {
   ]);
 }
 
+/** A time as people read it in a mail ("Wednesday, 2 December 2026 at 16:44 UTC"), not an ISO stamp. */
+export function mailTime(atMs: number): string {
+  return `${new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" }).format(atMs)} UTC`;
+}
+
 export function newDeviceMessage(device: { kind: DeviceKind; label: string }, atMs: number): MessageContent {
   return compose("New sign-in to your Cargo VPN account", [
-    `A device signed in to your Cargo VPN account:\n\nDevice: ${device.label} (${device.kind})\nTime: ${new Date(atMs).toISOString()}`,
-    "If this was you, there is nothing to do. If it was not, change your password and remove the device in the extension's device list.",
-    "You can turn these messages off in the extension's settings.",
+    `A device signed in to your Cargo VPN account:\n\nDevice: ${device.label} (${device.kind})\nTime: ${mailTime(atMs)}`,
+    "If this was you, there is nothing to do. If it was not, change your password and remove the device under Devices in the Cargo VPN popup (the toolbar button).",
+    "You can turn these messages off under Account in the Cargo VPN popup: \u201cEmail me when a new device signs in\u201d.",
   ]);
 }
 
