@@ -3,7 +3,8 @@
  * axe-core 4.x (WCAG 2.2 A/AA rules) finds nothing on every popup view — sign
  * in, create account (with its errors shown), forgot password, device limit,
  * the rate-limit countdown, Status (off and on), Usage, Devices, Account — and
- * the options page, in the light and the dark theme; the sign-in rate limit
+ * the options page and the worker's account pages (the mails' links), in the
+ * light and the dark theme; the sign-in rate limit
  * shows the API's real wait and counts it down with the button disabled; the
  * popup in German and Arabic says so in `lang`/`dir` and nothing in it needs
  * sideways scrolling at 380 px.
@@ -136,6 +137,14 @@ describe("the popup and the options page, for everyone", () => {
     const options = await browser.openOptions();
     await noViolations(options, "options");
     await options.close();
+
+    // The pages the account's mails link to (the worker's), same rules, both themes.
+    const page = await browser.context.newPage();
+    for (const path of ["verify-email", "reset-password", "delete-account"]) {
+      await page.goto(`${stack.apiUrl}/account/${path}`);
+      await noViolations(page, `account page ${path}`);
+    }
+    await page.close();
 
     // The device-limit screen: another install holds the only slot.
     await signOut(popup);
