@@ -263,7 +263,9 @@ describe("the extension in Chromium against the real stack", () => {
     await options.getByText(/permanently deletes your account/).waitFor();
     await options.getByLabel("Password (to confirm deletion)").fill("not my password");
     await options.getByRole("button", { name: "Delete my account permanently" }).click();
-    await options.getByText("Wrong username or password.").waitFor({ timeout: 20_000 });
+    // The error is the field's own, and the focus goes back to it.
+    await options.getByText("The password is wrong.").waitFor({ timeout: 20_000 });
+    expect(await options.evaluate("document.activeElement?.id")).toBe("delete-password");
     expect(sql("SELECT id FROM accounts")).toHaveLength(1);
     await options.getByLabel("Password (to confirm deletion)").fill(USER.password);
     await options.getByRole("button", { name: "Delete my account permanently" }).click();
