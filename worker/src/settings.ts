@@ -19,6 +19,7 @@ import {
   DEFAULT_PUBLIC_BASE_URL,
   DEFAULT_SESSION_IDLE_MINUTES,
   DEFAULT_USAGE_RETENTION_DAYS,
+  DEFAULT_USAGE_FOLD_SECONDS,
   EMAIL_RETRY_DELAY_SECONDS,
   MAX_PROXY_CREDENTIAL_TTL_SECONDS,
   PROXY_CREDENTIAL_TTL_SECONDS,
@@ -52,6 +53,7 @@ const SettingsSchema = z
     APP_VERSION: z.string().default("dev"),
     SESSION_IDLE_MINUTES: positive(DEFAULT_SESSION_IDLE_MINUTES),
     USAGE_RETENTION_DAYS: positive(DEFAULT_USAGE_RETENTION_DAYS),
+    USAGE_FOLD_SECONDS: positive(DEFAULT_USAGE_FOLD_SECONDS),
     PROXY_CREDENTIAL_TTL_SECONDS: z.coerce
       .number()
       .int()
@@ -75,6 +77,8 @@ const SettingsSchema = z
     sessionIdleMinutes: vars.SESSION_IDLE_MINUTES,
     /** Days an ended session's usage record is kept. */
     usageRetentionDays: vars.USAGE_RETENTION_DAYS,
+    /** Seconds between a running session's folds from its usage ledger into D1. */
+    usageFoldSeconds: vars.USAGE_FOLD_SECONDS,
     /** Lifetime of proxy credentials, capped at the gateways' maximum. */
     proxyCredentialTtlSeconds: vars.PROXY_CREDENTIAL_TTL_SECONDS,
     /** Seconds before the first retry of a failed send. */

@@ -2,7 +2,7 @@
  * Deactivation and erasure (DELETE /v1/me). The D1 rows go in one batch, the
  * wrapped data key with them, so every token stops working at once and any
  * surviving copy of a ciphertext is unreadable; then the Durable Object
- * records (device slots, the username's sign-in counters, the email send
+ * records (device slots, the usage ledger, the username's sign-in counters, the email send
  * counters of the account and its address) are wiped; email link tokens go
  * with the rows. Open tunnel sessions vanish with the rows, and gateways drop
  * them on their next heartbeat because they are no longer open. An account
@@ -16,6 +16,7 @@ import { accounts, emailTokens, planChanges, refreshTokens, signIns, subscriptio
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { deviceSlots } from "../devices/device-slots";
 import { addressCounterName, resendCounterName } from "../email/send-limits";
+import { usageLedger } from "../usage/usage-ledger";
 import type { AccountRow } from "./accounts";
 
 export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<void> {
@@ -34,6 +35,8 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
   ]);
   await Promise.all([
     deviceSlots(ctx, row.id).erase(),
+    // The usage ledger: live counters and batch ids of the account's sessions.
+    usageLedger(ctx, row.id).erase(),
     env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`user:${row.usernameIndex}`)).erase(),
     // The email send counters tied to the account and its address.
     env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(resendCounterName(row.id))).erase(),

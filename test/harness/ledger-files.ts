@@ -1,0 +1,47 @@
+/**
+ * The usage ledgers' SQLite files in a local state folder (one per account,
+ * under `v3/do/<worker>-UsageLedger/`), read directly with node:sqlite, the
+ * way the D1 helpers read D1: what the gateways reported that D1 has not
+ * received yet lives there (worker/src/usage/usage-ledger.ts).
+ *
+ *   const live = ledgerSessions(env.state);   // Map sessionId -> { up, down }
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+export function ledgerFiles(state: string): string[] {
+  const root = join(state, "v3", "do");
+  let folders: string[];
+  try {
+    folders = readdirSync(root).filter((name) => name.endsWith("-UsageLedger"));
+  } catch {
+    return [];
+  }
+  return folders.flatMap((folder) =>
+    readdirSync(join(root, folder))
+      .filter((name) => name.endsWith(".sqlite"))
+      .map((name) => join(root, folder, name)),
+  );
+}
+
+export function ledgerSessions(state: string): Map<string, { up: number; down: number }> {
+  const sessions = new Map<string, { up: number; down: number }>();
+  for (const file of ledgerFiles(state)) {
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get();
+      if (!exists) continue;
+      for (const row of db.prepare("SELECT id, bytes_up, bytes_down FROM sessions").all() as {
+        id: string;
+        bytes_up: number;
+        bytes_down: number;
+      }[]) {
+        sessions.set(row.id, { up: row.bytes_up, down: row.bytes_down });
+      }
+    } finally {
+      db.close();
+    }
+  }
+  return sessions;
+}
