@@ -50,6 +50,8 @@ export const DEFAULT_USAGE_FOLD_SECONDS = 10 * 60;
 export const LEDGER_FANOUT = 16;
 /** Used refresh tokens are kept this long for reuse detection; after it, only each sign-in's latest used one stays. */
 export const USED_REFRESH_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Per-day usage totals (usage_days, what sessions past USAGE_RETENTION_DAYS fold into) are kept this long. */
+export const USAGE_DAY_RETENTION_DAYS = 400;
 
 /**
  * Per-username back-off (replaces a flat lock): the first 10 failures within

@@ -155,6 +155,30 @@ describe("usage ledgers", () => {
     expect(await d1Bytes(u.sessionId)).toEqual({ up: 5, down: 41 });
   });
 
+  it("the alarm forgets batch ids past the retry window, and stops once nothing is left", async () => {
+    const gw = await provisionGateway();
+    const u = await openSession(gw);
+    const oldBatch = crypto.randomUUID();
+    await report(gw, oldBatch, [{ sessionId: u.sessionId, bytesUp: 1, bytesDown: 1 }]);
+    await report(gw, crypto.randomUUID(), [{ sessionId: u.sessionId, bytesUp: 1, bytesDown: 1 }]);
+    await runInDurableObject(ledger(u.user.id), (_o, state) => {
+      state.storage.sql.exec("UPDATE batches SET applied_at = ? WHERE batch_id = ?", Date.now() - 25 * 60 * 60 * 1000, oldBatch);
+    });
+    await call("POST", `/v1/tunnel/sessions/${u.sessionId}/end`, { token: u.token });
+    await env.DB.prepare("UPDATE tunnel_sessions SET ended_at = ? WHERE id = ?")
+      .bind(Date.now() - 60 * 60 * 1000, u.sessionId)
+      .run();
+    await runDurableObjectAlarm(ledger(u.user.id));
+    const left = await runInDurableObject(ledger(u.user.id), async (_o, state) => ({
+      batches: state.storage.sql.exec("SELECT COUNT(*) AS n FROM batches").one().n,
+      sessions: state.storage.sql.exec("SELECT COUNT(*) AS n FROM sessions").one().n,
+      alarm: await state.storage.getAlarm(),
+    }));
+    // The recent batch id stays for its window; the alarm comes back when it is due.
+    expect(left).toMatchObject({ batches: 1, sessions: 0, alarm: expect.any(Number) });
+    expect(left.alarm!).toBeGreaterThan(Date.now() + 23 * 60 * 60 * 1000);
+  });
+
   it("erasure deletes the account's ledger", async () => {
     const gw = await provisionGateway();
     const u = await openSession(gw);

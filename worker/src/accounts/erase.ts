@@ -12,7 +12,17 @@
  */
 import { eq } from "drizzle-orm";
 import type { AppContext } from "../context";
-import { accounts, emailTokens, planChanges, refreshTokens, signIns, subscriptions, telemetryEvents, tunnelSessions } from "../db/schema";
+import {
+  accounts,
+  emailTokens,
+  planChanges,
+  refreshTokens,
+  signIns,
+  subscriptions,
+  telemetryEvents,
+  tunnelSessions,
+  usageDays,
+} from "../db/schema";
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { deviceSlots } from "../devices/device-slots";
 import { addressCounterName, resendCounterName } from "../email/send-limits";
@@ -28,6 +38,7 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
     db.delete(planChanges).where(eq(planChanges.accountId, row.id)),
     db.delete(telemetryEvents).where(eq(telemetryEvents.accountId, row.id)),
     db.delete(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)),
+    db.delete(usageDays).where(eq(usageDays.accountId, row.id)),
     db.delete(refreshTokens).where(eq(refreshTokens.accountId, row.id)),
     db.delete(signIns).where(eq(signIns.accountId, row.id)),
     db.delete(emailTokens).where(eq(emailTokens.accountId, row.id)),

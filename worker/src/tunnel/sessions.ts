@@ -161,15 +161,19 @@ export async function usageHistory(ctx: AppContext, accountId: string, limit: nu
     )
     .orderBy(desc(tunnelSessions.startedAt), desc(tunnelSessions.id))
     .limit(limit + 1);
-  // Each session counts the larger of D1's and the ledger's totals (usage/live-usage.ts).
+  // Each session counts the larger of D1's and the ledger's totals (usage/live-usage.ts); sessions past
+  // their retention count through their per-day totals (usage/retention.ts).
   const totals = await env.DB.prepare(
-    `SELECT count(*) AS sessions,
-            coalesce(sum(max(t.bytes_up, coalesce(l.up, 0))), 0) AS bytesUp,
-            coalesce(sum(max(t.bytes_down, coalesce(l.down, 0))), 0) AS bytesDown
-       FROM tunnel_sessions t
-       LEFT JOIN (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS up, json_extract(value, '$[2]') AS down
-                    FROM json_each(?2)) AS l ON l.id = t.id
-      WHERE t.account_id = ?1`,
+    `SELECT s.sessions + d.sessions AS sessions, s.up + d.up AS bytesUp, s.down + d.down AS bytesDown
+       FROM (SELECT count(*) AS sessions,
+                    coalesce(sum(max(t.bytes_up, coalesce(l.up, 0))), 0) AS up,
+                    coalesce(sum(max(t.bytes_down, coalesce(l.down, 0))), 0) AS down
+               FROM tunnel_sessions t
+               LEFT JOIN (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS up, json_extract(value, '$[2]') AS down
+                            FROM json_each(?2)) AS l ON l.id = t.id
+              WHERE t.account_id = ?1) AS s,
+            (SELECT coalesce(sum(sessions), 0) AS sessions, coalesce(sum(bytes_up), 0) AS up, coalesce(sum(bytes_down), 0) AS down
+               FROM usage_days WHERE account_id = ?1) AS d`,
   )
     .bind(accountId, liveJson(live))
     .first<{ sessions: number; bytesUp: number; bytesDown: number }>();

@@ -47,12 +47,7 @@ interface SessionRow extends Record<string, SqlStorageValue> {
   synced_down: number;
 }
 
-/** Batch ids are forgotten at most this often (a scan of the batches table). */
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
-
 export class UsageLedger extends DurableObject<Env> {
-  private lastPruneMs = 0;
-
   /**
    * The tables, made on the first batch only: reading an account that never moved a byte
    * (GET /v1/usage) must not leave a file behind.
@@ -97,10 +92,6 @@ export class UsageLedger extends DurableObject<Env> {
       return true;
     });
     if (applied) await this.scheduleFold(nowMs);
-    if (nowMs - this.lastPruneMs > PRUNE_EVERY_MS) {
-      this.lastPruneMs = nowMs;
-      sql.exec("DELETE FROM batches WHERE applied_at < ?", nowMs - USAGE_BATCH_RETENTION_MS);
-    }
     return applied;
   }
 
@@ -121,15 +112,23 @@ export class UsageLedger extends DurableObject<Env> {
     return (await this.live()).filter((s) => wanted.has(s.id));
   }
 
-  /** Folds every session with bytes D1 has not seen, and forgets sessions that are over. */
+  /**
+   * Folds every session with bytes D1 has not seen, forgets sessions that are over and batch ids past
+   * the retry window; comes back while sessions are left, or when the oldest batch id is due.
+   */
   override async alarm(): Promise<void> {
     if (!this.tables(false)) return;
+    const nowMs = Date.now();
     await this.ctx.blockConcurrencyWhile(async () => {
       await this.fold(() => true);
-      await this.forgetFinished(Date.now());
+      await this.forgetFinished(nowMs);
     });
-    const left = this.ctx.storage.sql.exec("SELECT COUNT(*) AS n FROM sessions").one().n as number;
-    if (left > 0) await this.ctx.storage.setAlarm(Date.now() + this.foldMs());
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM batches WHERE applied_at < ?", nowMs - USAGE_BATCH_RETENTION_MS);
+    const sessions = sql.exec("SELECT COUNT(*) AS n FROM sessions").one().n as number;
+    const oldest = sql.exec("SELECT MIN(applied_at) AS at FROM batches").one().at as number | null;
+    if (sessions > 0) await this.ctx.storage.setAlarm(nowMs + this.foldMs());
+    else if (oldest !== null) await this.ctx.storage.setAlarm(oldest + USAGE_BATCH_RETENTION_MS + 1000);
   }
 
   /** Erases everything this object stores (account deletion). */
