@@ -26,6 +26,7 @@ import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
 import { UsageMeter } from "./usage-meter";
 import { UsageReporter } from "./usage-reporter";
+import { usageJournalFor } from "./usage-journal";
 import { createTlsListener, type TlsMaterial } from "./tls-listener";
 
 /** Hooks for tests and embedding; production uses the defaults. */
@@ -124,6 +125,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     },
     intervalMs: config.flushIntervalMs,
     logger,
+    journal: usageJournalFor(config),
   });
   const heartbeat = new Heartbeat({
     api,
