@@ -3,7 +3,8 @@
  * same run (API routes against a bare route on the same workerd; gateway
  * throughput against a direct loopback download). `npm run bench -- api` or
  * `-- gateway` runs one; `-- capacity` measures the write paths the capacity
- * plan (docs/capacity.md) rests on.
+ * plan (docs/capacity.md) rests on; `-- scale [seconds] [accounts]` (only
+ * when asked for: it takes minutes) drives the usage path at 10,000 accounts.
  */
 import { printApiFigures, runApiBench } from "./bench/api.ts";
 
@@ -22,4 +23,9 @@ if (!only || only === "gateway-workers") {
 if (!only || only === "capacity") {
   const { printCapacityFigures, runCapacityBench } = await import("./bench/capacity.ts");
   printCapacityFigures(await runCapacityBench());
+}
+if (only === "scale") {
+  const { printScaleFigures, runScaleBench } = await import("./bench/scale.ts");
+  const [seconds, accounts] = [process.argv[3], process.argv[4]].map((arg) => (arg ? Number(arg) : undefined));
+  printScaleFigures(await runScaleBench(seconds, accounts));
 }

@@ -10,7 +10,7 @@ import { httpOverSocket, openTunnel, proxiedRequest } from "@cargo-vpn/testkit/p
 import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
 import { allStoredBytes } from "./harness/stored-bytes.ts";
-import { ledgerFiles } from "./harness/ledger-files.ts";
+import { ledgerFiles } from "@cargo-vpn/stack/ledger-files";
 import { join } from "node:path";
 import { apiClient, authKeyFor, basicAuth, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 

@@ -3,7 +3,7 @@
  * larger of D1's totals and its usage ledger's (a running session reaches D1 only at the ledger's folds).
  */
 import { executeSql } from "@cargo-vpn/stack/wrangler";
-import { ledgerSessions } from "./ledger-files.ts";
+import { ledgerSessions } from "@cargo-vpn/stack/ledger-files";
 
 export function reportedBytes(persistTo: string): { up: number; down: number } {
   const live = ledgerSessions(persistTo);

@@ -47,7 +47,7 @@ export const DEFAULT_USAGE_RETENTION_DAYS = 90;
 /** Usage ledgers (usage/usage-ledger.ts): a running session's totals reach D1 at most this often (USAGE_FOLD_SECONDS overrides). */
 export const DEFAULT_USAGE_FOLD_SECONDS = 10 * 60;
 /** Ledger calls one usage batch makes at once (one per account in the batch). */
-export const LEDGER_FANOUT = 16;
+export const LEDGER_FANOUT = 64;
 /** Used refresh tokens are kept this long for reuse detection; after it, only each sign-in's latest used one stays. */
 export const USED_REFRESH_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Per-day usage totals (usage_days, what sessions past USAGE_RETENTION_DAYS fold into) are kept this long. */

@@ -40,6 +40,8 @@ export interface Env {
   USAGE_RETENTION_DAYS?: string;
   /** Seconds between folds of a running session's usage from its ledger into D1 (default in config.ts). */
   USAGE_FOLD_SECONDS?: string;
+  /** "1": log usage-path counters (D1 and ledger rows written, calls) for the capacity bench; unset in production. */
+  USAGE_METER_LOG?: string;
   /** Billing (Stripe): the API secret key and the webhook endpoint's signing secret (Worker secrets). */
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;

@@ -13,7 +13,7 @@ import type { UsageReport } from "@cargo-vpn/shared";
 import { LEDGER_FANOUT } from "../config";
 import type { AppContext } from "../context";
 import { Problem } from "../problem";
-import { type LedgerReport, usageLedger } from "../usage/usage-ledger";
+import { type LedgerReport, meter, usageLedger } from "../usage/usage-ledger";
 
 interface Owner {
   id: string;
@@ -61,15 +61,25 @@ export async function applyUsageBatch(
   }
 
   const work = [...groups].map(([accountId, sessions]) => async () => {
-    const applied = await usageLedger(ctx, accountId).apply(
+    const { applied, rowsWritten } = await usageLedger(ctx, accountId).apply(
       gatewayId,
       batchId,
       [...sessions.values()].map((s) => s.report),
       nowMs,
     );
+    ledgerRowsWritten += rowsWritten;
     return applied ? [...sessions.values()].reduce((n, s) => n + s.count, 0) : 0;
   });
+  let ledgerRowsWritten = 0;
   const results = await bounded(work, LEDGER_FANOUT);
+  meter(ctx.env, {
+    batches: 1,
+    reports: reports.length,
+    ledgerCalls: work.length,
+    batchD1Queries: 1,
+    batchD1RowsWritten: owners.meta.rows_written,
+    ledgerDoRowsWritten: ledgerRowsWritten,
+  });
   const failed = results.filter((r) => r.status === "rejected");
   if (failed.length > 0) {
     console.error(JSON.stringify({ event: "usage_ledger_failed", ledgers: failed.length, of: results.length }));

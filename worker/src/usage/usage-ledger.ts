@@ -68,16 +68,30 @@ export class UsageLedger extends DurableObject<Env> {
     return true;
   }
 
-  /** Adds a batch's reports for this account once; returns false when this ledger had applied the batch before. */
-  async apply(gatewayId: string, batchId: string, reports: LedgerReport[], nowMs: number): Promise<boolean> {
+  /**
+   * Adds a batch's reports for this account once; `applied` is false when this ledger had applied the batch
+   * before. `rowsWritten` is this object's own SQLite rows written (the capacity bench sums it).
+   */
+  async apply(
+    gatewayId: string,
+    batchId: string,
+    reports: LedgerReport[],
+    nowMs: number,
+  ): Promise<{ applied: boolean; rowsWritten: number }> {
     const sql = this.ctx.storage.sql;
+    let rowsWritten = 0;
     const applied = this.ctx.storage.transactionSync(() => {
       this.tables(true);
       const seen = sql.exec("SELECT 1 FROM batches WHERE gateway_id = ? AND batch_id = ?", gatewayId, batchId).toArray();
       if (seen.length > 0) return false;
-      sql.exec("INSERT INTO batches (gateway_id, batch_id, applied_at) VALUES (?, ?, ?)", gatewayId, batchId, nowMs);
+      rowsWritten += sql.exec(
+        "INSERT INTO batches (gateway_id, batch_id, applied_at) VALUES (?, ?, ?)",
+        gatewayId,
+        batchId,
+        nowMs,
+      ).rowsWritten;
       for (const [id, up, down, baseUp, baseDown] of reports) {
-        sql.exec(
+        rowsWritten += sql.exec(
           `INSERT INTO sessions (id, bytes_up, bytes_down, last_activity_at, synced_up, synced_down) VALUES (?1, ?5 + ?2, ?6 + ?3, CASE WHEN ?2 + ?3 > 0 THEN ?4 ELSE 0 END, ?5, ?6)
            ON CONFLICT (id) DO UPDATE SET bytes_up = bytes_up + ?2, bytes_down = bytes_down + ?3,
              last_activity_at = CASE WHEN ?2 + ?3 > 0 THEN max(last_activity_at, ?4) ELSE last_activity_at END`,
@@ -87,12 +101,12 @@ export class UsageLedger extends DurableObject<Env> {
           nowMs,
           baseUp,
           baseDown,
-        );
+        ).rowsWritten;
       }
       return true;
     });
     if (applied) await this.scheduleFold(nowMs);
-    return applied;
+    return { applied, rowsWritten };
   }
 
   /** Every session's live totals (what D1 has plus what it has not received yet). */
@@ -117,11 +131,14 @@ export class UsageLedger extends DurableObject<Env> {
    * the retry window; comes back while sessions are left, or when the oldest batch id is due.
    */
   override async alarm(): Promise<void> {
+    this.alarmSet = false;
     if (!this.tables(false)) return;
     const nowMs = Date.now();
+    meter(this.env, { alarms: 1 });
     await this.ctx.blockConcurrencyWhile(async () => {
-      await this.fold(() => true);
-      await this.forgetFinished(nowMs);
+      // A session that just moved bytes is not over: only the others are looked up.
+      const folded = await this.fold(() => true);
+      await this.forgetFinished(nowMs, folded);
     });
     const sql = this.ctx.storage.sql;
     sql.exec("DELETE FROM batches WHERE applied_at < ?", nowMs - USAGE_BATCH_RETENTION_MS);
@@ -129,10 +146,12 @@ export class UsageLedger extends DurableObject<Env> {
     const oldest = sql.exec("SELECT MIN(applied_at) AS at FROM batches").one().at as number | null;
     if (sessions > 0) await this.ctx.storage.setAlarm(nowMs + this.foldMs());
     else if (oldest !== null) await this.ctx.storage.setAlarm(oldest + USAGE_BATCH_RETENTION_MS + 1000);
+    this.alarmSet = sessions > 0 || oldest !== null;
   }
 
   /** Erases everything this object stores (account deletion). */
   async erase(): Promise<void> {
+    this.alarmSet = false;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }
@@ -143,18 +162,23 @@ export class UsageLedger extends DurableObject<Env> {
     return Math.min(usageFoldSeconds * 1000, (sessionIdleMinutes * 60_000) / 3);
   }
 
+  /** Whether an alarm is known to be set; only ever trusted as true within this instance's life. */
+  private alarmSet = false;
+
   private async scheduleFold(nowMs: number): Promise<void> {
+    if (this.alarmSet) return;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(nowMs + this.foldMs());
+    this.alarmSet = true;
   }
 
   /** One D1 statement: each unsynced session's totals, never lowering what D1 has. */
-  private async fold(which: (row: SessionRow) => boolean): Promise<void> {
+  private async fold(which: (row: SessionRow) => boolean): Promise<Set<string>> {
     const rows = this.ctx.storage.sql
       .exec<SessionRow>("SELECT * FROM sessions WHERE bytes_up != synced_up OR bytes_down != synced_down")
       .toArray()
       .filter(which);
-    if (rows.length === 0) return;
-    await this.env.DB.prepare(
+    if (rows.length === 0) return new Set();
+    const folded = await this.env.DB.prepare(
       `UPDATE tunnel_sessions
           SET bytes_up = max(bytes_up, r.up), bytes_down = max(bytes_down, r.down), last_activity_at = max(last_activity_at, r.at)
          FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS up,
@@ -163,18 +187,28 @@ export class UsageLedger extends DurableObject<Env> {
     )
       .bind(JSON.stringify(rows.map((r) => [r.id, r.bytes_up, r.bytes_down, r.last_activity_at])))
       .run();
+    let rowsWritten = 0;
     for (const r of rows) {
-      this.ctx.storage.sql.exec("UPDATE sessions SET synced_up = ?, synced_down = ? WHERE id = ?", r.bytes_up, r.bytes_down, r.id);
+      rowsWritten += this.ctx.storage.sql.exec(
+        "UPDATE sessions SET synced_up = ?, synced_down = ? WHERE id = ?",
+        r.bytes_up,
+        r.bytes_down,
+        r.id,
+      ).rowsWritten;
     }
+    meter(this.env, { folds: 1, foldD1Queries: 1, foldD1RowsWritten: folded.meta.rows_written, foldDoRowsWritten: rowsWritten });
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Drops sessions D1 holds in full that ended long enough ago for no late bytes to come, or that D1 no longer has. */
-  private async forgetFinished(nowMs: number): Promise<void> {
+  private async forgetFinished(nowMs: number, skip: Set<string>): Promise<void> {
     const ids = this.ctx.storage.sql
       .exec<{ id: string }>("SELECT id FROM sessions WHERE bytes_up = synced_up AND bytes_down = synced_down")
       .toArray()
-      .map((r) => r.id);
+      .map((r) => r.id)
+      .filter((id) => !skip.has(id));
     if (ids.length === 0) return;
+    meter(this.env, { forgetD1Queries: 1 });
     const known = await this.env.DB.prepare("SELECT id, ended_at FROM tunnel_sessions WHERE id IN (SELECT value FROM json_each(?1))")
       .bind(JSON.stringify(ids))
       .all<{ id: string; ended_at: number | null }>();
@@ -187,6 +221,24 @@ export class UsageLedger extends DurableObject<Env> {
       }
     }
   }
+}
+
+/**
+ * The capacity bench's counters (USAGE_METER_LOG=1 only): folds, alarms, D1 queries and rows written
+ * (D1's own meta.rows_written) and this class's SQLite rows written, summed per isolate and logged as
+ * one line at most every METER_LOG_MS. Counts only, nothing about any account.
+ */
+const METER_LOG_MS = 2000;
+const tally: Record<string, number> = {};
+let tallySince = Date.now();
+
+export function meter(env: Env, counts: Record<string, number>): void {
+  if (env.USAGE_METER_LOG !== "1") return;
+  for (const [name, n] of Object.entries(counts)) tally[name] = (tally[name] ?? 0) + n;
+  if (Date.now() - tallySince < METER_LOG_MS) return;
+  console.log(JSON.stringify({ event: "usage_meter", ...tally }));
+  for (const name of Object.keys(tally)) delete tally[name];
+  tallySince = Date.now();
 }
 
 export function usageLedger(ctx: AppContext, accountId: string): DurableObjectStub<UsageLedger> {

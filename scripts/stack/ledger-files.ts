@@ -4,7 +4,7 @@
  * way the D1 helpers read D1: what the gateways reported that D1 has not
  * received yet lives there (worker/src/usage/usage-ledger.ts).
  *
- *   const live = ledgerSessions(env.state);   // Map sessionId -> { up, down }
+ *   const live = ledgerSessions(state);   // Map sessionId -> { up, down }
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
