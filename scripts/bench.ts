@@ -26,6 +26,8 @@ if (!only || only === "capacity") {
 }
 if (only === "scale") {
   const { printScaleFigures, runScaleBench } = await import("./bench/scale.ts");
-  const [seconds, accounts] = [process.argv[3], process.argv[4]].map((arg) => (arg ? Number(arg) : undefined));
-  printScaleFigures(await runScaleBench(seconds, accounts));
+  const [seconds, accounts, activity] = [process.argv[3], process.argv[4], process.argv[5]].map((arg) =>
+    arg ? Number(arg) : undefined,
+  );
+  printScaleFigures(await runScaleBench(seconds, accounts, activity));
 }
