@@ -20,7 +20,7 @@ import { dirname, join } from "node:path";
 import { WORKER_INDEX_ENV } from "./cluster-messages";
 import type { UsageReport } from "./usage-meter";
 
-export interface JournalBatch {
+interface JournalBatch {
   batchId: string;
   reports: UsageReport[];
   sinceMs: number;

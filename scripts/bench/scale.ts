@@ -277,11 +277,16 @@ export function printScaleFigures(f: ScaleFigures): void {
     "D1 rows written per usage batch (its lookup)": +(d1BatchRows / Math.max(1, c("batches"))).toFixed(2),
     "D1 rows written per fold of one account": +(d1FoldRows / Math.max(1, c("folds"))).toFixed(2),
     [`D1 rows written / user-hour, measured (folds every ${BENCH_FOLD_SECONDS} s)`]: perUserHour(d1BatchRows + d1FoldRows),
-    [`D1 rows written / user-hour, folds every ${DEFAULT_USAGE_FOLD_SECONDS} s (default)`]: perUserHour(d1BatchRows + d1FoldRows * foldScale),
+    [`D1 rows written / user-hour, folds every ${DEFAULT_USAGE_FOLD_SECONDS} s (default)`]: perUserHour(
+      d1BatchRows + d1FoldRows * foldScale,
+    ),
     "Durable Object requests / user-hour, measured (ledger calls + alarms)": perUserHour(doCalls + alarms),
     "Durable Object requests / user-hour, every session active, default folds": full(perReport(doCalls), perUserHour(alarms * foldScale)),
     "ledger SQLite rows written per report": +perReport(c("ledgerDoRowsWritten")).toFixed(2),
-    "ledger SQLite rows written / user-hour, every session active": full(perReport(c("ledgerDoRowsWritten")), perUserHour(c("foldDoRowsWritten") * foldScale)),
+    "ledger SQLite rows written / user-hour, every session active": full(
+      perReport(c("ledgerDoRowsWritten")),
+      perUserHour(c("foldDoRowsWritten") * foldScale),
+    ),
     "ledger SQLite rows written / user-hour, measured": perUserHour(doRows),
     "usage batch p50 / p99 / max ms": `${f.batchMs.p50} / ${f.batchMs.p99} / ${f.batchMs.max}`,
     "GET /v1/health p50 / p99 ms, idle": `${f.healthIdleMs.p50} / ${f.healthIdleMs.p99}`,
