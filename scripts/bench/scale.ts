@@ -22,7 +22,7 @@
  * meta.rows_written, the ledgers' SQLite rowsWritten, calls and alarms):
  * D1 rows written and Durable Object requests per connected user-hour, batch
  * latency p50/p99 against health, and whether every byte sent is in D1 or the
- * ledgers at the end, exactly. The fold interval is shortened (60 s) so a run
+ * ledgers at the end, exactly. The fold interval is shortened (90 s) so a run
  * of a few minutes sees folds; rows per fold are then scaled to the default.
  *
  *   npm run bench -- scale [seconds=180] [accounts=10000] [activity=0.2]
@@ -40,7 +40,7 @@ import { applyMigrations, executeSql, ROOT, startWorker } from "@cargo-vpn/stack
 const FLUSH_MS = 5000;
 const PER_GATEWAY = 1000;
 const PER_BATCH = 500;
-const BENCH_FOLD_SECONDS = 60;
+const BENCH_FOLD_SECONDS = 90;
 
 export interface ScaleFigures {
   accounts: number;
@@ -204,7 +204,9 @@ export async function runScaleBench(seconds = 180, accounts = 10_000, activity =
     await new Promise((r) => setTimeout(r, 2500));
     const counters = meterTotals(worker.logs.slice(logsFrom));
 
-    // Exact totals: every session's bytes are in D1 or, not folded yet, in its ledger (the larger of the two).
+    // Exact totals: every session's bytes are in D1 or, not folded yet, in its ledger (the larger of the
+    // two), read once the worker has stopped, so no alarm writes while the files are read.
+    await worker.stop();
     const ledgers = ledgerSessions(state);
     const rows = executeSql<{ id: string; up: number; down: number }>(
       "SELECT id, bytes_up AS up, bytes_down AS down FROM tunnel_sessions",

@@ -28,20 +28,25 @@ export function ledgerFiles(state: string): string[] {
 export function ledgerSessions(state: string): Map<string, { up: number; down: number }> {
   const sessions = new Map<string, { up: number; down: number }>();
   for (const file of ledgerFiles(state)) {
-    const db = new DatabaseSync(file, { readOnly: true });
+    for (const row of readSessions(file)) sessions.set(row.id, { up: row.bytes_up, down: row.bytes_down });
+  }
+  return sessions;
+}
+
+type Row = { id: string; bytes_up: number; bytes_down: number };
+
+/** One ledger's sessions; a running workerd may hold the file's lock for a moment (an alarm's write): wait, then read. */
+function readSessions(file: string): Row[] {
+  for (let attempt = 1; ; attempt++) {
+    const db = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
     try {
       const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get();
-      if (!exists) continue;
-      for (const row of db.prepare("SELECT id, bytes_up, bytes_down FROM sessions").all() as {
-        id: string;
-        bytes_up: number;
-        bytes_down: number;
-      }[]) {
-        sessions.set(row.id, { up: row.bytes_up, down: row.bytes_down });
-      }
+      return exists ? (db.prepare("SELECT id, bytes_up, bytes_down FROM sessions").all() as Row[]) : [];
+    } catch (error) {
+      if ((error as { errcode?: number }).errcode !== 5 || attempt >= 20) throw error;
     } finally {
       db.close();
     }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
-  return sessions;
 }

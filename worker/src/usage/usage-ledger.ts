@@ -48,14 +48,19 @@ interface SessionRow extends Record<string, SqlStorageValue> {
 }
 
 export class UsageLedger extends DurableObject<Env> {
+  private hasTables = false;
+
   /**
    * The tables, made on the first batch only: reading an account that never moved a byte
    * (GET /v1/usage) must not leave a file behind.
    */
   private tables(create: boolean): boolean {
+    if (this.hasTables) return true;
     const sql = this.ctx.storage.sql;
-    if (sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").toArray().length > 0) return true;
+    this.hasTables = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").toArray().length > 0;
+    if (this.hasTables) return true;
     if (!create) return false;
+    this.hasTables = true;
     // WITHOUT ROWID: one b-tree per table, so each insert or update is one row written.
     sql.exec(`
       CREATE TABLE sessions (
@@ -80,7 +85,7 @@ export class UsageLedger extends DurableObject<Env> {
   ): Promise<{ applied: boolean; rowsWritten: number }> {
     const sql = this.ctx.storage.sql;
     let rowsWritten = 0;
-    const applied = this.ctx.storage.transactionSync(() => {
+    const applied = this.transaction(() => {
       this.tables(true);
       const seen = sql.exec("SELECT 1 FROM batches WHERE gateway_id = ? AND batch_id = ?", gatewayId, batchId).toArray();
       if (seen.length > 0) return false;
@@ -107,6 +112,16 @@ export class UsageLedger extends DurableObject<Env> {
     });
     if (applied) await this.scheduleFold(nowMs);
     return { applied, rowsWritten };
+  }
+
+  /** A synchronous transaction; a rolled-back one may have rolled back the tables' creation too. */
+  private transaction<T>(body: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(body);
+    } catch (error) {
+      this.hasTables = false;
+      throw error;
+    }
   }
 
   /** Every session's live totals (what D1 has plus what it has not received yet). */
@@ -152,6 +167,7 @@ export class UsageLedger extends DurableObject<Env> {
   /** Erases everything this object stores (account deletion). */
   async erase(): Promise<void> {
     this.alarmSet = false;
+    this.hasTables = false;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }
