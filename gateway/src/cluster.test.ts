@@ -217,24 +217,28 @@ it("a worker killed with SIGKILL while its batch is unacknowledged loses no coun
     expect((await httpOverSocket(tunnel.socket, "GET", `/bytes/${bytes}`)).status).toBe(200);
     tunnel.socket.destroy();
   };
+  // Every usage call fails (nothing applied) from the start: each worker retries its batch with the same
+  // batchId, counts meanwhile wait in its meter, and the killed worker's bytes exist only in its journal.
+  api.failUsage(100_000);
   await Promise.all([0, 1, 2, 3].map((i) => download(20_000 + i)));
   await origin.idle();
-  // From now every usage call fails (nothing applied): each worker retries its batch with the same batchId,
-  // and counts meanwhile wait in its meter. Both have sent (and journaled) since the downloads ended, so
-  // the killed worker's bytes exist only in its journal.
-  api.failUsage(100_000);
-  const sent = api.usageRequests.length;
-  await until(() => new Set(api.usageRequests.slice(sent).map((b) => b.batchId)).size >= 2);
-  const journals = readdirSync(dir).filter((name) => name.endsWith(".json"));
-  expect(journals).toHaveLength(2);
-  const journal = readFileSync(join(dir, journals[0]!), "utf8");
+  const journals = () => readdirSync(dir).filter((name) => name.endsWith(".json"));
+  const journaledDown = () =>
+    journals().reduce((sum, name) => {
+      const state = JSON.parse(readFileSync(join(dir, name), "utf8")) as { outstanding: { reports: Report[] } | null; pending: Report[] };
+      return sum + [...(state.outstanding?.reports ?? []), ...state.pending].reduce((n, r) => n + r.bytesDown, 0);
+    }, 0);
+  // Both workers have journaled every byte they carried (their retries back off, so this can take seconds).
+  await until(() => journals().length === 2 && journaledDown() === origin.sent, 30_000);
+  expect(api.totals("s-crash")).toEqual({ bytesUp: 0, bytesDown: 0 });
+  const journal = readFileSync(join(dir, journals()[0]!), "utf8");
   // Session ids and byte counts only.
   expect(Object.keys(JSON.parse(journal)).sort()).toEqual(["outstanding", "pending"]);
   expect(journal).not.toContain("127.0.0.1");
 
   const workers = readFileSync(`/proc/${gateway.child.pid}/task/${gateway.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
   process.kill(workers[0]!, "SIGKILL");
-  await until(() => gateway.stderr().includes('"event":"usage_journal_restored"'));
+  await until(() => gateway.stderr().includes('"event":"usage_journal_restored"'), 30_000);
   api.failUsage(0);
   // More traffic through both workers, the replacement included.
   await Promise.all([0, 1, 2, 3].map((i) => download(30_000 + i)));
@@ -244,7 +248,9 @@ it("a worker killed with SIGKILL while its batch is unacknowledged loses no coun
   gateway.child.kill("SIGTERM");
   expect((await once(gateway.child, "exit"))[0]).toBe(0);
   expect(api.totals("s-crash")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
-});
+}, 60_000); // the waits above follow the workers' retry back-off, which doubles per failure
+
+type Report = { sessionId: string; bytesUp: number; bytesDown: number };
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const ends = Date.now() + timeoutMs;
