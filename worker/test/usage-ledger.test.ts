@@ -137,6 +137,15 @@ describe("usage ledgers", () => {
     expect((await usageOf(u.token)).totals).toEqual({ sessions: 3, bytesUp: 11, bytesDown: 102 });
   });
 
+  it("signing the device out ends its session and sends the totals to D1", async () => {
+    const gw = await provisionGateway();
+    const u = await openSession(gw);
+    await report(gw, crypto.randomUUID(), [{ sessionId: u.sessionId, bytesUp: 9, bytesDown: 90 }]);
+    expect(await d1Bytes(u.sessionId)).toEqual({ up: 0, down: 0 });
+    expect((await call("POST", "/v1/auth/logout", { token: u.token })).status).toBe(204);
+    expect(await d1Bytes(u.sessionId)).toEqual({ up: 9, down: 90 });
+  });
+
   it("a session the ledger forgot after it ended starts again from D1's totals when late bytes come", async () => {
     const gw = await provisionGateway();
     const u = await openSession(gw);
