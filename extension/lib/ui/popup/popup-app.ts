@@ -91,7 +91,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     usage.element.querySelector("h2")?.after(chart.element);
     const banner = new VerifyBanner(call);
     const accountPanel = new AccountPanel(call, account);
-    const twoFactor = new TwoFactorPanel(call, account.username);
+    const twoFactor = new TwoFactorPanel(call, account.username ?? "");
     const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
     const planLine = h("span", {}, tp("planName", account.plan.maxDevices, account.plan.name));
     const showAccount = (latest: Account) => {
@@ -121,7 +121,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       h(
         "main",
         { className: "signed-in" },
-        h("header", {}, h("h1", {}, t("extName")), h("p", { className: "hint" }, t("signedInAs", account.username), " · ", planLine)),
+        h("header", {}, h("h1", {}, t("extName")), h("p", { className: "hint" }, t("signedInAs", account.username ?? ""), " · ", planLine)),
         banner.element,
         connection.element,
         alert,
