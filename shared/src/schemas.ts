@@ -34,7 +34,10 @@ export const Email = z
 
 export const AuthKey = b64urlBytes(32, "authKey");
 /** The username sealed by the client under its usernameKey (shared/src/username-seal.ts): the server cannot open it. */
-export const UsernameSealed = b64urlBytes(USERNAME_SEALED_BYTES, "the username sealed by the client (AES-256-GCM, shared/src/username-seal.ts)");
+export const UsernameSealed = b64urlBytes(
+  USERNAME_SEALED_BYTES,
+  "the username sealed by the client (AES-256-GCM, shared/src/username-seal.ts)",
+);
 export const Salt = b64urlBytes(SALT_BYTES, "salt");
 export const Iterations = z.int().min(MIN_ITERATIONS).max(MAX_ITERATIONS);
 
@@ -192,7 +195,8 @@ export const SignInRequest = z.strictObject({
   authKey: AuthKey,
   device: DeviceInput,
   usernameSealed: UsernameSealed.optional().meta({
-    description: "The username sealed under this password's usernameKey: stored when the account has none yet (the migration off the server's copy, which is then deleted).",
+    description:
+      "The username sealed under this password's usernameKey: stored when the account has none yet (the migration off the server's copy, which is then deleted).",
   }),
   replaceDeviceId: DeviceId.optional().meta({
     description: "When every slot is taken: free this device's slot (signing it out) and take it in the same step.",
@@ -300,13 +304,16 @@ export const ChangePasswordRequest = z.strictObject({
   newAuthKey: AuthKey,
   newKdf: NewKdf,
   newUsernameSealed: UsernameSealed.optional().meta({
-    description: "The username sealed under the new password's usernameKey. Without it the old sealed copy (which the new password cannot open) is dropped; the next sign-in stores one.",
+    description:
+      "The username sealed under the new password's usernameKey. Without it the old sealed copy (which the new password cannot open) is dropped; the next sign-in stores one.",
   }),
 });
 export const EmailLinkRequest = z.strictObject({ email: Email });
 export const PasswordResetConfirmRequest = z.strictObject({
   token: LinkToken,
-  username: Username.meta({ description: "The account's username, typed again: 400 username_mismatch (nothing changes) unless it is the account's." }),
+  username: Username.meta({
+    description: "The account's username, typed again: 400 username_mismatch (nothing changes) unless it is the account's.",
+  }),
   newAuthKey: AuthKey,
   newKdf: NewKdf,
   newUsernameSealed: UsernameSealed.meta({ description: "The username sealed under the new password's usernameKey." }),
@@ -477,7 +484,8 @@ export const TwoFactorStatusResponse = TwoFactorState;
 export const TotpEnrolRequest = z.strictObject({
   authKey: AuthKey,
   accountName: Username.optional().meta({
-    description: "The name the authenticator app shows for this account (the server cannot read the username, issue 18 item 5); default \"Cargo VPN account\".",
+    description:
+      'The name the authenticator app shows for this account (the server cannot read the username, issue 18 item 5); default "Cargo VPN account".',
   }),
 });
 export const TotpEnrolResponse = z.object({

@@ -22,7 +22,7 @@ export const USERNAME_SEALED_BYTES = IV_BYTES + PADDED_BYTES + TAG_BYTES;
 /** Binds the ciphertext to its purpose, so no other value sealed with the same key passes for a name. */
 const AAD = new TextEncoder().encode("cargo-vpn/username-sealed/v1");
 
-async function aesKey(usernameKey: string, usage: "encrypt" | "decrypt"): Promise<CryptoKey> {
+async function aesKey(usernameKey: string, usage: "encrypt" | "decrypt") {
   return crypto.subtle.importKey("raw", fromBase64Url(usernameKey), "AES-GCM", false, [usage]);
 }
 

@@ -170,7 +170,9 @@ describe("password reset by email", () => {
     await call("POST", "/v1/auth/password-reset", { body: { email: user.email }, headers: { "cf-connecting-ip": "198.51.100.13" } });
     const token = linkToken(await latest(user.email, "Choose a new"));
     const answers = await Promise.all(
-      [0, 1, 2, 0, 1, 2].map(async (n) => call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...(await resetWith(user, n)) } })),
+      [0, 1, 2, 0, 1, 2].map(async (n) =>
+        call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...(await resetWith(user, n)) } }),
+      ),
     );
     expect(answers.filter((a) => a.status === 204)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 400 && a.body.code === "invalid_token")).toHaveLength(5);
@@ -189,7 +191,9 @@ describe("password reset by email", () => {
     await env.DB.prepare("UPDATE email_tokens SET expires_at = ? WHERE account_id = ? AND purpose = 'reset'")
       .bind(Date.now() - 1, user.id)
       .run();
-    expect((await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...(await resetWith(user)) } })).body.code).toBe("invalid_token");
+    expect((await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...(await resetWith(user)) } })).body.code).toBe(
+      "invalid_token",
+    );
     expect((await signInAs(user, user.cred.authKey)).status).toBe(200);
     // The reset link lives 1 hour.
     await call("POST", "/v1/auth/password-reset", { body: { email: user.email }, headers: { "cf-connecting-ip": "198.51.100.12" } });

@@ -59,7 +59,16 @@ const deviceOf = (user: TestUser) => devices.get(user.id) ?? devices.set(user.id
 const login = (user: TestUser, body: Record<string, unknown> = {}) =>
   call("POST", "/v1/auth/login", { body: { username: user.username, authKey: user.cred.authKey, device: deviceOf(user), ...body } });
 
-const FIELDS = ["username", "email", "devices", "sign-in-challenge", "totp-secret", "stripe-checkout", "stripe-customer", "stripe-subscription"];
+const FIELDS = [
+  "username",
+  "email",
+  "devices",
+  "sign-in-challenge",
+  "totp-secret",
+  "stripe-checkout",
+  "stripe-customer",
+  "stripe-subscription",
+];
 
 /** Every string inside a JSON value (D1 cells and Durable Object values, nested). */
 function strings(value: unknown, out: string[] = []): string[] {
@@ -130,7 +139,10 @@ describe("the username only its owner reads", () => {
     const other = await sealUsername(user.cred.usernameKey, user.username);
     const later = await login(user, { usernameSealed: other });
     expect(later.body.account.usernameSealed).toBe(sealed);
-    expect((await call("GET", "/v1/me", { token: later.body.accessToken })).body.account).toMatchObject({ username: null, usernameSealed: sealed });
+    expect((await call("GET", "/v1/me", { token: later.body.accessToken })).body.account).toMatchObject({
+      username: null,
+      usernameSealed: sealed,
+    });
     // A wrong password moves nothing.
     const victim = await register();
     const wrong = await call("POST", "/v1/auth/login", {
@@ -156,7 +168,12 @@ describe("the username only its owner reads", () => {
     const resealed = await sealUsername(next.usernameKey, user.username);
     const changed = await call("POST", "/v1/me/password", {
       token,
-      body: { authKey: user.cred.authKey, newAuthKey: next.authKey, newKdf: { salt: next.salt, iterations: next.iterations }, newUsernameSealed: resealed },
+      body: {
+        authKey: user.cred.authKey,
+        newAuthKey: next.authKey,
+        newKdf: { salt: next.salt, iterations: next.iterations },
+        newUsernameSealed: resealed,
+      },
     });
     expect(changed.status).toBe(204);
     const stored = (await columns(user.id))!;
@@ -172,7 +189,9 @@ describe("the username only its owner reads", () => {
     expect(changedAgain.status).toBe(204);
     expect(await columns(user.id)).toMatchObject({ username_ciphertext: "", username_sealed: null });
     const again = await sealUsername(third.usernameKey, user.username);
-    const back = await call("POST", "/v1/auth/login", { body: { username: user.username, authKey: third.authKey, device: deviceOf(user), usernameSealed: again } });
+    const back = await call("POST", "/v1/auth/login", {
+      body: { username: user.username, authKey: third.authKey, device: deviceOf(user), usernameSealed: again },
+    });
     expect(back.status).toBe(200);
     expect((await columns(user.id))!.username_sealed).toBe(again);
   });
@@ -212,7 +231,13 @@ describe("the username only its owner reads", () => {
     const next = credential(1);
     const attempt = async (username: string) =>
       call("POST", "/v1/auth/password-reset/confirm", {
-        body: { token, username, newAuthKey: next.authKey, newKdf: { salt: next.salt, iterations: next.iterations }, newUsernameSealed: await sealUsername(next.usernameKey, username) },
+        body: {
+          token,
+          username,
+          newAuthKey: next.authKey,
+          newKdf: { salt: next.salt, iterations: next.iterations },
+          newUsernameSealed: await sealUsername(next.usernameKey, username),
+        },
       });
     const guesses = await Promise.all(Array.from({ length: 8 }, (_, i) => attempt(`guess-${i}-${user.username}`.slice(0, 32))));
     expect(guesses.filter((g) => g.body.code === "username_mismatch")).toHaveLength(5);

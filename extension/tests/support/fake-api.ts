@@ -224,7 +224,15 @@ export function createFakeApi(options: FakeApiOptions = {}) {
         notifyNewDevice: true,
         telemetryOptIn: false,
       };
-      accounts.set(input.username, { name: input.username, account, authKey: input.authKey, kdf: input.kdf, devices: [], sessions: [], telemetry: [] });
+      accounts.set(input.username, {
+        name: input.username,
+        account,
+        authKey: input.authKey,
+        kdf: input.kdf,
+        devices: [],
+        sessions: [],
+        telemetry: [],
+      });
       return json(201, { account });
     }
     if (method === "POST" && path === "/v1/auth/login") {

@@ -272,7 +272,14 @@ function signUpView(deps: AuthViewDeps): HTMLElement {
     try {
       const kdf = newKdfParams();
       const proof = await signInProof(password.value, kdf, name);
-      await deps.call("register", { username: name, email: mail, authKey: proof.authKey, kdf, usernameSealed: proof.usernameSealed, ageConfirmed: age.checked });
+      await deps.call("register", {
+        username: name,
+        email: mail,
+        authKey: proof.authKey,
+        kdf,
+        usernameSealed: proof.usernameSealed,
+        ageConfirmed: age.checked,
+      });
       password.value = confirm.value = "";
       await completeSignIn(deps, name, proof, alert, () => deps.show(signInView(deps)));
     } catch (error) {
