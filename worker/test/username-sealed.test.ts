@@ -11,11 +11,12 @@
  */
 import { openUsername, sealUsername } from "@cargo-vpn/shared/username-seal";
 import { env } from "cloudflare:test";
+import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import { dataKeyOf } from "../src/accounts/accounts";
 import { decryptField } from "../src/crypto/envelope";
 import { serverKeys } from "../src/crypto/keys";
-import { call, credential, newDevice, register, type TestUser, uniqueName } from "./client";
+import { call, credential, newDevice, register, signedIn, type TestUser, uniqueName } from "./client";
 import { latest, linkToken } from "./mail";
 import { dumpD1, dumpDurableObjects } from "./storage-dump";
 
@@ -150,6 +151,32 @@ describe("the username only its owner reads", () => {
     });
     expect(wrong.status).toBe(401);
     expect((await columns(victim.id))!.username_sealed).toBeNull();
+  });
+
+  it("with two-factor sign-in on, the sealed copy is stored only once the code completes the sign-in", async () => {
+    const s = await signedIn();
+    await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(s.user.id).run();
+    const start = await call("POST", "/v1/me/two-factor/totp", { token: s.token, body: { authKey: s.user.cred.authKey } });
+    expect(start.status).toBe(200);
+    const codeAt = (steps: number) =>
+      new TOTP({ secret: Secret.fromBase32(start.body.secret), algorithm: "SHA1", digits: 6, period: 30 }).generate({
+        timestamp: Date.now() + steps * 30_000,
+      });
+    // Room in the time step, so the codes computed now stay valid while used.
+    const left = 30_000 - (Date.now() % 30_000);
+    if (left < 8000) await new Promise((r) => setTimeout(r, left + 50));
+    expect((await call("POST", "/v1/me/two-factor/totp/confirm", { token: s.token, body: { code: codeAt(-1) } })).status).toBe(200);
+
+    const sealed = await sealUsername(s.user.cred.usernameKey, s.user.username);
+    const first = await call("POST", "/v1/auth/login", {
+      body: { username: s.user.username, authKey: s.user.cred.authKey, device: newDevice(), usernameSealed: sealed },
+    });
+    expect(first.body.code).toBe("second_factor_required");
+    expect((await columns(s.user.id))!.username_sealed).toBeNull();
+    const done = await call("POST", "/v1/auth/second-factor", { body: { challenge: first.body.challenge, code: codeAt(0) } });
+    expect(done.status).toBe(200);
+    expect(done.body.account).toMatchObject({ username: null, usernameSealed: sealed });
+    expect(await columns(s.user.id)).toMatchObject({ username_ciphertext: "", username_sealed: sealed });
   });
 
   it("a sealed copy that is not 60 bytes of base64url is a validation error", async () => {
