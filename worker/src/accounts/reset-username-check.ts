@@ -16,7 +16,7 @@ import { Problem } from "../problem";
 import type { AccountRow } from "./accounts";
 
 /** Wrong names a reset may try per account within RESET_LINK_TTL_MS. */
-export const RESET_USERNAME_ATTEMPTS = 5;
+const RESET_USERNAME_ATTEMPTS = 5;
 const LIMITS = [{ key: "reset-username", max: RESET_USERNAME_ATTEMPTS }];
 
 export async function assertResetUsername(ctx: AppContext, row: AccountRow, username: string, nowMs = Date.now()): Promise<void> {

@@ -59,7 +59,7 @@ const WRONG = "The username or password is wrong.";
  * before), lets the attempt past the username's back-off, never past the
  * per-client limits.
  */
-export async function proveAuthKey(
+async function proveAuthKey(
   ctx: AppContext,
   username: string,
   authKey: string,
