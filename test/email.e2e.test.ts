@@ -120,6 +120,8 @@ describe("password reset", () => {
     const page = await browser.open(link);
     const newPassword = "a brand new passphrase ✓";
     secrets.add(newPassword);
+    // The username is asked again (issue 18 item 5): first a wrong one, which changes nothing.
+    await page.getByLabel("Your username").fill(`not-${user.username}`.slice(0, 32));
     await page.getByLabel("New password", { exact: true }).fill(newPassword);
     await page.getByLabel("New password again").fill("something else");
     await page.getByRole("button", { name: "Set new password" }).click();
@@ -127,12 +129,16 @@ describe("password reset", () => {
     expect(await page.getByLabel("New password again").getAttribute("aria-invalid")).toBe("true");
     await page.getByLabel("New password again").fill(newPassword);
     await page.getByRole("button", { name: "Set new password" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 30_000 }).toContain("not this account's username");
+    await page.getByLabel("Your username").fill(user.username.toUpperCase());
+    await page.getByRole("button", { name: "Set new password" }).click();
     await expect.poll(() => page.getByRole("status").textContent(), { timeout: 30_000 }).toContain("Your password is changed");
 
     // The password never left the browser: only the derived key went out.
     const sent = browser.requests.filter((r) => r.url.includes("/v1/auth/password-reset/confirm"));
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.body).not.toContain(newPassword);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.body).not.toContain(newPassword);
+    expect(JSON.parse(sent[1]!.body).newUsernameSealed).toMatch(/^[A-Za-z0-9_-]{80}$/);
     expect(JSON.parse(sent[0]!.body).newKdf.iterations).toBe(600000);
 
     await expect(

@@ -13,6 +13,7 @@ import { allStoredBytes } from "./harness/stored-bytes.ts";
 import { ledgerFiles } from "@cargo-vpn/stack/ledger-files";
 import { join } from "node:path";
 import { apiClient, authKeyFor, basicAuth, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
+import { deriveClientKeys, openUsername } from "@cargo-vpn/shared";
 
 const env = useLocalStack();
 const call = apiClient(() => env.stack.apiUrl);
@@ -72,6 +73,15 @@ describe("no activity data", () => {
       expect(stored.includes(needle), `storage holds ${needle}`).toBe(false);
       expect(logs.includes(needle), `logs hold ${needle}`).toBe(false);
     }
+    // The username is kept only as the client's sealed copy (issue 18 item 5), which the owner's password opens.
+    const [account] = executeSql<{ username_ciphertext: string; username_sealed: string }>(
+      `SELECT username_ciphertext, username_sealed FROM accounts WHERE id = '${user.accountId.replaceAll("'", "''")}'`,
+      { persistTo: env.state },
+    );
+    expect(account!.username_ciphertext).toBe("");
+    const kdf = await call("POST /v1/auth/prelogin", { body: { username: user.username } });
+    const { usernameKey } = await deriveClientKeys(user.password, kdf);
+    expect(await openUsername(usernameKey, account!.username_sealed)).toBe(user.username.toLowerCase());
     // The only activity record: start, end and byte counts.
     const columns = executeSql<{ name: string }>("SELECT name FROM pragma_table_info('tunnel_sessions')", { persistTo: env.state }).map(
       (c) => c.name,

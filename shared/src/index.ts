@@ -6,3 +6,4 @@ export * from "./proxy-credentials";
 export * from "./schemas";
 export * from "./routes";
 export * from "./policy";
+export * from "./username-seal";

@@ -15,6 +15,7 @@ export const MIN_ITERATIONS = 600_000;
 export const MAX_ITERATIONS = 10_000_000;
 export const SALT_BYTES = 16;
 const AUTH_LABEL = "cargo-vpn/auth/v1";
+const USERNAME_LABEL = "cargo-vpn/username/v1";
 
 export interface KdfParams {
   /** base64url of 16 random bytes */
@@ -29,6 +30,16 @@ export function newKdfParams(iterations = DEFAULT_ITERATIONS): KdfParams {
 
 /** PBKDF2 → masterKey → HMAC(masterKey, label) → authKey, as base64url (43 characters). */
 export async function deriveAuthKey(password: string, params: KdfParams): Promise<string> {
+  return (await deriveClientKeys(password, params)).authKey;
+}
+
+/**
+ * What the client derives from the password (issue 18 item 5): the authKey it
+ * sends, and the raw 32-byte key that seals the username (shared/src/username-seal.ts),
+ * which never leaves the client. Each is HMAC-SHA256(masterKey, its own label),
+ * so neither tells anything about the other or about the master key.
+ */
+export async function deriveClientKeys(password: string, params: KdfParams): Promise<{ authKey: string; usernameKey: string }> {
   const encoder = new TextEncoder();
   const passwordKey = await crypto.subtle.importKey("raw", encoder.encode(password.normalize("NFKC")), "PBKDF2", false, ["deriveBits"]);
   const masterKey = await crypto.subtle.deriveBits(
@@ -37,6 +48,9 @@ export async function deriveAuthKey(password: string, params: KdfParams): Promis
     256,
   );
   const hmacKey = await crypto.subtle.importKey("raw", masterKey, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const authKey = await crypto.subtle.sign("HMAC", hmacKey, encoder.encode(AUTH_LABEL));
-  return toBase64Url(new Uint8Array(authKey));
+  const [authKey, usernameKey] = await Promise.all([
+    crypto.subtle.sign("HMAC", hmacKey, encoder.encode(AUTH_LABEL)),
+    crypto.subtle.sign("HMAC", hmacKey, encoder.encode(USERNAME_LABEL)),
+  ]);
+  return { authKey: toBase64Url(new Uint8Array(authKey)), usernameKey: toBase64Url(new Uint8Array(usernameKey)) };
 }

@@ -31,6 +31,8 @@ export const PROBLEM_STATUS = {
   invalid_challenge: 401,
   two_factor_enabled: 409,
   two_factor_not_enabled: 409,
+  // the username only its owner reads (issue 18 item 5)
+  username_mismatch: 400,
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_STATUS;

@@ -9,6 +9,7 @@ import { decodeExact } from "./base64url";
 import { MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES } from "./kdf";
 import { cleanDeviceLabel, normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./normalize";
 import { PROBLEM_STATUS, type ProblemCode } from "./problems";
+import { USERNAME_SEALED_BYTES } from "./username-seal";
 
 const b64urlBytes = (bytes: number, what: string) =>
   z
@@ -32,6 +33,11 @@ export const Email = z
   .meta({ description: "trimmed and lower-cased", example: "alice@example.com" });
 
 export const AuthKey = b64urlBytes(32, "authKey");
+/** The username sealed by the client under its usernameKey (shared/src/username-seal.ts): the server cannot open it. */
+export const UsernameSealed = b64urlBytes(
+  USERNAME_SEALED_BYTES,
+  "the username sealed by the client (AES-256-GCM, shared/src/username-seal.ts)",
+);
 export const Salt = b64urlBytes(SALT_BYTES, "salt");
 export const Iterations = z.int().min(MIN_ITERATIONS).max(MAX_ITERATIONS);
 
@@ -61,7 +67,13 @@ export const Subscription = z
 export const Account = z
   .object({
     id: z.string(),
-    username: z.string(),
+    username: z.string().nullable().meta({
+      description:
+        "Only for an account not yet migrated (issue 18 item 5): the server's copy of the name. null once the client's sealed copy replaced it.",
+    }),
+    usernameSealed: z.string().nullable().meta({
+      description: "The username sealed by the owner's client (shared/src/username-seal.ts); only a client holding the password opens it.",
+    }),
     email: z.string(),
     emailVerified: z.boolean(),
     createdAt: Timestamp,
@@ -158,6 +170,9 @@ export const RegisterRequest = z.strictObject({
   email: Email,
   authKey: AuthKey,
   kdf: z.strictObject({ salt: Salt, iterations: Iterations }),
+  usernameSealed: UsernameSealed.optional().meta({
+    description: "The username sealed under the usernameKey derived from this password; with it the server keeps no copy it can read.",
+  }),
   // Checked by the handler, not here, so that a missing or false confirmation
   // answers 422 age_requirement rather than a generic validation error.
   ageConfirmed: z.unknown().optional().meta({ type: "boolean", description: "must be true: the user is 13 or older" }),
@@ -179,6 +194,10 @@ export const SignInRequest = z.strictObject({
   username: Username,
   authKey: AuthKey,
   device: DeviceInput,
+  usernameSealed: UsernameSealed.optional().meta({
+    description:
+      "The username sealed under this password's usernameKey: stored when the account has none yet (the migration off the server's copy, which is then deleted).",
+  }),
   replaceDeviceId: DeviceId.optional().meta({
     description: "When every slot is taken: free this device's slot (signing it out) and take it in the same step.",
   }),
@@ -280,9 +299,25 @@ export const LinkToken = z.string().max(256).meta({ description: "the token from
 export const NewKdf = z.strictObject({ salt: Salt, iterations: Iterations });
 export const VerifyEmailRequest = z.strictObject({ token: LinkToken });
 export const VerifyEmailResponse = z.object({ emailVerified: z.literal(true) });
-export const ChangePasswordRequest = z.strictObject({ authKey: AuthKey, newAuthKey: AuthKey, newKdf: NewKdf });
+export const ChangePasswordRequest = z.strictObject({
+  authKey: AuthKey,
+  newAuthKey: AuthKey,
+  newKdf: NewKdf,
+  newUsernameSealed: UsernameSealed.optional().meta({
+    description:
+      "The username sealed under the new password's usernameKey. Without it the old sealed copy (which the new password cannot open) is dropped; the next sign-in stores one.",
+  }),
+});
 export const EmailLinkRequest = z.strictObject({ email: Email });
-export const PasswordResetConfirmRequest = z.strictObject({ token: LinkToken, newAuthKey: AuthKey, newKdf: NewKdf });
+export const PasswordResetConfirmRequest = z.strictObject({
+  token: LinkToken,
+  username: Username.meta({
+    description: "The account's username, typed again: 400 username_mismatch (nothing changes) unless it is the account's.",
+  }),
+  newAuthKey: AuthKey,
+  newKdf: NewKdf,
+  newUsernameSealed: UsernameSealed.meta({ description: "The username sealed under the new password's usernameKey." }),
+});
 export const DeletionConfirmRequest = z.strictObject({ token: LinkToken });
 /**
  * PATCH /v1/me as of contract v1.1 (what the worker validates with): any of the
@@ -446,7 +481,13 @@ export const SecondFactorRequest = z
     path: ["code"],
   });
 export const TwoFactorStatusResponse = TwoFactorState;
-export const TotpEnrolRequest = z.strictObject({ authKey: AuthKey });
+export const TotpEnrolRequest = z.strictObject({
+  authKey: AuthKey,
+  accountName: Username.optional().meta({
+    description:
+      'The name the authenticator app shows for this account (the server cannot read the username, issue 18 item 5); default "Cargo VPN account".',
+  }),
+});
 export const TotpEnrolResponse = z.object({
   secret: z.string().meta({ description: "base32, for typing into an authenticator app" }),
   otpauthUri: z.string().meta({ description: "otpauth://totp/… for a QR code" }),

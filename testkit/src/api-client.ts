@@ -15,7 +15,7 @@
  *   make: deliberately malformed or unknown input, a bearer route without a
  *   token, or reading headers.
  */
-import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared";
+import { deriveAuthKey, deriveClientKeys, newKdfParams, sealUsername } from "@cargo-vpn/shared";
 import type { ApiAnswer } from "./api-answer.ts";
 import { request } from "./typed-api.ts";
 
@@ -55,8 +55,10 @@ export async function signUpAndIn(base: string, options: { username?: string; pa
   const email = `${username}@example.org`;
   const password = options.password ?? `pw ${username} ✓`;
   const kdf = newKdfParams();
-  const authKey = await deriveAuthKey(password, kdf);
-  await request(base, "POST /v1/accounts", { body: { username, email, authKey, kdf, ageConfirmed: true } });
+  // As the extension does: the username sealed under the password's usernameKey, so the server keeps no readable copy.
+  const { authKey, usernameKey } = await deriveClientKeys(password, kdf);
+  const usernameSealed = await sealUsername(usernameKey, username);
+  await request(base, "POST /v1/accounts", { body: { username, email, authKey, kdf, usernameSealed, ageConfirmed: true } });
   const deviceId = crypto.randomUUID();
   const signedIn = await request(base, "POST /v1/auth/login", {
     body: { username, authKey: await authKeyFor(base, username, password), device: { id: deviceId, kind: "api", label: "e2e script" } },

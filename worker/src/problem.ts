@@ -34,6 +34,7 @@ const TITLES: Record<ProblemCode, string> = {
   invalid_challenge: "The sign-in step is not valid any more",
   two_factor_enabled: "Two-factor sign-in is already on",
   two_factor_not_enabled: "Two-factor sign-in is not on",
+  username_mismatch: "That is not the account's username",
 };
 
 export class Problem extends Error {

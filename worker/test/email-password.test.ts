@@ -7,10 +7,18 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, credential, signIn, newDevice, provisionGateway, register, type TestUser } from "./client";
 import { inbox, latest, linkToken, settledCount } from "./mail";
+import { sealUsername } from "@cargo-vpn/shared/username-seal";
 
 const newPassword = (n = 1) => ({
   newAuthKey: credential(n).authKey,
   newKdf: { salt: credential(n).salt, iterations: credential(n).iterations },
+});
+
+/** A reset confirmation's fields: the username typed again and sealed under the new password's key. */
+const resetWith = async (user: TestUser, n = 1) => ({
+  username: user.username,
+  newUsernameSealed: await sealUsername(credential(n).usernameKey, user.username),
+  ...newPassword(n),
 });
 
 async function plusUserWithTwoDevices(gatewayId: string) {
@@ -136,7 +144,7 @@ describe("password reset by email", () => {
     await call("POST", "/v1/auth/password-reset", { body: { email: user.email }, headers: { "cf-connecting-ip": "198.51.100.11" } });
     const token = linkToken(await latest(user.email, "Choose a new"));
 
-    const res = await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...newPassword(2) } });
+    const res = await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...(await resetWith(user, 2)) } });
     expect(res.status).toBe(204);
     for (const device of [here, other]) {
       expect((await call("GET", "/v1/me", { token: device.accessToken })).status).toBe(401);
@@ -151,7 +159,7 @@ describe("password reset by email", () => {
     expect((await call("GET", "/v1/devices", { token: fresh.body.accessToken })).body.devices).toHaveLength(1);
     await latest(user.email, "password was changed");
 
-    const reused = await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...newPassword(0) } });
+    const reused = await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...(await resetWith(user, 0)) } });
     expect(reused.status).toBe(400);
     expect(reused.body.code).toBe("invalid_token");
     expect((await signInAs(user, credential(2).authKey)).status).toBe(200);
@@ -162,7 +170,9 @@ describe("password reset by email", () => {
     await call("POST", "/v1/auth/password-reset", { body: { email: user.email }, headers: { "cf-connecting-ip": "198.51.100.13" } });
     const token = linkToken(await latest(user.email, "Choose a new"));
     const answers = await Promise.all(
-      [0, 1, 2, 0, 1, 2].map((n) => call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...newPassword(n) } })),
+      [0, 1, 2, 0, 1, 2].map(async (n) =>
+        call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...(await resetWith(user, n)) } }),
+      ),
     );
     expect(answers.filter((a) => a.status === 204)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 400 && a.body.code === "invalid_token")).toHaveLength(5);
@@ -174,14 +184,16 @@ describe("password reset by email", () => {
     const token = linkToken(await latest(user.email, "Choose a new"));
     const verifyToken = linkToken(await latest(user.email, "Confirm your email"));
     for (const bad of ["", "x".repeat(43), verifyToken]) {
-      const res = await call("POST", "/v1/auth/password-reset/confirm", { body: { token: bad, ...newPassword() } });
+      const res = await call("POST", "/v1/auth/password-reset/confirm", { body: { token: bad, ...(await resetWith(user)) } });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe("invalid_token");
     }
     await env.DB.prepare("UPDATE email_tokens SET expires_at = ? WHERE account_id = ? AND purpose = 'reset'")
       .bind(Date.now() - 1, user.id)
       .run();
-    expect((await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...newPassword() } })).body.code).toBe("invalid_token");
+    expect((await call("POST", "/v1/auth/password-reset/confirm", { body: { token, ...(await resetWith(user)) } })).body.code).toBe(
+      "invalid_token",
+    );
     expect((await signInAs(user, user.cred.authKey)).status).toBe(200);
     // The reset link lives 1 hour.
     await call("POST", "/v1/auth/password-reset", { body: { email: user.email }, headers: { "cf-connecting-ip": "198.51.100.12" } });

@@ -52,6 +52,7 @@ describe("conformance check", () => {
     const account = {
       id: "a",
       username: "alice",
+      usernameSealed: null,
       email: "alice@example.com",
       emailVerified: false,
       createdAt: "yesterday",

@@ -66,7 +66,11 @@ describe("enrolling an authenticator app", () => {
     expect(wrongKey.body.code).toBe("invalid_credentials");
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM two_factor WHERE account_id = ?").bind(s.user.id).first("n")).toBe(0);
 
-    const start = await call("POST", "/v1/me/two-factor/totp", { token: s.token, body: { authKey: s.user.cred.authKey } });
+    // The server cannot read the username (issue 18 item 5): the app's label is the name the client sends.
+    const start = await call("POST", "/v1/me/two-factor/totp", {
+      token: s.token,
+      body: { authKey: s.user.cred.authKey, accountName: s.user.username },
+    });
     expect(start.status).toBe(200);
     expect(start.body).toMatchObject({ algorithm: "SHA1", digits: 6, period: 30 });
     expect(start.body.secret).toMatch(/^[A-Z2-7]{32}$/);

@@ -4,6 +4,8 @@ import { createFakeApi } from "../../tests/support/fake-api";
 import { ApiError } from "./api-error";
 import { createApiClient } from "./client";
 import { createTokenStore, type StorageAreas } from "./token-store";
+import { toBase64Url } from "@cargo-vpn/shared/base64url";
+import { openUsername, sealUsername } from "@cargo-vpn/shared/username-seal";
 
 const AUTH_KEY = "A".repeat(43);
 const device = { id: "0f8fad5b-d9cb-469f-a165-70867728950e", kind: "chrome" as const, label: "Chrome on Linux" };
@@ -35,6 +37,31 @@ describe("API client", () => {
     expect(local).not.toContain("at-");
     expect(session).toContain("at-");
     expect(local + session).not.toContain(AUTH_KEY);
+  });
+
+  it("an account the API answers without a readable username shows the name typed at sign-in, across refreshes (issue 18 item 5)", async () => {
+    const server = createFakeApi();
+    const tokens = createTokenStore(fakeBrowser.storage as unknown as StorageAreas);
+    const api = createApiClient({ baseUrl: () => "http://127.0.0.1:8787/", tokens, fetch: server.fetch });
+    const usernameKey = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+    const usernameSealed = await sealUsername(usernameKey, "bob");
+    const kdf = { salt: "AAECAwQFBgcICQoLDA0ODw", iterations: 600000 };
+    const account = await api.register({
+      username: "bob",
+      email: "bob@example.com",
+      authKey: AUTH_KEY,
+      kdf,
+      usernameSealed,
+      ageConfirmed: true,
+    });
+    expect(account.username).toBeNull();
+    await api.signIn({ username: "Bob", authKey: AUTH_KEY, usernameSealed, device });
+    expect((await tokens.get())?.account).toMatchObject({ username: "bob", usernameSealed });
+    server.expireAccessTokens();
+    await api.locations();
+    expect(server.calls).toContain("POST /v1/auth/refresh");
+    expect((await tokens.get())?.account.username).toBe("bob");
+    expect(await openUsername(usernameKey, (await tokens.get())!.account.usernameSealed!)).toBe("bob");
   });
 
   it("refreshes silently on a 401 and retries the call once", async () => {

@@ -48,7 +48,8 @@ import {
 import { ACCESS_TOKEN_SKEW_MS } from "../config";
 import { ApiError } from "./api-error";
 import { problemInfo } from "./problem-info";
-import type { TokenStore, Tokens } from "./token-store";
+import { normalizeUsername } from "@cargo-vpn/shared/normalize";
+import { type TokenStore, type Tokens, withKnownName } from "./token-store";
 
 export interface ApiClientDeps {
   baseUrl: () => string | Promise<string>;
@@ -104,12 +105,15 @@ export function createApiClient(deps: ApiClientDeps) {
     throw new ApiError(problemInfo(response, await readJson(response)));
   }
 
-  function storeTokens(answer: TokenResponse, deviceId: string): Tokens {
+  /** The name typed for the sign-in under way, for its second step (the API no longer answers it: issue 18 item 5). */
+  let signingInAs: string | null = null;
+
+  function storeTokens(answer: TokenResponse, deviceId: string, knownName: string | null): Tokens {
     return {
       accessToken: answer.accessToken,
       accessExpiresAt: now() + answer.expiresIn * 1000,
       refreshToken: answer.refreshToken,
-      account: answer.account,
+      account: withKnownName(answer.account, knownName),
       deviceId,
     };
   }
@@ -126,7 +130,7 @@ export function createApiClient(deps: ApiClientDeps) {
         const response = await raw("POST", "/v1/auth/refresh", { refreshToken: current.refreshToken });
         if (response.status === 401 || response.status === 400) return await signedOut();
         const answer = await parse(response, TokenResponse);
-        const next = storeTokens(answer, current.deviceId);
+        const next = storeTokens(answer, current.deviceId, current.account.username);
         await deps.tokens.set(next);
         return next;
       } finally {
@@ -177,8 +181,9 @@ export function createApiClient(deps: ApiClientDeps) {
       return (await parse(await raw("POST", "/v1/accounts", input), AccountResponse)).account;
     },
     async signIn(input: SignInRequest): Promise<Tokens> {
+      signingInAs = normalizeUsername(input.username);
       const answer = await parse(await raw("POST", "/v1/auth/login", input), TokenResponse);
-      const tokens = storeTokens(answer, input.device.id);
+      const tokens = storeTokens(answer, input.device.id, signingInAs);
       await deps.tokens.set(tokens);
       return tokens;
     },
@@ -224,12 +229,13 @@ export function createApiClient(deps: ApiClientDeps) {
     /** The second step of a sign-in that answered second_factor_required; stores the tokens like signIn. */
     async completeSecondFactor(input: SecondFactorRequest, deviceId: string): Promise<Tokens> {
       const answer = await parse(await raw("POST", "/v1/auth/second-factor", input), TokenResponse);
-      const tokens = storeTokens(answer, deviceId);
+      const tokens = storeTokens(answer, deviceId, signingInAs);
       await deps.tokens.set(tokens);
       return tokens;
     },
     twoFactor: async () => parse(await authed("GET", "/v1/me/two-factor"), TwoFactorStatusResponse),
-    startTotp: async (authKey: string) => parse(await authed("POST", "/v1/me/two-factor/totp", { authKey }), TotpEnrolResponse),
+    startTotp: async (authKey: string, accountName?: string) =>
+      parse(await authed("POST", "/v1/me/two-factor/totp", { authKey, ...(accountName ? { accountName } : {}) }), TotpEnrolResponse),
     confirmTotp: async (code: string) =>
       (await parse(await authed("POST", "/v1/me/two-factor/totp/confirm", { code }), RecoveryCodesResponse)).recoveryCodes,
     regenerateRecoveryCodes: async (proof: TwoFactorProofRequest) =>

@@ -2,7 +2,8 @@
  * Where the sign-in lives. The access token is short-lived and kept in
  * `storage.session` (gone when the browser closes); the refresh token and the
  * account are kept in `storage.local` because reconnecting after a browser
- * restart needs them. The password and authKey are never stored.
+ * restart needs them. The password, the authKey and the key that seals the
+ * username are never stored; the username the person typed is, with the account.
  */
 import type { Account } from "@cargo-vpn/shared/schemas";
 
@@ -13,6 +14,15 @@ export interface Tokens {
   refreshToken: string;
   account: Account;
   deviceId: string;
+}
+
+/**
+ * The account with the name this client knows filled in: the API no longer
+ * reads it once the account keeps only the sealed copy (issue 18 item 5), so
+ * the name typed at sign-in, kept here with the sign-in, is what is shown.
+ */
+export function withKnownName(account: Account, knownName: string | null | undefined): Account {
+  return account.username === null && knownName ? { ...account, username: knownName } : account;
 }
 
 export interface TokenStore {

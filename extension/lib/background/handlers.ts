@@ -4,7 +4,7 @@
  */
 import { ApiError } from "../api/api-error";
 import type { ApiClient } from "../api/client";
-import type { TokenStore } from "../api/token-store";
+import { type TokenStore, withKnownName } from "../api/token-store";
 import { STORE_BUILD, USAGE_CHART_DAYS, USAGE_CHART_PAGE_SIZE, USAGE_PAGE_SIZE } from "../config";
 import type { ConnectionService } from "../connection/connection-service";
 import { isProtecting, type ConnectionState } from "../connection/state-machine";
@@ -54,8 +54,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const apiUrlEditable = deps.apiUrlEditable ?? !STORE_BUILD;
 
   /** Keep the stored sign-in's copy of the account in step with the API's answer. */
-  async function remember(account: Account): Promise<Account> {
+  async function remember(answer: Account): Promise<Account> {
     const latest = await tokens.get();
+    const account = withKnownName(answer, latest?.account.username ?? null);
     if (latest) await tokens.set({ ...latest, account });
     return account;
   }
@@ -116,11 +117,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await api.register(input);
     },
 
-    async signIn({ username, authKey, replaceDeviceId }) {
+    async signIn({ username, authKey, usernameSealed, replaceDeviceId }) {
       const { deviceId } = await settings.get();
       await api.signIn({
         username,
         authKey,
+        ...(usernameSealed ? { usernameSealed } : {}),
         device: { id: deviceId, kind: deps.device.kind, label: deps.device.label },
         ...(replaceDeviceId ? { replaceDeviceId } : {}),
       });
@@ -183,9 +185,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (telemetryOptIn !== undefined) {
         const auth = await tokens.get();
         if (!auth) throw new ApiError({ code: "unauthorized", status: 401 });
-        const account = await api.updateMe({ telemetryOptIn });
-        const latest = await tokens.get();
-        if (latest) await tokens.set({ ...latest, account });
+        await remember(await api.updateMe({ telemetryOptIn }));
       }
       if ((patch.bypassList || patch.apiUrl) && isProtecting(connection.state)) await deps.onRoutingChanged?.();
       await deps.onSettingsChanged?.();
@@ -239,9 +239,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await api.completeSecondFactor({ challenge, ...(code ? { code } : { recoveryCode }) }, deviceId);
     },
     getTwoFactor: () => api.twoFactor(),
-    async startTotpEnrolment({ authKey }) {
+    async startTotpEnrolment({ authKey, accountName }) {
       if (!authKey) throw invalid();
-      return api.startTotp(authKey);
+      return api.startTotp(authKey, accountName);
     },
     async confirmTotpEnrolment({ code }) {
       if (!code) throw invalid();

@@ -101,7 +101,7 @@ export interface Requests {
   /** POST /v1/auth/second-factor: finishes a sign-in that answered second_factor_required. */
   completeSecondFactor: [SecondFactorRequest, void];
   getTwoFactor: [undefined, TwoFactorStatusResponse];
-  startTotpEnrolment: [{ authKey: string }, TotpEnrolResponse];
+  startTotpEnrolment: [{ authKey: string; accountName?: string }, TotpEnrolResponse];
   /** Turns TOTP on; answers the ten recovery codes, shown once. */
   confirmTotpEnrolment: [{ code: string }, string[]];
   regenerateRecoveryCodes: [TwoFactorProofRequest, string[]];

@@ -43,6 +43,7 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, MessageKey> = {
   invalid_challenge: "errInvalidChallenge",
   two_factor_enabled: "errTwoFactorEnabled",
   two_factor_not_enabled: "errTwoFactorNotEnabled",
+  username_mismatch: "errUsernameMismatch",
 };
 
 export function errorMessageKey(code: string): MessageKey {

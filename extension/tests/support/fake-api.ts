@@ -31,6 +31,8 @@ import type { ProblemCode } from "@cargo-vpn/shared/problems";
 import { createFakeTwoFactor } from "./fake-two-factor";
 
 interface AccountRecord {
+  /** The username, which the real API keeps only as a blind index and the client's sealed copy. */
+  name: string;
   account: Account;
   authKey: string;
   kdf: { salt: string; iterations: number };
@@ -91,11 +93,11 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     const accessToken = id("at-");
     const refreshToken = id("rt-");
     access.set(accessToken, {
-      username: record.account.username,
+      username: record.name,
       deviceId: device.id,
       expires: now() + (options.accessTtlSeconds ?? 900) * 1000,
     });
-    refresh.set(refreshToken, { username: record.account.username, deviceId: device.id, used: false });
+    refresh.set(refreshToken, { username: record.name, deviceId: device.id, used: false });
     return { tokenType: "Bearer", accessToken, expiresIn: options.accessTtlSeconds ?? 900, refreshToken, account: record.account, device };
   }
 
@@ -143,7 +145,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     record: AccountRecord,
     parse: <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }) => T | null,
   ): Response {
-    const name = record.account.username;
+    const name = record.name;
     const state = twoFactor.records.get(name);
     if (method === "GET" && path === "/v1/me/two-factor") {
       return json(200, {
@@ -213,7 +215,9 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       if (accounts.has(input.username)) return problem(409, "username_taken");
       const account: Account = {
         id: id("acc-"),
-        username: input.username,
+        // Like the API: a client that sealed the name gets no readable copy back (issue 18 item 5).
+        username: input.usernameSealed ? null : input.username,
+        usernameSealed: input.usernameSealed ?? null,
         email: input.email,
         emailVerified: false,
         createdAt: new Date().toISOString(),
@@ -222,7 +226,15 @@ export function createFakeApi(options: FakeApiOptions = {}) {
         notifyNewDevice: true,
         telemetryOptIn: false,
       };
-      accounts.set(input.username, { account, authKey: input.authKey, kdf: input.kdf, devices: [], sessions: [], telemetry: [] });
+      accounts.set(input.username, {
+        name: input.username,
+        account,
+        authKey: input.authKey,
+        kdf: input.kdf,
+        devices: [],
+        sessions: [],
+        telemetry: [],
+      });
       return json(201, { account });
     }
     if (method === "POST" && path === "/v1/auth/login") {

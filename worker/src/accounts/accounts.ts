@@ -1,7 +1,9 @@
 /**
  * Accounts: creating one, finding one by username, and showing one to its
- * owner. Username and email are stored only as ciphertext under the account's
- * data key plus a keyed blind index, so the database alone reveals neither.
+ * owner. The email is stored only as ciphertext under the account's data key
+ * plus a keyed blind index, so the database alone does not reveal it; the
+ * username as a blind index plus the client's own ciphertext
+ * (username-sealed.ts), which no server key opens.
  */
 import type { Account, RegisterRequest } from "@cargo-vpn/shared";
 import { eq } from "drizzle-orm";
@@ -14,6 +16,7 @@ import type { Db } from "../db/client";
 import { accounts } from "../db/schema";
 import { Problem } from "../problem";
 import { subscriptionView } from "../billing/subscription-store";
+import { NO_SERVER_COPY } from "./username-sealed";
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -32,7 +35,9 @@ export async function createAccount(db: Db, keys: ServerKeys, input: NewAccount,
     id,
     usernameIndex,
     emailIndex,
-    usernameCiphertext: await encryptField(dataKey.key, id, "username", input.username),
+    // A client that sealed the name itself (issue 18 item 5) leaves the server no copy it can read.
+    usernameCiphertext: input.usernameSealed ? NO_SERVER_COPY : await encryptField(dataKey.key, id, "username", input.username),
+    usernameSealed: input.usernameSealed ?? null,
     emailCiphertext: await encryptField(dataKey.key, id, "email", input.email),
     wrappedKey: dataKey.wrapped,
     kekVersion: dataKey.kekVersion,
@@ -98,12 +103,13 @@ export async function dataKeyOf(keys: ServerKeys, row: AccountRow): Promise<Cryp
 export async function accountView(keys: ServerKeys, row: AccountRow, db?: Db): Promise<Account> {
   const key = await dataKeyOf(keys, row);
   const [username, email] = await Promise.all([
-    decryptField(key, row.id, "username", row.usernameCiphertext),
+    row.usernameCiphertext === NO_SERVER_COPY ? null : decryptField(key, row.id, "username", row.usernameCiphertext),
     decryptField(key, row.id, "email", row.emailCiphertext),
   ]);
   return {
     id: row.id,
     username,
+    usernameSealed: row.usernameSealed,
     email,
     emailVerified: row.emailVerified,
     createdAt: new Date(row.createdAt).toISOString(),

@@ -6,7 +6,7 @@
  * unique index decides races for an address.
  */
 import { and, eq } from "drizzle-orm";
-import { proveAuthKey } from "../auth/sign-in";
+import { proveOwnAuthKey } from "../auth/sign-in";
 import type { AppContext } from "../context";
 import { blindIndex } from "../crypto/keyed-hash";
 import { accounts } from "../db/schema";
@@ -41,7 +41,7 @@ export async function changeEmail(
   const { db } = ctx;
   const keys = await ctx.keys();
   const view = await accountView(keys, row);
-  await proveAuthKey(ctx, view.username, authKey, clientAddress, currentDeviceId);
+  await proveOwnAuthKey(ctx, row, authKey, clientAddress, currentDeviceId);
   await limitClient(ctx, "register", clientAddress);
   await takeEmailChange(ctx, row.id);
   const emailIndex = await blindIndex(keys.index, "email", newEmail);

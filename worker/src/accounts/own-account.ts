@@ -9,7 +9,7 @@
  */
 import type { Account, PatchMeRequest } from "@cargo-vpn/shared";
 import type { z } from "zod";
-import { proveAuthKey } from "../auth/sign-in";
+import { proveOwnAuthKey } from "../auth/sign-in";
 import type { AppContext } from "../context";
 import { type AccountRow, accountView } from "./accounts";
 import { eraseWithLastMessage } from "./deletion-by-link";
@@ -41,8 +41,7 @@ export async function updateOwnAccount(
 }
 
 export async function deleteOwnAccount(ctx: AppContext, row: AccountRow, deviceId: string, authKey: string, clientAddress: string) {
-  const { username } = await accountView(await ctx.keys(), row);
   // Re-proving the password guards against a stolen access token erasing the account.
-  await proveAuthKey(ctx, username, authKey, clientAddress, deviceId);
+  await proveOwnAuthKey(ctx, row, authKey, clientAddress, deviceId);
   await eraseWithLastMessage(ctx, row);
 }

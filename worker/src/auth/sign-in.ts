@@ -25,6 +25,7 @@ import { assertClientNotThrottled, recordSignInFailure, signInThrottled, usernam
 import { limitClient } from "../throttle/client-limits";
 import { issueChallenge, type PendingSignIn } from "../two-factor/challenges";
 import { isTwoFactorEnabled } from "../two-factor/totp-store";
+import { adoptSealedUsername } from "../accounts/username-sealed";
 import { decoyIterations } from "./prelogin-decoy";
 import { issueRefreshToken, newRefreshToken, redeemRefreshToken, refreshTokenRow } from "./refresh-tokens";
 
@@ -58,7 +59,7 @@ const WRONG = "The username or password is wrong.";
  * before), lets the attempt past the username's back-off, never past the
  * per-client limits.
  */
-export async function proveAuthKey(
+async function proveAuthKey(
   ctx: AppContext,
   username: string,
   authKey: string,
@@ -66,7 +67,27 @@ export async function proveAuthKey(
   deviceId?: string,
 ): Promise<AccountRow> {
   const keys = await ctx.keys();
-  const [usernameIndex, client] = await Promise.all([blindIndex(keys.index, "username", username), clientHash(keys.index, clientAddress)]);
+  return proveAuthKeyAt(ctx, await blindIndex(keys.index, "username", username), authKey, clientAddress, deviceId);
+}
+
+/**
+ * The signed-in account re-proving its password (changing it or the address,
+ * erasing, two-factor changes): the same check and counters as sign-in, found
+ * by the row's blind index, so the server never needs the name itself.
+ */
+export async function proveOwnAuthKey(ctx: AppContext, row: AccountRow, authKey: string, clientAddress: string, deviceId: string) {
+  return proveAuthKeyAt(ctx, row.usernameIndex, authKey, clientAddress, deviceId);
+}
+
+async function proveAuthKeyAt(
+  ctx: AppContext,
+  usernameIndex: string,
+  authKey: string,
+  clientAddress: string,
+  deviceId?: string,
+): Promise<AccountRow> {
+  const keys = await ctx.keys();
+  const client = await clientHash(keys.index, clientAddress);
   const subject = { usernameIndex, clientHash: client };
   await assertClientNotThrottled(ctx, subject);
   const [row, wait] = await Promise.all([findByUsernameIndex(ctx.db, usernameIndex), usernameRetryAfter(ctx, subject)]);
@@ -94,7 +115,7 @@ async function holdsSlot(
 
 export async function signIn(ctx: AppContext, input: SignInInput, clientAddress: string): Promise<TokenResponse> {
   const row = await proveAuthKey(ctx, input.username, input.authKey, clientAddress, input.device.id);
-  const pending = { device: input.device, replaceDeviceId: input.replaceDeviceId };
+  const pending = { device: input.device, replaceDeviceId: input.replaceDeviceId, usernameSealed: input.usernameSealed };
   if (await isTwoFactorEnabled(ctx.db, row.id)) {
     // A full plan is said now, not after the person typed a code they would then have to type again.
     await assertSlotAvailable(ctx, row, pending);
@@ -126,8 +147,10 @@ async function assertSlotAvailable(ctx: AppContext, row: AccountRow, pending: Pe
 }
 
 /** The part of a sign-in after every factor is proved: take the slot, start the sign-in, hand out tokens. */
-export async function finishSignIn(ctx: AppContext, row: AccountRow, pending: PendingSignIn): Promise<TokenResponse> {
+export async function finishSignIn(ctx: AppContext, signedIn: AccountRow, pending: PendingSignIn): Promise<TokenResponse> {
   const { db } = ctx;
+  // Every factor is proved: the client's sealed name may now replace the server's copy (issue 18 item 5).
+  const row = await adoptSealedUsername(db, signedIn, pending.usernameSealed);
   const keys = await ctx.keys();
   const plan = planFor(row.planId);
   const slots = deviceSlots(ctx, row.id);

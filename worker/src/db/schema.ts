@@ -11,7 +11,10 @@ export const accounts = sqliteTable("accounts", {
   id: text("id").primaryKey(),
   usernameIndex: text("username_index").notNull().unique(),
   emailIndex: text("email_index").notNull().unique(),
+  /** The server's copy of the name, under the data key; '' once the client's sealed copy replaced it (migration 0009). */
   usernameCiphertext: text("username_ciphertext").notNull(),
+  /** The name sealed by the owner's client (shared/src/username-seal.ts): no server key opens it. */
+  usernameSealed: text("username_sealed"),
   emailCiphertext: text("email_ciphertext").notNull(),
   /** The account's data key, wrapped by DATA_KEK. Deleting it is what makes erasure final. */
   wrappedKey: text("wrapped_key").notNull(),

@@ -67,3 +67,14 @@ export async function revokeLinkTokens(db: Db, accountId: string, purpose: LinkP
 export async function purgeExpiredLinkTokens(db: Db, nowMs: number): Promise<void> {
   await db.delete(emailTokens).where(lt(emailTokens.expiresAt, nowMs));
 }
+
+/** The live token's account and address without using it up (a reset checks the username first); 400 invalid_token otherwise. */
+export async function peekLinkToken(db: Db, purpose: LinkPurpose, token: string, nowMs = Date.now()): Promise<RedeemedLink> {
+  const found = await db
+    .select({ accountId: emailTokens.accountId, emailIndex: emailTokens.emailIndex })
+    .from(emailTokens)
+    .where(and(eq(emailTokens.tokenHash, await tokenHash(token)), eq(emailTokens.purpose, purpose), gt(emailTokens.expiresAt, nowMs)))
+    .get();
+  if (!found) throw invalidLink();
+  return found;
+}

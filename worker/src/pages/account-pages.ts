@@ -25,6 +25,9 @@ const PAGES = {
     "Choose a new password",
     `<p>Your password is turned into keys on this device; it is never sent to us. Every device will be signed out.</p>
 <form data-page="reset-password">
+<label for="username">Your username</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required aria-describedby="username-hint">
+<p id="username-hint" class="hint">The name you sign in with. Only your devices can read it, so we ask for it to lock it again under the new password.</p>
 <label for="new-password">New password</label>
 <input id="new-password" name="new-password" type="password" autocomplete="new-password" required minlength="${MIN_PASSWORD_LENGTH}" aria-describedby="password-hint">
 <p id="password-hint" class="hint">At least ${MIN_PASSWORD_LENGTH} characters. A long phrase is best.</p>

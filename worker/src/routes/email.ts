@@ -112,7 +112,10 @@ emailRoutes.openapi(
     tags: ["email"],
     summary: "Set a new password with a reset link's token: every device is signed out, the address counts as verified",
     request: jsonBody(PasswordResetConfirmRequest),
-    responses: { 204: { description: "Changed" }, ...problems("invalid_token", "validation_failed", "malformed_json") },
+    responses: {
+      204: { description: "Changed" },
+      ...problems("invalid_token", "username_mismatch", "validation_failed", "malformed_json", "rate_limited"),
+    },
   }),
   async (c) => {
     const body = c.req.valid("json");

@@ -78,9 +78,9 @@ twoFactorRoutes.openapi(
     },
   }),
   async (c) => {
-    const { authKey } = c.req.valid("json");
+    const { authKey, accountName } = c.req.valid("json");
     const client = clientAddress(c.req.header("cf-connecting-ip"));
-    return c.json(await startTotpEnrolment(c.get("ctx"), c.get("account"), c.get("auth").deviceId, authKey, client), 200);
+    return c.json(await startTotpEnrolment(c.get("ctx"), c.get("account"), c.get("auth").deviceId, authKey, client, accountName), 200);
   },
 );
 

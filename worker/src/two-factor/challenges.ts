@@ -18,7 +18,7 @@ import { signInChallenges } from "../db/schema";
 import { Problem } from "../problem";
 
 /** What the second step needs to finish the sign-in the first one started. */
-export type PendingSignIn = Pick<SignInInput, "device" | "replaceDeviceId">;
+export type PendingSignIn = Pick<SignInInput, "device" | "replaceDeviceId" | "usernameSealed">;
 
 const FIELD = "sign-in-challenge";
 

@@ -11,8 +11,8 @@
  */
 import type { RecoveryCodesResponse, TotpEnrolResponse, TwoFactorStatusResponse } from "@cargo-vpn/shared";
 import { eq } from "drizzle-orm";
-import { type AccountRow, accountView } from "../accounts/accounts";
-import { proveAuthKey } from "../auth/sign-in";
+import type { AccountRow } from "../accounts/accounts";
+import { proveOwnAuthKey } from "../auth/sign-in";
 import { TOTP_DIGITS, TOTP_ENROLMENT_TTL_MS, TOTP_PERIOD_SECONDS } from "../config";
 import type { AppContext } from "../context";
 import { recoveryCodes, signInChallenges, twoFactor } from "../db/schema";
@@ -39,8 +39,7 @@ const notOn = (detail = "Two-factor sign-in is not on for this account.") => new
 
 /** Re-proves the password, the way changing the address or erasing does (the signed-in device skips the username's back-off). */
 async function provePassword(ctx: AppContext, row: AccountRow, deviceId: string, authKey: string, clientAddress: string) {
-  const { username } = await accountView(await ctx.keys(), row);
-  await proveAuthKey(ctx, username, authKey, clientAddress, deviceId);
+  await proveOwnAuthKey(ctx, row, authKey, clientAddress, deviceId);
 }
 
 export async function startTotpEnrolment(
@@ -49,16 +48,17 @@ export async function startTotpEnrolment(
   deviceId: string,
   authKey: string,
   clientAddress: string,
+  accountName?: string,
 ): Promise<TotpEnrolResponse> {
   await provePassword(ctx, row, deviceId, authKey, clientAddress);
   const keys = await ctx.keys();
   const secret = newTotpSecret();
   const now = Date.now();
   if (!(await storePendingSecret(ctx.db, keys, row, secret, now))) throw alreadyOn();
-  const { username } = await accountView(keys, row);
   return {
     secret,
-    otpauthUri: otpauthUri(secret, username),
+    // The server cannot read the username (issue 18 item 5): the label is the one the client sent, or the product's.
+    otpauthUri: otpauthUri(secret, accountName ?? "Cargo VPN account"),
     algorithm: "SHA1",
     digits: TOTP_DIGITS,
     period: TOTP_PERIOD_SECONDS,

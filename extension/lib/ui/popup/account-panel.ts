@@ -8,7 +8,8 @@
  *   const panel = new AccountPanel(call, account);   // panel.element into the page
  *   panel.show(updatedAccount);
  */
-import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
+import { deriveAuthKey, deriveClientKeys, newKdfParams } from "@cargo-vpn/shared/kdf";
+import { sealUsername } from "@cargo-vpn/shared/username-seal";
 import { isPlausibleEmail, MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-vpn/shared/account-rules";
 import { normalizeEmail } from "@cargo-vpn/shared/normalize";
 import type { Account } from "@cargo-vpn/shared/schemas";
@@ -181,7 +182,7 @@ export class AccountPanel {
   }
 
   private async authKeyFor(password: string): Promise<string> {
-    return deriveAuthKey(password, await this.call("prelogin", { username: this.account.username }));
+    return deriveAuthKey(password, await this.call("prelogin", { username: this.account.username ?? "" }));
   }
 
   private passwordForm(): HTMLElement {
@@ -216,8 +217,11 @@ export class AccountPanel {
         async () => {
           const authKey = await this.authKeyFor(current.value);
           const newKdf = newKdfParams();
-          const newAuthKey = await deriveAuthKey(next.value, newKdf);
-          await this.call("changePassword", { authKey, newAuthKey, newKdf });
+          const { authKey: newAuthKey, usernameKey } = await deriveClientKeys(next.value, newKdf);
+          // The name sealed again under the new password's key (issue 18 item 5): the old key cannot open it any more.
+          const name = this.account.username;
+          const newUsernameSealed = name ? await sealUsername(usernameKey, name) : undefined;
+          await this.call("changePassword", { authKey, newAuthKey, newKdf, ...(newUsernameSealed ? { newUsernameSealed } : {}) });
         },
         t("passwordChanged"),
       );

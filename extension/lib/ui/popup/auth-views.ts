@@ -3,7 +3,8 @@
  * turned into the authKey right here (shared/kdf) and then dropped: the
  * background, and the API, only ever see the authKey.
  */
-import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
+import { deriveClientKeys, newKdfParams, type KdfParams } from "@cargo-vpn/shared/kdf";
+import { sealUsername } from "@cargo-vpn/shared/username-seal";
 import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "@cargo-vpn/shared/normalize";
 import type { Device } from "@cargo-vpn/shared/schemas";
 import { isPlausibleEmail, MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-vpn/shared/account-rules";
@@ -48,6 +49,18 @@ function setBusy(form: HTMLFormElement, busy: boolean, message: HTMLElement, tex
   message.textContent = text;
 }
 
+/** What proves the password at sign-in: the authKey, and the username sealed under the password's usernameKey (issue 18 item 5). */
+interface SignInProof {
+  authKey: string;
+  usernameSealed: string;
+}
+
+/** Derives the proof from the password; the usernameKey stays here, only the sealed name is sent. */
+async function signInProof(password: string, kdf: KdfParams, username: string): Promise<SignInProof> {
+  const { authKey, usernameKey } = await deriveClientKeys(password, kdf);
+  return { authKey, usernameSealed: await sealUsername(usernameKey, username) };
+}
+
 /**
  * Sign in with an authKey; on device_limit, hand over to the device-limit screen. A refusal is shown in
  * `alert` (a rate limit with its countdown, `lock` disabled until then) and answered `false`.
@@ -55,20 +68,20 @@ function setBusy(form: HTMLFormElement, busy: boolean, message: HTMLElement, tex
 async function completeSignIn(
   deps: AuthViewDeps,
   username: string,
-  authKey: string,
+  proof: SignInProof,
   alert: HTMLElement,
   back: () => void,
   lock: HTMLButtonElement[] = [],
 ): Promise<boolean> {
   try {
-    await deps.call("signIn", { username, authKey });
+    await deps.call("signIn", { username, ...proof });
     deps.onSignedIn();
     return true;
   } catch (error) {
     if (showSecondFactor(deps, error, back)) return true;
     const info = toErrorInfo(error);
     if (info.code === "device_limit") {
-      deps.show(deviceLimitView(deps, username, authKey, info.devices ?? [], info.maxDevices ?? 0, back));
+      deps.show(deviceLimitView(deps, username, proof, info.devices ?? [], info.maxDevices ?? 0, back));
       return true;
     }
     showError(alert, error, lock);
@@ -116,8 +129,8 @@ export function signInView(deps: AuthViewDeps): HTMLElement {
     let done = false;
     try {
       const kdf = await deps.call("prelogin", { username: name });
-      const authKey = await deriveAuthKey(password.value, kdf);
-      done = await completeSignIn(deps, name, authKey, alert, () => deps.show(signInView(deps)), submitButton(form));
+      const proof = await signInProof(password.value, kdf, name);
+      done = await completeSignIn(deps, name, proof, alert, () => deps.show(signInView(deps)), submitButton(form));
       if (done) password.value = "";
     } catch (error) {
       showError(alert, error, submitButton(form));
@@ -271,11 +284,18 @@ function signUpView(deps: AuthViewDeps): HTMLElement {
     let registered = false;
     try {
       const kdf = newKdfParams();
-      const authKey = await deriveAuthKey(password.value, kdf);
-      await deps.call("register", { username: name, email: mail, authKey, kdf, ageConfirmed: age.checked });
+      const proof = await signInProof(password.value, kdf, name);
+      await deps.call("register", {
+        username: name,
+        email: mail,
+        authKey: proof.authKey,
+        kdf,
+        usernameSealed: proof.usernameSealed,
+        ageConfirmed: age.checked,
+      });
       registered = true;
       password.value = confirm.value = "";
-      await completeSignIn(deps, name, authKey, alert, () => deps.show(signInView(deps)), submitButton(form));
+      await completeSignIn(deps, name, proof, alert, () => deps.show(signInView(deps)), submitButton(form));
     } catch (error) {
       const code = toErrorInfo(error).code;
       // A refusal that belongs to one field sits under it; anything else in the form's alert.
@@ -316,7 +336,7 @@ function signUpView(deps: AuthViewDeps): HTMLElement {
 function deviceLimitView(
   deps: AuthViewDeps,
   username: string,
-  authKey: string,
+  proof: SignInProof,
   devices: Device[],
   maxDevices: number,
   back: () => void,
@@ -341,7 +361,7 @@ function deviceLimitView(
               button.disabled = true;
               alert.textContent = "";
               try {
-                await deps.call("signIn", { username, authKey, replaceDeviceId: device.id });
+                await deps.call("signIn", { username, ...proof, replaceDeviceId: device.id });
                 deps.onSignedIn();
               } catch (error) {
                 if (showSecondFactor(deps, error, back)) return;

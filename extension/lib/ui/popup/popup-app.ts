@@ -96,7 +96,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     usage.element.querySelector("h2")?.after(chart.element);
     const banner = new VerifyBanner(call);
     const accountPanel = new AccountPanel(call, account);
-    const twoFactor = new TwoFactorPanel(call, account.username);
+    const twoFactor = new TwoFactorPanel(call, account.username ?? "");
     const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
     const showAccount = (latest: Account) => {
       banner.show(latest);
@@ -148,7 +148,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
           "header",
           {},
           h("h1", { id: "main-heading", tabIndex: -1 }, t("extName")),
-          h("p", { className: "hint" }, t("signedInAs", account.username)),
+          h("p", { className: "hint" }, t("signedInAs", account.username ?? "")),
         ),
         views.nav,
         ...views.elements,

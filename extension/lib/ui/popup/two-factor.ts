@@ -218,7 +218,10 @@ export class TwoFactorPanel {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       void busy(form, alert, async () => {
-        const enrolment = await this.call("startTotpEnrolment", { authKey: await this.authKey(password.value) });
+        const enrolment = await this.call("startTotpEnrolment", {
+          authKey: await this.authKey(password.value),
+          accountName: this.username,
+        });
         password.value = "";
         this.showEnrolment(enrolment);
       });

@@ -7,7 +7,9 @@
  * sign-in code (shared/src/kdf.ts), so the password never leaves the browser.
  */
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-vpn/shared/account-rules";
-import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
+import { deriveClientKeys, newKdfParams } from "@cargo-vpn/shared/kdf";
+import { USERNAME_PATTERN, normalizeUsername } from "@cargo-vpn/shared/normalize";
+import { sealUsername } from "@cargo-vpn/shared/username-seal";
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -45,6 +47,7 @@ async function post(path: string, body: unknown): Promise<{ ok: boolean; code?: 
 function failure(code: string | undefined): string {
   if (code === "invalid_token")
     return "This link is not valid any more: it was already used, it expired, or it was copied incompletely. Ask for a new one.";
+  if (code === "username_mismatch") return "That is not this account's username. Type the name you sign in with.";
   if (code === "rate_limited") return "Too many attempts. Wait a little and try again.";
   if (code === "network") return "The server could not be reached. Check your connection and try again.";
   return "Something went wrong. Try again later.";
@@ -84,9 +87,17 @@ function verifyEmailPage(form: HTMLFormElement): void {
 }
 
 function resetPasswordPage(form: HTMLFormElement): void {
+  const username = element<HTMLInputElement>("username");
   const password = element<HTMLInputElement>("new-password");
   const repeat = element<HTMLInputElement>("repeat-password");
   onConfirm(form, async (token) => {
+    const name = normalizeUsername(username.value.trim());
+    if (!USERNAME_PATTERN.test(name)) {
+      announce("Type the username you sign in with.", "error");
+      username.setAttribute("aria-invalid", "true");
+      return;
+    }
+    username.removeAttribute("aria-invalid");
     // The same rule as the extension's forms (shared/account-rules.ts): code points, not UTF-16 units.
     if (passwordProblem(password.value)) {
       announce(`Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`, "error");
@@ -102,8 +113,9 @@ function resetPasswordPage(form: HTMLFormElement): void {
     repeat.removeAttribute("aria-invalid");
     announce("Deriving your keys on this device (a few seconds)…", "busy");
     const newKdf = newKdfParams();
-    const newAuthKey = await deriveAuthKey(password.value, newKdf);
-    const result = await post("/v1/auth/password-reset/confirm", { token, newAuthKey, newKdf });
+    const { authKey: newAuthKey, usernameKey } = await deriveClientKeys(password.value, newKdf);
+    const newUsernameSealed = await sealUsername(usernameKey, name);
+    const result = await post("/v1/auth/password-reset/confirm", { token, username: name, newAuthKey, newKdf, newUsernameSealed });
     if (result.ok) {
       password.value = "";
       repeat.value = "";

@@ -1,0 +1,2 @@
+-- The username only its owner reads (issue 18 item 5): the client's own ciphertext of the name, under a key derived from the master key. Once it is written, username_ciphertext (the server's copy) is set to '' in the same UPDATE: SQLite cannot drop NOT NULL without rebuilding accounts, and dropping accounts on D1 would cascade-delete every row that references it.
+ALTER TABLE `accounts` ADD `username_sealed` text;
