@@ -31,6 +31,10 @@ export const PROBLEM_STATUS = {
   invalid_challenge: 401,
   two_factor_enabled: 409,
   two_factor_not_enabled: 409,
+  // passkeys as a second factor (issue 18 item 3)
+  invalid_ticket: 401,
+  invalid_passkey: 401,
+  second_factor_pending: 401,
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_STATUS;

@@ -34,6 +34,9 @@ const TITLES: Record<ProblemCode, string> = {
   invalid_challenge: "The sign-in step is not valid any more",
   two_factor_enabled: "Two-factor sign-in is already on",
   two_factor_not_enabled: "Two-factor sign-in is not on",
+  invalid_ticket: "The passkey link is not valid any more",
+  invalid_passkey: "The passkey was not accepted",
+  second_factor_pending: "The passkey has not been used yet",
 };
 
 export class Problem extends Error {
