@@ -141,6 +141,10 @@ export const Problem = z
       .array(z.enum(["totp", "recovery_code", "passkey"]))
       .optional()
       .meta({ description: "second_factor_required: the kinds of code that complete it" }),
+    passkeyUrl: z
+      .string()
+      .optional()
+      .meta({ description: "second_factor_required with passkey: the account page to open in a tab to use it" }),
   })
   .meta({ id: "Problem" });
 
@@ -434,6 +438,7 @@ export const SecondFactorChallenge = z.object({
   challenge: z.string(),
   challengeExpiresAt: Timestamp,
   methods: z.array(z.enum(["totp", "recovery_code", "passkey"])),
+  passkeyUrl: z.string().optional(),
 });
 export const SecondFactorRequest = z
   .strictObject({

@@ -41,6 +41,9 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, MessageKey> = {
   second_factor_required: "errSecondFactorRequired",
   invalid_code: "errInvalidCode",
   invalid_challenge: "errInvalidChallenge",
+  second_factor_pending: "errSecondFactorPending",
+  invalid_passkey: "errInvalidPasskey",
+  invalid_ticket: "errInvalidTicket",
   two_factor_enabled: "errTwoFactorEnabled",
   two_factor_not_enabled: "errTwoFactorNotEnabled",
 };

@@ -26,6 +26,7 @@ import { limitClient } from "../throttle/client-limits";
 import { issueChallenge, type PendingSignIn } from "../two-factor/challenges";
 import { isTwoFactorEnabled } from "../two-factor/totp-store";
 import { passkeyCount } from "../passkeys/store";
+import { passkeySignInUrl } from "../passkeys/relying-party";
 import { decoyIterations } from "./prelogin-decoy";
 import { issueRefreshToken, newRefreshToken, redeemRefreshToken, refreshTokenRow } from "./refresh-tokens";
 
@@ -101,12 +102,17 @@ export async function signIn(ctx: AppContext, input: SignInInput, clientAddress:
     // A full plan is said now, not after the person typed a code they would then have to type again.
     await assertSlotAvailable(ctx, row, pending);
     const challenge = await issueChallenge(ctx.db, await ctx.keys(), row, pending);
+    const passkeyUrl = passkeys > 0 ? passkeySignInUrl(ctx.settings, challenge.challenge) : undefined;
     throw new Problem(
       "second_factor_required",
       totp
         ? "The password is right. Send a code from the authenticator app, or a recovery code, to finish signing in."
         : "The password is right. Use your passkey to finish signing in.",
-      { ...challenge, methods: [...(totp ? (["totp", "recovery_code"] as const) : []), ...(passkeys > 0 ? (["passkey"] as const) : [])] },
+      {
+        ...challenge,
+        methods: [...(totp ? (["totp", "recovery_code"] as const) : []), ...(passkeys > 0 ? (["passkey"] as const) : [])],
+        ...(passkeyUrl ? { passkeyUrl } : {}),
+      },
     );
   }
   return finishSignIn(ctx, row, pending);

@@ -16,3 +16,8 @@ export function relyingParty(settings: Settings): RelyingParty {
   const url = new URL(settings.linkBaseUrl);
   return { id: url.hostname, origin: url.origin, name: "Cargo VPN" };
 }
+
+/** The account page that uses a passkey for a sign-in waiting for it (the popup opens it in a tab). */
+export function passkeySignInUrl(settings: Settings, signInChallenge: string): string {
+  return `${settings.linkBaseUrl}/account/passkey-sign-in#challenge=${signInChallenge}`;
+}

@@ -22,6 +22,7 @@ import { UsageChart } from "./usage-chart";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { tp } from "../plural";
 import { signOutOthersControl, TwoFactorPanel } from "./two-factor";
+import { PasskeysPanel } from "./passkeys";
 
 export interface PopupOptions {
   openOptions: () => void;
@@ -92,6 +93,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     const banner = new VerifyBanner(call);
     const accountPanel = new AccountPanel(call, account);
     const twoFactor = new TwoFactorPanel(call, account.username);
+    const passkeys = new PasskeysPanel(call);
     const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
     const planLine = h("span", {}, tp("planName", account.plan.maxDevices, account.plan.name));
     const showAccount = (latest: Account) => {
@@ -130,6 +132,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
         signOutOthers,
         accountPanel.element,
         twoFactor.element,
+        passkeys.element,
         h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
       ),
     );
@@ -161,6 +164,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       refreshChart(),
       call("getDevices", undefined).then((d) => devices.show(d)),
       twoFactor.refresh(),
+      passkeys.refresh(),
       // The stored account may be behind (email confirmed, plan bought since): ask the API.
       call("getAccount", undefined).then(showAccount),
     ]).catch(async (error) => {
