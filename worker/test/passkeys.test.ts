@@ -42,6 +42,7 @@ async function passkeyChallenge(user: Awaited<ReturnType<typeof withPasskey>>["u
   expect(res.status).toBe(401);
   expect(res.body.code).toBe("second_factor_required");
   expect(res.body.methods).toEqual(["passkey"]);
+  expect(new URL(res.body.passkeyUrl).hash).toBe(`#challenge=${res.body.challenge}`);
   return res.body.challenge as string;
 }
 
