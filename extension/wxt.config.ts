@@ -57,6 +57,10 @@ export default defineConfig({
     ],
     host_permissions: ["<all_urls>"],
     action: { default_title: "__MSG_extName__" },
+    // The VPN on or off from the keyboard (lib/background/toggle-command.ts); people can rebind it.
+    commands: {
+      "toggle-vpn": { suggested_key: { default: "Alt+Shift+V" }, description: "__MSG_toggleCommand__" },
+    },
     ...(browser === "firefox"
       ? {
           browser_specific_settings: {

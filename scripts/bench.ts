@@ -4,7 +4,8 @@
  * throughput against a direct loopback download). `npm run bench -- api` or
  * `-- gateway` runs one; `-- capacity` measures the write paths the capacity
  * plan (docs/capacity.md) rests on; `-- gateway-tls` only the TLS handshake
- * figures, with an ECDSA and an RSA certificate.
+ * figures, with an ECDSA and an RSA certificate; `-- scale [seconds] [accounts]`
+ * (only when asked for: it takes minutes) drives the usage path at 10,000 accounts.
  */
 import { printApiFigures, runApiBench } from "./bench/api.ts";
 
@@ -33,4 +34,9 @@ if (!only || only === "gateway-workers") {
 if (!only || only === "capacity") {
   const { printCapacityFigures, runCapacityBench } = await import("./bench/capacity.ts");
   printCapacityFigures(await runCapacityBench());
+}
+if (only === "scale") {
+  const { printScaleFigures, runScaleBench } = await import("./bench/scale.ts");
+  const [seconds, accounts, activity] = [process.argv[3], process.argv[4], process.argv[5]].map((arg) => (arg ? Number(arg) : undefined));
+  printScaleFigures(await runScaleBench(seconds, accounts, activity));
 }

@@ -10,7 +10,7 @@
 import { describe, expect, it } from "vitest";
 import { useStackInChromium } from "./harness/local-stack.ts";
 import { executeSql } from "@cargo-vpn/stack/wrangler";
-import { signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
+import { openView, signIn, signOut, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { authKeyFor, request } from "@cargo-vpn/testkit/api-client";
 
 const USER = { username: `buy-${Date.now().toString(36)}`, password: "correct horse battery staple" };
@@ -18,11 +18,11 @@ const USER = { username: `buy-${Date.now().toString(36)}`, password: "correct ho
 const env = useStackInChromium("billing-popup");
 
 describe("the plan in the popup (Stripe stand-in)", () => {
-  it("device-limit offer; Upgrade refused unverified; Checkout in a tab → Pay → Plus; portal → Cancel → Free", async () => {
+  it("device-limit offer; no Upgrade until the email is confirmed; Checkout in a tab → Pay → Plus; portal → Cancel → Free", async () => {
     const popup = await env.browser.openPopup();
     await signUp(popup, USER);
     // Device limit: another device takes the only slot, the popup offers the bigger plans.
-    await popup.getByRole("button", { name: "Sign out" }).click();
+    await signOut(popup);
     await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
     await request(env.stack.apiUrl, "POST /v1/auth/login", {
       body: {
@@ -37,14 +37,19 @@ describe("the plan in the popup (Stripe stand-in)", () => {
     await popup.getByRole("button", { name: "Free the slot of Firefox on Windows and sign in" }).click();
     await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 20_000 });
 
+    await openView(popup, "Account");
     const account = popup.getByRole("region", { name: "Account" });
     await account.getByText("Plan: Free (1 device)").waitFor();
-    await expect.poll(() => account.getByLabel("Upgrade to").locator("option").count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await account.getByRole("button", { name: "Upgrade" }).click();
-    await account.getByText("Confirm your email address first").waitFor({ timeout: 15_000 });
+    // Unconfirmed: no Upgrade offered (the API would refuse Checkout), the popup says why.
+    await account.getByText("Confirm your email address to see the bigger plans.").waitFor({ timeout: 15_000 });
+    expect(await account.getByRole("button", { name: "Upgrade" }).isVisible()).toBe(false);
 
     const accountId = executeSql<{ id: string }>("SELECT id FROM accounts", { persistTo: env.state })[0]!.id;
     executeSql(`UPDATE accounts SET email_verified = 1 WHERE id = '${accountId}'`, { persistTo: env.state });
+    await popup.reload();
+    await popup.locator("#app[data-ready]").waitFor();
+    await openView(popup, "Account");
+    await expect.poll(() => account.getByLabel("Upgrade to").locator("option").count(), { timeout: 15_000 }).toBeGreaterThan(0);
     const [checkout] = await Promise.all([
       env.browser.context.waitForEvent("page"),
       account.getByRole("button", { name: "Upgrade" }).click(),
@@ -56,6 +61,7 @@ describe("the plan in the popup (Stripe stand-in)", () => {
     await env.stack.stripe.idle();
     await popup.reload();
     await popup.locator("#app[data-ready]").waitFor();
+    await openView(popup, "Account");
     await account.getByText("Plan: Plus (5 devices)").waitFor({ timeout: 15_000 });
     await account.getByText(/Subscription: active/).waitFor();
 
@@ -69,6 +75,7 @@ describe("the plan in the popup (Stripe stand-in)", () => {
     await env.stack.stripe.idle();
     await popup.reload();
     await popup.locator("#app[data-ready]").waitFor();
+    await openView(popup, "Account");
     await account.getByText("Plan: Free (1 device)").waitFor({ timeout: 15_000 });
   }, 240_000);
 });

@@ -1,12 +1,17 @@
 /**
- * Issue 11, point 1, in real Chromium against the real stack: from the moment
- * the VPN switch reads "on", nothing leaves the browser directly. Twenty times
- * in a row the switch is turned on and a page is loaded at once; each load is
- * either held (it fails on the hold address) or carried by the gateway, never
- * direct. Told apart by accounting: every byte the site saw over the twenty
- * rounds must be a byte the gateway reported (the gateway reports exactly what
- * it carried, see extension.e2e.test.ts), so a single direct load would show
- * as site bytes the gateway never reported.
+ * Issues 11 (point 1) and 19 (item 7), in real Chromium against the real
+ * stack: from the moment the VPN switch reads "on", nothing leaves the browser
+ * directly. Fifty times in a row the switch is turned on and a page is loaded
+ * at the very instant `aria-checked` flips (a MutationObserver in the popup
+ * issues the load in the flip's own task: testkit/src/load-at-flip.ts); each
+ * load is either held (it fails on the hold address) or carried by the
+ * gateway, never direct. Told apart by accounting: every byte the site saw
+ * over the rounds must be a byte the gateway reported (the gateway reports
+ * exactly what it carried, see extension.e2e.test.ts), so a single direct
+ * load would show as site bytes the gateway never reported. Once connected a
+ * second page loads through the gateway, so the accounting has bytes to
+ * compare. Reports click → hold (Chrome's proxy.settings.onChange) and
+ * click → switch on, in ms.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,10 +21,11 @@ import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/
 import { startStack, type Stack } from "@cargo-vpn/stack";
 import { MAX_SESSION_STARTS_PER_MINUTE } from "@cargo-vpn/worker/config";
 import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
-import { routeLoopbackThroughTunnel, signUp } from "@cargo-vpn/testkit/popup-flows";
+import { ARM_LOAD_AT_FLIP, inPage, ORIGIN_TITLE, RACE_RESULT, type RaceRecord, spread } from "@cargo-vpn/testkit/load-at-flip";
+import { routeLoopbackThroughTunnel, signOut, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { onlyThroughGateway, reportedBytes, settledAccounting } from "./harness/reported-bytes.ts";
 
-const ROUNDS = 20;
+const ROUNDS = 50;
 let state: string;
 let profile: string;
 let stack: Stack;
@@ -46,7 +52,7 @@ describe("turning the VPN on in Chromium", () => {
     await routeLoopbackThroughTunnel(browser);
     const popup = await browser.openPopup();
     await signUp(popup, { username: `race-${Date.now().toString(36)}`, password: "correct horse battery staple" });
-    await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);
+    await expect.poll(() => popup.locator("#location").getAttribute("data-location-id"), { timeout: 15_000 }).toBe(stack.gatewayId);
     const vpn = popup.getByRole("switch", { name: "VPN" });
     let page = await browser.context.newPage();
 
@@ -66,19 +72,24 @@ describe("turning the VPN on in Chromium", () => {
     const siteBefore = { up: site.received, down: site.sent };
     const reportedBefore = reportedBytes(state);
     const outcomes: Array<"held" | "loaded"> = [];
+    const records: RaceRecord[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       if (round > 0 && round % MAX_SESSION_STARTS_PER_MINUTE === 0) {
         // The API allows an account this many session starts a minute: go on as another person.
-        await popup.getByRole("button", { name: "Sign out" }).click();
+        await signOut(popup);
         await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
         await signUp(popup, { username: `race-${round}-${Date.now().toString(36)}`, password: "correct horse battery staple" });
-        await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);
+        await expect.poll(() => popup.locator("#location").getAttribute("data-location-id"), { timeout: 15_000 }).toBe(stack.gatewayId);
       }
+      await popup.evaluate(inPage(ARM_LOAD_AT_FLIP, [`${site.url}/page/4000?round-${round}`]));
       await vpn.click();
-      await popup.locator('[role="switch"][aria-labelledby="vpn-label"][aria-checked="true"]').waitFor({ timeout: 10_000 });
-      const response = await page.goto(`${site.url}/page/4000?round-${round}`, { timeout: 20_000 }).catch(() => null);
-      outcomes.push(response?.status() === 200 ? "loaded" : "held");
+      const record = (await popup.evaluate(inPage(RACE_RESULT))) as RaceRecord;
+      records.push(record);
+      outcomes.push(record.title === ORIGIN_TITLE ? "loaded" : "held");
       await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 30_000 });
+      // Connected: now a page loads, through the gateway.
+      const connected = await page.goto(`${site.url}/page/2000?round-${round}-connected`, { timeout: 20_000 });
+      expect(connected?.status()).toBe(200);
       // Leave the site before switching off, so nothing of this round can load after it: a fresh tab, since a
       // held load that gave up can still land its error page in this one and interrupt any navigation.
       await page.close();
@@ -97,12 +108,22 @@ describe("turning the VPN on in Chromium", () => {
       reported: reportedBefore,
     });
     const held = outcomes.filter((o) => o === "held").length;
-    console.log(`[connect race, chromium] ${ROUNDS} rounds: ${held} held, ${ROUNDS - held} loaded through the gateway`);
-    // Loaded pages went through the gateway: every byte the site received, the gateway wrote.
+    const toHold = spread(records.map((r) => r.holdAt! - r.clickAt!));
+    const toOn = spread(records.map((r) => r.flipAt! - r.clickAt!));
+    const holdToOn = spread(records.map((r) => r.flipAt! - r.holdAt!));
+    console.log(
+      `[connect race, chromium] ${ROUNDS} rounds, the load at the flip: ${held} held, ${ROUNDS - held} loaded through the gateway; ` +
+        `click → hold median ${toHold.median.toFixed(1)} ms (max ${toHold.max.toFixed(1)}), click → switch on median ${toOn.median.toFixed(1)} ms ` +
+        `(max ${toOn.max.toFixed(1)}), hold → switch on min ${Math.min(...records.map((r) => r.flipAt! - r.holdAt!)).toFixed(1)} ms`,
+    );
+    // The browser had taken the hold before the switch read on, every round.
+    for (const record of records) expect(record.holdAt, JSON.stringify(record)).not.toBeNull();
+    for (const record of records) expect(record.flipAt! - record.holdAt!, JSON.stringify(record)).toBeGreaterThanOrEqual(0);
+    expect(holdToOn.median).toBeGreaterThanOrEqual(0);
+    // Every byte the site received, the gateway wrote: no load of any round went direct.
     expect(onlyThroughGateway(seen, reported), JSON.stringify({ seen, reported })).toBe(true);
-    // And some did load, so the accounting above had something to prove.
-    expect(outcomes).toContain("loaded");
+    expect(seen.down).toBeGreaterThan(ROUNDS * 2000);
     await page.close();
     await popup.close();
-  }, 300_000);
+  }, 600_000);
 });

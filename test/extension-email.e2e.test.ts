@@ -10,7 +10,7 @@
 import { describe, expect, it } from "vitest";
 import { useStackInChromium } from "./harness/local-stack.ts";
 import { linkIn, waitForMail } from "@cargo-vpn/testkit/mail";
-import { signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
+import { openView, signIn, signOut, signUp } from "@cargo-vpn/testkit/popup-flows";
 
 const USER = { username: `mail-${Date.now().toString(36)}`, password: "correct horse battery staple" };
 const EMAIL = `${USER.username}@example.org`;
@@ -36,6 +36,7 @@ describe("the account in the popup (email)", () => {
     await expect.poll(() => banner.isHidden(), { timeout: 20_000 }).toBe(true);
 
     // notice switch
+    await openView(popup, "Account");
     const notify = popup.getByRole("switch", { name: "Email me when a new device signs in" });
     expect(await notify.getAttribute("aria-checked")).toBe("true");
     await notify.click();
@@ -68,7 +69,7 @@ describe("the account in the popup (email)", () => {
     await waitForMail(env.stack, { to: EMAIL, subject: "email address of your Cargo VPN account was changed" });
 
     // sign out; forgot password
-    await popup.getByRole("button", { name: "Sign out" }).click();
+    await signOut(popup);
     await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
     await popup.getByRole("button", { name: "Forgot password?" }).click();
     await popup.getByLabel("Email").fill(`new-${EMAIL}`);

@@ -19,7 +19,7 @@ import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
 import { apiClient, authKeyFor, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
-import { connect, routeLoopbackThroughTunnel, signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
+import { connect, openView, routeLoopbackThroughTunnel, signIn, signOut, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { reportedBytes } from "./harness/reported-bytes.ts";
 
 const CREDENTIAL_TTL_S = 40;
@@ -97,7 +97,7 @@ describe("the extension in Chromium against the real stack", () => {
     await signUp(popup, USER);
     const vpn = popup.getByRole("switch", { name: "VPN" });
     expect(await vpn.getAttribute("aria-checked")).toBe("false");
-    await expect.poll(() => popup.getByLabel("Location").inputValue(), { timeout: 15_000 }).toBe(stack.gatewayId);
+    await expect.poll(() => popup.locator("#location").getAttribute("data-location-id"), { timeout: 15_000 }).toBe(stack.gatewayId);
     await connect(popup);
     expect(await vpn.getAttribute("aria-checked")).toBe("true");
     const [session] = sql<{ id: string; ended_at: number | null }>("SELECT id, ended_at FROM tunnel_sessions");
@@ -112,6 +112,7 @@ describe("the extension in Chromium against the real stack", () => {
     expect(gatewayLog.lines.some((l) => l.includes('"status":407'))).toBe(true);
 
     // The popup shows the session's traffic live, and the history.
+    await openView(popup, "Usage");
     const usage = popup.getByRole("region", { name: "Usage" });
     await expect
       .poll(async () => Number(await usage.getByRole("definition").nth(1).getAttribute("data-bytes")), { timeout: 15_000 })
@@ -136,12 +137,13 @@ describe("the extension in Chromium against the real stack", () => {
     expect(sql<{ n: number }>("SELECT COUNT(*) AS n FROM tunnel_sessions WHERE ended_at IS NULL")[0]!.n).toBe(0);
 
     // The history in the popup has the ended session with its bytes.
+    await openView(popup2, "Usage");
     await expect
       .poll(async () => Number(await popup2.locator("[data-bytes-down]").first().getAttribute("data-bytes-down")), { timeout: 15_000 })
       .toBeGreaterThanOrEqual(through.gateway.down + afterStop.gateway.down);
 
     // Sign out: back to the sign-in form, and the device's slot is free.
-    await popup2.getByRole("button", { name: "Sign out" }).click();
+    await signOut(popup2);
     await popup2.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
     expect(sql<{ n: number }>("SELECT COUNT(*) AS n FROM sign_ins")[0]!.n).toBe(0);
     await page.close();
@@ -209,7 +211,7 @@ describe("the extension in Chromium against the real stack", () => {
   it("device limit, removing a device, telemetry opt-in and account deletion", async () => {
     // Another install holds the free plan's only slot besides this browser: sign this one out first.
     const popup = await browser.openPopup();
-    await popup.getByRole("button", { name: "Sign out" }).click();
+    await signOut(popup);
     await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
     const authKey = await authKeyFor(stack.apiUrl, USER.username, USER.password);
     const other = await call("POST /v1/auth/login", {
@@ -229,6 +231,8 @@ describe("the extension in Chromium against the real stack", () => {
       body: { username: USER.username, authKey, device: { id: crypto.randomUUID(), kind: "chrome", label: "Chrome on macOS" } },
     });
     await popup.reload();
+    await popup.locator("#app[data-ready]").waitFor();
+    await openView(popup, "Devices");
     const devices = popup.getByRole("region", { name: "Devices" });
     await devices.getByRole("button", { name: "Remove Chrome on macOS" }).click();
     await devices.getByText("Device removed.").waitFor();
@@ -259,7 +263,9 @@ describe("the extension in Chromium against the real stack", () => {
     await options.getByText(/permanently deletes your account/).waitFor();
     await options.getByLabel("Password (to confirm deletion)").fill("not my password");
     await options.getByRole("button", { name: "Delete my account permanently" }).click();
-    await options.getByText("Wrong username or password.").waitFor({ timeout: 20_000 });
+    // The error is the field's own, and the focus goes back to it.
+    await options.getByText("The password is wrong.").waitFor({ timeout: 20_000 });
+    expect(await options.evaluate("document.activeElement?.id")).toBe("delete-password");
     expect(sql("SELECT id FROM accounts")).toHaveLength(1);
     await options.getByLabel("Password (to confirm deletion)").fill(USER.password);
     await options.getByRole("button", { name: "Delete my account permanently" }).click();

@@ -79,7 +79,7 @@ describe("Firefox ESR with the real stack", () => {
     );
     await firefox.waitFor(
       popup,
-      `${DOM_HELPERS} return !!switchNamed("VPN") && document.querySelectorAll("#location option").length === 1;`,
+      `${DOM_HELPERS} return !!switchNamed("VPN") && !!document.getElementById("location")?.dataset.locationId;`,
       30_000,
     );
     await firefox.run(popup, `${DOM_HELPERS} switchNamed("VPN").click(); return true;`);

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
@@ -204,3 +204,58 @@ it("serves the TLS listener from every worker too", async () => {
   const text = await metrics(gateway);
   expect([1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`))).toEqual([2, 2]);
 });
+
+it("a worker killed with SIGKILL while its batch is unacknowledged loses no counted byte: its replacement sends the journal, once", async () => {
+  const { api, origin } = await setup();
+  const dir = mkdtempSync(join(tmpdir(), "cargo-usage-journal-"));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const gateway = await startGateway(api, { GATEWAY_FLUSH_MS: "100", GATEWAY_USAGE_JOURNAL_DIR: dir });
+  const auth = await api.proxyAuthorization("s-crash");
+  const download = async (bytes: number) => {
+    const tunnel = await openTunnel({ port: gateway.port, auth, target: `127.0.0.1:${origin.port}` });
+    expect(tunnel.status).toBe(200);
+    expect((await httpOverSocket(tunnel.socket, "GET", `/bytes/${bytes}`)).status).toBe(200);
+    tunnel.socket.destroy();
+  };
+  // Every usage call fails (nothing applied) from the start: each worker retries its batch with the same
+  // batchId, counts meanwhile wait in its meter, and the killed worker's bytes exist only in its journal.
+  api.failUsage(100_000);
+  await Promise.all([0, 1, 2, 3].map((i) => download(20_000 + i)));
+  await origin.idle();
+  const journals = () => readdirSync(dir).filter((name) => name.endsWith(".json"));
+  const journaledDown = () =>
+    journals().reduce((sum, name) => {
+      const state = JSON.parse(readFileSync(join(dir, name), "utf8")) as { outstanding: { reports: Report[] } | null; pending: Report[] };
+      return sum + [...(state.outstanding?.reports ?? []), ...state.pending].reduce((n, r) => n + r.bytesDown, 0);
+    }, 0);
+  // Both workers have journaled every byte they carried (their retries back off, so this can take seconds).
+  await until(() => journals().length === 2 && journaledDown() === origin.sent, 30_000);
+  expect(api.totals("s-crash")).toEqual({ bytesUp: 0, bytesDown: 0 });
+  const journal = readFileSync(join(dir, journals()[0]!), "utf8");
+  // Session ids and byte counts only.
+  expect(Object.keys(JSON.parse(journal)).sort()).toEqual(["outstanding", "pending"]);
+  expect(journal).not.toContain("127.0.0.1");
+
+  const workers = readFileSync(`/proc/${gateway.child.pid}/task/${gateway.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+  process.kill(workers[0]!, "SIGKILL");
+  await until(() => gateway.stderr().includes('"event":"usage_journal_restored"'), 30_000);
+  api.failUsage(0);
+  // More traffic through both workers, the replacement included.
+  await Promise.all([0, 1, 2, 3].map((i) => download(30_000 + i)));
+  await origin.idle();
+
+  // Shutdown flushes both workers at once (the survivor is deep in its retry back-off).
+  gateway.child.kill("SIGTERM");
+  expect((await once(gateway.child, "exit"))[0]).toBe(0);
+  expect(api.totals("s-crash")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
+}, 60_000); // the waits above follow the workers' retry back-off, which doubles per failure
+
+type Report = { sessionId: string; bytesUp: number; bytesDown: number };
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const ends = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > ends) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -76,6 +76,8 @@ export interface GatewayConfigInput {
   credentialCacheSize?: number;
   /** Destination ports allowed besides 80 and 443, e.g. "8080,8443,9000-9100" (port-policy.ts); default none. */
   allowedPorts?: string;
+  /** Folder for the usage journal (usage-journal.ts): counted usage survives a crashed process; default "" (none). */
+  usageJournalDir?: string;
 }
 
 export type GatewayConfig = Required<Omit<GatewayConfigInput, "tls">> & { tls?: TlsInput };
@@ -97,6 +99,7 @@ export const DEFAULTS = {
   clockToleranceSec: 5,
   credentialCacheSize: 100_000,
   allowedPorts: "",
+  usageJournalDir: "",
 } as const;
 
 /** How long the API may go without accepting a heartbeat before new flows are refused, when no miss limit is set. */
@@ -203,6 +206,7 @@ export const ENV_VARS = {
   GATEWAY_TUNNEL_BUFFER_BYTES: "tunnelBufferBytes",
   GATEWAY_ALLOWED_PORTS: "allowedPorts",
   GATEWAY_TLS_TICKET_ROTATION_MS: "tls.ticketKeyRotationMs",
+  GATEWAY_USAGE_JOURNAL_DIR: "usageJournalDir",
 } as const;
 
 /**
@@ -296,5 +300,6 @@ export function configFromEnv(env: Env): GatewayConfig {
     shutdownGraceMs: envInt(env, "GATEWAY_SHUTDOWN_GRACE_MS"),
     tunnelBufferBytes: envInt(env, "GATEWAY_TUNNEL_BUFFER_BYTES"),
     allowedPorts: env.GATEWAY_ALLOWED_PORTS?.trim() || undefined,
+    usageJournalDir: env.GATEWAY_USAGE_JOURNAL_DIR?.trim() || undefined,
   });
 }

@@ -29,6 +29,7 @@ import { UpstreamPools } from "./upstream-pool";
 import { UsageMeter } from "./usage-meter";
 import { UsageReporter } from "./usage-reporter";
 import { certificateKeyKind, keyMatchesCertificate } from "./tls-certificate";
+import { usageJournalFor } from "./usage-journal";
 import { createTlsListener, type TlsMaterial } from "./tls-listener";
 
 /** Hooks for tests and embedding; production uses the defaults. */
@@ -144,6 +145,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     },
     intervalMs: config.flushIntervalMs,
     logger,
+    journal: usageJournalFor(config),
   });
   const heartbeat = new Heartbeat({
     api,

@@ -163,12 +163,18 @@ export class EventLoopDelay {
     this.histogram.enable();
   }
 
+  private last: EventLoopFigures = { p50: 0, p99: 0, max: 0 };
+
+  /**
+   * The delay since the last read. Two readers (the heartbeat and a scrape) can read within one
+   * sampling interval; the second then sees no sample and gets the last figures, not a false zero.
+   */
   read(): EventLoopFigures {
     const h = this.histogram;
-    const figures =
-      h.count === 0 ? { p50: 0, p99: 0, max: 0 } : { p50: h.percentile(50) / 1e9, p99: h.percentile(99) / 1e9, max: h.max / 1e9 };
+    if (h.count === 0) return this.last;
+    this.last = { p50: h.percentile(50) / 1e9, p99: h.percentile(99) / 1e9, max: h.max / 1e9 };
     h.reset();
-    return figures;
+    return this.last;
   }
 
   stop(): void {

@@ -50,6 +50,19 @@ export class UsageMeter {
   get sessions(): number {
     return this.pending.size;
   }
+
+  /** The deltas waiting, without taking them (the usage journal). */
+  peek(): UsageReport[] {
+    return [...this.pending].map(([sessionId, { up, down }]) => ({ sessionId, bytesUp: up, bytesDown: down }));
+  }
+
+  /** Puts back deltas a previous process counted (from its journal); the bytes-carried totals are that process's, not this one's. */
+  restore(reports: UsageReport[]): void {
+    const { totalUp, totalDown } = this;
+    for (const r of reports) this.add(r.sessionId, r.bytesUp, r.bytesDown);
+    this.totalUp = totalUp;
+    this.totalDown = totalDown;
+  }
 }
 
 /**

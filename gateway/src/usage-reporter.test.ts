@@ -4,6 +4,10 @@ import { memoryLogger } from "./logger";
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { UsageMeter } from "./usage-meter";
 import { MAX_REPORTS_PER_BATCH, UsageReporter } from "./usage-reporter";
+import { UsageJournal } from "./usage-journal";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 describe("UsageReporter", () => {
   let api: FakeApi;
@@ -17,6 +21,50 @@ describe("UsageReporter", () => {
       intervalMs: 60_000,
       logger: memoryLogger().logger,
     });
+
+  it("with a journal, a new reporter (a replacement process) resends the unacknowledged batch with its id and the waiting deltas", async () => {
+    api = await startFakeApi();
+    const dir = mkdtempSync(join(tmpdir(), "cargo-journal-unit-"));
+    try {
+      const path = join(dir, "usage.json");
+      const withJournal = (meter: UsageMeter) =>
+        new UsageReporter({
+          api: new GatewayApi({ apiUrl: api.url, secret: api.secret, timeoutMs: 2000 }),
+          meter,
+          collect: () => {},
+          intervalMs: 60_000,
+          logger: memoryLogger().logger,
+          journal: new UsageJournal(path),
+        });
+      const first = new UsageMeter();
+      const dying = withJournal(first);
+      first.add("s1", 10, 20);
+      api.failUsage(1, { applyFirst: true }); // applied, but the answer is lost
+      expect(await dying.flush()).toBe(false);
+      first.add("s2", 3, 4); // counted after the batch was cut
+      api.failUsage(1); // the retry is refused before applying
+      expect(await dying.flush()).toBe(false);
+
+      // The process dies here; its replacement starts from the journal.
+      const second = new UsageMeter();
+      const replacement = withJournal(second);
+      expect(second.peek()).toEqual([{ sessionId: "s2", bytesUp: 3, bytesDown: 4 }]);
+      expect(second.totalDown).toBe(0); // the dead process's bytes-carried figures are not this one's
+      expect(await replacement.flush()).toBe(true);
+      expect(api.usageRequests.map((b) => b.batchId)).toEqual([0, 0, 0, 3].map((i) => api.usageRequests[i]!.batchId));
+      expect(api.totals("s1")).toEqual({ bytesUp: 10, bytesDown: 20 });
+      expect(api.totals("s2")).toEqual({ bytesUp: 3, bytesDown: 4 });
+      // Nothing left to send: a third process starts empty.
+      const third = new UsageMeter();
+      withJournal(third);
+      expect(third.peek()).toEqual([]);
+      // A file that is not a journal stops the start rather than dropping counts silently.
+      writeFileSync(path, '{"outstanding":{"batchId":1},"pending":[]}');
+      expect(() => withJournal(new UsageMeter())).toThrow(/not a usage journal/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("keeps a batch the API refused and resends it unchanged; new bytes wait for the next batch", async () => {
     api = await startFakeApi();

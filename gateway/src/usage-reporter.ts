@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import { UsageBatchResponse } from "@cargo-vpn/shared/schemas";
 import type { GatewayApi } from "./api-client";
 import type { Logger } from "./logger";
+import type { UsageJournal } from "./usage-journal";
 import type { UsageMeter, UsageReport } from "./usage-meter";
 
 /** The contract's limit on reports per batch (shared/src/schemas.ts). */
@@ -39,6 +40,8 @@ export interface UsageReporterOptions {
   collect: () => void;
   intervalMs: number;
   logger: Logger;
+  /** Where unacknowledged usage survives a crash of this process (usage-journal.ts); none by default. */
+  journal?: UsageJournal;
 }
 
 export class UsageReporter {
@@ -51,7 +54,18 @@ export class UsageReporter {
   batchesAccepted = 0;
   batchesFailed = 0;
 
-  constructor(private readonly options: UsageReporterOptions) {}
+  constructor(private readonly options: UsageReporterOptions) {
+    const saved = options.journal?.load();
+    if (saved) {
+      // A previous process's batch goes again with its own batchId (applied at most once); its deltas wait in the meter.
+      if (saved.outstanding) this.outstanding = { ...saved.outstanding, attempts: 0 };
+      options.meter.restore(saved.pending);
+      options.logger.info("usage_journal_restored", {
+        outstandingReports: saved.outstanding?.reports.length ?? 0,
+        pendingSessions: saved.pending.length,
+      });
+    }
+  }
 
   start(): void {
     this.stopped = false;
@@ -101,7 +115,24 @@ export class UsageReporter {
     return base / 2 + Math.random() * (base / 2);
   }
 
+  /** Writes what is not acknowledged yet to the journal, if there is one. */
+  private journal(): void {
+    const batch = this.outstanding;
+    this.options.journal?.save({
+      outstanding: batch ? { batchId: batch.batchId, reports: batch.reports, sinceMs: batch.sinceMs } : null,
+      pending: this.options.meter.peek(),
+    });
+  }
+
   private async flushOnce(): Promise<boolean> {
+    try {
+      return await this.sendBatches();
+    } finally {
+      this.journal();
+    }
+  }
+
+  private async sendBatches(): Promise<boolean> {
     this.options.collect();
     for (let i = 0; i < MAX_BATCHES_PER_FLUSH; i++) {
       if (!this.outstanding) {
@@ -111,6 +142,8 @@ export class UsageReporter {
         this.outstanding = { batchId: randomUUID(), reports, attempts: 0, sinceMs };
       }
       const batch = this.outstanding;
+      // Before the request leaves: a kill while it is in flight finds this batch, with its id, in the journal.
+      this.journal();
       batch.attempts++;
       const result = await this.options.api.post(
         "/v1/gateway/usage",

@@ -12,7 +12,7 @@
  *   500-report batches, i.e. usage reports applied per second.
  *
  * Every batch is checked: all 500 reports must be accepted, and at the end the
- * byte totals in D1 must equal what was sent.
+ * byte totals in D1 and the usage ledgers must equal what was sent.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,6 +21,7 @@ import { deriveAuthKey, MAX_USAGE_REPORTS_PER_BATCH, newKdfParams } from "@cargo
 import { ensureDevVars } from "@cargo-vpn/worker/dev/secrets";
 import { freePort } from "@cargo-vpn/testkit/free-port";
 import { registerGateway } from "@cargo-vpn/stack";
+import { ledgerSessions } from "@cargo-vpn/stack/ledger-files";
 import { applyMigrations, executeSql, ROOT, startWorker } from "@cargo-vpn/stack/wrangler";
 
 export interface CapacityFigures {
@@ -167,12 +168,18 @@ export async function runCapacityBench(seconds = 6): Promise<CapacityFigures> {
       reportsPerSecond: batches * MAX_USAGE_REPORTS_PER_BATCH,
     });
 
-    const [totals] = executeSql<{ up: number; down: number }>(
-      "SELECT COALESCE(SUM(bytes_up), 0) AS up, COALESCE(SUM(bytes_down), 0) AS down FROM tunnel_sessions",
+    // Each session's bytes are in D1 or, not folded yet, in its account's usage ledger: the larger of the two.
+    const live = ledgerSessions(state);
+    const totals = { up: 0, down: 0 };
+    for (const row of executeSql<{ id: string; up: number; down: number }>(
+      "SELECT id, bytes_up AS up, bytes_down AS down FROM tunnel_sessions",
       target,
-    );
-    if (totals?.up !== sentUp || totals.down !== sentDown) {
-      throw new Error(`D1 holds ${totals?.up}/${totals?.down} bytes, ${sentUp}/${sentDown} were reported`);
+    )) {
+      totals.up += Math.max(row.up, live.get(row.id)?.up ?? 0);
+      totals.down += Math.max(row.down, live.get(row.id)?.down ?? 0);
+    }
+    if (totals.up !== sentUp || totals.down !== sentDown) {
+      throw new Error(`D1 and the ledgers hold ${totals.up}/${totals.down} bytes, ${sentUp}/${sentDown} were reported`);
     }
     return figures;
   } finally {

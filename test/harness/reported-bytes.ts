@@ -1,12 +1,22 @@
-/** Every byte the gateways have reported, summed over all sessions in a local state folder. */
+/**
+ * Every byte the gateways have reported, summed over all sessions in a local state folder: per session the
+ * larger of D1's totals and its usage ledger's (a running session reaches D1 only at the ledger's folds).
+ */
 import { executeSql } from "@cargo-vpn/stack/wrangler";
+import { ledgerSessions } from "@cargo-vpn/stack/ledger-files";
 
 export function reportedBytes(persistTo: string): { up: number; down: number } {
-  const [row] = executeSql<{ up: number; down: number }>(
-    "SELECT COALESCE(SUM(bytes_up), 0) AS up, COALESCE(SUM(bytes_down), 0) AS down FROM tunnel_sessions",
-    { persistTo },
-  );
-  return row ?? { up: 0, down: 0 };
+  const live = ledgerSessions(persistTo);
+  const rows = executeSql<{ id: string; up: number; down: number }>("SELECT id, bytes_up AS up, bytes_down AS down FROM tunnel_sessions", {
+    persistTo,
+  });
+  const total = { up: 0, down: 0 };
+  for (const row of rows) {
+    const now = live.get(row.id);
+    total.up += Math.max(row.up, now?.up ?? 0);
+    total.down += Math.max(row.down, now?.down ?? 0);
+  }
+  return total;
 }
 
 export interface ByteCounts {

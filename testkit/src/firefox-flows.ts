@@ -50,7 +50,7 @@ export async function signUp(firefox: Firefox, user: { username: string; passwor
   );
   await firefox.waitFor(
     popup,
-    `${DOM_HELPERS} return !!switchNamed("VPN") && document.querySelectorAll("#location option").length === 1;`,
+    `${DOM_HELPERS} return !!switchNamed("VPN") && !!document.getElementById("location")?.dataset.locationId;`,
     30_000,
   );
   return popup;

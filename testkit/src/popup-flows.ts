@@ -35,3 +35,14 @@ export async function connect(popup: Page): Promise<void> {
   if ((await vpn.getAttribute("aria-checked")) !== "true") await vpn.click();
   await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 30_000 });
 }
+
+/** The signed-in popup's views (Status, Usage, Devices, Account): shows one, as a person clicks its button. */
+export async function openView(popup: Page, view: "Status" | "Usage" | "Devices" | "Account"): Promise<void> {
+  await popup.getByRole("navigation", { name: "Sections" }).getByRole("button", { name: view, exact: true }).click();
+}
+
+/** Signs out from the Account view. */
+export async function signOut(popup: Page): Promise<void> {
+  await openView(popup, "Account");
+  await popup.getByRole("button", { name: "Sign out" }).click();
+}

@@ -57,6 +57,15 @@ export const DOWNGRADE_ENFORCEMENTS_PER_RUN = 50;
 /** Default retention of ended usage sessions (USAGE_RETENTION_DAYS overrides). */
 export const DEFAULT_USAGE_RETENTION_DAYS = 90;
 
+/** Usage ledgers (usage/usage-ledger.ts): a running session's totals reach D1 at most this often (USAGE_FOLD_SECONDS overrides). */
+export const DEFAULT_USAGE_FOLD_SECONDS = 10 * 60;
+/** Ledger calls one usage batch makes at once (one per account in the batch). */
+export const LEDGER_FANOUT = 64;
+/** Used refresh tokens are kept this long for reuse detection; after it, only each sign-in's latest used one stays. */
+export const USED_REFRESH_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Per-day usage totals (usage_days, what sessions past USAGE_RETENTION_DAYS fold into) are kept this long. */
+export const USAGE_DAY_RETENTION_DAYS = 400;
+
 /**
  * Per-username back-off (replaces a flat lock): the first 10 failures within
  * 15 minutes wait for nothing, then each further failure makes the next

@@ -6,6 +6,7 @@ import type { AccountRow } from "./accounts/accounts";
 import type { AppContext } from "./context";
 import type { DeviceSlots } from "./devices/device-slots";
 import type { RateLimiter } from "./throttle/rate-limiter";
+import type { UsageLedger } from "./usage/usage-ledger";
 import type { BillingMessage } from "./billing/billing-queue";
 import type { SealedEmail } from "./email/sealed-email";
 
@@ -13,6 +14,8 @@ export interface Env {
   DB: D1Database;
   DEVICE_SLOTS: DurableObjectNamespace<DeviceSlots>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** One per account: live usage counters and applied batch ids (usage/usage-ledger.ts). */
+  USAGE_LEDGER: DurableObjectNamespace<UsageLedger>;
   /** base64url of 32 random bytes: the key-encryption key that wraps each account's data key. */
   DATA_KEK: string;
   /** base64url of 32 random bytes: keys blind indexes, authKey verifiers, fake salts and client hashes. */
@@ -37,6 +40,10 @@ export interface Env {
   USAGE_RETENTION_DAYS?: string;
   /** Days devices above a lowered plan's limit stay signed in (default 7). */
   DOWNGRADE_GRACE_DAYS?: string;
+  /** Seconds between folds of a running session's usage from its ledger into D1 (default in config.ts). */
+  USAGE_FOLD_SECONDS?: string;
+  /** "1": log usage-path counters (D1 and ledger rows written, calls) for the capacity bench; unset in production. */
+  USAGE_METER_LOG?: string;
   /** Billing (Stripe): the API secret key and the webhook endpoint's signing secret (Worker secrets). */
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;

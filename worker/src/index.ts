@@ -13,6 +13,7 @@ import type { SealedEmail } from "./email/sealed-email";
 
 export { DeviceSlots } from "./devices/device-slots";
 export { RateLimiter } from "./throttle/rate-limiter";
+export { UsageLedger } from "./usage/usage-ledger";
 
 const app = createApp();
 

@@ -22,6 +22,7 @@ import {
   DEFAULT_PUBLIC_BASE_URL,
   DEFAULT_SESSION_IDLE_MINUTES,
   DEFAULT_USAGE_RETENTION_DAYS,
+  DEFAULT_USAGE_FOLD_SECONDS,
   EMAIL_RETRY_DELAY_SECONDS,
   MAX_PROXY_CREDENTIAL_TTL_SECONDS,
   PROXY_CREDENTIAL_TTL_SECONDS,
@@ -56,6 +57,7 @@ const SettingsSchema = z
     SESSION_IDLE_MINUTES: positive(DEFAULT_SESSION_IDLE_MINUTES),
     USAGE_RETENTION_DAYS: positive(DEFAULT_USAGE_RETENTION_DAYS),
     DOWNGRADE_GRACE_DAYS: positive(DEFAULT_DOWNGRADE_GRACE_DAYS),
+    USAGE_FOLD_SECONDS: positive(DEFAULT_USAGE_FOLD_SECONDS),
     PROXY_CREDENTIAL_TTL_SECONDS: z.coerce
       .number()
       .int()
@@ -83,6 +85,8 @@ const SettingsSchema = z
     usageRetentionDays: vars.USAGE_RETENTION_DAYS,
     /** Days devices above a lowered plan's limit stay signed in before the cron trigger signs the least recently used out. */
     downgradeGraceDays: vars.DOWNGRADE_GRACE_DAYS,
+    /** Seconds between a running session's folds from its usage ledger into D1. */
+    usageFoldSeconds: vars.USAGE_FOLD_SECONDS,
     /** Lifetime of proxy credentials, capped at the gateways' maximum. */
     proxyCredentialTtlSeconds: vars.PROXY_CREDENTIAL_TTL_SECONDS,
     /** Seconds before the first retry of a failed send. */

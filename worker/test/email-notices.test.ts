@@ -10,6 +10,7 @@ import { findById } from "../src/accounts/accounts";
 import { appContext } from "../src/context";
 import { database } from "../src/db/client";
 import { sendPlanChangedNotice } from "../src/email/mailer";
+import { mailTime } from "../src/email/templates";
 import { call, signIn, newDevice, register, signedIn } from "./client";
 import { catcher, inbox, latest, linkToken, settledCount } from "./mail";
 
@@ -24,7 +25,11 @@ describe("new-device notice", () => {
     expect(firstSignIn.status).toBe(200);
     const notice = await latest(user.email, "New sign-in");
     expect(notice.text).toContain("Device: Firefox on the kitchen PC (firefox)");
-    expect(notice.text).toContain(`Time: ${firstSignIn.body.device.registeredAt}`);
+    // A time people read, not an ISO stamp; and the switch is named where it is (the popup, not "settings").
+    expect(notice.text).toContain(`Time: ${mailTime(Date.parse(firstSignIn.body.device.registeredAt))}`);
+    expect(notice.text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(notice.text).toContain("under Account in the Cargo VPN popup");
+    expect(notice.text).not.toContain("extension's settings");
     expect(notice.text + notice.html).not.toContain("203.0.113.77");
     // Signing in again from the same device is no new device.
     expect((await signIn(user, device)).status).toBe(200);

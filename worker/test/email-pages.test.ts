@@ -4,6 +4,7 @@
  * open links). The pages themselves are driven in Chromium by
  * test/email.e2e.test.ts.
  */
+import { MIN_PASSWORD_LENGTH } from "@cargo-vpn/shared/account-rules";
 import { describe, expect, it } from "vitest";
 import { call, register } from "./client";
 import { latest, linkToken } from "./mail";
@@ -41,6 +42,12 @@ describe("/account pages", () => {
   it("labels every control", async () => {
     const reset = (await call("GET", "/account/reset-password")).body as string;
     for (const id of ["new-password", "repeat-password"]) expect(reset).toContain(`<label for="${id}">`);
+    // The one rule of shared/account-rules.ts, as the extension applies it (10 characters, counted in code points).
+    expect(reset).toContain(`minlength="${MIN_PASSWORD_LENGTH}"`);
+    expect(reset).toContain(`At least ${MIN_PASSWORD_LENGTH} characters.`);
+    const script = (await call("GET", "/account/assets/account-page.js")).body as string;
+    expect(script).toContain("passwordProblem");
+    expect(script).not.toContain("password.value.length <");
     const del = (await call("GET", "/account/delete-account")).body as string;
     expect(del).toMatch(/<label class="check"><input id="understood"/);
   });

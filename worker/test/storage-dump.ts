@@ -11,12 +11,23 @@ export async function dumpD1(): Promise<string> {
   return JSON.stringify(dump);
 }
 
+/** Every object's key-value entries and, for objects with SQL tables of their own (the usage ledgers), every row. */
 export async function dumpDurableObjects(): Promise<string> {
   const out: unknown[] = [];
-  for (const namespace of [env.DEVICE_SLOTS, env.RATE_LIMITER] as unknown as DurableObjectNamespace[]) {
+  for (const namespace of [env.DEVICE_SLOTS, env.RATE_LIMITER, env.USAGE_LEDGER] as unknown as DurableObjectNamespace[]) {
     for (const id of await listDurableObjectIds(namespace)) {
       const stub = namespace.get(id);
-      out.push(await runInDurableObject(stub, async (_instance, state) => [id.toString(), [...(await state.storage.list()).entries()]]));
+      out.push(
+        await runInDurableObject(stub, async (_instance, state) => {
+          const sql = state.storage.sql;
+          const tables = sql
+            .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .toArray()
+            .filter(({ name }) => !name.startsWith("_cf_") && !name.startsWith("__cf") && !name.startsWith("sqlite_"));
+          const rows = tables.map(({ name }) => [name, sql.exec(`SELECT * FROM "${name}"`).toArray()]);
+          return [id.toString(), [...(await state.storage.list()).entries()], rows];
+        }),
+      );
     }
   }
   return JSON.stringify(out);

@@ -3,7 +3,7 @@
  * in Durable Object storage holds the username, email, authKey or password in
  * plaintext (the test reads the raw rows and the raw object storage).
  */
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, signIn, newDevice, register } from "./client";
 import { dumpD1, dumpDurableObjects } from "./storage-dump";
@@ -43,5 +43,40 @@ describe("what is stored", () => {
     }
     // The device record exists and is ciphertext.
     expect(objects).not.toContain(device.id);
+  });
+});
+
+describe("what a usage ledger stores", () => {
+  it("session ids, byte counts and times only, and the scan really reads the ledgers", async () => {
+    const { provisionGateway, signedIn } = await import("./client");
+    const gw = await provisionGateway({ host: "gw-needle.example.net" });
+    const s = await signedIn();
+    const opened = await call("POST", "/v1/tunnel/sessions", { token: s.token, body: { locationId: gw.id } });
+    const sessionId = opened.body.session.id as string;
+    const batch = { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: 12345, bytesDown: 67890 }] };
+    expect((await call("POST", "/v1/gateway/usage", { body: batch, headers: gw.auth })).body.accepted).toBe(1);
+
+    const objects = await dumpDurableObjects();
+    expect(objects).toContain(sessionId); // positive control: the ledger's SQL rows are in the dump
+    expect(objects).toContain("67890");
+    for (const needle of [s.user.username, s.user.email, "gw-needle", "Chrome on Linux", s.user.id]) {
+      expect(objects, `Durable Objects hold ${needle}`).not.toContain(needle);
+    }
+    const columns = await runInDurableObject(env.USAGE_LEDGER.get(env.USAGE_LEDGER.idFromName(s.user.id)), (_o, state) =>
+      Object.fromEntries(
+        ["sessions", "batches"].map((table) => [
+          table,
+          state.storage.sql
+            .exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
+            .toArray()
+            .map((c) => c.name)
+            .sort(),
+        ]),
+      ),
+    );
+    expect(columns).toEqual({
+      sessions: ["bytes_down", "bytes_up", "id", "last_activity_at", "synced_down", "synced_up"],
+      batches: ["applied_at", "batch_id", "gateway_id"],
+    });
   });
 });

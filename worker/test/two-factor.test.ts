@@ -132,6 +132,8 @@ describe("enrolling an authenticator app", () => {
 describe("signing in with a second factor", () => {
   it("answers a challenge instead of tokens, and takes no slot until a code completes it", async () => {
     const e = await enrolled();
+    // Notices go to verified addresses only (email-attacker-labels.test.ts).
+    await env.DB.prepare("UPDATE accounts SET email_verified = 1 WHERE id = ?").bind(e.user.id).run();
     const device = newDevice("firefox", "Firefox at home");
     const first = await signIn(e.user, device);
     expect(first.status).toBe(401);

@@ -1,10 +1,12 @@
 /** Options page entrypoint: thin, everything lives in lib/ui/options. */
 import { browser } from "wxt/browser";
+import { applyLocale } from "../../lib/ui/locale";
 import { type DataConsentPermissions, requestDataConsent, revokeDataConsent } from "../../lib/ui/data-consent";
 import { call } from "../../lib/ui/messenger";
 import { startOptions } from "../../lib/ui/options/options-app";
 
-document.documentElement.lang = browser.i18n.getUILanguage();
+// lang and dir of the translation actually shown (English when the browser's language is not shipped).
+applyLocale();
 document.title = browser.i18n.getMessage("optionsHeading");
 const permissions = browser.permissions as unknown as DataConsentPermissions;
 void startOptions(

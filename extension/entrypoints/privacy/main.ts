@@ -11,7 +11,8 @@ import { browser } from "wxt/browser";
 import policy from "../../../docs/privacy-policy.txt?raw";
 import { call } from "../../lib/ui/messenger";
 
-document.documentElement.lang = browser.i18n.getUILanguage();
+// The policy ships in English only: say so, whatever the browser speaks.
+document.documentElement.lang = "en";
 document.title = browser.i18n.getMessage("privacyPolicyTitle");
 const main = document.getElementById("policy")!;
 

@@ -3,7 +3,7 @@ import { fakeBrowser } from "wxt/testing/fake-browser";
 import { TelemetryEvent } from "@cargo-vpn/shared/schemas";
 import type { Tokens } from "../api/token-store";
 import type { ConnectionEvent, ConnectionState } from "../connection/state-machine";
-import { badgeFor } from "./badge";
+import { badgeFor, badgeTitle } from "./badge";
 import { createGatewayWatch, GATEWAY_GRACE_MS } from "./gateway-watch";
 import { connectionView } from "./handlers";
 import { createTelemetryReporter, telemetryEvent } from "./telemetry";
@@ -102,8 +102,26 @@ describe("what the popup sees", () => {
     });
   });
 
+  it("the toolbar tooltip names the location, every placeholder filled", () => {
+    const messages: Record<string, string> = {
+      extName: "Cargo VPN",
+      badgeConnected: "Connected to $1",
+      badgeConnectedNowhere: "Connected",
+    };
+    const i18n = {
+      getMessage: (key: string, subs: string[] = []) =>
+        (messages[key] ?? "").replace(/\$(\d)/g, (_, n: string) => subs[Number(n) - 1] ?? ""),
+    };
+    const browser = { i18n } as never;
+    expect(badgeTitle(browser, connected, { label: "Frankfurt (Germany)", country: "DE" })).toBe(
+      "Cargo VPN — Connected to Frankfurt (Germany)",
+    );
+    expect(badgeTitle(browser, connected)).toBe("Cargo VPN — Connected");
+  });
+
   it("the badge makes held and failed states visible", () => {
     expect(badgeFor(connected).text).toBe("ON");
+    expect(badgeFor(connected, { label: "Frankfurt (Germany)", country: "de" }).text).toBe("DE");
     expect(badgeFor({ name: "held", locationId: "x", attempt: 0 }).text).toBe("…");
     expect(badgeFor({ name: "error", reason: "network", blocking: true }).text).toBe("!");
     expect(badgeFor({ name: "disconnected" }).text).toBe("");

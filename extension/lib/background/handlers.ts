@@ -18,7 +18,7 @@ export interface HandlerDeps {
   api: ApiClient;
   tokens: TokenStore;
   settings: SettingsStore;
-  connection: Pick<ConnectionService, "state" | "dispatch" | "idle">;
+  connection: Pick<ConnectionService, "state" | "settled" | "dispatch" | "idle">;
   device: { kind: "chrome" | "firefox"; label: string };
   proxyControlledByOther: () => Promise<boolean>;
   /** Settings that change how traffic is routed were saved. */
@@ -102,7 +102,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return {
         signedIn: auth !== null,
         account: auth?.account ?? null,
-        connection: connectionView(connection.state),
+        // Never ahead of the browser: a getStatus answered mid-step must not say "connecting" before the hold is set.
+        connection: connectionView(connection.settled),
         lastLocationId: current.lastLocationId,
         proxyControlledByOther: await deps.proxyControlledByOther(),
         locations: auth ? ((await deps.locationCache?.get()) ?? null) : null,
@@ -147,12 +148,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await settings.update({ lastLocationId: locationId });
       // Answered once the step has run: traffic is already held when the page hears "connecting".
       await connection.dispatch({ type: "CONNECT", locationId });
-      return connectionView(connection.state);
+      return connectionView(connection.settled);
     },
 
     async disconnect() {
       await connection.dispatch({ type: "DISCONNECT" });
-      return connectionView(connection.state);
+      return connectionView(connection.settled);
     },
 
     getUsage: ({ cursor }) => api.usage(cursor ?? null, USAGE_PAGE_SIZE),

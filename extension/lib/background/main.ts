@@ -23,17 +23,19 @@ import {
 import { ALARM_RENEW, ALARM_RETRY } from "../config";
 import { ConnectionService, type ConnectionStore } from "../connection/connection-service";
 import { StorageConnectionStore } from "../connection/connection-store";
-import { isProtecting } from "../connection/state-machine";
+import { type ConnectionState, isProtecting } from "../connection/state-machine";
 import { publishConnection } from "../messages/connection-feed";
 import { createMessageListener } from "../messages/protocol";
 import { withApiHost } from "../proxy/bypass-rules";
 import { startupBlockRules } from "../proxy/startup-block-rules";
 import { StartupGuard, type DeclarativeNetRequest } from "../adapters/startup-guard";
 import { SettingsStore } from "../settings/settings-store";
-import { showBadge } from "./badge";
+import { type BadgeLocation, showBadge } from "./badge";
+import { countryName } from "../ui/format";
 import { createGatewayWatch } from "./gateway-watch";
 import { connectionView, createHandlers } from "./handlers";
 import { createTelemetryReporter } from "./telemetry";
+import { TOGGLE_COMMAND, toggleVpn } from "./toggle-command";
 import { type DataConsentPermissions, hasDataConsent } from "../ui/data-consent";
 
 export interface BackgroundEnv {
@@ -118,6 +120,17 @@ export function startBackground(env: BackgroundEnv) {
     },
   };
 
+  /** The location a state is about, from the list kept for the popup, named in the language shown. */
+  const badgeLocation = async (state: ConnectionState): Promise<BadgeLocation | undefined> => {
+    if (!("locationId" in state) || !state.locationId) return undefined;
+    const cached = ((await storage.local.get("locations")).locations as Location[] | undefined) ?? [];
+    const location = cached.find((l) => l.id === state.locationId);
+    if (!location) return undefined;
+    const locale = browser.i18n.getMessage("localeCode") || "en";
+    const country = countryName(location.country, locale);
+    return { label: browser.i18n.getMessage("locationWithCountry", [location.name, country]), country: location.country };
+  };
+
   service = new ConnectionService({
     api,
     proxy,
@@ -127,7 +140,9 @@ export function startBackground(env: BackgroundEnv) {
     store: guardedStore,
     report: (outcome, scheme) => void report(outcome, scheme),
     onChange: (state) => {
-      void showBadge(browser, state).catch(() => {});
+      void badgeLocation(state)
+        .then((location) => showBadge(browser, state, location))
+        .catch(() => {});
       // Open pages learn the change by push (messages/connection-feed.ts).
       void publishConnection(storage.session, connectionView(state)).catch((error) => log("publishing the state failed", error));
       // Once the background has taken over, the proxy settings route traffic; only a start-up hold keeps the block.
@@ -199,6 +214,20 @@ export function startBackground(env: BackgroundEnv) {
     ]),
   ) as typeof handlers;
   browser.runtime.onMessage.addListener(createMessageListener(gated, browser.runtime.id) as never);
+
+  // The keyboard shortcut toggles like the switch does (toggle-command.ts).
+  browser.commands?.onCommand.addListener((command) => {
+    if (command !== TOGGLE_COMMAND) return;
+    void afterReady(() =>
+      toggleVpn({
+        state: () => connection.state,
+        handlers,
+        signedIn: async () => (await tokens.get()) !== null,
+        lastLocationId: async () => (await settings.get()).lastLocationId,
+        locations: async () => ((await storage.local.get("locations")).locations as Location[] | undefined) ?? null,
+      }),
+    ).catch((error) => log("toggle shortcut failed", error));
+  });
 
   return { connection, auth, ready };
 }

@@ -116,6 +116,29 @@ describe("ConnectionService", () => {
     expect((await t.settings.get()).lastLocationId).toBe("fra");
   });
 
+  it("is settled (what pages are told) only once the hold is applied: never 'connecting' while traffic still goes direct", async () => {
+    const t = build();
+    await t.service.init();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seenDuringApply: string[] = [];
+    const apply = t.proxy.apply.bind(t.proxy);
+    t.proxy.apply = async (route: ProxyRoute) => {
+      // The browser has not taken the hold yet: a page asking now must still hear the old state.
+      seenDuringApply.push(`${t.service.state.name}/${t.service.settled.name}`);
+      await gate;
+      return apply(route);
+    };
+    const connecting = t.service.dispatch({ type: "CONNECT", locationId: "fra" });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(t.service.settled.name).toBe("disconnected");
+    release();
+    await connecting;
+    expect(seenDuringApply).toEqual(["connecting/disconnected"]);
+    expect(t.service.settled.name).toBe("connecting");
+    expect(t.proxy.applied.at(-1)).toEqual({ kind: "hold" });
+  });
+
   it("resumes after the MV3 service worker was stopped: state comes back from storage.session, nothing is re-applied", async () => {
     const t = build();
     t.api.starts.push(session("s1"));

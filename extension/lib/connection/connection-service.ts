@@ -71,6 +71,8 @@ export interface ConnectionDeps {
 
 export class ConnectionService {
   private current: ConnectionState = INITIAL_STATE;
+  /** The last state whose effects are carried out: what pages may be told (see `settled`). */
+  private announced: ConnectionState = INITIAL_STATE;
   private queue: Promise<void> = Promise.resolve();
   private pending = new Set<Promise<unknown>>();
   private readonly clock: () => Clock;
@@ -84,6 +86,15 @@ export class ConnectionService {
   }
 
   /**
+   * The state as far as the browser already knows it: `state` moves on the moment an event is taken,
+   * before its effects run, so a page asking in between would hear "connecting" while traffic still
+   * goes direct (the switch reading on before the hold is set). Pages are only ever told this one.
+   */
+  get settled(): ConnectionState {
+    return this.announced;
+  }
+
+  /**
    * A saved state means the service worker was only stopped: carry on. No saved
    * state means the browser (re)started: hold traffic if we must resume, else
    * make sure nothing of a previous run lingers.
@@ -92,6 +103,7 @@ export class ConnectionService {
     const saved = await this.deps.store.loadState();
     if (saved) {
       this.current = saved;
+      this.announced = saved;
       this.deps.onChange?.(saved);
       await this.dispatch({ type: "WORKER_RESTARTED" });
       return;
@@ -122,7 +134,10 @@ export class ConnectionService {
     // what the popup shows ("connecting", "connected") is already true in the browser.
     if (changed) await this.deps.store.saveState(state);
     for (const effect of effects) await this.run(effect);
-    if (changed) this.deps.onChange?.(state);
+    if (changed) {
+      this.announced = state;
+      this.deps.onChange?.(state);
+    }
   }
 
   /** API calls run outside the queue and come back as events, so the machine never waits on the network. */

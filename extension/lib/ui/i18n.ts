@@ -19,7 +19,18 @@ export type PluralBase = MessageKey extends infer K ? (K extends `${infer Base}_
 
 export type Translate = (key: MessageKey, ...substitutions: (string | number)[]) => string;
 
+/** Right-to-left translations (Arabic): see `t`. */
+const RTL_LOCALE = /^(ar|fa|he|ur)(-|$)/;
+let isolateSubstitutions: boolean | undefined;
+
+/**
+ * In a right-to-left translation each substitution (a username, an email, a
+ * location name: mostly left-to-right text) is wrapped in a Unicode isolate
+ * (FSI … PDI), so its own direction cannot reorder the sentence around it.
+ */
 export const t: Translate = (key, ...substitutions) => {
-  const message = browser.i18n.getMessage(key, substitutions.map(String));
+  if (substitutions.length > 0) isolateSubstitutions ??= RTL_LOCALE.test(browser.i18n.getMessage("localeCode"));
+  const values = substitutions.map((value) => (isolateSubstitutions ? `\u2068${value}\u2069` : String(value)));
+  const message = browser.i18n.getMessage(key, values);
   return message || key;
 };

@@ -4,15 +4,15 @@
  * the only feedback the user gets. Length dominates; variety helps; obvious
  * patterns hurt.
  */
+import { MIN_PASSWORD_LENGTH, passwordLength } from "@cargo-vpn/shared/account-rules";
 import type { MessageKey } from "./i18n";
 export type Strength = "tooShort" | "weak" | "fair" | "strong" | "veryStrong";
-
-export const MIN_PASSWORD_LENGTH = 10;
 
 const COMMON = /^(password|qwerty|letmein|welcome|admin|iloveyou|123456|abc123|monkey|dragon)/i;
 
 export function passwordStrength(password: string, username = ""): Strength {
-  const length = [...password].length;
+  const length = passwordLength(password);
+  // The one rule of shared/account-rules.ts (the worker's reset page applies it too).
   if (length < MIN_PASSWORD_LENGTH) return "tooShort";
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
   let score = Math.min(4, Math.floor(length / 4)) + classes;

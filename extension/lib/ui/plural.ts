@@ -8,8 +8,9 @@
  *   tp("planName", 1, "Free")        // "Plan: Free (1 device)"
  */
 import { type MessageKey, type PluralBase, t, type Translate } from "./i18n";
+import { shownLocale } from "./locale";
 
-function pluralKey(key: PluralBase, count: number, locale?: string, translate: Translate = t): MessageKey {
+function pluralKey(key: PluralBase, count: number, locale = shownLocale(), translate: Translate = t): MessageKey {
   const category = new Intl.PluralRules(locale).select(count);
   // Only en's categories are known to the types; another locale's ("_few", "_many") is looked up and falls back to "_other".
   const specific = `${key}_${category}` as MessageKey;
@@ -18,5 +19,7 @@ function pluralKey(key: PluralBase, count: number, locale?: string, translate: T
 
 /** `count` is substituted as $1 (formatted for the locale), then `rest` as $2, $3, …. */
 export function tp(key: PluralBase, count: number, ...rest: (string | number)[]): string {
-  return t(pluralKey(key, count), count.toLocaleString(), ...rest);
+  // The rules and digits of the language shown, not the browser's (a German browser may get the English page).
+  const locale = shownLocale();
+  return t(pluralKey(key, count, locale), count.toLocaleString(locale), ...rest);
 }

@@ -47,6 +47,8 @@ export interface FakeApiOptions {
   credentialTtlMs?: number;
   /** Where session answers point the browser. */
   proxy?: { scheme: "http" | "https"; host: string; port: number };
+  /** A second online location ("loc-second", Paris, FR) besides "loc-local". */
+  secondLocation?: boolean;
 }
 
 /** GET /v1/plans as docs/api.md describes it (prices in minor units). */
@@ -384,12 +386,15 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return before === record.devices.length ? problem(404, "not_found") : json(204);
     }
     if (method === "GET" && path === "/v1/locations") {
-      return json(200, { locations: [{ id: "loc-local", name: "Local", country: "DE", load: 0.25, online: true }] });
+      const locations = [{ id: "loc-local", name: "Local", country: "DE", load: 0.25, online: true }];
+      if (options.secondLocation) locations.push({ id: "loc-second", name: "Paris", country: "FR", load: 0.5, online: true });
+      return json(200, { locations });
     }
     if (method === "POST" && path === "/v1/tunnel/sessions") {
       const input = parse(StartSessionRequest);
       if (!input) return problem(400, "validation_failed");
-      if (input.locationId !== "loc-local") return problem(404, "not_found");
+      if (input.locationId !== "loc-local" && !(options.secondLocation && input.locationId === "loc-second"))
+        return problem(404, "not_found");
       for (const open of record.sessions) open.endedAt ??= new Date().toISOString();
       const session: UsageSession = { id: id("sess-"), startedAt: new Date().toISOString(), endedAt: null, bytesUp: 0, bytesDown: 0 };
       record.sessions.unshift(session);

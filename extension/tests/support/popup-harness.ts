@@ -36,7 +36,13 @@ export function installMessages(): void {
     messages[key]?.message.replace(/\$(\d)/g, (_, n: string) => subs[Number(n) - 1] ?? "") ?? "";
 }
 
-export function startBackgroundFor(server = createFakeApi(), options: { storeBuild?: boolean } = {}) {
+export function startBackgroundFor(
+  server = createFakeApi(),
+  options: {
+    storeBuild?: boolean /** Each proxy apply waits for this (the browser taking its time). */;
+    applyGate?: () => Promise<void>;
+  } = {},
+) {
   const storage = fakeBrowser.storage as unknown as StorageAreas;
   const settings = new SettingsStore(storage.local);
   const tokens = createTokenStore(storage);
@@ -47,6 +53,7 @@ export function startBackgroundFor(server = createFakeApi(), options: { storeBui
     api,
     proxy: {
       apply: async (route) => {
+        await options.applyGate?.();
         routes.push(route);
         return "ok";
       },

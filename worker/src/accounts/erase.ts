@@ -2,7 +2,7 @@
  * Deactivation and erasure (DELETE /v1/me). The D1 rows go in one batch, the
  * wrapped data key with them, so every token stops working at once and any
  * surviving copy of a ciphertext is unreadable; then the Durable Object
- * records (device slots, the username's sign-in counters, the email send
+ * records (device slots, the usage ledger, the username's sign-in counters, the email send
  * counters of the account and its address) are wiped; email link tokens go
  * with the rows. Open tunnel sessions vanish with the rows, and gateways drop
  * them on their next heartbeat because they are no longer open. An account
@@ -26,11 +26,13 @@ import {
   twoFactor,
   passkeys,
   webauthnChallenges,
+  usageDays,
 } from "../db/schema";
 import { codeLimiterName } from "../two-factor/code-limiter";
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { deviceSlots } from "../devices/device-slots";
 import { addressCounterName, resendCounterName } from "../email/send-limits";
+import { usageLedger } from "../usage/usage-ledger";
 import type { AccountRow } from "./accounts";
 
 export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<void> {
@@ -42,6 +44,7 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
     db.delete(planChanges).where(eq(planChanges.accountId, row.id)),
     db.delete(telemetryEvents).where(eq(telemetryEvents.accountId, row.id)),
     db.delete(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)),
+    db.delete(usageDays).where(eq(usageDays.accountId, row.id)),
     db.delete(refreshTokens).where(eq(refreshTokens.accountId, row.id)),
     db.delete(signIns).where(eq(signIns.accountId, row.id)),
     db.delete(emailTokens).where(eq(emailTokens.accountId, row.id)),
@@ -54,6 +57,8 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
   ]);
   await Promise.all([
     deviceSlots(ctx, row.id).erase(),
+    // The usage ledger: live counters and batch ids of the account's sessions.
+    usageLedger(ctx, row.id).erase(),
     env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`user:${row.usernameIndex}`)).erase(),
     // The email send counters tied to the account and its address.
     env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(resendCounterName(row.id))).erase(),

@@ -7,23 +7,25 @@ import { deviceView, keyRef } from "../devices/devices";
 import { telemetryOf } from "../telemetry/telemetry";
 import { usageView } from "../tunnel/sessions";
 import { twoFactorStatus } from "../two-factor/enrolment";
+import { liveUsage, withLive } from "../usage/live-usage";
 import { accountView, type AccountRow } from "./accounts";
 
 export async function exportAccount(ctx: AppContext, row: AccountRow, currentDeviceId: string) {
   const { db } = ctx;
   const keys = await ctx.keys();
-  const [account, devices, sessions, telemetry, changes, twoFactor] = await Promise.all([
+  const [account, devices, sessions, telemetry, changes, twoFactor, live] = await Promise.all([
     accountView(keys, row, db),
     deviceSlots(ctx, row.id).list(keyRef(row)),
     db.select().from(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)).orderBy(desc(tunnelSessions.startedAt)),
     telemetryOf(db, row.id),
     db.select().from(planChanges).where(eq(planChanges.accountId, row.id)).orderBy(desc(planChanges.changedAt)),
     twoFactorStatus(ctx, row),
+    liveUsage(ctx, row.id),
   ]);
   return {
     account,
     devices: devices.map((d) => deviceView(d, currentDeviceId)),
-    sessions: sessions.map(usageView),
+    sessions: sessions.map((session) => withLive(usageView(session), live)),
     telemetry,
     planChanges: changes.map((c) => ({
       planId: c.planId,

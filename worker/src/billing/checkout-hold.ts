@@ -17,6 +17,10 @@ import { Problem } from "../problem";
 import type { Interval } from "./prices";
 
 const CHECKOUT_FIELD = "stripe-checkout";
+/** How long a parallel checkout waits for the one opening its session at Stripe. */
+const OPENING_WAIT_MS = 10_000;
+const OPENING_POLL_MS = 200;
+const OPENING_RETRY_SECONDS = 5;
 
 interface HeldCheckout {
   plan: string;
@@ -48,11 +52,31 @@ export async function claimCheckout(
     .where(and(eq(subscriptions.accountId, account.id), or(isNull(subscriptions.checkoutUntil), lte(subscriptions.checkoutUntil, nowMs))))
     .returning({ accountId: subscriptions.accountId });
   if (claimed.length === 1) return null;
-  const row = await db.select().from(subscriptions).where(eq(subscriptions.accountId, account.id)).get();
+  let row = await db.select().from(subscriptions).where(eq(subscriptions.accountId, account.id)).get();
+  // A parallel request holds the checkout but is still at Stripe: wait for its session rather than refuse
+  // (a double click must not read "try again in 31 minutes").
+  for (
+    let waited = 0;
+    row && !row.checkoutCiphertext && (row.checkoutUntil ?? 0) > nowMs && waited < OPENING_WAIT_MS;
+    waited += OPENING_POLL_MS
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, OPENING_POLL_MS));
+    row = await db.select().from(subscriptions).where(eq(subscriptions.accountId, account.id)).get();
+  }
   if (row?.checkoutCiphertext && (row.checkoutUntil ?? 0) > nowMs) {
     const key = await dataKeyOf(await ctx.keys(), account);
     const held = JSON.parse(await decryptField(key, account.id, CHECKOUT_FIELD, row.checkoutCiphertext)) as HeldCheckout;
     if (held.plan === plan && held.interval === interval) return held.url;
+  }
+  if (row && !row.checkoutCiphertext && (row.checkoutUntil ?? 0) > nowMs) {
+    throw new Problem(
+      "checkout_open",
+      "A checkout for this account is being opened right now. Try again in a few seconds.",
+      {},
+      {
+        "Retry-After": String(OPENING_RETRY_SECONDS),
+      },
+    );
   }
   const minutes = Math.max(1, Math.ceil(((row?.checkoutUntil ?? nowMs) - nowMs) / 60_000));
   throw new Problem(

@@ -56,7 +56,7 @@ export const refreshTokens = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
     usedAt: integer("used_at"),
   },
-  (t) => [index("refresh_tokens_sign_in").on(t.signInId)],
+  (t) => [index("refresh_tokens_sign_in").on(t.signInId), index("refresh_tokens_expires").on(t.expiresAt)],
 );
 
 export const gateways = sqliteTable("gateways", {
@@ -320,4 +320,24 @@ export const webauthnChallenges = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [index("webauthn_challenges_account").on(t.accountId), index("webauthn_challenges_expires").on(t.expiresAt)],
+);
+
+/**
+ * Usage older than the per-session retention, one row per account and UTC day
+ * (the day a session started, days since the epoch): how many sessions and
+ * bytes. The cron folds sessions in and deletes them; GET /v1/usage totals
+ * include these rows. Kept USAGE_DAY_RETENTION_DAYS.
+ */
+export const usageDays = sqliteTable(
+  "usage_days",
+  {
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    day: integer("day").notNull(),
+    sessions: integer("sessions").notNull(),
+    bytesUp: integer("bytes_up").notNull(),
+    bytesDown: integer("bytes_down").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.day] })],
 );

@@ -33,7 +33,7 @@ export function deviceView(device: StoredDevice, currentDeviceId: string | null)
 export async function signOutDevice(ctx: AppContext, row: AccountRow, deviceId: string): Promise<boolean> {
   const { db } = ctx;
   await db.delete(signIns).where(and(eq(signIns.accountId, row.id), eq(signIns.deviceId, deviceId)));
-  await endDeviceSessions(db, row.id, deviceId);
+  await endDeviceSessions(ctx, row.id, deviceId);
   return deviceSlots(ctx, row.id).release(keyRef(row), deviceId);
 }
 

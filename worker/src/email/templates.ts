@@ -78,12 +78,17 @@ export function defangLabel(label: string): string {
     .replace(HOST_DOTS, "[.]");
 }
 
+/** A time as people read it in a mail ("Wednesday, 2 December 2026 at 16:44 UTC"), not an ISO stamp. */
+export function mailTime(atMs: number): string {
+  return `${new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" }).format(atMs)} UTC`;
+}
+
 export function newDeviceMessage(device: { kind: DeviceKind; label: string }, atMs: number): MessageContent {
   return compose("New sign-in to your Cargo VPN account", [
-    `A device signed in to your Cargo VPN account:\n\nDevice: ${defangLabel(device.label)} (${device.kind})\nTime: ${new Date(atMs).toISOString()}`,
+    `A device signed in to your Cargo VPN account:\n\nDevice: ${defangLabel(device.label)} (${device.kind})\nTime: ${mailTime(atMs)}`,
     "The device name is what the device called itself. Cargo VPN never puts links or instructions in it.",
-    "If this was you, there is nothing to do. If it was not, change your password and remove the device in the extension's device list.",
-    "You can turn these messages off in the extension's settings.",
+    "If this was you, there is nothing to do. If it was not, change your password and remove the device under Devices in the Cargo VPN popup (the toolbar button).",
+    "You can turn these messages off under Account in the Cargo VPN popup: \u201cEmail me when a new device signs in\u201d.",
   ]);
 }
 

@@ -6,6 +6,7 @@
  * then calls the JSON routes (routes/email.ts). Not part of the OpenAPI
  * document: these are for people, not for API clients.
  */
+import { MIN_PASSWORD_LENGTH } from "@cargo-vpn/shared/account-rules";
 import { Hono } from "hono";
 import type { AppBindings } from "../env";
 import { ACCOUNT_PAGE_SCRIPT } from "./generated/account-page-script";
@@ -26,10 +27,10 @@ const PAGES = {
     `<p>Your password is turned into keys on this device; it is never sent to us. Every device will be signed out.</p>
 <form data-page="reset-password">
 <label for="new-password">New password</label>
-<input id="new-password" name="new-password" type="password" autocomplete="new-password" required minlength="8" aria-describedby="password-hint">
-<p id="password-hint" class="hint">At least 8 characters. A long phrase is best.</p>
+<input id="new-password" name="new-password" type="password" autocomplete="new-password" required minlength="${MIN_PASSWORD_LENGTH}" aria-describedby="password-hint">
+<p id="password-hint" class="hint">At least ${MIN_PASSWORD_LENGTH} characters. A long phrase is best.</p>
 <label for="repeat-password">New password again</label>
-<input id="repeat-password" name="repeat-password" type="password" autocomplete="new-password" required minlength="8">
+<input id="repeat-password" name="repeat-password" type="password" autocomplete="new-password" required minlength="${MIN_PASSWORD_LENGTH}">
 <button type="submit">Set new password</button>
 </form>`,
   ),

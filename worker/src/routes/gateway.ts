@@ -41,7 +41,8 @@ gatewayRoutes.openapi(
     request: jsonBody(UsageBatchRequest),
     responses: {
       200: jsonResponse("How many reports this call applied (0 for a repeated batchId)", UsageBatchResponse),
-      ...problems("unauthorized", "validation_failed", "malformed_json"),
+      // unavailable: a ledger could not take its part; the same batchId again counts the rest once.
+      ...problems("unauthorized", "validation_failed", "malformed_json", "unavailable"),
     },
   }),
   async (c) => {

@@ -15,6 +15,8 @@ import { tunnelSessions } from "../db/schema";
 import type { AuthContext } from "../env";
 import { gatewayById, isOnline } from "../gateways/gateways";
 import { Problem } from "../problem";
+import { liveJson, liveUsage, withLive } from "../usage/live-usage";
+import { usageLedger } from "../usage/usage-ledger";
 
 type SessionRow = typeof tunnelSessions.$inferSelect;
 
@@ -52,9 +54,9 @@ export async function startSession(
   // concurrent starts cannot pass it together, and a refused start ends nothing.
   const room = `(SELECT COUNT(*) FROM tunnel_sessions WHERE account_id = ?1 AND started_at > ?3) < ?4`;
   const since = nowMs - SESSION_STARTS_WINDOW_MS;
-  const [, inserted] = await env.DB.batch([
+  const [previous, inserted] = await env.DB.batch<{ id: string }>([
     env.DB.prepare(
-      `UPDATE tunnel_sessions SET ended_at = ?5 WHERE account_id = ?1 AND device_id = ?2 AND ended_at IS NULL AND ${room}`,
+      `UPDATE tunnel_sessions SET ended_at = ?5 WHERE account_id = ?1 AND device_id = ?2 AND ended_at IS NULL AND ${room} RETURNING id`,
     ).bind(auth.accountId, auth.deviceId, since, MAX_SESSION_STARTS_PER_MINUTE, nowMs),
     env.DB.prepare(
       `INSERT INTO tunnel_sessions (id, account_id, device_id, gateway_id, started_at, last_activity_at)
@@ -62,6 +64,9 @@ export async function startSession(
     ).bind(auth.accountId, auth.deviceId, since, MAX_SESSION_STARTS_PER_MINUTE, id, gateway.id, nowMs),
   ]);
   if (!inserted?.meta.changes) await throwSessionQuota(db, auth.accountId, nowMs);
+  // The session this one replaced has ended: its totals go to D1 now.
+  const replaced = previous?.results.map((r) => r.id) ?? [];
+  if (replaced.length > 0) await usageLedger(ctx, auth.accountId).ended(replaced);
   return {
     session: { id, startedAt: new Date(nowMs).toISOString() },
     proxy: { scheme: gateway.scheme, host: gateway.host, port: gateway.port },
@@ -111,7 +116,8 @@ export async function endSession(ctx: AppContext, auth: AuthContext, id: string,
     .set({ endedAt: sql`coalesce(${tunnelSessions.endedAt}, ${nowMs})` })
     .where(eq(tunnelSessions.id, id))
     .returning();
-  return usageView(ended!);
+  const live = await usageLedger(ctx, auth.accountId).ended([id]);
+  return withLive(usageView(ended!), new Map(live.map((s) => [s.id, s])));
 }
 
 interface Cursor {
@@ -136,8 +142,9 @@ function decodeCursor(text: string): Cursor {
 }
 
 export async function usageHistory(ctx: AppContext, accountId: string, limit: number, cursor?: string): Promise<UsageResponse> {
-  const { db } = ctx;
+  const { db, env } = ctx;
   const after = cursor ? decodeCursor(cursor) : undefined;
+  const live = await liveUsage(ctx, accountId);
   const page = await db
     .select()
     .from(tunnelSessions)
@@ -154,19 +161,26 @@ export async function usageHistory(ctx: AppContext, accountId: string, limit: nu
     )
     .orderBy(desc(tunnelSessions.startedAt), desc(tunnelSessions.id))
     .limit(limit + 1);
-  const totals = await db
-    .select({
-      sessions: sql<number>`count(*)`,
-      bytesUp: sql<number>`coalesce(sum(${tunnelSessions.bytesUp}), 0)`,
-      bytesDown: sql<number>`coalesce(sum(${tunnelSessions.bytesDown}), 0)`,
-    })
-    .from(tunnelSessions)
-    .where(eq(tunnelSessions.accountId, accountId))
-    .get();
+  // Each session counts the larger of D1's and the ledger's totals (usage/live-usage.ts); sessions past
+  // their retention count through their per-day totals (usage/retention.ts).
+  const totals = await env.DB.prepare(
+    `SELECT s.sessions + d.sessions AS sessions, s.up + d.up AS bytesUp, s.down + d.down AS bytesDown
+       FROM (SELECT count(*) AS sessions,
+                    coalesce(sum(max(t.bytes_up, coalesce(l.up, 0))), 0) AS up,
+                    coalesce(sum(max(t.bytes_down, coalesce(l.down, 0))), 0) AS down
+               FROM tunnel_sessions t
+               LEFT JOIN (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS up, json_extract(value, '$[2]') AS down
+                            FROM json_each(?2)) AS l ON l.id = t.id
+              WHERE t.account_id = ?1) AS s,
+            (SELECT coalesce(sum(sessions), 0) AS sessions, coalesce(sum(bytes_up), 0) AS up, coalesce(sum(bytes_down), 0) AS down
+               FROM usage_days WHERE account_id = ?1) AS d`,
+  )
+    .bind(accountId, liveJson(live))
+    .first<{ sessions: number; bytesUp: number; bytesDown: number }>();
   const sessions = page.slice(0, limit);
   const last = sessions[sessions.length - 1];
   return {
-    sessions: sessions.map(usageView),
+    sessions: sessions.map((row) => withLive(usageView(row), live)),
     totals: { sessions: totals?.sessions ?? 0, bytesUp: totals?.bytesUp ?? 0, bytesDown: totals?.bytesDown ?? 0 },
     nextCursor: page.length > limit && last ? encodeCursor({ startedAt: last.startedAt, id: last.id }) : null,
   };

@@ -68,4 +68,21 @@ describe("options page", () => {
     expect(asked).toEqual(["request", "request", "revoke"]);
     expect(bg.server.accounts.get("alice")!.account.telemetryOptIn).toBe(false);
   });
+
+  it("delete account: a wrong password is the field's error, with the focus back on it, and nothing is deleted", async () => {
+    const bg = startBackgroundFor();
+    const kdf = newKdfParams(600_000);
+    const authKey = await deriveAuthKey("correct horse battery", kdf);
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await bg.call("signIn", { username: "alice", authKey });
+    const page = await open(bg);
+    page.submit("Delete my account permanently");
+    expect(page.root.querySelector("#delete-password-error")?.textContent).toBe("Enter your password.");
+    page.fill("Password (to confirm deletion)", "not my password");
+    page.submit("Delete my account permanently");
+    await until(() => page.root.querySelector("#delete-password-error")?.textContent === "The password is wrong.", 20_000);
+    expect(document.activeElement).toBe(page.byLabel("Password (to confirm deletion)"));
+    expect(page.byLabel("Password (to confirm deletion)").getAttribute("aria-invalid")).toBe("true");
+    expect(bg.server.accounts.has("alice")).toBe(true);
+  }, 30_000);
 });

@@ -11,7 +11,8 @@ import { DEFAULT_BYPASS_LIST } from "../../config";
 import type { SettingsView } from "../../messages/protocol";
 import { invalidRules, parseBypassList } from "../../proxy/bypass-rules";
 import { field, h } from "../dom";
-import { errorMessageKey } from "../error-messages";
+import { clearFieldErrors, setFieldError } from "../field-errors";
+import { errorText, showError, stopCountdown } from "../retry-wait";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 
@@ -23,7 +24,7 @@ export async function startOptions(root: HTMLElement, call: Call, consent?: Data
   try {
     settings = await call("getSettings", undefined);
   } catch (error) {
-    root.replaceChildren(h("p", { role: "alert" }, t(errorMessageKey(toErrorInfo(error).code))));
+    root.replaceChildren(h("p", { role: "alert" }, errorText(toErrorInfo(error))));
     return;
   }
   root.replaceChildren(h("h1", {}, t("optionsHeading")), settingsForm(call, settings, consent), deleteSection(call, settings));
@@ -98,7 +99,7 @@ function settingsForm(call: Call, initial: SettingsView, consent?: DataConsent):
       telemetry.checked = saved.telemetryOptIn;
       status.textContent = t("settingsSaved");
     } catch (error) {
-      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      alert.textContent = errorText(toErrorInfo(error));
     }
   });
   return form;
@@ -123,9 +124,11 @@ function deleteSection(call: Call, settings: SettingsView): HTMLElement {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    stopCountdown(alert);
     alert.textContent = "";
+    clearFieldErrors(form);
     if (!password.value) {
-      alert.textContent = t("errInvalidCredentials");
+      setFieldError(password, t("passwordRequired"));
       password.focus();
       return;
     }
@@ -141,8 +144,14 @@ function deleteSection(call: Call, settings: SettingsView): HTMLElement {
       status.textContent = t("deleted");
     } catch (error) {
       status.textContent = "";
-      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
       submit.disabled = password.disabled = false;
+      // A wrong password is the field's error, and the focus goes back to it; a wait is counted down.
+      if (toErrorInfo(error).code === "invalid_credentials") {
+        setFieldError(password, t("confirmPasswordWrong"));
+        password.focus();
+      } else {
+        showError(alert, error, [submit]);
+      }
     }
   });
   return h(

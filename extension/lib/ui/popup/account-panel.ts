@@ -9,19 +9,18 @@
  *   panel.show(updatedAccount);
  */
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
+import { isPlausibleEmail, MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-vpn/shared/account-rules";
 import { normalizeEmail } from "@cargo-vpn/shared/normalize";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { toErrorInfo } from "../../api/api-error";
 import type { PlanOffer } from "@cargo-vpn/shared/schemas";
 import { field, h } from "../dom";
-import { errorMessageKey } from "../error-messages";
+import { clearFieldErrors, focusFirstError, setFieldError } from "../field-errors";
 import { formatDate, formatMoney } from "../format";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
-import { MIN_PASSWORD_LENGTH } from "../password-strength";
 import { tp } from "../plural";
-
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { showError, stopCountdown } from "../retry-wait";
 
 export class AccountPanel {
   readonly element: HTMLElement;
@@ -29,6 +28,7 @@ export class AccountPanel {
   private readonly subscription: HTMLParagraphElement;
   private readonly upgradeRow: HTMLDivElement;
   private readonly upgradeChoice: HTMLSelectElement;
+  private readonly upgradeHint: HTMLParagraphElement;
   private readonly manage: HTMLButtonElement;
   private readonly notify: HTMLButtonElement;
   private readonly status: HTMLParagraphElement;
@@ -43,11 +43,13 @@ export class AccountPanel {
     this.subscription = h("p", { className: "hint" });
     this.status = h("p", { role: "status" });
     this.upgradeChoice = h("select", { id: "upgrade-plan" });
+    this.upgradeHint = h("p", { className: "hint", hidden: true }, t("upgradeAfterConfirm"));
     this.upgradeRow = h(
       "div",
       { className: "upgrade", hidden: true },
       field("upgrade-plan", t("upgradeTo"), this.upgradeChoice),
-      h("button", { type: "button", className: "primary", onclick: () => this.upgrade() }, t("upgrade")),
+      // Not a primary button: the popup's one primary control is the VPN switch.
+      h("button", { type: "button", onclick: () => this.upgrade() }, t("upgrade")),
     );
     this.manage = h("button", { type: "button", hidden: true, onclick: () => this.openPortal() }, t("manageSubscription"));
     this.notify = h(
@@ -62,6 +64,7 @@ export class AccountPanel {
       this.plan,
       this.subscription,
       this.upgradeRow,
+      this.upgradeHint,
       this.manage,
       h("div", { className: "switch-row" }, h("span", { id: "notify-label" }, t("notifyNewDevice")), this.notify),
       this.passwordForm(),
@@ -85,7 +88,9 @@ export class AccountPanel {
       this.subscription.textContent = [t("subscriptionStatus", sub.status), when].filter(Boolean).join(", ");
     }
     this.manage.hidden = !sub;
-    this.upgradeRow.hidden = sub !== null || this.upgradeChoice.options.length === 0;
+    // Buying needs a confirmed address (the API refuses Checkout before): until then, say so instead of offering it.
+    this.upgradeRow.hidden = sub !== null || this.upgradeChoice.options.length === 0 || !account.emailVerified;
+    this.upgradeHint.hidden = sub !== null || this.upgradeChoice.options.length === 0 || account.emailVerified;
     this.notify.setAttribute("aria-checked", String(account.notifyNewDevice));
   }
 
@@ -133,9 +138,46 @@ export class AccountPanel {
       this.status.textContent = done;
       return true;
     } catch (error) {
-      this.status.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      showError(this.status, error);
       return false;
     }
+  }
+
+  /**
+   * A form's own submission: its errors sit in its own alert, and a wrong password under the password
+   * field that holds it (focused), never in the panel's status below another form.
+   */
+  private async submit(
+    form: HTMLFormElement,
+    alert: HTMLElement,
+    passwordField: HTMLInputElement,
+    wrongPassword: string,
+    action: () => Promise<void>,
+    done: string,
+  ): Promise<boolean> {
+    const buttons = [...form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')];
+    form.setAttribute("aria-busy", "true");
+    for (const button of buttons) button.disabled = true;
+    let failure: unknown = null;
+    try {
+      await action();
+    } catch (error) {
+      failure = error;
+    }
+    form.setAttribute("aria-busy", "false");
+    for (const button of buttons) button.disabled = false;
+    if (failure === null) {
+      this.status.textContent = done;
+      return true;
+    }
+    this.status.textContent = "";
+    if (toErrorInfo(failure).code === "invalid_credentials") {
+      setFieldError(passwordField, wrongPassword);
+      focusFirstError(form);
+    } else {
+      showError(alert, failure, buttons);
+    }
+    return false;
   }
 
   private async authKeyFor(password: string): Promise<string> {
@@ -158,27 +200,27 @@ export class AccountPanel {
     );
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      stopCountdown(alert);
       alert.textContent = "";
-      const problem = !current.value
-        ? "errInvalidCredentials"
-        : [...next.value].length < MIN_PASSWORD_LENGTH
-          ? "passwordTooShort"
-          : next.value !== confirm.value
-            ? "passwordsDiffer"
-            : null;
-      if (problem) {
-        alert.textContent = t(problem);
-        return;
-      }
-      form.setAttribute("aria-busy", "true");
+      clearFieldErrors(form);
+      if (!current.value) setFieldError(current, t("currentPasswordRequired"));
+      if (passwordProblem(next.value)) setFieldError(next, t("passwordTooShort", MIN_PASSWORD_LENGTH));
+      if (next.value !== confirm.value) setFieldError(confirm, t("passwordsDiffer"));
+      if (focusFirstError(form)) return;
       this.status.textContent = t("changingPassword");
-      const ok = await this.run(async () => {
-        const authKey = await this.authKeyFor(current.value);
-        const newKdf = newKdfParams();
-        const newAuthKey = await deriveAuthKey(next.value, newKdf);
-        await this.call("changePassword", { authKey, newAuthKey, newKdf });
-      }, t("passwordChanged"));
-      form.setAttribute("aria-busy", "false");
+      const ok = await this.submit(
+        form,
+        alert,
+        current,
+        t("currentPasswordWrong"),
+        async () => {
+          const authKey = await this.authKeyFor(current.value);
+          const newKdf = newKdfParams();
+          const newAuthKey = await deriveAuthKey(next.value, newKdf);
+          await this.call("changePassword", { authKey, newAuthKey, newKdf });
+        },
+        t("passwordChanged"),
+      );
       if (ok) current.value = next.value = confirm.value = "";
     });
     return h("details", {}, h("summary", { id: "password-heading" }, t("changePasswordHeading")), form);
@@ -198,17 +240,18 @@ export class AccountPanel {
     );
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      stopCountdown(alert);
       alert.textContent = "";
+      clearFieldErrors(form);
       const address = normalizeEmail(email.value);
-      if (!EMAIL_PATTERN.test(address)) {
-        alert.textContent = t("emailInvalid");
-        return;
-      }
-      if (!password.value) {
-        alert.textContent = t("errInvalidCredentials");
-        return;
-      }
-      const ok = await this.run(
+      if (!isPlausibleEmail(address)) setFieldError(email, t("emailInvalid"));
+      if (!password.value) setFieldError(password, t("passwordRequired"));
+      if (focusFirstError(form)) return;
+      const ok = await this.submit(
+        form,
+        alert,
+        password,
+        t("confirmPasswordWrong"),
         async () => {
           const account = await this.call("changeEmail", { email: address, authKey: await this.authKeyFor(password.value) });
           this.show(account);
@@ -230,15 +273,17 @@ export class VerifyBanner {
   readonly element: HTMLElement;
   private readonly text: HTMLParagraphElement;
   private readonly status: HTMLParagraphElement;
+  private readonly button: HTMLButtonElement;
 
   constructor(private readonly call: Call) {
     this.text = h("p", {});
     this.status = h("p", { role: "status" });
+    this.button = h("button", { type: "button", onclick: () => this.resend() }, t("sendAgain"));
     this.element = h(
       "div",
       { className: "verify-banner", role: "region", "aria-label": t("verifyRegion"), hidden: true },
       this.text,
-      h("button", { type: "button", onclick: () => this.resend() }, t("sendAgain")),
+      this.button,
       this.status,
     );
   }
@@ -249,12 +294,17 @@ export class VerifyBanner {
   }
 
   private async resend(): Promise<void> {
+    stopCountdown(this.status);
     this.status.textContent = "";
+    this.button.disabled = true;
     try {
       await this.call("resendVerification", undefined);
+      this.button.disabled = false;
       this.status.textContent = t("verificationSent");
     } catch (error) {
-      this.status.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      this.button.disabled = false;
+      // The API allows a new link only so often: the real wait, counted down, the button disabled meanwhile.
+      showError(this.status, error, [this.button]);
     }
   }
 }

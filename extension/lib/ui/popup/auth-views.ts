@@ -6,14 +6,17 @@
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
 import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "@cargo-vpn/shared/normalize";
 import type { Device } from "@cargo-vpn/shared/schemas";
-import { ApiError, toErrorInfo } from "../../api/api-error";
+import { isPlausibleEmail, MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-vpn/shared/account-rules";
+import { toErrorInfo } from "../../api/api-error";
 import { field, h } from "../dom";
 import { errorMessageKey } from "../error-messages";
-import { formatDay } from "../format";
+import { clearFieldErrors, focusFirstError, setFieldError } from "../field-errors";
+import { formatDate, formatDay } from "../format";
 import { type MessageKey, t } from "../i18n";
 import type { Call } from "../messenger";
-import { MIN_PASSWORD_LENGTH, passwordStrength, STRENGTH_KEYS } from "../password-strength";
+import { passwordStrength, STRENGTH_KEYS } from "../password-strength";
 import { tp } from "../plural";
+import { isWaiting, showError, stopCountdown } from "../retry-wait";
 import { showSecondFactor } from "./two-factor";
 
 export interface AuthViewDeps {
@@ -24,25 +27,38 @@ export interface AuthViewDeps {
   heldWhileSignedOut?: boolean;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 function alertBox(): HTMLParagraphElement {
   return h("p", { className: "alert", role: "alert" });
 }
 
+/** The heading a view's focus lands on after a navigation (tabindex -1: focusable, not in the tab order). */
+function viewHeading(id: string, text: string): HTMLHeadingElement {
+  return h("h1", { id, tabIndex: -1 }, text);
+}
+
+function submitButton(form: HTMLFormElement): HTMLButtonElement[] {
+  return [...form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')];
+}
+
 function setBusy(form: HTMLFormElement, busy: boolean, message: HTMLElement, text = ""): void {
   form.setAttribute("aria-busy", String(busy));
-  for (const control of form.querySelectorAll<HTMLButtonElement | HTMLInputElement>("button, input")) control.disabled = busy;
+  for (const control of form.querySelectorAll<HTMLButtonElement | HTMLInputElement>("button, input")) {
+    control.disabled = busy || isWaiting(control);
+  }
   message.textContent = text;
 }
 
-/** Sign in with an authKey; on device_limit, hand over to the device-limit screen. */
+/**
+ * Sign in with an authKey; on device_limit, hand over to the device-limit screen. A refusal is shown in
+ * `alert` (a rate limit with its countdown, `lock` disabled until then) and answered `false`.
+ */
 async function completeSignIn(
   deps: AuthViewDeps,
   username: string,
   authKey: string,
   alert: HTMLElement,
   back: () => void,
+  lock: HTMLButtonElement[] = [],
 ): Promise<boolean> {
   try {
     await deps.call("signIn", { username, authKey });
@@ -55,7 +71,7 @@ async function completeSignIn(
       deps.show(deviceLimitView(deps, username, authKey, info.devices ?? [], info.maxDevices ?? 0, back));
       return true;
     }
-    alert.textContent = t(errorMessageKey(info.code));
+    showError(alert, error, lock);
     return false;
   }
 }
@@ -80,7 +96,7 @@ export function signInView(deps: AuthViewDeps): HTMLElement {
   const form = h(
     "form",
     { "aria-labelledby": "signin-heading", novalidate: true },
-    h("h1", { id: "signin-heading" }, t("signInHeading")),
+    viewHeading("signin-heading", t("signInHeading")),
     field("signin-username", t("username"), username),
     field("signin-password", t("password"), password),
     alert,
@@ -89,22 +105,30 @@ export function signInView(deps: AuthViewDeps): HTMLElement {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    stopCountdown(alert);
     alert.textContent = "";
+    clearFieldErrors(form);
     const name = normalizeUsername(username.value.trim());
-    if (!name || !password.value) {
-      alert.textContent = t("errInvalidCredentials");
-      return;
-    }
+    if (!name) setFieldError(username, t("usernameRequired"));
+    if (!password.value) setFieldError(password, t("passwordRequired"));
+    if (focusFirstError(form)) return;
     setBusy(form, true, progress, t("signingIn"));
+    let done = false;
     try {
       const kdf = await deps.call("prelogin", { username: name });
       const authKey = await deriveAuthKey(password.value, kdf);
-      const done = await completeSignIn(deps, name, authKey, alert, () => deps.show(signInView(deps)));
+      done = await completeSignIn(deps, name, authKey, alert, () => deps.show(signInView(deps)), submitButton(form));
       if (done) password.value = "";
     } catch (error) {
-      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      showError(alert, error, submitButton(form));
     } finally {
       setBusy(form, false, progress);
+    }
+    // A wrong password: the focus goes back to the password, ready to retype.
+    if (!done && alert.dataset.code === "invalid_credentials" && password.isConnected) {
+      password.setAttribute("aria-invalid", "true");
+      password.select();
+      password.focus();
     }
   });
   return h(
@@ -126,7 +150,7 @@ function forgotPasswordView(deps: AuthViewDeps): HTMLElement {
   const form = h(
     "form",
     { "aria-labelledby": "reset-heading", novalidate: true },
-    h("h1", { id: "reset-heading" }, t("resetHeading")),
+    viewHeading("reset-heading", t("resetHeading")),
     h("p", {}, t("resetText")),
     field("reset-email", t("email"), email),
     alert,
@@ -135,22 +159,19 @@ function forgotPasswordView(deps: AuthViewDeps): HTMLElement {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    stopCountdown(alert);
     alert.textContent = "";
+    clearFieldErrors(form);
     const address = normalizeEmail(email.value);
-    if (!EMAIL_PATTERN.test(address)) {
-      alert.textContent = t("emailInvalid");
-      email.setAttribute("aria-invalid", "true");
-      email.focus();
-      return;
-    }
-    email.removeAttribute("aria-invalid");
+    if (!isPlausibleEmail(address)) setFieldError(email, t("emailInvalid"));
+    if (focusFirstError(form)) return;
     setBusy(form, true, progress);
     try {
       await deps.call("requestPasswordReset", { email: address });
       setBusy(form, false, progress, t("resetSent"));
     } catch (error) {
       setBusy(form, false, progress);
-      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      showError(alert, error, submitButton(form));
     }
   });
   return h(
@@ -213,7 +234,7 @@ function signUpView(deps: AuthViewDeps): HTMLElement {
   const form = h(
     "form",
     { "aria-labelledby": "signup-heading", novalidate: true },
-    h("h1", { id: "signup-heading" }, t("signUpHeading")),
+    viewHeading("signup-heading", t("signUpHeading")),
     field("signup-username", t("username"), username, t("usernameHint")),
     field("signup-email", t("email"), email),
     field("signup-password", t("password"), password, h("span", {}, meter, " ", strength)),
@@ -234,39 +255,48 @@ function signUpView(deps: AuthViewDeps): HTMLElement {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    stopCountdown(alert);
     alert.textContent = "";
+    clearFieldErrors(form);
     const name = normalizeUsername(username.value.trim());
     const mail = normalizeEmail(email.value);
-    const problem: [MessageKey, HTMLInputElement] | null = !USERNAME_PATTERN.test(name)
-      ? ["usernameInvalid", username]
-      : !EMAIL_PATTERN.test(mail)
-        ? ["emailInvalid", email]
-        : [...password.value].length < MIN_PASSWORD_LENGTH
-          ? ["passwordTooShort", password]
-          : password.value !== confirm.value
-            ? ["passwordsDiffer", confirm]
-            : !age.checked
-              ? ["ageRequired", age]
-              : null;
-    if (problem) {
-      alert.textContent = t(problem[0]);
-      problem[1].setAttribute("aria-invalid", "true");
-      problem[1].focus();
-      return;
-    }
-    for (const input of [username, email, password, confirm, age]) input.removeAttribute("aria-invalid");
+    // Every problem at once, each under its field; the focus goes to the first.
+    if (!USERNAME_PATTERN.test(name)) setFieldError(username, t("usernameInvalid"));
+    if (!isPlausibleEmail(mail)) setFieldError(email, t("emailInvalid"));
+    if (passwordProblem(password.value)) setFieldError(password, t("passwordTooShort", MIN_PASSWORD_LENGTH));
+    if (password.value !== confirm.value) setFieldError(confirm, t("passwordsDiffer"));
+    if (!age.checked) setFieldError(age, t("ageRequired"));
+    if (focusFirstError(form)) return;
     setBusy(form, true, progress, t("creatingAccount"));
+    let registered = false;
     try {
       const kdf = newKdfParams();
       const authKey = await deriveAuthKey(password.value, kdf);
       await deps.call("register", { username: name, email: mail, authKey, kdf, ageConfirmed: age.checked });
+      registered = true;
       password.value = confirm.value = "";
-      await completeSignIn(deps, name, authKey, alert, () => deps.show(signInView(deps)));
+      await completeSignIn(deps, name, authKey, alert, () => deps.show(signInView(deps)), submitButton(form));
     } catch (error) {
-      alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      const code = toErrorInfo(error).code;
+      // A refusal that belongs to one field sits under it; anything else in the form's alert.
+      const owner =
+        !registered && code === "username_taken"
+          ? username
+          : !registered && code === "email_taken"
+            ? email
+            : code === "age_requirement"
+              ? age
+              : null;
+      if (owner)
+        setFieldError(
+          owner,
+          t(code === "username_taken" ? "errUsernameTaken" : code === "email_taken" ? "errEmailTaken" : "errAgeRequirement"),
+        );
+      else showError(alert, error, submitButton(form));
     } finally {
       setBusy(form, false, progress);
     }
+    focusFirstError(form);
   });
 
   return h(
@@ -305,7 +335,7 @@ function deviceLimitView(
           "button",
           {
             type: "button",
-            "aria-label": t("freeSlotFor", device.label),
+            // The visible words are the accessible name (WCAG 2.5.3): they name the device themselves.
             onclick: async (event: Event) => {
               const button = event.currentTarget as HTMLButtonElement;
               button.disabled = true;
@@ -315,13 +345,12 @@ function deviceLimitView(
                 deps.onSignedIn();
               } catch (error) {
                 if (showSecondFactor(deps, error, back)) return;
-                const info = error instanceof ApiError ? error.info : toErrorInfo(error);
-                alert.textContent = t(errorMessageKey(info.code));
                 button.disabled = false;
+                showError(alert, error, [button]);
               }
             },
           },
-          t("freeSlot"),
+          t("freeSlotFor", device.label),
         ),
       ),
     ),
@@ -329,7 +358,7 @@ function deviceLimitView(
   return h(
     "main",
     { className: "auth" },
-    h("h1", { id: "limit-heading" }, t("deviceLimitHeading")),
+    viewHeading("limit-heading", t("deviceLimitHeading")),
     h("p", {}, tp("deviceLimitText", maxDevices)),
     list,
     alert,

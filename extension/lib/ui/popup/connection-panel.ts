@@ -5,13 +5,15 @@
  * traffic is held (or tunnelled): never ahead of the browser.
  */
 import type { Location } from "@cargo-vpn/shared/schemas";
-import { toErrorInfo } from "../../api/api-error";
 import type { ConnectionView, Status } from "../../messages/protocol";
 import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
-import { countryName } from "../format";
+import { countryName, formatElapsed } from "../format";
+import { shownLocale } from "../locale";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
+import { LocationPicker, type PickerMemory } from "./location-picker";
+import { showError } from "../retry-wait";
 
 /** The switch reads "on" whenever traffic is meant to be in the tunnel, including while it is being restored. */
 export function switchIsOn(view: ConnectionView): boolean {
@@ -41,20 +43,19 @@ function stateSentence(view: ConnectionView, locationName: string): string {
   }
 }
 
-function locationLabel(location: Location): string {
-  return location.online
-    ? t("locationOption", location.name, countryName(location.country), Math.round(location.load * 100))
-    : t("locationOffline", location.name, countryName(location.country));
-}
-
 export class ConnectionPanel {
   readonly element: HTMLElement;
   private readonly toggle: HTMLButtonElement;
-  private readonly select: HTMLSelectElement;
+  private readonly picker: LocationPicker;
   private readonly sentence: HTMLParagraphElement;
   private readonly alert: HTMLParagraphElement;
   private readonly warning: HTMLParagraphElement;
   private readonly actions: HTMLDivElement;
+  private readonly move: HTMLButtonElement;
+  private readonly facts: HTMLDListElement;
+  private readonly exitCountry: HTMLElement;
+  private readonly elapsed: HTMLElement;
+  private clock: ReturnType<typeof setInterval> | undefined;
   private locations: Location[] = [];
   private view: ConnectionView = { state: "disconnected" };
   private proxyControlledByOther = false;
@@ -62,6 +63,8 @@ export class ConnectionPanel {
   constructor(
     private readonly call: Call,
     private readonly refresh: () => void,
+    /** Favourites and recent locations: this device's own, never sent. */
+    memory: PickerMemory = globalThis.localStorage,
   ) {
     this.toggle = h(
       "button",
@@ -75,9 +78,13 @@ export class ConnectionPanel {
       },
       h("span", { className: "knob", "aria-hidden": "true" }),
     );
-    this.select = h("select", { id: "location", name: "location", onchange: () => this.onLocationChange() });
+    this.picker = new LocationPicker(memory);
+    this.picker.onChoose = () => this.onLocationChange();
     this.sentence = h("p", { id: "connection-state", className: "state", role: "status" });
     this.alert = h("p", { className: "alert", role: "alert" });
+    // While the VPN is on, choosing another location only offers the move: one arrow key on the closed
+    // list changes its value (and fires "change"), and must never move a live tunnel by itself.
+    this.move = h("button", { type: "button", className: "primary", hidden: true, onclick: () => this.connect(this.picker.value) });
     this.warning = h("p", { className: "warning", hidden: true }, t("proxyControlledWarning"));
     this.actions = h(
       "div",
@@ -85,12 +92,22 @@ export class ConnectionPanel {
       h("button", { type: "button", onclick: () => this.retry() }, t("tryAgain")),
       h("button", { type: "button", onclick: () => this.disconnect() }, t("goDirect")),
     );
+    this.exitCountry = h("dd", { id: "exit-country" });
+    this.elapsed = h("dd", { id: "connected-for" }, h("time", {}));
+    this.facts = h(
+      "dl",
+      { className: "facts", hidden: true },
+      h("div", {}, h("dt", {}, t("exitCountry")), this.exitCountry),
+      h("div", {}, h("dt", {}, t("connectedFor")), this.elapsed),
+    );
     this.element = h(
       "section",
       { className: "connection", "aria-labelledby": "vpn-label" },
       h("div", { className: "switch-row" }, h("span", { id: "vpn-label", className: "switch-label" }, t("vpnSwitch")), this.toggle),
-      h("div", { className: "field" }, h("label", { htmlFor: "location" }, t("location")), this.select),
+      this.picker.element,
+      this.move,
       this.sentence,
+      this.facts,
       this.actions,
       this.warning,
       this.alert,
@@ -99,16 +116,7 @@ export class ConnectionPanel {
 
   setLocations(locations: Location[], preferred: string | null): void {
     this.locations = locations;
-    const chosen = this.view.locationId ?? preferred ?? this.select.value;
-    this.select.replaceChildren(
-      ...locations.map((location) =>
-        h("option", { value: location.id, disabled: !location.online, selected: location.id === chosen }, locationLabel(location)),
-      ),
-    );
-    if (!locations.some((l) => l.id === chosen)) {
-      const firstOnline = locations.find((l) => l.online);
-      if (firstOnline) this.select.value = firstOnline.id;
-    }
+    this.picker.setLocations(locations, this.view.locationId ?? preferred);
     if (locations.length === 0) this.alert.textContent = t("noLocations");
   }
 
@@ -125,28 +133,62 @@ export class ConnectionPanel {
     const busy = view.state === "connecting" || view.state === "reconnecting" || view.state === "held";
     this.toggle.setAttribute("aria-busy", String(busy));
     this.element.dataset.state = view.state;
-    if (view.locationId && document.activeElement !== this.select && this.select.value !== view.locationId) {
-      this.select.value = view.locationId;
+    // The tunnel's location shows as chosen, unless the person is choosing right now (then "Move to" offers theirs).
+    if (view.locationId && !switchIsOn(view) && this.picker.value !== view.locationId && document.activeElement !== this.picker.input) {
+      this.picker.select(view.locationId);
     }
-    const location = this.locations.find((l) => l.id === (view.locationId ?? this.select.value));
+    const location = this.locations.find((l) => l.id === (view.locationId ?? this.picker.value));
     const sentence = stateSentence(view, location ? t("locationWithCountry", location.name, countryName(location.country)) : "");
     // Only touch the live region when the words change, so screen readers announce changes, not repeats.
     if (this.sentence.textContent !== sentence) this.sentence.textContent = sentence;
     this.actions.hidden = !(view.state === "error" && view.blocking) && view.state !== "held" && view.state !== "reconnecting";
     this.warning.hidden = !this.proxyControlledByOther;
+    this.offerMove();
+    this.showFacts(view, location);
+  }
+
+  /** Connected: the exit country and the time connected (ticking each second while the page is open). */
+  private showFacts(view: ConnectionView, location: Location | undefined): void {
+    const connected = view.state === "connected" && view.sessionStartedAt !== undefined;
+    this.facts.hidden = !connected;
+    if (this.clock) clearInterval(this.clock);
+    this.clock = undefined;
+    if (!connected) return;
+    this.exitCountry.textContent = location ? countryName(location.country, shownLocale()) : "";
+    const started = Date.parse(view.sessionStartedAt!);
+    const time = this.elapsed.firstElementChild as HTMLTimeElement;
+    const tick = () => {
+      if (!this.element.isConnected && this.clock) {
+        clearInterval(this.clock);
+        return;
+      }
+      const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+      time.dateTime = `PT${seconds}S`;
+      time.textContent = formatElapsed(seconds);
+    };
+    tick();
+    this.clock = setInterval(tick, 1000);
   }
 
   private async flip(): Promise<void> {
     if (switchIsOn(this.view)) await this.disconnect();
-    else await this.connect(this.select.value);
+    else await this.connect(this.picker.value);
   }
 
-  private async onLocationChange(): Promise<void> {
-    if (switchIsOn(this.view)) await this.connect(this.select.value);
+  private onLocationChange(): void {
+    this.offerMove();
+  }
+
+  /** The explicit "Move to X" while on and another location is chosen; hidden otherwise. */
+  private offerMove(): void {
+    const chosen = this.locations.find((l) => l.id === this.picker.value);
+    const offer = switchIsOn(this.view) && chosen !== undefined && this.view.locationId !== undefined && chosen.id !== this.view.locationId;
+    this.move.hidden = !offer;
+    if (offer) this.move.textContent = t("moveTo", t("locationWithCountry", chosen.name, countryName(chosen.country)));
   }
 
   private retry(): Promise<void> {
-    return this.connect(this.select.value);
+    return this.connect(this.picker.value);
   }
 
   private async connect(locationId: string): Promise<void> {
@@ -170,7 +212,7 @@ export class ConnectionPanel {
       this.show(await action());
     } catch (error) {
       this.toggle.setAttribute("aria-busy", "false");
-      this.alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      showError(this.alert, error);
     }
     this.refresh();
   }

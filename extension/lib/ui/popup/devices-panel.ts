@@ -1,11 +1,11 @@
 /** The account's devices (the slots of the plan), with remove. */
 import type { DevicesResponse } from "@cargo-vpn/shared/schemas";
-import { toErrorInfo } from "../../api/api-error";
 import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
-import { formatDay } from "../format";
+import { formatDate, formatDay } from "../format";
 import { t } from "../i18n";
 import { tp } from "../plural";
+import { showError } from "../retry-wait";
 import { deviceKindName, renameControl } from "./two-factor";
 
 export class DevicesPanel {
@@ -25,7 +25,7 @@ export class DevicesPanel {
     this.element = h(
       "section",
       { className: "devices-panel", "aria-labelledby": "devices-heading" },
-      h("h2", { id: "devices-heading" }, t("devicesHeading")),
+      h("h2", { id: "devices-heading", tabIndex: -1 }, t("devicesHeading")),
       this.count,
       this.list,
       this.status,
@@ -62,9 +62,11 @@ export class DevicesPanel {
                     try {
                       await this.remove(device.id);
                       this.status.textContent = t("deviceRemoved");
+                      // Its button is gone with it: the focus goes to the list's heading, never to BODY.
+                      this.element.querySelector<HTMLElement>("#devices-heading")?.focus();
                     } catch (error) {
-                      this.status.textContent = t(errorMessageKey(toErrorInfo(error).code));
                       button.disabled = false;
+                      showError(this.status, error, [button]);
                     }
                   },
                 },

@@ -9,6 +9,7 @@
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
+import { createFakeApi } from "../../../tests/support/fake-api";
 import { type Background, installMessages, openPopup, startBackgroundFor, until } from "../../../tests/support/popup-harness";
 
 const PASSWORD = "correct horse battery";
@@ -34,7 +35,7 @@ async function signedIn() {
   await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
   await bg.call("signIn", { username: "alice", authKey });
   popup = await openPopup(bg);
-  await until(() => popup.root.querySelectorAll("#location option").length === 1);
+  await until(() => popup.root.querySelector<HTMLInputElement>("#location")?.dataset.locationId === "loc-local");
 }
 
 describe("popup, signed in", () => {
@@ -52,6 +53,87 @@ describe("popup, signed in", () => {
     await bg.connection.dispatch({ type: "DISCONNECT" });
     await until(() => /^Not connected/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
     expect(vpn.getAttribute("aria-checked")).toBe("false");
+  });
+
+  it("no gap at the click: while the browser is still taking the hold, nothing reads on (the switch, or getStatus as another page asks it)", async () => {
+    let release!: () => void;
+    let gated = false;
+    const gate = () => (gated ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve());
+    bg = startBackgroundFor(createFakeApi(), { applyGate: gate });
+    await bg.connection.init();
+    await signedIn();
+    const vpn = popup.switchNamed("VPN");
+    gated = true;
+    vpn.click();
+    await until(() => release !== undefined);
+    // The hold is being applied, not applied: every page still hears "disconnected".
+    expect(bg.connection.state.name).toBe("connecting");
+    expect((await bg.call("getStatus", undefined)).connection.state).toBe("disconnected");
+    expect(vpn.getAttribute("aria-checked")).toBe("false");
+    expect(bg.routes.filter((r) => r !== "cleared")).toEqual([]);
+    gated = false;
+    release();
+    await until(() => vpn.getAttribute("aria-checked") === "true");
+    expect(bg.routes.filter((r) => r !== "cleared")[0]).toEqual({ kind: "hold" });
+  });
+
+  it("an arrow key on the location list never moves a live tunnel: only 'Move to' does", async () => {
+    bg = startBackgroundFor(createFakeApi({ secondLocation: true }));
+    await bg.connection.init();
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await bg.call("signIn", { username: "alice", authKey });
+    popup = await openPopup(bg);
+    await until(() => popup.root.querySelector<HTMLInputElement>("#location")?.dataset.locationId === "loc-local");
+    const picker = popup.root.querySelector<HTMLInputElement>("#location")!;
+    popup.switchNamed("VPN").click();
+    await until(() => /^Connected to Local/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    const sessions = () => bg.server.accounts.get("alice")!.sessions.length;
+    const before = sessions();
+    // Arrow keys on the picker only move the highlight: nothing is chosen, no tunnel moves.
+    picker.focus();
+    const key = (k: string) => picker.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
+    key("ArrowDown");
+    expect(picker.getAttribute("aria-expanded")).toBe("true");
+    const groups = [...popup.root.querySelectorAll("#location-list [role=group]")].map(
+      (g) => g.querySelector('[role="presentation"]')!.textContent,
+    );
+    expect(groups).toEqual(["Fastest", "All locations"]);
+    for (let i = 0; i < 4; i++) key("ArrowDown");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sessions()).toBe(before);
+    expect(picker.dataset.locationId).toBe("loc-local");
+    expect(picker.getAttribute("aria-activedescendant")).toMatch(/^location-option-/);
+    // Search, then Enter: an explicit choice, which offers the move (and still moves nothing).
+    picker.value = "par";
+    picker.dispatchEvent(new Event("input", { bubbles: true }));
+    // Only Paris matches: as the fastest of what matches, and in the full list.
+    expect([...popup.root.querySelectorAll('#location-list [role="option"]')].map((o) => o.textContent)).toEqual([
+      "FR Paris (France) — load 50%",
+      "FR Paris (France) — load 50%",
+    ]);
+    key("ArrowDown");
+    key("Enter");
+    expect(picker.dataset.locationId).toBe("loc-second");
+    expect(sessions()).toBe(before);
+    expect(bg.connection.state).toMatchObject({ name: "connected", locationId: "loc-local" });
+    const move = popup.button("Move to Paris (France)");
+    expect(move.hidden).toBe(false);
+    move.click();
+    await until(() => /^Connected to Paris/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    expect(sessions()).toBe(before + 1);
+    expect(move.hidden).toBe(true);
+
+    // The last choice is a recent one, and a favourite stays one (this device's localStorage).
+    popup.button("Favourite").click();
+    expect(popup.button("Favourite").getAttribute("aria-pressed")).toBe("true");
+    picker.focus();
+    key("ArrowDown");
+    const names = [...popup.root.querySelectorAll("#location-list [role=group]")].map(
+      (g) => g.querySelector('[role="presentation"]')!.textContent,
+    );
+    expect(names).toEqual(["Fastest", "Favourites", "Recent", "All locations"]);
+    key("Escape");
+    expect(picker.getAttribute("aria-expanded")).toBe("false");
   });
 
   it("plurals follow the platform's rules: 1 device, 5 devices", async () => {
@@ -90,7 +172,9 @@ describe("popup, signed in", () => {
     await until(() => banner().textContent!.includes("We sent a new link"));
     expect(bg.server.mail).toEqual([{ to: "alice@example.com", kind: "verification" }]);
     popup.button("Send again").click();
-    await until(() => banner().textContent!.includes("Too many attempts") || banner().textContent!.includes("wait"));
+    // The API's Retry-After (60 s), in words, and the button disabled until then.
+    await until(() => banner().textContent!.includes("Too many attempts. Try again in 60 seconds."));
+    expect(popup.button("Send again").disabled).toBe(true);
 
     // Confirmed elsewhere (the mailed link): the next popup asks the API and the banner is gone.
     bg.server.accounts.get("alice")!.account.emailVerified = true;
@@ -105,7 +189,12 @@ describe("popup, signed in", () => {
     popup.fill("New password", "a brand new password");
     popup.fill("Confirm new password", "a brand new password");
     popup.submit("Change password");
-    await until(() => popup.text().includes("Wrong username or password."));
+    // The error names the field, sits under it (in this form, not below another) and takes the focus.
+    await until(() => popup.root.querySelector("#current-password-error")?.textContent === "The current password is wrong.");
+    expect(popup.text()).not.toContain("Wrong username or password.");
+    expect(document.activeElement).toBe(popup.byLabel("Current password"));
+    expect(popup.byLabel("Current password").getAttribute("aria-invalid")).toBe("true");
+    expect(popup.byLabel("Current password").getAttribute("aria-describedby")).toContain("current-password-error");
     expect(bg.server.accounts.get("alice")!.authKey).toBe(authKey);
 
     popup.fill("Current password", PASSWORD);
@@ -135,15 +224,19 @@ describe("popup, signed in", () => {
     expect(bg.server.accounts.get("alice")!.account.notifyNewDevice).toBe(false);
   }, 30_000);
 
-  it("plan: 'Upgrade' opens Checkout in a tab once the email is verified; 'Manage subscription' opens the portal", async () => {
+  it("plan: 'Upgrade' is offered, and opens Checkout in a tab, once the email is verified; 'Manage subscription' opens the portal", async () => {
     await signedIn();
     await until(() => popup.root.querySelectorAll("#upgrade-plan option").length === 3);
     expect(popup.byLabel<HTMLSelectElement>("Upgrade to").options[0]!.textContent).toMatch(/^Plus — 5 devices — €4\.99 per month$/);
-    popup.button("Upgrade").click();
-    await until(() => popup.text().includes("Confirm your email address first"));
-    expect(bg.opened).toEqual([]);
+    // Unconfirmed: no Upgrade (the API would refuse Checkout), a line saying why; the switch stays the one primary control.
+    expect(popup.root.querySelector<HTMLElement>(".upgrade")!.hidden).toBe(true);
+    expect(popup.text()).toContain("Confirm your email address to see the bigger plans.");
+    expect(popup.button("Upgrade").classList.contains("primary")).toBe(false);
 
     bg.server.accounts.get("alice")!.account.emailVerified = true;
+    popup.stop();
+    popup = await openPopup(bg);
+    await until(() => !popup.root.querySelector<HTMLElement>(".upgrade")!.hidden);
     popup.byLabel<HTMLSelectElement>("Upgrade to").value = "team:month";
     popup.button("Upgrade").click();
     await until(() => bg.opened.length === 1);
@@ -162,6 +255,53 @@ describe("popup, signed in", () => {
 });
 
 describe("popup, signed out", () => {
+  it("focus: first field on opening, the new view's heading after each navigation, the password after a wrong one", async () => {
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    popup = await openPopup(bg);
+    expect(document.activeElement).toBe(popup.byLabel("Username"));
+    popup.button("Create an account").click();
+    expect(document.activeElement?.textContent).toBe("Create account");
+    expect(document.activeElement?.tagName).toBe("H1");
+    popup.button("I already have an account").click();
+    expect(document.activeElement?.textContent).toBe("Sign in");
+
+    // Empty: both fields say what they need, the first takes the focus.
+    popup.submit("Sign in");
+    expect(popup.root.querySelector("#signin-username-error")?.textContent).toBe("Enter your username.");
+    expect(popup.root.querySelector("#signin-password-error")?.textContent).toBe("Enter your password.");
+    expect(document.activeElement).toBe(popup.byLabel("Username"));
+
+    popup.fill("Username", "alice");
+    popup.fill("Password", "not my password");
+    popup.submit("Sign in");
+    await until(() => popup.text().includes("Wrong username or password."), 20_000);
+    await until(() => document.activeElement === popup.byLabel("Password"));
+    expect(popup.root.querySelector("#signin-username-error")).toBeNull();
+
+    popup.fill("Password", PASSWORD);
+    popup.submit("Sign in");
+    await until(() => document.activeElement?.id === "main-heading", 20_000);
+  }, 40_000);
+
+  it("sign-up: every problem at once, each under its field, the focus on the first", async () => {
+    popup = await openPopup(bg);
+    popup.button("Create an account").click();
+    popup.fill("Username", "x");
+    popup.fill("Email", "not-an-address");
+    popup.fill("Password", "🔑🔑🔑🔑🔑");
+    popup.fill("Confirm password", "something else");
+    popup.submit("Create account");
+    const error = (id: string) => popup.root.querySelector(`#${id}-error`)?.textContent;
+    expect(error("signup-username")).toMatch(/^Use 3–32 characters/);
+    expect(error("signup-email")).toBe("Enter a valid email address.");
+    // Five emoji are ten UTF-16 units but five characters: too short, by the shared rule.
+    expect(error("signup-password")).toBe("Use at least 10 characters.");
+    expect(error("signup-confirm")).toBe("The passwords do not match.");
+    expect(error("signup-age")).toBe("You must be 13 or older to use Cargo VPN.");
+    expect(document.activeElement).toBe(popup.byLabel("Username"));
+    expect(bg.server.accounts.size).toBe(0);
+  });
+
   it("forgot password: the reset link is asked for, with the same answer for any address", async () => {
     await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
     popup = await openPopup(bg);

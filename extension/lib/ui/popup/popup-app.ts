@@ -10,7 +10,7 @@ import { toErrorInfo } from "../../api/api-error";
 import { POPUP_POLL_MS } from "../../config";
 import type { ConnectionView, Status } from "../../messages/protocol";
 import { h } from "../dom";
-import { errorMessageKey } from "../error-messages";
+import { errorText } from "../retry-wait";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 import { signInView, type AuthViewDeps } from "./auth-views";
@@ -19,8 +19,8 @@ import { DevicesPanel } from "./devices-panel";
 import { UsagePanel } from "./usage-panel";
 import { AccountPanel, VerifyBanner } from "./account-panel";
 import { UsageChart } from "./usage-chart";
+import { PopupViews } from "./popup-views";
 import type { Account } from "@cargo-vpn/shared/schemas";
-import { tp } from "../plural";
 import { signOutOthersControl, TwoFactorPanel } from "./two-factor";
 import { PasskeysPanel } from "./passkeys";
 
@@ -42,9 +42,14 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     unwatch = undefined;
   };
 
+  // Opening the popup puts the focus in the first field; every later change of view puts it on the new
+  // view's heading, so a screen reader says where the person is now and the focus never falls to BODY.
+  let navigated = false;
   const show = (view: HTMLElement) => {
     root.replaceChildren(view);
-    view.querySelector<HTMLElement>("input, select, button")?.focus();
+    const heading = navigated ? view.querySelector<HTMLElement>("h1") : null;
+    (heading ?? view.querySelector<HTMLElement>("input, select, button"))?.focus();
+    navigated = true;
   };
   const authDeps: AuthViewDeps = { call, show, onSignedIn: () => void load() };
 
@@ -60,7 +65,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     try {
       status = await call("getStatus", undefined);
     } catch (error) {
-      root.replaceChildren(h("main", {}, h("p", { role: "alert" }, t(errorMessageKey(toErrorInfo(error).code)))));
+      root.replaceChildren(h("main", {}, h("p", { role: "alert" }, errorText(toErrorInfo(error)))));
       markReady();
       return;
     }
@@ -95,11 +100,9 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     const twoFactor = new TwoFactorPanel(call, account.username);
     const passkeys = new PasskeysPanel(call);
     const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
-    const planLine = h("span", {}, tp("planName", account.plan.maxDevices, account.plan.name));
     const showAccount = (latest: Account) => {
       banner.show(latest);
       accountPanel.show(latest);
-      planLine.textContent = tp("planName", latest.plan.maxDevices, latest.plan.name);
     };
     accountPanel.onAccountChanged = showAccount;
     banner.show(account);
@@ -119,24 +122,44 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       t("signOut"),
     );
 
+    // The first view answers "am I protected?" at a glance; the rest sit one button away (popup-views.ts).
+    const status = h(
+      "section",
+      { className: "status-view", "aria-labelledby": "status-heading" },
+      h("h2", { id: "status-heading", className: "visually-hidden" }, t("viewStatus")),
+      banner.element,
+      connection.element,
+      alert,
+    );
+    devices.element.append(signOutOthers);
+    accountPanel.element.append(
+      twoFactor.element,
+      passkeys.element,
+      h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
+    );
+    const views = new PopupViews([
+      { id: "status", label: t("viewStatus"), element: status },
+      { id: "usage", label: t("viewUsage"), element: usage.element },
+      { id: "devices", label: t("viewDevices"), element: devices.element },
+      { id: "account", label: t("viewAccount"), element: accountPanel.element },
+    ]);
     root.replaceChildren(
       h(
         "main",
         { className: "signed-in" },
-        h("header", {}, h("h1", {}, t("extName")), h("p", { className: "hint" }, t("signedInAs", account.username), " · ", planLine)),
-        banner.element,
-        connection.element,
-        alert,
-        usage.element,
-        devices.element,
-        signOutOthers,
-        accountPanel.element,
-        twoFactor.element,
-        passkeys.element,
-        h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
+        h(
+          "header",
+          {},
+          h("h1", { id: "main-heading", tabIndex: -1 }, t("extName")),
+          h("p", { className: "hint" }, t("signedInAs", account.username)),
+        ),
+        views.nav,
+        ...views.elements,
       ),
     );
     connection.update(initial);
+    if (navigated) root.querySelector<HTMLElement>("#main-heading")?.focus();
+    navigated = true;
 
     // Locations first: the switch needs a location to be usable. The list remembered from last time makes
     // it usable at once (the popup's time to interactive); the API's fresh list replaces it when it comes.
@@ -149,14 +172,14 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       connection.setLocations(initial.locations, preferred);
       connection.update(initial);
       void fresh.catch(async (error) => {
-        if (!(await signedOutBy(error))) alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+        if (!(await signedOutBy(error))) alert.textContent = errorText(toErrorInfo(error));
       });
     } else {
       try {
         await fresh;
       } catch (error) {
         if (await signedOutBy(error)) return;
-        alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+        alert.textContent = errorText(toErrorInfo(error));
       }
     }
     void Promise.all([
@@ -168,7 +191,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       // The stored account may be behind (email confirmed, plan bought since): ask the API.
       call("getAccount", undefined).then(showAccount),
     ]).catch(async (error) => {
-      if (!(await signedOutBy(error))) alert.textContent = t(errorMessageKey(toErrorInfo(error).code));
+      if (!(await signedOutBy(error))) alert.textContent = errorText(toErrorInfo(error));
     });
     // Plans are public and only feed the upgrade choice: a failure leaves "Upgrade" hidden, nothing else.
     void call("getPlans", undefined).then(

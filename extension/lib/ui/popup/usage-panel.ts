@@ -7,10 +7,16 @@ import type { UsageResponse, UsageSession } from "@cargo-vpn/shared/schemas";
 import { h } from "../dom";
 import { formatBytes, formatDate } from "../format";
 import { t } from "../i18n";
+import { shownLocale } from "../locale";
 import { tp } from "../plural";
 
 function bytesCell(bytes: number, tag: "td" | "dd" = "td"): HTMLElement {
-  return h(tag, { title: `${bytes.toLocaleString()} B`, dataset: { bytes: String(bytes) } }, formatBytes(bytes));
+  return h(tag, { title: `${bytes.toLocaleString(shownLocale())} B`, dataset: { bytes: String(bytes) } }, formatBytes(bytes));
+}
+
+function labelled(cell: HTMLElement, label: string): HTMLElement {
+  cell.dataset.label = label;
+  return cell;
 }
 
 export class UsagePanel {
@@ -95,10 +101,11 @@ export class UsagePanel {
           h(
             "tr",
             { dataset: { sessionId: s.id } },
-            h("td", {}, formatDate(s.startedAt)),
-            h("td", {}, s.endedAt ? formatDate(s.endedAt) : t("stillOpen")),
-            bytesCell(s.bytesUp),
-            bytesCell(s.bytesDown),
+            // data-label: the column's name, shown before each value when narrow rows stack (style.css, reflow).
+            h("td", { dataset: { label: t("started") } }, formatDate(s.startedAt, shownLocale())),
+            h("td", { dataset: { label: t("ended") } }, s.endedAt ? formatDate(s.endedAt, shownLocale()) : t("stillOpen")),
+            labelled(bytesCell(s.bytesUp), t("uploaded")),
+            labelled(bytesCell(s.bytesDown), t("downloaded")),
           ),
         ),
       );

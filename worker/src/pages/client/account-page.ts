@@ -6,10 +6,9 @@
  * nothing. The new-password page derives the keys here with the project's
  * sign-in code (shared/src/kdf.ts), so the password never leaves the browser.
  */
+import { MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-vpn/shared/account-rules";
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
 import { startAuthentication, startRegistration } from "@simplewebauthn/browser";
-
-const MIN_PASSWORD_LENGTH = 8;
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -89,7 +88,8 @@ function resetPasswordPage(form: HTMLFormElement): void {
   const password = element<HTMLInputElement>("new-password");
   const repeat = element<HTMLInputElement>("repeat-password");
   onConfirm(form, async (token) => {
-    if (password.value.length < MIN_PASSWORD_LENGTH) {
+    // The same rule as the extension's forms (shared/account-rules.ts): code points, not UTF-16 units.
+    if (passwordProblem(password.value)) {
       announce(`Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`, "error");
       password.setAttribute("aria-invalid", "true");
       return;

@@ -1,0 +1,98 @@
+// @vitest-environment happy-dom
+/** The location picker on its own: offline apart and not choosable, search by country, flags from the code. */
+import { beforeEach, describe, expect, it } from "vitest";
+import { installMessages } from "../../../tests/support/popup-harness";
+import { countryBadge, LocationPicker } from "./location-picker";
+
+const ONLINE = [
+  { id: "fra", name: "Frankfurt", country: "DE", load: 0.6, online: true },
+  { id: "ams", name: "Amsterdam", country: "NL", load: 0.2, online: true },
+];
+const OFFLINE = { id: "osl", name: "Oslo", country: "NO", load: 0, online: false };
+
+function picker() {
+  document.body.innerHTML = "";
+  localStorage.clear();
+  const p = new LocationPicker(localStorage);
+  document.body.append(p.element);
+  let chosen = "";
+  p.onChoose = (id) => (chosen = id);
+  p.setLocations([...ONLINE, OFFLINE], null);
+  const key = (k: string) => p.input.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
+  const groups = () =>
+    [...p.element.querySelectorAll('[role="group"]')].map((g) => [
+      g.querySelector('[role="presentation"]')!.textContent,
+      [...g.querySelectorAll<HTMLElement>('[role="option"]')].map((o) => o.dataset.locationId),
+    ]);
+  return { p, key, groups, chosen: () => chosen };
+}
+
+beforeEach(() => installMessages());
+
+describe("LocationPicker", () => {
+  it("lists Fastest (lowest load), every online location, and the offline ones apart", () => {
+    const { p, key, groups } = picker();
+    p.input.focus();
+    key("ArrowDown");
+    expect(groups()).toEqual([
+      ["Fastest", ["ams"]],
+      ["All locations", ["fra", "ams"]],
+      ["Offline", ["osl"]],
+    ]);
+    const oslo = p.element.querySelector<HTMLElement>('[role="option"][data-location-id="osl"]')!;
+    expect(oslo.getAttribute("aria-disabled")).toBe("true");
+  });
+
+  it("an offline row cannot be chosen, by click or by keys (the highlight skips it)", () => {
+    const { p, key, chosen } = picker();
+    p.input.focus();
+    key("ArrowDown");
+    p.element.querySelector<HTMLElement>('[data-location-id="osl"]')!.click();
+    expect(chosen()).toBe("");
+    for (let i = 0; i < 10; i++) {
+      key("ArrowDown");
+      expect(p.input.getAttribute("aria-activedescendant")).not.toContain("osl");
+    }
+    expect(p.value).toBe("fra");
+  });
+
+  it("searches by name or by country, in the language shown", () => {
+    const { p, groups } = picker();
+    p.input.value = "nether";
+    p.input.dispatchEvent(new Event("input", { bubbles: true }));
+    expect(groups()).toEqual([
+      ["Fastest", ["ams"]],
+      ["All locations", ["ams"]],
+    ]);
+    p.input.value = "zzz";
+    p.input.dispatchEvent(new Event("input", { bubbles: true }));
+    expect(p.element.querySelector("#location-list")!.textContent).toBe("No location matches.");
+  });
+
+  it("only Enter or a click chooses; Escape closes and keeps the choice", () => {
+    const { p, key, chosen } = picker();
+    p.input.focus();
+    key("ArrowDown");
+    key("ArrowDown");
+    expect(chosen()).toBe("");
+    key("Escape");
+    expect(p.value).toBe("fra");
+    key("ArrowDown");
+    key("Enter");
+    expect(chosen()).toBe("ams");
+    expect(p.value).toBe("ams");
+    expect(p.input.value).toBe("Amsterdam (Netherlands)");
+  });
+
+  it("each row carries its country's badge, nothing fetched", () => {
+    expect(countryBadge("de")).toBe("DE");
+    expect(countryBadge("X")).toBe("");
+    const { p, key } = picker();
+    p.input.focus();
+    key("ArrowDown");
+    const row = p.element.querySelector('[role="option"][data-location-id="fra"]')!;
+    expect(row.querySelector(".flag")!.getAttribute("aria-hidden")).toBe("true");
+    expect(row.textContent).toBe("DE Frankfurt (Germany) — load 60%");
+    expect(p.element.querySelector("img, [src]")).toBeNull();
+  });
+});
