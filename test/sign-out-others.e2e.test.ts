@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { apiClient, authKeyFor, basicAuth, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
-import { signIn } from "@cargo-vpn/testkit/popup-flows";
+import { openView, signIn } from "@cargo-vpn/testkit/popup-flows";
 import { openTunnel, proxiedRequest } from "@cargo-vpn/testkit/proxy-client";
 import { afterAll, beforeAll } from "vitest";
 import { useStackInChromium } from "./harness/local-stack.ts";
@@ -68,6 +68,7 @@ describe("end every other sign-in", () => {
     await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 30_000 });
     const other = await deviceWithTunnel(user);
 
+    await openView(popup, "Devices");
     await popup.getByRole("button", { name: "End every other sign-in" }).click();
     const clicked = Date.now();
     // The API script's first sign-in and the one with the tunnel: both ended.

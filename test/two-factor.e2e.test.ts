@@ -11,7 +11,7 @@ import { Secret, TOTP } from "otpauth";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { waitForMail } from "@cargo-vpn/testkit/mail";
-import { signIn, signUp } from "@cargo-vpn/testkit/popup-flows";
+import { openView, signIn, signOut as signOutFromAccount, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { useStackInChromium } from "./harness/local-stack.ts";
 
 const USER = { username: `totp-${Date.now().toString(36)}`, password: "correct horse battery staple" };
@@ -47,7 +47,7 @@ function authenticator(secret: string) {
 }
 
 async function signOut(popup: Page): Promise<void> {
-  await popup.getByRole("button", { name: "Sign out" }).click();
+  await signOutFromAccount(popup);
   await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
 }
 
@@ -60,6 +60,7 @@ describe("two-factor sign-in in the popup", () => {
   it("enrol with the shown key, sign in with password then code, reused code refused, recovery code once", async () => {
     const popup = await env.browser.openPopup();
     await signUp(popup, USER);
+    await openView(popup, "Account");
     const section = popup.getByRole("region", { name: "Two-factor sign-in" });
     await section.getByText("Off: your password alone signs in.").waitFor({ timeout: 20_000 });
 
@@ -108,6 +109,7 @@ describe("two-factor sign-in in the popup", () => {
     await popup.getByLabel("Recovery code").fill(recoveryCodes[0]!);
     await popup.getByRole("button", { name: "Verify" }).click();
     await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 30_000 });
+    await openView(popup, "Account");
     await popup.getByRole("region", { name: "Two-factor sign-in" }).getByText("On. Recovery codes left: 9.").waitFor({ timeout: 20_000 });
     const notice = await waitForMail(env.stack, { to: EMAIL, subject: "A recovery code was used" });
     expect(notice.text).toContain("Recovery codes left: 9");
