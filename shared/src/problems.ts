@@ -33,6 +33,10 @@ export const PROBLEM_STATUS = {
   two_factor_not_enabled: 409,
   // the username only its owner reads (issue 18 item 5)
   username_mismatch: 400,
+  // passkeys as a second factor (issue 18 item 3)
+  invalid_ticket: 401,
+  invalid_passkey: 401,
+  second_factor_pending: 401,
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_STATUS;

@@ -68,6 +68,15 @@ import {
   TwoFactorStatusResponse,
   DeviceResponse,
   ContactsResponse,
+  // issue 18 item 3: passkeys
+  Passkey,
+  PasskeyListResponse,
+  PasskeyRegistrationRequest,
+  PasskeySignInOptionsRequest,
+  PasskeySignInVerifyRequest,
+  PasskeyTicketRequest,
+  PasskeyTicketResponse,
+  WebAuthnOptions,
 } from "./schemas";
 
 export type RouteMethod = "GET" | "POST" | "PATCH" | "DELETE";
@@ -172,6 +181,35 @@ export const ROUTE_LIST = [
   { method: "GET", path: "/v1/contacts", status: 200, auth: "none", request: null, answer: ContactsResponse },
   // issue 20: the old address's link undoes an email change
   { method: "POST", path: "/v1/email/change/undo", status: 204, auth: "none", request: EmailChangeUndoRequest, answer: null },
+  // issue 18 item 3: passkeys as a second factor
+  { method: "POST", path: "/v1/me/passkeys/ticket", status: 200, auth: "bearer", request: null, answer: PasskeyTicketResponse },
+  { method: "GET", path: "/v1/me/passkeys", status: 200, auth: "bearer", request: null, answer: PasskeyListResponse },
+  { method: "DELETE", path: "/v1/me/passkeys/{id}", status: 204, auth: "bearer", request: null, answer: null },
+  {
+    method: "POST",
+    path: "/v1/passkeys/registration/options",
+    status: 200,
+    auth: "none",
+    request: PasskeyTicketRequest,
+    answer: WebAuthnOptions,
+  },
+  {
+    method: "POST",
+    path: "/v1/passkeys/registration/verify",
+    status: 200,
+    auth: "none",
+    request: PasskeyRegistrationRequest,
+    answer: Passkey,
+  },
+  {
+    method: "POST",
+    path: "/v1/auth/passkey/options",
+    status: 200,
+    auth: "none",
+    request: PasskeySignInOptionsRequest,
+    answer: WebAuthnOptions,
+  },
+  { method: "POST", path: "/v1/auth/passkey/verify", status: 204, auth: "none", request: PasskeySignInVerifyRequest, answer: null },
 ] as const satisfies readonly RouteSpec[];
 
 type AnyRoute = (typeof ROUTE_LIST)[number];

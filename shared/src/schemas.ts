@@ -150,9 +150,13 @@ export const Problem = z
     challenge: z.string().optional().meta({ description: "second_factor_required: send it to POST /v1/auth/second-factor with a code" }),
     challengeExpiresAt: Timestamp.optional().meta({ description: "second_factor_required: when the challenge stops working" }),
     methods: z
-      .array(z.enum(["totp", "recovery_code"]))
+      .array(z.enum(["totp", "recovery_code", "passkey"]))
       .optional()
       .meta({ description: "second_factor_required: the kinds of code that complete it" }),
+    passkeyUrl: z
+      .string()
+      .optional()
+      .meta({ description: "second_factor_required with passkey: the account page to open in a tab to use it" }),
   })
   .meta({ id: "Problem" });
 
@@ -468,16 +472,18 @@ export const RecoveryCode = z
 export const SecondFactorChallenge = z.object({
   challenge: z.string(),
   challengeExpiresAt: Timestamp,
-  methods: z.array(z.enum(["totp", "recovery_code"])),
+  methods: z.array(z.enum(["totp", "recovery_code", "passkey"])),
+  passkeyUrl: z.string().optional(),
 });
 export const SecondFactorRequest = z
   .strictObject({
     challenge: z.string().min(1).max(200).meta({ description: "from the second_factor_required problem of POST /v1/auth/login" }),
     code: TotpCode.optional(),
     recoveryCode: RecoveryCode.optional(),
+    passkey: z.literal(true).optional().meta({ description: "the passkey was used on /account/passkey-sign-in for this challenge" }),
   })
-  .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), {
-    message: "send exactly one of code, recoveryCode",
+  .refine((b) => [b.code, b.recoveryCode, b.passkey].filter((v) => v !== undefined).length === 1, {
+    message: "send exactly one of code, recoveryCode, passkey",
     path: ["code"],
   });
 export const TwoFactorStatusResponse = TwoFactorState;
@@ -529,3 +535,44 @@ export type ContactsResponse = z.output<typeof ContactsResponse>;
 /** POST /v1/email/change/undo: the token of the link sent to the address an email change leaves. */
 export const EmailChangeUndoRequest = z.strictObject({ token: LinkToken });
 export type EmailChangeUndoRequest = z.input<typeof EmailChangeUndoRequest>;
+
+// --- passkeys as a second factor (issue 18 item 3) ---
+/** POST /v1/me/passkeys/ticket: a one-time link for the account page that registers a passkey. */
+export const PasskeyTicketResponse = z.object({
+  ticket: z.string().meta({ description: "one use, for POST /v1/passkeys/registration/options" }),
+  url: z.string().meta({ description: "the account page to open in a tab: /account/passkeys#ticket=…" }),
+  expiresAt: Timestamp,
+});
+/** A credential as the browser's WebAuthn API gives it (its JSON form); the worker checks it with @simplewebauthn/server. */
+export const WebAuthnCredential = z.looseObject({
+  id: z.string().min(1).max(1400),
+  rawId: z.string().min(1).max(1400),
+  type: z.literal("public-key"),
+  response: z.looseObject({ clientDataJSON: z.string().min(1).max(8000) }),
+});
+/** PublicKeyCredentialCreationOptionsJSON / PublicKeyCredentialRequestOptionsJSON, for navigator.credentials. */
+export const WebAuthnOptions = z
+  .looseObject({})
+  .meta({ id: "WebAuthnOptions", description: "passed as is to @simplewebauthn/browser (startRegistration / startAuthentication)" });
+export const PasskeyTicketRequest = z.strictObject({ ticket: z.string().min(1).max(200) });
+export const PasskeyRegistrationRequest = z.strictObject({
+  response: WebAuthnCredential,
+  label: z.string().trim().min(1).max(64).optional().meta({ description: "the person's name for it; sealed with the account's data key" }),
+});
+export const Passkey = z.object({
+  id: z.string().meta({ description: "the credential id (base64url)" }),
+  label: z.string(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+});
+export const PasskeyListResponse = z.object({ passkeys: z.array(Passkey) });
+export const PasskeySignInOptionsRequest = z.strictObject({
+  challenge: z.string().min(1).max(200).meta({ description: "from the second_factor_required problem" }),
+});
+export const PasskeySignInVerifyRequest = z.strictObject({
+  challenge: z.string().min(1).max(200),
+  response: WebAuthnCredential,
+});
+export type PasskeyTicketResponse = z.output<typeof PasskeyTicketResponse>;
+export type PasskeyListResponse = z.output<typeof PasskeyListResponse>;
+export type Passkey = z.output<typeof Passkey>;

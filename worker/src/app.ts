@@ -25,6 +25,7 @@ import { serveOpenApiDocument } from "./http/openapi-document";
 import { appContext } from "./context";
 import { twoFactorRoutes } from "./routes/two-factor";
 import { contactRoutes } from "./routes/contacts";
+import { passkeyRoutes } from "./routes/passkeys";
 
 export function createApp() {
   const app = router();
@@ -53,6 +54,7 @@ export function createApp() {
     accountPageRoutes,
     twoFactorRoutes,
     contactRoutes,
+    passkeyRoutes,
   ])
     app.route("/", routes);
 

@@ -184,3 +184,11 @@ export const SIGN_IN_CHALLENGE_TTL_MS = 5 * 60 * 1000;
 /** Wrong or reused codes per account (sign-in, confirm, disable, regenerate) in one window; then 429 even for a right one. */
 export const MAX_CODE_FAILURES_PER_ACCOUNT = 10;
 export const CODE_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+// --- passkeys (issue 18 item 3) ---
+/** A passkey ticket (the link the popup opens to register one) and a WebAuthn challenge work this long. */
+export const PASSKEY_TICKET_TTL_MS = 5 * 60 * 1000;
+export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * 60 * 1000;
+/** COSE algorithms accepted for a passkey: ES256 and RS256. */
+export const PASSKEY_ALGORITHMS = [-7, -257];
+export const MAX_PASSKEYS_PER_ACCOUNT = 10;

@@ -16,6 +16,7 @@ import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
 import { purgeExpiredLinkTokens } from "./email/link-tokens";
 import { purgeExpiredTwoFactorSteps } from "./two-factor/purge";
+import { purgeExpiredPasskeySteps } from "./passkeys/steps";
 import { enforceEndedGraces } from "./billing/downgrade-grace";
 import { purgeEmailChanges } from "./accounts/email-change";
 import { foldOldSessions, pruneRefreshTokens } from "./usage/retention";
@@ -30,6 +31,7 @@ export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ id
   await purgeOldTelemetry(db, nowMs);
   await purgeExpiredLinkTokens(db, nowMs);
   await purgeExpiredTwoFactorSteps(db, nowMs);
+  await purgeExpiredPasskeySteps(db, nowMs);
   await enforceEndedGraces(ctx, nowMs);
   await purgeEmailChanges(ctx, nowMs);
   // Bounded storage (issue 17): old sessions into per-day totals, refresh tokens pruned.

@@ -35,6 +35,9 @@ const TITLES: Record<ProblemCode, string> = {
   two_factor_enabled: "Two-factor sign-in is already on",
   two_factor_not_enabled: "Two-factor sign-in is not on",
   username_mismatch: "That is not the account's username",
+  invalid_ticket: "The passkey link is not valid any more",
+  invalid_passkey: "The passkey was not accepted",
+  second_factor_pending: "The passkey has not been used yet",
 };
 
 export class Problem extends Error {

@@ -44,6 +44,8 @@ import {
   type PlanOffer,
   type RegisterRequest,
   type TelemetryEvent,
+  PasskeyListResponse,
+  PasskeyTicketResponse,
 } from "@cargo-vpn/shared/schemas";
 import { ACCESS_TOKEN_SKEW_MS } from "../config";
 import { ApiError } from "./api-error";
@@ -245,6 +247,10 @@ export function createApiClient(deps: ApiClientDeps) {
       (await parse(await authed("PATCH", `/v1/devices/${enc(id)}`, { label }), DeviceResponse)).device,
     signOutOthers: async () => (await parse(await authed("POST", "/v1/me/sign-out-others"), SignOutOthersResponse)).signedOut,
     contacts: async () => parse(await raw("GET", "/v1/contacts"), ContactsResponse),
+    // passkeys (issue 18 item 3)
+    passkeyTicket: async () => parse(await authed("POST", "/v1/me/passkeys/ticket"), PasskeyTicketResponse),
+    passkeys: async () => parse(await authed("GET", "/v1/me/passkeys"), PasskeyListResponse),
+    removePasskey: async (id: string) => succeed(await authed("DELETE", `/v1/me/passkeys/${enc(id)}`)),
   };
 }
 

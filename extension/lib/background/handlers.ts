@@ -233,10 +233,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     getDailyUsage: () => dailyUsage((cursor) => api.usage(cursor, USAGE_CHART_PAGE_SIZE), (deps.now ?? Date.now)(), USAGE_CHART_DAYS),
 
     // ---- two-factor sign-in, sign-ins you can end, the policy's contacts (issue 18) ----
-    async completeSecondFactor({ challenge, code, recoveryCode }) {
-      if (!challenge || (!code && !recoveryCode)) throw invalid();
+    async completeSecondFactor({ challenge, code, recoveryCode, passkey }) {
+      if (!challenge || (!code && !recoveryCode && !passkey)) throw invalid();
       const { deviceId } = await settings.get();
-      await api.completeSecondFactor({ challenge, ...(code ? { code } : { recoveryCode }) }, deviceId);
+      const factor = code ? { code } : recoveryCode ? { recoveryCode } : { passkey: true as const };
+      await api.completeSecondFactor({ challenge, ...factor }, deviceId);
     },
     getTwoFactor: () => api.twoFactor(),
     async startTotpEnrolment({ authKey, accountName }) {
@@ -261,6 +262,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     signOutOthers: () => api.signOutOthers(),
     getContacts: () => api.contacts(),
+    // ---- passkeys (issue 18 item 3) ----
+    addPasskey: async () => openHttps((await api.passkeyTicket()).url),
+    listPasskeys: () => api.passkeys(),
+    async removePasskey({ id }) {
+      if (!id) throw invalid();
+      await api.removePasskey(id);
+    },
+    async openPasskeySignIn({ url }) {
+      if (typeof url !== "string" || !URL.canParse(url) || new URL(url).pathname !== "/account/passkey-sign-in") throw invalid();
+      await openHttps(url);
+    },
   };
 }
 

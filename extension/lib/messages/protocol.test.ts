@@ -443,3 +443,36 @@ describe("two-factor sign-in and sign-ins you can end (issue 18)", () => {
     expect(await ask("getContacts", undefined)).toEqual({ privacyEmail: "privacy@fake.test", abuseEmail: "abuse@fake.test" });
   });
 });
+
+describe("passkeys (issue 18 item 3)", () => {
+  it("opens the page that adds one, lists and removes them, and finishes a sign-in once the passkey page was used", async () => {
+    const { server, opened } = boot(createFakeApi({ maxDevices: 3 }));
+    await signUpAndIn();
+    await ask("addPasskey", undefined);
+    expect(opened.at(-1)).toMatch(/^http:\/\/localhost:8787\/account\/passkeys#ticket=/);
+    expect((await ask("listPasskeys", undefined)).passkeys).toEqual([]);
+    server.passkeys.set("alice", [{ id: "cred-1", label: "Laptop", createdAt: "x", lastUsedAt: null }]);
+    expect((await ask("listPasskeys", undefined)).passkeys.map((p) => p.label)).toEqual(["Laptop"]);
+    await ask("removePasskey", { id: "cred-1" });
+    await expect(ask("removePasskey", { id: "cred-1" })).rejects.toMatchObject({ info: { code: "not_found" } });
+
+    // Only the account's passkey sign-in page opens.
+    await expect(ask("openPasskeySignIn", { url: "http://localhost:8787/account/delete-account" })).rejects.toBeDefined();
+    await ask("openPasskeySignIn", { url: "http://localhost:8787/account/passkey-sign-in#challenge=ch-1" });
+    expect(opened.at(-1)).toBe("http://localhost:8787/account/passkey-sign-in#challenge=ch-1");
+
+    const { secret } = await ask("startTotpEnrolment", { authKey });
+    // Enough of the 30-second step left for the previous step's code to stay accepted while used.
+    const left = 30_000 - (Date.now() % 30_000);
+    if (left < 8000) await new Promise((r) => setTimeout(r, left + 50));
+    await ask("confirmTotpEnrolment", { code: codeFor(secret, -1) });
+    await ask("signOut", undefined);
+    const challenge = (await ask("signIn", { username: "alice", authKey }).catch((e) => e)).info.secondFactor.challenge as string;
+    await expect(ask("completeSecondFactor", { challenge, passkey: true })).rejects.toMatchObject({
+      info: { code: "second_factor_pending" },
+    });
+    server.passkeyUsed.add(challenge);
+    await ask("completeSecondFactor", { challenge, passkey: true });
+    expect((await ask("getStatus", undefined)).signedIn).toBe(true);
+  });
+});

@@ -31,6 +31,7 @@ import type {
   TotpEnrolResponse,
   TwoFactorProofRequest,
   TwoFactorStatusResponse,
+  PasskeyListResponse,
 } from "@cargo-vpn/shared/schemas";
 import { ApiError, toErrorInfo, type ErrorInfo } from "../api/api-error";
 import type { DailyUsage } from "../background/daily-usage";
@@ -110,6 +111,13 @@ export interface Requests {
   /** Signs every other device out; answers how many. */
   signOutOthers: [undefined, number];
   getContacts: [undefined, ContactsResponse];
+  // passkeys (issue 18 item 3): pages of the API's own origin, opened in a tab
+  /** Opens the page that registers a passkey, with a one-time ticket. */
+  addPasskey: [undefined, void];
+  listPasskeys: [undefined, PasskeyListResponse];
+  removePasskey: [{ id: string }, void];
+  /** Opens the second_factor_required problem's passkeyUrl (only an /account/passkey-sign-in page). */
+  openPasskeySignIn: [{ url: string }, void];
 }
 
 export type RequestType = keyof Requests;
@@ -160,6 +168,10 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "renameDevice",
   "signOutOthers",
   "getContacts",
+  "addPasskey",
+  "listPasskeys",
+  "removePasskey",
+  "openPasskeySignIn",
 ];
 
 export type Send = (message: Message) => Promise<unknown>;

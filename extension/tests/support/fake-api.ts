@@ -80,6 +80,9 @@ export function createFakeApi(options: FakeApiOptions = {}) {
   const id = (prefix: string) => `${prefix}${++seq}`;
   const twoFactor = createFakeTwoFactor();
   const now = () => Date.now();
+  /** Passkeys by username (issue 18 item 3), and the sign-in challenges whose passkey page was used (a test marks them). */
+  const passkeys = new Map<string, Array<{ id: string; label: string; createdAt: string; lastUsedAt: string | null }>>();
+  const passkeyUsed = new Set<string>();
 
   const json = (status: number, body?: unknown, headers: Record<string, string> = {}) =>
     new Response(body === undefined ? null : JSON.stringify(body), {
@@ -252,7 +255,9 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       if (!input) return problem(400, "validation_failed");
       const pending = twoFactor.peek(input.challenge);
       if (!pending) return problem(401, "invalid_challenge");
-      if (input.code !== undefined) {
+      if (input.passkey) {
+        if (!passkeyUsed.has(input.challenge)) return problem(401, "second_factor_pending");
+      } else if (input.code !== undefined) {
         const check = twoFactor.accept(pending.username, input.code);
         if (check !== "ok") return problem(401, "invalid_code");
       } else if (!twoFactor.spendRecoveryCode(pending.username, input.recoveryCode!)) {
@@ -371,6 +376,22 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(200, { signedOut: others.length });
     }
     if (path.startsWith("/v1/me/two-factor")) return twoFactorRoute(method, path, record, parse);
+    if (method === "POST" && path === "/v1/me/passkeys/ticket") {
+      const ticket = id("ticket-");
+      return json(200, {
+        ticket,
+        url: `http://localhost:8787/account/passkeys#ticket=${ticket}`,
+        expiresAt: new Date(now() + 300_000).toISOString(),
+      });
+    }
+    if (method === "GET" && path === "/v1/me/passkeys") return json(200, { passkeys: passkeys.get(who.username) ?? [] });
+    const passkeyMatch = /^\/v1\/me\/passkeys\/([^/]+)$/.exec(path);
+    if (method === "DELETE" && passkeyMatch) {
+      const list = passkeys.get(who.username) ?? [];
+      const left = list.filter((p) => p.id !== decodeURIComponent(passkeyMatch[1]!));
+      passkeys.set(who.username, left);
+      return left.length === list.length ? problem(404, "not_found") : json(204);
+    }
     if (method === "DELETE" && deviceMatch) {
       const before = record.devices.length;
       record.devices = record.devices.filter((d) => d.id !== decodeURIComponent(deviceMatch[1]!));
@@ -445,6 +466,8 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     mail,
     /** Two-factor state by username: the test reads the secret an enrolment handed out here, as an app would scan it. */
     twoFactor: twoFactor.records,
+    passkeys,
+    passkeyUsed,
     expireAccessTokens: () => {
       for (const a of access.values()) a.expires = 0;
     },

@@ -24,6 +24,8 @@ import {
   telemetryEvents,
   tunnelSessions,
   twoFactor,
+  passkeys,
+  webauthnChallenges,
   usageDays,
 } from "../db/schema";
 import { codeLimiterName } from "../two-factor/code-limiter";
@@ -49,6 +51,8 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
     db.delete(signInChallenges).where(eq(signInChallenges.accountId, row.id)),
     db.delete(recoveryCodes).where(eq(recoveryCodes.accountId, row.id)),
     db.delete(twoFactor).where(eq(twoFactor.accountId, row.id)),
+    db.delete(passkeys).where(eq(passkeys.accountId, row.id)),
+    db.delete(webauthnChallenges).where(eq(webauthnChallenges.accountId, row.id)),
     db.delete(accounts).where(eq(accounts.id, row.id)),
   ]);
   await Promise.all([

@@ -26,6 +26,8 @@ import { limitClient } from "../throttle/client-limits";
 import { issueChallenge, type PendingSignIn } from "../two-factor/challenges";
 import { isTwoFactorEnabled } from "../two-factor/totp-store";
 import { adoptSealedUsername } from "../accounts/username-sealed";
+import { passkeyCount } from "../passkeys/store";
+import { passkeySignInUrl } from "../passkeys/relying-party";
 import { decoyIterations } from "./prelogin-decoy";
 import { issueRefreshToken, newRefreshToken, redeemRefreshToken, refreshTokenRow } from "./refresh-tokens";
 
@@ -116,14 +118,22 @@ async function holdsSlot(
 export async function signIn(ctx: AppContext, input: SignInInput, clientAddress: string): Promise<TokenResponse> {
   const row = await proveAuthKey(ctx, input.username, input.authKey, clientAddress, input.device.id);
   const pending = { device: input.device, replaceDeviceId: input.replaceDeviceId, usernameSealed: input.usernameSealed };
-  if (await isTwoFactorEnabled(ctx.db, row.id)) {
+  const [totp, passkeys] = await Promise.all([isTwoFactorEnabled(ctx.db, row.id), passkeyCount(ctx.db, row.id)]);
+  if (totp || passkeys > 0) {
     // A full plan is said now, not after the person typed a code they would then have to type again.
     await assertSlotAvailable(ctx, row, pending);
     const challenge = await issueChallenge(ctx.db, await ctx.keys(), row, pending);
+    const passkeyUrl = passkeys > 0 ? passkeySignInUrl(ctx.settings, challenge.challenge) : undefined;
     throw new Problem(
       "second_factor_required",
-      "The password is right. Send a code from the authenticator app, or a recovery code, to finish signing in.",
-      { ...challenge, methods: ["totp", "recovery_code"] },
+      totp
+        ? "The password is right. Send a code from the authenticator app, or a recovery code, to finish signing in."
+        : "The password is right. Use your passkey to finish signing in.",
+      {
+        ...challenge,
+        methods: [...(totp ? (["totp", "recovery_code"] as const) : []), ...(passkeys > 0 ? (["passkey"] as const) : [])],
+        ...(passkeyUrl ? { passkeyUrl } : {}),
+      },
     );
   }
   return finishSignIn(ctx, row, pending);

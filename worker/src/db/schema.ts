@@ -275,8 +275,54 @@ export const signInChallenges = sqliteTable(
       .references(() => accounts.id, { onDelete: "cascade" }),
     requestCiphertext: text("request_ciphertext").notNull(),
     expiresAt: integer("expires_at").notNull(),
+    /** Set when a passkey was used for this challenge on /account/passkey-sign-in; the client then completes it. */
+    passkeyVerifiedAt: integer("passkey_verified_at"),
   },
   (t) => [index("sign_in_challenges_account").on(t.accountId), index("sign_in_challenges_expires").on(t.expiresAt)],
+);
+
+// --- passkeys as a second factor (issue 18 item 3) ---
+/**
+ * An account's WebAuthn credentials: the credential id and COSE public key
+ * (base64url; neither says anything about the person), the signature
+ * counter, the transports the browser reported, and the person's label
+ * sealed with the account's data key (field "passkey-label").
+ */
+export const passkeys = sqliteTable(
+  "passkeys",
+  {
+    credentialId: text("credential_id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    publicKey: text("public_key").notNull(),
+    counter: integer("counter").notNull(),
+    transports: text("transports").notNull(),
+    labelCiphertext: text("label_ciphertext").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+  },
+  (t) => [index("passkeys_account").on(t.accountId)],
+);
+
+/**
+ * One-time steps of the passkey flows, by the hash of their secret only:
+ * `ticket` (opens the registration page), `register` and `sign-in` (a
+ * WebAuthn challenge; `signInHash` ties the latter to its sign-in challenge).
+ * Deleted when used; the cron deletes expired ones.
+ */
+export const webauthnChallenges = sqliteTable(
+  "webauthn_challenges",
+  {
+    challengeHash: text("challenge_hash").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["ticket", "register", "sign-in"] }).notNull(),
+    signInHash: text("sign_in_hash"),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("webauthn_challenges_account").on(t.accountId), index("webauthn_challenges_expires").on(t.expiresAt)],
 );
 
 /**

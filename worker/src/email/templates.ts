@@ -164,3 +164,18 @@ export function recoveryCodeUsedMessage(device: { kind: DeviceKind; label: strin
     "That code will not work again. If this was not you, change your password and replace your recovery codes in the extension's account settings.",
   ]);
 }
+
+// --- passkeys (issue 18 item 3) ---
+export function passkeyAddedMessage(atMs: number): MessageContent {
+  return compose("A passkey was added to your Cargo VPN account", [
+    `A passkey was registered for your Cargo VPN account at ${new Date(atMs).toISOString()}. It can now finish a sign-in in place of a code.`,
+    "If you did not do this, remove it in the extension's account settings and change your password right away.",
+  ]);
+}
+
+export function passkeyRemovedMessage(atMs: number): MessageContent {
+  return compose("A passkey was removed from your Cargo VPN account", [
+    `A passkey was removed from your Cargo VPN account at ${new Date(atMs).toISOString()}; it no longer signs in.`,
+    "If you did not do this, change your password right away.",
+  ]);
+}

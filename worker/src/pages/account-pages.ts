@@ -1,6 +1,7 @@
 /**
  * The pages email links open (/account/verify-email, /account/reset-password,
- * /account/delete-account, /account/undo-email-change) and their script and style. GET only ever shows a
+ * /account/delete-account, /account/undo-email-change), the passkey pages
+ * the extension opens (/account/passkeys, /account/passkey-sign-in), and their script and style. GET only ever shows a
  * page: the action happens when the person confirms, and the page's script
  * then calls the JSON routes (routes/email.ts). Not part of the OpenAPI
  * document: these are for people, not for API clients.
@@ -49,6 +50,23 @@ const PAGES = {
 <form data-page="delete-account">
 <label class="check"><input id="understood" name="understood" type="checkbox"> I understand that my account and its data will be deleted for good.</label>
 <button type="submit" class="danger">Delete my account</button>
+</form>`,
+  ),
+  // passkeys (issue 18 item 3): opened by the extension in a tab
+  passkeys: pageHtml(
+    "Add a passkey",
+    `<p>A passkey on this device (or a security key) can then finish signing in to Cargo VPN after your password.</p>
+<form data-page="passkeys">
+<label for="passkey-label">Name for this passkey (optional)</label>
+<input id="passkey-label" name="passkey-label" type="text" maxlength="64" autocomplete="off">
+<button type="submit">Create a passkey</button>
+</form>`,
+  ),
+  "passkey-sign-in": pageHtml(
+    "Sign in with your passkey",
+    `<p>Your password was right. Use your passkey to finish signing in; the extension completes the sign-in.</p>
+<form data-page="passkey-sign-in">
+<button type="submit">Use my passkey</button>
 </form>`,
   ),
 } as const;

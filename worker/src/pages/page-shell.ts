@@ -49,7 +49,7 @@ h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 1rem; }
 form { display: grid; gap: 0.75rem; margin: 1rem 0; }
 label { font-weight: 600; }
 .check { display: flex; gap: 0.5rem; align-items: flex-start; font-weight: 400; }
-input[type="password"] { width: 100%; font: inherit; padding: 0.5rem; border: 2px solid #555; border-radius: 4px; }
+input[type="password"], input[type="text"] { width: 100%; font: inherit; padding: 0.5rem; border: 2px solid #555; border-radius: 4px; }
 input[aria-invalid="true"] { border-color: #b00020; }
 button { font: inherit; font-weight: 600; padding: 0.6rem 1rem; border: 2px solid #2f5d50; border-radius: 4px; background: #2f5d50; color: #fff; cursor: pointer; justify-self: start; max-width: 100%; }
 button.danger { background: #8b1a1a; border-color: #8b1a1a; }

@@ -36,7 +36,15 @@ twoFactorRoutes.openapi(
     request: jsonBody(SecondFactorRequest),
     responses: {
       200: jsonResponse("Tokens for this device", TokenResponse),
-      ...problems("validation_failed", "malformed_json", "invalid_code", "invalid_challenge", "device_limit", "rate_limited"),
+      ...problems(
+        "validation_failed",
+        "malformed_json",
+        "invalid_code",
+        "invalid_challenge",
+        "device_limit",
+        "rate_limited",
+        "second_factor_pending",
+      ),
     },
   }),
   async (c) => {

@@ -38,9 +38,17 @@ export const invalidChallenge = () =>
   new Problem("invalid_challenge", "This sign-in step has expired or was already used. Sign in again with your password.");
 
 /** The live challenge's account id, without using it up; 401 invalid_challenge when unknown, used or expired. */
-export async function liveChallenge(db: Db, token: string, nowMs = Date.now()): Promise<{ accountId: string; requestCiphertext: string }> {
+export async function liveChallenge(
+  db: Db,
+  token: string,
+  nowMs = Date.now(),
+): Promise<{ accountId: string; requestCiphertext: string; passkeyVerifiedAt: number | null }> {
   const found = await db
-    .select({ accountId: signInChallenges.accountId, requestCiphertext: signInChallenges.requestCiphertext })
+    .select({
+      accountId: signInChallenges.accountId,
+      requestCiphertext: signInChallenges.requestCiphertext,
+      passkeyVerifiedAt: signInChallenges.passkeyVerifiedAt,
+    })
     .from(signInChallenges)
     .where(and(eq(signInChallenges.tokenHash, await tokenHash(token)), gt(signInChallenges.expiresAt, nowMs)))
     .get();

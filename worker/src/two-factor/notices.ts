@@ -8,7 +8,13 @@ import type { AppContext } from "../context";
 import { addressOf } from "../email/mailer";
 import { bestEffort, queueEmail } from "../email/outbox";
 import type { MessageContent } from "../email/templates";
-import { recoveryCodeUsedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from "../email/templates";
+import {
+  passkeyAddedMessage,
+  passkeyRemovedMessage,
+  recoveryCodeUsedMessage,
+  twoFactorDisabledMessage,
+  twoFactorEnabledMessage,
+} from "../email/templates";
 
 async function notify(ctx: AppContext, row: AccountRow, content: MessageContent): Promise<void> {
   await bestEffort((async () => queueEmail(ctx, { to: await addressOf(ctx, row), ...content }))());
@@ -27,3 +33,7 @@ export const noticeRecoveryCodeUsed = (
   codesLeft: number,
   atMs = Date.now(),
 ) => notify(ctx, row, recoveryCodeUsedMessage(device, codesLeft, atMs));
+
+export const noticePasskeyAdded = (ctx: AppContext, row: AccountRow, atMs = Date.now()) => notify(ctx, row, passkeyAddedMessage(atMs));
+
+export const noticePasskeyRemoved = (ctx: AppContext, row: AccountRow, atMs = Date.now()) => notify(ctx, row, passkeyRemovedMessage(atMs));

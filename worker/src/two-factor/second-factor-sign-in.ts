@@ -6,6 +6,8 @@
  * against the account's code limit (429 once it is full); the code must be
  * right and unused (a right one is spent and its attempt given back); then
  * the challenge is used up and the sign-in finishes as a one-factor one would.
+ * With `passkey: true` the passkey was used on /account/passkey-sign-in
+ * (passkeys/sign-in.ts): until then the answer is 401 second_factor_pending.
  */
 import type { SecondFactorRequest, TokenResponse } from "@cargo-vpn/shared";
 import type { z } from "zod";
@@ -16,6 +18,7 @@ import { consumeChallenge, invalidChallenge, liveChallenge, openPendingSignIn, t
 import { codeAccepted, codeRefused, takeCodeAttempt } from "./code-limiter";
 import { recoveryCodesLeft, spendRecoveryCode } from "./recovery-codes";
 import { acceptTotpCode, twoFactorRow } from "./totp-store";
+import { Problem } from "../problem";
 
 export type SecondFactorInput = z.output<typeof SecondFactorRequest>;
 
@@ -31,6 +34,7 @@ export async function completeSecondFactor(ctx: AppContext, input: SecondFactorI
   const keys = await ctx.keys();
   const live = await liveChallenge(db, input.challenge);
   const row = await findById(db, live.accountId);
+  if (input.passkey) return completeWithPasskey(ctx, input.challenge, row, live);
   const stored = row && (await twoFactorRow(db, row.id));
   // Two-factor turned off (or the account erased) since the first step: that sign-in is void.
   if (!row || stored?.enabledAt == null) throw invalidChallenge();
@@ -51,4 +55,22 @@ export async function completeSecondFactor(ctx: AppContext, input: SecondFactorI
   const recoveryCodeUsed =
     input.recoveryCode !== undefined ? { device: pending.device, codesLeft: await recoveryCodesLeft(db, row.id) } : null;
   return { signedIn, row, recoveryCodeUsed };
+}
+
+async function completeWithPasskey(
+  ctx: AppContext,
+  challenge: string,
+  row: AccountRow | undefined,
+  live: { requestCiphertext: string; passkeyVerifiedAt: number | null },
+): Promise<SecondFactorSignIn> {
+  if (!row) throw invalidChallenge();
+  if (live.passkeyVerifiedAt === null) {
+    throw new Problem(
+      "second_factor_pending",
+      "The passkey has not been used yet. Finish on the page the extension opened, then try again.",
+    );
+  }
+  const pending = await openPendingSignIn(await ctx.keys(), row, live.requestCiphertext);
+  await consumeChallenge(ctx.db, challenge);
+  return { signedIn: await finishSignIn(ctx, row, pending), row, recoveryCodeUsed: null };
 }

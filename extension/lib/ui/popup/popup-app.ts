@@ -22,6 +22,7 @@ import { UsageChart } from "./usage-chart";
 import { PopupViews } from "./popup-views";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { signOutOthersControl, TwoFactorPanel } from "./two-factor";
+import { PasskeysPanel } from "./passkeys";
 
 export interface PopupOptions {
   openOptions: () => void;
@@ -97,6 +98,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     const banner = new VerifyBanner(call);
     const accountPanel = new AccountPanel(call, account);
     const twoFactor = new TwoFactorPanel(call, account.username ?? "");
+    const passkeys = new PasskeysPanel(call);
     const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
     const showAccount = (latest: Account) => {
       banner.show(latest);
@@ -132,6 +134,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     devices.element.append(signOutOthers);
     accountPanel.element.append(
       twoFactor.element,
+      passkeys.element,
       h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
     );
     const views = new PopupViews([
@@ -184,6 +187,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       refreshChart(),
       call("getDevices", undefined).then((d) => devices.show(d)),
       twoFactor.refresh(),
+      passkeys.refresh(),
       // The stored account may be behind (email confirmed, plan bought since): ask the API.
       call("getAccount", undefined).then(showAccount),
     ]).catch(async (error) => {

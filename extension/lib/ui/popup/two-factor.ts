@@ -18,6 +18,7 @@ import { errorMessageKey } from "../error-messages";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 import type { AuthViewDeps } from "./auth-views";
+import { passkeySignIn } from "./passkeys";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -109,7 +110,25 @@ function secondFactorView(deps: AuthViewDeps, challenge: SecondFactorChallenge, 
       deps.onSignedIn();
     });
   });
-  return h("main", { className: "auth" }, form, toggle, h("button", { type: "button", className: "link", onclick: back }, t("back")));
+  const passkey = passkeySignIn(deps, challenge);
+  if (!challenge.methods.includes("totp")) {
+    // Only a passkey completes it: no code fields.
+    return h(
+      "main",
+      { className: "auth" },
+      h("h1", {}, t("secondFactorHeading")),
+      passkey,
+      h("button", { type: "button", className: "link", onclick: back }, t("back")),
+    );
+  }
+  return h(
+    "main",
+    { className: "auth" },
+    form,
+    toggle,
+    passkey,
+    h("button", { type: "button", className: "link", onclick: back }, t("back")),
+  );
 }
 
 /** Hands a sign-in that answered second_factor_required over to the code screen; false for any other answer. */

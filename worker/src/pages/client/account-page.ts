@@ -10,6 +10,7 @@ import { MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-vpn/shared/account-
 import { deriveClientKeys, newKdfParams } from "@cargo-vpn/shared/kdf";
 import { USERNAME_PATTERN, normalizeUsername } from "@cargo-vpn/shared/normalize";
 import { sealUsername } from "@cargo-vpn/shared/username-seal";
+import { startAuthentication, startRegistration } from "@simplewebauthn/browser";
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -162,8 +163,93 @@ const pages: Record<string, (form: HTMLFormElement) => void> = {
   "reset-password": resetPasswordPage,
   "delete-account": deleteAccountPage,
   "undo-email-change": undoEmailChangePage,
+  passkeys: registerPasskeyPage,
+  "passkey-sign-in": passkeySignInPage,
 };
 
 const form = document.querySelector<HTMLFormElement>("form[data-page]");
 const page = form?.dataset.page;
 if (form && page && Object.hasOwn(pages, page)) pages[page]!(form);
+
+// --- passkeys (issue 18 item 3): pages the popup opens in a tab, authorised by the ticket or sign-in challenge in the fragment ---
+
+function fragmentValue(name: string): string | null {
+  const value = new URLSearchParams(location.hash.slice(1)).get(name);
+  if (location.hash) history.replaceState(null, "", location.pathname);
+  return value && value.length > 0 ? value : null;
+}
+
+async function postJson(path: string, body: unknown): Promise<{ ok: boolean; body: Record<string, unknown> }> {
+  try {
+    const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const parsed = response.status === 204 ? {} : ((await response.json().catch(() => ({}))) as Record<string, unknown>);
+    return { ok: response.ok, body: parsed };
+  } catch {
+    return { ok: false, body: { code: "network" } };
+  }
+}
+
+function passkeyFailure(code: unknown): string {
+  if (code === "invalid_ticket") return "This passkey link has expired or was already used. Open it again from the extension.";
+  if (code === "invalid_challenge") return "This step has expired or was already used. Start again from the extension.";
+  if (code === "invalid_passkey") return "The passkey was not accepted. Try again, or use another passkey.";
+  return failure(typeof code === "string" ? code : undefined);
+}
+
+function passkeyPage(form: HTMLFormElement, secretName: "ticket" | "challenge", act: (secret: string) => Promise<void>): void {
+  const secret = fragmentValue(secretName);
+  if (!secret) {
+    finish(form);
+    announce("Open this page from the extension: the link it opens carries what this step needs.", "error");
+    return;
+  }
+  let busy = false;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    act(secret)
+      .catch(() => announce("The browser did not make or use a passkey (cancelled or not available). Try again.", "error"))
+      .finally(() => {
+        busy = false;
+      });
+  });
+}
+
+function registerPasskeyPage(form: HTMLFormElement): void {
+  const label = element<HTMLInputElement>("passkey-label");
+  passkeyPage(form, "ticket", async (ticket) => {
+    announce("Follow your browser's prompt to make a passkey…", "busy");
+    const options = await postJson("/v1/passkeys/registration/options", { ticket });
+    if (!options.ok) {
+      finish(form);
+      announce(passkeyFailure(options.body.code), "error");
+      return;
+    }
+    const response = await startRegistration({ optionsJSON: options.body as never });
+    const name = label.value.trim();
+    const saved = await postJson("/v1/passkeys/registration/verify", { response, ...(name ? { label: name } : {}) });
+    if (saved.ok) {
+      finish(form);
+      announce("Your passkey is registered. Signing in will ask for it after your password. You can close this page.", "done");
+    } else announce(passkeyFailure(saved.body.code), "error");
+  });
+}
+
+function passkeySignInPage(form: HTMLFormElement): void {
+  passkeyPage(form, "challenge", async (challenge) => {
+    announce("Follow your browser's prompt to use your passkey…", "busy");
+    const options = await postJson("/v1/auth/passkey/options", { challenge });
+    if (!options.ok) {
+      finish(form);
+      announce(passkeyFailure(options.body.code), "error");
+      return;
+    }
+    const response = await startAuthentication({ optionsJSON: options.body as never });
+    const verified = await postJson("/v1/auth/passkey/verify", { challenge, response });
+    if (verified.ok) {
+      finish(form);
+      announce("Done: the extension is finishing your sign-in. You can close this page.", "done");
+    } else announce(passkeyFailure(verified.body.code), "error");
+  });
+}
