@@ -32,6 +32,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const account = {
   id: "acc_1",
   username: "alice",
+  usernameSealed: null,
   email: "alice@example.org",
   emailVerified: false,
   createdAt: "2026-01-01T00:00:00.000Z",
