@@ -55,7 +55,7 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     const user = await signUpAndIn(env.stack.apiUrl);
     const { page, credentials } = await pageWithAuthenticator();
 
-    const ticket = await api(env.stack.apiUrl, "POST", "/v1/me/passkeys/ticket", { token: user.accessToken });
+    const ticket = await api(env.stack.apiUrl, "POST", "/v1/me/passkey-tickets", { token: user.accessToken });
     expect(ticket.status).toBe(200);
     expect(ticket.body.url.startsWith(`${PAGES}/account/passkeys#ticket=`)).toBe(true);
     await page.goto(ticket.body.url);

@@ -182,7 +182,7 @@ export const ROUTE_LIST = [
   // issue 20: the old address's link undoes an email change
   { method: "POST", path: "/v1/email/change/undo", status: 204, auth: "none", request: EmailChangeUndoRequest, answer: null },
   // issue 18 item 3: passkeys as a second factor
-  { method: "POST", path: "/v1/me/passkeys/ticket", status: 200, auth: "bearer", request: null, answer: PasskeyTicketResponse },
+  { method: "POST", path: "/v1/me/passkey-tickets", status: 200, auth: "bearer", request: null, answer: PasskeyTicketResponse },
   { method: "GET", path: "/v1/me/passkeys", status: 200, auth: "bearer", request: null, answer: PasskeyListResponse },
   { method: "DELETE", path: "/v1/me/passkeys/{id}", status: 204, auth: "bearer", request: null, answer: null },
   {

@@ -537,7 +537,7 @@ export const EmailChangeUndoRequest = z.strictObject({ token: LinkToken });
 export type EmailChangeUndoRequest = z.input<typeof EmailChangeUndoRequest>;
 
 // --- passkeys as a second factor (issue 18 item 3) ---
-/** POST /v1/me/passkeys/ticket: a one-time link for the account page that registers a passkey. */
+/** POST /v1/me/passkey-tickets: a one-time link for the account page that registers a passkey. */
 export const PasskeyTicketResponse = z.object({
   ticket: z.string().meta({ description: "one use, for POST /v1/passkeys/registration/options" }),
   url: z.string().meta({ description: "the account page to open in a tab: /account/passkeys#ticket=…" }),

@@ -13,7 +13,7 @@ import { latest } from "./mail";
 import { type Algorithm, assert, createCredential } from "./software-authenticator";
 
 async function ticketFor(token: string) {
-  const res = await call("POST", "/v1/me/passkeys/ticket", { token });
+  const res = await call("POST", "/v1/me/passkey-tickets", { token });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   const url = new URL(res.body.url);
   expect(url.pathname).toBe("/account/passkeys");

@@ -248,7 +248,7 @@ export function createApiClient(deps: ApiClientDeps) {
     signOutOthers: async () => (await parse(await authed("POST", "/v1/me/sign-out-others"), SignOutOthersResponse)).signedOut,
     contacts: async () => parse(await raw("GET", "/v1/contacts"), ContactsResponse),
     // passkeys (issue 18 item 3)
-    passkeyTicket: async () => parse(await authed("POST", "/v1/me/passkeys/ticket"), PasskeyTicketResponse),
+    passkeyTicket: async () => parse(await authed("POST", "/v1/me/passkey-tickets"), PasskeyTicketResponse),
     passkeys: async () => parse(await authed("GET", "/v1/me/passkeys"), PasskeyListResponse),
     removePasskey: async (id: string) => succeed(await authed("DELETE", `/v1/me/passkeys/${enc(id)}`)),
   };

@@ -376,7 +376,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(200, { signedOut: others.length });
     }
     if (path.startsWith("/v1/me/two-factor")) return twoFactorRoute(method, path, record, parse);
-    if (method === "POST" && path === "/v1/me/passkeys/ticket") {
+    if (method === "POST" && path === "/v1/me/passkey-tickets") {
       const ticket = id("ticket-");
       return json(200, {
         ticket,

@@ -32,7 +32,7 @@ const PasskeyIdParam = z.object({ id: z.string().min(1).max(1400) });
 passkeyRoutes.openapi(
   createRoute({
     method: "post",
-    path: "/v1/me/passkeys/ticket",
+    path: "/v1/me/passkey-tickets",
     operationId: "passkeyTicket",
     tags: ["account"],
     summary: "A one-time, five-minute link to the account page that registers a passkey",
