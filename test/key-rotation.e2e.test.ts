@@ -189,7 +189,9 @@ describe("key rotation on the running stack", () => {
     expect(half).toContain("3 accounts remain on an old DATA_KEK version");
     for (const someone of [user, ...others]) {
       const signedIn = await signInAgain(someone);
-      expect(signedIn.account.username).toBe(someone.username);
+      // The email is what the data key seals (the username is sealed by the owner's client, under no server key).
+      expect(signedIn.account.email).toBe(someone.email);
+      expect(signedIn.account.username).toBeNull();
     }
     const out = await ops(["keys", "kek", "rewrap", "--batch", "2"]);
     expect(out).toMatch(/re-wrapped 3 accounts to DATA_KEK version 2/);
@@ -203,7 +205,7 @@ describe("key rotation on the running stack", () => {
     const again = await signInAgain(user);
     user = { ...user, accessToken: again.accessToken };
     const me = await call("GET /v1/me", { token: user.accessToken });
-    expect(me.account.username).toBe(user.username);
+    expect(me.account.email).toBe(user.email);
     await call("GET /v1/devices", { token: user.accessToken });
     for (const other of others) await signInAgain(other);
     expect(await ops(["keys", "kek", "status"])).toContain("0 accounts remain on an old DATA_KEK version");
