@@ -23,7 +23,7 @@ import {
   waitForState,
 } from "@cargo-vpn/testkit/firefox-flows";
 import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
-import { reportedBytes } from "./harness/reported-bytes.ts";
+import { onlyThroughGateway, reportedBytes } from "./harness/reported-bytes.ts";
 
 let state: string;
 let stack: Stack;
@@ -77,6 +77,11 @@ describe("Firefox ESR restart while connected", () => {
     const reported = reportedBytes(state);
     const seen = { up: site.received - siteBefore.up, down: site.sent - siteBefore.down };
     expect(seen.down).toBeGreaterThan(8000);
-    expect(seen).toEqual({ up: reported.up - reportedBefore.up, down: reported.down - reportedBefore.down });
+    const carried = { up: reported.up - reportedBefore.up, down: reported.down - reportedBefore.down };
+    // Every request byte the site read was written by the gateway (a direct load breaks this), and the gateway
+    // reported no byte the site did not send. Not exact equality: a response the site wrote into a flow the
+    // browser cut at restart is never read by the gateway (one fresh-clone run in five: 1,182 bytes down).
+    expect(onlyThroughGateway(seen, carried), JSON.stringify({ seen, carried })).toBe(true);
+    expect(carried.down).toBeGreaterThan(8000);
   }, 240_000);
 });
