@@ -6,7 +6,7 @@
  *
  *   npm run worker -- db:snapshot     # after merging hand-written migrations
  *
- * It adds a journal entry for every migration file that has none, lets
+ * It makes the journal list every migration file in order (adding, renumbering or dropping entries), lets
  * drizzle-kit generate in a scratch copy of the folder, keeps only the
  * snapshot (named after the last migration, so the next generated one gets
  * the next number) and prints the SQL it threw away: that SQL must be what
@@ -36,14 +36,16 @@ const tags = readdirSync(migrations)
   .sort()
   .map((name) => name.slice(0, -".sql".length));
 
-// Every migration file in the journal, in order: drizzle-kit numbers the next one after the last entry.
+// Every migration file in the journal, in file order (drizzle-kit numbers the next one after the last entry):
+// an entry a branch added with another idx is renumbered, a missing one is added, one without a file is dropped.
 const journal = readJournal(migrations);
-for (const [idx, tag] of tags.entries()) {
-  const entry = journal.entries[idx];
-  if (entry && entry.tag !== tag) throw new Error(`journal entry ${idx} is ${entry.tag}, but the migration file is ${tag}.sql`);
-  if (!entry) journal.entries.push({ idx, version: "6", when: (journal.entries.at(-1)?.when ?? Date.now()) + 1, tag, breakpoints: true });
-}
-if (journal.entries.length !== tags.length) throw new Error("the journal names migrations that have no file");
+const byTag = new Map(journal.entries.map((entry) => [entry.tag, entry]));
+let when = 0;
+journal.entries = tags.map((tag, idx) => {
+  const known = byTag.get(tag);
+  when = Math.max(when + 1, known?.when ?? 0);
+  return { idx, version: known?.version ?? "6", when, tag, breakpoints: known?.breakpoints ?? true };
+});
 writeFileSync(journalPath(migrations), `${JSON.stringify(journal, null, 2)}\n`);
 
 /** Runs drizzle-kit generate on a scratch copy of the folder; returns the new migration's tag, or null when nothing changed. */
