@@ -11,6 +11,9 @@ import { describe, expect, it } from "vitest";
 import { call } from "./client";
 import { dumpD1 } from "./storage-dump";
 import { checkout, deliver, deliverNew, eventsFor, me, pay, standin, subscribed, verifiedUser } from "./billing-helpers";
+import { findById } from "../src/accounts/accounts";
+import { claimCheckout, releaseCheckout } from "../src/billing/checkout-hold";
+import { appContext } from "../src/context";
 
 const stripeApi = (path: string, form?: Record<string, string>) =>
   standin(path, {
@@ -76,6 +79,28 @@ describe("at most one open checkout per account", () => {
     const won = results.findIndex((r) => r.status === 200);
     const other = asks[(won + 1) % asks.length]!;
     expect((await checkout(token, ...other)).body.code).toBe("checkout_open");
+  });
+
+  it("a checkout waiting for its twin at Stripe takes the hold when the twin gives it back (Stripe failed), not 409", async () => {
+    const { token, user } = await verifiedUser();
+    // A first checkout makes the account's billing row (its Stripe customer); then the hold is free again.
+    expect((await checkout(token, "plus", "month")).status).toBe(200);
+    await releaseCheckout(appContext(env), user.id);
+    const ctx = appContext(env);
+    const account = (await findById(ctx.db, user.id))!;
+    // The twin holds the checkout and is at Stripe: no session recorded yet.
+    expect(await claimCheckout(ctx, account, "plus", "month")).toBeNull();
+    const waiting = claimCheckout(ctx, account, "plus", "month");
+    // Let the waiter find the hold taken and start waiting for the twin's session.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Stripe failed for the twin: it gives the hold back (checkout.ts) so the person can try again at once.
+    await releaseCheckout(ctx, user.id);
+    // The waiter now holds the checkout and opens the session itself.
+    await expect(waiting).resolves.toBeNull();
+    const row = await env.DB.prepare("SELECT checkout_until FROM subscriptions WHERE account_id = ?")
+      .bind(user.id)
+      .first<{ checkout_until: number | null }>();
+    expect(row?.checkout_until).toBeGreaterThan(Date.now());
   });
 
   it("paying ends the hold: the account is subscribed, and after the subscription ends it can buy again", async () => {

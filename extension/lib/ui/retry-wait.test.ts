@@ -52,6 +52,22 @@ describe("showError", () => {
     expect(isWaiting(button)).toBe(false);
   });
 
+  it("a new error in the same place never leaves the controls of the countdown it replaces disabled", () => {
+    // The device-limit view: one alert under several "Free slot for …" buttons.
+    const alert = document.createElement("p");
+    document.body.append(alert);
+    const first = document.createElement("button");
+    const second = document.createElement("button");
+    showError(alert, new ApiError({ code: "rate_limited", status: 429, retryAfter: 600 }), [first]);
+    expect(first.disabled).toBe(true);
+    showError(alert, new ApiError({ code: "invalid_credentials", status: 401 }), [second]);
+    expect(alert.textContent).toBe("Wrong username or password.");
+    expect(first.disabled).toBe(false);
+    expect(isWaiting(first)).toBe(false);
+    vi.advanceTimersByTime(601_000);
+    expect(first.disabled).toBe(false);
+  });
+
   it("a 503 with Retry-After says the service is busy and for how long", () => {
     const alert = document.createElement("p");
     document.body.append(alert);

@@ -33,18 +33,23 @@ export function errorText(info: ErrorInfo, secondsLeft = info.retryAfter, locale
   return t(errorMessageKey(info.code));
 }
 
-const running = new WeakMap<HTMLElement, ReturnType<typeof setInterval>>();
+type Lock = Array<HTMLButtonElement | HTMLInputElement>;
+
+/** Each target's countdown: its timer and the controls it keeps disabled. */
+const running = new WeakMap<HTMLElement, { timer: ReturnType<typeof setInterval>; lock: Lock }>();
+
+function release(lock: Lock): void {
+  for (const control of lock) {
+    delete control.dataset.waiting;
+    control.disabled = false;
+  }
+}
 
 /**
  * Shows `error` in `target`; with a Retry-After, counts down and keeps `lock` disabled until the wait is over
  * (then the sentence says so and the controls come back). Returns the ErrorInfo.
  */
-export function showError(
-  target: HTMLElement,
-  error: unknown,
-  lock: Array<HTMLButtonElement | HTMLInputElement> = [],
-  now = Date.now,
-): ErrorInfo {
+export function showError(target: HTMLElement, error: unknown, lock: Lock = [], now = Date.now): ErrorInfo {
   const info = toErrorInfo(error);
   stopCountdown(target);
   target.textContent = errorText(info);
@@ -63,10 +68,6 @@ export function showError(
     const left = Math.ceil((until - now()) / 1000);
     if (left <= 0 || !target.isConnected) {
       stopCountdown(target);
-      for (const control of lock) {
-        delete control.dataset.waiting;
-        control.disabled = false;
-      }
       if (target.isConnected) target.textContent = t("tryAgainNow");
       return;
     }
@@ -74,14 +75,20 @@ export function showError(
     // Only when the words change: the live region then announces a new wait, not the same one every second.
     if (target.textContent !== text) target.textContent = text;
   };
-  running.set(target, setInterval(tick, 1000));
+  running.set(target, { timer: setInterval(tick, 1000), lock });
   return info;
 }
 
-/** Stops a countdown (the form is being reused for a new attempt). */
+/**
+ * Stops a countdown (the form is being reused for a new attempt, or another error takes its place) and gives
+ * its controls back: with the timer gone, nothing else would (several buttons can share one alert).
+ */
 export function stopCountdown(target: HTMLElement): void {
-  const timer = running.get(target);
-  if (timer) clearInterval(timer);
+  const countdown = running.get(target);
+  if (countdown) {
+    clearInterval(countdown.timer);
+    release(countdown.lock);
+  }
   running.delete(target);
   delete target.dataset.retryUntil;
   delete target.dataset.code;

@@ -46,29 +46,35 @@ export async function claimCheckout(
   nowMs = Date.now(),
 ): Promise<string | null> {
   const { db } = ctx;
-  const claimed = await db
-    .update(subscriptions)
-    .set({ checkoutUntil: checkoutExpiry(nowMs) * 1000, checkoutCiphertext: null })
-    .where(and(eq(subscriptions.accountId, account.id), or(isNull(subscriptions.checkoutUntil), lte(subscriptions.checkoutUntil, nowMs))))
-    .returning({ accountId: subscriptions.accountId });
-  if (claimed.length === 1) return null;
-  let row = await db.select().from(subscriptions).where(eq(subscriptions.accountId, account.id)).get();
-  // A parallel request holds the checkout but is still at Stripe: wait for its session rather than refuse
-  // (a double click must not read "try again in 31 minutes").
-  for (
-    let waited = 0;
-    row && !row.checkoutCiphertext && (row.checkoutUntil ?? 0) > nowMs && waited < OPENING_WAIT_MS;
-    waited += OPENING_POLL_MS
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, OPENING_POLL_MS));
-    row = await db.select().from(subscriptions).where(eq(subscriptions.accountId, account.id)).get();
+  const held = (row: { checkoutUntil: number | null } | undefined) => (row?.checkoutUntil ?? 0) > nowMs;
+  const readRow = () => db.select().from(subscriptions).where(eq(subscriptions.accountId, account.id)).get();
+  let row: Awaited<ReturnType<typeof readRow>>;
+  for (let waited = 0; ; ) {
+    const claimed = await db
+      .update(subscriptions)
+      .set({ checkoutUntil: checkoutExpiry(nowMs) * 1000, checkoutCiphertext: null })
+      .where(and(eq(subscriptions.accountId, account.id), or(isNull(subscriptions.checkoutUntil), lte(subscriptions.checkoutUntil, nowMs))))
+      .returning({ accountId: subscriptions.accountId });
+    if (claimed.length === 1) return null;
+    row = await readRow();
+    // A parallel request holds the checkout but is still at Stripe: wait for its session rather than refuse
+    // (a double click must not read "try again in 31 minutes").
+    while (row && !row.checkoutCiphertext && held(row) && waited < OPENING_WAIT_MS) {
+      await new Promise((resolve) => setTimeout(resolve, OPENING_POLL_MS));
+      waited += OPENING_POLL_MS;
+      row = await readRow();
+    }
+    // It gave the hold back (Stripe failed, releaseCheckout): nothing is open, so this request takes the hold.
+    // (Counted as a poll, so claims raced away again and again still end.)
+    if (!row || held(row) || waited > 2 * OPENING_WAIT_MS) break;
+    waited += OPENING_POLL_MS;
   }
-  if (row?.checkoutCiphertext && (row.checkoutUntil ?? 0) > nowMs) {
+  if (row?.checkoutCiphertext && held(row)) {
     const key = await dataKeyOf(await ctx.keys(), account);
-    const held = JSON.parse(await decryptField(key, account.id, CHECKOUT_FIELD, row.checkoutCiphertext)) as HeldCheckout;
-    if (held.plan === plan && held.interval === interval) return held.url;
+    const open = JSON.parse(await decryptField(key, account.id, CHECKOUT_FIELD, row.checkoutCiphertext)) as HeldCheckout;
+    if (open.plan === plan && open.interval === interval) return open.url;
   }
-  if (row && !row.checkoutCiphertext && (row.checkoutUntil ?? 0) > nowMs) {
+  if (row && !row.checkoutCiphertext && held(row)) {
     throw new Problem(
       "checkout_open",
       "A checkout for this account is being opened right now. Try again in a few seconds.",
@@ -81,7 +87,7 @@ export async function claimCheckout(
   const minutes = Math.max(1, Math.ceil(((row?.checkoutUntil ?? nowMs) - nowMs) / 60_000));
   throw new Problem(
     "checkout_open",
-    `A checkout for this account is already open. Finish it, or try again in ${minutes} minutes when it has expired.`,
+    `A checkout for this account is already open. Finish it, or try again in ${minutes} minute${minutes === 1 ? "" : "s"} when it has expired.`,
   );
 }
 

@@ -7,11 +7,11 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-export const accounts = sqliteTable("accounts", {
+const accountColumns = {
   id: text("id").primaryKey(),
   usernameIndex: text("username_index").notNull().unique(),
   emailIndex: text("email_index").notNull().unique(),
-  /** The server's copy of the name, under the data key; '' once the client's sealed copy replaced it (migration 0009). */
+  /** The server's copy of the name, under the data key; '' once the client's sealed copy replaced it (migration 0010). */
   usernameCiphertext: text("username_ciphertext").notNull(),
   /** The name sealed by the owner's client (shared/src/username-seal.ts): no server key opens it. */
   usernameSealed: text("username_sealed"),
@@ -31,7 +31,11 @@ export const accounts = sqliteTable("accounts", {
   createdAt: integer("created_at").notNull(),
   /** After a plan went down: until when devices above the new limit keep their slots (billing/downgrade-grace.ts). */
   downgradeGraceUntil: integer("downgrade_grace_until"),
-});
+};
+export const accounts = sqliteTable("accounts", accountColumns, (t) => [
+  // Migration 0007: the cron finds accounts whose grace ends; partial, as nearly every row has none.
+  index("accounts_downgrade_grace_until").on(t.downgradeGraceUntil).where(sql`${t.downgradeGraceUntil} IS NOT NULL`),
+]);
 
 /** One row per signed-in device: access tokens name it (claim `sign_in`) and die with it. */
 export const signIns = sqliteTable(

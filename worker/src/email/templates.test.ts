@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defangLabel, newDeviceMessage } from "./templates";
+import { defangLabel, newDeviceMessage, recoveryCodeUsedMessage } from "./templates";
 
 /** Anything a mail client could turn into a live link: a scheme, an address, or a dotted host name. */
 const LINKABLE = /[a-z0-9+.-][:\uff1a]|(?<!\[)[@\uff20]|[\p{L}\p{N}-][.\u3002\uff0e\uff61][\p{L}-]/iu;
@@ -36,6 +36,13 @@ describe("defangLabel", () => {
   it("is what the new-device notice shows in both parts", () => {
     const message = newDeviceMessage({ kind: "chrome", label: "Review: https://evil.example/x" }, 0);
     expect(message.text).toContain("Device: Review[:] https[:]//evil[.]example/x (chrome)");
+    expect(message.text + message.html).not.toContain("https://evil.example");
+    expect(message.html).not.toContain("href");
+  });
+
+  it("is what the recovery-code notice shows too: whoever holds a code chose that label", () => {
+    const message = recoveryCodeUsedMessage({ kind: "api", label: "Review: https://evil.example/x" }, 9, 0);
+    expect(message.text).toContain("Device: Review[:] https[:]//evil[.]example/x (api)");
     expect(message.text + message.html).not.toContain("https://evil.example");
     expect(message.html).not.toContain("href");
   });

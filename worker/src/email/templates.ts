@@ -160,7 +160,7 @@ export function twoFactorDisabledMessage(atMs: number): MessageContent {
 
 export function recoveryCodeUsedMessage(device: { kind: DeviceKind; label: string }, codesLeft: number, atMs: number): MessageContent {
   return compose("A recovery code was used to sign in to your Cargo VPN account", [
-    `A recovery code was used in place of an authenticator code to sign in to your Cargo VPN account:\n\nDevice: ${device.label} (${device.kind})\nTime: ${new Date(atMs).toISOString()}\nRecovery codes left: ${codesLeft}`,
+    `A recovery code was used in place of an authenticator code to sign in to your Cargo VPN account:\n\nDevice: ${defangLabel(device.label)} (${device.kind})\nTime: ${new Date(atMs).toISOString()}\nRecovery codes left: ${codesLeft}`,
     "That code will not work again. If this was not you, change your password and replace your recovery codes in the extension's account settings.",
   ]);
 }
