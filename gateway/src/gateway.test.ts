@@ -523,7 +523,9 @@ describe("gateway safety limits", () => {
       expect(tunnel.status).toBe(200);
       const started = Date.now();
       await once(tunnel.socket, "close");
-      expect(Date.now() - started).toBeLessThan(3000);
+      // Not before the idle timeout (a busy machine only makes it later); the default
+      // timeout (two minutes) would outlast the test, so closing at all proves it applied.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     } finally {
       await h.gateway.close();
       await h.api.close();
