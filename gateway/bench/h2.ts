@@ -20,7 +20,7 @@
  *   npm run bench -- gateway-h2         # this part alone
  *   CARGO_BENCH_H2_MIB=256 CARGO_BENCH_H2_PAGES=10 npm run bench -- gateway-h2
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
 import type net from "node:net";
@@ -30,9 +30,8 @@ import { join } from "node:path";
 import tls from "node:tls";
 import { pathToFileURL } from "node:url";
 import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
-import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 import { type AnchorProxy, startSquid } from "./anchors";
-import { GatewayChild } from "./throughput";
+import { startTlsGatewayChild } from "./throughput";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -226,23 +225,8 @@ export async function runH2Bench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "cargo-gw-h2-bench-"));
   const api = await startFakeApi("gw-h2-bench");
   const origins = await startOrigins();
-  const { cert, key } = selfSignedCert();
-  writeFileSync(join(dir, "cert.pem"), cert);
-  writeFileSync(join(dir, "key.pem"), key);
-  const gateway = await GatewayChild.start({
-    CARGO_API_URL: api.url,
-    CARGO_GATEWAY_ID: api.gatewayId,
-    CARGO_GATEWAY_SECRET: api.secret,
-    GATEWAY_PORT: "0",
-    GATEWAY_TLS_PORT: "0",
-    GATEWAY_TLS_CERT: join(dir, "cert.pem"),
-    GATEWAY_TLS_KEY: join(dir, "key.pem"),
-    GATEWAY_ALLOW_LOOPBACK: "true",
-    GATEWAY_FLUSH_MS: "1000",
-    GATEWAY_HEARTBEAT_MS: "1000",
-    // Closed tunnels leave the session's count a moment after the client saw the end; pages follow each other at once.
-    GATEWAY_MAX_FLOWS_PER_SESSION: String(4 * ORIGINS * PER_ORIGIN),
-  });
+  // Closed tunnels leave the session's count a moment after the client saw the end; pages follow each other at once.
+  const gateway = await startTlsGatewayChild(api, dir, 4 * ORIGINS * PER_ORIGIN);
   let squid: AnchorProxy | null = null;
   try {
     squid = await startSquid(dir, join(dir, "cert.pem"), join(dir, "key.pem")).catch(() => null);

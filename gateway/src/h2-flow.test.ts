@@ -6,42 +6,24 @@
  */
 import net from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "./gateway";
 import { FLAG, FRAME, RawH2 } from "./h2-frames.test-support";
+import { startH2Gateway, type H2Gateway } from "./h2-gateway.test-support";
 import { CONNECTION_WINDOW_BYTES, STREAM_WINDOW_BYTES } from "./h2-listener";
-import { memoryLogger } from "./logger";
-import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { connectH2, h2Tunnel, httpOverStream } from "@cargo-vpn/testkit/h2-proxy-client";
-import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
-const cert = selfSignedCert();
 const MiB = 1024 * 1024;
-let api: FakeApi;
+let h2: H2Gateway;
 let origin: Origin;
-let gateway: RunningGateway;
 let auth: string;
 
 beforeAll(async () => {
-  api = await startFakeApi();
+  h2 = await startH2Gateway();
   origin = await startOrigin();
-  gateway = await startGateway({
-    apiUrl: api.url,
-    gatewayId: api.gatewayId,
-    gatewaySecret: api.secret,
-    port: 0,
-    tls: { port: 0, cert: cert.cert, key: cert.key },
-    allowLoopback: true,
-    flushIntervalMs: 3_600_000,
-    heartbeatIntervalMs: 3_600_000,
-    shutdownGraceMs: 0,
-    logger: memoryLogger().logger,
-  });
-  auth = await api.proxyAuthorization("h2-flow");
+  auth = await h2.api.proxyAuthorization("h2-flow");
 });
 afterAll(async () => {
-  await gateway.close();
-  await api.close();
+  await h2.close();
   await origin.close();
 });
 
@@ -75,7 +57,7 @@ async function stalledDestination(): Promise<{ port: number; resume(): void; rea
 }
 
 it("keeps other tunnels moving while one browser stream stops reading, and the stopped one gets every byte later", async () => {
-  const conn = await connectH2({ port: gateway.tlsPort!, ca: cert.cert });
+  const conn = await connectH2(h2.endpoint());
   const stalled = await h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth });
   const moving = await h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth });
   // The stalled stream asks for far more than every window between it and the origin holds, then reads nothing.
@@ -105,7 +87,7 @@ it("keeps other tunnels moving while one browser stream stops reading, and the s
 
 it("keeps other uploads moving while one destination stops reading", async () => {
   const sink = await stalledDestination();
-  const conn = await connectH2({ port: gateway.tlsPort!, ca: cert.cert });
+  const conn = await connectH2(h2.endpoint());
   try {
     const blocked = await h2Tunnel(conn, { target: `127.0.0.1:${sink.port}`, auth });
     const moving = await h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth });
@@ -130,7 +112,7 @@ it("keeps other uploads moving while one destination stops reading", async () =>
 });
 
 it("opens windows sized for bulk transfers: SETTINGS_INITIAL_WINDOW_SIZE per stream and a WINDOW_UPDATE for the connection", async () => {
-  const raw = await RawH2.connect(gateway.tlsPort!);
+  const raw = await RawH2.connect(h2.gateway.tlsPort!);
   try {
     const settings = await raw.waitFor((f) => f.type === FRAME.SETTINGS && !(f.flags & FLAG.ACK));
     const advertised = new Map<number, number>();

@@ -12,10 +12,10 @@
  *   const flow = new H2ForwardedRequest({ stream, headers, sessionId, registry, … });
  *   if (registry.open(flow)) flow.send({ address, family, port, path, host });
  */
-import http from "node:http";
+import type http from "node:http";
 import type http2 from "node:http2";
 import { streamAnswer } from "./h2-answers";
-import { endToEndHeaders, type ForwardTarget } from "./http-forward";
+import { endToEndHeaders, type ForwardTarget, upstreamRequest } from "./http-forward";
 import { errorClass, type Logger } from "./logger";
 import { framingHeader, isBodiless, type RequestFraming } from "./request-framing";
 import type { Flow, SessionRegistry } from "./session-registry";
@@ -95,25 +95,8 @@ export class H2ForwardedRequest implements Flow {
     const { stream, logger } = this.options;
     const headers = requestHeaders(this.options.headers);
     headers.push("Host", target.host, ...framingHeader(this.framing));
-    const upstream = http.request({
-      host: target.address,
-      family: target.family,
-      port: target.port,
-      method: this.method,
-      path: target.path,
-      headers,
-      setHost: false,
-      agent: this.options.agent,
-      maxHeaderSize: this.options.maxHeaderBytes,
-      timeout: this.options.connectTimeoutMs,
-    });
+    const upstream = upstreamRequest(target, this.method, headers, this.options);
     this.upstreamRequest = upstream;
-    upstream.on("socket", (socket) => {
-      socket.setNoDelay(true);
-      if (socket.connecting) socket.once("connect", () => upstream.setTimeout(this.options.idleTimeoutMs));
-      else upstream.setTimeout(this.options.idleTimeoutMs);
-    });
-    upstream.on("timeout", () => upstream.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
     upstream.on("response", (response) => {
       if (stream.destroyed) return void response.destroy();
       stream.respond(responseHeaders(response.statusCode ?? 502, response.rawHeaders));

@@ -7,44 +7,24 @@
  */
 import http2 from "node:http2";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "./gateway";
 import { ERROR, FLAG, FRAME, frame, headerBlock, RawH2, rstStream } from "./h2-frames.test-support";
+import { startH2Gateway, waitFor, type H2Gateway } from "./h2-gateway.test-support";
 import { H2_MAX_CONCURRENT_STREAMS, RESET_BURST } from "./h2-listener";
-import { memoryLogger } from "./logger";
-import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { connectH2, h2Tunnel, httpOverStream } from "@cargo-vpn/testkit/h2-proxy-client";
-import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
-const cert = selfSignedCert();
 const MAX_HEADER_BYTES = 16 * 1024;
-let api: FakeApi;
+let h2: H2Gateway;
 let origin: Origin;
-let gateway: RunningGateway;
 let auth: string;
 
 beforeAll(async () => {
-  api = await startFakeApi();
+  h2 = await startH2Gateway({ maxHeaderBytes: MAX_HEADER_BYTES, maxFlowsPerSession: 10_000 });
   origin = await startOrigin();
-  gateway = await startGateway({
-    apiUrl: api.url,
-    gatewayId: api.gatewayId,
-    gatewaySecret: api.secret,
-    port: 0,
-    tls: { port: 0, cert: cert.cert, key: cert.key },
-    allowLoopback: true,
-    flushIntervalMs: 3_600_000,
-    heartbeatIntervalMs: 3_600_000,
-    shutdownGraceMs: 0,
-    maxHeaderBytes: MAX_HEADER_BYTES,
-    maxFlowsPerSession: 10_000,
-    logger: memoryLogger().logger,
-  });
-  auth = await api.proxyAuthorization("h2-limits");
+  auth = await h2.api.proxyAuthorization("h2-limits");
 });
 afterAll(async () => {
-  await gateway.close();
-  await api.close();
+  await h2.close();
   await origin.close();
 });
 
@@ -54,19 +34,11 @@ const connectFields = (): Array<[string, string]> => [
   ["proxy-authorization", auth],
 ];
 
-const refusals = (reason: string) => gateway.metrics().refusals[reason] ?? 0;
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const ends = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > ends) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const refusals = (reason: string) => h2.refusals(reason);
 
 /** A raw connection whose SETTINGS exchange is done, so the server's limits are in force. */
 async function rawConnection(): Promise<RawH2> {
-  const raw = await RawH2.connect(gateway.tlsPort!);
+  const raw = await RawH2.connect(h2.gateway.tlsPort!);
   await raw.waitFor((f) => f.type === FRAME.SETTINGS && (f.flags & FLAG.ACK) !== 0);
   return raw;
 }
@@ -87,9 +59,9 @@ it("answers rapid reset (streams opened and reset at once) with GOAWAY(ENHANCE_Y
   expect(goaway!.lastStreamId).toBeLessThan(2 * streams - 1);
   expect(refusals("h2_rapid_reset")).toBe(before + 1);
   await waitFor(() => raw.closed);
-  await waitFor(() => gateway.stats().openFlows === 0);
+  await waitFor(() => h2.gateway.stats().openFlows === 0);
 
-  const browser = await connectH2({ port: gateway.tlsPort!, ca: cert.cert });
+  const browser = await connectH2(h2.endpoint());
   const tunnel = await h2Tunnel(browser, { target: `127.0.0.1:${origin.port}`, auth });
   expect(tunnel.status).toBe(200);
   expect((await httpOverStream(tunnel.stream, "GET", "/bytes/10")).status).toBe(200);
@@ -99,7 +71,7 @@ it("answers rapid reset (streams opened and reset at once) with GOAWAY(ENHANCE_Y
 
 it("lets a browser reset many tunnels after they were answered (closing tabs) without a GOAWAY", async () => {
   const before = refusals("h2_rapid_reset");
-  const browser = await connectH2({ port: gateway.tlsPort!, ca: cert.cert });
+  const browser = await connectH2(h2.endpoint());
   let goaway = false;
   browser.on("goaway", () => {
     goaway = true;
@@ -110,7 +82,7 @@ it("lets a browser reset many tunnels after they were answered (closing tabs) wi
     for (const t of tunnels) t.stream.close(http2.constants.NGHTTP2_CANCEL);
     // node:http2 frees a closed stream's slot a moment after the reset arrives: a stream opened in the
     // same instant may find all 128 still taken (RST_STREAM ENHANCE_YOUR_CALM), so the next round waits.
-    await waitFor(() => gateway.stats().openFlows === 0);
+    await waitFor(() => h2.gateway.stats().openFlows === 0);
   }
   // 300 resets, three times the burst budget, and still carrying.
   expect(3 * 100).toBeGreaterThan(RESET_BURST);
@@ -152,7 +124,7 @@ it("ends a connection that opens more streams than SETTINGS_MAX_CONCURRENT_STREA
   // node:http2 reports the session's error once its socket has closed.
   raw.close();
   await waitFor(() => refusals("h2_protocol_error") === before + 1);
-  await waitFor(() => gateway.stats().openFlows === 0);
+  await waitFor(() => h2.gateway.stats().openFlows === 0);
 });
 
 it("answers 431 to a header list over the limit on its stream alone, counted, and resets one past twice the limit unread", async () => {

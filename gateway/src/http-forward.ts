@@ -80,6 +80,44 @@ function withoutReplaced(raw: string[]): string[] {
   return kept;
 }
 
+/** How a forwarded request reaches its destination: the session's pool and the gateway's limits. */
+export interface UpstreamLimits {
+  agent: http.Agent;
+  maxHeaderBytes: number;
+  /** Until the destination accepts the connection. */
+  connectTimeoutMs: number;
+  /** Once connected: no bytes this long ends the request (ETIMEDOUT). */
+  idleTimeoutMs: number;
+}
+
+/**
+ * The HTTP/1.1 request to the destination, for a browser's HTTP/1.1 request
+ * and for an HTTP/2 `:scheme http` stream (h2-forward.ts) alike: the resolved
+ * address (never the name again), Nagle off, the connect timeout until the
+ * socket connects and the idle timeout after, either one a destroy with ETIMEDOUT.
+ */
+export function upstreamRequest(target: ForwardTarget, method: string, headers: string[], limits: UpstreamLimits): http.ClientRequest {
+  const upstream = http.request({
+    host: target.address,
+    family: target.family,
+    port: target.port,
+    method,
+    path: target.path,
+    headers,
+    setHost: false,
+    agent: limits.agent,
+    maxHeaderSize: limits.maxHeaderBytes,
+    timeout: limits.connectTimeoutMs,
+  });
+  upstream.on("socket", (socket) => {
+    socket.setNoDelay(true);
+    if (socket.connecting) socket.once("connect", () => upstream.setTimeout(limits.idleTimeoutMs));
+    else upstream.setTimeout(limits.idleTimeoutMs);
+  });
+  upstream.on("timeout", () => upstream.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
+  return upstream;
+}
+
 export class ForwardedRequest implements Flow {
   readonly sessionId: string;
   private upstreamRequest: http.ClientRequest | null = null;
@@ -97,25 +135,8 @@ export class ForwardedRequest implements Flow {
     // The URL's authority wins over whatever Host the browser sent (RFC 9112 §3.2.2).
     const headers = withoutReplaced(endToEndHeaders(req.rawHeaders));
     headers.push("Host", target.host, ...framingHeader(this.options.framing));
-    const upstream = http.request({
-      host: target.address,
-      family: target.family,
-      port: target.port,
-      method: req.method,
-      path: target.path,
-      headers,
-      setHost: false,
-      agent: this.options.agent,
-      maxHeaderSize: this.options.maxHeaderBytes,
-      timeout: this.options.connectTimeoutMs,
-    });
+    const upstream = upstreamRequest(target, req.method ?? "GET", headers, this.options);
     this.upstreamRequest = upstream;
-    upstream.on("socket", (socket) => {
-      socket.setNoDelay(true);
-      if (socket.connecting) socket.once("connect", () => upstream.setTimeout(this.options.idleTimeoutMs));
-      else upstream.setTimeout(this.options.idleTimeoutMs);
-    });
-    upstream.on("timeout", () => upstream.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
     upstream.on("response", (response) => {
       res.writeHead(response.statusCode ?? 502, response.statusMessage, endToEndHeaders(response.rawHeaders));
       response.pipe(res);

@@ -1,0 +1,72 @@
+/**
+ * The gateway the HTTP/2 tests run against: a real gateway with its TLS
+ * listener (h2 and http/1.1 in ALPN) on a free port, a fake API beside it,
+ * loopback destinations allowed, and flushes and heartbeats out of the way
+ * unless a test asks for them. One place, so each test file states only the
+ * settings its behaviour depends on.
+ *
+ *   const h2 = await startH2Gateway({ maxFlowsPerSession: 3 });
+ *   const conn = await connectH2(h2.endpoint());
+ *   await waitFor(() => h2.gateway.metrics().refusals.h2_flood === 1);
+ *   await h2.close();
+ */
+import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
+import type { GatewayConfigInput } from "./config";
+import { startGateway, type RunningGateway } from "./gateway";
+import { memoryLogger } from "./logger";
+
+export type H2GatewayOptions = Partial<Omit<GatewayConfigInput, "apiUrl" | "gatewayId" | "gatewaySecret" | "tls">>;
+
+export interface H2Gateway {
+  api: FakeApi;
+  gateway: RunningGateway;
+  cert: { cert: string; key: string };
+  /** The gateway's log lines (memoryLogger). */
+  lines: string[];
+  /** Where connectH2 reaches the TLS listener. */
+  endpoint(): { port: number; ca: string };
+  /** Refusals counted under `reason` so far (the refusal metrics). */
+  refusals(reason: string): number;
+  close(): Promise<void>;
+}
+
+export async function startH2Gateway(options: H2GatewayOptions = {}): Promise<H2Gateway> {
+  const cert = selfSignedCert();
+  const api = await startFakeApi();
+  const memory = memoryLogger();
+  const gateway = await startGateway({
+    apiUrl: api.url,
+    gatewayId: api.gatewayId,
+    gatewaySecret: api.secret,
+    port: 0,
+    tls: { port: 0, cert: cert.cert, key: cert.key },
+    allowLoopback: true,
+    flushIntervalMs: 3_600_000,
+    heartbeatIntervalMs: 3_600_000,
+    shutdownGraceMs: 0,
+    ...options,
+    logger: memory.logger,
+  });
+  return {
+    api,
+    gateway,
+    cert,
+    lines: memory.lines,
+    endpoint: () => ({ port: gateway.tlsPort!, ca: cert.cert }),
+    refusals: (reason) => gateway.metrics().refusals[reason] ?? 0,
+    close: async () => {
+      await gateway.close();
+      await api.close();
+    },
+  };
+}
+
+/** Polls `condition` every `stepMs` until it holds; throws after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 10_000, stepMs = 10): Promise<void> {
+  const ends = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > ends) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
