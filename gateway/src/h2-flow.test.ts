@@ -13,6 +13,9 @@ import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { connectH2, h2Tunnel, httpOverStream } from "@cargo-vpn/testkit/h2-proxy-client";
 
 const MiB = 1024 * 1024;
+// connectH2's receive windows (Chromium's).
+const CLIENT_STREAM_WINDOW = 6 * MiB;
+const CLIENT_CONNECTION_WINDOW = 15 * MiB;
 let h2: H2Gateway;
 let origin: Origin;
 let auth: string;
@@ -70,6 +73,10 @@ it("keeps other tunnels moving while one browser stream stops reading, and the s
     const answer = await httpOverStream(moving.stream, "GET", `/bytes/${8 * MiB}`);
     expect(answer.body.length).toBe(8 * MiB);
   }
+  // Far more than the connection's window went by on the moving stream while the stalled one held no more
+  // than its own stream window (connectH2's, 6 MiB): stuck by flow control, not finished early.
+  expect(5 * 8 * MiB).toBeGreaterThan(2 * CLIENT_CONNECTION_WINDOW);
+  expect(stalled.stream.readableLength).toBeLessThanOrEqual(CLIENT_STREAM_WINDOW);
 
   let received = 0;
   const done = new Promise<void>((resolve) => {
@@ -124,5 +131,38 @@ it("opens windows sized for bulk transfers: SETTINGS_INITIAL_WINDOW_SIZE per str
     expect(65_535 + update!.payload.readUInt32BE(0)).toBe(CONNECTION_WINDOW_BYTES);
   } finally {
     raw.close();
+  }
+});
+
+it("shares one connection among many bulk downloads: when the first ends, every other stream has had a fair part", async () => {
+  const conn = await connectH2(h2.endpoint());
+  const streams = 8;
+  const size = 12 * MiB;
+  try {
+    const tunnels = await Promise.all(Array.from({ length: streams }, () => h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth })));
+    const received = tunnels.map(() => 0);
+    let atFirstEnd: number[] | null = null;
+    const ended = tunnels.map(
+      (tunnel, i) =>
+        new Promise<void>((resolve) => {
+          tunnel.stream.on("data", (chunk: Buffer) => {
+            received[i]! += chunk.length;
+            // The answer's head comes first, so the body is complete once more than `size` arrived.
+            if (received[i]! > size) {
+              atFirstEnd ??= [...received];
+              resolve();
+            }
+          });
+        }),
+    );
+    for (const tunnel of tunnels) tunnel.stream.write(`GET /bytes/${size} HTTP/1.1\r\nHost: origin.test\r\n\r\n`);
+    for (const tunnel of tunnels) tunnel.stream.resume();
+    await Promise.all(ended);
+    // Round robin between streams with data (nghttp2, equal weights): no stream waits for another to finish.
+    // Fair would be all of it; a quarter leaves room for a busy machine and still fails a first-come scheduler.
+    for (const part of atFirstEnd!) expect(part).toBeGreaterThan(size / 4);
+    for (const tunnel of tunnels) tunnel.stream.close();
+  } finally {
+    conn.close();
   }
 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { ERROR, FLAG, FRAME, frame, headerBlock, RawH2, rstStream } from "./h2-frames.test-support";
 import { startH2Gateway, waitFor, type H2Gateway } from "./h2-gateway.test-support";
 import { H2_MAX_CONCURRENT_STREAMS, RESET_BURST } from "./h2-listener";
+import { renderMetrics } from "./metrics-text";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { connectH2, h2Tunnel, httpOverStream } from "@cargo-vpn/testkit/h2-proxy-client";
 
@@ -152,4 +153,53 @@ it("answers 431 to a header list over the limit on its stream alone, counted, an
   expect(await raw.waitFor((f) => f.type === FRAME.HEADERS && f.streamId === 5)).not.toBeNull();
   expect(raw.frames.some((f) => f.type === FRAME.GOAWAY)).toBe(false);
   raw.close();
+});
+
+function drainedOrClosed(raw: RawH2): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      raw.socket.off("drain", done).off("close", done);
+      resolve();
+    };
+    raw.socket.on("drain", done).on("close", done);
+  });
+}
+
+it("closes the session of a PING flood from a client that never reads the acknowledgements, counted as h2_flood", async () => {
+  const before = refusals("h2_flood");
+  const raw = await rawConnection();
+  // The attacker stops reading: the gateway's PING ACKs back up in its socket, then in nghttp2's outbound queue.
+  raw.socket.pause();
+  const burst = Buffer.concat(Array.from({ length: 10_000 }, (_, i) => frame(FRAME.PING, 0, 0, Buffer.alloc(8, i % 256))));
+  // Until the kernel's buffers between the two are full the ACKs still leave; a bound keeps a broken gateway from looping forever.
+  for (let sent = 0; refusals("h2_flood") === before && !raw.socket.destroyed && sent < 2_000_000; sent += 10_000) {
+    if (!raw.send(burst)) await drainedOrClosed(raw);
+  }
+  await waitFor(() => refusals("h2_flood") === before + 1);
+  raw.close();
+  await waitFor(() => h2.gateway.stats().openFlows === 0);
+  expect(renderMetrics(h2.gateway.metrics())).toContain(`cargo_gateway_refusals_total{reason="h2_flood"} ${before + 1}`);
+});
+
+it("ends a session that keeps sending invalid frames (streams with malformed headers) with GOAWAY, counted as h2_invalid_frames", async () => {
+  const before = refusals("h2_invalid_frames");
+  const protocolErrors = refusals("h2_protocol_error");
+  const raw = await rawConnection();
+  // An upper-case field name is malformed (RFC 9113 §8.2.1): each such stream is reset, and nghttp2 counts an invalid frame.
+  // One stream at a time, each after the last one's reset: when the gateway gives up it has read every byte sent, so
+  // it closes with a FIN that carries its GOAWAY, not a TCP reset that could drop it.
+  let goaway: { lastStreamId: number; errorCode: number } | null = null;
+  for (let id = 1; goaway === null && !raw.closed && id < 2 * 5000; id += 2) {
+    raw.send(raw.headers(id, [...connectFields(), ["X-Bad", "1"]]));
+    const answer = await raw.waitFor((f) => (f.type === FRAME.RST_STREAM && f.streamId === id) || f.type === FRAME.GOAWAY);
+    if (answer?.type === FRAME.GOAWAY) goaway = { lastStreamId: answer.payload.readUInt32BE(0), errorCode: answer.payload.readUInt32BE(4) };
+    else if (id === 1) expect(answer!.payload.readUInt32BE(0)).toBe(ERROR.PROTOCOL_ERROR);
+  }
+  expect(goaway).not.toBeNull();
+  expect(goaway!.errorCode).not.toBe(ERROR.NO_ERROR);
+  raw.close();
+  await waitFor(() => refusals("h2_invalid_frames") === before + 1);
+  // One attack, one class: not counted again as a generic protocol error.
+  expect(refusals("h2_protocol_error")).toBe(protocolErrors);
+  expect(renderMetrics(h2.gateway.metrics())).toContain(`cargo_gateway_refusals_total{reason="h2_invalid_frames"} ${before + 1}`);
 });
