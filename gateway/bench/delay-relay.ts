@@ -30,10 +30,15 @@ export interface DelayRelay {
 function delayed(from: net.Socket, to: net.Socket, delayMs: number, notBefore: number): void {
   const queue: Array<{ at: number; chunk: Buffer }> = [];
   let queued = 0;
-  let timer: NodeJS.Timeout | null = null;
+  let scheduled = false;
   let ended = false;
+  const schedule = (ms: number) => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(flush, Math.max(0, ms));
+  };
   const flush = () => {
-    timer = null;
+    scheduled = false;
     const now = performance.now();
     while (queue.length > 0 && queue[0]!.at <= now) {
       const { chunk } = queue.shift()!;
@@ -41,18 +46,18 @@ function delayed(from: net.Socket, to: net.Socket, delayMs: number, notBefore: n
       if (!to.destroyed) to.write(chunk);
     }
     if (queued < QUEUE_LIMIT / 2 && from.isPaused()) from.resume();
-    if (queue.length > 0) timer = setTimeout(flush, Math.max(0, queue[0]!.at - performance.now()));
+    if (queue.length > 0) schedule(queue[0]!.at - performance.now());
     else if (ended) to.end();
   };
   from.on("data", (chunk: Buffer) => {
     queue.push({ at: Math.max(performance.now(), notBefore) + delayMs, chunk });
     queued += chunk.length;
     if (queued > QUEUE_LIMIT) from.pause();
-    timer ??= setTimeout(flush, Math.max(0, queue[0]!.at - performance.now()));
+    schedule(queue[0]!.at - performance.now());
   });
   from.on("end", () => {
     ended = true;
-    timer ??= setTimeout(flush, 0);
+    schedule(0);
   });
 }
 
