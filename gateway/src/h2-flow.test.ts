@@ -7,7 +7,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { FLAG, FRAME, RawH2 } from "./h2-frames.test-support";
-import { startH2Gateway, type H2Gateway } from "./h2-gateway.test-support";
+import { startTestGateway, type TestGateway } from "./test-gateway.test-support";
 import { CONNECTION_WINDOW_BYTES, STREAM_WINDOW_BYTES } from "./h2-listener";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { connectH2, h2Tunnel, httpOverStream } from "@cargo-vpn/testkit/h2-proxy-client";
@@ -16,12 +16,12 @@ const MiB = 1024 * 1024;
 // connectH2's receive windows (Chromium's).
 const CLIENT_STREAM_WINDOW = 6 * MiB;
 const CLIENT_CONNECTION_WINDOW = 15 * MiB;
-let h2: H2Gateway;
+let h2: TestGateway;
 let origin: Origin;
 let auth: string;
 
 beforeAll(async () => {
-  h2 = await startH2Gateway();
+  h2 = await startTestGateway();
   origin = await startOrigin();
   auth = await h2.api.proxyAuthorization("h2-flow");
 });

@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectH2, h2Request, h2Tunnel } from "@cargo-vpn/testkit/h2-proxy-client";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
-import { startH2Gateway, waitFor, type H2Gateway } from "./h2-gateway.test-support";
+import { startTestGateway, waitFor, type TestGateway } from "./test-gateway.test-support";
 
-let h2: H2Gateway;
+let h2: TestGateway;
 let origin: Origin;
 
 beforeAll(async () => {
-  h2 = await startH2Gateway({ heartbeatIntervalMs: 100, heartbeatMissLimit: 3 });
+  h2 = await startTestGateway({ heartbeatIntervalMs: 100, heartbeatMissLimit: 3 });
   origin = await startOrigin();
 });
 afterAll(async () => {

@@ -8,19 +8,19 @@
 import http2 from "node:http2";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ERROR, FLAG, FRAME, frame, headerBlock, RawH2, rstStream } from "./h2-frames.test-support";
-import { startH2Gateway, waitFor, type H2Gateway } from "./h2-gateway.test-support";
+import { startTestGateway, waitFor, type TestGateway } from "./test-gateway.test-support";
 import { H2_MAX_CONCURRENT_STREAMS, RESET_BURST } from "./h2-listener";
 import { renderMetrics } from "./metrics-text";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { connectH2, h2Tunnel, httpOverStream } from "@cargo-vpn/testkit/h2-proxy-client";
 
 const MAX_HEADER_BYTES = 16 * 1024;
-let h2: H2Gateway;
+let h2: TestGateway;
 let origin: Origin;
 let auth: string;
 
 beforeAll(async () => {
-  h2 = await startH2Gateway({ maxHeaderBytes: MAX_HEADER_BYTES, maxFlowsPerSession: 10_000 });
+  h2 = await startTestGateway({ maxHeaderBytes: MAX_HEADER_BYTES, maxFlowsPerSession: 10_000 });
   origin = await startOrigin();
   auth = await h2.api.proxyAuthorization("h2-limits");
 });

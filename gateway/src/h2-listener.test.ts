@@ -7,15 +7,15 @@
 import { once } from "node:events";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startH2Gateway, waitFor, type H2Gateway } from "./h2-gateway.test-support";
+import { startTestGateway, waitFor, type TestGateway } from "./test-gateway.test-support";
 import { renderMetrics } from "./metrics-text";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { connectH2, h2Request, h2Tunnel, httpOverStream } from "@cargo-vpn/testkit/h2-proxy-client";
 
-let h2: H2Gateway;
-let api: H2Gateway["api"];
-let gateway: H2Gateway["gateway"];
-let cert: H2Gateway["cert"];
+let h2: TestGateway;
+let api: TestGateway["api"];
+let gateway: TestGateway["gateway"];
+let cert: TestGateway["cert"];
 let lines: string[];
 const origins: Origin[] = [];
 
@@ -26,7 +26,7 @@ async function newOrigin(): Promise<Origin> {
 }
 
 beforeAll(async () => {
-  h2 = await startH2Gateway({ maxFlowsPerSession: 3 });
+  h2 = await startTestGateway({ maxFlowsPerSession: 3 });
   ({ api, gateway, cert, lines } = h2);
 });
 afterAll(async () => {
@@ -206,7 +206,7 @@ describe("plain http:// as HTTP/2 requests", () => {
 
 describe("shutdown", () => {
   it("sends GOAWAY to every h2 session when the gateway closes, so browsers stop opening streams on it", async () => {
-    const own = await startH2Gateway({ shutdownGraceMs: 200 });
+    const own = await startTestGateway({ shutdownGraceMs: 200 });
     const origin = await newOrigin();
     const conn = await connectH2(own.endpoint());
     const tunnel = await h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth: await own.api.proxyAuthorization("h2-shutdown") });

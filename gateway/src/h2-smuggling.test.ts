@@ -8,15 +8,15 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ERROR, FLAG, FRAME, frame, RawH2 } from "./h2-frames.test-support";
-import { startH2Gateway, type H2Gateway } from "./h2-gateway.test-support";
+import { startTestGateway, type TestGateway } from "./test-gateway.test-support";
 import { startRecordingOrigin, type RecordingOrigin } from "@cargo-vpn/testkit/recording-origin";
 
-let h2: H2Gateway;
+let h2: TestGateway;
 let origin: RecordingOrigin;
 let auth: string;
 
 beforeAll(async () => {
-  h2 = await startH2Gateway();
+  h2 = await startTestGateway();
   origin = await startRecordingOrigin();
   auth = await h2.api.proxyAuthorization("h2-smuggling");
 });

@@ -1,11 +1,11 @@
 /**
- * The gateway the HTTP/2 tests run against: a real gateway with its TLS
- * listener (h2 and http/1.1 in ALPN) on a free port, a fake API beside it,
- * loopback destinations allowed, and flushes and heartbeats out of the way
- * unless a test asks for them. One place, so each test file states only the
- * settings its behaviour depends on.
+ * The gateway the tests run against: a real gateway with its plain listener
+ * and its TLS listener (h2 and http/1.1 in ALPN) on free ports, a fake API
+ * beside it, loopback destinations allowed, and flushes and heartbeats out of
+ * the way unless a test asks for them (tests drive them). One place, so each
+ * test file states only the settings its behaviour depends on.
  *
- *   const h2 = await startH2Gateway({ maxFlowsPerSession: 3 });
+ *   const h2 = await startTestGateway({ maxFlowsPerSession: 3 });
  *   const conn = await connectH2(h2.endpoint());
  *   await waitFor(() => h2.gateway.metrics().refusals.h2_flood === 1);
  *   await h2.close();
@@ -13,12 +13,16 @@
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 import type { GatewayConfigInput } from "./config";
-import { startGateway, type RunningGateway } from "./gateway";
+import { type GatewayHooks, startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
 
-export type H2GatewayOptions = Partial<Omit<GatewayConfigInput, "apiUrl" | "gatewayId" | "gatewaySecret" | "tls">>;
+export type TestGatewayOptions = Partial<Omit<GatewayConfigInput, "apiUrl" | "gatewayId" | "gatewaySecret" | "tls">> &
+  Omit<GatewayHooks, "logger"> & {
+    /** The TLS listener's certificate; a fresh self-signed one by default. */
+    cert?: { cert: string; key: string };
+  };
 
-export interface H2Gateway {
+export interface TestGateway {
   api: FakeApi;
   gateway: RunningGateway;
   cert: { cert: string; key: string };
@@ -31,8 +35,7 @@ export interface H2Gateway {
   close(): Promise<void>;
 }
 
-export async function startH2Gateway(options: H2GatewayOptions = {}): Promise<H2Gateway> {
-  const cert = selfSignedCert();
+export async function startTestGateway({ cert = selfSignedCert(), ...options }: TestGatewayOptions = {}): Promise<TestGateway> {
   const api = await startFakeApi();
   const memory = memoryLogger();
   const gateway = await startGateway({
