@@ -11,16 +11,21 @@
  *     tunnel: throughput and the proxy's CPU per GiB.
  * Every path uses the same Node client, so the client's cost is alike; inside
  * the tunnels the origins speak plain HTTP (the browser's TLS to a site is
- * the browser's and the site's work, not the gateway's). No delay is added
- * to loopback: `tc netem` needs the sch_netem kernel module, which this
- * machine lacks, so load times are loopback's and the connection counts
- * carry the argument (each saved connection is a round trip at least).
+ * the browser's and the site's work, not the gateway's). Over HTTP/1.1 at
+ * most H1_SOCKETS_PER_PROXY tunnels are open at once, the cap Chromium and
+ * Firefox put on connections to one proxy (32 each); the rest wait for one to end.
+ *
+ * The page is loaded twice over: on bare loopback, and through a userspace
+ * delay relay (delay-relay.ts) that holds every chunk DELAY_MS each way
+ * (round trip +2 × DELAY_MS, and a round trip for each new TCP connection),
+ * between the client and the proxy. It stands in for `tc netem`, which needs
+ * the sch_netem kernel module this machine lacks; the output says so.
  *
  *   npm run bench -- gateway            # after the throughput figures
  *   npm run bench -- gateway-h2         # this part alone
- *   CARGO_BENCH_H2_MIB=256 CARGO_BENCH_H2_PAGES=10 npm run bench -- gateway-h2
+ *   CARGO_BENCH_H2_MIB=256 CARGO_BENCH_H2_PAGES=10 CARGO_BENCH_H2_DELAY_MS=20 npm run bench -- gateway-h2
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
 import type net from "node:net";
@@ -30,15 +35,19 @@ import { join } from "node:path";
 import tls from "node:tls";
 import { pathToFileURL } from "node:url";
 import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
-import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 import { type AnchorProxy, startSquid } from "./anchors";
-import { GatewayChild } from "./throughput";
+import { startDelayRelay } from "./delay-relay";
+import { startTlsGatewayChild } from "./throughput";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const DOWNLOAD_BYTES = Number(process.env.CARGO_BENCH_H2_MIB ?? 1024) * MiB;
 const PAGES = Number(process.env.CARGO_BENCH_H2_PAGES ?? 20);
-const ROUNDS = 2;
+const ROUNDS = 3;
+const DELAY_MS = Number(process.env.CARGO_BENCH_H2_DELAY_MS ?? 20);
+const DELAYED_PAGES = Number(process.env.CARGO_BENCH_H2_DELAYED_PAGES ?? 5);
+/** Connections Chromium (kDefaultMaxSocketsPerProxyChain) and Firefox (max-persistent-connections-per-proxy) open to one proxy. */
+const H1_SOCKETS_PER_PROXY = 32;
 const ORIGINS = 12;
 const PER_ORIGIN = 5;
 
@@ -174,14 +183,17 @@ async function loadPage(proxy: Proxy, ports: number[], session: Buffer | undefin
     Array.from({ length: PER_ORIGIN }, (_, i) => ({ target: `127.0.0.1:${port}`, path: `/r/${i}.gif` })),
   );
   if (!proxy.h2) {
-    await Promise.all(
-      resources.map(async ({ target, path }) => {
-        const socket = await h1Tunnel(proxy.port, target, proxy.auth, session);
-        socket.write(innerGet(path));
+    // The browser's cap on connections to one proxy: each of these takes the next resource when its own is done.
+    const next = resources.values();
+    const connection = async () => {
+      for (let resource = next.next(); !resource.done; resource = next.next()) {
+        const socket = await h1Tunnel(proxy.port, resource.value.target, proxy.auth, session);
+        socket.write(innerGet(resource.value.path));
         await drain(socket);
         socket.destroy();
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: H1_SOCKETS_PER_PROXY }, connection));
     return;
   }
   const connection = await h2Session(proxy.port);
@@ -219,6 +231,48 @@ async function download(proxy: Proxy, port: number, bytes: number): Promise<numb
   return bytes / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+type PageFigures = Map<string, { ms: number[]; cpu: number; connections: number }>;
+
+/** The page, `count` times per proxy, taken in turns; the first load of each warms up and is not counted. */
+async function pageLoads(proxies: Proxy[], ports: number[], tickets: Map<string, Buffer | undefined>, count: number): Promise<PageFigures> {
+  const page: PageFigures = new Map();
+  for (const proxy of proxies) {
+    await loadPage(proxy, ports, tickets.get(proxy.name));
+    page.set(proxy.name, { ms: [], cpu: 0, connections: 0 });
+  }
+  for (let i = 0; i < count; i++) {
+    for (const proxy of proxies) {
+      const figures = page.get(proxy.name)!;
+      const cpuBefore = await proxy.cpu();
+      const connectionsBefore = proxy.connections ? await proxy.connections() : 0;
+      const started = process.hrtime.bigint();
+      await loadPage(proxy, ports, tickets.get(proxy.name));
+      figures.ms.push(Number(process.hrtime.bigint() - started) / 1e6);
+      figures.cpu += (await proxy.cpu()) - cpuBefore;
+      if (proxy.connections) figures.connections += (await proxy.connections()) - connectionsBefore;
+    }
+  }
+  return page;
+}
+
+function pageTable(proxies: Proxy[], page: PageFigures, count: number, delay: string): void {
+  console.log(
+    `\nA page of ${ORIGINS * PER_ORIGIN} resources from ${ORIGINS} origins through an HTTPS proxy (${count} loads each, in turns; ` +
+      `HTTP/1.1 at most ${H1_SOCKETS_PER_PROXY} connections at once, as browsers; ${delay})`,
+  );
+  console.table(
+    proxies.map((proxy) => {
+      const figures = page.get(proxy.name)!;
+      return {
+        path: proxy.name,
+        "TLS connections per page": proxy.connections ? round(figures.connections / count, 1) : proxy.h2 ? 1 : ORIGINS * PER_ORIGIN,
+        "proxy CPU ms per page": round((figures.cpu / count) * 1000, 2),
+        "load ms (median)": round(median(figures.ms), 1),
+      };
+    }),
+  );
+}
+
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -226,23 +280,8 @@ export async function runH2Bench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "cargo-gw-h2-bench-"));
   const api = await startFakeApi("gw-h2-bench");
   const origins = await startOrigins();
-  const { cert, key } = selfSignedCert();
-  writeFileSync(join(dir, "cert.pem"), cert);
-  writeFileSync(join(dir, "key.pem"), key);
-  const gateway = await GatewayChild.start({
-    CARGO_API_URL: api.url,
-    CARGO_GATEWAY_ID: api.gatewayId,
-    CARGO_GATEWAY_SECRET: api.secret,
-    GATEWAY_PORT: "0",
-    GATEWAY_TLS_PORT: "0",
-    GATEWAY_TLS_CERT: join(dir, "cert.pem"),
-    GATEWAY_TLS_KEY: join(dir, "key.pem"),
-    GATEWAY_ALLOW_LOOPBACK: "true",
-    GATEWAY_FLUSH_MS: "1000",
-    GATEWAY_HEARTBEAT_MS: "1000",
-    // Closed tunnels leave the session's count a moment after the client saw the end; pages follow each other at once.
-    GATEWAY_MAX_FLOWS_PER_SESSION: String(4 * ORIGINS * PER_ORIGIN),
-  });
+  // Closed tunnels leave the session's count a moment after the client saw the end; pages follow each other at once.
+  const gateway = await startTlsGatewayChild(api, dir, 4 * ORIGINS * PER_ORIGIN);
   let squid: AnchorProxy | null = null;
   try {
     squid = await startSquid(dir, join(dir, "cert.pem"), join(dir, "key.pem")).catch(() => null);
@@ -263,65 +302,58 @@ export async function runH2Bench(): Promise<void> {
       ...(squid ? [{ name: "squid https_port (HTTP/1.1)", port: squid.tlsPort!, h2: false, cpu: async () => squid!.cpuSeconds() }] : []),
     ];
 
-    // The page, PAGES times per proxy, taken in turns; the first load of each warms up and is not counted.
     const tickets = new Map<string, Buffer | undefined>();
     for (const proxy of proxies) tickets.set(proxy.name, proxy.h2 ? undefined : await ticket(proxy.port));
-    const page = new Map<string, { ms: number[]; cpu: number; connections: number }>();
-    for (const proxy of proxies) {
-      await loadPage(proxy, origins.ports, tickets.get(proxy.name));
-      page.set(proxy.name, { ms: [], cpu: 0, connections: 0 });
-    }
-    for (let i = 0; i < PAGES; i++) {
-      for (const proxy of proxies) {
-        const figures = page.get(proxy.name)!;
-        const cpuBefore = await proxy.cpu();
-        const connectionsBefore = proxy.connections ? await proxy.connections() : 0;
-        const started = process.hrtime.bigint();
-        await loadPage(proxy, origins.ports, tickets.get(proxy.name));
-        figures.ms.push(Number(process.hrtime.bigint() - started) / 1e6);
-        figures.cpu += (await proxy.cpu()) - cpuBefore;
-        if (proxy.connections) figures.connections += (await proxy.connections()) - connectionsBefore;
-      }
-    }
+    const page = await pageLoads(proxies, origins.ports, tickets, PAGES);
+    const relays = await Promise.all(proxies.map((proxy) => startDelayRelay(proxy.port, DELAY_MS)));
+    const delayedPage = await pageLoads(
+      proxies.map((proxy, i) => ({ ...proxy, port: relays[i]!.port })),
+      origins.ports,
+      tickets,
+      DELAYED_PAGES,
+    ).finally(() => Promise.all(relays.map((relay) => relay.close())));
 
-    // One tunnel, one large download: best of ROUNDS, in turns; CPU averaged.
-    const bulk = new Map<string, { best: number; cpu: number }>();
+    // One tunnel, one large download, ROUNDS times per proxy in turns: best and median speed; CPU averaged, the
+    // proxy's and the client's (this process: the client, and the origin's writes, alike for every path).
+    const bulk = new Map<string, { speeds: number[]; cpu: number; clientCpu: number }>();
     for (let r = 0; r < ROUNDS; r++) {
       for (const proxy of proxies) {
         const cpuBefore = await proxy.cpu();
+        const clientBefore = process.cpuUsage();
         const speed = await download(proxy, origins.ports[0]!, DOWNLOAD_BYTES);
+        const client = process.cpuUsage(clientBefore);
         const cpu = (await proxy.cpu()) - cpuBefore;
-        const entry = bulk.get(proxy.name) ?? { best: 0, cpu: 0 };
-        entry.best = Math.max(entry.best, speed);
+        const entry = bulk.get(proxy.name) ?? { speeds: [], cpu: 0, clientCpu: 0 };
+        entry.speeds.push(speed);
         entry.cpu += cpu / ROUNDS;
+        entry.clientCpu += (client.user + client.system) / 1e6 / ROUNDS;
         bulk.set(proxy.name, entry);
       }
     }
 
-    console.log(
-      `\nA page of ${ORIGINS * PER_ORIGIN} resources from ${ORIGINS} origins through an HTTPS proxy (${PAGES} loads each, in turns; no added delay)`,
-    );
-    console.table(
-      proxies.map((proxy) => {
-        const figures = page.get(proxy.name)!;
-        return {
-          path: proxy.name,
-          "TLS connections per page": proxy.connections ? round(figures.connections / PAGES, 1) : proxy.h2 ? 1 : ORIGINS * PER_ORIGIN,
-          "proxy CPU ms per page": round((figures.cpu / PAGES) * 1000, 2),
-          "load ms (median)": round(median(figures.ms), 1),
-        };
-      }),
+    pageTable(proxies, page, PAGES, "no added delay");
+    pageTable(
+      proxies,
+      delayedPage,
+      DELAYED_PAGES,
+      `+${DELAY_MS} ms each way, round trip +${2 * DELAY_MS} ms, by a userspace TCP delay relay (bench/delay-relay.ts), not tc netem`,
     );
     const h1 = bulk.get("gateway HTTP/1.1 TLS")!;
-    console.log(`\n${DOWNLOAD_BYTES / MiB} MiB through one tunnel (best of ${ROUNDS}; CPU is the proxy process alone, mean)`);
+    const best = (speeds: number[]) => Math.max(...speeds);
+    console.log(
+      `\n${DOWNLOAD_BYTES / MiB} MiB through one tunnel (${ROUNDS} rounds in turns; CPU means: the proxy process alone, and the client's)`,
+    );
     console.table(
       proxies.map((proxy) => {
         const figures = bulk.get(proxy.name)!;
         return {
           path: proxy.name,
-          "MB/s": round(figures.best / 1e6),
-          "/ gateway HTTP/1.1 TLS": round(figures.best / h1.best, 3),
-          "CPU s per GiB": round(figures.cpu / (DOWNLOAD_BYTES / GiB), 3),
+          "best MB/s": round(best(figures.speeds) / 1e6),
+          "best / gateway HTTP/1.1 TLS": round(best(figures.speeds) / best(h1.speeds), 3),
+          "median MB/s": round(median(figures.speeds) / 1e6),
+          "median / gateway HTTP/1.1 TLS": round(median(figures.speeds) / median(h1.speeds), 3),
+          "proxy CPU s per GiB": round(figures.cpu / (DOWNLOAD_BYTES / GiB), 3),
+          "client CPU s per GiB": round(figures.clientCpu / (DOWNLOAD_BYTES / GiB), 3),
         };
       }),
     );

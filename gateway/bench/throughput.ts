@@ -153,6 +153,35 @@ export class GatewayChild {
 }
 
 /**
+ * The gateway of a bench run: plain and TLS listeners on free ports, a fresh
+ * self-signed certificate written into `dir` (cert.pem, key.pem, which squid's
+ * https_port takes too), loopback destinations allowed, flushes and
+ * heartbeats every second.
+ */
+export async function startTlsGatewayChild(
+  api: { url: string; gatewayId: string; secret: string },
+  dir: string,
+  maxFlowsPerSession: number,
+): Promise<GatewayChild> {
+  const { cert, key } = selfSignedCert();
+  writeFileSync(join(dir, "cert.pem"), cert);
+  writeFileSync(join(dir, "key.pem"), key);
+  return GatewayChild.start({
+    CARGO_API_URL: api.url,
+    CARGO_GATEWAY_ID: api.gatewayId,
+    CARGO_GATEWAY_SECRET: api.secret,
+    GATEWAY_PORT: "0",
+    GATEWAY_TLS_PORT: "0",
+    GATEWAY_TLS_CERT: join(dir, "cert.pem"),
+    GATEWAY_TLS_KEY: join(dir, "key.pem"),
+    GATEWAY_ALLOW_LOOPBACK: "true",
+    GATEWAY_FLUSH_MS: "1000",
+    GATEWAY_HEARTBEAT_MS: "1000",
+    GATEWAY_MAX_FLOWS_PER_SESSION: String(maxFlowsPerSession),
+  });
+}
+
+/**
  * Per-request latency in ms of `count` sequential GETs for each client, taken
  * in turns (one of each, then again) so background load hits all alike.
  */
@@ -210,22 +239,7 @@ export async function runGatewayBench(): Promise<Results> {
   const dir = mkdtempSync(join(tmpdir(), "cargo-gw-bench-"));
   const api = await startFakeApi("gw-bench");
   const origin = await startBenchOrigin();
-  const { cert, key } = selfSignedCert();
-  writeFileSync(join(dir, "cert.pem"), cert);
-  writeFileSync(join(dir, "key.pem"), key);
-  const gateway = await GatewayChild.start({
-    CARGO_API_URL: api.url,
-    CARGO_GATEWAY_ID: api.gatewayId,
-    CARGO_GATEWAY_SECRET: api.secret,
-    GATEWAY_PORT: "0",
-    GATEWAY_TLS_PORT: "0",
-    GATEWAY_TLS_CERT: join(dir, "cert.pem"),
-    GATEWAY_TLS_KEY: join(dir, "key.pem"),
-    GATEWAY_ALLOW_LOOPBACK: "true",
-    GATEWAY_FLUSH_MS: "1000",
-    GATEWAY_HEARTBEAT_MS: "1000",
-    GATEWAY_MAX_FLOWS_PER_SESSION: String(IDLE_TUNNELS + 50),
-  });
+  const gateway = await startTlsGatewayChild(api, dir, IDLE_TUNNELS + 50);
   try {
     const session = "bench-session";
     const password = await api.credential(session);

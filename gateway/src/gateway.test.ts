@@ -7,13 +7,13 @@ import { once } from "node:events";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "./gateway";
-import { memoryLogger } from "./logger";
+import type { RunningGateway } from "./gateway";
 import { systemResolver, type Resolver } from "./destination-policy";
 import { basicAuth, startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { httpOverSocket, openTunnel, proxiedRequest, type ProxyEndpoint } from "@cargo-vpn/testkit/proxy-client";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
+import { startTestGateway, type TestGatewayOptions } from "./test-gateway.test-support";
 
 const tls = selfSignedCert();
 
@@ -59,24 +59,8 @@ interface Harness {
   secure: ProxyEndpoint;
 }
 
-async function harness(options: Parameters<typeof startGateway>[0] extends infer T ? Partial<T> : never = {}): Promise<Harness> {
-  const api = await startFakeApi();
-  const { logger, lines } = memoryLogger();
-  const gateway = await startGateway({
-    apiUrl: api.url,
-    gatewayId: api.gatewayId,
-    gatewaySecret: api.secret,
-    port: 0,
-    tls: { port: 0, cert: tls.cert, key: tls.key },
-    allowLoopback: true,
-    // Tests drive flushes and heartbeats themselves.
-    flushIntervalMs: 3_600_000,
-    heartbeatIntervalMs: 3_600_000,
-    shutdownGraceMs: 0,
-    resolver: testResolver,
-    logger,
-    ...options,
-  });
+async function harness(options: TestGatewayOptions = {}): Promise<Harness> {
+  const { api, gateway, lines } = await startTestGateway({ cert: tls, resolver: testResolver, ...options });
   return {
     api,
     gateway,

@@ -12,13 +12,13 @@
  *   const flow = new H2ForwardedRequest({ stream, headers, sessionId, registry, … });
  *   if (registry.open(flow)) flow.send({ address, family, port, path, host });
  */
-import http from "node:http";
+import type http from "node:http";
 import type http2 from "node:http2";
 import { streamAnswer } from "./h2-answers";
-import { endToEndHeaders, type ForwardTarget } from "./http-forward";
-import { errorClass, type Logger } from "./logger";
-import { framingHeader, isBodiless, type RequestFraming } from "./request-framing";
-import type { Flow, SessionRegistry } from "./session-registry";
+import { endToEndHeaders, ForwardedFlow, type ForwardTarget } from "./http-forward";
+import type { Logger } from "./logger";
+import { framingHeader, type RequestFraming } from "./request-framing";
+import type { SessionRegistry } from "./session-registry";
 
 export interface H2ForwardedRequestOptions {
   stream: http2.ServerHttp2Stream;
@@ -32,7 +32,6 @@ export interface H2ForwardedRequestOptions {
   agent: http.Agent;
 }
 
-const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 // Set by the gateway on every forwarded request, so the browser's copies go.
 const REPLACED = new Set(["host", "content-length"]);
 // Never valid in an HTTP/2 response (RFC 9113 §8.2.2); endToEndHeaders drops the rest.
@@ -75,96 +74,39 @@ function framingOf(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpH
   return { body: "chunked" };
 }
 
-export class H2ForwardedRequest implements Flow {
-  readonly sessionId: string;
-  private upstreamRequest: http.ClientRequest | null = null;
-  private responseComplete = false;
-  private retried = false;
-  private finished = false;
-  private readonly framing: RequestFraming;
-  private readonly method: string;
-
+export class H2ForwardedRequest extends ForwardedFlow {
   constructor(private readonly options: H2ForwardedRequestOptions) {
-    this.sessionId = options.sessionId;
-    this.framing = framingOf(options.stream, options.headers);
-    this.method = String(options.headers[":method"] ?? "GET");
+    super(options, String(options.headers[":method"] ?? "GET"), framingOf(options.stream, options.headers));
     options.stream.on("close", () => this.finish());
   }
 
-  send(target: ForwardTarget): void {
-    const { stream, logger } = this.options;
+  protected requestHeaders(target: ForwardTarget): string[] {
     const headers = requestHeaders(this.options.headers);
     headers.push("Host", target.host, ...framingHeader(this.framing));
-    const upstream = http.request({
-      host: target.address,
-      family: target.family,
-      port: target.port,
-      method: this.method,
-      path: target.path,
-      headers,
-      setHost: false,
-      agent: this.options.agent,
-      maxHeaderSize: this.options.maxHeaderBytes,
-      timeout: this.options.connectTimeoutMs,
-    });
-    this.upstreamRequest = upstream;
-    upstream.on("socket", (socket) => {
-      socket.setNoDelay(true);
-      if (socket.connecting) socket.once("connect", () => upstream.setTimeout(this.options.idleTimeoutMs));
-      else upstream.setTimeout(this.options.idleTimeoutMs);
-    });
-    upstream.on("timeout", () => upstream.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
-    upstream.on("response", (response) => {
-      if (stream.destroyed) return void response.destroy();
-      stream.respond(responseHeaders(response.statusCode ?? 502, response.rawHeaders));
-      response.pipe(stream);
-      response.on("error", () => stream.destroy());
-      response.on("end", () => {
-        this.responseComplete = true;
-      });
-    });
-    upstream.on("error", (error) => {
-      const cls = errorClass(error);
-      if (this.mayRetry(upstream, cls)) {
-        // A pooled connection the destination had just closed: the request never reached it.
-        this.retried = true;
-        this.send(target);
-        return;
-      }
-      logger.warn("forward_failed", { error: cls });
-      if (!stream.headersSent)
-        streamAnswer(stream, cls === "ETIMEDOUT" ? 504 : 502, cls === "ETIMEDOUT" ? "destination timed out" : "destination unreachable");
-      else stream.destroy();
-    });
-    if (isBodiless(this.framing)) upstream.end();
-    else stream.pipe(upstream);
+    return headers;
   }
 
-  private mayRetry(upstream: http.ClientRequest, cls: string): boolean {
-    return (
-      !this.retried &&
-      !this.finished &&
-      upstream.reusedSocket &&
-      !this.options.stream.headersSent &&
-      (cls === "ECONNRESET" || cls === "EPIPE") &&
-      isBodiless(this.framing) &&
-      IDEMPOTENT.has(this.method)
-    );
+  protected body(): NodeJS.ReadableStream {
+    return this.options.stream;
   }
 
-  destroy(): void {
-    if (!this.responseComplete) this.upstreamRequest?.destroy();
+  protected respond(response: http.IncomingMessage): void {
+    const { stream } = this.options;
+    if (stream.destroyed) return void response.destroy();
+    stream.respond(responseHeaders(response.statusCode ?? 502, response.rawHeaders));
+    response.pipe(stream);
+    response.on("error", () => stream.destroy());
+  }
+
+  protected headersSent(): boolean {
+    return this.options.stream.headersSent;
+  }
+
+  protected fail(status: 502 | 504, text: string): void {
+    streamAnswer(this.options.stream, status, text);
+  }
+
+  protected cut(): void {
     this.options.stream.destroy();
-    this.finish();
-  }
-
-  /** Nothing to do: the pool charges its connections (upstream-pool.ts). */
-  charge(): void {}
-
-  private finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    if (!this.responseComplete) this.upstreamRequest?.destroy();
-    this.options.registry.close(this);
   }
 }

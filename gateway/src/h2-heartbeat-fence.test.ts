@@ -5,55 +5,28 @@
  * are admitted again once a beat is accepted.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { connectH2, h2Request, h2Tunnel } from "@cargo-vpn/testkit/h2-proxy-client";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
-import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
-import { startGateway, type RunningGateway } from "./gateway";
-import { memoryLogger } from "./logger";
+import { startTestGateway, waitFor, type TestGateway } from "./test-gateway.test-support";
 
-const cert = selfSignedCert();
-let api: FakeApi;
+let h2: TestGateway;
 let origin: Origin;
-let gateway: RunningGateway;
 
 beforeAll(async () => {
-  api = await startFakeApi();
+  h2 = await startTestGateway({ heartbeatIntervalMs: 100, heartbeatMissLimit: 3 });
   origin = await startOrigin();
-  gateway = await startGateway({
-    apiUrl: api.url,
-    gatewayId: api.gatewayId,
-    gatewaySecret: api.secret,
-    port: 0,
-    tls: { port: 0, cert: cert.cert, key: cert.key },
-    allowLoopback: true,
-    flushIntervalMs: 3_600_000,
-    heartbeatIntervalMs: 100,
-    heartbeatMissLimit: 3,
-    shutdownGraceMs: 0,
-    logger: memoryLogger().logger,
-  });
 });
 afterAll(async () => {
-  await gateway.close();
-  await api.close();
+  await h2.close();
   await origin.close();
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const ends = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > ends) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 it("answers new h2 streams 503 with Retry-After while heartbeats are missed, and admits them again after an accepted beat", async () => {
-  const auth = await api.proxyAuthorization("h2-fence");
-  const conn = await connectH2({ port: gateway.tlsPort!, ca: cert.cert });
+  const auth = await h2.api.proxyAuthorization("h2-fence");
+  const conn = await connectH2(h2.endpoint());
   try {
-    api.refuseHeartbeats();
-    await waitFor(() => gateway.refusingNewFlows());
+    h2.api.refuseHeartbeats();
+    await waitFor(() => h2.gateway.refusingNewFlows(), 15_000, 25);
     const tunnel = await h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth });
     expect(tunnel.status).toBe(503);
     expect(Number(tunnel.headers["retry-after"])).toBeGreaterThan(0);
@@ -62,8 +35,8 @@ it("answers new h2 streams 503 with Retry-After while heartbeats are missed, and
     expect(plain.status).toBe(503);
     expect(Number(plain.headers["retry-after"])).toBeGreaterThan(0);
 
-    api.acceptHeartbeats();
-    await waitFor(() => !gateway.refusingNewFlows());
+    h2.api.acceptHeartbeats();
+    await waitFor(() => !h2.gateway.refusingNewFlows(), 15_000, 25);
     const again = await h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth });
     expect(again.status).toBe(200);
     again.stream.close();

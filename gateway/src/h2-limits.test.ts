@@ -7,44 +7,25 @@
  */
 import http2 from "node:http2";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "./gateway";
 import { ERROR, FLAG, FRAME, frame, headerBlock, RawH2, rstStream } from "./h2-frames.test-support";
+import { startTestGateway, waitFor, type TestGateway } from "./test-gateway.test-support";
 import { H2_MAX_CONCURRENT_STREAMS, RESET_BURST } from "./h2-listener";
-import { memoryLogger } from "./logger";
-import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { renderMetrics } from "./metrics-text";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { connectH2, h2Tunnel, httpOverStream } from "@cargo-vpn/testkit/h2-proxy-client";
-import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
-const cert = selfSignedCert();
 const MAX_HEADER_BYTES = 16 * 1024;
-let api: FakeApi;
+let h2: TestGateway;
 let origin: Origin;
-let gateway: RunningGateway;
 let auth: string;
 
 beforeAll(async () => {
-  api = await startFakeApi();
+  h2 = await startTestGateway({ maxHeaderBytes: MAX_HEADER_BYTES, maxFlowsPerSession: 10_000 });
   origin = await startOrigin();
-  gateway = await startGateway({
-    apiUrl: api.url,
-    gatewayId: api.gatewayId,
-    gatewaySecret: api.secret,
-    port: 0,
-    tls: { port: 0, cert: cert.cert, key: cert.key },
-    allowLoopback: true,
-    flushIntervalMs: 3_600_000,
-    heartbeatIntervalMs: 3_600_000,
-    shutdownGraceMs: 0,
-    maxHeaderBytes: MAX_HEADER_BYTES,
-    maxFlowsPerSession: 10_000,
-    logger: memoryLogger().logger,
-  });
-  auth = await api.proxyAuthorization("h2-limits");
+  auth = await h2.api.proxyAuthorization("h2-limits");
 });
 afterAll(async () => {
-  await gateway.close();
-  await api.close();
+  await h2.close();
   await origin.close();
 });
 
@@ -54,19 +35,11 @@ const connectFields = (): Array<[string, string]> => [
   ["proxy-authorization", auth],
 ];
 
-const refusals = (reason: string) => gateway.metrics().refusals[reason] ?? 0;
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const ends = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > ends) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const refusals = (reason: string) => h2.refusals(reason);
 
 /** A raw connection whose SETTINGS exchange is done, so the server's limits are in force. */
 async function rawConnection(): Promise<RawH2> {
-  const raw = await RawH2.connect(gateway.tlsPort!);
+  const raw = await RawH2.connect(h2.gateway.tlsPort!);
   await raw.waitFor((f) => f.type === FRAME.SETTINGS && (f.flags & FLAG.ACK) !== 0);
   return raw;
 }
@@ -87,9 +60,9 @@ it("answers rapid reset (streams opened and reset at once) with GOAWAY(ENHANCE_Y
   expect(goaway!.lastStreamId).toBeLessThan(2 * streams - 1);
   expect(refusals("h2_rapid_reset")).toBe(before + 1);
   await waitFor(() => raw.closed);
-  await waitFor(() => gateway.stats().openFlows === 0);
+  await waitFor(() => h2.gateway.stats().openFlows === 0);
 
-  const browser = await connectH2({ port: gateway.tlsPort!, ca: cert.cert });
+  const browser = await connectH2(h2.endpoint());
   const tunnel = await h2Tunnel(browser, { target: `127.0.0.1:${origin.port}`, auth });
   expect(tunnel.status).toBe(200);
   expect((await httpOverStream(tunnel.stream, "GET", "/bytes/10")).status).toBe(200);
@@ -99,7 +72,7 @@ it("answers rapid reset (streams opened and reset at once) with GOAWAY(ENHANCE_Y
 
 it("lets a browser reset many tunnels after they were answered (closing tabs) without a GOAWAY", async () => {
   const before = refusals("h2_rapid_reset");
-  const browser = await connectH2({ port: gateway.tlsPort!, ca: cert.cert });
+  const browser = await connectH2(h2.endpoint());
   let goaway = false;
   browser.on("goaway", () => {
     goaway = true;
@@ -110,7 +83,7 @@ it("lets a browser reset many tunnels after they were answered (closing tabs) wi
     for (const t of tunnels) t.stream.close(http2.constants.NGHTTP2_CANCEL);
     // node:http2 frees a closed stream's slot a moment after the reset arrives: a stream opened in the
     // same instant may find all 128 still taken (RST_STREAM ENHANCE_YOUR_CALM), so the next round waits.
-    await waitFor(() => gateway.stats().openFlows === 0);
+    await waitFor(() => h2.gateway.stats().openFlows === 0);
   }
   // 300 resets, three times the burst budget, and still carrying.
   expect(3 * 100).toBeGreaterThan(RESET_BURST);
@@ -152,7 +125,7 @@ it("ends a connection that opens more streams than SETTINGS_MAX_CONCURRENT_STREA
   // node:http2 reports the session's error once its socket has closed.
   raw.close();
   await waitFor(() => refusals("h2_protocol_error") === before + 1);
-  await waitFor(() => gateway.stats().openFlows === 0);
+  await waitFor(() => h2.gateway.stats().openFlows === 0);
 });
 
 it("answers 431 to a header list over the limit on its stream alone, counted, and resets one past twice the limit unread", async () => {
@@ -180,4 +153,53 @@ it("answers 431 to a header list over the limit on its stream alone, counted, an
   expect(await raw.waitFor((f) => f.type === FRAME.HEADERS && f.streamId === 5)).not.toBeNull();
   expect(raw.frames.some((f) => f.type === FRAME.GOAWAY)).toBe(false);
   raw.close();
+});
+
+function drainedOrClosed(raw: RawH2): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      raw.socket.off("drain", done).off("close", done);
+      resolve();
+    };
+    raw.socket.on("drain", done).on("close", done);
+  });
+}
+
+it("closes the session of a PING flood from a client that never reads the acknowledgements, counted as h2_flood", async () => {
+  const before = refusals("h2_flood");
+  const raw = await rawConnection();
+  // The attacker stops reading: the gateway's PING ACKs back up in its socket, then in nghttp2's outbound queue.
+  raw.socket.pause();
+  const burst = Buffer.concat(Array.from({ length: 10_000 }, (_, i) => frame(FRAME.PING, 0, 0, Buffer.alloc(8, i % 256))));
+  // Until the kernel's buffers between the two are full the ACKs still leave; a bound keeps a broken gateway from looping forever.
+  for (let sent = 0; refusals("h2_flood") === before && !raw.socket.destroyed && sent < 2_000_000; sent += 10_000) {
+    if (!raw.send(burst)) await drainedOrClosed(raw);
+  }
+  await waitFor(() => refusals("h2_flood") === before + 1);
+  raw.close();
+  await waitFor(() => h2.gateway.stats().openFlows === 0);
+  expect(renderMetrics(h2.gateway.metrics())).toContain(`cargo_gateway_refusals_total{reason="h2_flood"} ${before + 1}`);
+});
+
+it("ends a session that keeps sending invalid frames (streams with malformed headers) with GOAWAY, counted as h2_invalid_frames", async () => {
+  const before = refusals("h2_invalid_frames");
+  const protocolErrors = refusals("h2_protocol_error");
+  const raw = await rawConnection();
+  // An upper-case field name is malformed (RFC 9113 §8.2.1): each such stream is reset, and nghttp2 counts an invalid frame.
+  // One stream at a time, each after the last one's reset: when the gateway gives up it has read every byte sent, so
+  // it closes with a FIN that carries its GOAWAY, not a TCP reset that could drop it.
+  let goaway: { lastStreamId: number; errorCode: number } | null = null;
+  for (let id = 1; goaway === null && !raw.closed && id < 2 * 5000; id += 2) {
+    raw.send(raw.headers(id, [...connectFields(), ["X-Bad", "1"]]));
+    const answer = await raw.waitFor((f) => (f.type === FRAME.RST_STREAM && f.streamId === id) || f.type === FRAME.GOAWAY);
+    if (answer?.type === FRAME.GOAWAY) goaway = { lastStreamId: answer.payload.readUInt32BE(0), errorCode: answer.payload.readUInt32BE(4) };
+    else if (id === 1) expect(answer!.payload.readUInt32BE(0)).toBe(ERROR.PROTOCOL_ERROR);
+  }
+  expect(goaway).not.toBeNull();
+  expect(goaway!.errorCode).not.toBe(ERROR.NO_ERROR);
+  raw.close();
+  await waitFor(() => refusals("h2_invalid_frames") === before + 1);
+  // One attack, one class: not counted again as a generic protocol error.
+  expect(refusals("h2_protocol_error")).toBe(protocolErrors);
+  expect(renderMetrics(h2.gateway.metrics())).toContain(`cargo_gateway_refusals_total{reason="h2_invalid_frames"} ${before + 1}`);
 });

@@ -7,18 +7,15 @@
 import { once } from "node:events";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "./gateway";
-import { memoryLogger } from "./logger";
+import { startTestGateway, waitFor, type TestGateway } from "./test-gateway.test-support";
 import { renderMetrics } from "./metrics-text";
-import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
 import { connectH2, h2Request, h2Tunnel, httpOverStream } from "@cargo-vpn/testkit/h2-proxy-client";
-import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
-const cert = selfSignedCert();
-
-let api: FakeApi;
-let gateway: RunningGateway;
+let h2: TestGateway;
+let api: TestGateway["api"];
+let gateway: TestGateway["gateway"];
+let cert: TestGateway["cert"];
 let lines: string[];
 const origins: Origin[] = [];
 
@@ -29,26 +26,11 @@ async function newOrigin(): Promise<Origin> {
 }
 
 beforeAll(async () => {
-  api = await startFakeApi();
-  const memory = memoryLogger();
-  lines = memory.lines;
-  gateway = await startGateway({
-    apiUrl: api.url,
-    gatewayId: api.gatewayId,
-    gatewaySecret: api.secret,
-    port: 0,
-    tls: { port: 0, cert: cert.cert, key: cert.key },
-    allowLoopback: true,
-    flushIntervalMs: 3_600_000,
-    heartbeatIntervalMs: 3_600_000,
-    shutdownGraceMs: 0,
-    maxFlowsPerSession: 3,
-    logger: memory.logger,
-  });
+  h2 = await startTestGateway({ maxFlowsPerSession: 3 });
+  ({ api, gateway, cert, lines } = h2);
 });
 afterAll(async () => {
-  await gateway.close();
-  await api.close();
+  await h2.close();
   for (const origin of origins) await origin.close();
 });
 
@@ -222,31 +204,12 @@ describe("plain http:// as HTTP/2 requests", () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const ends = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > ends) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("shutdown", () => {
   it("sends GOAWAY to every h2 session when the gateway closes, so browsers stop opening streams on it", async () => {
-    const own = await startGateway({
-      apiUrl: api.url,
-      gatewayId: api.gatewayId,
-      gatewaySecret: api.secret,
-      port: 0,
-      tls: { port: 0, cert: cert.cert, key: cert.key },
-      allowLoopback: true,
-      flushIntervalMs: 3_600_000,
-      heartbeatIntervalMs: 3_600_000,
-      shutdownGraceMs: 200,
-      logger: memoryLogger().logger,
-    });
+    const own = await startTestGateway({ shutdownGraceMs: 200 });
     const origin = await newOrigin();
-    const conn = await connectH2({ port: own.tlsPort!, ca: cert.cert });
-    const tunnel = await h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth: await api.proxyAuthorization("h2-shutdown") });
+    const conn = await connectH2(own.endpoint());
+    const tunnel = await h2Tunnel(conn, { target: `127.0.0.1:${origin.port}`, auth: await own.api.proxyAuthorization("h2-shutdown") });
     expect(tunnel.status).toBe(200);
     const goaway = once(conn, "goaway");
     const closed = own.close();

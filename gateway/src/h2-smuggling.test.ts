@@ -7,39 +7,21 @@
  * node:http2's nghttp2 does the refusing; these tests hold the gateway to it.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "./gateway";
 import { ERROR, FLAG, FRAME, frame, RawH2 } from "./h2-frames.test-support";
-import { memoryLogger } from "./logger";
-import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startTestGateway, type TestGateway } from "./test-gateway.test-support";
 import { startRecordingOrigin, type RecordingOrigin } from "@cargo-vpn/testkit/recording-origin";
-import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
-const cert = selfSignedCert();
-let api: FakeApi;
+let h2: TestGateway;
 let origin: RecordingOrigin;
-let gateway: RunningGateway;
 let auth: string;
 
 beforeAll(async () => {
-  api = await startFakeApi();
+  h2 = await startTestGateway();
   origin = await startRecordingOrigin();
-  gateway = await startGateway({
-    apiUrl: api.url,
-    gatewayId: api.gatewayId,
-    gatewaySecret: api.secret,
-    port: 0,
-    tls: { port: 0, cert: cert.cert, key: cert.key },
-    allowLoopback: true,
-    flushIntervalMs: 3_600_000,
-    heartbeatIntervalMs: 3_600_000,
-    shutdownGraceMs: 0,
-    logger: memoryLogger().logger,
-  });
-  auth = await api.proxyAuthorization("h2-smuggling");
+  auth = await h2.api.proxyAuthorization("h2-smuggling");
 });
 afterAll(async () => {
-  await gateway.close();
-  await api.close();
+  await h2.close();
   await origin.close();
 });
 
@@ -65,7 +47,7 @@ async function settle(raw: RawH2, streamId: number) {
 }
 
 it("does not forward DATA beyond the request's content-length", async () => {
-  const raw = await RawH2.connect(gateway.tlsPort!);
+  const raw = await RawH2.connect(h2.gateway.tlsPort!);
   raw.send(
     raw.headers(1, request([["content-length", "5"]])),
     frame(FRAME.DATA, FLAG.END_STREAM, 1, Buffer.from(`hello${SMUGGLED}`, "latin1")),
@@ -77,7 +59,7 @@ it("does not forward DATA beyond the request's content-length", async () => {
 
 it("resets a request that carries transfer-encoding, and forwards nothing", async () => {
   const before = origin.requests.length;
-  const raw = await RawH2.connect(gateway.tlsPort!);
+  const raw = await RawH2.connect(h2.gateway.tlsPort!);
   raw.send(
     raw.headers(1, request([["transfer-encoding", "chunked"]])),
     frame(FRAME.DATA, FLAG.END_STREAM, 1, Buffer.from(`0\r\n\r\n${SMUGGLED}`, "latin1")),
@@ -91,7 +73,7 @@ it("resets a request that carries transfer-encoding, and forwards nothing", asyn
 
 it("never lets a CR/LF in a header value reach the destination as a second request", async () => {
   const before = origin.requests.length;
-  const raw = await RawH2.connect(gateway.tlsPort!);
+  const raw = await RawH2.connect(h2.gateway.tlsPort!);
   raw.send(raw.headers(1, request([["x-note", `a\r\n\r\n${SMUGGLED}`]]), { endStream: true }));
   // nghttp2 drops the invalid field (RFC 9113 §8.2.1) and the rest of the request goes on.
   await settle(raw, 1);

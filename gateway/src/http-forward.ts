@@ -80,46 +80,92 @@ function withoutReplaced(raw: string[]): string[] {
   return kept;
 }
 
-export class ForwardedRequest implements Flow {
+/** How a forwarded request reaches its destination: the session's pool and the gateway's limits. */
+export interface UpstreamLimits {
+  agent: http.Agent;
+  maxHeaderBytes: number;
+  /** Until the destination accepts the connection. */
+  connectTimeoutMs: number;
+  /** Once connected: no bytes this long ends the request (ETIMEDOUT). */
+  idleTimeoutMs: number;
+}
+
+/**
+ * The HTTP/1.1 request to the destination, for a browser's HTTP/1.1 request
+ * and for an HTTP/2 `:scheme http` stream (h2-forward.ts) alike: the resolved
+ * address (never the name again), Nagle off, the connect timeout until the
+ * socket connects and the idle timeout after, either one a destroy with ETIMEDOUT.
+ */
+export function upstreamRequest(target: ForwardTarget, method: string, headers: string[], limits: UpstreamLimits): http.ClientRequest {
+  const upstream = http.request({
+    host: target.address,
+    family: target.family,
+    port: target.port,
+    method,
+    path: target.path,
+    headers,
+    setHost: false,
+    agent: limits.agent,
+    maxHeaderSize: limits.maxHeaderBytes,
+    timeout: limits.connectTimeoutMs,
+  });
+  upstream.on("socket", (socket) => {
+    socket.setNoDelay(true);
+    if (socket.connecting) socket.once("connect", () => upstream.setTimeout(limits.idleTimeoutMs));
+    else upstream.setTimeout(limits.idleTimeoutMs);
+  });
+  upstream.on("timeout", () => upstream.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
+  return upstream;
+}
+
+/** The limits a forwarded request takes from the gateway, and where it is counted. */
+export interface ForwardedFlowOptions extends UpstreamLimits {
+  sessionId: string;
+  registry: SessionRegistry;
+  logger: Logger;
+}
+
+/**
+ * One request forwarded as HTTP/1.1 to its destination, whatever the browser
+ * spoke (this file's ForwardedRequest for HTTP/1.1, h2-forward.ts for an
+ * HTTP/2 stream): the destination's answer relayed, or its failure answered
+ * 502/504 (a cut response once the head went); an idempotent bodiless request
+ * whose pooled connection the destination had just closed sent once more; the
+ * pooled connection destroyed unless its response was read to the end.
+ * A subclass says how the browser's side reads and answers.
+ */
+export abstract class ForwardedFlow implements Flow {
   readonly sessionId: string;
   private upstreamRequest: http.ClientRequest | null = null;
   private responseComplete = false;
   private retried = false;
   private finished = false;
 
-  constructor(private readonly options: ForwardedRequestOptions) {
-    this.sessionId = options.sessionId;
-    options.res.on("close", () => this.finish());
+  constructor(
+    private readonly flow: ForwardedFlowOptions,
+    protected readonly method: string,
+    protected readonly framing: RequestFraming,
+  ) {
+    this.sessionId = flow.sessionId;
   }
 
+  /** The request's headers for the destination, Host and framing included. */
+  protected abstract requestHeaders(target: ForwardTarget): string[];
+  /** The browser's request body. */
+  protected abstract body(): NodeJS.ReadableStream;
+  /** The destination's response head came: hand it on and pipe its body. */
+  protected abstract respond(response: http.IncomingMessage): void;
+  protected abstract headersSent(): boolean;
+  /** An answer of the gateway's own, before any head was sent. */
+  protected abstract fail(status: 502 | 504, text: string): void;
+  /** Ends the browser's side at once. */
+  protected abstract cut(): void;
+
   send(target: ForwardTarget): void {
-    const { req, res, logger } = this.options;
-    // The URL's authority wins over whatever Host the browser sent (RFC 9112 §3.2.2).
-    const headers = withoutReplaced(endToEndHeaders(req.rawHeaders));
-    headers.push("Host", target.host, ...framingHeader(this.options.framing));
-    const upstream = http.request({
-      host: target.address,
-      family: target.family,
-      port: target.port,
-      method: req.method,
-      path: target.path,
-      headers,
-      setHost: false,
-      agent: this.options.agent,
-      maxHeaderSize: this.options.maxHeaderBytes,
-      timeout: this.options.connectTimeoutMs,
-    });
+    const upstream = upstreamRequest(target, this.method, this.requestHeaders(target), this.flow);
     this.upstreamRequest = upstream;
-    upstream.on("socket", (socket) => {
-      socket.setNoDelay(true);
-      if (socket.connecting) socket.once("connect", () => upstream.setTimeout(this.options.idleTimeoutMs));
-      else upstream.setTimeout(this.options.idleTimeoutMs);
-    });
-    upstream.on("timeout", () => upstream.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
     upstream.on("response", (response) => {
-      res.writeHead(response.statusCode ?? 502, response.statusMessage, endToEndHeaders(response.rawHeaders));
-      response.pipe(res);
-      response.on("error", () => res.destroy());
+      this.respond(response);
       response.on("end", () => {
         this.responseComplete = true;
       });
@@ -133,16 +179,13 @@ export class ForwardedRequest implements Flow {
         this.send(target);
         return;
       }
-      logger.warn("forward_failed", { error: cls });
-      if (!res.headersSent) {
-        const status = cls === "ETIMEDOUT" ? 504 : 502;
-        plainResponse(res, status, status === 504 ? "destination timed out" : "destination unreachable");
-      } else {
-        res.destroy();
-      }
+      this.flow.logger.warn("forward_failed", { error: cls });
+      if (this.headersSent()) this.cut();
+      else if (cls === "ETIMEDOUT") this.fail(504, "destination timed out");
+      else this.fail(502, "destination unreachable");
     });
-    if (isBodiless(this.options.framing)) upstream.end();
-    else req.pipe(upstream);
+    if (isBodiless(this.framing)) upstream.end();
+    else this.body().pipe(upstream);
   }
 
   private mayRetry(upstream: http.ClientRequest, cls: string): boolean {
@@ -150,27 +193,66 @@ export class ForwardedRequest implements Flow {
       !this.retried &&
       !this.finished &&
       upstream.reusedSocket &&
-      !this.options.res.headersSent &&
+      !this.headersSent() &&
       (cls === "ECONNRESET" || cls === "EPIPE") &&
-      isBodiless(this.options.framing) &&
-      IDEMPOTENT.has(this.options.req.method ?? "")
+      isBodiless(this.framing) &&
+      IDEMPOTENT.has(this.method)
     );
   }
 
   destroy(): void {
     if (!this.responseComplete) this.upstreamRequest?.destroy();
-    this.options.req.socket.destroy();
+    this.cut();
     this.finish();
   }
 
   /** Nothing to do: the pool charges its connections (upstream-pool.ts). */
   charge(): void {}
 
-  private finish(): void {
+  /** Call when the browser's side has closed. */
+  protected finish(): void {
     if (this.finished) return;
     this.finished = true;
     // A request the browser gave up on must not leave a half-read connection in the pool.
     if (!this.responseComplete) this.upstreamRequest?.destroy();
-    this.options.registry.close(this);
+    this.flow.registry.close(this);
+  }
+}
+
+export class ForwardedRequest extends ForwardedFlow {
+  constructor(private readonly options: ForwardedRequestOptions) {
+    super(options, options.req.method ?? "GET", options.framing);
+    options.res.on("close", () => this.finish());
+  }
+
+  protected requestHeaders(target: ForwardTarget): string[] {
+    // The URL's authority wins over whatever Host the browser sent (RFC 9112 §3.2.2).
+    const headers = withoutReplaced(endToEndHeaders(this.options.req.rawHeaders));
+    headers.push("Host", target.host, ...framingHeader(this.framing));
+    return headers;
+  }
+
+  protected body(): NodeJS.ReadableStream {
+    return this.options.req;
+  }
+
+  protected respond(response: http.IncomingMessage): void {
+    const { res } = this.options;
+    res.writeHead(response.statusCode ?? 502, response.statusMessage, endToEndHeaders(response.rawHeaders));
+    response.pipe(res);
+    response.on("error", () => res.destroy());
+  }
+
+  protected headersSent(): boolean {
+    return this.options.res.headersSent;
+  }
+
+  protected fail(status: 502 | 504, text: string): void {
+    plainResponse(this.options.res, status, text);
+  }
+
+  protected cut(): void {
+    // The browser's connection: a response cut short cannot be framed again.
+    this.options.req.socket.destroy();
   }
 }
