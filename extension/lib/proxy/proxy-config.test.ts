@@ -17,7 +17,7 @@ describe("Chrome proxy value", () => {
 
   it("hold: fixed_servers to the dead loopback port, so requests fail instead of leaking", () => {
     const value = chromeProxyValue({ kind: "hold" }, ["<local>"]);
-    expect(value.rules.singleProxy).toEqual({ scheme: HOLD_PROXY.scheme, host: HOLD_PROXY.host, port: HOLD_PROXY.port });
+    expect(value.mode === "fixed_servers" && value.rules.singleProxy).toEqual({ scheme: HOLD_PROXY.scheme, host: HOLD_PROXY.host, port: HOLD_PROXY.port });
   });
 });
 
