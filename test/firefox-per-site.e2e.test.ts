@@ -78,12 +78,18 @@ describe("per-site locations in Firefox ESR", () => {
     ).toEqual([mainId, ruleId].sort());
 
     const tab = await firefox.newTab();
-    const result = await measure(state, sites, { first: mainId, second: ruleId }, () => stack.gateway.flush(), async () => {
-      await firefox.navigate(tab, `${sites.a.url}/page/30000?a`);
-      expect(await firefox.run(tab, `return document.querySelector("h1")?.textContent;`)).toBe("hello from the origin");
-      await firefox.navigate(tab, `${sites.b.url}/page/50000?b`);
-      expect(await firefox.run(tab, `return document.querySelector("h1")?.textContent;`)).toBe("hello from the origin");
-    });
+    const result = await measure(
+      state,
+      sites,
+      { first: mainId, second: ruleId },
+      () => stack.gateway.flush(),
+      async () => {
+        await firefox.navigate(tab, `${sites.a.url}/page/30000?a`);
+        expect(await firefox.run(tab, `return document.querySelector("h1")?.textContent;`)).toBe("hello from the origin");
+        await firefox.navigate(tab, `${sites.b.url}/page/50000?b`);
+        expect(await firefox.run(tab, `return document.querySelector("h1")?.textContent;`)).toBe("hello from the origin");
+      },
+    );
     expect(sites.a.owners.length).toBeGreaterThan(0);
     expect(sites.b.owners.length).toBeGreaterThan(0);
     expect(new Set(sites.a.owners)).toEqual(new Set([ownerOf(mainId)]));

@@ -87,12 +87,18 @@ describe("per-site locations in Chromium", () => {
     ).toEqual([mainId, ruleId].sort());
 
     const tab = await browser.context.newPage();
-    const result = await measure(state, sites, { first: mainId!, second: ruleId }, () => stack.gateway.flush(), async () => {
-      await tab.goto(`${sites.a.url}/page/30000?a`);
-      expect(await tab.locator("h1").textContent()).toBe("hello from the origin");
-      await tab.goto(`${sites.b.url}/page/50000?b`);
-      expect(await tab.locator("h1").textContent()).toBe("hello from the origin");
-    });
+    const result = await measure(
+      state,
+      sites,
+      { first: mainId!, second: ruleId },
+      () => stack.gateway.flush(),
+      async () => {
+        await tab.goto(`${sites.a.url}/page/30000?a`);
+        expect(await tab.locator("h1").textContent()).toBe("hello from the origin");
+        await tab.goto(`${sites.b.url}/page/50000?b`);
+        expect(await tab.locator("h1").textContent()).toBe("hello from the origin");
+      },
+    );
     // Socket owner: every connection site A accepted came from the main gateway's process, B's from the other's.
     expect(sites.a.owners.length).toBeGreaterThan(0);
     expect(sites.b.owners.length).toBeGreaterThan(0);

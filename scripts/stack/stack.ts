@@ -138,28 +138,24 @@ async function startGatewayProcess(
   identity: GatewayIdentity,
   options: Pick<StackOptions, "allowLoopback" | "gatewayIntervalMs" | "resolveTestNames">,
 ): Promise<GatewayProcess> {
-  const child = spawn(
-    process.execPath,
-    [...(options.resolveTestNames ? ["--import", TEST_NAMES] : []), "--import", "tsx", "src/main.ts"],
-    {
-      cwd: join(ROOT, "gateway"),
-      env: {
-        ...process.env,
-        CARGO_API_URL: apiUrl,
-        CARGO_GATEWAY_ID: identity.id,
-        CARGO_GATEWAY_SECRET: identity.secret,
-        GATEWAY_HOST: "127.0.0.1",
-        GATEWAY_PORT: String(identity.port),
-        GATEWAY_WORKERS: "1",
-        GATEWAY_ALLOW_LOOPBACK: String(options.allowLoopback ?? false),
-        GATEWAY_SHUTDOWN_GRACE_MS: "200",
-        ...(options.gatewayIntervalMs
-          ? { GATEWAY_FLUSH_MS: String(options.gatewayIntervalMs), GATEWAY_HEARTBEAT_MS: String(options.gatewayIntervalMs) }
-          : {}),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const child = spawn(process.execPath, [...(options.resolveTestNames ? ["--import", TEST_NAMES] : []), "--import", "tsx", "src/main.ts"], {
+    cwd: join(ROOT, "gateway"),
+    env: {
+      ...process.env,
+      CARGO_API_URL: apiUrl,
+      CARGO_GATEWAY_ID: identity.id,
+      CARGO_GATEWAY_SECRET: identity.secret,
+      GATEWAY_HOST: "127.0.0.1",
+      GATEWAY_PORT: String(identity.port),
+      GATEWAY_WORKERS: "1",
+      GATEWAY_ALLOW_LOOPBACK: String(options.allowLoopback ?? false),
+      GATEWAY_SHUTDOWN_GRACE_MS: "200",
+      ...(options.gatewayIntervalMs
+        ? { GATEWAY_FLUSH_MS: String(options.gatewayIntervalMs), GATEWAY_HEARTBEAT_MS: String(options.gatewayIntervalMs) }
+        : {}),
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -301,7 +297,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 async function waitForOnline(target: Target, gatewayId: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const id = gatewayId.replaceAll("'", "''");
-  while (executeSql<{ n: number }>(`SELECT COUNT(*) AS n FROM gateways WHERE id = '${id}' AND last_heartbeat_at IS NOT NULL`, target)[0]?.n !== 1) {
+  while (
+    executeSql<{ n: number }>(`SELECT COUNT(*) AS n FROM gateways WHERE id = '${id}' AND last_heartbeat_at IS NOT NULL`, target)[0]?.n !== 1
+  ) {
     if (Date.now() > deadline) throw new Error("the second gateway never reached the API");
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

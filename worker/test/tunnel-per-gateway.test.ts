@@ -13,7 +13,9 @@ const start = (token: string, locationId: string, alongside?: boolean) =>
   call("POST", "/v1/tunnel/sessions", { token, body: alongside === undefined ? { locationId } : { locationId, alongside } });
 
 async function openSessions(accountId: string): Promise<Array<{ id: string; gateway_id: string; device_id: string }>> {
-  const { results } = await env.DB.prepare("SELECT id, gateway_id, device_id FROM tunnel_sessions WHERE account_id = ? AND ended_at IS NULL")
+  const { results } = await env.DB.prepare(
+    "SELECT id, gateway_id, device_id FROM tunnel_sessions WHERE account_id = ? AND ended_at IS NULL",
+  )
     .bind(accountId)
     .all<{ id: string; gateway_id: string; device_id: string }>();
   return results;
@@ -99,7 +101,10 @@ describe("sessions alongside, one per gateway", () => {
     const main = (await start(s.token, g1!.id)).body.session.id as string;
     const site = (await start(s.token, g2!.id, true)).body.session.id as string;
     const report = (gw: { auth: Record<string, string> }, sessionId: string, up: number, down: number) =>
-      call("POST", "/v1/gateway/usage", { body: { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: up, bytesDown: down }] }, headers: gw.auth });
+      call("POST", "/v1/gateway/usage", {
+        body: { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: up, bytesDown: down }] },
+        headers: gw.auth,
+      });
     expect((await report(g1!, main, 10, 1000)).status).toBe(200);
     expect((await report(g2!, site, 20, 2000)).status).toBe(200);
     expect((await report(g2!, site, 1, 2)).status).toBe(200);

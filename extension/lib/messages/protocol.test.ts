@@ -47,7 +47,7 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
   const routes: Array<ProxyRoute | "cleared"> = [];
   const auth = new ProxyAuthAnswerer(storage.session);
   const siteRules = new SiteRulesStore(storage.local);
-  let siteTunnels: SiteTunnels | undefined = undefined;
+  let siteTunnels: SiteTunnels | undefined;
   const connection: ConnectionService = new ConnectionService({
     api: {
       startSession: async (locationId) => api.startSession(locationId, { alongside: (await siteRules.list()).length > 0 }),
@@ -392,7 +392,9 @@ describe("popup ↔ background protocol", () => {
     expect(routes).toEqual([{ site: "example.com", proxy: { scheme: "http", host: "127.0.0.1", port: 3129 } }]);
     const site = await auth.answer({ requestId: "r1", isProxy: true, challenger: { host: "127.0.0.1", port: 3129 } });
     const main = await auth.answer({ requestId: "r2", isProxy: true, challenger: { host: "127.0.0.1", port: 3128 } });
-    expect("authCredentials" in site && "authCredentials" in main && site.authCredentials.username !== main.authCredentials.username).toBe(true);
+    expect("authCredentials" in site && "authCredentials" in main && site.authCredentials.username !== main.authCredentials.username).toBe(
+      true,
+    );
 
     const removed = await ask("removeSiteRule", { site: "example.com" });
     expect(removed.rules).toEqual([]);

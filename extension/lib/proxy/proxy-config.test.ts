@@ -17,7 +17,11 @@ describe("Chrome proxy value", () => {
 
   it("hold: fixed_servers to the dead loopback port, so requests fail instead of leaking", () => {
     const value = chromeProxyValue({ kind: "hold" }, ["<local>"]);
-    expect(value.mode === "fixed_servers" && value.rules.singleProxy).toEqual({ scheme: HOLD_PROXY.scheme, host: HOLD_PROXY.host, port: HOLD_PROXY.port });
+    expect(value.mode === "fixed_servers" && value.rules.singleProxy).toEqual({
+      scheme: HOLD_PROXY.scheme,
+      host: HOLD_PROXY.host,
+      port: HOLD_PROXY.port,
+    });
   });
 });
 
@@ -64,7 +68,11 @@ describe("Firefox proxy.onRequest answer", () => {
       port: 8080,
       proxyAuthorizationHeader: basicAuth(siteCreds),
     });
-    expect(firefoxProxyInfo("https://waiting.net/", tunnel, DEFAULT_BYPASS_LIST, creds, sites)).toEqual({ type: "http", host: "127.0.0.1", port: 1 });
+    expect(firefoxProxyInfo("https://waiting.net/", tunnel, DEFAULT_BYPASS_LIST, creds, sites)).toEqual({
+      type: "http",
+      host: "127.0.0.1",
+      port: 1,
+    });
     expect(firefoxProxyInfo("https://example.com/", tunnel, DEFAULT_BYPASS_LIST, creds, sites)).toMatchObject({ host: "gw.example" });
     // A hold holds every site, rules or not.
     expect(firefoxProxyInfo("https://example.org/", { kind: "hold" }, DEFAULT_BYPASS_LIST, null, sites)).toMatchObject({ port: 1 });

@@ -9,7 +9,12 @@ import { pacScript } from "./pac-script";
 
 function run(script: string): (url: string) => string {
   const shExpMatch = (text: string, pattern: string) =>
-    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(text);
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    ).test(text);
   const toInt = (ip: string) => ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
   const isInNet = (host: string, base: string, mask: string) => (toInt(host) & toInt(mask)) >>> 0 === (toInt(base) & toInt(mask)) >>> 0;
   const find = new Function("shExpMatch", "isInNet", `${script}; return FindProxyForURL;`)(shExpMatch, isInNet) as (

@@ -63,9 +63,7 @@ function netmask(bits: number): string {
  */
 export function pacScript(main: ProxyTarget | null, sites: readonly SiteRoute[], bypass: readonly string[]): string {
   const hold = pacProxy(HOLD_PROXY);
-  const routes = [...sites]
-    .sort((a, b) => b.site.length - a.site.length)
-    .map((s) => [s.site, main && s.proxy ? pacProxy(s.proxy) : hold]);
+  const routes = [...sites].sort((a, b) => b.site.length - a.site.length).map((s) => [s.site, main && s.proxy ? pacProxy(s.proxy) : hold]);
   const entries = bypass
     .map(bypassEntry)
     .filter((e): e is BypassEntry => e !== null)

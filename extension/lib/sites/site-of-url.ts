@@ -19,4 +19,3 @@ export function siteOfUrl(url: string): string | null {
   const host = parsed.hostname.replace(/^\[|\]$/g, "");
   return normalizeSite(getDomain(host) ?? host);
 }
-

@@ -33,8 +33,11 @@ export function normalizeSite(input: string): string | null {
   return HOST.test(host) && host.includes(".") ? host : null;
 }
 
-export function hostMatchesSite(host: string, site: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, "").replace(/^\[|\]$/g, "");
+function hostMatchesSite(host: string, site: string): boolean {
+  const h = host
+    .toLowerCase()
+    .replace(/\.$/, "")
+    .replace(/^\[|\]$/g, "");
   return h === site || h.endsWith(`.${site}`);
 }
 

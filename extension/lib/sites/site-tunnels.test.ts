@@ -50,7 +50,10 @@ function setup() {
     area: fakeBrowser.storage.session as unknown as StorageArea,
     auth: { setSites: async (entries: (typeof sites)[number]) => void sites.push(entries) },
     routesChanged: async () => void reapplied++,
-    timers: { schedule: async (name: string, at: number) => void alarms.push([name, at]), clear: async (name: string) => void alarms.push([name, null]) },
+    timers: {
+      schedule: async (name: string, at: number) => void alarms.push([name, at]),
+      clear: async (name: string) => void alarms.push([name, null]),
+    },
     clock: () => ({ now, random: 0 }),
   };
   const tunnels = new SiteTunnels(deps);
@@ -102,7 +105,12 @@ describe("site tunnels", () => {
       { site: "c.com", proxy: proxyOf("main") },
       { site: "d.com", proxy: proxyOf("nl") },
     ]);
-    expect(t.sites.at(-1)!.map((e) => e.proxy.host).sort()).toEqual(["fr.gw", "nl.gw"]);
+    expect(
+      t.sites
+        .at(-1)!
+        .map((e) => e.proxy.host)
+        .sort(),
+    ).toEqual(["fr.gw", "nl.gw"]);
     expect(t.reapplied()).toBe(1);
     expect(await t.tunnels.status()).toEqual({ fr: { state: "active" }, main: { state: "active" }, nl: { state: "active" } });
   });
@@ -114,7 +122,7 @@ describe("site tunnels", () => {
       { site: "b.com", locationId: "nl" },
     ]);
     await t.tunnels.update(t.connected());
-    const [[, at]] = t.alarms.filter(([name]) => name === "cargo-site-renew") as Array<[string, number]>;
+    const at = t.alarms.find(([name]) => name === "cargo-site-renew")![1]!;
     expect(at).toBeGreaterThan(1_000_000);
     t.advance(at - 1_000_000);
     t.failRenew.set("s2", new ApiError({ code: "session_ended", status: 409 }));

@@ -144,8 +144,7 @@ export class SiteTunnels {
     const mainLocation = this.deps.mainLocation();
     return (await this.deps.rules()).map((rule) => ({
       site: rule.site,
-      proxy:
-        rule.locationId === mainLocation ? mainProxy : (saved.sessions.find((s) => s.locationId === rule.locationId)?.proxy ?? null),
+      proxy: rule.locationId === mainLocation ? mainProxy : (saved.sessions.find((s) => s.locationId === rule.locationId)?.proxy ?? null),
     }));
   }
 

@@ -67,7 +67,9 @@ export class SiteRulesPanel {
     this.locations = locations;
     const chosen = this.location.value;
     this.location.replaceChildren(
-      ...locations.filter((l) => l.online).map((l) => h("option", { value: l.id }, t("locationWithCountry", l.name, countryName(l.country)))),
+      ...locations
+        .filter((l) => l.online)
+        .map((l) => h("option", { value: l.id }, t("locationWithCountry", l.name, countryName(l.country)))),
     );
     if (chosen && [...this.location.options].some((o) => o.value === chosen)) this.location.value = chosen;
     this.draw();
