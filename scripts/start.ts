@@ -23,9 +23,14 @@ if (process.env.CARGO_ALLOW_LOOPBACK !== undefined) {
   );
 }
 const allowLoopback = (process.env.GATEWAY_ALLOW_LOOPBACK ?? process.env.CARGO_ALLOW_LOOPBACK) === "1";
-const stack = await startStack({ workerPort, gatewayPort, stripePort, allowLoopback });
+// CARGO_SECOND_GATEWAY=1: a second location (its own gateway process), to try per-site locations.
+const secondGateway = process.env.CARGO_SECOND_GATEWAY === "1";
+const secondGatewayPort = Number(process.env.CARGO_GATEWAY_2_PORT ?? 8081);
+const stack = await startStack({ workerPort, gatewayPort, stripePort, allowLoopback, secondGateway, secondGatewayPort });
 console.log(`  API      ${stack.apiUrl}  (try: curl ${stack.apiUrl}/v1/health)`);
 console.log(`  gateway  http://127.0.0.1:${stack.proxy.port}  (location ${stack.gatewayId})`);
+if (stack.secondGateway)
+  console.log(`  gateway  http://127.0.0.1:${stack.secondGateway.proxy.port}  (location ${stack.secondGateway.gatewayId}, the second)`);
 console.log(`  stripe   ${stack.stripe.url}  (local Stripe stand-in: hosted Checkout and Portal pages, signed webhooks)`);
 console.log(`  mail     ${stack.mailDir}  (every message the API sends, one file each)`);
 

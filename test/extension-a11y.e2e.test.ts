@@ -117,7 +117,7 @@ describe("the popup and the options page, for everyone", () => {
     const statusHeight = await popup.evaluate("document.documentElement.scrollHeight");
     expect(statusHeight, "the Status view fits the popup").toBeLessThanOrEqual(600);
 
-    for (const view of ["Usage", "Devices", "Account"] as const) {
+    for (const view of ["Sites", "Usage", "Devices", "Account"] as const) {
       await openView(popup, view);
       await noViolations(popup, view);
       expect(await popup.evaluate("document.documentElement.scrollHeight"), `${view} fits 600 px`).toBeLessThanOrEqual(600);

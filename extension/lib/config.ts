@@ -57,3 +57,5 @@ export const POPUP_POLL_MS = 2_000;
 /** Alarm names: alarms survive the MV3 service worker being stopped. */
 export const ALARM_RENEW = "cargo-renew";
 export const ALARM_RETRY = "cargo-retry";
+/** Renewing (or retrying) the sessions of per-site locations (lib/sites/site-tunnels.ts). */
+export const ALARM_SITE_RENEW = "cargo-site-renew";

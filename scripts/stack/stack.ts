@@ -4,7 +4,10 @@
  * first run), and a gateway on loopback registered with it. `npm start` runs
  * it with the default state folder; the end-to-end tests and the benchmarks
  * run it on a throwaway folder and free ports. Every message the API sends
- * lands as a file in `stack.mailDir` (mail-collector.ts).
+ * lands as a file in `stack.mailDir` (mail-collector.ts). With
+ * `secondGateway` a second location ("Local gateway 2", NL) runs beside the
+ * first as its own process, the gateway CLI an operator runs (per-site
+ * locations; `CARGO_SECOND_GATEWAY=1 npm start`).
  *
  *   const stack = await startStack({ persistTo: tmp, allowLoopback: true });
  *   ... stack.apiUrl, stack.proxy, stack.stripe (the local Stripe stand-in) ...
@@ -14,7 +17,10 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startGateway, type Logger, type RunningGateway } from "@cargo-vpn/gateway";
+import { spawn } from "node:child_process";
+import { lookup } from "node:dns/promises";
+import { once } from "node:events";
+import { type Resolver, startGateway, type Logger, type RunningGateway } from "@cargo-vpn/gateway";
 import { ensureDevVars, readDevVars } from "@cargo-vpn/worker/dev/secrets";
 import { LOCAL_PRICES, standinPrices } from "@cargo-vpn/stripe-standin/prices";
 import { type StripeStandin, startStripeStandin } from "@cargo-vpn/stripe-standin";
@@ -44,6 +50,20 @@ export interface StackOptions {
   stripePort?: number;
   /** Where each message the API sends is kept as a file; default .dev/mail, or a throwaway folder with `persistTo`. */
   mailDir?: string;
+  /** Start a second location's gateway, in its own process (the gateway CLI, `gateway/src/main.ts`). */
+  secondGateway?: boolean;
+  /** The second gateway's port; default a free one. */
+  secondGatewayPort?: number;
+  /** Names under `.test` resolve to 127.0.0.1 in the local gateways (tests that load distinct sites; test-names.mjs). */
+  resolveTestNames?: boolean;
+}
+
+/** A gateway running as its own process, as operators run it. */
+export interface GatewayProcess {
+  gatewayId: string;
+  pid: number;
+  proxy: { scheme: "http"; host: string; port: number };
+  stop(): Promise<void>;
 }
 
 export interface Stack {
@@ -58,6 +78,8 @@ export interface Stack {
   mailDir: string;
   /** Resolves once every message sent so far is in mailDir. */
   flushMail(): Promise<void>;
+  /** The second location, with `secondGateway`. */
+  secondGateway: GatewayProcess | null;
   stop(): Promise<void>;
 }
 
@@ -73,14 +95,21 @@ export async function registerGateway(
   port: number,
   name = "Local gateway",
   scheme: "http" | "https" = "http",
+  country = "DE",
 ): Promise<GatewayIdentity> {
-  const { record, secret } = await newGateway({ name, country: "DE", scheme, host: "127.0.0.1", port });
+  const { record, secret } = await newGateway({ name, country, scheme, host: "127.0.0.1", port });
   executeSql(insertGatewaySql(record), target);
   return { id: record.id!, secret, port };
 }
 
 /** Reuses the gateway registered on an earlier start of the same state, else registers one. */
-async function gatewayIdentity(target: Target, port: number, remember: string | null): Promise<GatewayIdentity> {
+async function gatewayIdentity(
+  target: Target,
+  port: number,
+  remember: string | null,
+  name = "Local gateway",
+  country = "DE",
+): Promise<GatewayIdentity> {
   if (remember && existsSync(remember)) {
     const saved = JSON.parse(await readFile(remember, "utf8")) as GatewayIdentity;
     const rows = executeSql<{ id: string }>(
@@ -89,12 +118,66 @@ async function gatewayIdentity(target: Target, port: number, remember: string | 
     );
     if (rows.length === 1) return saved;
   }
-  const identity = await registerGateway(target, port);
+  const identity = await registerGateway(target, port, name, "http", country);
   if (remember) {
     await mkdir(join(remember, ".."), { recursive: true });
     await writeFile(remember, JSON.stringify(identity), { mode: 0o600 });
   }
   return identity;
+}
+
+const TEST_NAMES = join(ROOT, "scripts", "stack", "test-names.mjs");
+
+/** `.test` names → loopback for the in-process gateway (the same rule test-names.mjs gives a gateway process). */
+const testNamesResolver: Resolver = async (hostname) =>
+  /\.test\.?$/i.test(hostname) ? [{ address: "127.0.0.1", family: 4 }] : lookup(hostname, { all: true, verbatim: true });
+
+/** Starts the gateway CLI for `identity` and resolves once it listens (its first line names the port). */
+async function startGatewayProcess(
+  apiUrl: string,
+  identity: GatewayIdentity,
+  options: Pick<StackOptions, "allowLoopback" | "gatewayIntervalMs" | "resolveTestNames">,
+): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [...(options.resolveTestNames ? ["--import", TEST_NAMES] : []), "--import", "tsx", "src/main.ts"], {
+    cwd: join(ROOT, "gateway"),
+    env: {
+      ...process.env,
+      CARGO_API_URL: apiUrl,
+      CARGO_GATEWAY_ID: identity.id,
+      CARGO_GATEWAY_SECRET: identity.secret,
+      GATEWAY_HOST: "127.0.0.1",
+      GATEWAY_PORT: String(identity.port),
+      GATEWAY_WORKERS: "1",
+      GATEWAY_ALLOW_LOOPBACK: String(options.allowLoopback ?? false),
+      GATEWAY_SHUTDOWN_GRACE_MS: "200",
+      ...(options.gatewayIntervalMs
+        ? { GATEWAY_FLUSH_MS: String(options.gatewayIntervalMs), GATEWAY_HEARTBEAT_MS: String(options.gatewayIntervalMs) }
+        : {}),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (/gateway listening on /.test(stdout)) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`the second gateway exited (${code}): ${stderr}`)));
+  });
+  child.stdout.resume();
+  return {
+    gatewayId: identity.id,
+    pid: child.pid!,
+    proxy: { scheme: "http", host: "127.0.0.1", port: identity.port },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -160,6 +243,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       allowLoopback: options.allowLoopback ?? false,
       ...(options.gatewayIntervalMs ? { flushIntervalMs: options.gatewayIntervalMs, heartbeatIntervalMs: options.gatewayIntervalMs } : {}),
       ...(options.gatewayLogger ? { logger: options.gatewayLogger } : {}),
+      ...(options.resolveTestNames ? { resolver: testNamesResolver } : {}),
       ...(options.tls && tlsPort ? { tls: { port: tlsPort, ...options.tls } } : {}),
     });
     // The first beat marks the location online before anyone asks for it.
@@ -168,6 +252,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await worker.stop();
     await stripe.stop();
     throw error;
+  }
+  let second: GatewayProcess | null = null;
+  if (options.secondGateway) {
+    try {
+      const port = options.secondGatewayPort ?? (await freePort());
+      const remember = options.persistTo ? null : join(ROOT, ".dev", "gateway-2.json");
+      const identity = await gatewayIdentity(target, port, remember, "Local gateway 2", "NL");
+      second = await startGatewayProcess(worker.url, identity, options);
+      // Online once its first beat lands (the CLI beats at start).
+      await waitForOnline(target, identity.id);
+    } catch (error) {
+      await second?.stop();
+      await gateway.close();
+      await worker.stop();
+      await stripe.stop();
+      throw error;
+    }
   }
   return {
     apiUrl: worker.url,
@@ -180,7 +281,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       : { scheme: "http", host: "127.0.0.1", port: gateway.port },
     mailDir: mail.dir,
     flushMail: mail.flush,
+    secondGateway: second,
     async stop() {
+      await second?.stop();
       await gateway.close();
       await worker.stop();
       await stripe.stop();
@@ -188,4 +291,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (ownMailDir) await rm(ownMailDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until the gateway's heartbeat has reached the API (its location lists as online). */
+async function waitForOnline(target: Target, gatewayId: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const id = gatewayId.replaceAll("'", "''");
+  while (
+    executeSql<{ n: number }>(`SELECT COUNT(*) AS n FROM gateways WHERE id = '${id}' AND last_heartbeat_at IS NOT NULL`, target)[0]?.n !== 1
+  ) {
+    if (Date.now() > deadline) throw new Error("the second gateway never reached the API");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

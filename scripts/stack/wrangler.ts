@@ -37,9 +37,21 @@ export function applyMigrations(target: Target = {}): void {
   wranglerSync(["d1", "migrations", "apply", DATABASE, ...targetFlags(target)]);
 }
 
-/** Runs SQL and returns the rows of its last statement. */
+/**
+ * Runs SQL and returns the rows of its last statement. Locally, a read or write that meets the running
+ * worker's write lock (SQLITE_BUSY: the statement did not run) is tried again, a moment later.
+ */
 export function executeSql<T = Record<string, unknown>>(sql: string, target: Target = {}): T[] {
-  const out = wranglerSync(["d1", "execute", DATABASE, ...targetFlags(target), "--json", "--command", sql]);
+  let out: string;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      out = wranglerSync(["d1", "execute", DATABASE, ...targetFlags(target), "--json", "--command", sql]);
+      break;
+    } catch (error) {
+      if (target.remote || attempt >= 8 || !String((error as Error).message).includes("SQLITE_BUSY")) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 * (attempt + 1));
+    }
+  }
   const parsed = JSON.parse(out.slice(out.indexOf("["))) as { results: T[] }[];
   return parsed.at(-1)?.results ?? [];
 }

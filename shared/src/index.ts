@@ -4,6 +4,7 @@ export * from "./normalize";
 export * from "./problems";
 export * from "./proxy-credentials";
 export * from "./schemas";
+export * from "./session-rules";
 export * from "./routes";
 export * from "./policy";
 export * from "./username-seal";

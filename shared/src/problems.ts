@@ -17,6 +17,7 @@ export const PROBLEM_STATUS = {
   email_taken: 409,
   device_limit: 409,
   session_ended: 409,
+  too_many_sessions: 409,
   already_subscribed: 409,
   checkout_open: 409,
   payload_too_large: 413,

@@ -147,6 +147,7 @@ export const Problem = z
     devices: z.array(Device).optional().meta({ description: "device_limit: the devices holding the account's slots" }),
     maxDevices: z.int().optional().meta({ description: "device_limit: how many slots the plan has" }),
     retryAfter: z.int().optional().meta({ description: "rate_limited: seconds to wait, as in the Retry-After header" }),
+    maxOpenSessions: z.int().optional().meta({ description: "too_many_sessions: how many open sessions one device may hold" }),
     challenge: z.string().optional().meta({ description: "second_factor_required: send it to POST /v1/auth/second-factor with a code" }),
     challengeExpiresAt: Timestamp.optional().meta({ description: "second_factor_required: when the challenge stops working" }),
     methods: z
@@ -223,7 +224,13 @@ export const DevicesResponse = z.object({ devices: z.array(Device), maxDevices: 
 export const DeviceIdParam = z.object({ id: z.string().max(64) });
 
 export const LocationsResponse = z.object({ locations: z.array(Location) });
-export const StartSessionRequest = z.strictObject({ locationId: Id });
+export const StartSessionRequest = z.strictObject({
+  locationId: Id,
+  alongside: z.boolean().optional().meta({
+    description:
+      "true: keep this device's sessions on other gateways open (per-site locations); only its open session on the same gateway is replaced. Absent or false: every open session of this device ends.",
+  }),
+});
 export const StartSessionResponse = z.object({
   session: z.object({ id: z.string(), startedAt: Timestamp }),
   proxy: z.object({ scheme: z.enum(["https", "http"]), host: z.string(), port: z.int() }),

@@ -61,3 +61,21 @@ export async function settledAccounting(
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/** What the gateways reported, per gateway: every session's larger total (D1 or its ledger), summed by the gateway it ran on. */
+export function reportedBytesByGateway(persistTo: string): Map<string, ByteCounts> {
+  const live = ledgerSessions(persistTo);
+  const rows = executeSql<{ id: string; gateway: string; up: number; down: number }>(
+    "SELECT id, gateway_id AS gateway, bytes_up AS up, bytes_down AS down FROM tunnel_sessions",
+    { persistTo },
+  );
+  const totals = new Map<string, ByteCounts>();
+  for (const row of rows) {
+    const now = live.get(row.id);
+    const total = totals.get(row.gateway) ?? { up: 0, down: 0 };
+    total.up += Math.max(row.up, now?.up ?? 0);
+    total.down += Math.max(row.down, now?.down ?? 0);
+    totals.set(row.gateway, total);
+  }
+  return totals;
+}

@@ -41,6 +41,8 @@ export interface OriginOptions {
   silentSocketTimeoutMs?: number;
   /** Answers every path that is not a route with the default page instead of 404 (what a browser test loads). */
   anyPathIsPage?: boolean;
+  /** Called with each accepted connection, while it is open (who connected: socket-owner.ts). */
+  onConnection?: (socket: Socket) => void;
 }
 
 /** The size of the page served for a path that names none. */
@@ -91,6 +93,7 @@ export async function startOrigin(options: OriginOptions = {}): Promise<Origin> 
   server.on("connection", (socket: Socket) => {
     open.add(socket);
     totals.accepted++;
+    options.onConnection?.(socket);
     if (options.silentSocketTimeoutMs !== undefined) socket.setTimeout(options.silentSocketTimeoutMs, () => socket.destroy());
     socket.on("close", () => {
       open.delete(socket);
@@ -139,6 +142,6 @@ export async function startOrigin(options: OriginOptions = {}): Promise<Origin> 
  * keep-alive so connections close soon after a page and the counters settle,
  * and silent speculative connections closed after a second.
  */
-export function startPageOrigin(): Promise<Origin> {
-  return startOrigin({ keepAliveTimeoutMs: 300, silentSocketTimeoutMs: 1000, anyPathIsPage: true });
+export function startPageOrigin(options: Pick<OriginOptions, "onConnection"> = {}): Promise<Origin> {
+  return startOrigin({ keepAliveTimeoutMs: 300, silentSocketTimeoutMs: 1000, anyPathIsPage: true, ...options });
 }

@@ -36,8 +36,8 @@ export async function connect(popup: Page): Promise<void> {
   await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 30_000 });
 }
 
-/** The signed-in popup's views (Status, Usage, Devices, Account): shows one, as a person clicks its button. */
-export async function openView(popup: Page, view: "Status" | "Usage" | "Devices" | "Account"): Promise<void> {
+/** The signed-in popup's views (Status, Sites, Usage, Devices, Account): shows one, as a person clicks its button. */
+export async function openView(popup: Page, view: "Status" | "Sites" | "Usage" | "Devices" | "Account"): Promise<void> {
   await popup.getByRole("navigation", { name: "Sections" }).getByRole("button", { name: view, exact: true }).click();
 }
 

@@ -21,6 +21,7 @@ const TITLES: Record<ProblemCode, string> = {
   email_taken: "That email is already registered",
   device_limit: "Every device slot of the plan is in use",
   session_ended: "The tunnel session has ended",
+  too_many_sessions: "This device already holds as many open tunnel sessions as it may",
   already_subscribed: "The account already has a subscription",
   checkout_open: "The account already has an open checkout",
   payload_too_large: "The request body is too large",

@@ -5,6 +5,8 @@
  */
 import type { ProxyControl, ProxyRoute } from "../connection/connection-service";
 import { type ChromeProxyValue, chromeProxyValue } from "../proxy/proxy-config";
+import type { SiteRoute } from "../sites/pac-script";
+import type { ProxyTarget } from "../proxy/proxy-target";
 
 export type LevelOfControl =
   | "not_controllable"
@@ -22,7 +24,11 @@ export const isControlledByOther = (level: string): boolean => level === "contro
 
 /** The setting Chrome reports points at the same gateway as `expected` (Chrome may reorder or rewrite the bypass list). */
 function sameProxy(actual: unknown, expected: ChromeProxyValue): boolean {
-  const value = actual as Partial<ChromeProxyValue> | undefined;
+  if (expected.mode === "pac_script") {
+    const value = actual as { mode?: string; pacScript?: { data?: string } } | undefined;
+    return value?.mode === "pac_script" && value.pacScript?.data === expected.pacScript.data;
+  }
+  const value = actual as Partial<Extract<ChromeProxyValue, { mode: "fixed_servers" }>> | undefined;
   const server = value?.rules?.singleProxy;
   const want = expected.rules.singleProxy;
   return (
@@ -36,20 +42,22 @@ export class ChromeProxySettings implements ProxyControl {
   constructor(
     private readonly setting: ChromeSetting,
     private readonly bypassList: () => Promise<string[]>,
+    /** Per-site locations' routes (lib/sites/site-tunnels.ts); none by default. */
+    private readonly siteRoutes: (main: ProxyTarget) => Promise<SiteRoute[]> = async () => [],
   ) {}
 
   async apply(route: ProxyRoute): Promise<"ok" | "controlled_by_other"> {
     const { levelOfControl } = await this.setting.get({});
     if (isControlledByOther(levelOfControl)) return "controlled_by_other";
     this.route = route;
-    const value = chromeProxyValue(route, await this.bypassList());
+    const value = chromeProxyValue(route, await this.bypassList(), route.kind === "tunnel" ? await this.siteRoutes(route.proxy) : []);
     await this.setting.set({ value, scope: "regular" });
     // Read it back: Chrome answers the set before anyone checked the setting is really in force.
     const after = await this.setting.get({});
     return after.levelOfControl === "controlled_by_this_extension" && sameProxy(after.value, value) ? "ok" : "controlled_by_other";
   }
 
-  /** The bypass list changed: apply it to the route in force, if any. */
+  /** The bypass list or the site routes changed: apply them to the route in force, if any. */
   async reapply(): Promise<void> {
     if (this.route) await this.apply(this.route);
   }

@@ -8,7 +8,10 @@
  * while the background is still starting.
  */
 import type { ProxyControl, ProxyRoute } from "../connection/connection-service";
-import { firefoxProxyInfo, type FirefoxProxyInfo } from "../proxy/proxy-config";
+import { firefoxProxyInfo, type FirefoxProxyInfo, type FirefoxSiteRoute } from "../proxy/proxy-config";
+import type { SiteRoute } from "../sites/pac-script";
+import type { ProxyTarget } from "../proxy/proxy-target";
+import { sameProxy } from "../proxy/proxy-target";
 import type { StorageArea } from "../api/token-store";
 import type { ProxyAuthAnswerer } from "./proxy-auth";
 
@@ -30,8 +33,10 @@ export class FirefoxProxy implements ProxyControl {
   constructor(
     private readonly area: StorageArea,
     private readonly bypassList: () => Promise<string[]>,
-    private readonly auth: Pick<ProxyAuthAnswerer, "current">,
+    private readonly auth: Pick<ProxyAuthAnswerer, "current" | "siteCredentials">,
     private readonly timeoutMs = DECIDE_TIMEOUT_MS,
+    /** Per-site locations' routes (lib/sites/site-tunnels.ts); none by default. */
+    private readonly siteRoutes: (main: ProxyTarget) => Promise<SiteRoute[]> = async () => [],
   ) {
     void this.area.get(KEY).then((items) => {
       const saved = items[KEY] as ProxyRoute | undefined;
@@ -62,6 +67,15 @@ export class FirefoxProxy implements ProxyControl {
     }
     const route = this.route ?? null;
     const entry = route?.kind === "tunnel" ? await this.auth.current() : null;
-    return firefoxProxyInfo(details.url, route, await this.bypassList(), entry?.credentials ?? null);
+    const sites: FirefoxSiteRoute[] = [];
+    if (route?.kind === "tunnel") {
+      for (const site of await this.siteRoutes(route.proxy)) {
+        // A rule for the main location rides the main tunnel, with its credential.
+        const own = site.proxy ? await this.auth.siteCredentials(site.proxy) : null;
+        const main = site.proxy && sameProxy(site.proxy, route.proxy) ? (entry?.credentials ?? null) : null;
+        sites.push({ ...site, credentials: own ?? main });
+      }
+    }
+    return firefoxProxyInfo(details.url, route, await this.bypassList(), entry?.credentials ?? null, sites);
   }
 }

@@ -22,6 +22,23 @@ const session = () => fakeBrowser.storage.session as unknown as StorageArea;
 beforeEach(() => fakeBrowser.reset());
 
 describe("ProxyAuthAnswerer", () => {
+  it("answers each gateway with its own credential: a site gateway's, else the main one's, also after a cold start", async () => {
+    const auth = new ProxyAuthAnswerer(session());
+    await auth.set(proxy, creds("main"));
+    const site = { scheme: "http" as const, host: "gw2.example", port: 8080 };
+    await auth.setSites([{ proxy: site, credentials: { username: "sess-2", password: "site", expiresAt: "2030-01-01T00:00:00Z" } }]);
+    expect(auth.answerNow(challenge("1", { challenger: { host: "gw2.example", port: 8080 } }))).toEqual({
+      authCredentials: { username: "sess-2", password: "site" },
+    });
+    expect(auth.answerNow(challenge("2"))).toEqual({ authCredentials: { username: "sess-1", password: "main" } });
+    const cold = new ProxyAuthAnswerer(session());
+    expect(cold.answerNow(challenge("3", { challenger: { host: "gw2.example", port: 8080 } }))).toBeNull();
+    expect(await cold.answer(challenge("3", { challenger: { host: "gw2.example", port: 8080 } }))).toEqual({
+      authCredentials: { username: "sess-2", password: "site" },
+    });
+    expect(await cold.siteCredentials(site)).toMatchObject({ password: "site" });
+  });
+
   it("answers the gateway's first challenge with the session credentials", async () => {
     const auth = new ProxyAuthAnswerer(session());
     await auth.set(proxy, creds("p1"));

@@ -6,7 +6,9 @@
  * `storage.session`: a cold MV3 service worker, woken by the challenge itself,
  * answers from storage. A second challenge for the same request with the
  * credentials already tried is cancelled rather than looped; after a renewal
- * the same request gets one more try with the new credentials.
+ * the same request gets one more try with the new credentials. Per-site
+ * locations add one credential per site gateway (`setSites`): a challenge is
+ * answered with the credential of the gateway that sent it.
  *
  *   const auth = new ProxyAuthAnswerer(browser.storage.session);
  *   registerChromeAuthListener(browser.webRequest, auth);  // top level of background, synchronously
@@ -34,6 +36,8 @@ interface Entry {
 }
 
 const KEY = "proxyAuth";
+/** The per-site locations' credentials, one per gateway (lib/sites/site-tunnels.ts). */
+const SITES_KEY = "siteProxyAuth";
 /** Gateways we pointed the browser at, kept across restarts to recognise their challenges without credentials. */
 const GATEWAYS_KEY = "knownGateways";
 const MAX_GATEWAYS = 20;
@@ -43,6 +47,8 @@ const MAX_TRACKED = 500;
 export class ProxyAuthAnswerer implements ProxyAuth {
   /** undefined: not read from storage yet (cold start). */
   private entry: Entry | null | undefined;
+  /** undefined: not read from storage yet. */
+  private sites: Entry[] | undefined;
   private gateways: Array<{ host: string; port: number }> | undefined;
   private readonly tried = new Map<string, string>();
 
@@ -60,12 +66,16 @@ export class ProxyAuthAnswerer implements ProxyAuth {
   async set(proxy: ProxyTarget, credentials: ProxyCredentials): Promise<void> {
     this.entry = { proxy, credentials };
     await this.area.set({ [KEY]: this.entry });
-    if (this.known) {
-      const gateways = await this.loadGateways();
-      if (!gateways.some((g) => sameProxy(g, proxy))) {
-        this.gateways = [{ host: proxy.host, port: proxy.port }, ...gateways].slice(0, MAX_GATEWAYS);
-        await this.known.set({ [GATEWAYS_KEY]: this.gateways });
-      }
+    await this.loadSites();
+    await this.remember(proxy);
+  }
+
+  private async remember(proxy: ProxyTarget): Promise<void> {
+    if (!this.known) return;
+    const gateways = await this.loadGateways();
+    if (!gateways.some((g) => sameProxy(g, proxy))) {
+      this.gateways = [{ host: proxy.host, port: proxy.port }, ...gateways].slice(0, MAX_GATEWAYS);
+      await this.known.set({ [GATEWAYS_KEY]: this.gateways });
     }
   }
 
@@ -79,6 +89,27 @@ export class ProxyAuthAnswerer implements ProxyAuth {
   async clear(): Promise<void> {
     this.entry = null;
     await this.area.remove(KEY);
+    await this.loadSites();
+  }
+
+  /** The per-site gateways' credentials (replacing the previous set; empty when no rule is active). */
+  async setSites(entries: Entry[]): Promise<void> {
+    this.sites = entries;
+    await this.area.set({ [SITES_KEY]: entries });
+    for (const entry of entries) await this.remember(entry.proxy);
+  }
+
+  /** The credential for one site gateway, loading them after a cold start. */
+  async siteCredentials(proxy: ProxyTarget): Promise<ProxyCredentials | null> {
+    return (await this.loadSites()).find((e) => sameProxy(e.proxy, proxy))?.credentials ?? null;
+  }
+
+  private async loadSites(): Promise<Entry[]> {
+    if (this.sites === undefined) {
+      const stored = (await this.area.get(SITES_KEY))[SITES_KEY] as Entry[] | undefined;
+      this.sites ??= stored ?? [];
+    }
+    return this.sites;
   }
 
   /** Current credentials, loading them after a cold start. */
@@ -99,17 +130,26 @@ export class ProxyAuthAnswerer implements ProxyAuth {
   /** The answer when it can be given without waiting for storage, else null. */
   answerNow(challenge: AuthChallenge): AuthAnswer | null {
     if (!challenge.isProxy) return {};
-    if (this.entry === undefined) return null;
+    if (this.entry === undefined || this.sites === undefined) return null;
     if (this.entry === null && this.known && this.gateways === undefined) return null;
-    return this.decide(challenge, this.entry);
+    return this.decide(challenge, this.pick(challenge, this.entry));
   }
 
   async answer(challenge: AuthChallenge): Promise<AuthAnswer> {
     const now = this.answerNow(challenge);
     if (now) return now;
-    const entry = await this.current();
+    const main = await this.current();
+    await this.loadSites();
+    const entry = this.pick(challenge, main);
     if (!entry && challenge.isProxy && this.known) await this.loadGateways();
     return this.decide(challenge, entry);
+  }
+
+  /** The credential for the challenging gateway: a site gateway's own, else the main one. */
+  private pick(challenge: AuthChallenge, main: Entry | null): Entry | null {
+    const challenger = challenge.challenger;
+    const site = challenger ? this.sites?.find((e) => sameProxy(e.proxy, challenger)) : undefined;
+    return site ?? main;
   }
 
   private decide(challenge: AuthChallenge, entry: Entry | null): AuthAnswer {

@@ -218,7 +218,12 @@ export function createApiClient(deps: ApiClientDeps) {
     devices: async () => parse(await authed("GET", "/v1/devices"), DevicesResponse),
     removeDevice: async (id: string) => succeed(await authed("DELETE", `/v1/devices/${enc(id)}`)),
     locations: async () => (await parse(await authed("GET", "/v1/locations"), LocationsResponse)).locations,
-    startSession: async (locationId: string) => parse(await authed("POST", "/v1/tunnel/sessions", { locationId }), StartSessionResponse),
+    /** `alongside`: keep this device's sessions on other gateways open (per-site locations, docs/api.md). */
+    startSession: async (locationId: string, options: { alongside?: boolean } = {}) =>
+      parse(
+        await authed("POST", "/v1/tunnel/sessions", options.alongside ? { locationId, alongside: true } : { locationId }),
+        StartSessionResponse,
+      ),
     renewSession: async (id: string) =>
       (await parse(await authed("POST", `/v1/tunnel/sessions/${enc(id)}/renew`), RenewResponse)).credentials,
     endSession: async (id: string) => (await parse(await authed("POST", `/v1/tunnel/sessions/${enc(id)}/end`), EndSessionResponse)).session,

@@ -13,6 +13,7 @@ import type { Account, Location } from "@cargo-vpn/shared/schemas";
 import { invalidRules } from "../proxy/bypass-rules";
 import { dailyUsage } from "./daily-usage";
 import type { SettingsStore } from "../settings/settings-store";
+import { createSiteRuleHandlers, type SiteRuleDeps } from "./site-rule-handlers";
 
 export interface HandlerDeps {
   api: ApiClient;
@@ -32,6 +33,8 @@ export interface HandlerDeps {
   /** Opens a page (Stripe's Checkout or portal) in a new tab. */
   openTab?: (url: string) => Promise<void>;
   now?: () => number;
+  /** Per-site locations (site-rule-handlers.ts); without it the rules list is empty. */
+  sites?: SiteRuleDeps;
 }
 
 export function connectionView(state: ConnectionState): ConnectionView {
@@ -273,6 +276,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (typeof url !== "string" || !URL.canParse(url) || new URL(url).pathname !== "/account/passkey-sign-in") throw invalid();
       await openHttps(url);
     },
+    ...createSiteRuleHandlers(deps.sites),
   };
 }
 

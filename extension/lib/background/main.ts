@@ -20,7 +20,10 @@ import {
   type ChromeWebRequest,
   type FirefoxWebRequest,
 } from "../adapters/proxy-auth";
-import { ALARM_RENEW, ALARM_RETRY } from "../config";
+import { ALARM_RENEW, ALARM_RETRY, ALARM_SITE_RENEW } from "../config";
+import type { ProxyTarget } from "../proxy/proxy-target";
+import { SiteRulesStore } from "../sites/site-rules-store";
+import { SiteTunnels } from "../sites/site-tunnels";
 import { ConnectionService, type ConnectionStore } from "../connection/connection-service";
 import { StorageConnectionStore } from "../connection/connection-store";
 import { type ConnectionState, isProtecting } from "../connection/state-machine";
@@ -61,9 +64,14 @@ export function startBackground(env: BackgroundEnv) {
     return withApiHost(current.bypassList, current.apiUrl);
   };
 
+  // Per-site locations: the rules, and the sessions behind them (created below, once the API client exists).
+  const siteRules = new SiteRulesStore(storage.local);
+  let siteTunnels: SiteTunnels | undefined;
+  const siteRoutes = async (main: ProxyTarget) => (siteTunnels ? siteTunnels.routes(main) : []);
+
   let proxy: ChromeProxySettings | FirefoxProxy;
   if (kind === "firefox") {
-    const firefoxProxy = new FirefoxProxy(storage.session, bypassList, auth);
+    const firefoxProxy = new FirefoxProxy(storage.session, bypassList, auth, undefined, siteRoutes);
     proxy = firefoxProxy;
     // proxy.onRequest and proxy.onError are Firefox's own: the shared typings (Chrome's) do not have them.
     const firefoxEvents = browser.proxy as unknown as FirefoxProxyEvents;
@@ -71,7 +79,7 @@ export function startBackground(env: BackgroundEnv) {
     firefoxEvents.onError.addListener((error) => log("proxy error", error));
     registerFirefoxAuthListener(browser.webRequest as unknown as FirefoxWebRequest, auth);
   } else {
-    proxy = new ChromeProxySettings(browser.proxy.settings as unknown as ChromeSetting, bypassList);
+    proxy = new ChromeProxySettings(browser.proxy.settings as unknown as ChromeSetting, bypassList, siteRoutes);
     registerChromeAuthListener(browser.webRequest as unknown as ChromeWebRequest, auth);
   }
 
@@ -131,12 +139,36 @@ export function startBackground(env: BackgroundEnv) {
     return { label: browser.i18n.getMessage("locationWithCountry", [location.name, country]), country: location.country };
   };
 
-  service = new ConnectionService({
+  const timers = new AlarmTimers(browser.alarms);
+  siteTunnels = new SiteTunnels({
     api,
+    rules: () => siteRules.list(),
+    mainLocation: () => {
+      const state = service?.state;
+      return state && "locationId" in state ? (state.locationId ?? null) : null;
+    },
+    area: storage.session,
+    auth,
+    // Chrome's PAC script is rebuilt; Firefox decides per request and needs nothing.
+    routesChanged: async () => {
+      if (proxy instanceof ChromeProxySettings) await proxy.reapply();
+    },
+    timers,
+    log,
+  });
+  const sites = siteTunnels;
+
+  service = new ConnectionService({
+    // With site rules the main session opens alongside their sessions; without, it is the device's only one.
+    api: {
+      startSession: async (locationId) => api.startSession(locationId, { alongside: (await siteRules.list()).length > 0 }),
+      renewSession: (id) => api.renewSession(id),
+      endSession: (id) => api.endSession(id),
+    },
     proxy,
     auth,
     privacy: new PrivacySettings(browser.privacy.network as unknown as PrivacyNetwork, log),
-    timers: new AlarmTimers(browser.alarms),
+    timers,
     store: guardedStore,
     report: (outcome, scheme) => void report(outcome, scheme),
     onChange: (state) => {
@@ -147,6 +179,8 @@ export function startBackground(env: BackgroundEnv) {
       void publishConnection(storage.session, connectionView(state)).catch((error) => log("publishing the state failed", error));
       // Once the background has taken over, the proxy settings route traffic; only a start-up hold keeps the block.
       if (guard && state.name !== "held") void guard.release().catch((error) => log("guard release failed", error));
+      // The site sessions follow the main tunnel: opened once it is up, ended when it is switched off.
+      void sites.update(state);
     },
     log,
   });
@@ -163,6 +197,7 @@ export function startBackground(env: BackgroundEnv) {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === ALARM_RENEW) void afterReady(() => connection.dispatch({ type: "RENEW_DUE" }));
     if (alarm.name === ALARM_RETRY) void afterReady(() => connection.dispatch({ type: "RETRY_DUE" }));
+    if (alarm.name === ALARM_SITE_RENEW) void afterReady(() => sites.renewDue());
   });
 
   const watch = createGatewayWatch(
@@ -206,6 +241,11 @@ export function startBackground(env: BackgroundEnv) {
     openTab: async (url) => {
       await browser.tabs.create({ url });
     },
+    sites: {
+      rules: siteRules,
+      tunnels: sites,
+      activeTabUrl: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.url ?? null,
+    },
   });
   const gated = Object.fromEntries(
     Object.entries(handlers).map(([type, handler]) => [
@@ -229,7 +269,7 @@ export function startBackground(env: BackgroundEnv) {
     ).catch((error) => log("toggle shortcut failed", error));
   });
 
-  return { connection, auth, ready };
+  return { connection, auth, ready, sites };
 }
 
 function osName(os: string): string {

@@ -5,7 +5,7 @@
  * body against the shared schemas.
  */
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { createFakeApi } from "../../tests/support/fake-api";
 import type { ApiError } from "../api/api-error";
@@ -17,6 +17,8 @@ import { createHandlers } from "../background/handlers";
 import { ConnectionService, type ProxyRoute } from "../connection/connection-service";
 import { StorageConnectionStore } from "../connection/connection-store";
 import { SettingsStore } from "../settings/settings-store";
+import { SiteRulesStore } from "../sites/site-rules-store";
+import { SiteTunnels } from "../sites/site-tunnels";
 import { codeFor } from "../../tests/support/fake-two-factor";
 import { createMessageListener, request, REQUEST_TYPES, type Message, type RequestType } from "./protocol";
 
@@ -43,8 +45,16 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
   const tokens = createTokenStore(storage);
   const api = createApiClient({ baseUrl: async () => (await settings.get()).apiUrl, tokens, fetch: server.fetch });
   const routes: Array<ProxyRoute | "cleared"> = [];
-  const connection = new ConnectionService({
-    api,
+  const auth = new ProxyAuthAnswerer(storage.session);
+  const siteRules = new SiteRulesStore(storage.local);
+  let siteTunnels: SiteTunnels | undefined;
+  const connection: ConnectionService = new ConnectionService({
+    api: {
+      startSession: async (locationId) => api.startSession(locationId, { alongside: (await siteRules.list()).length > 0 }),
+      renewSession: (id) => api.renewSession(id),
+      endSession: (id) => api.endSession(id),
+    },
+    onChange: (state) => void siteTunnels?.update(state),
     proxy: {
       apply: async (r) => {
         routes.push(r);
@@ -52,12 +62,21 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
       },
       clear: async () => void routes.push("cleared"),
     },
-    auth: new ProxyAuthAnswerer(storage.session),
+    auth,
     privacy: { protect: async () => {}, restore: async () => {} },
     timers: new AlarmTimers(fakeBrowser.alarms),
     store: new StorageConnectionStore(storage, settings),
   });
   let rerouted = 0;
+  siteTunnels = new SiteTunnels({
+    api,
+    rules: () => siteRules.list(),
+    mainLocation: () => ("locationId" in connection.state ? (connection.state.locationId ?? null) : null),
+    area: storage.session,
+    auth,
+    routesChanged: async () => void rerouted++,
+    timers: new AlarmTimers(fakeBrowser.alarms),
+  });
   const handlers = createHandlers({
     api,
     tokens,
@@ -73,9 +92,10 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
       set: (locations) => storage.local.set({ locations }),
     },
     now: () => options.now ?? Date.now(),
+    sites: { rules: siteRules, tunnels: siteTunnels!, activeTabUrl: async () => "https://www.news.example.co.uk/story" },
   });
   fakeBrowser.runtime.onMessage.addListener(createMessageListener(handlers, fakeBrowser.runtime.id) as never);
-  return { server, connection, routes, rerouted: () => rerouted, settings, opened, tokens };
+  return { server, connection, routes, rerouted: () => rerouted, settings, opened, tokens, auth, siteTunnels };
 }
 
 async function signUpAndIn() {
@@ -347,6 +367,44 @@ describe("popup ↔ background protocol", () => {
     expect(days.at(-1)).toMatchObject({ bytesUp: 11, bytesDown: 102 });
     expect(days.at(-4)).toMatchObject({ bytesUp: 5, bytesDown: 50 });
     expect(days.reduce((sum, d) => sum + d.bytesDown, 0)).toBe(152);
+  });
+
+  it("site rules: added while connected, the rule's location gets its own session alongside; removed, it ends", async () => {
+    const { server, connection, auth, siteTunnels } = boot(createFakeApi({ secondLocation: true }));
+    await signUpAndIn();
+    await ask("connect", { locationId: "loc-local" });
+    await connection.idle();
+    const empty = await ask("getSiteRules", undefined);
+    // The site of the tab the popup was opened over, by its registrable domain.
+    expect(empty).toEqual({ rules: [], status: {}, currentSite: "example.co.uk" });
+    await expect(ask("addSiteRule", { site: "not a host", locationId: "loc-second" })).rejects.toMatchObject({
+      info: { code: "validation_failed" },
+    });
+    const added = await ask("addSiteRule", { site: "https://www.Example.com/a", locationId: "loc-second" });
+    expect(added.rules).toEqual([{ site: "example.com", locationId: "loc-second" }]);
+    expect(added.status).toEqual({ "loc-second": { state: "active" } });
+    const sessions = server.accounts.get("alice")!.sessions;
+    const open = sessions.filter((s) => s.endedAt === null);
+    // The main session and the site's: both open, on two gateways, each with its own credential.
+    expect(open).toHaveLength(2);
+    const mainProxy = { scheme: "http" as const, host: "127.0.0.1", port: 3128 };
+    const routes = await siteTunnels!.routes(mainProxy);
+    expect(routes).toEqual([{ site: "example.com", proxy: { scheme: "http", host: "127.0.0.1", port: 3129 } }]);
+    const site = await auth.answer({ requestId: "r1", isProxy: true, challenger: { host: "127.0.0.1", port: 3129 } });
+    const main = await auth.answer({ requestId: "r2", isProxy: true, challenger: { host: "127.0.0.1", port: 3128 } });
+    expect("authCredentials" in site && "authCredentials" in main && site.authCredentials.username !== main.authCredentials.username).toBe(
+      true,
+    );
+
+    const removed = await ask("removeSiteRule", { site: "example.com" });
+    expect(removed.rules).toEqual([]);
+    await vi.waitFor(() => expect(sessions.filter((s) => s.endedAt === null)).toHaveLength(1));
+    await ask("addSiteRule", { site: "example.com", locationId: "loc-second" });
+    expect(sessions.filter((s) => s.endedAt === null)).toHaveLength(2);
+    // Disconnecting ends every session of the device.
+    await ask("disconnect", undefined);
+    await connection.idle();
+    await vi.waitFor(() => expect(sessions.filter((s) => s.endedAt === null)).toHaveLength(0));
   });
 
   it("ignores messages that are not ours and senders that are not this extension", async () => {

@@ -37,6 +37,8 @@ import { ApiError, toErrorInfo, type ErrorInfo } from "../api/api-error";
 import type { DailyUsage } from "../background/daily-usage";
 import type { ConnectionState, Reason } from "../connection/state-machine";
 import type { EditableSettings } from "../settings/settings-store";
+import type { SiteRule } from "../sites/site-rules";
+import type { SiteLocationStatus } from "../sites/site-tunnels";
 
 /** What the popup needs to draw the connection, without credentials. */
 export interface ConnectionView {
@@ -118,6 +120,18 @@ export interface Requests {
   removePasskey: [{ id: string }, void];
   /** Opens the second_factor_required problem's passkeyUrl (only an /account/passkey-sign-in page). */
   openPasskeySignIn: [{ url: string }, void];
+  // per-site locations (issue 19 item 3)
+  getSiteRules: [undefined, SiteRulesView];
+  /** Adds (or moves) the rule for a site; validation_failed when the site is not a host. */
+  addSiteRule: [SiteRule, SiteRulesView];
+  removeSiteRule: [{ site: string }, SiteRulesView];
+}
+
+/** The per-site rules, how each rule's location is doing, and the site of the tab the popup was opened on. */
+export interface SiteRulesView {
+  rules: SiteRule[];
+  status: Record<string, SiteLocationStatus>;
+  currentSite: string | null;
 }
 
 export type RequestType = keyof Requests;
@@ -172,6 +186,9 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "listPasskeys",
   "removePasskey",
   "openPasskeySignIn",
+  "getSiteRules",
+  "addSiteRule",
+  "removeSiteRule",
 ];
 
 export type Send = (message: Message) => Promise<unknown>;

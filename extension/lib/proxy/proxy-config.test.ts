@@ -17,7 +17,11 @@ describe("Chrome proxy value", () => {
 
   it("hold: fixed_servers to the dead loopback port, so requests fail instead of leaking", () => {
     const value = chromeProxyValue({ kind: "hold" }, ["<local>"]);
-    expect(value.rules.singleProxy).toEqual({ scheme: HOLD_PROXY.scheme, host: HOLD_PROXY.host, port: HOLD_PROXY.port });
+    expect(value.mode === "fixed_servers" && value.rules.singleProxy).toEqual({
+      scheme: HOLD_PROXY.scheme,
+      host: HOLD_PROXY.host,
+      port: HOLD_PROXY.port,
+    });
   });
 });
 
@@ -48,5 +52,39 @@ describe("Firefox proxy.onRequest answer", () => {
 
   it("encodes non-ASCII credentials as UTF-8", () => {
     expect(basicAuth({ username: "é", password: "ü" })).toBe(`Basic ${Buffer.from("é:ü").toString("base64")}`);
+  });
+
+  it("per-site: a rule's site goes to its gateway with its own credential, a waiting one is held, others the main way", () => {
+    const tunnel = { kind: "tunnel" as const, proxy: gateway };
+    const siteProxy = { scheme: "http" as const, host: "gw2.example", port: 8080 };
+    const siteCreds = { username: "sess-2", password: "other.jwt", expiresAt: "2030-01-01T00:00:00Z" };
+    const sites = [
+      { site: "example.org", proxy: siteProxy, credentials: siteCreds },
+      { site: "waiting.net", proxy: null, credentials: null },
+    ];
+    expect(firefoxProxyInfo("https://www.example.org/", tunnel, DEFAULT_BYPASS_LIST, creds, sites)).toEqual({
+      type: "http",
+      host: "gw2.example",
+      port: 8080,
+      proxyAuthorizationHeader: basicAuth(siteCreds),
+    });
+    expect(firefoxProxyInfo("https://waiting.net/", tunnel, DEFAULT_BYPASS_LIST, creds, sites)).toEqual({
+      type: "http",
+      host: "127.0.0.1",
+      port: 1,
+    });
+    expect(firefoxProxyInfo("https://example.com/", tunnel, DEFAULT_BYPASS_LIST, creds, sites)).toMatchObject({ host: "gw.example" });
+    // A hold holds every site, rules or not.
+    expect(firefoxProxyInfo("https://example.org/", { kind: "hold" }, DEFAULT_BYPASS_LIST, null, sites)).toMatchObject({ port: 1 });
+  });
+
+  it("Chrome: a PAC script (mandatory, no DIRECT fallback) only while a rule applies to a tunnel", () => {
+    const tunnel = { kind: "tunnel" as const, proxy: gateway };
+    const sites = [{ site: "example.org", proxy: { scheme: "http" as const, host: "gw2.example", port: 8080 } }];
+    const value = chromeProxyValue(tunnel, DEFAULT_BYPASS_LIST, sites);
+    expect(value.mode).toBe("pac_script");
+    expect(value.mode === "pac_script" && value.pacScript.mandatory).toBe(true);
+    expect(chromeProxyValue(tunnel, DEFAULT_BYPASS_LIST, []).mode).toBe("fixed_servers");
+    expect(chromeProxyValue({ kind: "hold" }, DEFAULT_BYPASS_LIST, sites).mode).toBe("fixed_servers");
   });
 });

@@ -21,6 +21,7 @@ const KEYS: Record<ProblemCode | Exclude<Reason, ProblemCode>, MessageKey> = {
   validation_failed: "errValidation",
   not_found: "errNotFound",
   session_ended: "errSessionEnded",
+  too_many_sessions: "errTooManySessions",
   telemetry_disabled: "errTelemetryDisabled",
   forbidden: "errForbidden",
   email_unverified: "errEmailUnverified",

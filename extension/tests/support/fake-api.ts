@@ -79,6 +79,8 @@ export function createFakeApi(options: FakeApiOptions = {}) {
   let seq = 0;
   const id = (prefix: string) => `${prefix}${++seq}`;
   const twoFactor = createFakeTwoFactor();
+  /** Which location each session is on (the API keeps its gateway id). */
+  const sessionLocations = new Map<string, string>();
   const now = () => Date.now();
   /** Passkeys by username (issue 18 item 3), and the sign-in challenges whose passkey page was used (a test marks them). */
   const passkeys = new Map<string, Array<{ id: string; label: string; createdAt: string; lastUsedAt: string | null }>>();
@@ -407,12 +409,17 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       if (!input) return problem(400, "validation_failed");
       if (input.locationId !== "loc-local" && !(options.secondLocation && input.locationId === "loc-second"))
         return problem(404, "not_found");
-      for (const open of record.sessions) open.endedAt ??= new Date().toISOString();
+      // One open session per device and gateway: alongside ends only the one on this location (docs/api.md).
+      for (const open of record.sessions)
+        if (!input.alongside || sessionLocations.get(open.id) === input.locationId) open.endedAt ??= new Date().toISOString();
       const session: UsageSession = { id: id("sess-"), startedAt: new Date().toISOString(), endedAt: null, bytesUp: 0, bytesDown: 0 };
       record.sessions.unshift(session);
+      sessionLocations.set(session.id, input.locationId);
+      const proxy = options.proxy ?? { scheme: "http" as const, host: "127.0.0.1", port: 3128 };
       return json(201, {
         session: { id: session.id, startedAt: session.startedAt },
-        proxy: options.proxy ?? { scheme: "http", host: "127.0.0.1", port: 3128 },
+        // The second location is another gateway: the next port.
+        proxy: input.locationId === "loc-second" ? { ...proxy, port: proxy.port + 1 } : proxy,
         credentials: credentials(session.id),
       });
     }

@@ -103,8 +103,8 @@ export const tunnelSessions = sqliteTable(
     index("tunnel_sessions_account_started").on(t.accountId, t.startedAt),
     index("tunnel_sessions_gateway_ended").on(t.gatewayId, t.endedAt),
     index("tunnel_sessions_open_activity").on(t.endedAt, t.lastActivityAt),
-    // At most one open session per device, even under concurrent starts.
-    uniqueIndex("tunnel_sessions_one_open_per_device").on(t.accountId, t.deviceId).where(sql`ended_at IS NULL`),
+    // At most one open session per device on each gateway, even under concurrent starts (migration 0014).
+    uniqueIndex("tunnel_sessions_one_open_per_device_gateway").on(t.accountId, t.deviceId, t.gatewayId).where(sql`ended_at IS NULL`),
   ],
 );
 

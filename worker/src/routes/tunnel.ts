@@ -35,18 +35,18 @@ tunnelRoutes.openapi(
     path: "/v1/tunnel/sessions",
     operationId: "startSession",
     tags: ["tunnel"],
-    summary: "Open a tunnel session on a location (ends this device's previous one)",
+    summary: "Open a tunnel session on a location (ends this device's previous ones, or only its one on that gateway with alongside)",
     security: bearer,
     middleware: [authenticate] as const,
     request: jsonBody(StartSessionRequest),
     responses: {
       201: jsonResponse("The session, the proxy to use and its credentials", StartSessionResponse),
-      ...problems("unauthorized", "validation_failed", "malformed_json", "not_found", "unavailable", "rate_limited"),
+      ...problems("unauthorized", "validation_failed", "malformed_json", "not_found", "unavailable", "rate_limited", "too_many_sessions"),
     },
   }),
   async (c) => {
-    const { locationId } = c.req.valid("json");
-    return c.json(await startSession(c.get("ctx"), c.get("auth"), locationId), 201);
+    const { locationId, alongside } = c.req.valid("json");
+    return c.json(await startSession(c.get("ctx"), c.get("auth"), locationId, Date.now(), { alongside: alongside ?? false }), 201);
   },
 );
 

@@ -1,11 +1,11 @@
 /**
- * Tunnel sessions: opening one on a location (one open session per device),
+ * Tunnel sessions: opening one on a location (one open session per device and gateway),
  * renewing its proxy credentials, ending it, and the usage history that is the
  * only activity record the service keeps.
  */
 import type { ProxyCredentials, StartSessionResponse, UsageResponse, UsageSession } from "@cargo-vpn/shared";
-import { fromBase64Url, toBase64Url } from "@cargo-vpn/shared";
-import { and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
+import { fromBase64Url, MAX_OPEN_SESSIONS_PER_DEVICE, toBase64Url } from "@cargo-vpn/shared";
+import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { MAX_SESSION_STARTS_PER_MINUTE, SESSION_STARTS_WINDOW_MS } from "../config";
 import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
@@ -35,11 +35,19 @@ async function credentials(keys: ServerKeys, ttlSeconds: number, row: { id: stri
   return { username: row.id, password: token, expiresAt: expiresAt.toISOString() };
 }
 
+/**
+ * Opens a session on a location. A device holds at most one open session per gateway, and at most
+ * MAX_OPEN_SESSIONS_PER_DEVICE in all: `alongside` keeps its sessions on other gateways open (the
+ * extension's per-site locations) and replaces only the one on this gateway; without it every open
+ * session of the device ends, as when the device had a single tunnel. Device slots count devices,
+ * not sessions, and usage stays per session, so neither changes with how many a device holds.
+ */
 export async function startSession(
   ctx: AppContext,
   auth: AuthContext,
   locationId: string,
   nowMs = Date.now(),
+  options: { alongside?: boolean } = {},
 ): Promise<StartSessionResponse> {
   const { env, db } = ctx;
   const keys = await ctx.keys();
@@ -49,22 +57,30 @@ export async function startSession(
     throw new Problem("unavailable", "That location is offline right now. Choose another one.", {}, { "retry-after": "30" });
 
   const id = crypto.randomUUID();
-  // Ending the device's previous session and opening the new one commit together, and only
-  // while the account is under its per-minute quota: checked inside both statements, so
-  // concurrent starts cannot pass it together, and a refused start ends nothing.
-  const room = `(SELECT COUNT(*) FROM tunnel_sessions WHERE account_id = ?1 AND started_at > ?3) < ?4`;
+  // Ending what this session replaces and opening it commit together, and only while the account is
+  // under its per-minute quota and the device under its cap of open sessions: both are checked inside
+  // both statements of one batch, so concurrent starts cannot pass them together, and a refused
+  // start ends nothing. The cap counts the device's open sessions on *other* gateways (the one on
+  // this gateway is replaced), which the UPDATE does not change, so both statements agree.
+  const room = `(SELECT COUNT(*) FROM tunnel_sessions WHERE account_id = ?1 AND started_at > ?3) < ?4
+    AND (SELECT COUNT(*) FROM tunnel_sessions WHERE account_id = ?1 AND device_id = ?2 AND ended_at IS NULL AND gateway_id <> ?6) < ?8`;
   const since = nowMs - SESSION_STARTS_WINDOW_MS;
+  const replaces = options.alongside ? "AND gateway_id = ?6" : "";
+  const cap = options.alongside ? MAX_OPEN_SESSIONS_PER_DEVICE : Number.MAX_SAFE_INTEGER;
   const [previous, inserted] = await env.DB.batch<{ id: string }>([
     env.DB.prepare(
-      `UPDATE tunnel_sessions SET ended_at = ?5 WHERE account_id = ?1 AND device_id = ?2 AND ended_at IS NULL AND ${room} RETURNING id`,
-    ).bind(auth.accountId, auth.deviceId, since, MAX_SESSION_STARTS_PER_MINUTE, nowMs),
+      `UPDATE tunnel_sessions SET ended_at = ?7 WHERE account_id = ?1 AND device_id = ?2 AND ended_at IS NULL ${replaces} AND ${room} RETURNING id`,
+    ).bind(auth.accountId, auth.deviceId, since, MAX_SESSION_STARTS_PER_MINUTE, id, gateway.id, nowMs, cap),
     env.DB.prepare(
       `INSERT INTO tunnel_sessions (id, account_id, device_id, gateway_id, started_at, last_activity_at)
        SELECT ?5, ?1, ?2, ?6, ?7, ?7 WHERE ${room}`,
-    ).bind(auth.accountId, auth.deviceId, since, MAX_SESSION_STARTS_PER_MINUTE, id, gateway.id, nowMs),
+    ).bind(auth.accountId, auth.deviceId, since, MAX_SESSION_STARTS_PER_MINUTE, id, gateway.id, nowMs, cap),
   ]);
-  if (!inserted?.meta.changes) await throwSessionQuota(db, auth.accountId, nowMs);
-  // The session this one replaced has ended: its totals go to D1 now.
+  if (!inserted?.meta.changes) {
+    await throwTooManySessions(db, auth, gateway.id, cap);
+    await throwSessionQuota(db, auth.accountId, nowMs);
+  }
+  // The sessions this one replaced have ended: their totals go to D1 now.
   const replaced = previous?.results.map((r) => r.id) ?? [];
   if (replaced.length > 0) await usageLedger(ctx, auth.accountId).ended(replaced);
   return {
@@ -72,6 +88,28 @@ export async function startSession(
     proxy: { scheme: gateway.scheme, host: gateway.host, port: gateway.port },
     credentials: await credentials(keys, ctx.settings.proxyCredentialTtlSeconds, { id, gatewayId: gateway.id }),
   };
+}
+
+/** A start refused because the device is at its cap (rather than the account's per-minute quota). */
+async function throwTooManySessions(db: Db, auth: AuthContext, gatewayId: string, cap: number): Promise<void> {
+  const open = await db
+    .select({ n: sql<number>`COUNT(*)` })
+    .from(tunnelSessions)
+    .where(
+      and(
+        eq(tunnelSessions.accountId, auth.accountId),
+        eq(tunnelSessions.deviceId, auth.deviceId),
+        isNull(tunnelSessions.endedAt),
+        ne(tunnelSessions.gatewayId, gatewayId),
+      ),
+    )
+    .get();
+  if ((open?.n ?? 0) < cap) return;
+  throw new Problem(
+    "too_many_sessions",
+    `This device already holds ${MAX_OPEN_SESSIONS_PER_DEVICE} open tunnel sessions, the most one device may hold. End one, or start this one without "alongside".`,
+    { maxOpenSessions: MAX_OPEN_SESSIONS_PER_DEVICE },
+  );
 }
 
 async function throwSessionQuota(db: Db, accountId: string, nowMs: number): Promise<never> {

@@ -23,6 +23,7 @@ import { PopupViews } from "./popup-views";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { signOutOthersControl, TwoFactorPanel } from "./two-factor";
 import { PasskeysPanel } from "./passkeys";
+import { SiteRulesPanel } from "./site-rules-panel";
 
 export interface PopupOptions {
   openOptions: () => void;
@@ -99,6 +100,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     const accountPanel = new AccountPanel(call, account);
     const twoFactor = new TwoFactorPanel(call, account.username ?? "");
     const passkeys = new PasskeysPanel(call);
+    const sites = new SiteRulesPanel(call);
     const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
     const showAccount = (latest: Account) => {
       banner.show(latest);
@@ -139,6 +141,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     );
     const views = new PopupViews([
       { id: "status", label: t("viewStatus"), element: status },
+      { id: "sites", label: t("viewSites"), element: sites.element },
       { id: "usage", label: t("viewUsage"), element: usage.element },
       { id: "devices", label: t("viewDevices"), element: devices.element },
       { id: "account", label: t("viewAccount"), element: accountPanel.element },
@@ -166,10 +169,12 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     const preferred = initial.connection.locationId ?? initial.lastLocationId;
     const fresh = call("getLocations", undefined).then((locations) => {
       connection.setLocations(locations, preferred);
+      sites.setLocations(locations);
       connection.update(initial);
     });
     if (initial.locations) {
       connection.setLocations(initial.locations, preferred);
+      sites.setLocations(initial.locations);
       connection.update(initial);
       void fresh.catch(async (error) => {
         if (!(await signedOutBy(error))) alert.textContent = errorText(toErrorInfo(error));
@@ -188,6 +193,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       call("getDevices", undefined).then((d) => devices.show(d)),
       twoFactor.refresh(),
       passkeys.refresh(),
+      sites.refresh(),
       // The stored account may be behind (email confirmed, plan bought since): ask the API.
       call("getAccount", undefined).then(showAccount),
     ]).catch(async (error) => {
@@ -225,6 +231,8 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
             connection.update(status);
             shownState = status.connection.state;
             await refreshUsage(status);
+            // Each rule says whether its location is in use yet (the site sessions follow the main tunnel).
+            await sites.refresh();
           } catch {
             // A missed refresh is not worth an error message; the next one will tell.
           }

@@ -13,7 +13,7 @@
 import { h } from "../dom";
 import { t } from "../i18n";
 
-export type ViewId = "status" | "usage" | "devices" | "account";
+export type ViewId = "status" | "sites" | "usage" | "devices" | "account";
 
 export interface PopupView {
   id: ViewId;
