@@ -22,6 +22,7 @@ import { publishConnection, watchConnection } from "../../lib/messages/connectio
 import { request, type Message } from "../../lib/messages/protocol";
 import { SettingsStore } from "../../lib/settings/settings-store";
 import type { Call } from "../../lib/ui/messenger";
+import type { ProbeDeps } from "../../lib/ui/popup/latency";
 import { startPopup } from "../../lib/ui/popup/popup-app";
 import { createFakeApi } from "./fake-api";
 
@@ -89,7 +90,8 @@ export function startBackgroundFor(
 export type Background = ReturnType<typeof startBackgroundFor>;
 
 /** Opens the popup on a fresh #app; resolves once it is interactive. */
-export async function openPopup(background: Background) {
+/** `probe`: how the picker times gateways; by default no probe ever answers, so "Fastest" goes by load. */
+export async function openPopup(background: Background, probe?: ProbeDeps) {
   document.body.innerHTML = `<div id="app"></div>`;
   const root = document.getElementById("app")!;
   const popup = startPopup(root, background.call, {
@@ -97,6 +99,7 @@ export async function openPopup(background: Background) {
     watchConnection: (listener) => watchConnection(fakeBrowser.storage.session as never, listener),
     // No timer refresh in these tests: what changes on screen changed by push.
     pollMs: 1e9,
+    probe: probe ?? { fetch: () => new Promise<Response>(() => {}), now: () => performance.now() },
   });
   await until(() => root.dataset.ready === "true");
   return { root, stop: popup.stop, ...queries(root) };

@@ -5,10 +5,10 @@ import { installMessages } from "../../../tests/support/popup-harness";
 import { countryBadge, LocationPicker } from "./location-picker";
 
 const ONLINE = [
-  { id: "fra", name: "Frankfurt", country: "DE", load: 0.6, online: true },
-  { id: "ams", name: "Amsterdam", country: "NL", load: 0.2, online: true },
+  { id: "fra", name: "Frankfurt", country: "DE", load: 0.6, online: true, pingUrl: "https://fra.gw.example:443/ping" },
+  { id: "ams", name: "Amsterdam", country: "NL", load: 0.2, online: true, pingUrl: "https://ams.gw.example:443/ping" },
 ];
-const OFFLINE = { id: "osl", name: "Oslo", country: "NO", load: 0, online: false };
+const OFFLINE = { id: "osl", name: "Oslo", country: "NO", load: 0, online: false, pingUrl: "https://osl.gw.example:443/ping" };
 
 function picker() {
   document.body.innerHTML = "";
@@ -94,5 +94,20 @@ describe("LocationPicker", () => {
     expect(row.querySelector(".flag")!.getAttribute("aria-hidden")).toBe("true");
     expect(row.textContent).toBe("DE Frankfurt (Germany) — load 60%");
     expect(p.element.querySelector("img, [src]")).toBeNull();
+  });
+
+  it("shows each row's measured latency, marks a gateway that did not answer, and Fastest follows the latency", () => {
+    const { p, key, groups } = picker();
+    p.setLatencies(new Map([["fra", 23], ["ams", null]]));
+    p.input.focus();
+    key("ArrowDown");
+    expect(groups()[0]).toEqual(["Fastest", ["fra"]]);
+    const row = (id: string) => p.element.querySelector(`[role="option"][data-location-id="${id}"]`)!.textContent;
+    expect(row("fra")).toBe("DE Frankfurt (Germany) — 23 ms · load 60%");
+    expect(row("ams")).toBe("NL Amsterdam (Netherlands) — no answer · load 20%");
+    // New figures while the list is open redraw it.
+    p.setLatencies(new Map([["fra", 90], ["ams", 12]]));
+    expect(groups()[0]).toEqual(["Fastest", ["ams"]]);
+    expect(row("ams")).toBe("NL Amsterdam (Netherlands) — 12 ms · load 20%");
   });
 });

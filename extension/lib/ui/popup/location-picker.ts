@@ -1,12 +1,13 @@
 /**
  * The location picker: a searchable combobox with a listbox popup (the WAI-ARIA
  * "combobox with listbox" pattern). Typing filters by name or country; the
- * list shows "Fastest" (the online location with the lowest load), the
+ * list shows "Fastest" (the online location with the lowest measured latency,
+ * latency.ts; by load until one is measured), the
  * favourites, the recent choices, every online location, and the offline ones
  * apart and not choosable. Each row carries its country's code as a badge
  * ("DE": drawn with the page's own font, nothing fetched; emoji flags render
  * as empty boxes or bare letters on many systems, and bundled SVG flags would
- * weigh 2 MB) and its load.
+ * weigh 2 MB), its measured latency ("23 ms", or "no answer") and its load.
  *
  * Arrow keys only move the highlight (aria-activedescendant): a location is
  * chosen only by Enter or a click, and `onChoose` fires only then — so no key
@@ -19,8 +20,9 @@
  */
 import type { Location } from "@cargo-vpn/shared/schemas";
 import { h } from "../dom";
-import { countryName } from "../format";
+import { countryName, formatLatency } from "../format";
 import { type MessageKey, t } from "../i18n";
+import { fastestLocation, type Latencies } from "./latency";
 
 const FAVOURITES_KEY = "cargo.favouriteLocations";
 const RECENTS_KEY = "cargo.recentLocations";
@@ -64,6 +66,7 @@ export class LocationPicker {
   private readonly list: HTMLDivElement;
   private readonly favourite: HTMLButtonElement;
   private locations: Location[] = [];
+  private latencies: Latencies = new Map();
   private rows: Row[] = [];
   private active = -1;
   private chosen = "";
@@ -130,6 +133,21 @@ export class LocationPicker {
     if (this.input.getAttribute("aria-expanded") === "true") this.render(this.input.value);
   }
 
+  /** Measured latencies (latency.ts): shown per row, and "Fastest" follows them. */
+  setLatencies(latencies: Latencies): void {
+    this.latencies = latencies;
+    if (this.input.getAttribute("aria-expanded") === "true") this.render(this.input.value);
+  }
+
+  /** "23 ms · load 60%", "no answer · load 60%", or the load alone before a measurement. */
+  private rowFacts(l: Location): string {
+    if (!l.online) return t("offline");
+    const ms = this.latencies.get(l.id);
+    const load = t("loadPercent", Math.round(l.load * 100));
+    if (ms === undefined) return load;
+    return t("latencyAndLoad", ms === null ? t("latencyNoAnswer") : formatLatency(ms), load);
+  }
+
   private showChosen(): void {
     const location = this.locations.find((l) => l.id === this.chosen);
     this.input.dataset.locationId = this.chosen;
@@ -185,7 +203,7 @@ export class LocationPicker {
       l.country.toLowerCase() === needle;
     const online = this.locations.filter((l) => l.online && matches(l));
     const byId = (ids: string[]) => ids.map((id) => online.find((l) => l.id === id)).filter((l): l is Location => l !== undefined);
-    const fastest = [...online].sort((a, b) => a.load - b.load)[0];
+    const fastest = fastestLocation(online, this.latencies);
     const groups: Array<[string, MessageKey, Location[], boolean]> = [
       ["fastest", "locationsFastest", fastest ? [fastest] : [], true],
       ["favourites", "locationsFavourites", byId(readList(this.memory, FAVOURITES_KEY)), true],
@@ -220,7 +238,7 @@ export class LocationPicker {
               h("span", { className: "flag", "aria-hidden": "true" }, countryBadge(l.country)),
               " ",
               text,
-              h("span", { className: "hint" }, " — ", enabled ? t("loadPercent", Math.round(l.load * 100)) : t("offline")),
+              h("span", { className: "hint" }, " — ", this.rowFacts(l)),
             );
           }),
         ),

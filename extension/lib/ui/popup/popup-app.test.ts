@@ -24,6 +24,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   fakeBrowser.reset();
+  localStorage.clear();
   installMessages();
   bg = startBackgroundFor();
   await bg.connection.init();
@@ -75,6 +76,47 @@ describe("popup, signed in", () => {
     release();
     await until(() => vpn.getAttribute("aria-checked") === "true");
     expect(bg.routes.filter((r) => r !== "cleared")[0]).toEqual({ kind: "hold" });
+  });
+
+  it("times each gateway while off: rows show the median, Fastest is the quicker one; nothing is probed while on", async () => {
+    bg = startBackgroundFor(createFakeApi({ secondLocation: true }));
+    await bg.connection.init();
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await bg.call("signIn", { username: "alice", authKey });
+    // Paris answers at once (no timer: under a millisecond, shown as 1 ms); Local after at least 60 ms.
+    const asked: string[] = [];
+    const probe = {
+      now: () => performance.now(),
+      fetch: async (url: string) => {
+        asked.push(url);
+        if (!url.includes("paris")) await new Promise((resolve) => setTimeout(resolve, 60));
+        return new Response(null, { status: 204 });
+      },
+    };
+    popup = await openPopup(bg, probe);
+    const picker = popup.root.querySelector<HTMLInputElement>("#location")!;
+    await until(() => asked.length === 6);
+    picker.focus();
+    picker.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true, cancelable: true }));
+    const rows = () => [...popup.root.querySelectorAll('#location-list [role="option"]')].map((o) => o.textContent);
+    await until(() => rows()[0]?.startsWith("FR Paris") === true);
+    const [fastest, local, paris] = rows();
+    expect(fastest).toBe(paris);
+    expect(paris).toMatch(/^FR Paris \(France\) — \d+ ms · load 50%$/);
+    const localMs = Number(/— (\d+) ms · load 25%$/.exec(local ?? "")?.[1]);
+    expect(localMs).toBeGreaterThanOrEqual(60);
+    picker.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+    popup.stop();
+    // Reopened while connected: the kept figures show, and no probe goes out (it would go through the tunnel).
+    await bg.call("connect", { locationId: "loc-local" });
+    asked.length = 0;
+    popup = await openPopup(bg, probe);
+    const again = popup.root.querySelector<HTMLInputElement>("#location")!;
+    again.focus();
+    again.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true, cancelable: true }));
+    expect(rows()[0]).toBe(paris);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).toEqual([]);
   });
 
   it("an arrow key on the location list never moves a live tunnel: only 'Move to' does", async () => {

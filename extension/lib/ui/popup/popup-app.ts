@@ -14,6 +14,7 @@ import { errorText } from "../retry-wait";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 import { signInView, type AuthViewDeps } from "./auth-views";
+import type { ProbeDeps } from "./latency";
 import { ConnectionPanel, switchIsOn } from "./connection-panel";
 import { DevicesPanel } from "./devices-panel";
 import { UsagePanel } from "./usage-panel";
@@ -30,6 +31,8 @@ export interface PopupOptions {
   watchConnection: (listener: (view: ConnectionView) => void) => () => void;
   /** How often live traffic is refreshed while a session is open. */
   pollMs?: number;
+  /** How gateways are timed for the picker (latency.ts); default the page's fetch and clock. */
+  probe?: ProbeDeps;
 }
 
 export function startPopup(root: HTMLElement, call: Call, options: PopupOptions): { stop: () => void } {
@@ -79,7 +82,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
   }
 
   async function mainScreen(initial: Status): Promise<void> {
-    const connection = new ConnectionPanel(call, () => void poll());
+    const connection = new ConnectionPanel(call, () => void poll(), globalThis.localStorage, options.probe);
     const usage = new UsagePanel((cursor) => call("getUsage", { cursor }));
     const devices = new DevicesPanel(
       async (id) => {
