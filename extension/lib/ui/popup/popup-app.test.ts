@@ -190,19 +190,37 @@ describe("popup, signed in", () => {
     await until(() => popup.text().includes("1 of 5 device slots in use"));
   });
 
-  it("usage: a bar per day for 30 days, and the numbers in a table for screen readers", async () => {
+  it("usage: a bar per day for 30 days with axes and the figures in words, a table for screen readers, live while connected", async () => {
     await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
     await bg.call("signIn", { username: "alice", authKey });
     const now = new Date().toISOString();
     bg.server.accounts.get("alice")!.sessions = [{ id: "s1", startedAt: now, endedAt: now, bytesUp: 1200, bytesDown: 345_000 }];
-    popup = await openPopup(bg);
-    await until(() => popup.root.querySelectorAll(".chart .bar").length === 30);
+    popup = await openPopup(bg, undefined, 50);
+    await until(() => popup.root.querySelectorAll(".chart-bars .bar").length === 30);
     const chart = popup.root.querySelector("figure.usage-chart")!;
-    expect(chart.querySelector(".chart")!.getAttribute("aria-hidden")).toBe("true");
+    expect(chart.querySelector(".chart-plot")!.getAttribute("aria-hidden")).toBe("true");
+    // The value axis: 0 and the busiest day; the date axis: first day, middle, today.
+    expect([...chart.querySelectorAll(".chart-y span")].map((s) => s.textContent)).toEqual(["346 kB", "0 B"]);
+    const today = new Date().toLocaleDateString("en", { month: "short", day: "numeric" });
+    expect(chart.querySelectorAll(".chart-x span")).toHaveLength(3);
+    expect(chart.querySelector(".chart-x span:last-child")!.textContent).toBe(today);
+    // The figures in words, visible, and the figure's description.
+    const summary = () => chart.querySelector(".chart-summary")!.textContent;
+    expect(summary()).toBe(`Last 30 days346 kBBusiest day${today}: 346 kBToday346 kB`);
+    expect(chart.getAttribute("aria-describedby")).toBe("chart-summary");
     const rows = chart.querySelectorAll("tbody tr");
     expect(rows).toHaveLength(1);
     expect([...rows[0]!.querySelectorAll("td")].map((td) => td.dataset.bytes)).toEqual(["345000", "1200"]);
     expect(chart.querySelector("caption")!.textContent).toBe("Traffic per day over the last 30 days");
+    // Connected: the open session's live bytes (the ledger's, through GET /v1/usage) reach today's bar as they grow.
+    await bg.call("connect", { locationId: "loc-local" });
+    await until(() => /^Connected to Local/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    // Past the refresh the state change itself brings: from here on only the poll can move the chart.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const open = bg.server.accounts.get("alice")!.sessions.find((s) => s.endedAt === null)!;
+    open.bytesDown = 2_000_000;
+    await until(() => summary().includes("Today2.3 MB"));
+    expect(chart.querySelector(".chart-y span")!.textContent).toBe("2.3 MB");
   });
 
   it("unverified email: the banner says so, and 'Send again' sends the link again (then the rate limit speaks)", async () => {

@@ -228,6 +228,8 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
             connection.update(status);
             shownState = status.connection.state;
             await refreshUsage(status);
+            // Today's bar follows the open session's live counters.
+            if (shownState === "connected") await refreshChart();
           } catch {
             // A missed refresh is not worth an error message; the next one will tell.
           }
