@@ -1,0 +1,88 @@
+/**
+ * Issue 19, item 2, in real Chromium against the real stack and two real
+ * gateways: the popup times each location's `GET /ping` and shows it per row;
+ * a second gateway started here behind an 80 ms slow link (so it sorts first
+ * by name and ties on load with the local one) is measured as far, and
+ * "Fastest" is the local gateway — by measurement, not by order or load.
+ *
+ * With CARGO_POPUP_SHOTS=<folder> it also saves the open picker (380×600).
+ */
+import { mkdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningGateway, silentLogger, startGateway } from "@cargo-vpn/gateway";
+import { registerGateway, startStack, type Stack } from "@cargo-vpn/stack";
+import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
+import { freePort } from "@cargo-vpn/testkit/free-port";
+import { signUp } from "@cargo-vpn/testkit/popup-flows";
+import { type SlowLink, startSlowLink } from "@cargo-vpn/testkit/slow-link";
+
+const SHOTS = process.env.CARGO_POPUP_SHOTS;
+const DELAY_MS = 80;
+let state: string;
+let profile: string;
+let stack: Stack;
+let far: RunningGateway;
+let link: SlowLink;
+let browser: Browser;
+
+beforeAll(async () => {
+  state = await mkdtemp(join(tmpdir(), "cargo-latency-e2e-"));
+  profile = await mkdtemp(join(tmpdir(), "cargo-latency-profile-"));
+  stack = await startStack({ persistTo: state });
+  // The far location: a real gateway, registered at the slow link's port ("Berlin" sorts before "Local gateway").
+  const farPort = await freePort();
+  link = await startSlowLink(farPort, DELAY_MS);
+  const identity = await registerGateway({ persistTo: state }, link.port, "Berlin");
+  far = await startGateway({
+    apiUrl: stack.apiUrl,
+    gatewayId: identity.id,
+    gatewaySecret: identity.secret,
+    host: "127.0.0.1",
+    port: farPort,
+    logger: silentLogger,
+  });
+  await far.heartbeat();
+  browser = await launchBrowser(profile, buildExtension(stack.apiUrl, join(state, "extension")));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await far?.close();
+  await link?.close();
+  await stack?.stop();
+  for (const dir of [state, profile]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("the location picker's measured latency", () => {
+  it("shows each gateway's round trip, and Fastest is the nearer one", async () => {
+    const popup = await browser.openPopup();
+    await popup.setViewportSize({ width: 380, height: 600 });
+    await signUp(popup, { username: `latency-${Date.now().toString(36)}`, password: "correct horse battery staple" });
+    await popup.locator("#location").focus();
+    await popup.keyboard.press("ArrowDown");
+    const row = (group: string, name: string) =>
+      popup.locator(`#location-group-${group}`).locator("..").locator('[role="option"]', { hasText: name });
+    const ms = async (name: string) => {
+      const text = (await row("all", name).textContent()) ?? "";
+      return Number(/— (\d+) ms · /.exec(text)?.[1] ?? Number.NaN);
+    };
+    await expect.poll(async () => [await ms("Local gateway"), await ms("Berlin")].every(Number.isFinite), { timeout: 20_000 }).toBe(true);
+    const [near, distant] = [await ms("Local gateway"), await ms("Berlin")];
+    expect(distant).toBeGreaterThanOrEqual(DELAY_MS);
+    expect(near).toBeLessThan(distant);
+    expect(await row("fastest", "Local gateway").count()).toBe(1);
+    expect(await row("fastest", "Berlin").count()).toBe(0);
+    // Both gateways were asked (counted, not logged).
+    expect(stack.gateway.metrics().pingsAnswered).toBeGreaterThanOrEqual(3);
+    expect(far.metrics().pingsAnswered).toBeGreaterThanOrEqual(3);
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await popup.screenshot({ path: join(SHOTS, "location-picker.png") });
+      await popup.emulateMedia({ colorScheme: "dark" });
+      await popup.screenshot({ path: join(SHOTS, "location-picker-dark.png") });
+    }
+  }, 180_000);
+});
