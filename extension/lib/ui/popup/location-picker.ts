@@ -4,10 +4,10 @@
  * list shows "Fastest" (the online location with the lowest measured latency,
  * latency.ts; by load until one is measured), the
  * favourites, the recent choices, every online location, and the offline ones
- * apart and not choosable. Each row carries its country's code as a badge
- * ("DE": drawn with the page's own font, nothing fetched; emoji flags render
- * as empty boxes or bare letters on many systems, and bundled SVG flags would
- * weigh 2 MB), its measured latency ("23 ms", or "no answer") and its load.
+ * apart and not choosable. Each row carries its country's flag (bundled SVG,
+ * flags.ts, decorative: the country's name is in the text; emoji flags render
+ * as empty boxes or bare letters on many systems), its measured latency
+ * ("23 ms", or "no answer") and its load.
  *
  * Arrow keys only move the highlight (aria-activedescendant): a location is
  * chosen only by Enter or a click, and `onChoose` fires only then — so no key
@@ -20,6 +20,7 @@
  */
 import type { Location } from "@cargo-vpn/shared/schemas";
 import { h } from "../dom";
+import { flagImage } from "../flags";
 import { countryName, formatLatency } from "../format";
 import { type MessageKey, t } from "../i18n";
 import { fastestLocation, type Latencies } from "./latency";
@@ -32,12 +33,6 @@ const MAX_RECENTS = 3;
 export interface PickerMemory {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
-}
-
-/** The country badge's text: "DE" (decoration beside the country's name, so hidden from screen readers). */
-export function countryBadge(country: string): string {
-  const code = country.toUpperCase();
-  return /^[A-Z]{2}$/.test(code) ? code : "";
 }
 
 function label(location: Location): string {
@@ -62,7 +57,7 @@ interface Row {
 export class LocationPicker {
   readonly element: HTMLDivElement;
   readonly input: HTMLInputElement;
-  private readonly flag: HTMLSpanElement;
+  private readonly flag: HTMLImageElement;
   private readonly list: HTMLDivElement;
   private readonly favourite: HTMLButtonElement;
   private locations: Location[] = [];
@@ -86,7 +81,7 @@ export class LocationPicker {
       "aria-controls": "location-list",
       "aria-describedby": "location-hint",
     });
-    this.flag = h("span", { className: "flag", "aria-hidden": "true" });
+    this.flag = h("img", { className: "flag", alt: "" });
     this.favourite = h(
       "button",
       { type: "button", className: "favourite", "aria-pressed": "false", onclick: () => this.toggleFavourite() },
@@ -152,8 +147,8 @@ export class LocationPicker {
     const location = this.locations.find((l) => l.id === this.chosen);
     this.input.dataset.locationId = this.chosen;
     if (document.activeElement !== this.input || this.list.hidden) this.input.value = location ? label(location) : "";
-    this.flag.textContent = location ? countryBadge(location.country) : "";
-    this.flag.hidden = !location;
+    if (location) flagImage(location.country, this.flag);
+    else this.flag.hidden = true;
     const favourite = readList(this.memory, FAVOURITES_KEY).includes(this.chosen);
     this.favourite.setAttribute("aria-pressed", String(favourite));
     this.favourite.disabled = !location;
@@ -235,8 +230,7 @@ export class LocationPicker {
                 "aria-disabled": enabled ? null : "true",
                 dataset: { locationId: l.id },
               },
-              h("span", { className: "flag", "aria-hidden": "true" }, countryBadge(l.country)),
-              " ",
+              flagImage(l.country),
               text,
               h("span", { className: "hint" }, " — ", this.rowFacts(l)),
             );

@@ -99,10 +99,10 @@ describe("popup, signed in", () => {
     picker.focus();
     picker.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true, cancelable: true }));
     const rows = () => [...popup.root.querySelectorAll('#location-list [role="option"]')].map((o) => o.textContent);
-    await until(() => rows()[0]?.startsWith("FR Paris") === true);
+    await until(() => rows()[0]?.startsWith("Paris") === true);
     const [fastest, local, paris] = rows();
     expect(fastest).toBe(paris);
-    expect(paris).toMatch(/^FR Paris \(France\) — \d+ ms · load 50%$/);
+    expect(paris).toMatch(/^Paris \(France\) — \d+ ms · load 50%$/);
     const localMs = Number(/— (\d+) ms · load 25%$/.exec(local ?? "")?.[1]);
     expect(localMs).toBeGreaterThanOrEqual(60);
     picker.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
@@ -150,8 +150,8 @@ describe("popup, signed in", () => {
     picker.dispatchEvent(new Event("input", { bubbles: true }));
     // Only Paris matches: as the fastest of what matches, and in the full list.
     expect([...popup.root.querySelectorAll('#location-list [role="option"]')].map((o) => o.textContent)).toEqual([
-      "FR Paris (France) — load 50%",
-      "FR Paris (France) — load 50%",
+      "Paris (France) — load 50%",
+      "Paris (France) — load 50%",
     ]);
     key("ArrowDown");
     key("Enter");
