@@ -79,7 +79,9 @@ const overflowing = (page: Page) =>
       const box = el.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) continue;
       if (box.left < -0.5 || box.right > window.innerWidth + 0.5) {
-        out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${el.className}: ${Math.round(box.left)}–${Math.round(box.right)}`);
+        out.push(
+          `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${el.className}: ${Math.round(box.left)}–${Math.round(box.right)}`,
+        );
       }
     }
     return out;
@@ -240,7 +242,10 @@ describe("the popup and the options page, for everyone", () => {
       expect(await overflowing(popup), `${lang} location picker at 380 px`).toEqual([]);
       await popup.keyboard.press("Escape");
       for (const [index, view] of ["usage", "devices", "account"].entries()) {
-        await popup.locator("nav button").nth(index + 1).click();
+        await popup
+          .locator("nav button")
+          .nth(index + 1)
+          .click();
         expect(await overflowing(popup), `${lang} ${view} at 380 px`).toEqual([]);
         if (view === "usage") await shot(popup, `${lang}-usage`);
       }

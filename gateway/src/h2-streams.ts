@@ -53,7 +53,10 @@ export class H2Streams {
 
   onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     stream.on("error", () => stream.destroy());
-    if (isH2Ping(headers)) return answerH2Ping(stream, this.deps.pings, this.deps.refusingNewFlows(), this.deps.retryAfterSec);
+    if (isH2Ping(headers)) {
+      answerH2Ping(stream, this.deps.pings, this.deps.refusingNewFlows(), this.deps.retryAfterSec);
+      return;
+    }
     const handled = headers[":method"] === "CONNECT" ? this.onConnect(stream, headers) : this.onRequest(stream, headers);
     handled.catch((error) => {
       this.deps.logger.error("proxy_internal_error", { error: errorClass(error) });

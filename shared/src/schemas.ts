@@ -106,8 +106,7 @@ export const Location = z
     load: z.number().min(0).max(1),
     online: z.boolean(),
     pingUrl: z.string().meta({
-      description:
-        "the gateway's latency probe (GET answers 204, no body, no credential): the extension times it to rank locations",
+      description: "the gateway's latency probe (GET answers 204, no body, no credential): the extension times it to rank locations",
       example: "https://fra1.gw.example:443/ping",
     }),
   })

@@ -81,17 +81,59 @@ describe("fastestLocation", () => {
   const c = loc("c", 0.5);
 
   it("is the lowest measured latency, whatever the load", () => {
-    expect(fastestLocation([a, b, c], new Map([["a", 12], ["b", 80], ["c", 40]]))?.id).toBe("a");
+    expect(
+      fastestLocation(
+        [a, b, c],
+        new Map([
+          ["a", 12],
+          ["b", 80],
+          ["c", 40],
+        ]),
+      )?.id,
+    ).toBe("a");
   });
 
   it("breaks a tie by load", () => {
-    expect(fastestLocation([a, b, c], new Map([["a", 20], ["b", 20], ["c", 40]]))?.id).toBe("b");
+    expect(
+      fastestLocation(
+        [a, b, c],
+        new Map([
+          ["a", 20],
+          ["b", 20],
+          ["c", 40],
+        ]),
+      )?.id,
+    ).toBe("b");
   });
 
   it("never picks an unreachable or offline location; a measured one beats an unmeasured one", () => {
-    expect(fastestLocation([a, b, c], new Map([["a", 50], ["b", null]]))?.id).toBe("a");
-    expect(fastestLocation([a, loc("b", 0.1, false)], new Map([["a", 50], ["b", 1]]))?.id).toBe("a");
-    expect(fastestLocation([a, b], new Map([["a", null], ["b", null]]))).toBeUndefined();
+    expect(
+      fastestLocation(
+        [a, b, c],
+        new Map([
+          ["a", 50],
+          ["b", null],
+        ]),
+      )?.id,
+    ).toBe("a");
+    expect(
+      fastestLocation(
+        [a, loc("b", 0.1, false)],
+        new Map([
+          ["a", 50],
+          ["b", 1],
+        ]),
+      )?.id,
+    ).toBe("a");
+    expect(
+      fastestLocation(
+        [a, b],
+        new Map([
+          ["a", null],
+          ["b", null],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 
   it("is the lowest load before anything was measured", () => {
@@ -103,7 +145,13 @@ describe("the kept figures", () => {
   it("round-trip through storage, and a damaged entry is ignored", () => {
     const store = new Map<string, string>();
     const memory = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
-    saveLatencies(memory, new Map([["a", 23], ["b", null]]));
+    saveLatencies(
+      memory,
+      new Map([
+        ["a", 23],
+        ["b", null],
+      ]),
+    );
     expect([...readLatencies(memory)]).toEqual([
       ["a", 23],
       ["b", null],

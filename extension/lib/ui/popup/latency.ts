@@ -68,9 +68,7 @@ export async function measureLatencies(locations: readonly Location[], deps: Pro
 export function fastestLocation(locations: readonly Location[], latencies: Latencies): Location | undefined {
   const ms = (l: Location) => latencies.get(l.id) ?? Number.POSITIVE_INFINITY;
   // Two unmeasured ones compare as NaN, which falls through to their load.
-  return locations
-    .filter((l) => l.online && latencies.get(l.id) !== null)
-    .sort((a, b) => ms(a) - ms(b) || a.load - b.load)[0];
+  return locations.filter((l) => l.online && latencies.get(l.id) !== null).sort((a, b) => ms(a) - ms(b) || a.load - b.load)[0];
 }
 
 const STORE_KEY = "cargo.locationLatencies";

@@ -85,7 +85,7 @@ describe("LocationPicker", () => {
     expect(p.input.value).toBe("Amsterdam (Netherlands)");
   });
 
-  it("each row carries its country's bundled flag, decorative (alt=\"\"), nothing fetched from elsewhere", async () => {
+  it('each row carries its country\'s bundled flag, decorative (alt=""), nothing fetched from elsewhere', async () => {
     // Small flags are inlined into the bundle (data: URLs), larger ones are files of the extension.
     const bundled = /^(data:image\/svg\+xml,|\/.*\/de\.svg$)/;
     expect(await flagUrl("DE")).toMatch(bundled);
@@ -107,7 +107,12 @@ describe("LocationPicker", () => {
 
   it("shows each row's measured latency, marks a gateway that did not answer, and Fastest follows the latency", () => {
     const { p, key, groups } = picker();
-    p.setLatencies(new Map([["fra", 23], ["ams", null]]));
+    p.setLatencies(
+      new Map([
+        ["fra", 23],
+        ["ams", null],
+      ]),
+    );
     p.input.focus();
     key("ArrowDown");
     expect(groups()[0]).toEqual(["Fastest", ["fra"]]);
@@ -115,7 +120,12 @@ describe("LocationPicker", () => {
     expect(row("fra")).toBe("Frankfurt (Germany) — 23 ms · load 60%");
     expect(row("ams")).toBe("Amsterdam (Netherlands) — no answer · load 20%");
     // New figures while the list is open redraw it.
-    p.setLatencies(new Map([["fra", 90], ["ams", 12]]));
+    p.setLatencies(
+      new Map([
+        ["fra", 90],
+        ["ams", 12],
+      ]),
+    );
     expect(groups()[0]).toEqual(["Fastest", ["ams"]]);
     expect(row("ams")).toBe("Amsterdam (Netherlands) — 12 ms · load 20%");
   });

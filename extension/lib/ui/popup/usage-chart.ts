@@ -63,7 +63,8 @@ export class UsageChart {
   show(days: DailyUsage[]): void {
     const busiest = days.reduce<DailyUsage | undefined>((best, d) => (total(d) > (best ? total(best) : 0) ? d : best), undefined);
     const max = busiest ? total(busiest) : 0;
-    this.yMax.textContent = formatBytes(max);
+    // Nothing yet: the axis shows its 0 alone.
+    this.yMax.textContent = max > 0 ? formatBytes(max) : "";
     this.bars.replaceChildren(
       ...days.map((d) => {
         const bar = h("span", { className: total(d) > 0 ? "bar" : "bar empty", dataset: { day: d.day } });
@@ -79,11 +80,7 @@ export class UsageChart {
       h("div", {}, h("dt", {}, term), h("dd", { dataset: { bytes: String(bytes) } }, value));
     this.summary.replaceChildren(
       fact(t("usageChartTotal"), formatBytes(sum), sum),
-      fact(
-        t("usageChartBusiest"),
-        busiest ? t("usageChartDayAmount", dayLabel(busiest.day), formatBytes(max)) : t("usageChartNone"),
-        max,
-      ),
+      fact(t("usageChartBusiest"), busiest ? t("usageChartDayAmount", dayLabel(busiest.day), formatBytes(max)) : t("usageChartNone"), max),
       fact(t("usageChartToday"), formatBytes(today ? total(today) : 0), today ? total(today) : 0),
     );
     const active = days.filter((d) => total(d) > 0);
