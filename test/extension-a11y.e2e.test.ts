@@ -70,22 +70,20 @@ const noSidewaysScroll = (page: Page) => page.evaluate("document.documentElement
  * long German word would). Visually-hidden text (1 px, clipped) is not drawn.
  */
 const overflowing = (page: Page) =>
-  page.evaluate(() => {
-    const root = document.getElementById("app")!;
-    const out: string[] = [];
-    if (root.scrollWidth > root.clientWidth) out.push(`#app scrollWidth ${root.scrollWidth} > clientWidth ${root.clientWidth}`);
-    for (const el of root.querySelectorAll<HTMLElement>("*")) {
+  page.evaluate<string[]>(`(() => {
+    const root = document.getElementById("app");
+    const out = [];
+    if (root.scrollWidth > root.clientWidth) out.push("#app scrollWidth " + root.scrollWidth + " > clientWidth " + root.clientWidth);
+    for (const el of root.querySelectorAll("*")) {
       if (el.closest(".visually-hidden") || el.getClientRects().length === 0) continue;
       const box = el.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) continue;
       if (box.left < -0.5 || box.right > window.innerWidth + 0.5) {
-        out.push(
-          `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${el.className}: ${Math.round(box.left)}–${Math.round(box.right)}`,
-        );
+        out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + "." + el.className + ": " + Math.round(box.left) + "–" + Math.round(box.right));
       }
     }
     return out;
-  });
+  })()`);
 
 beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), "cargo-a11y-e2e-"));

@@ -4,6 +4,7 @@
  * a second gateway started here behind an 80 ms slow link (so it sorts first
  * by name and ties on load with the local one) is measured as far, and
  * "Fastest" is the local gateway — by measurement, not by order or load.
+ * In Chromium (MV3) and in Firefox ESR (MV2), against the same two gateways.
  *
  * With CARGO_POPUP_SHOTS=<folder> it also saves the open picker (380×600).
  */
@@ -15,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningGateway, silentLogger, startGateway } from "@cargo-vpn/gateway";
 import { registerGateway, startStack, type Stack } from "@cargo-vpn/stack";
 import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
+import { DOM_HELPERS, type Firefox, launchFirefox } from "@cargo-vpn/testkit/firefox";
+import { buildFirefoxExtension, signUp as signUpInFirefox } from "@cargo-vpn/testkit/firefox-flows";
 import { freePort } from "@cargo-vpn/testkit/free-port";
 import { signUp } from "@cargo-vpn/testkit/popup-flows";
 import { type SlowLink, startSlowLink } from "@cargo-vpn/testkit/slow-link";
@@ -27,6 +30,7 @@ let stack: Stack;
 let far: RunningGateway;
 let link: SlowLink;
 let browser: Browser;
+let firefox: Firefox | undefined;
 
 beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), "cargo-latency-e2e-"));
@@ -50,6 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  await firefox?.close();
   await far?.close();
   await link?.close();
   await stack?.stop();
@@ -84,5 +89,38 @@ describe("the location picker's measured latency", () => {
       await popup.emulateMedia({ colorScheme: "dark" });
       await popup.screenshot({ path: join(SHOTS, "location-picker-dark.png") });
     }
+  }, 180_000);
+
+  it("the same in Firefox: a measured round trip per row, and Fastest is the nearer one", async () => {
+    firefox = await launchFirefox(buildFirefoxExtension(stack.apiUrl, join(state, "extension-firefox")));
+    const popup = await signUpInFirefox(firefox, {
+      username: `latency-ff-${Date.now().toString(36)}`,
+      password: "correct horse battery staple",
+    });
+    await firefox.run(
+      popup,
+      `const input = document.getElementById("location"); input.focus();
+       input.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true, cancelable: true })); return true;`,
+    );
+    // Each row's figure, by group and name: NaN until measured.
+    const figures = `${DOM_HELPERS}
+      const ms = (group, name) => {
+        const option = [...(document.getElementById("location-group-" + group)?.parentElement?.querySelectorAll('[role="option"]') ?? [])]
+          .find((o) => o.textContent.startsWith(name));
+        return Number(/— (\\d+) ms · /.exec(option?.textContent ?? "")?.[1] ?? NaN);
+      };`;
+    await firefox.waitFor(
+      popup,
+      `${figures} return Number.isFinite(ms("all", "Local gateway")) && Number.isFinite(ms("all", "Berlin"));`,
+      30_000,
+    );
+    const [near, distant, fastestNear, fastestFar] = await firefox.run<number[]>(
+      popup,
+      `${figures} return [ms("all", "Local gateway"), ms("all", "Berlin"), ms("fastest", "Local gateway"), ms("fastest", "Berlin")];`,
+    );
+    expect(distant).toBeGreaterThanOrEqual(DELAY_MS);
+    expect(near).toBeLessThan(distant!);
+    expect(fastestNear).toBe(near);
+    expect(fastestFar).toBeNull();
   }, 180_000);
 });

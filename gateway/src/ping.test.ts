@@ -11,6 +11,7 @@ import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
+import { answerPing, PingCounter } from "./ping";
 import { renderMetrics } from "./metrics-text";
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
@@ -107,5 +108,19 @@ describe("GET /ping on the proxy listener", () => {
     expect(await plainRequest("http://127.0.0.1:1/ping")).toBe(407);
     expect((await httpsGet("/healthz")).status).toBe(407);
     expect(pings()).toBe(before);
+  });
+
+  it("says 503 with Retry-After, still no body, while new flows are refused (the picker then marks it unreachable)", async () => {
+    const pings = new PingCounter();
+    const server = http.createServer((_req, res) => answerPing(res, pings, true, 7));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as import("node:net").AddressInfo;
+      const answer = await fetch(`http://127.0.0.1:${port}/ping`);
+      expect([answer.status, answer.headers.get("retry-after"), await answer.text()]).toEqual([503, "7", ""]);
+      expect(pings.answered).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
