@@ -15,7 +15,7 @@
 import type http from "node:http";
 import type http2 from "node:http2";
 
-export const PING_PATH = "/ping";
+const PING_PATH = "/ping";
 
 /** How many probes were answered since start (for the metrics). */
 export class PingCounter {

@@ -15,8 +15,8 @@
  */
 import type { Location } from "@cargo-vpn/shared/schemas";
 
-export const PROBES_PER_LOCATION = 3;
-export const PROBE_TIMEOUT_MS = 3000;
+const PROBES_PER_LOCATION = 3;
+const PROBE_TIMEOUT_MS = 3000;
 
 /** Milliseconds by location id; null: the gateway did not answer. A missing id: not measured yet. */
 export type Latencies = ReadonlyMap<string, number | null>;

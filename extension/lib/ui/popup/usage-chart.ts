@@ -17,7 +17,7 @@ import { t } from "../i18n";
 import { shownLocale } from "../locale";
 
 /** "2 Dec" in the language shown (a local calendar day, YYYY-MM-DD). */
-export function dayLabel(day: string, locale = shownLocale()): string {
+function dayLabel(day: string, locale = shownLocale()): string {
   const [y, m, d] = day.split("-").map(Number);
   return new Date(y!, m! - 1, d!).toLocaleDateString(locale, { month: "short", day: "numeric" });
 }
