@@ -64,6 +64,27 @@ async function shot(page: Page, name: string, colorScheme: "light" | "dark" = "l
 
 const noSidewaysScroll = (page: Page) => page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1");
 
+/**
+ * Overflow, stricter than scrolling: the popup root's content fits its box, and no
+ * rendered element's box reaches past the viewport's sides (a clipped label or a
+ * long German word would). Visually-hidden text (1 px, clipped) is not drawn.
+ */
+const overflowing = (page: Page) =>
+  page.evaluate<string[]>(`(() => {
+    const root = document.getElementById("app");
+    const out = [];
+    if (root.scrollWidth > root.clientWidth) out.push("#app scrollWidth " + root.scrollWidth + " > clientWidth " + root.clientWidth);
+    for (const el of root.querySelectorAll("*")) {
+      if (el.closest(".visually-hidden") || el.getClientRects().length === 0) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if (box.left < -0.5 || box.right > window.innerWidth + 0.5) {
+        out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + "." + el.className + ": " + Math.round(box.left) + "–" + Math.round(box.right));
+      }
+    }
+    return out;
+  })()`);
+
 beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), "cargo-a11y-e2e-"));
   stack = await startStack({ persistTo: state });
@@ -110,7 +131,7 @@ describe("the popup and the options page, for everyone", () => {
     await popup.keyboard.press("ArrowDown");
     await popup.locator("#location-list:not([hidden])").waitFor();
     await noViolations(popup, "location picker, open");
-    await shot(popup, "location-picker");
+    await shot(popup, "location-picker-connected");
     await popup.keyboard.press("Escape");
     await shot(popup, "main");
     await shot(popup, "dark", "dark");
@@ -121,6 +142,8 @@ describe("the popup and the options page, for everyone", () => {
       await openView(popup, view);
       await noViolations(popup, view);
       expect(await popup.evaluate("document.documentElement.scrollHeight"), `${view} fits 600 px`).toBeLessThanOrEqual(600);
+      expect(await overflowing(popup), `${view} at 380 px`).toEqual([]);
+      await shot(popup, view.toLowerCase());
       // Reflow: at 320 px and at 200 % zoom (a 760 px window at zoom 2) nothing needs sideways scrolling.
       await popup.setViewportSize({ width: 320, height: 600 });
       expect(await noSidewaysScroll(popup), `${view} at 320 px`).toBe(true);
@@ -207,8 +230,23 @@ describe("the popup and the options page, for everyone", () => {
       await popup.locator("#main-heading").waitFor({ timeout: 30_000 });
       await popup.locator('#location[data-location-id]:not([data-location-id=""])').waitFor({ timeout: 15_000 });
       expect(await noSidewaysScroll(popup), `${lang} at 380 px`).toBe(true);
+      expect(await overflowing(popup), `${lang} status at 380 px`).toEqual([]);
       await shot(popup, lang);
       await noViolations(popup, `status, ${lang}`);
+      // Every view in that language, as drawn at 380 px (the picker open on Status).
+      await popup.locator("#location").focus();
+      await popup.keyboard.press("ArrowDown");
+      await popup.locator("#location-list:not([hidden])").waitFor();
+      expect(await overflowing(popup), `${lang} location picker at 380 px`).toEqual([]);
+      await popup.keyboard.press("Escape");
+      for (const [index, view] of ["usage", "devices", "account"].entries()) {
+        await popup
+          .locator("nav button")
+          .nth(index + 1)
+          .click();
+        expect(await overflowing(popup), `${lang} ${view} at 380 px`).toEqual([]);
+        if (view === "usage") await shot(popup, `${lang}-usage`);
+      }
       await popup.locator("nav button").last().click();
       expect(await noSidewaysScroll(popup), `${lang} account at 380 px`).toBe(true);
       await noViolations(popup, `account, ${lang}`);

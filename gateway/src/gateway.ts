@@ -23,6 +23,7 @@ import { EventLoopDelay, RefusalCounter, takeSnapshot, type MetricsSnapshot } fr
 import { parsePortList, PortPolicy } from "./port-policy";
 import { H2_ALPN, serveHttp2, type Http2Listener } from "./h2-listener";
 import { H2Streams } from "./h2-streams";
+import { PingCounter } from "./ping";
 import { ProxyHandler, type ProxyDeps } from "./proxy-handler";
 import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
@@ -134,6 +135,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     tunnelBufferBytes: config.tunnelBufferBytes,
     refusingNewFlows,
     retryAfterSec: retryAfterSec(config.heartbeatIntervalMs),
+    pings: new PingCounter(),
   };
   const proxy = new ProxyHandler(proxyDeps);
   const reporter = new UsageReporter({
@@ -286,6 +288,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
         logLinesSuppressed: logger.suppressedTotal,
         refusingNewFlows: refusingNewFlows(),
         tlsConnections: h2?.connections,
+        pingsAnswered: proxyDeps.pings.answered,
       }),
     carriedSessions: () => ({
       activeSessions: registry.activeSessions,

@@ -20,6 +20,7 @@ import { Admissions, AT_CAP, parseAbsoluteUri, parseAuthority, type AbsoluteTarg
 import { streamAnswer } from "./h2-answers";
 import { H2ForwardedRequest } from "./h2-forward";
 import { errorClass } from "./logger";
+import { answerH2Ping, isH2Ping } from "./ping";
 import type { ProxyDeps } from "./proxy-handler";
 import { DialError, Tunnel } from "./tunnel";
 
@@ -52,6 +53,10 @@ export class H2Streams {
 
   onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     stream.on("error", () => stream.destroy());
+    if (isH2Ping(headers)) {
+      answerH2Ping(stream, this.deps.pings, this.deps.refusingNewFlows(), this.deps.retryAfterSec);
+      return;
+    }
     const handled = headers[":method"] === "CONNECT" ? this.onConnect(stream, headers) : this.onRequest(stream, headers);
     handled.catch((error) => {
       this.deps.logger.error("proxy_internal_error", { error: errorClass(error) });

@@ -134,6 +134,12 @@ export function renderMetrics(total: MetricsSnapshot, options: RenderOptions = {
       [{ alpn: "http/1.1" }, total.tlsConnectionsHttp1],
     ],
   );
+  out.metric(
+    "cargo_gateway_pings_total",
+    "counter",
+    "Latency probes (GET /ping, 204, no body) answered to the extension's location picker.",
+    [[{}, total.pingsAnswered]],
+  );
   const workers = options.workers ?? [];
   out.metric("cargo_gateway_workers", "gauge", "Worker processes carrying traffic.", [[{}, options.workerCount ?? 1]]);
   if (workers.length > 0) {

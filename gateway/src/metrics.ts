@@ -56,6 +56,8 @@ export interface MetricsSnapshot {
   tlsConnectionsH2: number;
   /** TLS connections accepted since start on HTTP/1.1 (ALPN http/1.1 or none). */
   tlsConnectionsHttp1: number;
+  /** Latency probes (GET /ping) answered since start (ping.ts). */
+  pingsAnswered: number;
 }
 
 export function emptySnapshot(): MetricsSnapshot {
@@ -79,6 +81,7 @@ export function emptySnapshot(): MetricsSnapshot {
     logLinesSuppressed: 0,
     tlsConnectionsH2: 0,
     tlsConnectionsHttp1: 0,
+    pingsAnswered: 0,
   };
 }
 
@@ -96,6 +99,7 @@ const SUMMED = [
   "logLinesSuppressed",
   "tlsConnectionsH2",
   "tlsConnectionsHttp1",
+  "pingsAnswered",
 ] as const satisfies ReadonlyArray<keyof MetricsSnapshot>;
 
 /** The counters that keep growing over a process's life (kept when a worker is replaced). */
@@ -108,6 +112,7 @@ export const COUNTERS = [
   "logLinesSuppressed",
   "tlsConnectionsH2",
   "tlsConnectionsHttp1",
+  "pingsAnswered",
 ] as const;
 
 /**
@@ -195,6 +200,8 @@ export interface SnapshotSources {
   refusingNewFlows: boolean;
   /** TLS connections by negotiated protocol (h2-listener.ts); absent without a TLS listener. */
   tlsConnections?: { h2: number; http1: number };
+  /** Latency probes answered (ping.ts). */
+  pingsAnswered: number;
 }
 
 /** This process's figures now. Charges open flows first, so bytes carried are current. */
@@ -222,5 +229,6 @@ export function takeSnapshot(sources: SnapshotSources): MetricsSnapshot {
     logLinesSuppressed: sources.logLinesSuppressed,
     tlsConnectionsH2: sources.tlsConnections?.h2 ?? 0,
     tlsConnectionsHttp1: sources.tlsConnections?.http1 ?? 0,
+    pingsAnswered: sources.pingsAnswered,
   };
 }

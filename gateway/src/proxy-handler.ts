@@ -19,6 +19,7 @@ import { Admissions, AT_CAP, parseAbsoluteUri, parseAuthority, type Refusal, ref
 import type { CredentialVerifier } from "./credentials";
 import type { DestinationPolicy, Resolver } from "./destination-policy";
 import { ForwardedRequest } from "./http-forward";
+import { answerPing, isPing, type PingCounter } from "./ping";
 import { PipelinedAnswers } from "./pipelined-answers";
 import type { Logger } from "./logger";
 import { errorClass } from "./logger";
@@ -47,6 +48,8 @@ export interface ProxyDeps {
   refusingNewFlows: () => boolean;
   /** Retry-After of that refusal, in seconds. */
   retryAfterSec: number;
+  /** The latency probes answered (ping.ts). */
+  pings: PingCounter;
 }
 
 const BAD_FRAMING: Refusal = {
@@ -135,6 +138,7 @@ export class ProxyHandler {
       this.refusedFraming.add(req.socket);
       return this.refuse(res, BAD_FRAMING);
     }
+    if (isPing(req.method, req.url)) return answerPing(res, this.deps.pings, this.deps.refusingNewFlows(), this.deps.retryAfterSec);
     const admitted = await this.admissions.admit(req.headers["proxy-authorization"], parseAbsoluteUri(req.url));
     if (!admitted.ok) return this.refuse(res, admitted.refusal);
     const { target } = admitted;

@@ -105,6 +105,10 @@ export const Location = z
     country: z.string().length(2),
     load: z.number().min(0).max(1),
     online: z.boolean(),
+    pingUrl: z.string().meta({
+      description: "the gateway's latency probe (GET answers 204, no body, no credential): the extension times it to rank locations",
+      example: "https://fra1.gw.example:443/ping",
+    }),
   })
   .meta({ id: "Location" });
 

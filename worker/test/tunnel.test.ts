@@ -9,12 +9,21 @@ async function start(token: string, locationId: string) {
 }
 
 describe("locations", () => {
-  it("lists gateways with country, load and online state", async () => {
-    const gw = await provisionGateway({ name: "Paris 1", country: "FR" });
+  it("lists gateways with country, load, online state and the probe to time", async () => {
+    const gw = await provisionGateway({ name: "Paris 1", country: "FR", host: "par1.gw.example", port: 8443 });
+    const v6 = await provisionGateway({ name: "Paris 2", country: "FR", scheme: "http", host: "2001:db8::1", port: 3128 });
     const s = await signedIn();
     const res = await call("GET", "/v1/locations", { token: s.token });
     expect(res.status).toBe(200);
-    expect(res.body.locations).toContainEqual({ id: gw.id, name: "Paris 1", country: "FR", load: 0.1, online: true });
+    expect(res.body.locations).toContainEqual({
+      id: gw.id,
+      name: "Paris 1",
+      country: "FR",
+      load: 0.1,
+      online: true,
+      pingUrl: "https://par1.gw.example:8443/ping",
+    });
+    expect(res.body.locations).toContainEqual(expect.objectContaining({ id: v6.id, pingUrl: "http://[2001:db8::1]:3128/ping" }));
     expect((await call("GET", "/v1/locations")).status).toBe(401);
   });
 });

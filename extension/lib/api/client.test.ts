@@ -165,7 +165,14 @@ describe("API client", () => {
       expect(error).toBeInstanceOf(ApiError);
       expect((error as ApiError).info).toEqual({ code: "bad_response", status: 200 });
       // The same route, answered as the contract says, still works.
-      expect((await api.locations())[0]).toEqual({ id: "loc-local", name: "Local", country: "DE", load: 0.25, online: true });
+      expect((await api.locations())[0]).toEqual({
+        id: "loc-local",
+        name: "Local",
+        country: "DE",
+        load: 0.25,
+        online: true,
+        pingUrl: expect.stringMatching(/\/ping$/),
+      });
     });
 
     it("a page that is not JSON at all (a captive portal) is bad_response too", async () => {

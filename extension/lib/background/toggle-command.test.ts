@@ -3,8 +3,8 @@ import type { ConnectionState } from "../connection/state-machine";
 import { type ToggleDeps, toggleVpn } from "./toggle-command";
 
 const LOCATIONS = [
-  { id: "fra", name: "Frankfurt", country: "DE", load: 0.2, online: false },
-  { id: "par", name: "Paris", country: "FR", load: 0.4, online: true },
+  { id: "fra", name: "Frankfurt", country: "DE", load: 0.2, online: false, pingUrl: "https://fra.gw.example:443/ping" },
+  { id: "par", name: "Paris", country: "FR", load: 0.4, online: true, pingUrl: "https://par.gw.example:443/ping" },
 ];
 
 function deps(state: ConnectionState, options: { signedIn?: boolean; last?: string | null } = {}) {

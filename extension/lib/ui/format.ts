@@ -60,3 +60,8 @@ export function formatElapsed(totalSeconds: number, locale = shownLocale()): str
   const seconds = totalSeconds % 60;
   return hours > 0 ? `${one.format(hours)}:${two.format(minutes)}:${two.format(seconds)}` : `${one.format(minutes)}:${two.format(seconds)}`;
 }
+
+/** A round trip as the reader writes it: "23 ms", "23 ms" (de), "٢٣ ملي ث" (ar). */
+export function formatLatency(ms: number, locale = shownLocale()): string {
+  return new Intl.NumberFormat(locale, { style: "unit", unit: "millisecond", unitDisplay: "short", maximumFractionDigits: 0 }).format(ms);
+}

@@ -400,8 +400,18 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return before === record.devices.length ? problem(404, "not_found") : json(204);
     }
     if (method === "GET" && path === "/v1/locations") {
-      const locations = [{ id: "loc-local", name: "Local", country: "DE", load: 0.25, online: true }];
-      if (options.secondLocation) locations.push({ id: "loc-second", name: "Paris", country: "FR", load: 0.5, online: true });
+      const gateway = options.proxy ?? { scheme: "http", host: "127.0.0.1", port: 3128 };
+      const pingUrl = `${gateway.scheme}://${gateway.host}:${gateway.port}/ping`;
+      const locations = [{ id: "loc-local", name: "Local", country: "DE", load: 0.25, online: true, pingUrl }];
+      if (options.secondLocation)
+        locations.push({
+          id: "loc-second",
+          name: "Paris",
+          country: "FR",
+          load: 0.5,
+          online: true,
+          pingUrl: "https://paris.gw.test:443/ping",
+        });
       return json(200, { locations });
     }
     if (method === "POST" && path === "/v1/tunnel/sessions") {

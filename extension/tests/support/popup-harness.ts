@@ -22,6 +22,7 @@ import { publishConnection, watchConnection } from "../../lib/messages/connectio
 import { request, type Message } from "../../lib/messages/protocol";
 import { SettingsStore } from "../../lib/settings/settings-store";
 import type { Call } from "../../lib/ui/messenger";
+import type { ProbeDeps } from "../../lib/ui/popup/latency";
 import { startPopup } from "../../lib/ui/popup/popup-app";
 import { createFakeApi } from "./fake-api";
 
@@ -89,14 +90,16 @@ export function startBackgroundFor(
 export type Background = ReturnType<typeof startBackgroundFor>;
 
 /** Opens the popup on a fresh #app; resolves once it is interactive. */
-export async function openPopup(background: Background) {
+/** `probe`: how the picker times gateways; by default no probe ever answers, so "Fastest" goes by load. */
+export async function openPopup(background: Background, probe?: ProbeDeps, pollMs = 1e9) {
   document.body.innerHTML = `<div id="app"></div>`;
   const root = document.getElementById("app")!;
   const popup = startPopup(root, background.call, {
     openOptions: () => {},
     watchConnection: (listener) => watchConnection(fakeBrowser.storage.session as never, listener),
-    // No timer refresh in these tests: what changes on screen changed by push.
-    pollMs: 1e9,
+    // No timer refresh unless asked: what changes on screen changed by push.
+    pollMs,
+    probe: probe ?? { fetch: () => new Promise<Response>(() => {}), now: () => performance.now() },
   });
   await until(() => root.dataset.ready === "true");
   return { root, stop: popup.stop, ...queries(root) };

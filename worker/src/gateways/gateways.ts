@@ -20,8 +20,14 @@ export function isOnline(row: GatewayRow, nowMs = Date.now()): boolean {
   return row.lastHeartbeatAt !== null && nowMs - row.lastHeartbeatAt <= GATEWAY_OFFLINE_AFTER_MS;
 }
 
+/** The gateway's own `GET /ping` (gateway/src/ping.ts), on the listener browsers use. */
+function pingUrl(row: GatewayRow): string {
+  const host = row.host.includes(":") ? `[${row.host}]` : row.host;
+  return `${row.scheme}://${host}:${row.port}/ping`;
+}
+
 function locationView(row: GatewayRow, nowMs = Date.now()): Location {
-  return { id: row.id, name: row.name, country: row.country, load: row.load, online: isOnline(row, nowMs) };
+  return { id: row.id, name: row.name, country: row.country, load: row.load, online: isOnline(row, nowMs), pingUrl: pingUrl(row) };
 }
 
 export async function listLocations(ctx: AppContext): Promise<Location[]> {

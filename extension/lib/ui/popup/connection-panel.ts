@@ -12,6 +12,7 @@ import { countryName, formatElapsed } from "../format";
 import { shownLocale } from "../locale";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
+import { measureLatencies, type ProbeDeps, readLatencies, saveLatencies } from "./latency";
 import { LocationPicker, type PickerMemory } from "./location-picker";
 import { showError } from "../retry-wait";
 
@@ -59,12 +60,15 @@ export class ConnectionPanel {
   private locations: Location[] = [];
   private view: ConnectionView = { state: "disconnected" };
   private proxyControlledByOther = false;
+  /** The probes last started for (their URLs): the same list is not measured twice in one opening. */
+  private measuredFor = "";
 
   constructor(
     private readonly call: Call,
     private readonly refresh: () => void,
-    /** Favourites and recent locations: this device's own, never sent. */
-    memory: PickerMemory = globalThis.localStorage,
+    /** Favourites, recent locations and the last latencies: this device's own, never sent. */
+    private readonly memory: PickerMemory = globalThis.localStorage,
+    private readonly probe: ProbeDeps = { fetch: (url, init) => fetch(url, init), now: () => performance.now() },
   ) {
     this.toggle = h(
       "button",
@@ -118,6 +122,19 @@ export class ConnectionPanel {
     this.locations = locations;
     this.picker.setLocations(locations, this.view.locationId ?? preferred);
     if (locations.length === 0) this.alert.textContent = t("noLocations");
+    this.picker.setLatencies(readLatencies(this.memory));
+    this.measure(locations);
+  }
+
+  /** Times each gateway (latency.ts), only while the VPN is off: with it on the probes would go through the tunnel. */
+  private measure(locations: Location[]): void {
+    const urls = locations.map((l) => l.pingUrl).join(" ");
+    if (switchIsOn(this.view) || urls === this.measuredFor) return;
+    this.measuredFor = urls;
+    void measureLatencies(locations, this.probe).then((latencies) => {
+      saveLatencies(this.memory, latencies);
+      this.picker.setLatencies(latencies);
+    });
   }
 
   update(status: Pick<Status, "connection" | "proxyControlledByOther">): void {

@@ -1,14 +1,15 @@
 // @vitest-environment happy-dom
 /** The location picker on its own: offline apart and not choosable, search by country, flags from the code. */
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { flagUrl } from "../flags";
 import { installMessages } from "../../../tests/support/popup-harness";
-import { countryBadge, LocationPicker } from "./location-picker";
+import { LocationPicker } from "./location-picker";
 
 const ONLINE = [
-  { id: "fra", name: "Frankfurt", country: "DE", load: 0.6, online: true },
-  { id: "ams", name: "Amsterdam", country: "NL", load: 0.2, online: true },
+  { id: "fra", name: "Frankfurt", country: "DE", load: 0.6, online: true, pingUrl: "https://fra.gw.example:443/ping" },
+  { id: "ams", name: "Amsterdam", country: "NL", load: 0.2, online: true, pingUrl: "https://ams.gw.example:443/ping" },
 ];
-const OFFLINE = { id: "osl", name: "Oslo", country: "NO", load: 0, online: false };
+const OFFLINE = { id: "osl", name: "Oslo", country: "NO", load: 0, online: false, pingUrl: "https://osl.gw.example:443/ping" };
 
 function picker() {
   document.body.innerHTML = "";
@@ -84,15 +85,48 @@ describe("LocationPicker", () => {
     expect(p.input.value).toBe("Amsterdam (Netherlands)");
   });
 
-  it("each row carries its country's badge, nothing fetched", () => {
-    expect(countryBadge("de")).toBe("DE");
-    expect(countryBadge("X")).toBe("");
+  it('each row carries its country\'s bundled flag, decorative (alt=""), nothing fetched from elsewhere', async () => {
+    // Small flags are inlined into the bundle (data: URLs), larger ones are files of the extension.
+    const bundled = /^(data:image\/svg\+xml,|\/.*\/de\.svg$)/;
+    expect(await flagUrl("DE")).toMatch(bundled);
+    expect(await flagUrl("zz")).toBeUndefined();
     const { p, key } = picker();
     p.input.focus();
     key("ArrowDown");
     const row = p.element.querySelector('[role="option"][data-location-id="fra"]')!;
-    expect(row.querySelector(".flag")!.getAttribute("aria-hidden")).toBe("true");
-    expect(row.textContent).toBe("DE Frankfurt (Germany) — load 60%");
-    expect(p.element.querySelector("img, [src]")).toBeNull();
+    const flag = row.querySelector<HTMLImageElement>("img.flag")!;
+    expect(flag.getAttribute("alt")).toBe("");
+    await vi.waitFor(() => expect(flag.getAttribute("src")).toMatch(bundled));
+    expect(flag.hidden).toBe(false);
+    expect(row.textContent).toBe("Frankfurt (Germany) — load 60%");
+    for (const img of p.element.querySelectorAll("img")) expect(img.getAttribute("src") ?? "").not.toMatch(/^(https?:)?\/\//);
+    // The chosen location's flag beside the input too.
+    const beside = p.element.querySelector<HTMLImageElement>(".picker-row img.flag")!;
+    await vi.waitFor(() => expect(beside.getAttribute("src")).toBe(flag.getAttribute("src")));
+  });
+
+  it("shows each row's measured latency, marks a gateway that did not answer, and Fastest follows the latency", () => {
+    const { p, key, groups } = picker();
+    p.setLatencies(
+      new Map([
+        ["fra", 23],
+        ["ams", null],
+      ]),
+    );
+    p.input.focus();
+    key("ArrowDown");
+    expect(groups()[0]).toEqual(["Fastest", ["fra"]]);
+    const row = (id: string) => p.element.querySelector(`[role="option"][data-location-id="${id}"]`)!.textContent;
+    expect(row("fra")).toBe("Frankfurt (Germany) — 23 ms · load 60%");
+    expect(row("ams")).toBe("Amsterdam (Netherlands) — no answer · load 20%");
+    // New figures while the list is open redraw it.
+    p.setLatencies(
+      new Map([
+        ["fra", 90],
+        ["ams", 12],
+      ]),
+    );
+    expect(groups()[0]).toEqual(["Fastest", ["ams"]]);
+    expect(row("ams")).toBe("Amsterdam (Netherlands) — 12 ms · load 20%");
   });
 });

@@ -1,12 +1,13 @@
 /**
  * The location picker: a searchable combobox with a listbox popup (the WAI-ARIA
  * "combobox with listbox" pattern). Typing filters by name or country; the
- * list shows "Fastest" (the online location with the lowest load), the
+ * list shows "Fastest" (the online location with the lowest measured latency,
+ * latency.ts; by load until one is measured), the
  * favourites, the recent choices, every online location, and the offline ones
- * apart and not choosable. Each row carries its country's code as a badge
- * ("DE": drawn with the page's own font, nothing fetched; emoji flags render
- * as empty boxes or bare letters on many systems, and bundled SVG flags would
- * weigh 2 MB) and its load.
+ * apart and not choosable. Each row carries its country's flag (bundled SVG,
+ * flags.ts, decorative: the country's name is in the text; emoji flags render
+ * as empty boxes or bare letters on many systems), its measured latency
+ * ("23 ms", or "no answer") and its load.
  *
  * Arrow keys only move the highlight (aria-activedescendant): a location is
  * chosen only by Enter or a click, and `onChoose` fires only then — so no key
@@ -19,8 +20,10 @@
  */
 import type { Location } from "@cargo-vpn/shared/schemas";
 import { h } from "../dom";
-import { countryName } from "../format";
+import { flagImage } from "../flags";
+import { countryName, formatLatency } from "../format";
 import { type MessageKey, t } from "../i18n";
+import { fastestLocation, type Latencies } from "./latency";
 
 const FAVOURITES_KEY = "cargo.favouriteLocations";
 const RECENTS_KEY = "cargo.recentLocations";
@@ -30,12 +33,6 @@ const MAX_RECENTS = 3;
 export interface PickerMemory {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
-}
-
-/** The country badge's text: "DE" (decoration beside the country's name, so hidden from screen readers). */
-export function countryBadge(country: string): string {
-  const code = country.toUpperCase();
-  return /^[A-Z]{2}$/.test(code) ? code : "";
 }
 
 function label(location: Location): string {
@@ -60,10 +57,11 @@ interface Row {
 export class LocationPicker {
   readonly element: HTMLDivElement;
   readonly input: HTMLInputElement;
-  private readonly flag: HTMLSpanElement;
+  private readonly flag: HTMLImageElement;
   private readonly list: HTMLDivElement;
   private readonly favourite: HTMLButtonElement;
   private locations: Location[] = [];
+  private latencies: Latencies = new Map();
   private rows: Row[] = [];
   private active = -1;
   private chosen = "";
@@ -83,7 +81,7 @@ export class LocationPicker {
       "aria-controls": "location-list",
       "aria-describedby": "location-hint",
     });
-    this.flag = h("span", { className: "flag", "aria-hidden": "true" });
+    this.flag = h("img", { className: "flag", alt: "" });
     this.favourite = h(
       "button",
       { type: "button", className: "favourite", "aria-pressed": "false", onclick: () => this.toggleFavourite() },
@@ -130,12 +128,27 @@ export class LocationPicker {
     if (this.input.getAttribute("aria-expanded") === "true") this.render(this.input.value);
   }
 
+  /** Measured latencies (latency.ts): shown per row, and "Fastest" follows them. */
+  setLatencies(latencies: Latencies): void {
+    this.latencies = latencies;
+    if (this.input.getAttribute("aria-expanded") === "true") this.render(this.input.value);
+  }
+
+  /** "23 ms · load 60%", "no answer · load 60%", or the load alone before a measurement. */
+  private rowFacts(l: Location): string {
+    if (!l.online) return t("offline");
+    const ms = this.latencies.get(l.id);
+    const load = t("loadPercent", Math.round(l.load * 100));
+    if (ms === undefined) return load;
+    return t("latencyAndLoad", ms === null ? t("latencyNoAnswer") : formatLatency(ms), load);
+  }
+
   private showChosen(): void {
     const location = this.locations.find((l) => l.id === this.chosen);
     this.input.dataset.locationId = this.chosen;
     if (document.activeElement !== this.input || this.list.hidden) this.input.value = location ? label(location) : "";
-    this.flag.textContent = location ? countryBadge(location.country) : "";
-    this.flag.hidden = !location;
+    if (location) flagImage(location.country, this.flag);
+    else this.flag.hidden = true;
     const favourite = readList(this.memory, FAVOURITES_KEY).includes(this.chosen);
     this.favourite.setAttribute("aria-pressed", String(favourite));
     this.favourite.disabled = !location;
@@ -185,7 +198,7 @@ export class LocationPicker {
       l.country.toLowerCase() === needle;
     const online = this.locations.filter((l) => l.online && matches(l));
     const byId = (ids: string[]) => ids.map((id) => online.find((l) => l.id === id)).filter((l): l is Location => l !== undefined);
-    const fastest = [...online].sort((a, b) => a.load - b.load)[0];
+    const fastest = fastestLocation(online, this.latencies);
     const groups: Array<[string, MessageKey, Location[], boolean]> = [
       ["fastest", "locationsFastest", fastest ? [fastest] : [], true],
       ["favourites", "locationsFavourites", byId(readList(this.memory, FAVOURITES_KEY)), true],
@@ -217,10 +230,9 @@ export class LocationPicker {
                 "aria-disabled": enabled ? null : "true",
                 dataset: { locationId: l.id },
               },
-              h("span", { className: "flag", "aria-hidden": "true" }, countryBadge(l.country)),
-              " ",
+              flagImage(l.country),
               text,
-              h("span", { className: "hint" }, " — ", enabled ? t("loadPercent", Math.round(l.load * 100)) : t("offline")),
+              h("span", { className: "hint" }, " — ", this.rowFacts(l)),
             );
           }),
         ),

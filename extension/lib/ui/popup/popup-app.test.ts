@@ -24,6 +24,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   fakeBrowser.reset();
+  localStorage.clear();
   installMessages();
   bg = startBackgroundFor();
   await bg.connection.init();
@@ -77,6 +78,47 @@ describe("popup, signed in", () => {
     expect(bg.routes.filter((r) => r !== "cleared")[0]).toEqual({ kind: "hold" });
   });
 
+  it("times each gateway while off: rows show the median, Fastest is the quicker one; nothing is probed while on", async () => {
+    bg = startBackgroundFor(createFakeApi({ secondLocation: true }));
+    await bg.connection.init();
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await bg.call("signIn", { username: "alice", authKey });
+    // Paris answers at once (no timer: under a millisecond, shown as 1 ms); Local after at least 60 ms.
+    const asked: string[] = [];
+    const probe = {
+      now: () => performance.now(),
+      fetch: async (url: string) => {
+        asked.push(url);
+        if (!url.includes("paris")) await new Promise((resolve) => setTimeout(resolve, 60));
+        return new Response(null, { status: 204 });
+      },
+    };
+    popup = await openPopup(bg, probe);
+    const picker = popup.root.querySelector<HTMLInputElement>("#location")!;
+    await until(() => asked.length === 6);
+    picker.focus();
+    picker.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true, cancelable: true }));
+    const rows = () => [...popup.root.querySelectorAll('#location-list [role="option"]')].map((o) => o.textContent);
+    await until(() => rows()[0]?.startsWith("Paris") === true);
+    const [fastest, local, paris] = rows();
+    expect(fastest).toBe(paris);
+    expect(paris).toMatch(/^Paris \(France\) — \d+ ms · load 50%$/);
+    const localMs = Number(/— (\d+) ms · load 25%$/.exec(local ?? "")?.[1]);
+    expect(localMs).toBeGreaterThanOrEqual(60);
+    picker.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+    popup.stop();
+    // Reopened while connected: the kept figures show, and no probe goes out (it would go through the tunnel).
+    await bg.call("connect", { locationId: "loc-local" });
+    asked.length = 0;
+    popup = await openPopup(bg, probe);
+    const again = popup.root.querySelector<HTMLInputElement>("#location")!;
+    again.focus();
+    again.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true, cancelable: true }));
+    expect(rows()[0]).toBe(paris);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).toEqual([]);
+  });
+
   it("an arrow key on the location list never moves a live tunnel: only 'Move to' does", async () => {
     bg = startBackgroundFor(createFakeApi({ secondLocation: true }));
     await bg.connection.init();
@@ -108,8 +150,8 @@ describe("popup, signed in", () => {
     picker.dispatchEvent(new Event("input", { bubbles: true }));
     // Only Paris matches: as the fastest of what matches, and in the full list.
     expect([...popup.root.querySelectorAll('#location-list [role="option"]')].map((o) => o.textContent)).toEqual([
-      "FR Paris (France) — load 50%",
-      "FR Paris (France) — load 50%",
+      "Paris (France) — load 50%",
+      "Paris (France) — load 50%",
     ]);
     key("ArrowDown");
     key("Enter");
@@ -148,19 +190,37 @@ describe("popup, signed in", () => {
     await until(() => popup.text().includes("1 of 5 device slots in use"));
   });
 
-  it("usage: a bar per day for 30 days, and the numbers in a table for screen readers", async () => {
+  it("usage: a bar per day for 30 days with axes and the figures in words, a table for screen readers, live while connected", async () => {
     await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
     await bg.call("signIn", { username: "alice", authKey });
     const now = new Date().toISOString();
     bg.server.accounts.get("alice")!.sessions = [{ id: "s1", startedAt: now, endedAt: now, bytesUp: 1200, bytesDown: 345_000 }];
-    popup = await openPopup(bg);
-    await until(() => popup.root.querySelectorAll(".chart .bar").length === 30);
+    popup = await openPopup(bg, undefined, 50);
+    await until(() => popup.root.querySelectorAll(".chart-bars .bar").length === 30);
     const chart = popup.root.querySelector("figure.usage-chart")!;
-    expect(chart.querySelector(".chart")!.getAttribute("aria-hidden")).toBe("true");
+    expect(chart.querySelector(".chart-plot")!.getAttribute("aria-hidden")).toBe("true");
+    // The value axis: 0 and the busiest day; the date axis: first day, middle, today.
+    expect([...chart.querySelectorAll(".chart-y span")].map((s) => s.textContent)).toEqual(["346 kB", "0 B"]);
+    const today = new Date().toLocaleDateString("en", { month: "short", day: "numeric" });
+    expect(chart.querySelectorAll(".chart-x span")).toHaveLength(3);
+    expect(chart.querySelector(".chart-x span:last-child")!.textContent).toBe(today);
+    // The figures in words, visible, and the figure's description.
+    const summary = () => chart.querySelector(".chart-summary")!.textContent;
+    expect(summary()).toBe(`Last 30 days346 kBBusiest day${today}: 346 kBToday346 kB`);
+    expect(chart.getAttribute("aria-describedby")).toBe("chart-summary");
     const rows = chart.querySelectorAll("tbody tr");
     expect(rows).toHaveLength(1);
     expect([...rows[0]!.querySelectorAll("td")].map((td) => td.dataset.bytes)).toEqual(["345000", "1200"]);
     expect(chart.querySelector("caption")!.textContent).toBe("Traffic per day over the last 30 days");
+    // Connected: the open session's live bytes (the ledger's, through GET /v1/usage) reach today's bar as they grow.
+    await bg.call("connect", { locationId: "loc-local" });
+    await until(() => /^Connected to Local/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    // Past the refresh the state change itself brings: from here on only the poll can move the chart.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const open = bg.server.accounts.get("alice")!.sessions.find((s) => s.endedAt === null)!;
+    open.bytesDown = 2_000_000;
+    await until(() => summary().includes("Today2.3 MB"));
+    expect(chart.querySelector(".chart-y span")!.textContent).toBe("2.3 MB");
   });
 
   it("unverified email: the banner says so, and 'Send again' sends the link again (then the rate limit speaks)", async () => {

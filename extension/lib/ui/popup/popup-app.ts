@@ -14,6 +14,7 @@ import { errorText } from "../retry-wait";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
 import { signInView, type AuthViewDeps } from "./auth-views";
+import type { ProbeDeps } from "./latency";
 import { ConnectionPanel, switchIsOn } from "./connection-panel";
 import { DevicesPanel } from "./devices-panel";
 import { UsagePanel } from "./usage-panel";
@@ -31,6 +32,8 @@ export interface PopupOptions {
   watchConnection: (listener: (view: ConnectionView) => void) => () => void;
   /** How often live traffic is refreshed while a session is open. */
   pollMs?: number;
+  /** How gateways are timed for the picker (latency.ts); default the page's fetch and clock. */
+  probe?: ProbeDeps;
 }
 
 export function startPopup(root: HTMLElement, call: Call, options: PopupOptions): { stop: () => void } {
@@ -80,7 +83,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
   }
 
   async function mainScreen(initial: Status): Promise<void> {
-    const connection = new ConnectionPanel(call, () => void poll());
+    const connection = new ConnectionPanel(call, () => void poll(), globalThis.localStorage, options.probe);
     const usage = new UsagePanel((cursor) => call("getUsage", { cursor }));
     const devices = new DevicesPanel(
       async (id) => {
@@ -233,6 +236,8 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
             await refreshUsage(status);
             // Each rule says whether its location is in use yet (the site sessions follow the main tunnel).
             await sites.refresh();
+            // Today's bar follows the open session's live counters.
+            if (shownState === "connected") await refreshChart();
           } catch {
             // A missed refresh is not worth an error message; the next one will tell.
           }
