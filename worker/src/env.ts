@@ -44,6 +44,8 @@ export interface Env {
   USAGE_FOLD_SECONDS?: string;
   /** "1": log usage-path counters (D1 and ledger rows written, calls) for the capacity bench; unset in production. */
   USAGE_METER_LOG?: string;
+  /** "1": answer requests that ask with their D1, Durable Object and key-import counts (the API bench); unset in production. */
+  DEV_REQUEST_COUNTS?: string;
   /** Billing (Stripe): the API secret key and the webhook endpoint's signing secret (Worker secrets). */
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
