@@ -74,7 +74,10 @@ export async function runApiBench(seconds = 8): Promise<Figure[]> {
     executeSql(`UPDATE accounts SET plan_id = 'team'`, { persistTo: state });
     const device = (label: string) => ({ id: crypto.randomUUID(), kind: "api", label });
     const signIn = async (d: ReturnType<typeof device>) =>
-      (await api("POST", "/v1/auth/login", { username: "bench", authKey, device: d })).body as { accessToken: string; refreshToken: string };
+      (await api("POST", "/v1/auth/login", { username: "bench", authKey, device: d })).body as {
+        accessToken: string;
+        refreshToken: string;
+      };
     const { accessToken } = await signIn(device("bench"));
     await api("POST", "/v1/gateway/heartbeat", { activeSessions: 0, load: 0 }, gateway.secret);
     const opened = await api("POST", "/v1/tunnel/sessions", { locationId: gateway.record.id }, accessToken);

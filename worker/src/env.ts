@@ -3,6 +3,7 @@
  * secrets (`.dev.vars` locally, `wrangler secret put` in production).
  */
 import type { AccountRow } from "./accounts/accounts";
+import type { SubscriptionRow } from "./billing/subscription-store";
 import type { AppContext } from "./context";
 import type { DeviceSlots } from "./devices/device-slots";
 import type { RateLimiter } from "./throttle/rate-limiter";
@@ -86,5 +87,14 @@ export interface GatewayContext {
 
 export type AppBindings = {
   Bindings: Env;
-  Variables: { auth: AuthContext; account: AccountRow; gateway: GatewayContext; ctx: AppContext };
+  Variables: {
+    auth: AuthContext;
+    account: AccountRow;
+    /** The account's billing row, read with it by `authenticate` (null: it never bought anything). */
+    billing: SubscriptionRow | null;
+    /** A verified token's claims, its sign-in not yet proved live (http/authenticate.ts `verifyTokenOnly`). */
+    claims: AuthContext;
+    gateway: GatewayContext;
+    ctx: AppContext;
+  };
 };

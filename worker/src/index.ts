@@ -20,7 +20,7 @@ const app = createApp();
 
 export default {
   // The bench's cost counters (http/request-counts.ts) only when a local setting and the request both ask.
-  fetch: (request, env, execution) =>
+  fetch: (request: Request, env: Env, execution: ExecutionContext) =>
     requestCountsAsked(env, request)
       ? withRequestCounts(env, (counted) => app.fetch(request, counted, execution))
       : app.fetch(request, env, execution),

@@ -40,7 +40,7 @@ describe("per-request cost counters", () => {
   });
 
   it("count what the hot routes cost", async () => {
-    const { token, refreshToken } = await signedIn();
+    const { user, device, token, refreshToken } = await signedIn();
     const gw = await provisionGateway();
     const opened = await counted("POST", "/v1/tunnel/sessions", { token, body: { locationId: gw.id } });
     expect(opened.status).toBe(201);
@@ -50,14 +50,22 @@ describe("per-request cost counters", () => {
 
     const me = await counted("GET", "/v1/me", { token });
     expect(me.status).toBe(200);
-    expect(me.counts).toBe("d1=2, objects=0, imports=1");
+    // One query proves the sign-in and reads the account with its billing row; the data key is already open.
+    expect(me.counts).toBe("d1=1, objects=0, imports=0");
 
     const renew = await counted("POST", `/v1/tunnel/sessions/${sessionId}/renew`, { token });
     expect(renew.status).toBe(200);
-    expect(renew.counts).toBe("d1=2, objects=0, imports=0");
+    // The sign-in and the session in one query.
+    expect(renew.counts).toBe("d1=1, objects=0, imports=0");
 
     const refreshed = await counted("POST", "/v1/auth/refresh", { body: { refreshToken } });
     expect(refreshed.status).toBe(200);
-    expect(refreshed.counts).toBe("d1=5, objects=1, imports=2");
+    // Redeem and read in one batch, the slot touched, the next token issued.
+    expect(refreshed.counts).toBe("d1=2, objects=1, imports=0");
+
+    // Limits (username and client objects) with the account in one query, the slot claimed, the sign-in written.
+    const again = await counted("POST", "/v1/auth/login", { body: { username: user.username, authKey: user.cred.authKey, device } });
+    expect(again.status).toBe(200);
+    expect(again.counts).toBe("d1=2, objects=3, imports=0");
   });
 });

@@ -30,10 +30,7 @@ export function requestCountsAsked(env: Env, request: Request): boolean {
 }
 
 /** Answers `request` with `handle` over counting bindings, and the counts in the answer's header. */
-export async function withRequestCounts(
-  env: Env,
-  handle: (env: Env) => Response | Promise<Response>,
-): Promise<Response> {
+export async function withRequestCounts(env: Env, handle: (env: Env) => Response | Promise<Response>): Promise<Response> {
   countImports();
   const before = { ...counts };
   const response = await handle(countingEnv(env));
