@@ -179,11 +179,11 @@ export async function runApiBench(seconds = 4): Promise<Figure[]> {
         setupRequest: (request, context) => {
           const chain = idle.shift();
           if (!chain) throw new Error("refresh: no chain left for a connection");
-          context.chain = chain;
+          (context as { chain?: Chain }).chain = chain;
           return { ...request, body: JSON.stringify({ refreshToken: chain.token }) };
         },
         onResponse: (status, body, context) => {
-          const chain = context.chain as Chain;
+          const chain = (context as { chain: Chain }).chain;
           if (status !== 200) return;
           chain.token = (JSON.parse(body) as { refreshToken: string }).refreshToken;
           idle.push(chain);
