@@ -36,13 +36,24 @@ export function refusalHeaders(refusal: Refusal): Record<string, string> {
 const API_UNREACHABLE_MESSAGE =
   "this gateway cannot reach the Cargo API, so it cannot check which tunnel sessions have ended: it takes no new connections until it can; try again shortly or choose another location";
 
+/**
+ * Retry-After while the JWKS cannot be fetched: jose gives up a fetch after 5 s and tries again on the next
+ * credential it has to check, so a client that waits that long meets a fresh attempt.
+ */
+export const JWKS_RETRY_AFTER_SEC = 5;
+
 const AUTH_REFUSALS: Record<CredentialFailure, Refusal> = {
   missing: { status: 407, message: "proxy authentication required", reason: "auth_missing" },
   malformed: { status: 407, message: "proxy credentials are malformed", reason: "auth_malformed" },
   invalid: { status: 407, message: "proxy credentials are not valid for this gateway", reason: "auth_invalid" },
   expired: { status: 407, message: "proxy credentials have expired", reason: "auth_expired" },
   revoked: { status: 407, message: "the tunnel session has ended", reason: "auth_revoked" },
-  unavailable: { status: 503, message: "credentials cannot be checked right now", reason: "auth_unavailable" },
+  unavailable: {
+    status: 503,
+    message: "credentials cannot be checked right now",
+    reason: "auth_unavailable",
+    retryAfterSec: JWKS_RETRY_AFTER_SEC,
+  },
 };
 
 const BAD_TARGET: Refusal = { status: 400, message: "the request target must be host:port or an http:// URL", reason: "bad_target" };

@@ -8,6 +8,7 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningGateway } from "./gateway";
+import { JWKS_RETRY_AFTER_SEC } from "./admission";
 import { systemResolver, type Resolver } from "./destination-policy";
 import { basicAuth, startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
@@ -464,6 +465,28 @@ describe("gateway safety limits", () => {
       await h.gateway.close();
       await h.api.close();
       await origin.close();
+    }
+  });
+
+  it("answers 503 with Retry-After while the API's JWKS cannot be fetched, on CONNECT and absolute URIs", async () => {
+    // The key set is out of reach (what fetch throws when the API cannot be reached).
+    const h = await harness({
+      jwks: async () => {
+        throw new TypeError("fetch failed");
+      },
+    });
+    try {
+      const auth = await h.api.proxyAuthorization("s-no-jwks");
+      const target = "127.0.0.1:9";
+      const tunnel = await openTunnel({ ...h.plain, auth, target });
+      expect(tunnel.status).toBe(503);
+      expect(tunnel.head).toMatch(new RegExp(`\r\nRetry-After: ${JWKS_RETRY_AFTER_SEC}(\r\n|$)`, "i"));
+      const request = await proxiedRequest({ ...h.secure, auth, url: `http://${target}/` });
+      expect(request.status).toBe(503);
+      expect(request.headers["retry-after"]).toBe(String(JWKS_RETRY_AFTER_SEC));
+    } finally {
+      await h.gateway.close();
+      await h.api.close();
     }
   });
 

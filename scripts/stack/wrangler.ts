@@ -58,6 +58,8 @@ export function executeSql<T = Record<string, unknown>>(sql: string, target: Tar
 
 export interface WorkerProcess {
   url: string;
+  /** wrangler's process; workerd runs as its child (benchmarks read their CPU time). */
+  pid: number;
   /** Every line the worker printed: tests read them to prove nothing private is logged. */
   logs: string[];
   stop(): Promise<void>;
@@ -105,6 +107,7 @@ export async function startWorker(options: {
   }
   return {
     url,
+    pid: child.pid!,
     logs,
     async stop() {
       if (child.exitCode === null) {

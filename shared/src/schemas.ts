@@ -264,10 +264,23 @@ const TwoFactorState = z.object({
   recoveryCodesLeft: z.int(),
 });
 
+/** The usage of one account on one UTC day, kept after that day's sessions are deleted (USAGE_RETENTION_DAYS). */
+export const UsageDay = z
+  .object({
+    day: z.string().meta({ description: "the UTC day (YYYY-MM-DD) the sessions started on", example: "2026-01-01" }),
+    sessions: z.int(),
+    bytesUp: z.int(),
+    bytesDown: z.int(),
+  })
+  .meta({ id: "UsageDay" });
+
 export const ExportResponse = z.object({
   account: Account,
   devices: z.array(Device),
   sessions: z.array(UsageSession),
+  usageDays: z.array(UsageDay).meta({
+    description: "Per-day totals of the sessions past their retention (which are no longer in `sessions`), newest day first.",
+  }),
   telemetry: z.array(TelemetryEvent.extend({ receivedAt: Timestamp })),
   planChanges: z
     .array(z.object({ planId: z.string(), source: z.string(), reason: z.string().nullable(), changedAt: Timestamp }))
@@ -361,6 +374,7 @@ export type Subscription = z.infer<typeof Subscription>;
 export type Device = z.infer<typeof Device>;
 export type Location = z.infer<typeof Location>;
 export type UsageSession = z.infer<typeof UsageSession>;
+export type UsageDay = z.infer<typeof UsageDay>;
 export type ProxyCredentials = z.infer<typeof ProxyCredentials>;
 export type TelemetryEvent = z.infer<typeof TelemetryEvent>;
 export type DeviceKind = z.infer<typeof DeviceKind>;

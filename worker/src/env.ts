@@ -3,6 +3,7 @@
  * secrets (`.dev.vars` locally, `wrangler secret put` in production).
  */
 import type { AccountRow } from "./accounts/accounts";
+import type { SubscriptionRow } from "./billing/subscription-store";
 import type { AppContext } from "./context";
 import type { DeviceSlots } from "./devices/device-slots";
 import type { RateLimiter } from "./throttle/rate-limiter";
@@ -44,6 +45,8 @@ export interface Env {
   USAGE_FOLD_SECONDS?: string;
   /** "1": log usage-path counters (D1 and ledger rows written, calls) for the capacity bench; unset in production. */
   USAGE_METER_LOG?: string;
+  /** "1": answer requests that ask with their D1, Durable Object and key-import counts (the API bench); unset in production. */
+  DEV_REQUEST_COUNTS?: string;
   /** Billing (Stripe): the API secret key and the webhook endpoint's signing secret (Worker secrets). */
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
@@ -84,5 +87,14 @@ export interface GatewayContext {
 
 export type AppBindings = {
   Bindings: Env;
-  Variables: { auth: AuthContext; account: AccountRow; gateway: GatewayContext; ctx: AppContext };
+  Variables: {
+    auth: AuthContext;
+    account: AccountRow;
+    /** The account's billing row, read with it by `authenticate` (null: it never bought anything). */
+    billing: SubscriptionRow | null;
+    /** A verified token's claims, its sign-in not yet proved live (http/authenticate.ts `verifyTokenOnly`). */
+    claims: AuthContext;
+    gateway: GatewayContext;
+    ctx: AppContext;
+  };
 };

@@ -1,17 +1,17 @@
 /**
  * What the cron trigger does: end idle tunnel sessions, fold usage records
  * past their retention into per-day totals, prune refresh tokens, delete
- * telemetry past 30 days, and forget applied
- * usage-batch ids once no gateway could still retry them, processed Stripe
- * event ids once Stripe could no longer redeliver them, expired email
+ * telemetry past 30 days, and forget processed Stripe
+ * event ids once Stripe could no longer redeliver them (usage-batch ids are
+ * forgotten by each usage ledger's own alarm), expired email
  * link tokens, and expired two-factor sign-in challenges and enrolments; and
  * sign out the devices above a lowered plan's limit once its grace period has
  * ended, and email changes past their undo window.
  */
 import { lt } from "drizzle-orm";
-import { USAGE_BATCH_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "./config";
+import { WEBHOOK_EVENT_RETENTION_MS } from "./config";
 import type { AppContext } from "./context";
-import { billingEvents, usageBatches } from "./db/schema";
+import { billingEvents } from "./db/schema";
 import { purgeOldTelemetry } from "./telemetry/telemetry";
 import { endIdleSessions } from "./tunnel/idle-sessions";
 import { purgeExpiredLinkTokens } from "./email/link-tokens";
@@ -24,10 +24,7 @@ import { foldOldSessions, pruneRefreshTokens } from "./usage/retention";
 export async function housekeeping(ctx: AppContext, nowMs: number): Promise<{ idleSessionsEnded: number }> {
   const { db } = ctx;
   const idleSessionsEnded = await endIdleSessions(ctx, nowMs);
-  await db.batch([
-    db.delete(usageBatches).where(lt(usageBatches.appliedAt, nowMs - USAGE_BATCH_RETENTION_MS)),
-    db.delete(billingEvents).where(lt(billingEvents.receivedAt, nowMs - WEBHOOK_EVENT_RETENTION_MS)),
-  ]);
+  await db.delete(billingEvents).where(lt(billingEvents.receivedAt, nowMs - WEBHOOK_EVENT_RETENTION_MS));
   await purgeOldTelemetry(db, nowMs);
   await purgeExpiredLinkTokens(db, nowMs);
   await purgeExpiredTwoFactorSteps(db, nowMs);

@@ -10,6 +10,7 @@ import { BILLING_QUEUE_NAME, type BillingMessage, handleBillingQueue } from "./b
 import { EMAIL_QUEUE_NAME } from "./config";
 import { deliverEmails } from "./email/delivery";
 import type { SealedEmail } from "./email/sealed-email";
+import { requestCountsAsked, withRequestCounts } from "./http/request-counts";
 
 export { DeviceSlots } from "./devices/device-slots";
 export { RateLimiter } from "./throttle/rate-limiter";
@@ -18,7 +19,11 @@ export { UsageLedger } from "./usage/usage-ledger";
 const app = createApp();
 
 export default {
-  fetch: app.fetch,
+  // The bench's cost counters (http/request-counts.ts) only when a local setting and the request both ask.
+  fetch: (request: Request, env: Env, execution: ExecutionContext) =>
+    requestCountsAsked(env, request)
+      ? withRequestCounts(env, (counted) => app.fetch(request, counted, execution))
+      : app.fetch(request, env, execution),
   async scheduled(controller, env, execution) {
     execution.waitUntil(housekeeping(appContext(env), controller.scheduledTime));
   },

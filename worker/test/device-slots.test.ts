@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, signIn, newDevice, register, signedIn } from "./client";
 
@@ -58,6 +58,28 @@ describe("device slots", () => {
       expect(new Date(d.registeredAt).toISOString()).toBe(d.registeredAt);
       expect(new Date(d.lastSeenAt).toISOString()).toBe(d.lastSeenAt);
     }
+  });
+
+  it("a device signing in again as it was is not rewritten within a minute; a new label or kind is", async () => {
+    const user = await register();
+    const device = newDevice("chrome", "Chrome on Linux");
+    const sealed = () =>
+      runInDurableObject(env.DEVICE_SLOTS.get(env.DEVICE_SLOTS.idFromName(user.id)), (_o, state) => state.storage.get<string>("devices"));
+    const first = await signIn(user, device);
+    expect(first.status).toBe(200);
+    const stored = await sealed();
+    // Every write seals afresh (new IV), so an equal record is one that was not written again.
+    const again = await signIn(user, device);
+    expect(again.status).toBe(200);
+    expect(await sealed()).toBe(stored);
+    expect(Date.parse(again.body.device.lastSeenAt)).toBeGreaterThanOrEqual(Date.parse(first.body.device.lastSeenAt));
+    expect(again.body.device.registeredAt).toBe(first.body.device.registeredAt);
+
+    const renamed = await signIn(user, { ...device, label: "Chrome on the laptop" });
+    expect(renamed.status).toBe(200);
+    expect(await sealed()).not.toBe(stored);
+    const list = await call("GET", "/v1/devices", { token: renamed.body.accessToken });
+    expect(list.body.devices).toEqual([expect.objectContaining({ id: device.id, label: "Chrome on the laptop", kind: "chrome" })]);
   });
 
   it("removing a device revokes its tokens at once", async () => {

@@ -111,12 +111,23 @@ describe("export", () => {
     )
       .bind(s.user.id, Date.parse("2026-03-01T00:00:00Z"))
       .run();
+    // Per-day totals of sessions past their retention (what the cron folds them into), the other account's too.
+    const day = (iso: string) => Date.parse(iso) / 86_400_000;
+    await env.DB.prepare(
+      "INSERT INTO usage_days (account_id, day, sessions, bytes_up, bytes_down) VALUES (?1, ?3, 2, 100, 2000), (?1, ?4, 1, 5, 50), (?2, ?3, 9, 9, 9)",
+    )
+      .bind(s.user.id, other.user.id, day("2026-01-10T00:00:00Z"), day("2026-01-12T00:00:00Z"))
+      .run();
 
     const res = await call("GET", "/v1/me/export", { token: s.token });
     expect(res.status).toBe(200);
     expect(res.body.account).toMatchObject({ id: s.user.id, username: s.user.username, email: s.user.email, telemetryOptIn: true });
     expect(res.body.devices).toEqual([expect.objectContaining({ id: s.device.id, label: s.device.label, current: true })]);
     expect(res.body.sessions).toEqual([expect.objectContaining({ id: session.body.session.id, bytesUp: 0, bytesDown: 0 })]);
+    expect(res.body.usageDays).toEqual([
+      { day: "2026-01-12", sessions: 1, bytesUp: 5, bytesDown: 50 },
+      { day: "2026-01-10", sessions: 2, bytesUp: 100, bytesDown: 2000 },
+    ]);
     expect(res.body.telemetry).toEqual([expect.objectContaining({ connectionType: "https-proxy", outcome: "connected" })]);
     expect(res.body.planChanges).toEqual([
       { planId: "plus", source: "support", reason: "goodwill after an outage", changedAt: "2026-03-01T00:00:00.000Z" },

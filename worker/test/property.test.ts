@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { call, provisionGateway, signedIn } from "./client";
 
 async function fingerprint(): Promise<string> {
-  const tables = ["accounts", "sign_ins", "refresh_tokens", "tunnel_sessions", "telemetry_events", "usage_batches", "gateways"];
+  const tables = ["accounts", "sign_ins", "refresh_tokens", "tunnel_sessions", "telemetry_events", "gateways"];
   const rows = await Promise.all(
     tables.map((t) => env.DB.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(rowid AS TEXT))), 0) AS s FROM ${t}`).first()),
   );

@@ -84,11 +84,6 @@ describe("the cron trigger bounds storage", () => {
     await token("t:other-older", now - 9 * DAY, now - 8 * DAY, other);
     await token("t:other-latest", now - 8 * DAY, now - 7 * DAY, other);
     await token("t:used-recently", now - 60_000, now - 30_000);
-    await env.DB.prepare(
-      "INSERT INTO usage_batches (gateway_id, batch_id, nonce, applied_at) VALUES ('g', 'old-batch', 'n', ?), ('g', 'new-batch', 'n', ?)",
-    )
-      .bind(now - 2 * DAY, now)
-      .run();
     await env.DB.prepare("INSERT INTO billing_events (event_id, received_at) VALUES ('evt_old', ?), ('evt_new', ?)")
       .bind(now - 8 * DAY, now)
       .run();
@@ -108,7 +103,6 @@ describe("the cron trigger bounds storage", () => {
     // The sign-in's own live token (from signing in) stays too.
     expect(hashes.filter((h) => !h.startsWith("t:"))).toHaveLength(1);
     expect(hashes.filter((h) => h.startsWith("t:"))).toEqual(["t:other-latest", "t:used-recently"]);
-    expect(await count("SELECT COUNT(*) AS n FROM usage_batches WHERE batch_id IN ('old-batch', 'new-batch')")).toBe(1);
     expect(await count("SELECT COUNT(*) AS n FROM billing_events WHERE event_id IN ('evt_old', 'evt_new')")).toBe(1);
     expect(await count("SELECT COUNT(*) AS n FROM email_tokens WHERE token_hash IN ('mail-expired', 'mail-live')")).toBe(1);
     // The device stays signed in: its refresh token still works.

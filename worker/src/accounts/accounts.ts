@@ -5,7 +5,7 @@
  * username as a blind index plus the client's own ciphertext
  * (username-sealed.ts), which no server key opens.
  */
-import type { Account, RegisterRequest } from "@cargo-vpn/shared";
+import type { Account, RegisterRequest, Subscription } from "@cargo-vpn/shared";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { planFor } from "../config";
@@ -15,7 +15,6 @@ import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 import { accounts } from "../db/schema";
 import { Problem } from "../problem";
-import { subscriptionView } from "../billing/subscription-store";
 import { NO_SERVER_COPY } from "./username-sealed";
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -87,7 +86,7 @@ export async function findByUsername(db: Db, keys: ServerKeys, username: string)
   return findByUsernameIndex(db, await blindIndex(keys.index, "username", username));
 }
 
-export async function findByUsernameIndex(db: Db, usernameIndex: string): Promise<AccountRow | undefined> {
+async function findByUsernameIndex(db: Db, usernameIndex: string): Promise<AccountRow | undefined> {
   return db.select().from(accounts).where(eq(accounts.usernameIndex, usernameIndex)).get();
 }
 
@@ -99,8 +98,8 @@ export async function dataKeyOf(keys: ServerKeys, row: AccountRow): Promise<Cryp
   return unwrapDataKey(keys.kek, row.wrappedKey, row.id, row.kekVersion);
 }
 
-/** The account as its owner sees it, decrypted; with `db`, its subscription too. */
-export async function accountView(keys: ServerKeys, row: AccountRow, db?: Db): Promise<Account> {
+/** The account as its owner sees it, decrypted, with its subscription as read beside it (subscription-store.ts). */
+export async function accountView(keys: ServerKeys, row: AccountRow, subscription: Subscription | null = null): Promise<Account> {
   const key = await dataKeyOf(keys, row);
   const [username, email] = await Promise.all([
     row.usernameCiphertext === NO_SERVER_COPY ? null : decryptField(key, row.id, "username", row.usernameCiphertext),
@@ -114,7 +113,7 @@ export async function accountView(keys: ServerKeys, row: AccountRow, db?: Db): P
     emailVerified: row.emailVerified,
     createdAt: new Date(row.createdAt).toISOString(),
     plan: { ...planFor(row.planId) },
-    subscription: db ? await subscriptionView(db, row.id) : null,
+    subscription,
     notifyNewDevice: row.notifyNewDevice,
     telemetryOptIn: row.telemetryOptIn,
   };

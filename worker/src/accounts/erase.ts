@@ -33,6 +33,7 @@ import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { deviceSlots } from "../devices/device-slots";
 import { addressCounterName, resendCounterName } from "../email/send-limits";
 import { usageLedger } from "../usage/usage-ledger";
+import { forgetDataKey } from "../crypto/envelope";
 import type { AccountRow } from "./accounts";
 
 export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<void> {
@@ -55,6 +56,8 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
     db.delete(webauthnChallenges).where(eq(webauthnChallenges.accountId, row.id)),
     db.delete(accounts).where(eq(accounts.id, row.id)),
   ]);
+  // The key is gone from D1; this isolate's opened copy goes too (others age out: crypto/envelope.ts).
+  forgetDataKey((await ctx.keys()).kek, row.wrappedKey, row.id);
   await Promise.all([
     deviceSlots(ctx, row.id).erase(),
     // The usage ledger: live counters and batch ids of the account's sessions.

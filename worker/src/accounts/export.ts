@@ -8,15 +8,18 @@ import { telemetryOf } from "../telemetry/telemetry";
 import { usageView } from "../tunnel/sessions";
 import { twoFactorStatus } from "../two-factor/enrolment";
 import { liveUsage, withLive } from "../usage/live-usage";
+import { usageDaysOf } from "../usage/retention";
 import { accountView, type AccountRow } from "./accounts";
+import { subscriptionView } from "../billing/subscription-store";
 
 export async function exportAccount(ctx: AppContext, row: AccountRow, currentDeviceId: string) {
   const { db } = ctx;
   const keys = await ctx.keys();
-  const [account, devices, sessions, telemetry, changes, twoFactor, live] = await Promise.all([
-    accountView(keys, row, db),
+  const [account, devices, sessions, days, telemetry, changes, twoFactor, live] = await Promise.all([
+    subscriptionView(db, row.id).then((subscription) => accountView(keys, row, subscription)),
     deviceSlots(ctx, row.id).list(keyRef(row)),
     db.select().from(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)).orderBy(desc(tunnelSessions.startedAt)),
+    usageDaysOf(db, row.id),
     telemetryOf(db, row.id),
     db.select().from(planChanges).where(eq(planChanges.accountId, row.id)).orderBy(desc(planChanges.changedAt)),
     twoFactorStatus(ctx, row),
@@ -26,6 +29,7 @@ export async function exportAccount(ctx: AppContext, row: AccountRow, currentDev
     account,
     devices: devices.map((d) => deviceView(d, currentDeviceId)),
     sessions: sessions.map((session) => withLive(usageView(session), live)),
+    usageDays: days,
     telemetry,
     planChanges: changes.map((c) => ({
       planId: c.planId,

@@ -3,13 +3,14 @@
  * reading it with its subscription, changing its switches and address, and
  * erasing it after the password is proved again.
  *
- *   await ownAccount(ctx, row);
- *   await updateOwnAccount(ctx, row, deviceId, { notifyNewDevice: false }, clientAddress);
+ *   await ownAccount(ctx, row, billing);
+ *   await updateOwnAccount(ctx, row, billing, deviceId, { notifyNewDevice: false }, clientAddress);
  *   await deleteOwnAccount(ctx, row, deviceId, authKey, clientAddress);
  */
 import type { Account, PatchMeRequest } from "@cargo-vpn/shared";
 import type { z } from "zod";
 import { proveOwnAuthKey } from "../auth/sign-in";
+import { type SubscriptionRow, subscriptionOf } from "../billing/subscription-store";
 import type { AppContext } from "../context";
 import { type AccountRow, accountView } from "./accounts";
 import { eraseWithLastMessage } from "./deletion-by-link";
@@ -19,13 +20,15 @@ import { updateSettings } from "./settings";
 /** A PATCH /v1/me as validated: settings, or a new address together with the account's authKey. */
 export type AccountChanges = z.output<typeof PatchMeRequest>;
 
-export async function ownAccount(ctx: AppContext, row: AccountRow): Promise<Account> {
-  return accountView(await ctx.keys(), row, ctx.db);
+/** `billing` is the account's billing row, read in the same query as the row (http/authenticate.ts). */
+export async function ownAccount(ctx: AppContext, row: AccountRow, billing: SubscriptionRow | null): Promise<Account> {
+  return accountView(await ctx.keys(), row, subscriptionOf(billing));
 }
 
 export async function updateOwnAccount(
   ctx: AppContext,
   row: AccountRow,
+  billing: SubscriptionRow | null,
   deviceId: string,
   changes: AccountChanges,
   clientAddress: string,
@@ -37,7 +40,7 @@ export async function updateOwnAccount(
     current = await changeEmail(ctx, current, email, authKey, clientAddress, deviceId);
   }
   const changed = await updateSettings(ctx.db, current.id, { telemetryOptIn, notifyNewDevice });
-  return accountView(await ctx.keys(), { ...current, ...changed }, ctx.db);
+  return accountView(await ctx.keys(), { ...current, ...changed }, subscriptionOf(billing));
 }
 
 export async function deleteOwnAccount(ctx: AppContext, row: AccountRow, deviceId: string, authKey: string, clientAddress: string) {

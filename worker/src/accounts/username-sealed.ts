@@ -24,7 +24,8 @@ export const NO_SERVER_COPY = "";
  * is never replaced here: only proving the password and changing it re-seals.
  */
 export async function adoptSealedUsername(db: Db, row: AccountRow, sealed: string | undefined): Promise<AccountRow> {
-  if (!sealed) return row;
+  // A row that already has a sealed copy would not change (the UPDATE's condition), so it costs no round trip.
+  if (!sealed || row.usernameSealed !== null) return row;
   const [changed] = await db
     .update(accounts)
     .set({ usernameSealed: sealed, usernameCiphertext: NO_SERVER_COPY })

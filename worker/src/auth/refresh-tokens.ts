@@ -41,25 +41,14 @@ export async function issueRefreshToken(db: Db, signInId: string, accountId: str
   return token;
 }
 
-export type Redemption =
-  | { kind: "ok"; signInId: string; accountId: string }
-  | { kind: "reused"; signInId: string; accountId: string }
-  | { kind: "invalid" };
-
-/** Marks the token used in one conditional UPDATE, so two concurrent uses cannot both win. */
-export async function redeemRefreshToken(db: Db, token: string, nowMs = Date.now()): Promise<Redemption> {
-  const hash = await tokenHash(token);
-  const [won] = await db
+/**
+ * Marks the token used in one conditional UPDATE, so two concurrent uses cannot both win: the winner gets
+ * the token's row back, anyone else nothing. A query for `db.batch`, run before reading what it unlocks.
+ */
+export function redeemQuery(db: Db, hash: string, nowMs: number) {
+  return db
     .update(refreshTokens)
     .set({ usedAt: nowMs })
     .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt), gt(refreshTokens.expiresAt, nowMs)))
-    .returning({ signInId: refreshTokens.signInId, accountId: refreshTokens.accountId });
-  if (won) return { kind: "ok", ...won };
-  const seen = await db
-    .select({ signInId: refreshTokens.signInId, accountId: refreshTokens.accountId, usedAt: refreshTokens.usedAt })
-    .from(refreshTokens)
-    .where(eq(refreshTokens.tokenHash, hash))
-    .get();
-  if (seen?.usedAt != null) return { kind: "reused", signInId: seen.signInId, accountId: seen.accountId };
-  return { kind: "invalid" };
+    .returning({ signInId: refreshTokens.signInId });
 }

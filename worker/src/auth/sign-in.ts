@@ -7,29 +7,31 @@
  */
 import { KDF_NAME, type SignInRequest, type TokenResponse } from "@cargo-vpn/shared";
 import type { z } from "zod";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
-import { accountView, findById, findByUsername, findByUsernameIndex, type AccountRow } from "../accounts/accounts";
+import { accountView, findByUsername, type AccountRow } from "../accounts/accounts";
 import type { AppContext } from "../context";
 import { constantTimeEqual } from "../crypto/constant-time";
-import { authVerifier, blindIndex, clientHash, fakeSalt } from "../crypto/keyed-hash";
+import { authVerifier, blindIndex, clientHash, fakeSalt, tokenHash } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";
 import { signAccessToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
-import { refreshTokens, signIns } from "../db/schema";
+import { accounts, refreshTokens, signIns, subscriptions } from "../db/schema";
 import { deviceSlots, type StoredDevice } from "../devices/device-slots";
 import { deviceView, keyRef, signOutDevice } from "../devices/devices";
 import type { AuthContext } from "../env";
 import { Problem } from "../problem";
-import { assertClientNotThrottled, recordSignInFailure, signInThrottled, usernameRetryAfter } from "../throttle/sign-in-limiter";
+import { recordSignInFailure, signInThrottled, signInWaits } from "../throttle/sign-in-limiter";
 import { limitClient } from "../throttle/client-limits";
 import { issueChallenge, type PendingSignIn } from "../two-factor/challenges";
-import { isTwoFactorEnabled } from "../two-factor/totp-store";
+import { twoFactorEnabledSql } from "../two-factor/totp-store";
 import { adoptSealedUsername } from "../accounts/username-sealed";
-import { passkeyCount } from "../passkeys/store";
+import { passkeyCountSql } from "../passkeys/store";
 import { passkeySignInUrl } from "../passkeys/relying-party";
 import { decoyIterations } from "./prelogin-decoy";
-import { issueRefreshToken, newRefreshToken, redeemRefreshToken, refreshTokenRow } from "./refresh-tokens";
+import { issueRefreshToken, newRefreshToken, redeemQuery, refreshTokenRow } from "./refresh-tokens";
+import { type SubscriptionRow, subscriptionOf, subscriptionView } from "../billing/subscription-store";
+import type { Subscription } from "@cargo-vpn/shared";
 
 /**
  * KDF parameters for a username, after counting the call against the client's
@@ -55,6 +57,28 @@ export type SignInInput = z.output<typeof SignInRequest>;
 const WRONG = "The username or password is wrong.";
 
 /**
+ * An account being signed in, with what the sign-in decides on, read in one
+ * query: its billing row (the subscription the answer shows), whether
+ * two-factor sign-in is on, and how many passkeys it has.
+ */
+interface SignInAccount {
+  row: AccountRow;
+  billing: SubscriptionRow | null;
+  totp: boolean;
+  passkeys: number;
+}
+
+async function findForSignIn(db: Db, usernameIndex: string): Promise<SignInAccount | undefined> {
+  const found = await db
+    .select({ row: accounts, billing: subscriptions, totp: twoFactorEnabledSql(accounts.id), passkeys: passkeyCountSql(accounts.id) })
+    .from(accounts)
+    .leftJoin(subscriptions, eq(subscriptions.accountId, accounts.id))
+    .where(eq(accounts.usernameIndex, usernameIndex))
+    .get();
+  return found && { ...found, totp: Boolean(found.totp), passkeys: Number(found.passkeys) };
+}
+
+/**
  * The account if `authKey` is its key; otherwise 401 invalid_credentials, the
  * failure counted against the username and the client (429 once they run out).
  * `deviceId`, when it holds one of the account's slots (it proved the password
@@ -67,7 +91,7 @@ async function proveAuthKey(
   authKey: string,
   clientAddress: string,
   deviceId?: string,
-): Promise<AccountRow> {
+): Promise<SignInAccount> {
   const keys = await ctx.keys();
   return proveAuthKeyAt(ctx, await blindIndex(keys.index, "username", username), authKey, clientAddress, deviceId);
 }
@@ -78,7 +102,7 @@ async function proveAuthKey(
  * by the row's blind index, so the server never needs the name itself.
  */
 export async function proveOwnAuthKey(ctx: AppContext, row: AccountRow, authKey: string, clientAddress: string, deviceId: string) {
-  return proveAuthKeyAt(ctx, row.usernameIndex, authKey, clientAddress, deviceId);
+  return (await proveAuthKeyAt(ctx, row.usernameIndex, authKey, clientAddress, deviceId)).row;
 }
 
 async function proveAuthKeyAt(
@@ -87,20 +111,22 @@ async function proveAuthKeyAt(
   authKey: string,
   clientAddress: string,
   deviceId?: string,
-): Promise<AccountRow> {
+): Promise<SignInAccount> {
   const keys = await ctx.keys();
   const client = await clientHash(keys.index, clientAddress);
   const subject = { usernameIndex, clientHash: client };
-  await assertClientNotThrottled(ctx, subject);
-  const [row, wait] = await Promise.all([findByUsernameIndex(ctx.db, usernameIndex), usernameRetryAfter(ctx, subject)]);
-  if (wait > 0 && !(await holdsSlot(ctx, row, usernameIndex, deviceId))) throw signInThrottled(wait);
+  // The limits and the account are read at once: reading changes nothing, and a refused attempt goes no further.
+  const [waits, found] = await Promise.all([signInWaits(ctx, subject), findForSignIn(ctx.db, usernameIndex)]);
+  if (waits.throttled > 0) throw signInThrottled(waits.throttled);
+  const row = found?.row;
+  if (waits.backoff > 0 && !(await holdsSlot(ctx, row, usernameIndex, deviceId))) throw signInThrottled(waits.backoff);
   // Compute a verifier either way so a wrong username costs what a wrong key does.
   const expected = await authVerifier(keys.index, row?.kdfSalt ?? "AAAAAAAAAAAAAAAAAAAAAA", authKey);
-  if (!row || !constantTimeEqual(expected, row.authVerifier)) {
+  if (!found || !constantTimeEqual(expected, found.row.authVerifier)) {
     await recordSignInFailure(ctx, subject);
     throw new Problem("invalid_credentials", WRONG);
   }
-  return row;
+  return found;
 }
 
 /** Whether `deviceId` holds one of the account's slots. An unknown username asks an empty object, so both cost one lookup. */
@@ -116,9 +142,8 @@ async function holdsSlot(
 }
 
 export async function signIn(ctx: AppContext, input: SignInInput, clientAddress: string): Promise<TokenResponse> {
-  const row = await proveAuthKey(ctx, input.username, input.authKey, clientAddress, input.device.id);
+  const { row, billing, totp, passkeys } = await proveAuthKey(ctx, input.username, input.authKey, clientAddress, input.device.id);
   const pending = { device: input.device, replaceDeviceId: input.replaceDeviceId, usernameSealed: input.usernameSealed };
-  const [totp, passkeys] = await Promise.all([isTwoFactorEnabled(ctx.db, row.id), passkeyCount(ctx.db, row.id)]);
   if (totp || passkeys > 0) {
     // A full plan is said now, not after the person typed a code they would then have to type again.
     await assertSlotAvailable(ctx, row, pending);
@@ -136,7 +161,7 @@ export async function signIn(ctx: AppContext, input: SignInInput, clientAddress:
       },
     );
   }
-  return finishSignIn(ctx, row, pending);
+  return finishSignIn(ctx, row, pending, billing);
 }
 
 function deviceLimit(planId: string, devices: StoredDevice[]): Problem {
@@ -156,9 +181,18 @@ async function assertSlotAvailable(ctx: AppContext, row: AccountRow, pending: Pe
   if (!holds && !freed && devices.length >= planFor(row.planId).maxDevices) throw deviceLimit(row.planId, devices);
 }
 
-/** The part of a sign-in after every factor is proved: take the slot, start the sign-in, hand out tokens. */
-export async function finishSignIn(ctx: AppContext, signedIn: AccountRow, pending: PendingSignIn): Promise<TokenResponse> {
+/**
+ * The part of a sign-in after every factor is proved: take the slot, start the sign-in, hand out tokens.
+ * `billing` is the account's billing row when it was read with the account (absent: read here).
+ */
+export async function finishSignIn(
+  ctx: AppContext,
+  signedIn: AccountRow,
+  pending: PendingSignIn,
+  billing?: SubscriptionRow | null,
+): Promise<TokenResponse> {
   const { db } = ctx;
+  const subscription = billing === undefined ? subscriptionView(db, signedIn.id) : Promise.resolve(subscriptionOf(billing));
   // Every factor is proved: the client's sealed name may now replace the server's copy (issue 18 item 5).
   const row = await adoptSealedUsername(db, signedIn, pending.usernameSealed);
   const keys = await ctx.keys();
@@ -179,25 +213,50 @@ export async function finishSignIn(ctx: AppContext, signedIn: AccountRow, pendin
     db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId: pending.device.id, createdAt: now }),
     db.insert(refreshTokens).values(await refreshTokenRow(refreshToken, signInId, row.id, now)),
   ]);
-  return tokens(keys, row, claim.device, { accountId: row.id, deviceId: pending.device.id, signInId }, refreshToken, db);
+  return tokens(keys, row, claim.device, { accountId: row.id, deviceId: pending.device.id, signInId }, refreshToken, await subscription);
 }
 
-export async function refresh(ctx: AppContext, refreshToken: string): Promise<TokenResponse> {
+/**
+ * A refresh token traded for new tokens. Marking it used and reading its sign-in, account and billing row
+ * are one D1 batch (the update first, so only the request that marked it goes on); the device's slot is
+ * then confirmed and the next token issued in the same sign-in.
+ */
+export async function refresh(ctx: AppContext, refreshToken: string, nowMs = Date.now()): Promise<TokenResponse> {
   const { db } = ctx;
   const keys = await ctx.keys();
-  const redemption = await redeemRefreshToken(db, refreshToken);
-  if (redemption.kind === "invalid") throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
-  const current = await db.select().from(signIns).where(eq(signIns.id, redemption.signInId)).get();
-  const row = current && (await findById(db, current.accountId));
-  if (!current || !row) throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
-  if (redemption.kind === "reused") {
-    await signOutDevice(ctx, row, current.deviceId);
+  const hash = await tokenHash(refreshToken);
+  const [won, [found]] = await db.batch([
+    redeemQuery(db, hash, nowMs),
+    db
+      .select({
+        row: accounts,
+        // Every other column under a name of its own: drizzle maps a D1 batch's rows by column name, so a
+        // name the accounts columns also have (id, account_id, created_at, plan_id) would take their value.
+        signInId: sql<string>`${signIns.id}`.as("refresh_sign_in_id"),
+        deviceId: sql<string>`${signIns.deviceId}`.as("refresh_device_id"),
+        usedAt: sql<number | null>`${refreshTokens.usedAt}`.as("refresh_used_at"),
+        status: sql<string | null>`${subscriptions.status}`.as("billing_status"),
+        renewsAt: sql<number | null>`${subscriptions.renewsAt}`.as("billing_renews_at"),
+        cancelAt: sql<number | null>`${subscriptions.cancelAt}`.as("billing_cancel_at"),
+      })
+      .from(refreshTokens)
+      .innerJoin(signIns, eq(signIns.id, refreshTokens.signInId))
+      .innerJoin(accounts, eq(accounts.id, signIns.accountId))
+      .leftJoin(subscriptions, eq(subscriptions.accountId, accounts.id))
+      .where(eq(refreshTokens.tokenHash, hash)),
+  ]);
+  if (!found) throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
+  const { row, signInId, deviceId } = found;
+  if (won.length === 0) {
+    // Not ours to redeem: expired (never used), or used before, which means it was stolen or replayed.
+    if (found.usedAt === null) throw new Problem("unauthorized", "The refresh token is not valid. Sign in again.");
+    await signOutDevice(ctx, row, deviceId);
     throw new Problem("unauthorized", "This refresh token was already used, so this sign-in was revoked. Sign in again.");
   }
-  const device = await deviceSlots(ctx, row.id).touch(keyRef(row), current.deviceId, Date.now());
+  const device = await deviceSlots(ctx, row.id).touch(keyRef(row), deviceId, Date.now());
   if (!device) throw new Problem("unauthorized", "This device was removed from the account. Sign in again.");
-  const next = await issueRefreshToken(db, current.id, row.id);
-  return tokens(keys, row, device, { accountId: row.id, deviceId: current.deviceId, signInId: current.id }, next, db);
+  const next = await issueRefreshToken(db, signInId, row.id);
+  return tokens(keys, row, device, { accountId: row.id, deviceId, signInId }, next, subscriptionOf(found));
 }
 
 export async function signOut(ctx: AppContext, row: AccountRow, auth: AuthContext): Promise<void> {
@@ -210,9 +269,9 @@ async function tokens(
   device: StoredDevice,
   auth: AuthContext,
   refreshToken: string,
-  db?: Db,
+  subscription: Subscription | null,
 ): Promise<TokenResponse> {
-  const [accessToken, account] = await Promise.all([signAccessToken(keys, auth), accountView(keys, row, db)]);
+  const [accessToken, account] = await Promise.all([signAccessToken(keys, auth), accountView(keys, row, subscription)]);
   return {
     tokenType: "Bearer",
     accessToken,

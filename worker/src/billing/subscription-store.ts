@@ -119,7 +119,11 @@ export function isLive(status: string | null): boolean {
 
 /** `Account.subscription`: null until the account has had a subscription. */
 export async function subscriptionView(db: Db, accountId: string): Promise<Subscription | null> {
-  const row = await billingRowOf(db, accountId);
+  return subscriptionOf(await billingRowOf(db, accountId));
+}
+
+/** The subscription as the account shows it, from a billing row already read (null: none, or never bought). */
+export function subscriptionOf(row: Pick<SubscriptionRow, "status" | "renewsAt" | "cancelAt"> | null | undefined): Subscription | null {
   if (!row?.status) return null;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return { status: row.status, renewsAt: iso(row.renewsAt), cancelAt: iso(row.cancelAt) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decryptField, encryptField, newDataKey, rewrapDataKey, unwrapDataKey } from "./envelope";
+import { decryptField, encryptField, forgetDataKey, newDataKey, rewrapDataKey, unwrapDataKey } from "./envelope";
 import type { KeyEncryptionKeys, VersionedKek } from "./keys";
 
 async function versioned(version = 1): Promise<VersionedKek> {
@@ -70,5 +70,42 @@ describe("envelope encryption", () => {
     await expect(unwrapDataKey(after, wrapped, "acct-r")).rejects.toThrow(/no configured DATA_KEK/);
     // Re-wrapping is bound to the account like wrapping is.
     await expect(rewrapDataKey(during, wrapped, "acct-other")).rejects.toThrow();
+  });
+});
+
+describe("opened data keys (the per-isolate cache)", () => {
+  it("serves a key opened once to later requests with the same ring and wrapped key", async () => {
+    const k = await kek();
+    const { wrapped } = await newDataKey(k, "acct-c");
+    const first = await unwrapDataKey(k, wrapped, "acct-c");
+    expect(await unwrapDataKey(k, wrapped, "acct-c")).toBe(first);
+  });
+
+  it("never serves a key past the retirement of the KEK that opened it", async () => {
+    const v1 = await versioned(1);
+    const v2 = await versioned(2);
+    const { key, wrapped } = await newDataKey({ current: v1 }, "acct-t");
+    const sealed = await encryptField(key, "acct-t", "email", "retire@example.com");
+    // Opened (and cached) mid-rotation through the previous KEK, before this account was re-wrapped...
+    const during: KeyEncryptionKeys = { current: v2, previous: v1 };
+    expect(await decryptField(await unwrapDataKey(during, wrapped, "acct-t", 1), "acct-t", "email", sealed)).toBe("retire@example.com");
+    expect(await unwrapDataKey(during, wrapped, "acct-t", 1)).toBe(await unwrapDataKey(during, wrapped, "acct-t"));
+    // ...then v1 is retired (keys.ts builds a new ring when DATA_KEK_PREVIOUS goes): the row no longer opens.
+    const retired: KeyEncryptionKeys = { current: v2 };
+    await expect(unwrapDataKey(retired, wrapped, "acct-t", 1)).rejects.toThrow(/no configured DATA_KEK/);
+  });
+
+  it("keeps no failure, forgets on erasure, and opens again once an entry has aged out", async () => {
+    const k = await kek();
+    const { wrapped } = await newDataKey(k, "acct-f");
+    await expect(unwrapDataKey(k, wrapped, "acct-other")).rejects.toThrow();
+    await expect(unwrapDataKey(k, wrapped, "acct-other")).rejects.toThrow();
+    const now = Date.now();
+    const first = await unwrapDataKey(k, wrapped, "acct-f", undefined, now);
+    expect(await unwrapDataKey(k, wrapped, "acct-f", undefined, now + 60_000)).toBe(first);
+    const aged = await unwrapDataKey(k, wrapped, "acct-f", undefined, now + 6 * 60_000);
+    expect(aged).not.toBe(first);
+    forgetDataKey(k, wrapped, "acct-f");
+    expect(await unwrapDataKey(k, wrapped, "acct-f")).not.toBe(aged);
   });
 });

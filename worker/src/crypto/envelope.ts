@@ -68,7 +68,56 @@ async function openDataKey(kek: KeyEncryptionKeys, wrapped: string, accountId: s
   throw new Error(`the data key of account ${accountId} opens with no configured DATA_KEK`, { cause: failure });
 }
 
-export async function unwrapDataKey(kek: KeyEncryptionKeys, wrapped: string, accountId: string, version?: number): Promise<CryptoKey> {
+/**
+ * Data keys already opened, so a hot route does not decrypt and import the
+ * same key on every request. Kept per KEK ring object: keys.ts builds a new
+ * ring whenever a DATA_KEK* secret changes, so adding, promoting or retiring a
+ * KEK starts from nothing and a key opened by a retired KEK is never served
+ * again. Keyed by the wrapped key itself, so a re-wrap or an erased and
+ * re-made account never meets a stale entry. An entry lives at most
+ * OPENED_KEY_TTL_MS and erasure forgets it in the isolate that erases
+ * (`forgetDataKey`); the keys are not extractable.
+ */
+const OPENED_KEY_TTL_MS = 5 * 60 * 1000;
+const OPENED_KEYS_MAX = 1000;
+const openedKeys = new WeakMap<KeyEncryptionKeys, Map<string, { key: Promise<CryptoKey>; until: number }>>();
+
+const openedKeyName = (wrapped: string, accountId: string) => `${accountId}|${wrapped}`;
+
+export function unwrapDataKey(
+  kek: KeyEncryptionKeys,
+  wrapped: string,
+  accountId: string,
+  version?: number,
+  nowMs = Date.now(),
+): Promise<CryptoKey> {
+  let ring = openedKeys.get(kek);
+  if (!ring) {
+    ring = new Map();
+    openedKeys.set(kek, ring);
+  }
+  const name = openedKeyName(wrapped, accountId);
+  const hit = ring.get(name);
+  if (hit && hit.until > nowMs) return hit.key;
+  if (hit) ring.delete(name);
+  const key = importDataKey(kek, wrapped, accountId, version);
+  const entry = { key, until: nowMs + OPENED_KEY_TTL_MS };
+  ring.set(name, entry);
+  // Oldest first out (a Map keeps insertion order).
+  if (ring.size > OPENED_KEYS_MAX) ring.delete(ring.keys().next().value!);
+  // A key that did not open is never cached: the next call tries (and fails) again.
+  key.catch(() => {
+    if (ring.get(name) === entry) ring.delete(name);
+  });
+  return key;
+}
+
+/** Drops an opened data key from this isolate's cache (the account is being erased). */
+export function forgetDataKey(kek: KeyEncryptionKeys, wrapped: string, accountId: string): void {
+  openedKeys.get(kek)?.delete(openedKeyName(wrapped, accountId));
+}
+
+async function importDataKey(kek: KeyEncryptionKeys, wrapped: string, accountId: string, version?: number): Promise<CryptoKey> {
   const raw = await openDataKey(kek, wrapped, accountId, version);
   const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
   raw.fill(0);

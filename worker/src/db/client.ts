@@ -3,8 +3,18 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Env } from "../env";
 import * as schema from "./schema";
 
-export type Db = ReturnType<typeof database>;
+export type Db = ReturnType<typeof build>;
 
-export function database(env: Env) {
-  return drizzle(env.DB, { schema });
+const build = (binding: D1Database) => drizzle(binding, { schema });
+
+// One handle per binding for the isolate's life: building one walks the whole schema, on every request otherwise.
+const handles = new WeakMap<D1Database, Db>();
+
+export function database(env: Env): Db {
+  let db = handles.get(env.DB);
+  if (!db) {
+    db = build(env.DB);
+    handles.set(env.DB, db);
+  }
+  return db;
 }

@@ -108,19 +108,6 @@ export const tunnelSessions = sqliteTable(
   ],
 );
 
-/** Usage batches already applied, so a gateway's retry is acknowledged and not counted twice. */
-export const usageBatches = sqliteTable(
-  "usage_batches",
-  {
-    gatewayId: text("gateway_id").notNull(),
-    batchId: text("batch_id").notNull(),
-    /** Random per application attempt: the batch's updates apply only where their nonce won the insert. */
-    nonce: text("nonce").notNull(),
-    appliedAt: integer("applied_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.gatewayId, t.batchId] }), index("usage_batches_applied").on(t.appliedAt)],
-);
-
 export const telemetryEvents = sqliteTable(
   "telemetry_events",
   {

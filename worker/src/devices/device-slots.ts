@@ -42,10 +42,18 @@ export class DeviceSlots extends DurableObject<Env> {
     replaceDeviceId?: string,
   ): Promise<ClaimResult> {
     return this.ctx.blockConcurrencyWhile(async () => {
-      let devices = await this.read(ref);
-      if (replaceDeviceId && replaceDeviceId !== device.id) devices = devices.filter((d) => d.id !== replaceDeviceId);
+      const stored = await this.read(ref);
+      const devices = replaceDeviceId && replaceDeviceId !== device.id ? stored.filter((d) => d.id !== replaceDeviceId) : stored;
       const existing = devices.find((d) => d.id === device.id);
       if (existing) {
+        // A device signing in again as it was, within the resolution of lastSeenAt (as `touch`), changes
+        // nothing worth a write: the answer still says it was seen now.
+        const unchanged =
+          devices.length === stored.length &&
+          existing.kind === device.kind &&
+          existing.label === device.label &&
+          nowMs - existing.lastSeenAt < LAST_SEEN_RESOLUTION_MS;
+        if (unchanged) return { ok: true, device: { ...existing, lastSeenAt: nowMs } };
         existing.kind = device.kind;
         existing.label = device.label;
         existing.lastSeenAt = nowMs;

@@ -6,7 +6,7 @@
  */
 import type { Passkey } from "@cargo-vpn/shared";
 import type { AuthenticatorTransport } from "@simplewebauthn/server";
-import { and, asc, count, eq } from "drizzle-orm";
+import { and, asc, count, eq, type SQLWrapper, sql } from "drizzle-orm";
 import { type AccountRow, dataKeyOf } from "../accounts/accounts";
 import { decryptField, encryptField } from "../crypto/envelope";
 import type { ServerKeys } from "../crypto/keys";
@@ -21,6 +21,11 @@ export const transportsOf = (row: PasskeyRow) => JSON.parse(row.transports) as A
 
 export async function passkeyRows(db: Db, accountId: string): Promise<PasskeyRow[]> {
   return db.select().from(passkeys).where(eq(passkeys.accountId, accountId)).orderBy(asc(passkeys.createdAt)).all();
+}
+
+/** How many passkeys the account behind `accountId` has: for a query that reads the account anyway (sign-in). */
+export function passkeyCountSql(accountId: SQLWrapper) {
+  return sql<number>`(SELECT count(*) FROM ${passkeys} WHERE ${passkeys.accountId} = ${accountId})`;
 }
 
 export async function passkeyCount(db: Db, accountId: string): Promise<number> {

@@ -20,7 +20,7 @@ meRoutes.openapi(
     responses: { 200: jsonResponse("The account", AccountResponse), ...problems("unauthorized") },
   }),
   async (c) => {
-    return c.json({ account: await ownAccount(c.get("ctx"), c.get("account")) }, 200);
+    return c.json({ account: await ownAccount(c.get("ctx"), c.get("account"), c.get("billing")) }, 200);
   },
 );
 
@@ -42,7 +42,7 @@ meRoutes.openapi(
   async (c) => {
     const changes = c.req.valid("json");
     const client = clientAddress(c.req.header("cf-connecting-ip"));
-    const account = await updateOwnAccount(c.get("ctx"), c.get("account"), c.get("auth").deviceId, changes, client);
+    const account = await updateOwnAccount(c.get("ctx"), c.get("account"), c.get("billing"), c.get("auth").deviceId, changes, client);
     return c.json({ account }, 200);
   },
 );

@@ -104,6 +104,15 @@ export class RateLimiter extends DurableObject<Env> {
     return until > nowMs ? Math.ceil((until - nowMs) / 1000) : 0;
   }
 
+  /**
+   * `retryAfter(limits)` and `backoffRetryAfter(backoffKey)` in one call: a sign-in asks its username's
+   * object both, and each call to an object is a round trip.
+   */
+  async waits(limits: Limit[], backoffKey: string, nowMs: number, policy: BackoffPolicy): Promise<{ window: number; backoff: number }> {
+    const [window, backoff] = await Promise.all([this.retryAfter(limits, nowMs), this.backoffRetryAfter(backoffKey, nowMs, policy)]);
+    return { window, backoff };
+  }
+
   async recordBackoffFailure(key: string, nowMs: number, policy: BackoffPolicy): Promise<void> {
     await this.ctx.blockConcurrencyWhile(async () => {
       const state = await this.ctx.storage.get<Backoff>(key);

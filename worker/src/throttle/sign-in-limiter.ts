@@ -7,9 +7,9 @@
  *   account's slots skips, so attackers spread over many addresses can slow
  *   the owner's new devices down a little but never shut the owner out.
  *
- * Used by `proveAuthKey` (worker/src/auth/sign-in.ts): `assertClientNotThrottled`,
- * then `usernameRetryAfter` unless the device is known, then
- * `recordSignInFailure` on a wrong key.
+ * Used by `proveAuthKey` (worker/src/auth/sign-in.ts): `signInWaits` (the
+ * back-off part skipped when the device is known), then `recordSignInFailure`
+ * on a wrong key.
  */
 import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WINDOW_MS, USERNAME_BACKOFF } from "../config";
 import type { AppContext } from "../context";
@@ -41,19 +41,23 @@ export function signInThrottled(wait: number): Problem {
   );
 }
 
-/** Throws 429 rate_limited while this username from this client, or this client, has failed too often. */
-export async function assertClientNotThrottled(ctx: AppContext, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
+/**
+ * What the limits say before an attempt, from both objects at once: `throttled`, the seconds this
+ * username from this client, or this client, must still wait (429 for everyone); `backoff`, the seconds
+ * the username's back-off still asks a device without a slot to wait (0: it may try now).
+ */
+export async function signInWaits(
+  ctx: AppContext,
+  subject: SignInSubject,
+  nowMs = Date.now(),
+): Promise<{ throttled: number; backoff: number }> {
   const { env } = ctx;
   const { user, client, userLimits, clientLimits } = plan(env, subject);
-  const [a, b] = await Promise.all([user.retryAfter(userLimits, nowMs), client.retryAfter(clientLimits, nowMs)]);
-  const wait = Math.max(a, b);
-  if (wait > 0) throw signInThrottled(wait);
-}
-
-/** Seconds the username's back-off still asks a device without a slot to wait; 0 when it may try now. */
-export async function usernameRetryAfter(ctx: AppContext, subject: SignInSubject, nowMs = Date.now()): Promise<number> {
-  const { env } = ctx;
-  return plan(env, subject).user.backoffRetryAfter(BACKOFF_KEY, nowMs, USERNAME_BACKOFF);
+  const [userWaits, clientWait] = await Promise.all([
+    user.waits(userLimits, BACKOFF_KEY, nowMs, USERNAME_BACKOFF),
+    client.retryAfter(clientLimits, nowMs),
+  ]);
+  return { throttled: Math.max(userWaits.window, clientWait), backoff: userWaits.backoff };
 }
 
 export async function recordSignInFailure(ctx: AppContext, subject: SignInSubject, nowMs = Date.now()): Promise<void> {

@@ -11,7 +11,8 @@ import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
 import { signProxyToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
-import { tunnelSessions } from "../db/schema";
+import { signIns, tunnelSessions } from "../db/schema";
+import { liveSignIn, signInEnded } from "../http/authenticate";
 import type { AuthContext } from "../env";
 import { gatewayById, isOnline } from "../gateways/gateways";
 import { Problem } from "../problem";
@@ -138,10 +139,28 @@ async function ownSession(db: Db, auth: AuthContext, id: string): Promise<Sessio
   return row;
 }
 
-export async function renewSession(ctx: AppContext, auth: AuthContext, id: string): Promise<ProxyCredentials> {
+/**
+ * New credentials for the caller's open session. `claims` come from a verified token whose sign-in is
+ * proved live here, in the same query that finds the session (http/authenticate.ts `verifyTokenOnly`):
+ * renewal runs every few minutes on every connected device, so it costs one D1 round trip.
+ */
+export async function renewSession(ctx: AppContext, claims: AuthContext, id: string): Promise<ProxyCredentials> {
   const { db } = ctx;
-  const keys = await ctx.keys();
-  const row = await ownSession(db, auth, id);
+  const [keys, found] = await Promise.all([
+    ctx.keys(),
+    db
+      .select({ session: { id: tunnelSessions.id, gatewayId: tunnelSessions.gatewayId, endedAt: tunnelSessions.endedAt } })
+      .from(signIns)
+      .leftJoin(
+        tunnelSessions,
+        and(eq(tunnelSessions.id, id), eq(tunnelSessions.accountId, signIns.accountId), eq(tunnelSessions.deviceId, claims.deviceId)),
+      )
+      .where(liveSignIn(claims))
+      .get(),
+  ]);
+  if (!found) throw signInEnded();
+  const row = found.session;
+  if (!row) throw new Problem("not_found", "There is no tunnel session with that id on this device.");
   if (row.endedAt !== null) throw new Problem("session_ended", "This tunnel session has ended. Start a new one.");
   return credentials(keys, ctx.settings.proxyCredentialTtlSeconds, row);
 }

@@ -4,7 +4,7 @@
  * code moves `last_step` forward in one conditional UPDATE, so a code (and
  * any code of an earlier step) is accepted once even when two requests race.
  */
-import { and, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, lt, or, type SQLWrapper, sql } from "drizzle-orm";
 import { type AccountRow, dataKeyOf } from "../accounts/accounts";
 import { TOTP_ENROLMENT_TTL_MS } from "../config";
 import { decryptField, encryptField } from "../crypto/envelope";
@@ -21,13 +21,9 @@ export async function twoFactorRow(db: Db, accountId: string): Promise<TwoFactor
   return db.select().from(twoFactor).where(eq(twoFactor.accountId, accountId)).get();
 }
 
-export async function isTwoFactorEnabled(db: Db, accountId: string): Promise<boolean> {
-  const row = await db
-    .select({ enabledAt: twoFactor.enabledAt })
-    .from(twoFactor)
-    .where(and(eq(twoFactor.accountId, accountId), isNotNull(twoFactor.enabledAt)))
-    .get();
-  return row !== undefined;
+/** 1 when the account behind `accountId` has two-factor sign-in on, else 0: for a query that reads the account anyway (sign-in). */
+export function twoFactorEnabledSql(accountId: SQLWrapper) {
+  return sql<number>`EXISTS (SELECT 1 FROM ${twoFactor} WHERE ${twoFactor.accountId} = ${accountId} AND ${twoFactor.enabledAt} IS NOT NULL)`;
 }
 
 /** Stores a new pending secret, replacing an older pending one; false (nothing written) when two-factor is already on. */

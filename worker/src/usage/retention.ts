@@ -6,8 +6,12 @@
  * detection needs: unexpired unused ones, used ones of the last day, and each
  * sign-in's latest used one.
  */
+import type { UsageDay } from "@cargo-vpn/shared";
+import { desc, eq } from "drizzle-orm";
 import { DAY_MS, USAGE_DAY_RETENTION_DAYS, USED_REFRESH_TOKEN_RETENTION_MS } from "../config";
 import type { AppContext } from "../context";
+import type { Db } from "../db/client";
+import { usageDays } from "../db/schema";
 
 export async function foldOldSessions(ctx: AppContext, nowMs: number): Promise<void> {
   const cutoff = nowMs - ctx.settings.usageRetentionDays * DAY_MS;
@@ -22,6 +26,17 @@ export async function foldOldSessions(ctx: AppContext, nowMs: number): Promise<v
     ctx.env.DB.prepare(`DELETE ${oldSessions}`).bind(cutoff),
     ctx.env.DB.prepare("DELETE FROM usage_days WHERE day < ?1").bind(Math.floor((nowMs - USAGE_DAY_RETENTION_DAYS * DAY_MS) / DAY_MS)),
   ]);
+}
+
+/** The account's per-day totals as its export shows them, newest day first. */
+export async function usageDaysOf(db: Db, accountId: string): Promise<UsageDay[]> {
+  const rows = await db.select().from(usageDays).where(eq(usageDays.accountId, accountId)).orderBy(desc(usageDays.day));
+  return rows.map((r) => ({
+    day: new Date(r.day * DAY_MS).toISOString().slice(0, 10),
+    sessions: r.sessions,
+    bytesUp: r.bytesUp,
+    bytesDown: r.bytesDown,
+  }));
 }
 
 export async function pruneRefreshTokens(ctx: AppContext, nowMs: number): Promise<void> {
