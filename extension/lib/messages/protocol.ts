@@ -10,6 +10,7 @@
  *   const status = await request(send, "getStatus", undefined);
  *   browser.runtime.onMessage.addListener(createMessageListener(handlers, browser.runtime.id));
  */
+import type { PasskeySignInView } from "../background/passkey-sign-in";
 import type { KdfParams } from "@cargo-vpn/shared/kdf";
 import type {
   Account,
@@ -117,7 +118,10 @@ export interface Requests {
   listPasskeys: [undefined, PasskeyListResponse];
   removePasskey: [{ id: string }, void];
   /** Opens the second_factor_required problem's passkeyUrl (only an /account/passkey-sign-in page). */
-  openPasskeySignIn: [{ url: string }, void];
+  openPasskeySignIn: [{ url: string; challenge: string; expiresAt: string }, void];
+  /** How the passkey step the background carries stands: the popup reopened after the tab shows it. */
+  passkeySignInState: [undefined, PasskeySignInView];
+  forgetPasskeySignIn: [undefined, void];
 }
 
 export type RequestType = keyof Requests;
@@ -172,6 +176,8 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "listPasskeys",
   "removePasskey",
   "openPasskeySignIn",
+  "passkeySignInState",
+  "forgetPasskeySignIn",
 ];
 
 export type Send = (message: Message) => Promise<unknown>;

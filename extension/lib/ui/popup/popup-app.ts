@@ -22,7 +22,7 @@ import { UsageChart } from "./usage-chart";
 import { PopupViews } from "./popup-views";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { signOutOthersControl, TwoFactorPanel } from "./two-factor";
-import { PasskeysPanel } from "./passkeys";
+import { PasskeysPanel, passkeyWaitingView } from "./passkeys";
 
 export interface PopupOptions {
   openOptions: () => void;
@@ -70,7 +70,11 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       return;
     }
     if (!status.signedIn) {
-      show(signInView({ ...authDeps, heldWhileSignedOut: switchIsOn(status.connection) }));
+      const signIn = () => show(signInView({ ...authDeps, heldWhileSignedOut: switchIsOn(status.connection) }));
+      // A passkey step the background still carries (or just saw fail) is shown, not a fresh sign-in.
+      const passkey = await call("passkeySignInState", undefined).catch(() => ({ state: "none" as const }));
+      if (passkey.state === "waiting" || passkey.state === "failed") show(passkeyWaitingView(authDeps, signIn));
+      else signIn();
       markReady();
       return;
     }
