@@ -25,6 +25,7 @@ if (process.env.CARGO_ALLOW_LOOPBACK !== undefined) {
 const allowLoopback = (process.env.GATEWAY_ALLOW_LOOPBACK ?? process.env.CARGO_ALLOW_LOOPBACK) === "1";
 const stack = await startStack({ workerPort, gatewayPort, stripePort, allowLoopback });
 console.log(`  API      ${stack.apiUrl}  (try: curl ${stack.apiUrl}/v1/health)`);
+console.log(`  pages    ${stack.pagesUrl}/account/…  (the API's own pages, on localhost so Chrome makes passkeys there)`);
 console.log(`  gateway  http://127.0.0.1:${stack.proxy.port}  (location ${stack.gatewayId})`);
 console.log(`  stripe   ${stack.stripe.url}  (local Stripe stand-in: hosted Checkout and Portal pages, signed webhooks)`);
 console.log(`  mail     ${stack.mailDir}  (every message the API sends, one file each)`);
