@@ -8,7 +8,9 @@
  * popup is closed at once, as Chrome closes it when a tab opens. The tab uses
  * the passkey; the background alone finishes the sign-in (its own storage
  * says so before any popup is open again); the reopened popup shows the
- * signed-in screen, and the tunnel connects and carries a page.
+ * signed-in screen; the account export downloads with the username opened
+ * in the popup from its sealed copy; and the tunnel connects and carries a
+ * page.
  */
 import {
   confirmEmailFromMail,
@@ -20,6 +22,7 @@ import {
   signUp,
 } from "@cargo-vpn/testkit/popup-flows";
 import { waitForMail } from "@cargo-vpn/testkit/mail";
+import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useStackInChromium } from "./harness/local-stack.ts";
@@ -30,7 +33,14 @@ const EMAIL = `${USER.username}@example.org`;
 
 const env = useStackInChromium("passkeys-popup", { allowLoopback: true });
 
-type Credential = { credentialId: string; isResidentCredential: boolean; privateKey: string; signCount: number; rpId?: string; userHandle?: string };
+type Credential = {
+  credentialId: string;
+  isResidentCredential: boolean;
+  privateKey: string;
+  signCount: number;
+  rpId?: string;
+  userHandle?: string;
+};
 
 /** The tab the extension opens next, at this account page. */
 async function nextTab(path: string): Promise<Page> {
@@ -65,8 +75,8 @@ async function authenticator(page: Page, credentials: Credential[] = []) {
 async function backgroundPasskeyState(): Promise<unknown> {
   const worker = env.browser.context.serviceWorkers()[0] ?? (await env.browser.context.waitForEvent("serviceworker"));
   return worker.evaluate(async () => {
-    const store = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome
-      .storage.session;
+    const store = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } })
+      .chrome.storage.session;
     return ((await store.get("passkeySignIn")).passkeySignIn as { state?: string } | undefined)?.state ?? "none";
   });
 }
@@ -127,6 +137,22 @@ describe("passkeys through the popup", () => {
       await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 30_000 });
       await openView(popup, "Account");
       await popup.getByText(`Signed in as ${USER.username}`, { exact: false }).waitFor({ timeout: 20_000 });
+
+      // The export, with the username opened in the popup: the API holds only the sealed copy.
+      const data = popup.getByRole("region", { name: "Your data" });
+      await data.getByLabel("Current password").fill("not the password at all");
+      await data.getByRole("button", { name: "Download my data" }).click();
+      await data.getByText("The current password is wrong.").waitFor({ timeout: 30_000 });
+      await data.getByLabel("Current password").fill(USER.password);
+      const downloading = popup.waitForEvent("download", { timeout: 30_000 });
+      await data.getByRole("button", { name: "Download my data" }).click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toMatch(/^cargo-vpn-export-\d{4}-\d{2}-\d{2}\.json$/);
+      const exported = JSON.parse(await readFile((await download.path())!, "utf8"));
+      expect(exported.account).toMatchObject({ username: USER.username, email: EMAIL });
+      expect(exported.account).not.toHaveProperty("usernameSealed");
+      expect(exported.devices.length).toBeGreaterThan(0);
+      await data.getByText(`Your username: ${USER.username}`).waitFor({ timeout: 20_000 });
       await openView(popup, "Status");
       await routeLoopbackThroughTunnel(env.browser);
       await connect(popup);

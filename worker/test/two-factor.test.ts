@@ -401,12 +401,18 @@ describe("notices go to verified addresses only (issue 20 item 2's rule)", () =>
       body: { challenge: await challengeFor(s.user), recoveryCode: on.recoveryCodes[0] },
     });
     expect(used.status).toBe(200);
-    const off = await call("DELETE", "/v1/me/two-factor", { token: used.body.accessToken, body: { authKey: s.user.cred.authKey, code: codeAt(on.secret) } });
+    const off = await call("DELETE", "/v1/me/two-factor", {
+      token: used.body.accessToken,
+      body: { authKey: s.user.cred.authKey, code: codeAt(on.secret) },
+    });
     expect(off.status).toBe(204);
     // A fence: the verification link asked for after all three arrives after anything they queued.
     expect((await call("POST", "/v1/me/email/verification", { token: used.body.accessToken })).status).toBe(202);
     const messages = await inbox(s.user.email, 2);
-    expect(messages.map((m) => m.subject)).toEqual([expect.stringContaining("Confirm your email"), expect.stringContaining("Confirm your email")]);
+    expect(messages.map((m) => m.subject)).toEqual([
+      expect.stringContaining("Confirm your email"),
+      expect.stringContaining("Confirm your email"),
+    ]);
 
     // Positive control: the same steps on a verified address are told.
     await env.DB.prepare("UPDATE accounts SET email_verified = 1 WHERE id = ?").bind(s.user.id).run();

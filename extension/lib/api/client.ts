@@ -17,6 +17,7 @@
 import type { KdfParams } from "@cargo-vpn/shared/kdf";
 import {
   AccountResponse,
+  ExportResponse,
   BillingUrlResponse,
   ContactsResponse,
   DeviceResponse,
@@ -237,6 +238,7 @@ export function createApiClient(deps: ApiClientDeps) {
     },
     /** The name typed for the sign-in under way: a step the background carries on keeps it across a restart. */
     signingInAs: () => signingInAs,
+    exportMe: async () => parse(await authed("GET", "/v1/me/export"), ExportResponse),
     twoFactor: async () => parse(await authed("GET", "/v1/me/two-factor"), TwoFactorStatusResponse),
     startTotp: async (authKey: string, accountName?: string) =>
       parse(await authed("POST", "/v1/me/two-factor/totp", { authKey, ...(accountName ? { accountName } : {}) }), TotpEnrolResponse),

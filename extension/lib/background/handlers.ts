@@ -245,6 +245,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await api.completeSecondFactor({ challenge, ...factor }, deviceId);
     },
     getTwoFactor: () => api.twoFactor(),
+    exportAccount: () => api.exportMe(),
     async startTotpEnrolment({ authKey, accountName }) {
       if (!authKey) throw invalid();
       return api.startTotp(authKey, accountName);
@@ -278,7 +279,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (typeof url !== "string" || !URL.canParse(url) || typeof challenge !== "string" || typeof expiresAt !== "string") throw invalid();
       const parsed = new URL(url);
       const expires = Date.parse(expiresAt);
-      if (parsed.pathname !== "/account/passkey-sign-in" || new URLSearchParams(parsed.hash.slice(1)).get("challenge") !== challenge) throw invalid();
+      if (parsed.pathname !== "/account/passkey-sign-in" || new URLSearchParams(parsed.hash.slice(1)).get("challenge") !== challenge)
+        throw invalid();
       if (!Number.isFinite(expires)) throw invalid();
       // Waited for here, not in the popup: the popup closes when the tab opens.
       await deps.passkeySignIn?.start(challenge, expires, api.signingInAs());

@@ -61,7 +61,8 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
   let rerouted = 0;
   const passkeySignIn = new PasskeySignIn({
     area: storage.session,
-    complete: async (challenge, username) => void (await api.completeSecondFactor({ challenge, passkey: true }, (await settings.get()).deviceId, username)),
+    complete: async (challenge, username) =>
+      void (await api.completeSecondFactor({ challenge, passkey: true }, (await settings.get()).deviceId, username)),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms / 100)),
   });
   const handlers = createHandlers({

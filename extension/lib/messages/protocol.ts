@@ -33,6 +33,7 @@ import type {
   TwoFactorProofRequest,
   TwoFactorStatusResponse,
   PasskeyListResponse,
+  ExportResponse,
 } from "@cargo-vpn/shared/schemas";
 import { ApiError, toErrorInfo, type ErrorInfo } from "../api/api-error";
 import type { DailyUsage } from "../background/daily-usage";
@@ -103,6 +104,8 @@ export interface Requests {
   /** POST /v1/auth/second-factor: finishes a sign-in that answered second_factor_required. */
   completeSecondFactor: [SecondFactorRequest, void];
   getTwoFactor: [undefined, TwoFactorStatusResponse];
+  /** GET /v1/me/export; the popup opens the sealed username in it (export-panel.ts). */
+  exportAccount: [undefined, ExportResponse];
   startTotpEnrolment: [{ authKey: string; accountName?: string }, TotpEnrolResponse];
   /** Turns TOTP on; answers the ten recovery codes, shown once. */
   confirmTotpEnrolment: [{ code: string }, string[]];
@@ -165,6 +168,7 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "getDailyUsage",
   "completeSecondFactor",
   "getTwoFactor",
+  "exportAccount",
   "startTotpEnrolment",
   "confirmTotpEnrolment",
   "regenerateRecoveryCodes",

@@ -23,6 +23,7 @@ import { PopupViews } from "./popup-views";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { signOutOthersControl, TwoFactorPanel } from "./two-factor";
 import { PasskeysPanel, passkeyWaitingView } from "./passkeys";
+import { ExportPanel } from "./export-panel";
 
 export interface PopupOptions {
   openOptions: () => void;
@@ -103,6 +104,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     const accountPanel = new AccountPanel(call, account);
     const twoFactor = new TwoFactorPanel(call, account.username ?? "");
     const passkeys = new PasskeysPanel(call);
+    const exportPanel = new ExportPanel(call, () => account.username);
     const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
     const showAccount = (latest: Account) => {
       banner.show(latest);
@@ -139,6 +141,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     accountPanel.element.append(
       twoFactor.element,
       passkeys.element,
+      exportPanel.element,
       h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
     );
     const views = new PopupViews([
