@@ -26,7 +26,7 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useStackInChromium } from "./harness/local-stack.ts";
-import { startOrigin } from "@cargo-vpn/testkit/origin";
+import { startPageOrigin } from "@cargo-vpn/testkit/origin";
 
 const USER = { username: `pk-${Date.now().toString(36)}`, password: "correct horse battery staple" };
 const EMAIL = `${USER.username}@example.org`;
@@ -83,7 +83,7 @@ async function backgroundPasskeyState(): Promise<unknown> {
 
 describe("passkeys through the popup", () => {
   it("Add a passkey → tab registers it → sign out → password → Use a passkey → popup closed → background signs in → tunnel", async () => {
-    const origin = await startOrigin();
+    const origin = await startPageOrigin();
     try {
       // npm start's configuration: the pages (and so the relying party) are on localhost, the API on 127.0.0.1.
       expect(new URL(env.stack.pagesUrl).hostname).toBe("localhost");
@@ -158,7 +158,7 @@ describe("passkeys through the popup", () => {
       await connect(popup);
       const page = await env.browser.context.newPage();
       const before = origin.requests;
-      const answer = await page.goto(`${origin.url}/bytes/64`);
+      const answer = await page.goto(`${origin.url}/page/2000`);
       expect(answer?.status()).toBe(200);
       expect(origin.requests).toBeGreaterThan(before);
       await page.close();

@@ -449,6 +449,10 @@ describe("two-factor sign-in and sign-ins you can end (issue 18)", () => {
     expect(await ask("signOutOthers", undefined)).toBe(1);
     expect((await ask("getDevices", undefined)).devices.map((d) => d.label)).toEqual(["Chrome on Linux"]);
     expect(await ask("getContacts", undefined)).toEqual({ privacyEmail: "privacy@fake.test", abuseEmail: "abuse@fake.test" });
+    // The export as the API answers it: the popup opens the sealed name itself (export-panel.ts).
+    const exported = await ask("exportAccount", undefined);
+    expect(exported.devices.map((d) => d.label)).toEqual(["Chrome on Linux"]);
+    expect(exported.account.email).toBe("alice@example.com");
   });
 });
 
