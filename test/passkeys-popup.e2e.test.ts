@@ -139,6 +139,7 @@ describe("passkeys through the popup", () => {
       await popup.getByText(`Signed in as ${USER.username}`, { exact: false }).waitFor({ timeout: 20_000 });
 
       // The export, with the username opened in the popup: the API holds only the sealed copy.
+      await popup.getByRole("button", { name: "Your data" }).click();
       const data = popup.getByRole("region", { name: "Your data" });
       await data.getByLabel("Current password").fill("not the password at all");
       await data.getByRole("button", { name: "Download my data" }).click();

@@ -17,7 +17,7 @@
 import type { StorageArea } from "../api/token-store";
 import { toErrorInfo } from "../api/api-error";
 
-export const PASSKEY_POLL_MS = 1000;
+const PASSKEY_POLL_MS = 1000;
 const KEY = "passkeySignIn";
 
 export type PasskeySignInView =

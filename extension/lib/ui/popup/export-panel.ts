@@ -6,7 +6,7 @@
  * is asked for, the key derived in this page and dropped, and the name shown
  * and written into the file; neither the background nor the API sees the key.
  *
- *   const panel = new ExportPanel(call, () => account.username);  // panel.element into the page
+ *   const panel = new ExportPanel(call, () => account.username);  // panel.element into the page, panel.toggle into its footer
  */
 import { deriveClientKeys } from "@cargo-vpn/shared/kdf";
 import type { ExportResponse } from "@cargo-vpn/shared/schemas";
@@ -18,13 +18,15 @@ import type { Call } from "../messenger";
 import { showError } from "../retry-wait";
 
 /** The export as the owner reads it: the username in plain text, its sealed copy left out. */
-export function readableExport(data: ExportResponse, username: string): unknown {
+function readableExport(data: ExportResponse, username: string): unknown {
   const { usernameSealed: _sealed, ...account } = data.account;
   return { ...data, account: { ...account, username } };
 }
 
 export class ExportPanel {
   readonly element: HTMLElement;
+  /** The footer's button that shows and hides the section. */
+  readonly toggle: HTMLButtonElement;
   private readonly name: HTMLParagraphElement;
 
   constructor(
@@ -77,13 +79,26 @@ export class ExportPanel {
         form.setAttribute("aria-busy", "false");
       }
     });
+    // Hidden until asked for from the footer (`toggle`): the Account view stays one screen tall.
+    const heading = h("h2", { id: "export-heading", tabIndex: -1 }, t("exportHeading"));
     this.element = h(
       "section",
-      { className: "export-panel", "aria-labelledby": "export-heading" },
-      h("h2", { id: "export-heading" }, t("exportHeading")),
+      { id: "export-panel", className: "export-panel", "aria-labelledby": "export-heading", hidden: true },
+      heading,
       this.name,
       form,
     );
+    this.toggle = h(
+      "button",
+      { type: "button", className: "link", "aria-expanded": "false", "aria-controls": "export-panel" },
+      t("exportHeading"),
+    );
+    this.toggle.addEventListener("click", () => {
+      const open = this.element.hidden;
+      this.element.hidden = !open;
+      this.toggle.setAttribute("aria-expanded", String(open));
+      if (open) heading.focus();
+    });
   }
 
   /** The account's key-derivation parameters, found by the name this client knows (or the export's, before migration). */

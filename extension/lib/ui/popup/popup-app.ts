@@ -142,7 +142,13 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       twoFactor.element,
       passkeys.element,
       exportPanel.element,
-      h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
+      h(
+        "footer",
+        {},
+        h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")),
+        exportPanel.toggle,
+        signOut,
+      ),
     );
     const views = new PopupViews([
       { id: "status", label: t("viewStatus"), element: status },
