@@ -141,10 +141,10 @@ describe("passkeys through the popup", () => {
       // The export, with the username opened in the popup: the API holds only the sealed copy.
       await popup.getByRole("button", { name: "Your data" }).click();
       const data = popup.getByRole("region", { name: "Your data" });
-      await data.getByLabel("Current password").fill("not the password at all");
+      await data.getByLabel("Password for your data").fill("not the password at all");
       await data.getByRole("button", { name: "Download my data" }).click();
       await data.getByText("The current password is wrong.").waitFor({ timeout: 30_000 });
-      await data.getByLabel("Current password").fill(USER.password);
+      await data.getByLabel("Password for your data").fill(USER.password);
       const downloading = popup.waitForEvent("download", { timeout: 30_000 });
       await data.getByRole("button", { name: "Download my data" }).click();
       const download = await downloading;

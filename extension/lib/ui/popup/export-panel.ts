@@ -42,7 +42,7 @@ export class ExportPanel {
       "form",
       { "aria-labelledby": "export-heading", novalidate: true },
       h("p", { className: "hint" }, t("exportText")),
-      field("export-password", t("currentPassword"), password),
+      field("export-password", t("exportPassword"), password),
       alert,
       button,
       status,
