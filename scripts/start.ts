@@ -28,6 +28,7 @@ const secondGateway = process.env.CARGO_SECOND_GATEWAY === "1";
 const secondGatewayPort = Number(process.env.CARGO_GATEWAY_2_PORT ?? 8081);
 const stack = await startStack({ workerPort, gatewayPort, stripePort, allowLoopback, secondGateway, secondGatewayPort });
 console.log(`  API      ${stack.apiUrl}  (try: curl ${stack.apiUrl}/v1/health)`);
+console.log(`  pages    ${stack.pagesUrl}/account/…  (the API's own pages, on localhost so Chrome makes passkeys there)`);
 console.log(`  gateway  http://127.0.0.1:${stack.proxy.port}  (location ${stack.gatewayId})`);
 if (stack.secondGateway)
   console.log(`  gateway  http://127.0.0.1:${stack.secondGateway.proxy.port}  (location ${stack.secondGateway.gatewayId}, the second)`);

@@ -12,7 +12,7 @@
 import { api, authKeyFor, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 import { CHROMIUM } from "@cargo-vpn/testkit/chromium";
 import { freePort } from "@cargo-vpn/testkit/free-port";
-import { waitForMail } from "@cargo-vpn/testkit/mail";
+import { linkIn, waitForMail } from "@cargo-vpn/testkit/mail";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useLocalStack } from "./harness/local-stack.ts";
@@ -54,6 +54,10 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
   it("registers a passkey on the account page, then signs in with password then passkey", async () => {
     const user = await signUpAndIn(env.stack.apiUrl);
     const { page, credentials } = await pageWithAuthenticator();
+    // Notices go to verified addresses only: confirm it as the owner would.
+    await page.goto(linkIn(await waitForMail(env.stack, { to: user.email, subject: "Confirm your email address" })));
+    await page.getByRole("button", { name: "Confirm my email address" }).click();
+    await page.getByText("Your email address is confirmed").waitFor({ timeout: 20_000 });
 
     const ticket = await api(env.stack.apiUrl, "POST", "/v1/me/passkey-tickets", { token: user.accessToken });
     expect(ticket.status).toBe(200);

@@ -11,7 +11,7 @@ import { Secret, TOTP } from "otpauth";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { waitForMail } from "@cargo-vpn/testkit/mail";
-import { openView, signIn, signOut as signOutFromAccount, signUp } from "@cargo-vpn/testkit/popup-flows";
+import { confirmEmailFromMail, openView, signIn, signOut as signOutFromAccount, signUp } from "@cargo-vpn/testkit/popup-flows";
 import { useStackInChromium } from "./harness/local-stack.ts";
 
 const USER = { username: `totp-${Date.now().toString(36)}`, password: "correct horse battery staple" };
@@ -60,6 +60,8 @@ describe("two-factor sign-in in the popup", () => {
   it("enrol with the shown key, sign in with password then code, reused code refused, recovery code once", async () => {
     const popup = await env.browser.openPopup();
     await signUp(popup, USER);
+    // Notices go to verified addresses only.
+    await confirmEmailFromMail(env.browser.context, env.stack, EMAIL);
     await openView(popup, "Account");
     const section = popup.getByRole("region", { name: "Two-factor sign-in" });
     await section.getByText("Off: your password alone signs in.").waitFor({ timeout: 20_000 });

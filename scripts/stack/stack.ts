@@ -68,6 +68,13 @@ export interface GatewayProcess {
 
 export interface Stack {
   apiUrl: string;
+  /**
+   * Where the API's own /account pages (and so the links in its mail) are
+   * opened: the same worker as `apiUrl`, named `localhost`, because WebAuthn
+   * takes `localhost` as a relying party over plain http but refuses an IP
+   * address, and passkeys are made on these pages (PUBLIC_BASE_URL).
+   */
+  pagesUrl: string;
   worker: WorkerProcess;
   gateway: RunningGateway;
   gatewayId: string;
@@ -81,6 +88,11 @@ export interface Stack {
   /** The second location, with `secondGateway`. */
   secondGateway: GatewayProcess | null;
   stop(): Promise<void>;
+}
+
+/** The local PUBLIC_BASE_URL: this machine's worker by the one loopback name a browser lets make passkeys over http. */
+export function localPagesUrl(workerPort: number): string {
+  return `http://localhost:${workerPort}`;
 }
 
 export interface GatewayIdentity {
@@ -217,10 +229,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker = await startWorker({
       port: workerPort,
       ...(options.persistTo ? { persistTo: options.persistTo } : {}),
-      // Email links point at this API's own /account pages.
+      // Email links point at this API's own /account pages, on localhost (pagesUrl) so passkeys can be made there.
       // The privacy policy's contacts: local addresses, so nobody mails a real inbox from a local stack.
       vars: {
-        PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}`,
+        PUBLIC_BASE_URL: localPagesUrl(workerPort),
         PRIVACY_EMAIL: "privacy@cargo-vpn.localhost",
         ABUSE_EMAIL: "abuse@cargo-vpn.localhost",
         ...billingVars,
@@ -272,6 +284,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   return {
     apiUrl: worker.url,
+    pagesUrl: options.vars?.PUBLIC_BASE_URL ?? localPagesUrl(workerPort),
     worker,
     gateway,
     gatewayId: identity.id,

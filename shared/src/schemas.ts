@@ -419,6 +419,7 @@ export type PreloginRequest = z.input<typeof PreloginRequest>;
 export type PreloginResponse = z.output<typeof PreloginResponse>;
 export type RegisterRequest = z.input<typeof RegisterRequest>;
 export type AccountResponse = z.output<typeof AccountResponse>;
+export type ExportResponse = z.output<typeof ExportResponse>;
 export type DeviceInput = z.input<typeof DeviceInput>;
 export type SignInRequest = z.input<typeof SignInRequest>;
 export type RefreshRequest = z.input<typeof RefreshRequest>;

@@ -1,6 +1,7 @@
 /** What a person does in the extension's pages, by role and label, shared by the Chromium end-to-end tests. */
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import type { Browser } from "./chromium.ts";
+import { linkIn, type Mailbox, waitForMail } from "./mail.ts";
 
 /** The test site is on loopback, which the extension bypasses by default: send loopback through the tunnel. */
 export async function routeLoopbackThroughTunnel(browser: Browser): Promise<void> {
@@ -45,4 +46,18 @@ export async function openView(popup: Page, view: "Status" | "Sites" | "Usage" |
 export async function signOut(popup: Page): Promise<void> {
   await openView(popup, "Account");
   await popup.getByRole("button", { name: "Sign out" }).click();
+}
+
+/**
+ * Confirms the address as its owner would: opens the verification link the
+ * local inbox got, in a tab of this browser, and confirms it there. Notices
+ * (new sign-in, two-factor, passkeys) go to verified addresses only.
+ */
+export async function confirmEmailFromMail(context: BrowserContext, stack: Mailbox, to: string): Promise<void> {
+  const message = await waitForMail(stack, { to, subject: "Confirm your email address" });
+  const page = await context.newPage();
+  await page.goto(linkIn(message));
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
+  await page.getByText("Your email address is confirmed").waitFor({ timeout: 20_000 });
+  await page.close();
 }

@@ -24,8 +24,8 @@ async function ticketFor(token: string) {
 /** Signs in, registers one passkey with the software authenticator, returns what the sign-in tests need. */
 async function withPasskey(algorithm: Algorithm = "ES256") {
   const s = await signedIn();
-  // Plus: five slots, so the tests can sign several devices in.
-  await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(s.user.id).run();
+  // Plus: five slots, so the tests can sign several devices in; verified, so the notices are sent (notices.ts).
+  await env.DB.prepare("UPDATE accounts SET plan_id = 'plus', email_verified = 1 WHERE id = ?").bind(s.user.id).run();
   const { ticket, origin } = await ticketFor(s.token);
   const options = await call("POST", "/v1/passkeys/registration/options", { body: { ticket } });
   expect(options.status, JSON.stringify(options.body)).toBe(200);

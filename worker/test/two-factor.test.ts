@@ -11,7 +11,7 @@ import worker from "../src/index";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import { call, newDevice, register, signIn, signedIn, type TestUser } from "./client";
-import { catcher, latest } from "./mail";
+import { catcher, inbox, latest } from "./mail";
 import { dumpD1, dumpDurableObjects } from "./storage-dump";
 
 const PERIOD_MS = 30_000;
@@ -38,8 +38,8 @@ interface Enrolled {
 /** Registers (on the Plus plan), signs in and turns TOTP on, confirming with the previous step's code (so now and the next step are still free). */
 async function enrolled(): Promise<Enrolled> {
   const s = await signedIn();
-  // Plus: five slots, so the tests can sign several devices in.
-  await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(s.user.id).run();
+  // Plus: five slots, so the tests can sign several devices in; verified, so the notices are sent (notices.ts).
+  await env.DB.prepare("UPDATE accounts SET plan_id = 'plus', email_verified = 1 WHERE id = ?").bind(s.user.id).run();
   const start = await call("POST", "/v1/me/two-factor/totp", { token: s.token, body: { authKey: s.user.cred.authKey } });
   expect(start.status).toBe(200);
   await roomInStep();
@@ -60,7 +60,7 @@ const status = (token: string) => call("GET", "/v1/me/two-factor", { token }).th
 describe("enrolling an authenticator app", () => {
   it("needs the password, gives a secret and an otpauth URI, and turns on only with a right first code", async () => {
     const s = await signedIn();
-    await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(s.user.id).run();
+    await env.DB.prepare("UPDATE accounts SET plan_id = 'plus', email_verified = 1 WHERE id = ?").bind(s.user.id).run();
     const wrongKey = await call("POST", "/v1/me/two-factor/totp", { token: s.token, body: { authKey: s.user.cred.wrongAuthKey } });
     expect(wrongKey.status).toBe(401);
     expect(wrongKey.body.code).toBe("invalid_credentials");
@@ -382,6 +382,42 @@ describe("turning two-factor sign-in off", () => {
     const again = await call("DELETE", "/v1/me/two-factor", { token: e.token, body: { authKey: e.user.cred.authKey, code: "123456" } });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe("two_factor_not_enabled");
+  });
+});
+
+describe("notices go to verified addresses only (issue 20 item 2's rule)", () => {
+  it("an unverified address hears nothing of on, recovery-code sign-in or off; once verified, it does", async () => {
+    const s = await signedIn();
+    await env.DB.prepare("UPDATE accounts SET plan_id = 'plus' WHERE id = ?").bind(s.user.id).run();
+    const turnOn = async (token: string) => {
+      const start = await call("POST", "/v1/me/two-factor/totp", { token, body: { authKey: s.user.cred.authKey } });
+      await roomInStep();
+      const confirm = await call("POST", "/v1/me/two-factor/totp/confirm", { token, body: { code: codeAt(start.body.secret, -1) } });
+      expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
+      return { secret: start.body.secret as string, recoveryCodes: confirm.body.recoveryCodes as string[] };
+    };
+    const on = await turnOn(s.token);
+    const used = await call("POST", "/v1/auth/second-factor", {
+      body: { challenge: await challengeFor(s.user), recoveryCode: on.recoveryCodes[0] },
+    });
+    expect(used.status).toBe(200);
+    const off = await call("DELETE", "/v1/me/two-factor", {
+      token: used.body.accessToken,
+      body: { authKey: s.user.cred.authKey, code: codeAt(on.secret) },
+    });
+    expect(off.status).toBe(204);
+    // A fence: the verification link asked for after all three arrives after anything they queued.
+    expect((await call("POST", "/v1/me/email/verification", { token: used.body.accessToken })).status).toBe(202);
+    const messages = await inbox(s.user.email, 2);
+    expect(messages.map((m) => m.subject)).toEqual([
+      expect.stringContaining("Confirm your email"),
+      expect.stringContaining("Confirm your email"),
+    ]);
+
+    // Positive control: the same steps on a verified address are told.
+    await env.DB.prepare("UPDATE accounts SET email_verified = 1 WHERE id = ?").bind(s.user.id).run();
+    await turnOn(used.body.accessToken);
+    await latest(s.user.email, "Two-factor sign-in is on");
   });
 });
 

@@ -17,6 +17,7 @@
 import type { KdfParams } from "@cargo-vpn/shared/kdf";
 import {
   AccountResponse,
+  ExportResponse,
   BillingUrlResponse,
   ContactsResponse,
   DeviceResponse,
@@ -234,12 +235,15 @@ export function createApiClient(deps: ApiClientDeps) {
     },
     // ---- two-factor sign-in and sign-ins you can end (issue 18) ----
     /** The second step of a sign-in that answered second_factor_required; stores the tokens like signIn. */
-    async completeSecondFactor(input: SecondFactorRequest, deviceId: string): Promise<Tokens> {
+    async completeSecondFactor(input: SecondFactorRequest, deviceId: string, knownName: string | null = signingInAs): Promise<Tokens> {
       const answer = await parse(await raw("POST", "/v1/auth/second-factor", input), TokenResponse);
-      const tokens = storeTokens(answer, deviceId, signingInAs);
+      const tokens = storeTokens(answer, deviceId, knownName);
       await deps.tokens.set(tokens);
       return tokens;
     },
+    /** The name typed for the sign-in under way: a step the background carries on keeps it across a restart. */
+    signingInAs: () => signingInAs,
+    exportMe: async () => parse(await authed("GET", "/v1/me/export"), ExportResponse),
     twoFactor: async () => parse(await authed("GET", "/v1/me/two-factor"), TwoFactorStatusResponse),
     startTotp: async (authKey: string, accountName?: string) =>
       parse(await authed("POST", "/v1/me/two-factor/totp", { authKey, ...(accountName ? { accountName } : {}) }), TotpEnrolResponse),

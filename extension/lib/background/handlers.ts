@@ -12,6 +12,7 @@ import type { ConnectionView, Handlers, SettingsView } from "../messages/protoco
 import type { Account, Location } from "@cargo-vpn/shared/schemas";
 import { invalidRules } from "../proxy/bypass-rules";
 import { dailyUsage } from "./daily-usage";
+import type { PasskeySignIn } from "./passkey-sign-in";
 import type { SettingsStore } from "../settings/settings-store";
 import { createSiteRuleHandlers, type SiteRuleDeps } from "./site-rule-handlers";
 
@@ -30,6 +31,8 @@ export interface HandlerDeps {
   apiUrlEditable?: boolean;
   /** The last list of locations (public: names, countries, load), kept for the popup's first paint. */
   locationCache?: { get(): Promise<Location[] | null>; set(locations: Location[]): Promise<void> };
+  /** The passkey sign-in step the background waits for while the page is used in a tab. */
+  passkeySignIn?: Pick<PasskeySignIn, "start" | "state" | "clear">;
   /** Opens a page (Stripe's Checkout or portal) in a new tab. */
   openTab?: (url: string) => Promise<void>;
   now?: () => number;
@@ -121,6 +124,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     async signIn({ username, authKey, usernameSealed, replaceDeviceId }) {
+      // A new password sign-in drops a passkey step still waited for: its challenge is superseded.
+      await deps.passkeySignIn?.clear();
       const { deviceId } = await settings.get();
       await api.signIn({
         username,
@@ -243,6 +248,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await api.completeSecondFactor({ challenge, ...factor }, deviceId);
     },
     getTwoFactor: () => api.twoFactor(),
+    exportAccount: () => api.exportMe(),
     async startTotpEnrolment({ authKey, accountName }) {
       if (!authKey) throw invalid();
       return api.startTotp(authKey, accountName);
@@ -272,11 +278,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (!id) throw invalid();
       await api.removePasskey(id);
     },
-    async openPasskeySignIn({ url }) {
-      if (typeof url !== "string" || !URL.canParse(url) || new URL(url).pathname !== "/account/passkey-sign-in") throw invalid();
+    async openPasskeySignIn({ url, challenge, expiresAt }) {
+      if (typeof url !== "string" || !URL.canParse(url) || typeof challenge !== "string" || typeof expiresAt !== "string") throw invalid();
+      const parsed = new URL(url);
+      const expires = Date.parse(expiresAt);
+      if (parsed.pathname !== "/account/passkey-sign-in" || new URLSearchParams(parsed.hash.slice(1)).get("challenge") !== challenge)
+        throw invalid();
+      if (!Number.isFinite(expires)) throw invalid();
+      // Waited for here, not in the popup: the popup closes when the tab opens.
+      await deps.passkeySignIn?.start(challenge, expires, api.signingInAs());
       await openHttps(url);
     },
     ...createSiteRuleHandlers(deps.sites),
+    passkeySignInState: async () => deps.passkeySignIn?.state() ?? { state: "none" },
+    forgetPasskeySignIn: async () => deps.passkeySignIn?.clear(),
   };
 }
 

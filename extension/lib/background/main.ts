@@ -37,6 +37,7 @@ import { type BadgeLocation, showBadge } from "./badge";
 import { countryName } from "../ui/format";
 import { createGatewayWatch } from "./gateway-watch";
 import { connectionView, createHandlers } from "./handlers";
+import { PasskeySignIn } from "./passkey-sign-in";
 import { createTelemetryReporter } from "./telemetry";
 import { TOGGLE_COMMAND, toggleVpn } from "./toggle-command";
 import { type DataConsentPermissions, hasDataConsent } from "../ui/data-consent";
@@ -223,7 +224,17 @@ export function startBackground(env: BackgroundEnv) {
     device.label = `${browserName} on ${osName(info.os)}`;
   });
 
+  const passkeySignIn = new PasskeySignIn({
+    area: storage.session,
+    complete: async (challenge, username) => {
+      await api.completeSecondFactor({ challenge, passkey: true }, (await settings.get()).deviceId, username);
+    },
+    log,
+  });
+  void afterReady(async () => passkeySignIn.resume());
+
   const handlers = createHandlers({
+    passkeySignIn,
     api,
     tokens,
     settings,

@@ -14,6 +14,7 @@ import { createTokenStore, type StorageAreas } from "../api/token-store";
 import { AlarmTimers } from "../adapters/alarm-timers";
 import { ProxyAuthAnswerer } from "../adapters/proxy-auth";
 import { createHandlers } from "../background/handlers";
+import { PasskeySignIn } from "../background/passkey-sign-in";
 import { ConnectionService, type ProxyRoute } from "../connection/connection-service";
 import { StorageConnectionStore } from "../connection/connection-store";
 import { SettingsStore } from "../settings/settings-store";
@@ -77,7 +78,14 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
     routesChanged: async () => void rerouted++,
     timers: new AlarmTimers(fakeBrowser.alarms),
   });
+  const passkeySignIn = new PasskeySignIn({
+    area: storage.session,
+    complete: async (challenge, username) =>
+      void (await api.completeSecondFactor({ challenge, passkey: true }, (await settings.get()).deviceId, username)),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms / 100)),
+  });
   const handlers = createHandlers({
+    passkeySignIn,
     api,
     tokens,
     settings,
@@ -499,6 +507,10 @@ describe("two-factor sign-in and sign-ins you can end (issue 18)", () => {
     expect(await ask("signOutOthers", undefined)).toBe(1);
     expect((await ask("getDevices", undefined)).devices.map((d) => d.label)).toEqual(["Chrome on Linux"]);
     expect(await ask("getContacts", undefined)).toEqual({ privacyEmail: "privacy@fake.test", abuseEmail: "abuse@fake.test" });
+    // The export as the API answers it: the popup opens the sealed name itself (export-panel.ts).
+    const exported = await ask("exportAccount", undefined);
+    expect(exported.devices.map((d) => d.label)).toEqual(["Chrome on Linux"]);
+    expect(exported.account.email).toBe("alice@example.com");
   });
 });
 
@@ -514,10 +526,15 @@ describe("passkeys (issue 18 item 3)", () => {
     await ask("removePasskey", { id: "cred-1" });
     await expect(ask("removePasskey", { id: "cred-1" })).rejects.toMatchObject({ info: { code: "not_found" } });
 
-    // Only the account's passkey sign-in page opens.
-    await expect(ask("openPasskeySignIn", { url: "http://localhost:8787/account/delete-account" })).rejects.toBeDefined();
-    await ask("openPasskeySignIn", { url: "http://localhost:8787/account/passkey-sign-in#challenge=ch-1" });
-    expect(opened.at(-1)).toBe("http://localhost:8787/account/passkey-sign-in#challenge=ch-1");
+    // Only the account's passkey sign-in page opens, for the challenge it names.
+    const expiresAt = new Date(Date.now() + 60_000).toISOString();
+    await expect(
+      ask("openPasskeySignIn", { url: "http://localhost:8787/account/delete-account#challenge=ch-1", challenge: "ch-1", expiresAt }),
+    ).rejects.toBeDefined();
+    await expect(
+      ask("openPasskeySignIn", { url: "http://localhost:8787/account/passkey-sign-in#challenge=ch-2", challenge: "ch-1", expiresAt }),
+    ).rejects.toBeDefined();
+    const before = opened.length;
 
     const { secret } = await ask("startTotpEnrolment", { authKey });
     // Enough of the 30-second step left for the previous step's code to stay accepted while used.
@@ -532,5 +549,22 @@ describe("passkeys (issue 18 item 3)", () => {
     server.passkeyUsed.add(challenge);
     await ask("completeSecondFactor", { challenge, passkey: true });
     expect((await ask("getStatus", undefined)).signedIn).toBe(true);
+    expect(opened.length).toBe(before);
+
+    // "Use a passkey" hands the wait to the background: nobody else asks the API, and the sign-in still finishes.
+    await ask("signOut", undefined);
+    const second = (await ask("signIn", { username: "alice", authKey }).catch((e) => e)).info.secondFactor;
+    const url = `http://localhost:8787/account/passkey-sign-in#challenge=${second.challenge}`;
+    await ask("openPasskeySignIn", { url, challenge: second.challenge, expiresAt: second.challengeExpiresAt });
+    expect(opened.at(-1)).toBe(url);
+    expect(await ask("passkeySignInState", undefined)).toMatchObject({ state: "waiting" });
+    expect((await ask("getStatus", undefined)).signedIn).toBe(false);
+    server.passkeyUsed.add(second.challenge);
+    await vi.waitFor(async () => expect(await ask("passkeySignInState", undefined)).toEqual({ state: "done" }));
+    const status = await ask("getStatus", undefined);
+    expect(status.signedIn).toBe(true);
+    expect(status.account?.username).toBe("alice");
+    await ask("forgetPasskeySignIn", undefined);
+    expect(await ask("passkeySignInState", undefined)).toEqual({ state: "none" });
   });
 });

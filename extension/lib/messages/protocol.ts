@@ -10,6 +10,7 @@
  *   const status = await request(send, "getStatus", undefined);
  *   browser.runtime.onMessage.addListener(createMessageListener(handlers, browser.runtime.id));
  */
+import type { PasskeySignInView } from "../background/passkey-sign-in";
 import type { KdfParams } from "@cargo-vpn/shared/kdf";
 import type {
   Account,
@@ -32,6 +33,7 @@ import type {
   TwoFactorProofRequest,
   TwoFactorStatusResponse,
   PasskeyListResponse,
+  ExportResponse,
 } from "@cargo-vpn/shared/schemas";
 import { ApiError, toErrorInfo, type ErrorInfo } from "../api/api-error";
 import type { DailyUsage } from "../background/daily-usage";
@@ -104,6 +106,8 @@ export interface Requests {
   /** POST /v1/auth/second-factor: finishes a sign-in that answered second_factor_required. */
   completeSecondFactor: [SecondFactorRequest, void];
   getTwoFactor: [undefined, TwoFactorStatusResponse];
+  /** GET /v1/me/export; the popup opens the sealed username in it (export-panel.ts). */
+  exportAccount: [undefined, ExportResponse];
   startTotpEnrolment: [{ authKey: string; accountName?: string }, TotpEnrolResponse];
   /** Turns TOTP on; answers the ten recovery codes, shown once. */
   confirmTotpEnrolment: [{ code: string }, string[]];
@@ -119,7 +123,10 @@ export interface Requests {
   listPasskeys: [undefined, PasskeyListResponse];
   removePasskey: [{ id: string }, void];
   /** Opens the second_factor_required problem's passkeyUrl (only an /account/passkey-sign-in page). */
-  openPasskeySignIn: [{ url: string }, void];
+  openPasskeySignIn: [{ url: string; challenge: string; expiresAt: string }, void];
+  /** How the passkey step the background carries stands: the popup reopened after the tab shows it. */
+  passkeySignInState: [undefined, PasskeySignInView];
+  forgetPasskeySignIn: [undefined, void];
   // per-site locations (issue 19 item 3)
   getSiteRules: [undefined, SiteRulesView];
   /** Adds (or moves) the rule for a site; validation_failed when the site is not a host. */
@@ -175,6 +182,7 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "getDailyUsage",
   "completeSecondFactor",
   "getTwoFactor",
+  "exportAccount",
   "startTotpEnrolment",
   "confirmTotpEnrolment",
   "regenerateRecoveryCodes",
@@ -189,6 +197,8 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "getSiteRules",
   "addSiteRule",
   "removeSiteRule",
+  "passkeySignInState",
+  "forgetPasskeySignIn",
 ];
 
 export type Send = (message: Message) => Promise<unknown>;

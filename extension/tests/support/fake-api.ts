@@ -378,6 +378,17 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       return json(200, { signedOut: others.length });
     }
     if (path.startsWith("/v1/me/two-factor")) return twoFactorRoute(method, path, record, parse);
+    if (method === "GET" && path === "/v1/me/export") {
+      return json(200, {
+        account: record.account,
+        devices: record.devices.map((d) => ({ ...d, current: d.id === who.deviceId })),
+        sessions: record.sessions,
+        usageDays: [],
+        telemetry: [],
+        planChanges: [],
+        twoFactor: { enabled: false, enabledAt: null, recoveryCodesLeft: 0 },
+      });
+    }
     if (method === "POST" && path === "/v1/me/passkey-tickets") {
       const ticket = id("ticket-");
       return json(200, {

@@ -1,6 +1,10 @@
 /**
- * The mail two-factor changes send to the account's address: on, off, and
- * each recovery-code sign-in. Best effort: the change is made either way.
+ * The mail two-factor changes send to the account's address: on, off, each
+ * recovery-code sign-in, a passkey added or removed. Best effort: the change
+ * is made either way. Never to an unverified address (the rule of the
+ * new-sign-in notice, mailer.ts): anyone can register with someone else's
+ * address, and a stranger's inbox must not learn when this account's second
+ * factor changes or a recovery code signs it in.
  */
 import type { DeviceKind } from "@cargo-vpn/shared";
 import type { AccountRow } from "../accounts/accounts";
@@ -17,6 +21,7 @@ import {
 } from "../email/templates";
 
 async function notify(ctx: AppContext, row: AccountRow, content: MessageContent): Promise<void> {
+  if (!row.emailVerified) return;
   await bestEffort((async () => queueEmail(ctx, { to: await addressOf(ctx, row), ...content }))());
 }
 

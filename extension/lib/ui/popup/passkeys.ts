@@ -1,13 +1,16 @@
 /**
  * Passkeys in the popup (issue 18 item 3). WebAuthn runs on the API's own
  * account pages (its relying party), never in the extension: the popup
- * opens them in a tab. Signing in, it opens /account/passkey-sign-in for the
- * challenge and polls POST /v1/auth/second-factor {passkey: true} (through
- * the background) until the page has used the passkey, so the tokens come to
- * the extension and never to the page. The account's section lists the
+ * opens them in a tab. Signing in, the background opens
+ * /account/passkey-sign-in for the challenge and itself polls POST
+ * /v1/auth/second-factor {passkey: true} until the page has used the passkey
+ * (background/passkey-sign-in.ts; the popup closes when the tab opens), so
+ * the tokens come to the extension and never to the page; the popup only
+ * follows the step, and a reopened popup picks it up. The account's section lists the
  * passkeys, removes one, and opens the page that adds one.
  *
  *   const controls = passkeySignIn(deps, challenge);   // null when the account has none
+ *   show(passkeyWaitingView(deps, back));              // a popup opened while the background waits
  *   const panel = new PasskeysPanel(call);              // panel.element into the page; panel.refresh()
  */
 import type { Passkey, SecondFactorChallenge } from "@cargo-vpn/shared/schemas";
@@ -16,47 +19,71 @@ import { h } from "../dom";
 import { errorMessageKey } from "../error-messages";
 import { t } from "../i18n";
 import type { Call } from "../messenger";
+import type { Answer } from "../../messages/protocol";
 import type { AuthViewDeps } from "./auth-views";
 
 const POLL_MS = 1000;
 
 const errorText = (error: unknown) => t(errorMessageKey(toErrorInfo(error).code));
 
-/** "Use a passkey": opens the page, then waits for the sign-in to finish there. */
+/** "Use a passkey": the background opens the page and waits for it; this screen follows while it stays open. */
 export function passkeySignIn(deps: AuthViewDeps, challenge: SecondFactorChallenge): HTMLElement | null {
   const url = challenge.passkeyUrl;
   if (!challenge.methods.includes("passkey") || !url) return null;
   const status = h("p", { className: "hint", role: "status" });
-  let polling = false;
   const button = h("button", { type: "button", className: "primary" }, t("passkeyUse"));
   button.addEventListener("click", async () => {
     status.textContent = t("passkeyFinishInTab");
     try {
-      await deps.call("openPasskeySignIn", { url });
+      await deps.call("openPasskeySignIn", { url, challenge: challenge.challenge, expiresAt: challenge.challengeExpiresAt });
     } catch (error) {
       status.textContent = errorText(error);
       return;
     }
-    if (polling) return;
-    polling = true;
-    // The popup closes when the tab opens in most browsers; the next popup starts from the sign-in again. While open, it waits here.
-    while (polling && button.isConnected) {
-      try {
-        await deps.call("completeSecondFactor", { challenge: challenge.challenge, passkey: true });
-        polling = false;
-        deps.onSignedIn();
-        return;
-      } catch (error) {
-        if (toErrorInfo(error).code !== "second_factor_pending") {
-          polling = false;
-          status.textContent = errorText(error);
-          return;
-        }
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
+    await followPasskeySignIn(deps, status, () => button.isConnected);
   });
   return h("div", { className: "passkey-sign-in" }, h("p", {}, t("passkeySignInText")), button, status);
+}
+
+/**
+ * Follows the step the background carries until it ends: signed in, or the
+ * reason it failed in `status`. A popup reopened while the step waits shows
+ * this screen (popup-app.ts), so closing and opening it loses nothing.
+ */
+async function followPasskeySignIn(deps: AuthViewDeps, status: HTMLElement, open: () => boolean): Promise<void> {
+  while (open()) {
+    let view: Answer<"passkeySignInState">;
+    try {
+      view = await deps.call("passkeySignInState", undefined);
+    } catch (error) {
+      status.textContent = errorText(error);
+      return;
+    }
+    if (view.state === "done") {
+      await deps.call("forgetPasskeySignIn", undefined).catch(() => {});
+      deps.onSignedIn();
+      return;
+    }
+    if (view.state !== "waiting") {
+      status.textContent = view.state === "failed" ? t(errorMessageKey(view.code)) : "";
+      await deps.call("forgetPasskeySignIn", undefined).catch(() => {});
+      return;
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** The popup reopened while the background waits for the passkey: the same wait, and the way back to the password. */
+export function passkeyWaitingView(deps: AuthViewDeps, back: () => void): HTMLElement {
+  const status = h("p", { className: "hint", role: "status" }, t("passkeyFinishInTab"));
+  const backButton = h("button", { type: "button", className: "link" }, t("back"));
+  backButton.addEventListener("click", async () => {
+    await deps.call("forgetPasskeySignIn", undefined).catch(() => {});
+    back();
+  });
+  const view = h("main", { className: "auth" }, h("h1", { tabIndex: -1 }, t("secondFactorHeading")), status, backButton);
+  void followPasskeySignIn(deps, status, () => view.isConnected);
+  return view;
 }
 
 /** The account's passkeys, and the way to add one. */

@@ -23,7 +23,8 @@ import { UsageChart } from "./usage-chart";
 import { PopupViews } from "./popup-views";
 import type { Account } from "@cargo-vpn/shared/schemas";
 import { signOutOthersControl, TwoFactorPanel } from "./two-factor";
-import { PasskeysPanel } from "./passkeys";
+import { PasskeysPanel, passkeyWaitingView } from "./passkeys";
+import { ExportPanel } from "./export-panel";
 import { SiteRulesPanel } from "./site-rules-panel";
 
 export interface PopupOptions {
@@ -74,7 +75,11 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       return;
     }
     if (!status.signedIn) {
-      show(signInView({ ...authDeps, heldWhileSignedOut: switchIsOn(status.connection) }));
+      const signIn = () => show(signInView({ ...authDeps, heldWhileSignedOut: switchIsOn(status.connection) }));
+      // A passkey step the background still carries (or just saw fail) is shown, not a fresh sign-in.
+      const passkey = await call("passkeySignInState", undefined).catch(() => ({ state: "none" as const }));
+      if (passkey.state === "waiting" || passkey.state === "failed") show(passkeyWaitingView(authDeps, signIn));
+      else signIn();
       markReady();
       return;
     }
@@ -104,6 +109,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     const twoFactor = new TwoFactorPanel(call, account.username ?? "");
     const passkeys = new PasskeysPanel(call);
     const sites = new SiteRulesPanel(call);
+    const exportPanel = new ExportPanel(call, () => account.username);
     const signOutOthers = signOutOthersControl(call, () => void call("getDevices", undefined).then((d) => devices.show(d)));
     const showAccount = (latest: Account) => {
       banner.show(latest);
@@ -140,7 +146,14 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     accountPanel.element.append(
       twoFactor.element,
       passkeys.element,
-      h("footer", {}, h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")), signOut),
+      exportPanel.element,
+      h(
+        "footer",
+        {},
+        h("button", { type: "button", className: "link", onclick: options.openOptions }, t("openSettings")),
+        exportPanel.toggle,
+        signOut,
+      ),
     );
     const views = new PopupViews([
       { id: "status", label: t("viewStatus"), element: status },
