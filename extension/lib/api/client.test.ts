@@ -120,7 +120,9 @@ describe("API client", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).info).toMatchObject({ code: "device_limit", status: 409, maxDevices: 1 });
-    expect((error as ApiError).info.devices?.[0]?.id).toBe(device.id);
+    // By handle and label: the device id is never listed (issue 20 item 4).
+    expect((error as ApiError).info.devices?.[0]).toMatchObject({ handle: expect.any(String), label: device.label });
+    expect(JSON.stringify((error as ApiError).info)).not.toContain(device.id);
   });
 
   it("an unreachable API is a 'network' error", async () => {

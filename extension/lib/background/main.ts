@@ -81,6 +81,7 @@ export function startBackground(env: BackgroundEnv) {
     baseUrl: async () => (await settings.get()).apiUrl,
     tokens,
     onSignedOut: () => void service?.dispatch({ type: "SIGNED_OUT" }),
+    deviceSecret: async () => (await settings.get()).deviceSecret,
   });
   const report = createTelemetryReporter({
     send: (events) => api.telemetry(events),

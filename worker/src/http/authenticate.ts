@@ -23,13 +23,13 @@ export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
   const auth = await verifyAccessToken(await ctx.keys(), token);
   if (!auth) throw new Problem("unauthorized", "The access token is invalid or expired. Refresh it or sign in again.");
   const live = await ctx.db
-    .select({ account: accounts })
+    .select({ account: accounts, deviceId: signIns.deviceId })
     .from(signIns)
     .innerJoin(accounts, eq(accounts.id, signIns.accountId))
     .where(and(eq(signIns.id, auth.signInId), eq(signIns.accountId, auth.accountId)))
     .get();
   if (!live) throw new Problem("unauthorized", "This sign-in has ended. Sign in again.");
-  c.set("auth", auth);
+  c.set("auth", { ...auth, deviceId: live.deviceId });
   c.set("account", live.account);
   await next();
 });
