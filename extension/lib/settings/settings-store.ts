@@ -24,7 +24,7 @@ export interface Settings {
 }
 
 /** 32 random bytes as base64url without padding: a device secret. */
-export function newDeviceSecret(): string {
+function newDeviceSecret(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 

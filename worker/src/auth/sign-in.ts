@@ -129,7 +129,7 @@ async function holdsSlot(ctx: AppContext, row: AccountRow | undefined, usernameI
 }
 
 /** The stored form of a device secret: its SHA-256 (the secret is 256 random bits, so nothing slower is needed). */
-export async function deviceSecretHash(secret: string | undefined): Promise<string | null> {
+async function deviceSecretHash(secret: string | undefined): Promise<string | null> {
   return secret === undefined ? null : tokenHash(secret);
 }
 
