@@ -221,18 +221,18 @@ describe("the extension in Chromium against the real stack", () => {
     // The sign-in is lost on this side only (its tokens gone), the slot stays held.
     await options.evaluate("Promise.all([chrome.storage.local.remove('auth'), chrome.storage.session.remove('accessToken')])");
     await options.close();
-    // A cold worker reads the tokens from storage again (the warm one keeps a copy in memory).
+    // A cold worker reads the tokens from storage again (the warm one keeps a copy in memory); an open popup would keep it awake.
+    await popup.close();
     await browser.stopServiceWorker();
-    await popup.reload();
-    await popup.locator("#app[data-ready]").waitFor();
-    await signIn(popup, USER);
-    await popup.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 20_000 });
+    const again = await browser.openPopup();
+    await signIn(again, USER);
+    await again.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 20_000 });
     expect(sql<{ device_id: string }>("SELECT device_id FROM sign_ins")).toEqual([{ device_id: held!.device_id }]);
     const options2 = await browser.openOptions();
     const after = (await options2.evaluate("chrome.storage.local.get('settings')")) as typeof stored;
     expect(after.settings).toEqual(stored.settings);
     await options2.close();
-    await popup.close();
+    await again.close();
   });
 
   it("device limit, removing a device, telemetry opt-in and account deletion", async () => {
