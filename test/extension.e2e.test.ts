@@ -205,7 +205,34 @@ describe("the extension in Chromium against the real stack", () => {
       down: site.sent - siteBefore.down,
     });
     await early.close();
+
+    // Signing in again keeps the slot (issue 20 item 4): the install's device secret, made once and kept
+    // with its id, proves the slot is its own. The free plan's one slot is still held, so without the
+    // secret this sign-in would be a new device and answer device_limit.
+    const [held] = sql<{ device_id: string }>("SELECT device_id FROM sign_ins");
+    await popup.getByRole("switch", { name: "VPN" }).click();
+    await popup.getByText(/^Not connected/).waitFor({ timeout: 15_000 });
+    const options = await browser.openOptions();
+    const stored = (await options.evaluate("chrome.storage.local.get('settings')")) as {
+      settings: { deviceId: string; deviceSecret: string };
+    };
+    expect(stored.settings.deviceId).toBe(held!.device_id);
+    expect(stored.settings.deviceSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The sign-in is lost on this side only (its tokens gone), the slot stays held.
+    await options.evaluate("Promise.all([chrome.storage.local.remove('auth'), chrome.storage.session.remove('accessToken')])");
+    await options.close();
+    // A cold worker reads the tokens from storage again (the warm one keeps a copy in memory); an open popup would keep it awake.
     await popup.close();
+    await browser.stopServiceWorker();
+    const again = await browser.openPopup();
+    await signIn(again, USER);
+    await again.getByRole("switch", { name: "VPN" }).waitFor({ timeout: 20_000 });
+    expect(sql<{ device_id: string }>("SELECT device_id FROM sign_ins")).toEqual([{ device_id: held!.device_id }]);
+    const options2 = await browser.openOptions();
+    const after = (await options2.evaluate("chrome.storage.local.get('settings')")) as typeof stored;
+    expect(after.settings).toEqual(stored.settings);
+    await options2.close();
+    await again.close();
   });
 
   it("device limit, removing a device, telemetry opt-in and account deletion", async () => {

@@ -117,9 +117,7 @@ const through = (credentials: { username: string; password: string }) =>
 /** Signs in again from the same device, deriving the authKey from the password as the extension does. */
 async function signInAgain(who: SignedIn) {
   const authKey = await authKeyFor(apiUrl(), who.username, who.password);
-  return call("POST /v1/auth/login", {
-    body: { username: who.username, authKey, device: { id: who.deviceId, kind: "api", label: "e2e script" } },
-  });
+  return call("POST /v1/auth/login", { body: { username: who.username, authKey, device: who.device } });
 }
 const currentKid = async () => JSON.parse((await readDevVars(varsFile)).JWT_PRIVATE_KEY!).kid as string;
 

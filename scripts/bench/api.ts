@@ -20,7 +20,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared";
+import { deriveAuthKey, newKdfParams, toBase64Url } from "@cargo-vpn/shared";
 import { ensureDevVars } from "@cargo-vpn/worker/dev/secrets";
 import { insertGatewaySql, newGateway } from "@cargo-vpn/worker/gateways/provision";
 import { freePort } from "@cargo-vpn/testkit/free-port";
@@ -119,7 +119,13 @@ export async function runApiBench(seconds = 4): Promise<Figure[]> {
     await api("POST", "/v1/accounts", { username: "bench", email: "bench@example.com", authKey, kdf, ageConfirmed: true });
     // Room for the devices below: one for /v1/me and renew, one for login, one per refresh chain.
     executeSql(`UPDATE accounts SET plan_id = 'team'`, { persistTo: state });
-    const device = (label: string) => ({ id: crypto.randomUUID(), kind: "api", label });
+    // Each device keeps its secret: signing in again with it keeps its one slot (without it each would be a new device).
+    const device = (label: string) => ({
+      id: crypto.randomUUID(),
+      secret: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
+      kind: "api",
+      label,
+    });
     const signIn = async (d: ReturnType<typeof device>) =>
       (await api("POST", "/v1/auth/login", { username: "bench", authKey, device: d })).body as {
         accessToken: string;

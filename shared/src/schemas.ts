@@ -33,6 +33,11 @@ export const Email = z
   .meta({ description: "trimmed and lower-cased", example: "alice@example.com" });
 
 export const AuthKey = b64urlBytes(32, "authKey");
+/**
+ * 32 random bytes a device makes once (crypto.getRandomValues) and keeps with its device id (issue 20 items 4 and 7):
+ * the slot is bound to it, so knowing a device id is worth nothing. The server keeps only its SHA-256.
+ */
+export const DeviceSecret = b64urlBytes(32, "deviceSecret");
 /** The username sealed by the client under its usernameKey (shared/src/username-seal.ts): the server cannot open it. */
 export const UsernameSealed = b64urlBytes(
   USERNAME_SEALED_BYTES,
@@ -98,6 +103,21 @@ export const Device = z
   })
   .meta({ id: "Device" });
 
+/**
+ * A device holding a slot, as a refused sign-in (device_limit) shows it: no device id, only a handle that
+ * POST /v1/auth/login accepts as replaceDevice. The handle is a keyed hash of the account and device id, so
+ * it names a slot to free and is useless for signing in as that device (issue 20 item 4).
+ */
+export const SlotHolder = z
+  .object({
+    handle: z.string().meta({ description: "opaque: send it as replaceDevice to free this slot while signing in" }),
+    kind: DeviceKind,
+    label: z.string(),
+    registeredAt: Timestamp,
+    lastActiveOn: z.string().meta({ description: "the UTC day (YYYY-MM-DD) the device last used the API", example: "2026-01-01" }),
+  })
+  .meta({ id: "SlotHolder" });
+
 export const Location = z
   .object({
     id: z.string(),
@@ -148,7 +168,9 @@ export const Problem = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .meta({ description: "validation_failed: each field that is not valid" }),
-    devices: z.array(Device).optional().meta({ description: "device_limit: the devices holding the account's slots" }),
+    devices: z.array(SlotHolder).optional().meta({
+      description: "device_limit: the devices holding the account's slots, each by an opaque handle (never its device id)",
+    }),
     maxDevices: z.int().optional().meta({ description: "device_limit: how many slots the plan has" }),
     retryAfter: z.int().optional().meta({ description: "rate_limited: seconds to wait, as in the Retry-After header" }),
     maxOpenSessions: z.int().optional().meta({ description: "too_many_sessions: how many open sessions one device may hold" }),
@@ -197,6 +219,10 @@ export const DeviceInput = z.strictObject({
     .transform(cleanDeviceLabel)
     .pipe(z.string().min(1, "must contain a visible character").max(64))
     .meta({ description: "1–64 characters once control and invisible formatting characters are removed", example: "Chrome on Linux" }),
+  secret: DeviceSecret.optional().meta({
+    description:
+      "This device's secret (32 random bytes it keeps with its id). The device keeps its slot only when it sends the secret the slot is bound to; without it, or with another, the sign-in is a new device (a new slot, under a new id when the id is taken, or device_limit; and the new-device notice). It also lets the attempt past the username's sign-in back-off.",
+  }),
 });
 
 export const SignInRequest = z.strictObject({
@@ -207,8 +233,9 @@ export const SignInRequest = z.strictObject({
     description:
       "The username sealed under this password's usernameKey: stored when the account has none yet (the migration off the server's copy, which is then deleted).",
   }),
-  replaceDeviceId: DeviceId.optional().meta({
-    description: "When every slot is taken: free this device's slot (signing it out) and take it in the same step.",
+  replaceDevice: z.string().min(1).max(128).optional().meta({
+    description:
+      "When every slot is taken: the handle of a device from the device_limit answer; its slot is freed (that device signed out) and taken in the same step.",
   }),
 });
 export const TokenResponse = z.object({
@@ -217,9 +244,18 @@ export const TokenResponse = z.object({
   expiresIn: z.int(),
   refreshToken: z.string(),
   account: Account,
-  device: Device,
+  device: Device.meta({
+    description:
+      "The device as signed in. Its id may differ from the one sent (the id was held by another device's slot): keep this one, with the secret.",
+  }),
 });
-export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+export const RefreshRequest = z.strictObject({
+  refreshToken: z.string().min(1).max(200),
+  deviceSecret: DeviceSecret.optional().meta({
+    description:
+      "Binds the device's slot to this secret when the slot has none yet (slots from before device secrets); ignored once it is bound.",
+  }),
+});
 
 export const UpdateMeRequest = z.strictObject({ telemetryOptIn: z.boolean() });
 export const DeleteMeRequest = z.strictObject({ authKey: AuthKey });
@@ -359,19 +395,28 @@ export const PatchMeRequest = z
     email: Email.optional().meta({
       description: "A new address: it starts unverified and gets a verification link; the old one gets a notice.",
     }),
-    authKey: AuthKey.optional().meta({ description: "Required with email, and only with it: proves the password." }),
+    authKey: AuthKey.optional().meta({
+      description:
+        "Proves the password: required with email and with notifyNewDevice false (an access token alone cannot silence the notices), and only with those.",
+    }),
   })
   .refine((b) => b.telemetryOptIn !== undefined || b.notifyNewDevice !== undefined || b.email !== undefined, {
     message: "send at least one of telemetryOptIn, notifyNewDevice, email",
   })
-  .refine((b) => (b.email === undefined) === (b.authKey === undefined), {
-    message: "email and authKey go together",
+  .refine((b) => b.authKey !== undefined || b.email === undefined, { message: "a new email needs the authKey", path: ["authKey"] })
+  .refine((b) => b.authKey !== undefined || b.notifyNewDevice !== false, {
+    message: "turning new-device notices off needs the authKey (the password proved again)",
+    path: ["authKey"],
+  })
+  .refine((b) => b.authKey === undefined || b.email !== undefined || b.notifyNewDevice === false, {
+    message: "send the authKey only with email or with notifyNewDevice false",
     path: ["authKey"],
   });
 
 export type Account = z.infer<typeof Account>;
 export type Subscription = z.infer<typeof Subscription>;
 export type Device = z.infer<typeof Device>;
+export type SlotHolder = z.infer<typeof SlotHolder>;
 export type Location = z.infer<typeof Location>;
 export type UsageSession = z.infer<typeof UsageSession>;
 export type UsageDay = z.infer<typeof UsageDay>;
@@ -444,10 +489,10 @@ export type UsageBatchResponse = z.output<typeof UsageBatchResponse>;
 export type UsageReport = UsageBatchRequest["reports"][number];
 
 /**
- * The extra fields of a 409 device_limit problem: who holds the slots, so the
- * client can offer to free one (POST /v1/auth/login with replaceDeviceId).
+ * The extra fields of a 409 device_limit problem: who holds the slots, by handle, so the
+ * client can offer to free one (POST /v1/auth/login with replaceDevice).
  */
-export const DeviceLimitDetails = z.object({ devices: z.array(Device), maxDevices: z.int() });
+export const DeviceLimitDetails = z.object({ devices: z.array(SlotHolder), maxDevices: z.int() });
 export type DeviceLimitDetails = z.output<typeof DeviceLimitDetails>;
 
 function maxLengthOf(schema: z.ZodString): number {

@@ -15,7 +15,7 @@
  *   make: deliberately malformed or unknown input, a bearer route without a
  *   token, or reading headers.
  */
-import { deriveAuthKey, deriveClientKeys, newKdfParams, sealUsername } from "@cargo-vpn/shared";
+import { deriveAuthKey, deriveClientKeys, newKdfParams, sealUsername, toBase64Url } from "@cargo-vpn/shared";
 import type { ApiAnswer } from "./api-answer.ts";
 import { request } from "./typed-api.ts";
 
@@ -44,7 +44,21 @@ export interface SignedIn {
   accessToken: string;
   refreshToken: string;
   accountId: string;
+  /** The id the API answered (kept, as the extension keeps it) and the secret its slot is bound to. */
   deviceId: string;
+  device: TestDevice;
+}
+
+/** A device as the extension makes one: an id and a secret from crypto.getRandomValues, sent together on every sign-in. */
+export interface TestDevice {
+  id: string;
+  kind: "api";
+  label: string;
+  secret: string;
+}
+
+export function newDevice(label = "e2e script"): TestDevice {
+  return { id: crypto.randomUUID(), kind: "api", label, secret: toBase64Url(crypto.getRandomValues(new Uint8Array(32))) };
 }
 
 let n = 0;
@@ -59,9 +73,9 @@ export async function signUpAndIn(base: string, options: { username?: string; pa
   const { authKey, usernameKey } = await deriveClientKeys(password, kdf);
   const usernameSealed = await sealUsername(usernameKey, username);
   await request(base, "POST /v1/accounts", { body: { username, email, authKey, kdf, usernameSealed, ageConfirmed: true } });
-  const deviceId = crypto.randomUUID();
+  const device = newDevice();
   const signedIn = await request(base, "POST /v1/auth/login", {
-    body: { username, authKey: await authKeyFor(base, username, password), device: { id: deviceId, kind: "api", label: "e2e script" } },
+    body: { username, authKey: await authKeyFor(base, username, password), device },
   });
   return {
     username,
@@ -70,8 +84,16 @@ export async function signUpAndIn(base: string, options: { username?: string; pa
     accessToken: signedIn.accessToken,
     refreshToken: signedIn.refreshToken,
     accountId: signedIn.account.id,
-    deviceId,
+    deviceId: signedIn.device.id,
+    device: { ...device, id: signedIn.device.id },
   };
+}
+
+/** Signs the same device in again (its id and secret, the authKey derived from the password as the extension does). */
+export async function signInAgain(base: string, who: Pick<SignedIn, "username" | "password" | "device">) {
+  return request(base, "POST /v1/auth/login", {
+    body: { username: who.username, authKey: await authKeyFor(base, who.username, who.password), device: who.device },
+  });
 }
 
 /** The authKey `password` gives for `username`, derived with the parameters prelogin answers, as the extension derives it. */

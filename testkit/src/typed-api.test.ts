@@ -109,7 +109,9 @@ describe("request", () => {
       status: 409,
       code: "device_limit",
       detail: "Every slot is in use.",
-      devices: [device],
+      devices: [
+        { handle: "h-1234", kind: "chrome", label: "Chrome", registeredAt: device.registeredAt, lastActiveOn: device.lastActiveOn },
+      ],
       maxDevices: 1,
     };
     canned.set("POST /v1/auth/login", { status: 409, body: problem, contentType: "application/problem+json" });

@@ -5,6 +5,7 @@
 import type { AccountRow } from "./accounts/accounts";
 import type { SubscriptionRow } from "./billing/subscription-store";
 import type { AppContext } from "./context";
+import type { AccessClaims } from "./crypto/tokens";
 import type { DeviceSlots } from "./devices/device-slots";
 import type { RateLimiter } from "./throttle/rate-limiter";
 import type { UsageLedger } from "./usage/usage-ledger";
@@ -93,7 +94,7 @@ export type AppBindings = {
     /** The account's billing row, read with it by `authenticate` (null: it never bought anything). */
     billing: SubscriptionRow | null;
     /** A verified token's claims, its sign-in not yet proved live (http/authenticate.ts `verifyTokenOnly`). */
-    claims: AuthContext;
+    claims: AccessClaims;
     gateway: GatewayContext;
     ctx: AppContext;
   };

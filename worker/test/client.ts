@@ -4,6 +4,7 @@
  */
 import { exports } from "cloudflare:workers";
 import type { ApiAnswer } from "@cargo-vpn/testkit/api-answer";
+import { toBase64Url } from "@cargo-vpn/shared";
 import { inject } from "vitest";
 import type { TestCredential } from "./derive-auth-keys";
 
@@ -76,11 +77,20 @@ export async function register(options: { username?: string; email?: string; cre
   return { id: res.body.account.id, username, email, cred };
 }
 
+/** A device as a client makes one: a fresh id and its secret (issue 20 item 4), sent together on every sign-in. */
 export function newDevice(kind: "chrome" | "firefox" | "edge" | "api" = "chrome", label = "Chrome on Linux") {
-  return { id: crypto.randomUUID(), kind, label };
+  return { id: crypto.randomUUID(), kind, label, secret: newDeviceSecret() };
 }
 
-export async function signIn(user: TestUser, device = newDevice(), headers: Record<string, string> = {}) {
+/** What a sign-in sends as `device`: without `secret` it is an old client's (a new device every time). */
+export type DeviceInput = { id: string; kind: "chrome" | "firefox" | "edge" | "api"; label: string; secret?: string };
+
+/** 32 random bytes as base64url, as the extension makes a device secret. */
+export function newDeviceSecret(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+export async function signIn(user: TestUser, device: DeviceInput = newDevice(), headers: Record<string, string> = {}) {
   return call("POST", "/v1/auth/login", {
     body: { username: user.username, authKey: user.cred.authKey, device },
     headers,

@@ -23,7 +23,9 @@ describe("device slots", () => {
       expect(r.body.code).toBe("device_limit");
       expect(r.body.maxDevices).toBe(5);
       expect(r.body.devices).toHaveLength(5);
-      expect(new Set(r.body.devices.map((d: { id: string }) => d.id))).toEqual(winners);
+      // Listed by handle and label, never by device id (issue 20 item 4).
+      expect(new Set(r.body.devices.map((d: { label: string }) => d.label))).toEqual(new Set(ok.map((w) => w.body.device.label as string)));
+      for (const id of winners) expect(JSON.stringify(r.body)).not.toContain(id);
     }
 
     // Freeing one slot lets exactly one more device in.
@@ -102,15 +104,15 @@ describe("device slots", () => {
     expect((await call("GET", "/v1/me", { token: bob.token })).status).toBe(200);
   });
 
-  it("a full account can free a listed slot while signing in (replaceDeviceId)", async () => {
+  it("a full account can free a listed slot while signing in (replaceDevice)", async () => {
     const s = await signedIn();
     const laptop = newDevice("firefox", "Firefox on laptop");
     const refused = await signIn(s.user, laptop);
     expect(refused.status).toBe(409);
-    expect(refused.body.devices.map((d: { id: string }) => d.id)).toEqual([s.device.id]);
+    expect(refused.body.devices.map((d: { label: string }) => d.label)).toEqual([s.device.label]);
 
     const replaced = await call("POST", "/v1/auth/login", {
-      body: { username: s.user.username, authKey: s.user.cred.authKey, device: laptop, replaceDeviceId: s.device.id },
+      body: { username: s.user.username, authKey: s.user.cred.authKey, device: laptop, replaceDevice: refused.body.devices[0].handle },
     });
     expect(replaced.status).toBe(200);
     expect((await call("GET", "/v1/me", { token: s.token })).status).toBe(401);
@@ -118,10 +120,11 @@ describe("device slots", () => {
     expect(list.body.devices.map((d: { id: string }) => d.id)).toEqual([laptop.id]);
   });
 
-  it("replaceDeviceId with a wrong password frees nothing", async () => {
+  it("replaceDevice with a wrong password frees nothing", async () => {
     const s = await signedIn();
+    const handle = (await signIn(s.user, newDevice())).body.devices[0].handle as string;
     const res = await call("POST", "/v1/auth/login", {
-      body: { username: s.user.username, authKey: s.user.cred.wrongAuthKey, device: newDevice(), replaceDeviceId: s.device.id },
+      body: { username: s.user.username, authKey: s.user.cred.wrongAuthKey, device: newDevice(), replaceDevice: handle },
     });
     expect(res.status).toBe(401);
     expect((await call("GET", "/v1/me", { token: s.token })).status).toBe(200);

@@ -52,7 +52,8 @@ describe("new-device notice", () => {
 
   it("is not sent with notifyNewDevice: false", async () => {
     const s = await signedIn();
-    const patched = await call("PATCH", "/v1/me", { token: s.token, body: { notifyNewDevice: false } });
+    // Turning them off needs the password again (device-secret.test.ts).
+    const patched = await call("PATCH", "/v1/me", { token: s.token, body: { notifyNewDevice: false, authKey: s.user.cred.authKey } });
     expect(patched.status).toBe(200);
     expect(patched.body.account.notifyNewDevice).toBe(false);
     expect((await call("GET", "/v1/me", { token: s.token })).body.account.notifyNewDevice).toBe(false);

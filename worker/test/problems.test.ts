@@ -131,7 +131,9 @@ describe("problem answers", () => {
     const res = await signIn(s.user, newDevice());
     expectProblem(res, 409, "device_limit");
     expect(res.body.maxDevices).toBe(1);
-    expect(res.body.devices).toEqual([expect.objectContaining({ id: s.device.id, current: false })]);
+    // By handle, never by device id (issue 20 item 4).
+    expect(res.body.devices).toEqual([expect.objectContaining({ handle: expect.any(String), label: s.device.label })]);
+    expect(res.body.devices[0].id).toBeUndefined();
     expect(res.body.accessToken).toBeUndefined();
   });
 

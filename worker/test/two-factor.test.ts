@@ -232,13 +232,16 @@ describe("signing in with a second factor", () => {
     expect(res.body.code).toBe("device_limit");
   });
 
-  it("carries replaceDeviceId through the challenge: the freed slot is taken once the code is right", async () => {
+  it("carries replaceDevice through the challenge: the freed slot is taken once the code is right", async () => {
     const e = await enrolled();
     await env.DB.prepare("UPDATE accounts SET plan_id = 'free' WHERE id = ?").bind(e.user.id).run();
-    const held = (await call("GET", "/v1/devices", { token: e.token })).body.devices[0].id as string;
     const device = newDevice("edge", "Edge at work");
+    // The handle comes from the refusal, which is answered once the password is right, before the code.
+    const refused = await signIn(e.user, device);
+    expect(refused.body.code).toBe("device_limit");
+    const held = refused.body.devices[0].handle as string;
     const first = await call("POST", "/v1/auth/login", {
-      body: { username: e.user.username, authKey: e.user.cred.authKey, device, replaceDeviceId: held },
+      body: { username: e.user.username, authKey: e.user.cred.authKey, device, replaceDevice: held },
     });
     expect(first.body.code).toBe("second_factor_required");
     // Nothing is freed before the second step.

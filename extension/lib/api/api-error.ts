@@ -5,7 +5,7 @@
  * It is plain data so it crosses the popup/background message boundary intact.
  */
 import type { ProblemCode } from "@cargo-vpn/shared/problems";
-import type { Device, SecondFactorChallenge } from "@cargo-vpn/shared/schemas";
+import type { SecondFactorChallenge, SlotHolder } from "@cargo-vpn/shared/schemas";
 
 /**
  * docs/api.md's codes plus what can go wrong around an answer: none arrived
@@ -17,8 +17,8 @@ export type ErrorCode = ProblemCode | "network" | "bad_response" | "unknown";
 export interface ErrorInfo {
   code: ErrorCode;
   status: number;
-  /** Only for device_limit: who holds the slots. */
-  devices?: Device[];
+  /** Only for device_limit: who holds the slots, by handle (never a device id). */
+  devices?: SlotHolder[];
   maxDevices?: number;
   /** Seconds, from Retry-After on rate_limited. */
   retryAfter?: number;

@@ -120,7 +120,29 @@ describe("API client", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).info).toMatchObject({ code: "device_limit", status: 409, maxDevices: 1 });
-    expect((error as ApiError).info.devices?.[0]?.id).toBe(device.id);
+    // By handle and label: the device id is never listed (issue 20 item 4).
+    expect((error as ApiError).info.devices?.[0]).toMatchObject({ handle: expect.any(String), label: device.label });
+    expect(JSON.stringify((error as ApiError).info)).not.toContain(device.id);
+  });
+
+  it("sends the device secret with every refresh: a slot taken before device secrets is bound by it (issue 20 item 4)", async () => {
+    const { server, tokens } = await setup({ maxDevices: 1 });
+    const secret = toBase64Url(new Uint8Array(32).fill(7));
+    const api = createApiClient({
+      baseUrl: () => "http://127.0.0.1:8787",
+      tokens,
+      fetch: server.fetch,
+      deviceSecret: async () => secret,
+    });
+    // An older version signed in without a secret: its slot is unbound, so a sign-in could not reuse it.
+    await api.signIn({ username: "alice", authKey: AUTH_KEY, device });
+    server.expireAccessTokens();
+    await api.me();
+    expect(server.calls.at(-2)).toBe("POST /v1/auth/refresh");
+    // Bound by that refresh: signing in again with the secret keeps the one slot (else device_limit on this plan).
+    const again = await api.signIn({ username: "alice", authKey: AUTH_KEY, device: { ...device, secret } });
+    expect(again.deviceId).toBe(device.id);
+    expect(server.accounts.get("alice")!.devices.map((d) => d.id)).toEqual([device.id]);
   });
 
   it("an unreachable API is a 'network' error", async () => {

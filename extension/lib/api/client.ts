@@ -60,6 +60,8 @@ export interface ApiClientDeps {
   fetch?: typeof fetch;
   now?: () => number;
   onSignedOut?: () => void;
+  /** This install's device secret, sent with every refresh so the API can bind a slot taken before secrets (issue 20 item 4). */
+  deviceSecret?: () => Promise<string>;
 }
 
 /** What is needed of a shared zod schema: parsing an answer without trusting it. */
@@ -130,7 +132,11 @@ export function createApiClient(deps: ApiClientDeps) {
   function refresh(current: Tokens): Promise<Tokens> {
     refreshing ??= (async () => {
       try {
-        const response = await raw("POST", "/v1/auth/refresh", { refreshToken: current.refreshToken });
+        const deviceSecret = await deps.deviceSecret?.();
+        const response = await raw("POST", "/v1/auth/refresh", {
+          refreshToken: current.refreshToken,
+          ...(deviceSecret ? { deviceSecret } : {}),
+        });
         if (response.status === 401 || response.status === 400) return await signedOut();
         const answer = await parse(response, TokenResponse);
         const next = storeTokens(answer, current.deviceId, current.account.username);
@@ -186,7 +192,8 @@ export function createApiClient(deps: ApiClientDeps) {
     async signIn(input: SignInRequest): Promise<Tokens> {
       signingInAs = normalizeUsername(input.username);
       const answer = await parse(await raw("POST", "/v1/auth/login", input), TokenResponse);
-      const tokens = storeTokens(answer, input.device.id, signingInAs);
+      // The API's id, which differs from the one sent when that id was another slot's: keep it with the secret.
+      const tokens = storeTokens(answer, answer.device.id, signingInAs);
       await deps.tokens.set(tokens);
       return tokens;
     },
@@ -235,9 +242,10 @@ export function createApiClient(deps: ApiClientDeps) {
     },
     // ---- two-factor sign-in and sign-ins you can end (issue 18) ----
     /** The second step of a sign-in that answered second_factor_required; stores the tokens like signIn. */
-    async completeSecondFactor(input: SecondFactorRequest, deviceId: string, knownName: string | null = signingInAs): Promise<Tokens> {
+    async completeSecondFactor(input: SecondFactorRequest, knownName: string | null = signingInAs): Promise<Tokens> {
       const answer = await parse(await raw("POST", "/v1/auth/second-factor", input), TokenResponse);
-      const tokens = storeTokens(answer, deviceId, knownName);
+      // The API may answer another device id than asked (a held id without its secret is a new device).
+      const tokens = storeTokens(answer, answer.device.id, knownName);
       await deps.tokens.set(tokens);
       return tokens;
     },

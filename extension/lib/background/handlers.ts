@@ -94,6 +94,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     };
   }
 
+  /** The id a sign-in answered: another than ours when ours was another slot's; the secret stays with it. */
+  async function keepDeviceId(deviceId: string): Promise<void> {
+    if ((await settings.get()).deviceId !== deviceId) await settings.update({ deviceId });
+  }
+
   /** Leave the tunnel and release traffic before the sign-in goes away. */
   async function disconnectForGood(): Promise<void> {
     if (connection.state.name !== "disconnected") {
@@ -123,17 +128,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await api.register(input);
     },
 
-    async signIn({ username, authKey, usernameSealed, replaceDeviceId }) {
+    async signIn({ username, authKey, usernameSealed, replaceDevice }) {
       // A new password sign-in drops a passkey step still waited for: its challenge is superseded.
       await deps.passkeySignIn?.clear();
-      const { deviceId } = await settings.get();
-      await api.signIn({
+      const { deviceId, deviceSecret } = await settings.get();
+      const signedIn = await api.signIn({
         username,
         authKey,
         ...(usernameSealed ? { usernameSealed } : {}),
-        device: { id: deviceId, kind: deps.device.kind, label: deps.device.label },
-        ...(replaceDeviceId ? { replaceDeviceId } : {}),
+        device: { id: deviceId, secret: deviceSecret, kind: deps.device.kind, label: deps.device.label },
+        ...(replaceDevice ? { replaceDevice } : {}),
       });
+      await keepDeviceId(signedIn.deviceId);
     },
 
     async signOut() {
@@ -222,7 +228,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return remember(await api.updateMe({ email, authKey }));
     },
 
-    setNotifyNewDevice: async ({ enabled }) => remember(await api.updateMe({ notifyNewDevice: enabled === true })),
+    async setNotifyNewDevice({ enabled, authKey }) {
+      // Off needs the password proved again (issue 20 item 4): the API refuses it without the authKey.
+      if (enabled !== true && !authKey) throw invalid();
+      return remember(await api.updateMe(enabled === true ? { notifyNewDevice: true } : { notifyNewDevice: false, authKey }));
+    },
 
     async requestPasswordReset({ email }) {
       if (!email) throw invalid();
@@ -243,9 +253,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     // ---- two-factor sign-in, sign-ins you can end, the policy's contacts (issue 18) ----
     async completeSecondFactor({ challenge, code, recoveryCode, passkey }) {
       if (!challenge || (!code && !recoveryCode && !passkey)) throw invalid();
-      const { deviceId } = await settings.get();
       const factor = code ? { code } : recoveryCode ? { recoveryCode } : { passkey: true as const };
-      await api.completeSecondFactor({ challenge, ...factor }, deviceId);
+      await keepDeviceId((await api.completeSecondFactor({ challenge, ...factor })).deviceId);
     },
     getTwoFactor: () => api.twoFactor(),
     exportAccount: () => api.exportMe(),

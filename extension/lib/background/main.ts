@@ -90,6 +90,7 @@ export function startBackground(env: BackgroundEnv) {
     baseUrl: async () => (await settings.get()).apiUrl,
     tokens,
     onSignedOut: () => void service?.dispatch({ type: "SIGNED_OUT" }),
+    deviceSecret: async () => (await settings.get()).deviceSecret,
   });
   const report = createTelemetryReporter({
     send: (events) => api.telemetry(events),
@@ -227,7 +228,8 @@ export function startBackground(env: BackgroundEnv) {
   const passkeySignIn = new PasskeySignIn({
     area: storage.session,
     complete: async (challenge, username) => {
-      await api.completeSecondFactor({ challenge, passkey: true }, (await settings.get()).deviceId, username);
+      const signedIn = await api.completeSecondFactor({ challenge, passkey: true }, username);
+      if ((await settings.get()).deviceId !== signedIn.deviceId) await settings.update({ deviceId: signedIn.deviceId });
     },
     log,
   });

@@ -44,7 +44,12 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
   const storage = fakeBrowser.storage as unknown as StorageAreas;
   const settings = new SettingsStore(storage.local, undefined, !options.storeBuild);
   const tokens = createTokenStore(storage);
-  const api = createApiClient({ baseUrl: async () => (await settings.get()).apiUrl, tokens, fetch: server.fetch });
+  const api = createApiClient({
+    baseUrl: async () => (await settings.get()).apiUrl,
+    tokens,
+    fetch: server.fetch,
+    deviceSecret: async () => (await settings.get()).deviceSecret,
+  });
   const routes: Array<ProxyRoute | "cleared"> = [];
   const auth = new ProxyAuthAnswerer(storage.session);
   const siteRules = new SiteRulesStore(storage.local);
@@ -81,7 +86,7 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
   const passkeySignIn = new PasskeySignIn({
     area: storage.session,
     complete: async (challenge, username) =>
-      void (await api.completeSecondFactor({ challenge, passkey: true }, (await settings.get()).deviceId, username)),
+      void (await api.completeSecondFactor({ challenge, passkey: true }, username)),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms / 100)),
   });
   const handlers = createHandlers({
@@ -147,7 +152,7 @@ describe("popup ↔ background protocol", () => {
     expect(status.account?.username).toBe("alice");
   });
 
-  it("signIn at the device limit answers device_limit with the devices; replaceDeviceId frees that slot and signs in", async () => {
+  it("signIn at the device limit answers device_limit with the devices; replaceDevice frees that slot and signs in", async () => {
     const server = createFakeApi({ maxDevices: 1 });
     boot(server);
     await signUpAndIn();
@@ -156,12 +161,40 @@ describe("popup ↔ background protocol", () => {
     await fakeBrowser.storage.local.clear();
     const error = (await ask("signIn", { username: "alice", authKey }).catch((e: unknown) => e)) as ApiError;
     expect(error.info).toMatchObject({ code: "device_limit", maxDevices: 1 });
-    expect(error.info.devices?.map((d) => d.id)).toEqual([first.id]);
-    await ask("signIn", { username: "alice", authKey, replaceDeviceId: first.id });
+    expect(error.info.devices?.map((d) => d.label)).toEqual([first.label]);
+    await ask("signIn", { username: "alice", authKey, replaceDevice: error.info.devices![0]!.handle });
     const devices = await ask("getDevices", undefined);
     expect(devices.devices).toHaveLength(1);
     expect(devices.devices[0]!.id).not.toBe(first.id);
     expect(devices.devices[0]!.current).toBe(true);
+  });
+
+  it("the device secret (issue 20 item 4): made once, sent on every sign-in, so signing in again keeps the one slot", async () => {
+    const server = createFakeApi({ maxDevices: 1 });
+    const { settings } = boot(server);
+    await signUpAndIn();
+    const { deviceId, deviceSecret } = await settings.get();
+    expect(deviceSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(server.accounts.get("alice")!.devices.map((d) => d.id)).toEqual([deviceId]);
+    // The one slot is this install's: without its secret this sign-in would be a second device, and device_limit.
+    await ask("signIn", { username: "alice", authKey });
+    expect(server.accounts.get("alice")!.devices.map((d) => d.id)).toEqual([deviceId]);
+    expect(await settings.get()).toMatchObject({ deviceId, deviceSecret });
+  });
+
+  it("keeps the device id a sign-in answers when it differs from the one sent (that id was another slot's)", async () => {
+    const server = createFakeApi({ maxDevices: 2 });
+    const { settings } = boot(server);
+    await signUpAndIn();
+    const theirs = (await settings.get()).deviceId;
+    // This install now claims that id with another secret (an id copied from elsewhere): it is a new device.
+    await settings.update({ deviceSecret: "A".repeat(43) });
+    await ask("signIn", { username: "alice", authKey });
+    const ours = await settings.get();
+    expect(ours.deviceId).not.toBe(theirs);
+    expect(server.accounts.get("alice")!.devices.map((d) => d.id)).toEqual([theirs, ours.deviceId]);
+    await ask("signIn", { username: "alice", authKey });
+    expect(server.accounts.get("alice")!.devices).toHaveLength(2);
   });
 
   it("getLocations, connect, getStatus (connected), disconnect", async () => {
@@ -313,7 +346,13 @@ describe("popup ↔ background protocol", () => {
       { to: "new@example.com", kind: "verification" },
     ]);
 
-    expect((await ask("setNotifyNewDevice", { enabled: false })).notifyNewDevice).toBe(false);
+    // Off needs the password (issue 20 item 4): refused without it or with a wrong one.
+    await expect(ask("setNotifyNewDevice", { enabled: false })).rejects.toMatchObject({ info: { code: "validation_failed" } });
+    await expect(ask("setNotifyNewDevice", { enabled: false, authKey: wrongKey })).rejects.toMatchObject({
+      info: { code: "invalid_credentials" },
+    });
+    expect(server.accounts.get("alice")!.account.notifyNewDevice).toBe(true);
+    expect((await ask("setNotifyNewDevice", { enabled: false, authKey })).notifyNewDevice).toBe(false);
     expect(server.accounts.get("alice")!.account.notifyNewDevice).toBe(false);
     // Verified elsewhere (the link in the mail): getAccount brings the popup up to date.
     server.accounts.get("alice")!.account.emailVerified = true;

@@ -94,7 +94,8 @@ export interface Requests {
   resendVerification: [undefined, void];
   changePassword: [ChangePasswordRequest, void];
   changeEmail: [Required<Pick<PatchMeRequest, "email" | "authKey">>, Account];
-  setNotifyNewDevice: [{ enabled: boolean }, Account];
+  /** Turning the notice off carries the authKey (the password proved again). */
+  setNotifyNewDevice: [{ enabled: boolean; authKey?: string }, Account];
   requestPasswordReset: [EmailLinkRequest, void];
   getPlans: [undefined, PlanOffer[]];
   /** Opens Stripe's hosted Checkout in a tab. */

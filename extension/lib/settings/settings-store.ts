@@ -1,9 +1,11 @@
 /**
- * The user's settings and this install's identity, in `storage.local`.
+ * The user's settings and this install's identity (device id and device
+ * secret), in `storage.local`.
  *
  *   const settings = new SettingsStore(browser.storage.local);
  *   const { apiUrl, bypassList } = await settings.get();
  */
+import { toBase64Url } from "@cargo-vpn/shared/base64url";
 import type { StorageArea } from "../api/token-store";
 import { DEFAULT_API_URL, DEFAULT_BYPASS_LIST, STORE_BUILD } from "../config";
 
@@ -12,8 +14,18 @@ export interface Settings {
   bypassList: string[];
   autoConnect: boolean;
   lastLocationId: string | null;
-  /** Generated once per install: the device id the API counts slots by. */
+  /** Generated once per install: the device id the API counts slots by (replaced by the id a sign-in answers). */
   deviceId: string;
+  /**
+   * Generated once per install (32 bytes from crypto.getRandomValues, base64url) and sent on every sign-in and
+   * refresh: the API binds the device's slot to it, so the id alone takes over nothing (issue 20 item 4).
+   */
+  deviceSecret: string;
+}
+
+/** 32 random bytes as base64url without padding: a device secret. */
+function newDeviceSecret(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 export type EditableSettings = Pick<Settings, "apiUrl" | "bypassList" | "autoConnect">;
@@ -26,6 +38,7 @@ export class SettingsStore {
     private readonly newId: () => string = () => crypto.randomUUID(),
     /** A store build ignores any saved API URL: it talks to the one it was built for. */
     private readonly apiUrlEditable: boolean = !STORE_BUILD,
+    private readonly newSecret: () => string = newDeviceSecret,
   ) {}
 
   async get(): Promise<Settings> {
@@ -36,8 +49,10 @@ export class SettingsStore {
       autoConnect: saved.autoConnect ?? false,
       lastLocationId: saved.lastLocationId ?? null,
       deviceId: saved.deviceId ?? this.newId(),
+      deviceSecret: saved.deviceSecret ?? this.newSecret(),
     };
-    if (!saved.deviceId) await this.area.set({ [KEY]: settings });
+    // Kept at once: the id and the secret must be the same on the next read (installs from before secrets get theirs now).
+    if (!saved.deviceId || !saved.deviceSecret) await this.area.set({ [KEY]: settings });
     return settings;
   }
 

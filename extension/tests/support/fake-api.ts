@@ -128,16 +128,40 @@ export function createFakeApi(options: FakeApiOptions = {}) {
     return null;
   }
 
-  /** The slot a sign-in takes once every factor is proved. */
-  function claim(record: AccountRecord, input: { device: { id: string; kind: Device["kind"]; label: string }; replaceDeviceId?: string }) {
-    if (input.replaceDeviceId) record.devices = record.devices.filter((d) => d.id !== input.replaceDeviceId);
-    let device = record.devices.find((d) => d.id === input.device.id);
-    if (!device) {
+  /** Each slot's device secret, and the handles device_limit answers gave out (as the worker: never a device id). */
+  const slotSecrets = new Map<string, string | undefined>();
+  const handles = new Map<string, string>();
+  const slotHolders = (devices: Device[]) =>
+    devices.map((d) => {
+      const handle = id("slot-");
+      handles.set(handle, d.id);
+      return { handle, kind: d.kind, label: d.label, registeredAt: d.registeredAt, lastActiveOn: d.lastActiveOn };
+    });
+
+  /** The slot a sign-in takes once every factor is proved: its own only with the slot's secret (issue 20 item 4). */
+  function claim(
+    record: AccountRecord,
+    input: { device: { id: string; kind: Device["kind"]; label: string; secret?: string }; replaceDevice?: string },
+  ) {
+    const { secret, ...sent } = input.device;
+    let device = record.devices.find((d) => d.id === sent.id);
+    if (!device || secret === undefined || slotSecrets.get(device.id) !== secret) {
+      const replaced = input.replaceDevice === undefined ? undefined : handles.get(input.replaceDevice);
+      if (replaced) record.devices = record.devices.filter((d) => d.id !== replaced);
       if (record.devices.length >= record.account.plan.maxDevices) {
-        return problem(409, "device_limit", { devices: record.devices, maxDevices: record.account.plan.maxDevices });
+        return problem(409, "device_limit", { devices: slotHolders(record.devices), maxDevices: record.account.plan.maxDevices });
       }
       const stamp = new Date().toISOString();
-      device = { ...input.device, registeredAt: stamp, lastSeenAt: stamp, lastActiveOn: stamp.slice(0, 10), current: false };
+      // The id was another slot's (or just was): a new device, under a new id.
+      device = {
+        ...sent,
+        id: device ? crypto.randomUUID() : sent.id,
+        registeredAt: stamp,
+        lastSeenAt: stamp,
+        lastActiveOn: stamp.slice(0, 10),
+        current: false,
+      };
+      slotSecrets.set(device.id, secret);
       record.devices.push(device);
     }
     return json(200, issue(record, { ...device, current: true }));
@@ -277,6 +301,8 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       if (!entry || entry.used) return problem(401, "unauthorized");
       entry.used = true;
       const record = accounts.get(entry.username)!;
+      // A slot from before device secrets is bound by the refresh (the worker's rule).
+      if (input.deviceSecret && slotSecrets.get(entry.deviceId) === undefined) slotSecrets.set(entry.deviceId, input.deviceSecret);
       return json(200, issue(record, { ...record.devices.find((d) => d.id === entry.deviceId)!, current: true }));
     }
 
@@ -313,6 +339,10 @@ export function createFakeApi(options: FakeApiOptions = {}) {
           // Pending until the new address confirms (issue 20): the account keeps its address.
           mail.push({ to: record.account.email, kind: "email_changed" }, { to: email, kind: "verification" });
           record.pendingEmail = email;
+        }
+        // Off needs the password (issue 20 item 4); the schema already refuses it without the authKey.
+        if (patch.notifyNewDevice === false && patch.email === undefined && patch.authKey !== record.authKey) {
+          return problem(401, "invalid_credentials");
         }
         if (patch.notifyNewDevice !== undefined) record.account = { ...record.account, notifyNewDevice: patch.notifyNewDevice };
         if (patch.telemetryOptIn !== undefined) record.account = { ...record.account, telemetryOptIn: patch.telemetryOptIn };

@@ -35,9 +35,12 @@ export async function updateOwnAccount(
 ): Promise<Account> {
   const { telemetryOptIn, notifyNewDevice, email, authKey } = changes;
   let current = row;
-  // The address first: when it is refused (401, 409), nothing else changes either.
+  // The address first: when it is refused (401, 409), nothing else changes either. It proves the password.
   if (email !== undefined && authKey !== undefined) {
     current = await changeEmail(ctx, current, email, authKey, clientAddress, deviceId);
+  } else if (notifyNewDevice === false && authKey !== undefined) {
+    // Silencing the new-device notice needs the password, not just a (possibly stolen) access token (issue 20 item 4).
+    await proveOwnAuthKey(ctx, current, authKey, clientAddress, deviceId);
   }
   const changed = await updateSettings(ctx.db, current.id, { telemetryOptIn, notifyNewDevice });
   return accountView(await ctx.keys(), { ...current, ...changed }, subscriptionOf(billing));

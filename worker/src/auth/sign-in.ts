@@ -12,13 +12,13 @@ import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
 import { accountView, findByUsername, type AccountRow } from "../accounts/accounts";
 import type { AppContext } from "../context";
 import { constantTimeEqual } from "../crypto/constant-time";
-import { authVerifier, blindIndex, clientHash, fakeSalt, tokenHash } from "../crypto/keyed-hash";
+import { authVerifier, blindIndex, clientHash, fakeSalt, slotHandle, tokenHash } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";
 import { signAccessToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
 import { accounts, refreshTokens, signIns, subscriptions } from "../db/schema";
-import { deviceSlots, type StoredDevice } from "../devices/device-slots";
-import { deviceView, keyRef, signOutDevice } from "../devices/devices";
+import { deviceSlots, slotMatches, type StoredDevice } from "../devices/device-slots";
+import { deviceView, keyRef, signOutDevice, slotHolderView } from "../devices/devices";
 import type { AuthContext } from "../env";
 import { Problem } from "../problem";
 import { recordSignInFailure, signInThrottled, signInWaits } from "../throttle/sign-in-limiter";
@@ -81,28 +81,40 @@ async function findForSignIn(db: Db, usernameIndex: string): Promise<SignInAccou
 /**
  * The account if `authKey` is its key; otherwise 401 invalid_credentials, the
  * failure counted against the username and the client (429 once they run out).
- * `deviceId`, when it holds one of the account's slots (it proved the password
- * before), lets the attempt past the username's back-off, never past the
- * per-client limits.
+ * A device that proves it holds one of the account's slots (its id with the
+ * slot's secret: it proved the password before) gets past the username's
+ * back-off, never past the per-client limits. A device id alone proves
+ * nothing (issue 20 item 7).
  */
 async function proveAuthKey(
   ctx: AppContext,
   username: string,
   authKey: string,
   clientAddress: string,
-  deviceId?: string,
+  device: SlotProof,
 ): Promise<SignInAccount> {
   const keys = await ctx.keys();
-  return proveAuthKeyAt(ctx, await blindIndex(keys.index, "username", username), authKey, clientAddress, deviceId);
+  const usernameIndex = await blindIndex(keys.index, "username", username);
+  return proveAuthKeyAt(ctx, usernameIndex, authKey, clientAddress, (row) => holdsSlot(ctx, row, usernameIndex, device));
+}
+
+/** A device's claim to a slot: its id and the hash of the secret it sent (null: none sent). */
+export interface SlotProof {
+  deviceId: string;
+  secretHash: string | null;
 }
 
 /**
  * The signed-in account re-proving its password (changing it or the address,
  * erasing, two-factor changes): the same check and counters as sign-in, found
  * by the row's blind index, so the server never needs the name itself.
+ *
+ * `deviceId` is the signed-in device's, read from its sign-in (never from the
+ * request): while it still holds its slot, the back-off does not apply.
  */
 export async function proveOwnAuthKey(ctx: AppContext, row: AccountRow, authKey: string, clientAddress: string, deviceId: string) {
-  return (await proveAuthKeyAt(ctx, row.usernameIndex, authKey, clientAddress, deviceId)).row;
+  const proven = async () => (await deviceSlots(ctx, row.id).get(keyRef(row), deviceId)) !== null;
+  return (await proveAuthKeyAt(ctx, row.usernameIndex, authKey, clientAddress, proven)).row;
 }
 
 async function proveAuthKeyAt(
@@ -110,7 +122,7 @@ async function proveAuthKeyAt(
   usernameIndex: string,
   authKey: string,
   clientAddress: string,
-  deviceId?: string,
+  provenDevice: (row: AccountRow | undefined) => Promise<boolean>,
 ): Promise<SignInAccount> {
   const keys = await ctx.keys();
   const client = await clientHash(keys.index, clientAddress);
@@ -119,7 +131,7 @@ async function proveAuthKeyAt(
   const [waits, found] = await Promise.all([signInWaits(ctx, subject), findForSignIn(ctx.db, usernameIndex)]);
   if (waits.throttled > 0) throw signInThrottled(waits.throttled);
   const row = found?.row;
-  if (waits.backoff > 0 && !(await holdsSlot(ctx, row, usernameIndex, deviceId))) throw signInThrottled(waits.backoff);
+  if (waits.backoff > 0 && !(await provenDevice(row))) throw signInThrottled(waits.backoff);
   // Compute a verifier either way so a wrong username costs what a wrong key does.
   const expected = await authVerifier(keys.index, row?.kdfSalt ?? "AAAAAAAAAAAAAAAAAAAAAA", authKey);
   if (!found || !constantTimeEqual(expected, found.row.authVerifier)) {
@@ -129,21 +141,37 @@ async function proveAuthKeyAt(
   return found;
 }
 
-/** Whether `deviceId` holds one of the account's slots. An unknown username asks an empty object, so both cost one lookup. */
-async function holdsSlot(
-  ctx: AppContext,
-  row: AccountRow | undefined,
-  usernameIndex: string,
-  deviceId: string | undefined,
-): Promise<boolean> {
-  if (!deviceId) return false;
-  if (!row) return (await deviceSlots(ctx, `unknown:${usernameIndex}`).get({ accountId: "", wrappedKey: "" }, deviceId)) !== null;
-  return (await deviceSlots(ctx, row.id).get(keyRef(row), deviceId)) !== null;
+/**
+ * Whether the device proves it holds one of the account's slots: the slot with its id is bound to the
+ * secret it sent. An unknown username asks an empty object, so both cost one lookup.
+ */
+async function holdsSlot(ctx: AppContext, row: AccountRow | undefined, usernameIndex: string, device: SlotProof): Promise<boolean> {
+  if (device.secretHash === null) return false;
+  const slot = row
+    ? await deviceSlots(ctx, row.id).get(keyRef(row), device.deviceId)
+    : await deviceSlots(ctx, `unknown:${usernameIndex}`).get({ accountId: "", wrappedKey: "" }, device.deviceId);
+  return slot !== null && slotMatches(slot, device.secretHash);
+}
+
+/** The stored form of a device secret: its SHA-256 (the secret is 256 random bits, so nothing slower is needed). */
+async function deviceSecretHash(secret: string | undefined): Promise<string | null> {
+  return secret === undefined ? null : tokenHash(secret);
 }
 
 export async function signIn(ctx: AppContext, input: SignInInput, clientAddress: string): Promise<TokenResponse> {
-  const { row, billing, totp, passkeys } = await proveAuthKey(ctx, input.username, input.authKey, clientAddress, input.device.id);
-  const pending = { device: input.device, replaceDeviceId: input.replaceDeviceId, usernameSealed: input.usernameSealed };
+  const { secret, ...device } = input.device;
+  const secretHash = await deviceSecretHash(secret);
+  const { row, billing, totp, passkeys } = await proveAuthKey(ctx, input.username, input.authKey, clientAddress, {
+    deviceId: device.id,
+    secretHash,
+  });
+  // Only the secret's hash goes on, into the sealed two-factor challenge too.
+  const pending: PendingSignIn = {
+    device,
+    deviceSecretHash: secretHash,
+    replaceDevice: input.replaceDevice,
+    usernameSealed: input.usernameSealed,
+  };
   if (totp || passkeys > 0) {
     // A full plan is said now, not after the person typed a code they would then have to type again.
     await assertSlotAvailable(ctx, row, pending);
@@ -164,21 +192,34 @@ export async function signIn(ctx: AppContext, input: SignInInput, clientAddress:
   return finishSignIn(ctx, row, pending, billing);
 }
 
-function deviceLimit(planId: string, devices: StoredDevice[]): Problem {
-  const plan = planFor(planId);
+/** 409 device_limit, listing the slots by handle only: a device id from it would be worth nothing anyway, but it is not even given. */
+async function deviceLimit(ctx: AppContext, row: AccountRow, devices: StoredDevice[]): Promise<Problem> {
+  const plan = planFor(row.planId);
+  const index = (await ctx.keys()).index;
   return new Problem(
     "device_limit",
     `Every device slot of the ${plan.name} plan is in use (${plan.maxDevices}). Sign out on another device or remove one, then sign in again.`,
-    { devices: devices.map((d) => deviceView(d, null)), maxDevices: plan.maxDevices },
+    {
+      devices: await Promise.all(devices.map(async (d) => slotHolderView(d, await slotHandle(index, row.id, d.id)))),
+      maxDevices: plan.maxDevices,
+    },
   );
 }
 
-/** 409 device_limit unless the device holds a slot, frees one, or a slot is free. */
+/** The device id a replaceDevice handle names among the account's slots, or undefined. */
+async function replacedDeviceId(ctx: AppContext, row: AccountRow, devices: StoredDevice[], handle: string | undefined) {
+  if (handle === undefined) return undefined;
+  const index = (await ctx.keys()).index;
+  for (const d of devices) if (constantTimeEqual(await slotHandle(index, row.id, d.id), handle)) return d.id;
+  return undefined;
+}
+
+/** 409 device_limit unless the device proves it holds a slot, frees one, or a slot is free. */
 async function assertSlotAvailable(ctx: AppContext, row: AccountRow, pending: PendingSignIn): Promise<void> {
   const devices = await deviceSlots(ctx, row.id).list(keyRef(row));
-  const holds = devices.some((d) => d.id === pending.device.id);
-  const freed = pending.replaceDeviceId !== undefined && devices.some((d) => d.id === pending.replaceDeviceId);
-  if (!holds && !freed && devices.length >= planFor(row.planId).maxDevices) throw deviceLimit(row.planId, devices);
+  const holds = devices.some((d) => d.id === pending.device.id && slotMatches(d, pending.deviceSecretHash ?? null));
+  const freed = (await replacedDeviceId(ctx, row, devices, pending.replaceDevice)) !== undefined;
+  if (!holds && !freed && devices.length >= planFor(row.planId).maxDevices) throw await deviceLimit(ctx, row, devices);
 }
 
 /**
@@ -198,30 +239,35 @@ export async function finishSignIn(
   const keys = await ctx.keys();
   const plan = planFor(row.planId);
   const slots = deviceSlots(ctx, row.id);
-  const claim = await slots.claim(keyRef(row), pending.device, plan.maxDevices, Date.now(), pending.replaceDeviceId);
-  if (!claim.ok) throw deviceLimit(row.planId, claim.devices);
-  if (pending.replaceDeviceId && pending.replaceDeviceId !== pending.device.id) {
-    await signOutDevice(ctx, row, pending.replaceDeviceId);
-  }
+  const replaceDeviceId = await replacedDeviceId(ctx, row, await slots.list(keyRef(row)), pending.replaceDevice);
+  // Pending sign-ins sealed before device secrets carry no hash: they are new devices.
+  const secretHash = pending.deviceSecretHash ?? null;
+  const claim = await slots.claim(keyRef(row), pending.device, secretHash, plan.maxDevices, Date.now(), replaceDeviceId);
+  if (!claim.ok) throw await deviceLimit(ctx, row, claim.devices);
+  // The slot's id, which is the one sent only when the device proved the slot's secret or the id was free.
+  const deviceId = claim.device.id;
+  if (replaceDeviceId && replaceDeviceId !== deviceId) await signOutDevice(ctx, row, replaceDeviceId);
 
   // One sign-in per device: signing in again revokes the device's older tokens. One round trip.
   const signInId = crypto.randomUUID();
   const now = Date.now();
   const refreshToken = newRefreshToken();
   await db.batch([
-    db.delete(signIns).where(and(eq(signIns.accountId, row.id), eq(signIns.deviceId, pending.device.id))),
-    db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId: pending.device.id, createdAt: now }),
+    db.delete(signIns).where(and(eq(signIns.accountId, row.id), eq(signIns.deviceId, deviceId))),
+    db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId, createdAt: now }),
     db.insert(refreshTokens).values(await refreshTokenRow(refreshToken, signInId, row.id, now)),
   ]);
-  return tokens(keys, row, claim.device, { accountId: row.id, deviceId: pending.device.id, signInId }, refreshToken, await subscription);
+  return tokens(keys, row, claim.device, { accountId: row.id, deviceId, signInId }, refreshToken, await subscription);
 }
 
 /**
  * A refresh token traded for new tokens. Marking it used and reading its sign-in, account and billing row
  * are one D1 batch (the update first, so only the request that marked it goes on); the device's slot is
- * then confirmed and the next token issued in the same sign-in.
+ * then confirmed and the next token issued in the same sign-in. A slot from before device secrets is bound
+ * here to the secret the device sends (issue 20 item 4): the refresh token proves the device holds the
+ * slot, which a sign-in naming the id could not.
  */
-export async function refresh(ctx: AppContext, refreshToken: string, nowMs = Date.now()): Promise<TokenResponse> {
+export async function refresh(ctx: AppContext, refreshToken: string, deviceSecret?: string, nowMs = Date.now()): Promise<TokenResponse> {
   const { db } = ctx;
   const keys = await ctx.keys();
   const hash = await tokenHash(refreshToken);
@@ -253,8 +299,12 @@ export async function refresh(ctx: AppContext, refreshToken: string, nowMs = Dat
     await signOutDevice(ctx, row, deviceId);
     throw new Problem("unauthorized", "This refresh token was already used, so this sign-in was revoked. Sign in again.");
   }
-  const device = await deviceSlots(ctx, row.id).touch(keyRef(row), deviceId, Date.now());
+  const slots = deviceSlots(ctx, row.id);
+  const device = await slots.touch(keyRef(row), deviceId, Date.now());
   if (!device) throw new Problem("unauthorized", "This device was removed from the account. Sign in again.");
+  if (deviceSecret !== undefined && device.secretHash === undefined) {
+    await slots.bindSecret(keyRef(row), deviceId, await tokenHash(deviceSecret));
+  }
   const next = await issueRefreshToken(db, signInId, row.id);
   return tokens(keys, row, device, { accountId: row.id, deviceId, signInId }, next, subscriptionOf(found));
 }

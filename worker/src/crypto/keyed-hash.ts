@@ -54,3 +54,11 @@ export function randomToken(bytes = 32): string {
 export async function recoveryCodeHash(key: CryptoKey, accountId: string, code: string): Promise<string> {
   return toBase64Url(await mac(key, "recovery-code", accountId, code));
 }
+
+/**
+ * How a refused sign-in (device_limit) names a slot it may free: keyed and bound to the account, so it
+ * says nothing of the device id and cannot be turned back into one (issue 20 item 4).
+ */
+export async function slotHandle(key: CryptoKey, accountId: string, deviceId: string): Promise<string> {
+  return toBase64Url((await mac(key, "slot-handle", accountId, deviceId)).subarray(0, 18));
+}

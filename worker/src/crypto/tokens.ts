@@ -20,9 +20,16 @@ const SIGN_IN_CLAIM = "sign_in";
  */
 const OLD_SIGN_IN_CLAIM = "sid";
 
-export async function signAccessToken(keys: ServerKeys, auth: AuthContext, nowMs = Date.now()): Promise<string> {
+/** What an access token says: the account and the sign-in. The device id is read from the sign-in, not the token. */
+export type AccessClaims = Pick<AuthContext, "accountId" | "signInId">;
+
+/**
+ * The token names no device (issue 20 item 7): a device id read from a token once let anyone past the
+ * sign-in back-off, and the server looks it up from the sign-in anyway.
+ */
+export async function signAccessToken(keys: ServerKeys, auth: AccessClaims, nowMs = Date.now()): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  return new SignJWT({ did: auth.deviceId, [SIGN_IN_CLAIM]: auth.signInId })
+  return new SignJWT({ [SIGN_IN_CLAIM]: auth.signInId })
     .setProtectedHeader({ alg: "ES256", kid: keys.signing.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(PROXY_TOKEN_ISSUER)
     .setAudience(ACCESS_TOKEN_AUDIENCE)
@@ -33,7 +40,7 @@ export async function signAccessToken(keys: ServerKeys, auth: AuthContext, nowMs
 }
 
 /** The claims of a valid access token, or null for anything else (tampered, expired, other key, other type). */
-export async function verifyAccessToken(keys: ServerKeys, token: string): Promise<AuthContext | null> {
+export async function verifyAccessToken(keys: ServerKeys, token: string): Promise<AccessClaims | null> {
   try {
     const { payload } = await jwtVerify(token, publishedKey(keys), {
       algorithms: ["ES256"],
@@ -42,10 +49,10 @@ export async function verifyAccessToken(keys: ServerKeys, token: string): Promis
       typ: ACCESS_TOKEN_TYPE,
       requiredClaims: ["sub", "exp", "iat"],
     });
-    const { sub, did } = payload;
+    const { sub } = payload;
     const signInId = payload[SIGN_IN_CLAIM] ?? payload[OLD_SIGN_IN_CLAIM];
-    if (typeof sub !== "string" || typeof did !== "string" || typeof signInId !== "string") return null;
-    return { accountId: sub, deviceId: did, signInId };
+    if (typeof sub !== "string" || typeof signInId !== "string") return null;
+    return { accountId: sub, signInId };
   } catch {
     return null;
   }

@@ -4,6 +4,13 @@
  * key, and every change runs inside blockConcurrencyWhile, so parallel sign-ins
  * are decided one at a time and can never exceed the plan's limit.
  *
+ * A slot is bound to its device's secret (issue 20 item 4): only the SHA-256
+ * of it is kept, inside the sealed record, and a claim naming the slot's id
+ * keeps the slot only with the matching secret. Anything else is a new device
+ * under a fresh id, so a device id learnt somewhere signs nobody out. Slots
+ * from before device secrets have no hash; `bindSecret` (from an
+ * authenticated refresh) gives them one, and until then no sign-in reuses them.
+ *
  * Reach it only through its methods, via `deviceSlots(ctx, accountId)`.
  */
 import { DurableObject } from "cloudflare:workers";
@@ -13,6 +20,7 @@ import { decryptField, encryptField, unwrapDataKey } from "../crypto/envelope";
 import { serverKeys } from "../crypto/keys";
 import { LAST_SEEN_RESOLUTION_MS } from "../config";
 import type { Env } from "../env";
+import { constantTimeEqual } from "../crypto/constant-time";
 
 export interface StoredDevice {
   id: string;
@@ -20,6 +28,13 @@ export interface StoredDevice {
   label: string;
   registeredAt: number;
   lastSeenAt: number;
+  /** SHA-256 of the device's secret (base64url); absent on slots taken before device secrets. */
+  secretHash?: string;
+}
+
+/** Whether the slot is bound to `secretHash`, compared in constant time; an unbound slot matches nothing. */
+export function slotMatches(device: StoredDevice, secretHash: string | null): boolean {
+  return device.secretHash !== undefined && secretHash !== null && constantTimeEqual(device.secretHash, secretHash);
 }
 
 /** What the object needs to read its record: the account id and its wrapped data key. */
@@ -33,35 +48,45 @@ export type ClaimResult = { ok: true; device: StoredDevice } | { ok: false; devi
 const RECORD = "devices";
 
 export class DeviceSlots extends DurableObject<Env> {
-  /** Let another device in: reuse its slot if it has one, else take a free one if the plan allows. */
+  /**
+   * Let a device in: it keeps its slot when it proves the slot's secret, else takes a free one if the plan
+   * allows, under a fresh id when its id is (or just was) another slot's. `secretHash` null: a device that
+   * sent no secret, which can never reuse a slot and gets an unbound one.
+   */
   async claim(
     ref: AccountKeyRef,
     device: { id: string; kind: DeviceKind; label: string },
+    secretHash: string | null,
     maxDevices: number,
     nowMs: number,
     replaceDeviceId?: string,
   ): Promise<ClaimResult> {
     return this.ctx.blockConcurrencyWhile(async () => {
       const stored = await this.read(ref);
-      const devices = replaceDeviceId && replaceDeviceId !== device.id ? stored.filter((d) => d.id !== replaceDeviceId) : stored;
-      const existing = devices.find((d) => d.id === device.id);
-      if (existing) {
+      const existing = stored.find((d) => d.id === device.id);
+      if (existing && slotMatches(existing, secretHash)) {
         // A device signing in again as it was, within the resolution of lastSeenAt (as `touch`), changes
         // nothing worth a write: the answer still says it was seen now.
         const unchanged =
-          devices.length === stored.length &&
-          existing.kind === device.kind &&
-          existing.label === device.label &&
-          nowMs - existing.lastSeenAt < LAST_SEEN_RESOLUTION_MS;
+          existing.kind === device.kind && existing.label === device.label && nowMs - existing.lastSeenAt < LAST_SEEN_RESOLUTION_MS;
         if (unchanged) return { ok: true, device: { ...existing, lastSeenAt: nowMs } };
         existing.kind = device.kind;
         existing.label = device.label;
         existing.lastSeenAt = nowMs;
-        await this.write(ref, devices);
+        await this.write(ref, stored);
         return { ok: true, device: existing };
       }
+      const devices = replaceDeviceId ? stored.filter((d) => d.id !== replaceDeviceId) : stored;
       if (devices.length >= maxDevices) return { ok: false, devices };
-      const added: StoredDevice = { ...device, registeredAt: nowMs, lastSeenAt: nowMs };
+      const id = existing ? crypto.randomUUID() : device.id;
+      const added: StoredDevice = {
+        id,
+        kind: device.kind,
+        label: device.label,
+        registeredAt: nowMs,
+        lastSeenAt: nowMs,
+        ...(secretHash ? { secretHash } : {}),
+      };
       devices.push(added);
       await this.write(ref, devices);
       return { ok: true, device: added };
@@ -87,6 +112,20 @@ export class DeviceSlots extends DurableObject<Env> {
         await this.write(ref, devices);
       }
       return device;
+    });
+  }
+
+  /**
+   * Binds a slot taken before device secrets to its device's secret; a bound slot keeps its secret.
+   * Called from refresh only, where the refresh token has proved the device holds the slot.
+   */
+  async bindSecret(ref: AccountKeyRef, deviceId: string, secretHash: string): Promise<void> {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const devices = await this.read(ref);
+      const device = devices.find((d) => d.id === deviceId);
+      if (!device || device.secretHash !== undefined) return;
+      device.secretHash = secretHash;
+      await this.write(ref, devices);
     });
   }
 

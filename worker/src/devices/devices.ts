@@ -5,7 +5,7 @@
  * and "sign out everywhere else" end every other device through the same
  * path (`signOutDevicesExcept`).
  */
-import type { Device } from "@cargo-vpn/shared";
+import type { Device, SlotHolder } from "@cargo-vpn/shared";
 import { and, eq } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
 import type { AppContext } from "../context";
@@ -26,6 +26,17 @@ export function deviceView(device: StoredDevice, currentDeviceId: string | null)
     lastSeenAt: new Date(device.lastSeenAt).toISOString(),
     lastActiveOn: new Date(device.lastSeenAt).toISOString().slice(0, 10),
     current: device.id === currentDeviceId,
+  };
+}
+
+/** A slot as a refused sign-in shows it: by handle, never by device id. */
+export function slotHolderView(device: StoredDevice, handle: string): SlotHolder {
+  return {
+    handle,
+    kind: device.kind,
+    label: device.label,
+    registeredAt: new Date(device.registeredAt).toISOString(),
+    lastActiveOn: new Date(device.lastSeenAt).toISOString().slice(0, 10),
   };
 }
 

@@ -15,9 +15,9 @@
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { verifyAccessToken } from "../crypto/tokens";
+import { type AccessClaims, verifyAccessToken } from "../crypto/tokens";
 import { accounts, signIns, subscriptions } from "../db/schema";
-import type { AppBindings, AuthContext } from "../env";
+import type { AppBindings } from "../env";
 import { Problem } from "../problem";
 
 export function bearerToken(header: string | undefined): string | null {
@@ -26,13 +26,13 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 /** The sign-in a token names, as a condition on `sign_ins`: it exists while the token is good. */
-export function liveSignIn(claims: AuthContext) {
+export function liveSignIn(claims: AccessClaims) {
   return and(eq(signIns.id, claims.signInId), eq(signIns.accountId, claims.accountId));
 }
 
 export const signInEnded = () => new Problem("unauthorized", "This sign-in has ended. Sign in again.");
 
-async function claimsOf(c: Context<AppBindings>): Promise<AuthContext> {
+async function claimsOf(c: Context<AppBindings>): Promise<AccessClaims> {
   const token = bearerToken(c.req.header("authorization"));
   if (!token) throw new Problem("unauthorized", "Send an access token as Authorization: Bearer <token>.");
   const auth = await verifyAccessToken(await c.get("ctx").keys(), token);
@@ -44,14 +44,15 @@ export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
   const auth = await claimsOf(c);
   const live = await c
     .get("ctx")
-    .db.select({ account: accounts, billing: subscriptions })
+    .db.select({ account: accounts, billing: subscriptions, deviceId: signIns.deviceId })
     .from(signIns)
     .innerJoin(accounts, eq(accounts.id, signIns.accountId))
     .leftJoin(subscriptions, eq(subscriptions.accountId, signIns.accountId))
     .where(liveSignIn(auth))
     .get();
   if (!live) throw signInEnded();
-  c.set("auth", auth);
+  // The device is the sign-in's: tokens name none (issue 20 item 7).
+  c.set("auth", { ...auth, deviceId: live.deviceId });
   c.set("account", live.account);
   c.set("billing", live.billing);
   await next();

@@ -60,8 +60,8 @@ authRoutes.openapi(
     responses: { 200: jsonResponse("New tokens", TokenResponse), ...problems("validation_failed", "malformed_json", "unauthorized") },
   }),
   async (c) => {
-    const { refreshToken } = c.req.valid("json");
-    return c.json(await refresh(c.get("ctx"), refreshToken), 200);
+    const { refreshToken, deviceSecret } = c.req.valid("json");
+    return c.json(await refresh(c.get("ctx"), refreshToken, deviceSecret), 200);
   },
 );
 

@@ -30,7 +30,7 @@ meRoutes.openapi(
     path: "/v1/me",
     operationId: "updateMe",
     tags: ["account"],
-    summary: "Change account settings: telemetry opt-in, new-device notices, the email address (with authKey)",
+    summary: "Change account settings: telemetry opt-in, new-device notices (off needs authKey), the email address (with authKey)",
     security: bearer,
     middleware: [authenticate] as const,
     request: jsonBody(PatchMeRequest),

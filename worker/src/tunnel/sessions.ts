@@ -9,7 +9,7 @@ import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { MAX_SESSION_STARTS_PER_MINUTE, SESSION_STARTS_WINDOW_MS } from "../config";
 import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
-import { signProxyToken } from "../crypto/tokens";
+import { type AccessClaims, signProxyToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
 import { signIns, tunnelSessions } from "../db/schema";
 import { liveSignIn, signInEnded } from "../http/authenticate";
@@ -144,7 +144,7 @@ async function ownSession(db: Db, auth: AuthContext, id: string): Promise<Sessio
  * proved live here, in the same query that finds the session (http/authenticate.ts `verifyTokenOnly`):
  * renewal runs every few minutes on every connected device, so it costs one D1 round trip.
  */
-export async function renewSession(ctx: AppContext, claims: AuthContext, id: string): Promise<ProxyCredentials> {
+export async function renewSession(ctx: AppContext, claims: AccessClaims, id: string): Promise<ProxyCredentials> {
   const { db } = ctx;
   const [keys, found] = await Promise.all([
     ctx.keys(),
@@ -153,7 +153,7 @@ export async function renewSession(ctx: AppContext, claims: AuthContext, id: str
       .from(signIns)
       .leftJoin(
         tunnelSessions,
-        and(eq(tunnelSessions.id, id), eq(tunnelSessions.accountId, signIns.accountId), eq(tunnelSessions.deviceId, claims.deviceId)),
+        and(eq(tunnelSessions.id, id), eq(tunnelSessions.accountId, signIns.accountId), eq(tunnelSessions.deviceId, signIns.deviceId)),
       )
       .where(liveSignIn(claims))
       .get(),

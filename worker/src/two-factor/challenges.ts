@@ -18,7 +18,11 @@ import { signInChallenges } from "../db/schema";
 import { Problem } from "../problem";
 
 /** What the second step needs to finish the sign-in the first one started. */
-export type PendingSignIn = Pick<SignInInput, "device" | "replaceDeviceId" | "usernameSealed">;
+export type PendingSignIn = Pick<SignInInput, "replaceDevice" | "usernameSealed"> & {
+  device: Omit<SignInInput["device"], "secret">;
+  /** The device secret's hash, never the secret (absent from challenges sealed before device secrets). */
+  deviceSecretHash?: string | null;
+};
 
 const FIELD = "sign-in-challenge";
 

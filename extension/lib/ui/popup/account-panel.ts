@@ -1,7 +1,8 @@
 /**
  * The account in the popup (contract v1.1): the plan with "Upgrade" (Stripe
  * Checkout in a tab) or "Manage subscription" (the portal), the new-device
- * notice switch, and changing the password or the email. Passwords are turned
+ * notice switch (turning it off asks for the password: the API needs it, so a
+ * stolen sign-in cannot silence the notices), and changing the password or the email. Passwords are turned
  * into authKeys right here (shared/kdf) and then dropped: the background and
  * the API only ever see keys.
  *
@@ -32,6 +33,7 @@ export class AccountPanel {
   private readonly upgradeHint: HTMLParagraphElement;
   private readonly manage: HTMLButtonElement;
   private readonly notify: HTMLButtonElement;
+  private readonly notifyOff: HTMLFormElement;
   private readonly status: HTMLParagraphElement;
   private account: Account;
 
@@ -53,6 +55,7 @@ export class AccountPanel {
       h("button", { type: "button", onclick: () => this.upgrade() }, t("upgrade")),
     );
     this.manage = h("button", { type: "button", hidden: true, onclick: () => this.openPortal() }, t("manageSubscription"));
+    this.notifyOff = this.notifyOffForm();
     this.notify = h(
       "button",
       { type: "button", role: "switch", className: "switch small", "aria-labelledby": "notify-label", onclick: () => this.toggleNotify() },
@@ -68,6 +71,7 @@ export class AccountPanel {
       this.upgradeHint,
       this.manage,
       h("div", { className: "switch-row" }, h("span", { id: "notify-label" }, t("notifyNewDevice")), this.notify),
+      this.notifyOff,
       this.passwordForm(),
       this.emailForm(),
       this.status,
@@ -128,8 +132,56 @@ export class AccountPanel {
   }
 
   private async toggleNotify(): Promise<void> {
-    const enabled = !this.account.notifyNewDevice;
-    await this.run(async () => this.show(await this.call("setNotifyNewDevice", { enabled })), t("savedNotice"));
+    if (this.account.notifyNewDevice) {
+      // Off needs the password: ask for it right under the switch.
+      this.notifyOff.hidden = false;
+      this.notifyOff.querySelector<HTMLInputElement>("input")?.focus();
+      return;
+    }
+    await this.run(async () => this.show(await this.call("setNotifyNewDevice", { enabled: true })), t("savedNotice"));
+  }
+
+  /** "Your password, to turn these emails off": shown when the switch is turned off, hidden again once done or cancelled. */
+  private notifyOffForm(): HTMLFormElement {
+    const password = h("input", { type: "password", autocomplete: "current-password", required: true });
+    const alert = h("p", { className: "alert", role: "alert" });
+    const close = () => {
+      form.hidden = true;
+      password.value = "";
+      alert.textContent = "";
+      clearFieldErrors(form);
+      this.notify.focus();
+    };
+    const form: HTMLFormElement = h(
+      "form",
+      { className: "notify-off", hidden: true, "aria-label": t("notifyOffHeading"), novalidate: true },
+      h("p", { className: "hint" }, t("notifyOffNeedsPassword")),
+      field("notify-off-password", t("notifyOffPassword"), password),
+      alert,
+      h("button", { type: "submit" }, t("notifyOffConfirm")),
+      h("button", { type: "button", className: "link", onclick: close }, t("back")),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      stopCountdown(alert);
+      alert.textContent = "";
+      clearFieldErrors(form);
+      if (!password.value) setFieldError(password, t("passwordRequired"));
+      if (focusFirstError(form)) return;
+      const ok = await this.submit(
+        form,
+        alert,
+        password,
+        t("confirmPasswordWrong"),
+        async () => {
+          const authKey = await this.authKeyFor(password.value);
+          this.show(await this.call("setNotifyNewDevice", { enabled: false, authKey }));
+        },
+        t("savedNotice"),
+      );
+      if (ok) close();
+    });
+    return form;
   }
 
   private async run(action: () => Promise<unknown>, done: string): Promise<boolean> {

@@ -6,7 +6,7 @@
 import { deriveClientKeys, newKdfParams, type KdfParams } from "@cargo-vpn/shared/kdf";
 import { sealUsername } from "@cargo-vpn/shared/username-seal";
 import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "@cargo-vpn/shared/normalize";
-import type { Device } from "@cargo-vpn/shared/schemas";
+import type { SlotHolder } from "@cargo-vpn/shared/schemas";
 import { isPlausibleEmail, MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-vpn/shared/account-rules";
 import { toErrorInfo } from "../../api/api-error";
 import { field, h } from "../dom";
@@ -331,13 +331,14 @@ function signUpView(deps: AuthViewDeps): HTMLElement {
 /**
  * Every slot is taken. Without a token we cannot call DELETE /v1/devices, so
  * each device offers "free this slot and sign in": a sign-in with
- * `replaceDeviceId`, which frees that slot and claims it in one step.
+ * `replaceDevice` (the slot's handle: the API never lists device ids), which
+ * frees that slot and claims it in one step.
  */
 function deviceLimitView(
   deps: AuthViewDeps,
   username: string,
   proof: SignInProof,
-  devices: Device[],
+  devices: SlotHolder[],
   maxDevices: number,
   back: () => void,
 ): HTMLElement {
@@ -361,7 +362,7 @@ function deviceLimitView(
               button.disabled = true;
               alert.textContent = "";
               try {
-                await deps.call("signIn", { username, ...proof, replaceDeviceId: device.id });
+                await deps.call("signIn", { username, ...proof, replaceDevice: device.handle });
                 deps.onSignedIn();
               } catch (error) {
                 if (showSecondFactor(deps, error, back)) return;

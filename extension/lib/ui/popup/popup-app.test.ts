@@ -277,11 +277,26 @@ describe("popup, signed in", () => {
     expect(bg.server.accounts.get("alice")!.pendingEmail).toBe("alice@new.example");
     expect(bg.server.accounts.get("alice")!.account.email).not.toBe("alice@new.example");
 
+    // Off asks for the password (issue 20 item 4): the focus goes to it, and a wrong one changes nothing.
     const notify = popup.switchNamed("Email me when a new device signs in");
     expect(notify.getAttribute("aria-checked")).toBe("true");
     notify.click();
-    await until(() => notify.getAttribute("aria-checked") === "false");
+    const password = popup.byLabel("Your password");
+    expect(popup.root.ownerDocument.activeElement).toBe(password);
+    expect(notify.getAttribute("aria-checked")).toBe("true");
+    popup.fill("Your password", "not my password");
+    popup.submit("Turn off");
+    await until(() => popup.text().includes("The password is wrong."), 20_000);
+    expect(bg.server.accounts.get("alice")!.account.notifyNewDevice).toBe(true);
+    popup.fill("Your password", PASSWORD);
+    popup.submit("Turn off");
+    await until(() => notify.getAttribute("aria-checked") === "false", 20_000);
     expect(bg.server.accounts.get("alice")!.account.notifyNewDevice).toBe(false);
+    expect(popup.root.ownerDocument.activeElement).toBe(notify);
+    // On again needs nothing.
+    notify.click();
+    await until(() => notify.getAttribute("aria-checked") === "true");
+    expect(bg.server.accounts.get("alice")!.account.notifyNewDevice).toBe(true);
   }, 30_000);
 
   it("plan: 'Upgrade' is offered, and opens Checkout in a tab, once the email is verified; 'Manage subscription' opens the portal", async () => {
