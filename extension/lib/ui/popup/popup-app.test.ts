@@ -104,7 +104,8 @@ describe("popup, signed in", () => {
     expect(fastest).toBe(paris);
     expect(paris).toMatch(/^Paris \(France\) — \d+ ms · load 50%$/);
     const localMs = Number(/— (\d+) ms · load 25%$/.exec(local ?? "")?.[1]);
-    expect(localMs).toBeGreaterThanOrEqual(60);
+    // A 60 ms timer can fire a little early by performance.now() (libuv keeps whole-millisecond loop time).
+    expect(localMs).toBeGreaterThanOrEqual(55);
     picker.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
     popup.stop();
     // Reopened while connected: the kept figures show, and no probe goes out (it would go through the tunnel).
