@@ -85,8 +85,7 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
   });
   const passkeySignIn = new PasskeySignIn({
     area: storage.session,
-    complete: async (challenge, username) =>
-      void (await api.completeSecondFactor({ challenge, passkey: true }, username)),
+    complete: async (challenge, username) => void (await api.completeSecondFactor({ challenge, passkey: true }, username)),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms / 100)),
   });
   const handlers = createHandlers({

@@ -239,7 +239,11 @@ export async function finishSignIn(
   const keys = await ctx.keys();
   const plan = planFor(row.planId);
   const slots = deviceSlots(ctx, row.id);
-  const replaceDeviceId = await replacedDeviceId(ctx, row, await slots.list(keyRef(row)), pending.replaceDevice);
+  // Only a sign-in that frees a slot reads the list (one Durable Object call fewer on every other).
+  const replaceDeviceId =
+    pending.replaceDevice === undefined
+      ? undefined
+      : await replacedDeviceId(ctx, row, await slots.list(keyRef(row)), pending.replaceDevice);
   // Pending sign-ins sealed before device secrets carry no hash: they are new devices.
   const secretHash = pending.deviceSecretHash ?? null;
   const claim = await slots.claim(keyRef(row), pending.device, secretHash, plan.maxDevices, Date.now(), replaceDeviceId);
