@@ -1,8 +1,7 @@
 /** The account's devices (the slots of the plan), with remove. */
 import type { DevicesResponse } from "@cargo-vpn/shared/schemas";
 import { h } from "../dom";
-import { errorMessageKey } from "../error-messages";
-import { formatDate, formatDay } from "../format";
+import { formatDay } from "../format";
 import { t } from "../i18n";
 import { tp } from "../plural";
 import { showError } from "../retry-wait";
