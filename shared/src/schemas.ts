@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { decodeExact } from "./base64url";
 import { MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES } from "./kdf";
+import { LANGUAGES } from "./languages";
 import { cleanDeviceLabel, normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./normalize";
 import { PROBLEM_STATUS, type ProblemCode } from "./problems";
 import { USERNAME_SEALED_BYTES } from "./username-seal";
@@ -33,6 +34,10 @@ export const Email = z
   .meta({ description: "trimmed and lower-cased", example: "alice@example.com" });
 
 export const AuthKey = b64urlBytes(32, "authKey");
+
+export const AccountLanguage = z
+  .enum(LANGUAGES, { error: () => `must be one of ${LANGUAGES.join(", ")}` })
+  .meta({ description: "The account's language (BCP 47): its mails and account pages use it. shared/src/languages.ts lists them.", example: "de" });
 /** The username sealed by the client under its usernameKey (shared/src/username-seal.ts): the server cannot open it. */
 export const UsernameSealed = b64urlBytes(
   USERNAME_SEALED_BYTES,
@@ -81,6 +86,7 @@ export const Account = z
     subscription: Subscription.nullable(),
     notifyNewDevice: z.boolean(),
     telemetryOptIn: z.boolean(),
+    language: AccountLanguage,
   })
   .meta({ id: "Account" });
 
@@ -177,6 +183,7 @@ export const RegisterRequest = z.strictObject({
   usernameSealed: UsernameSealed.optional().meta({
     description: "The username sealed under the usernameKey derived from this password; with it the server keeps no copy it can read.",
   }),
+  language: AccountLanguage.optional().meta({ description: "The extension's UI language, for the account's mails (the verification link is the first); absent means en." }),
   // Checked by the handler, not here, so that a missing or false confirmation
   // answers 422 age_requirement rather than a generic validation error.
   ageConfirmed: z.unknown().optional().meta({ type: "boolean", description: "must be true: the user is 13 or older" }),
@@ -332,13 +339,14 @@ export const PatchMeRequest = z
   .strictObject({
     telemetryOptIn: z.boolean().optional(),
     notifyNewDevice: z.boolean().optional().meta({ description: "Send a notice when a new device signs in (default true)." }),
+    language: AccountLanguage.optional().meta({ description: "The language of the account's mails and account pages." }),
     email: Email.optional().meta({
       description: "A new address: it starts unverified and gets a verification link; the old one gets a notice.",
     }),
     authKey: AuthKey.optional().meta({ description: "Required with email, and only with it: proves the password." }),
   })
-  .refine((b) => b.telemetryOptIn !== undefined || b.notifyNewDevice !== undefined || b.email !== undefined, {
-    message: "send at least one of telemetryOptIn, notifyNewDevice, email",
+  .refine((b) => b.telemetryOptIn !== undefined || b.notifyNewDevice !== undefined || b.language !== undefined || b.email !== undefined, {
+    message: "send at least one of telemetryOptIn, notifyNewDevice, language, email",
   })
   .refine((b) => (b.email === undefined) === (b.authKey === undefined), {
     message: "email and authKey go together",

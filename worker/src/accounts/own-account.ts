@@ -30,13 +30,13 @@ export async function updateOwnAccount(
   changes: AccountChanges,
   clientAddress: string,
 ): Promise<Account> {
-  const { telemetryOptIn, notifyNewDevice, email, authKey } = changes;
+  const { telemetryOptIn, notifyNewDevice, language, email, authKey } = changes;
   let current = row;
   // The address first: when it is refused (401, 409), nothing else changes either.
   if (email !== undefined && authKey !== undefined) {
     current = await changeEmail(ctx, current, email, authKey, clientAddress, deviceId);
   }
-  const changed = await updateSettings(ctx.db, current.id, { telemetryOptIn, notifyNewDevice });
+  const changed = await updateSettings(ctx.db, current.id, { telemetryOptIn, notifyNewDevice, language });
   return accountView(await ctx.keys(), { ...current, ...changed }, ctx.db);
 }
 

@@ -34,7 +34,7 @@ describe("defangLabel", () => {
   });
 
   it("is what the new-device notice shows in both parts", () => {
-    const message = newDeviceMessage({ kind: "chrome", label: "Review: https://evil.example/x" }, 0);
+    const message = newDeviceMessage("en", { kind: "chrome", label: "Review: https://evil.example/x" }, 0);
     expect(message.text).toContain("Device: Review[:] https[:]//evil[.]example/x (chrome)");
     expect(message.text + message.html).not.toContain("https://evil.example");
     expect(message.html).not.toContain("href");
