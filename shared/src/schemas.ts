@@ -35,9 +35,10 @@ export const Email = z
 
 export const AuthKey = b64urlBytes(32, "authKey");
 
-export const AccountLanguage = z
-  .enum(LANGUAGES, { error: () => `must be one of ${LANGUAGES.join(", ")}` })
-  .meta({ description: "The account's language (BCP 47): its mails and account pages use it. shared/src/languages.ts lists them.", example: "de" });
+export const AccountLanguage = z.enum(LANGUAGES, { error: () => `must be one of ${LANGUAGES.join(", ")}` }).meta({
+  description: "The account's language (BCP 47): its mails and account pages use it. shared/src/languages.ts lists them.",
+  example: "de",
+});
 /** The username sealed by the client under its usernameKey (shared/src/username-seal.ts): the server cannot open it. */
 export const UsernameSealed = b64urlBytes(
   USERNAME_SEALED_BYTES,
@@ -183,7 +184,9 @@ export const RegisterRequest = z.strictObject({
   usernameSealed: UsernameSealed.optional().meta({
     description: "The username sealed under the usernameKey derived from this password; with it the server keeps no copy it can read.",
   }),
-  language: AccountLanguage.optional().meta({ description: "The extension's UI language, for the account's mails (the verification link is the first); absent means en." }),
+  language: AccountLanguage.optional().meta({
+    description: "The extension's UI language, for the account's mails (the verification link is the first); absent means en.",
+  }),
   // Checked by the handler, not here, so that a missing or false confirmation
   // answers 422 age_requirement rather than a generic validation error.
   ageConfirmed: z.unknown().optional().meta({ type: "boolean", description: "must be true: the user is 13 or older" }),

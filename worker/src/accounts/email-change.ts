@@ -56,7 +56,14 @@ export async function requestEmailChange(
     }),
   ]);
   await bestEffort(
-    sendEmailChangeLinks(ctx, row.id, row.language, { address: oldAddress, index: row.emailIndex }, { address: newAddress, index: newIndex }, nowMs),
+    sendEmailChangeLinks(
+      ctx,
+      row.id,
+      row.language,
+      { address: oldAddress, index: row.emailIndex },
+      { address: newAddress, index: newIndex },
+      nowMs,
+    ),
   );
 }
 

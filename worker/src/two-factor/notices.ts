@@ -34,6 +34,8 @@ export const noticeRecoveryCodeUsed = (
   atMs = Date.now(),
 ) => notify(ctx, row, recoveryCodeUsedMessage(row.language, device, codesLeft, atMs));
 
-export const noticePasskeyAdded = (ctx: AppContext, row: AccountRow, atMs = Date.now()) => notify(ctx, row, passkeyAddedMessage(row.language, atMs));
+export const noticePasskeyAdded = (ctx: AppContext, row: AccountRow, atMs = Date.now()) =>
+  notify(ctx, row, passkeyAddedMessage(row.language, atMs));
 
-export const noticePasskeyRemoved = (ctx: AppContext, row: AccountRow, atMs = Date.now()) => notify(ctx, row, passkeyRemovedMessage(row.language, atMs));
+export const noticePasskeyRemoved = (ctx: AppContext, row: AccountRow, atMs = Date.now()) =>
+  notify(ctx, row, passkeyRemovedMessage(row.language, atMs));

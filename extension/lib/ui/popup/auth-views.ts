@@ -13,6 +13,7 @@ import { field, h } from "../dom";
 import { errorMessageKey } from "../error-messages";
 import { clearFieldErrors, focusFirstError, setFieldError } from "../field-errors";
 import { formatDate, formatDay } from "../format";
+import { accountLanguage } from "../locale";
 import { type MessageKey, t } from "../i18n";
 import type { Call } from "../messenger";
 import { passwordStrength, STRENGTH_KEYS } from "../password-strength";
@@ -291,6 +292,7 @@ function signUpView(deps: AuthViewDeps): HTMLElement {
         authKey: proof.authKey,
         kdf,
         usernameSealed: proof.usernameSealed,
+        language: accountLanguage(),
         ageConfirmed: age.checked,
       });
       registered = true;
