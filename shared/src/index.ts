@@ -1,5 +1,6 @@
 export * from "./base64url";
 export * from "./kdf";
+export * from "./languages";
 export * from "./normalize";
 export * from "./problems";
 export * from "./proxy-credentials";

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { decodeExact } from "./base64url";
 import { MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES } from "./kdf";
+import { LANGUAGES } from "./languages";
 import { cleanDeviceLabel, normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./normalize";
 import { PROBLEM_STATUS, type ProblemCode } from "./problems";
 import { USERNAME_SEALED_BYTES } from "./username-seal";
@@ -38,6 +39,11 @@ export const AuthKey = b64urlBytes(32, "authKey");
  * the slot is bound to it, so knowing a device id is worth nothing. The server keeps only its SHA-256.
  */
 export const DeviceSecret = b64urlBytes(32, "deviceSecret");
+
+export const AccountLanguage = z.enum(LANGUAGES, { error: () => `must be one of ${LANGUAGES.join(", ")}` }).meta({
+  description: "The account's language (BCP 47): its mails and account pages use it. shared/src/languages.ts lists them.",
+  example: "de",
+});
 /** The username sealed by the client under its usernameKey (shared/src/username-seal.ts): the server cannot open it. */
 export const UsernameSealed = b64urlBytes(
   USERNAME_SEALED_BYTES,
@@ -86,6 +92,7 @@ export const Account = z
     subscription: Subscription.nullable(),
     notifyNewDevice: z.boolean(),
     telemetryOptIn: z.boolean(),
+    language: AccountLanguage,
   })
   .meta({ id: "Account" });
 
@@ -203,6 +210,9 @@ export const RegisterRequest = z.strictObject({
   kdf: z.strictObject({ salt: Salt, iterations: Iterations }),
   usernameSealed: UsernameSealed.optional().meta({
     description: "The username sealed under the usernameKey derived from this password; with it the server keeps no copy it can read.",
+  }),
+  language: AccountLanguage.optional().meta({
+    description: "The extension's UI language, for the account's mails (the verification link is the first); absent means en.",
   }),
   // Checked by the handler, not here, so that a missing or false confirmation
   // answers 422 age_requirement rather than a generic validation error.
@@ -392,6 +402,7 @@ export const PatchMeRequest = z
   .strictObject({
     telemetryOptIn: z.boolean().optional(),
     notifyNewDevice: z.boolean().optional().meta({ description: "Send a notice when a new device signs in (default true)." }),
+    language: AccountLanguage.optional().meta({ description: "The language of the account's mails and account pages." }),
     email: Email.optional().meta({
       description: "A new address: it starts unverified and gets a verification link; the old one gets a notice.",
     }),
@@ -400,8 +411,8 @@ export const PatchMeRequest = z
         "Proves the password: required with email and with notifyNewDevice false (an access token alone cannot silence the notices), and only with those.",
     }),
   })
-  .refine((b) => b.telemetryOptIn !== undefined || b.notifyNewDevice !== undefined || b.email !== undefined, {
-    message: "send at least one of telemetryOptIn, notifyNewDevice, email",
+  .refine((b) => b.telemetryOptIn !== undefined || b.notifyNewDevice !== undefined || b.language !== undefined || b.email !== undefined, {
+    message: "send at least one of telemetryOptIn, notifyNewDevice, language, email",
   })
   .refine((b) => b.authKey !== undefined || b.email === undefined, { message: "a new email needs the authKey", path: ["authKey"] })
   .refine((b) => b.authKey !== undefined || b.notifyNewDevice !== false, {

@@ -40,6 +40,7 @@ const account = {
   subscription: null,
   notifyNewDevice: true,
   telemetryOptIn: false,
+  language: "en",
 };
 const device = {
   id: "dev-1234",

@@ -66,12 +66,21 @@ export interface TestUser {
   cred: TestCredential;
 }
 
-export async function register(options: { username?: string; email?: string; cred?: TestCredential } = {}): Promise<TestUser> {
+export async function register(
+  options: { username?: string; email?: string; cred?: TestCredential; language?: string } = {},
+): Promise<TestUser> {
   const username = options.username ?? uniqueName();
   const email = options.email ?? `${username}@example.com`;
   const cred = options.cred ?? credential();
   const res = await call("POST", "/v1/accounts", {
-    body: { username, email, authKey: cred.authKey, kdf: { salt: cred.salt, iterations: cred.iterations }, ageConfirmed: true },
+    body: {
+      username,
+      email,
+      authKey: cred.authKey,
+      kdf: { salt: cred.salt, iterations: cred.iterations },
+      ageConfirmed: true,
+      ...(options.language ? { language: options.language } : {}),
+    },
   });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.account.id, username, email, cred };

@@ -12,6 +12,7 @@ import { findById } from "../src/accounts/accounts";
 import { DEFAULT_DOWNGRADE_GRACE_DAYS } from "../src/config";
 import { appContext } from "../src/context";
 import { database } from "../src/db/client";
+import { mailTime } from "../src/email/templates";
 import { deviceSlots } from "../src/devices/device-slots";
 import { keyRef } from "../src/devices/devices";
 import { housekeeping } from "../src/housekeeping";
@@ -79,7 +80,7 @@ describe("downgrade grace period", () => {
     expect(until).toBeGreaterThanOrEqual(before + DEFAULT_DOWNGRADE_GRACE_DAYS * DAY_MS);
     expect(until).toBeLessThanOrEqual(Date.now() + DEFAULT_DOWNGRADE_GRACE_DAYS * DAY_MS);
     const notice = await latest(user.email, "Your Cargo VPN plan is now Free");
-    expect(notice.text).toContain(`stay signed in until ${new Date(until).toISOString()}`);
+    expect(notice.text).toContain(`stay signed in until ${mailTime(until)}`);
     expect(notice.text).toContain("the 1 device used most recently keep");
 
     // Within the grace nobody is signed out, whatever the cron does. (Every tunnel moved traffic

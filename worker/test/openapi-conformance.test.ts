@@ -60,6 +60,7 @@ describe("conformance check", () => {
       subscription: null,
       notifyNewDevice: true,
       telemetryOptIn: false,
+      language: "en",
     };
     const got = conformance.check(exchange({ path: "/v1/me", body: JSON.stringify({ account }) }));
     expect(got.join()).toContain("date-time");

@@ -53,7 +53,7 @@ describe("GET /openapi.json", () => {
     }
     const patch = doc.paths["/v1/me"].patch;
     expect(Object.keys(patch.requestBody.content["application/json"].schema.properties).sort()).toEqual(
-      ["authKey", "email", "notifyNewDevice", "telemetryOptIn"].sort(),
+      ["authKey", "email", "language", "notifyNewDevice", "telemetryOptIn"].sort(),
     );
     expect(patch.responses["409"].description).toContain("email_taken");
     expect(doc.components.schemas.Account.properties).toHaveProperty("emailVerified");

@@ -5,6 +5,7 @@
  * and `<html lang/dir>` follow it, never the browser's language alone — a
  * German browser with an English page must not get German dates in it.
  */
+import { isLanguage, type Language } from "@cargo-vpn/shared/languages";
 import { t } from "./i18n";
 
 const RTL = new Set(["ar", "fa", "he", "ur"]);
@@ -30,4 +31,10 @@ export function applyLocale(root: HTMLElement = document.documentElement): void 
   const locale = shownLocale();
   root.lang = locale;
   root.dir = isRightToLeft(locale) ? "rtl" : "ltr";
+}
+
+/** The account language to send at sign-up: the translation shown, so the mails match the popup. */
+export function accountLanguage(): Language {
+  const shown = shownLocale();
+  return isLanguage(shown) ? shown : "en";
 }

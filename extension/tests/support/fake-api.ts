@@ -248,6 +248,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
         username: input.usernameSealed ? null : input.username,
         usernameSealed: input.usernameSealed ?? null,
         email: input.email,
+        language: input.language ?? "en",
         emailVerified: false,
         createdAt: new Date().toISOString(),
         plan: { id: "free", name: "Free", maxDevices: options.maxDevices ?? 1 },

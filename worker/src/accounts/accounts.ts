@@ -5,7 +5,7 @@
  * username as a blind index plus the client's own ciphertext
  * (username-sealed.ts), which no server key opens.
  */
-import type { Account, RegisterRequest, Subscription } from "@cargo-vpn/shared";
+import { type Account, DEFAULT_LANGUAGE, type RegisterRequest, type Subscription } from "@cargo-vpn/shared";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { planFor } from "../config";
@@ -47,6 +47,7 @@ export async function createAccount(db: Db, keys: ServerKeys, input: NewAccount,
     emailVerified: false,
     notifyNewDevice: true,
     telemetryOptIn: false,
+    language: input.language ?? DEFAULT_LANGUAGE,
     createdAt: nowMs,
     downgradeGraceUntil: null,
   };
@@ -116,5 +117,6 @@ export async function accountView(keys: ServerKeys, row: AccountRow, subscriptio
     subscription,
     notifyNewDevice: row.notifyNewDevice,
     telemetryOptIn: row.telemetryOptIn,
+    language: row.language,
   };
 }

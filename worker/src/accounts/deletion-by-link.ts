@@ -20,6 +20,6 @@ export async function confirmDeletion(ctx: AppContext, token: string): Promise<v
 
 /** Queues the account-deleted message to the account's address, then erases the account. */
 export async function eraseWithLastMessage(ctx: AppContext, row: AccountRow): Promise<void> {
-  await sendAccountDeletedNotice(ctx, await addressOf(ctx, row));
+  await sendAccountDeletedNotice(ctx, await addressOf(ctx, row), row.language);
   await eraseAccount(ctx, row);
 }

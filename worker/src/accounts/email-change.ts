@@ -56,7 +56,14 @@ export async function requestEmailChange(
     }),
   ]);
   await bestEffort(
-    sendEmailChangeLinks(ctx, row.id, { address: oldAddress, index: row.emailIndex }, { address: newAddress, index: newIndex }, nowMs),
+    sendEmailChangeLinks(
+      ctx,
+      row.id,
+      row.language,
+      { address: oldAddress, index: row.emailIndex },
+      { address: newAddress, index: newIndex },
+      nowMs,
+    ),
   );
 }
 
@@ -96,7 +103,7 @@ export async function confirmEmailChange(ctx: AppContext, link: RedeemedLink, no
     revokeLinkTokens(db, row.id, "reset"),
     revokeLinkTokens(db, row.id, "deletion"),
   ]);
-  await bestEffort(sendEmailChangedNotice(ctx, oldAddress, nowMs));
+  await bestEffort(sendEmailChangedNotice(ctx, oldAddress, row.language, nowMs));
 }
 
 /**
@@ -134,7 +141,7 @@ export async function undoEmailChange(ctx: AppContext, token: string, nowMs = Da
     (["email-change", "email-change-undo", "verify", "reset", "deletion"] as const).map((purpose) => revokeLinkTokens(db, row.id, purpose)),
   );
   await signOutDevicesExcept(ctx, row, null);
-  await bestEffort(sendEmailChangeUndoneNotice(ctx, await addressOf(ctx, back), nowMs));
+  await bestEffort(sendEmailChangeUndoneNotice(ctx, await addressOf(ctx, back), back.language, nowMs));
 }
 
 /** Cron: changes whose undo window has passed are forgotten. */

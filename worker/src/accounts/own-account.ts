@@ -33,7 +33,7 @@ export async function updateOwnAccount(
   changes: AccountChanges,
   clientAddress: string,
 ): Promise<Account> {
-  const { telemetryOptIn, notifyNewDevice, email, authKey } = changes;
+  const { telemetryOptIn, notifyNewDevice, language, email, authKey } = changes;
   let current = row;
   // The address first: when it is refused (401, 409), nothing else changes either. It proves the password.
   if (email !== undefined && authKey !== undefined) {
@@ -42,7 +42,7 @@ export async function updateOwnAccount(
     // Silencing the new-device notice needs the password, not just a (possibly stolen) access token (issue 20 item 4).
     await proveOwnAuthKey(ctx, current, authKey, clientAddress, deviceId);
   }
-  const changed = await updateSettings(ctx.db, current.id, { telemetryOptIn, notifyNewDevice });
+  const changed = await updateSettings(ctx.db, current.id, { telemetryOptIn, notifyNewDevice, language });
   return accountView(await ctx.keys(), { ...current, ...changed }, subscriptionOf(billing));
 }
 

@@ -57,7 +57,7 @@ export async function changePassword(
   await storeNewPassword(db, keys, row.id, input, false);
   await revokeLinkTokens(db, row.id, "reset");
   await signOutDevicesExcept(ctx, row, currentDeviceId);
-  await bestEffort(sendPasswordChangedNotice(ctx, view.email));
+  await bestEffort(sendPasswordChangedNotice(ctx, view.email, row.language));
 }
 
 /** POST /v1/auth/password-reset/confirm: the link proves the address, so it counts as verified. */
@@ -76,5 +76,5 @@ export async function resetPassword(ctx: AppContext, input: NewPassword & { toke
   await storeNewPassword(db, keys, row.id, input, true);
   await revokeLinkTokens(db, row.id, "reset");
   await signOutDevicesExcept(ctx, row, null);
-  await bestEffort(sendPasswordChangedNotice(ctx, await addressOf(ctx, row)));
+  await bestEffort(sendPasswordChangedNotice(ctx, await addressOf(ctx, row), row.language));
 }

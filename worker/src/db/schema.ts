@@ -4,6 +4,7 @@
  * Times are epoch milliseconds. Migrations are generated from this file with
  * `npm run worker -- db:generate` into worker/migrations.
  */
+import type { Language } from "@cargo-vpn/shared";
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -28,6 +29,8 @@ const accountColumns = {
   emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
   notifyNewDevice: integer("notify_new_device", { mode: "boolean" }).notNull().default(true),
   telemetryOptIn: integer("telemetry_opt_in", { mode: "boolean" }).notNull().default(false),
+  /** The language of its mails and account pages (shared/src/languages.ts; migration 0015). */
+  language: text("language").$type<Language>().notNull().default("en"),
   createdAt: integer("created_at").notNull(),
   /** After a plan went down: until when devices above the new limit keep their slots (billing/downgrade-grace.ts). */
   downgradeGraceUntil: integer("downgrade_grace_until"),

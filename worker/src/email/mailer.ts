@@ -3,12 +3,12 @@
  * builds its content (templates.ts), and hands it to the queue (outbox.ts);
  * link messages first issue the link's token (link-tokens.ts). Callers pass
  * the plaintext address they already decrypted, or the account row and let
- * the function decrypt it.
+ * the function decrypt it. Every message is in the account's language.
  *
  *   await sendVerificationLink(ctx, row, address);
  *   await sendPlanChangedNotice(ctx, row, "plus");   // billing, after a plan change
  */
-import type { DeviceKind, TokenResponse } from "@cargo-vpn/shared";
+import type { DeviceKind, Language, TokenResponse } from "@cargo-vpn/shared";
 import { dataKeyOf, type AccountRow } from "../accounts/accounts";
 import { type PlanId, planFor } from "../config";
 import type { AppContext } from "../context";
@@ -30,7 +30,7 @@ import {
   verifyEmailMessage,
 } from "./templates";
 
-type LinkRow = Pick<AccountRow, "id" | "emailIndex">;
+type LinkRow = Pick<AccountRow, "id" | "emailIndex" | "language">;
 
 function send(ctx: AppContext, to: string, content: MessageContent): Promise<void> {
   return queueEmail(ctx, { to, ...content });
@@ -46,21 +46,21 @@ export async function addressOf(ctx: AppContext, row: AccountRow): Promise<strin
 export async function sendVerificationLink(ctx: AppContext, row: LinkRow, address: string): Promise<void> {
   await revokeLinkTokens(ctx.db, row.id, "verify");
   const token = await issueLinkToken(ctx.db, row.id, "verify", row.emailIndex);
-  await send(ctx, address, verifyEmailMessage(linkTo(ctx.settings, "verify-email", token)));
+  await send(ctx, address, verifyEmailMessage(row.language, linkTo(ctx.settings, "verify-email", token)));
 }
 
 /** A password-reset link (1 h); older reset links stop working. */
 export async function sendPasswordResetLink(ctx: AppContext, row: LinkRow, address: string): Promise<void> {
   await revokeLinkTokens(ctx.db, row.id, "reset");
   const token = await issueLinkToken(ctx.db, row.id, "reset", row.emailIndex);
-  await send(ctx, address, passwordResetMessage(linkTo(ctx.settings, "reset-password", token)));
+  await send(ctx, address, passwordResetMessage(row.language, linkTo(ctx.settings, "reset-password", token)));
 }
 
 /** A link (1 h) to confirm erasing the account; older ones stop working. */
 export async function sendDeletionLink(ctx: AppContext, row: LinkRow, address: string): Promise<void> {
   await revokeLinkTokens(ctx.db, row.id, "deletion");
   const token = await issueLinkToken(ctx.db, row.id, "deletion", row.emailIndex);
-  await send(ctx, address, deletionLinkMessage(linkTo(ctx.settings, "delete-account", token)));
+  await send(ctx, address, deletionLinkMessage(row.language, linkTo(ctx.settings, "delete-account", token)));
 }
 
 /**
@@ -73,21 +73,27 @@ export async function sendDeletionLink(ctx: AppContext, row: LinkRow, address: s
 export async function noticeIfNewDevice(ctx: AppContext, signedIn: TokenResponse): Promise<void> {
   const { account, device } = signedIn;
   if (!account.emailVerified || !account.notifyNewDevice || device.registeredAt !== device.lastSeenAt) return;
-  await sendNewDeviceNotice(ctx, account.email, device, Date.parse(device.registeredAt));
+  await sendNewDeviceNotice(ctx, account.email, account.language, device, Date.parse(device.registeredAt));
 }
 
 /** Device kind, label and time only: never an IP address or place. */
-function sendNewDeviceNotice(ctx: AppContext, address: string, device: { kind: DeviceKind; label: string }, atMs = Date.now()) {
-  return send(ctx, address, newDeviceMessage(device, atMs));
+function sendNewDeviceNotice(
+  ctx: AppContext,
+  address: string,
+  language: Language,
+  device: { kind: DeviceKind; label: string },
+  atMs = Date.now(),
+) {
+  return send(ctx, address, newDeviceMessage(language, device, atMs));
 }
 
-export function sendPasswordChangedNotice(ctx: AppContext, address: string, atMs = Date.now()) {
-  return send(ctx, address, passwordChangedMessage(atMs));
+export function sendPasswordChangedNotice(ctx: AppContext, address: string, language: Language, atMs = Date.now()) {
+  return send(ctx, address, passwordChangedMessage(language, atMs));
 }
 
 /** To the old address, after the new one confirmed the change. */
-export function sendEmailChangedNotice(ctx: AppContext, oldAddress: string, atMs = Date.now()) {
-  return send(ctx, oldAddress, emailChangedMessage(atMs));
+export function sendEmailChangedNotice(ctx: AppContext, oldAddress: string, language: Language, atMs = Date.now()) {
+  return send(ctx, oldAddress, emailChangedMessage(language, atMs));
 }
 
 /**
@@ -98,6 +104,7 @@ export function sendEmailChangedNotice(ctx: AppContext, oldAddress: string, atMs
 export async function sendEmailChangeLinks(
   ctx: AppContext,
   accountId: string,
+  language: Language,
   old: { address: string; index: string },
   next: { address: string; index: string },
   atMs = Date.now(),
@@ -106,18 +113,18 @@ export async function sendEmailChangeLinks(
   await revokeLinkTokens(ctx.db, accountId, "email-change-undo");
   const confirm = await issueLinkToken(ctx.db, accountId, "email-change", next.index);
   const undo = await issueLinkToken(ctx.db, accountId, "email-change-undo", old.index);
-  await send(ctx, next.address, verifyEmailMessage(linkTo(ctx.settings, "verify-email", confirm)));
-  await send(ctx, old.address, emailChangeRequestedMessage(linkTo(ctx.settings, "undo-email-change", undo), atMs));
+  await send(ctx, next.address, verifyEmailMessage(language, linkTo(ctx.settings, "verify-email", confirm)));
+  await send(ctx, old.address, emailChangeRequestedMessage(language, linkTo(ctx.settings, "undo-email-change", undo), atMs));
 }
 
 /** To the address the account is back on, after its link undid a change. */
-export function sendEmailChangeUndoneNotice(ctx: AppContext, address: string, atMs = Date.now()) {
-  return send(ctx, address, emailChangeUndoneMessage(atMs));
+export function sendEmailChangeUndoneNotice(ctx: AppContext, address: string, language: Language, atMs = Date.now()) {
+  return send(ctx, address, emailChangeUndoneMessage(language, atMs));
 }
 
 /** The last message: queued before the erasure, so it survives it and is retried until sent. */
-export function sendAccountDeletedNotice(ctx: AppContext, address: string, atMs = Date.now()) {
-  return send(ctx, address, accountDeletedMessage(atMs));
+export function sendAccountDeletedNotice(ctx: AppContext, address: string, language: Language, atMs = Date.now()) {
+  return send(ctx, address, accountDeletedMessage(language, atMs));
 }
 
 /**
@@ -132,5 +139,5 @@ export async function sendPlanChangedNotice(
   graceUntil: number | null = null,
 ): Promise<void> {
   const plan = planFor(planId);
-  await send(ctx, await addressOf(ctx, row), planChangedMessage(plan, graceUntil));
+  await send(ctx, await addressOf(ctx, row), planChangedMessage(row.language, plan, graceUntil));
 }

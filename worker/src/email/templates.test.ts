@@ -34,14 +34,14 @@ describe("defangLabel", () => {
   });
 
   it("is what the new-device notice shows in both parts", () => {
-    const message = newDeviceMessage({ kind: "chrome", label: "Review: https://evil.example/x" }, 0);
+    const message = newDeviceMessage("en", { kind: "chrome", label: "Review: https://evil.example/x" }, 0);
     expect(message.text).toContain("Device: Review[:] https[:]//evil[.]example/x (chrome)");
     expect(message.text + message.html).not.toContain("https://evil.example");
     expect(message.html).not.toContain("href");
   });
 
   it("is what the recovery-code notice shows too: whoever holds a code chose that label", () => {
-    const message = recoveryCodeUsedMessage({ kind: "api", label: "Review: https://evil.example/x" }, 9, 0);
+    const message = recoveryCodeUsedMessage("en", { kind: "api", label: "Review: https://evil.example/x" }, 9, 0);
     expect(message.text).toContain("Device: Review[:] https[:]//evil[.]example/x (api)");
     expect(message.text + message.html).not.toContain("https://evil.example");
     expect(message.html).not.toContain("href");

@@ -26,10 +26,10 @@ async function notify(ctx: AppContext, row: AccountRow, content: MessageContent)
 }
 
 export const noticeTwoFactorEnabled = (ctx: AppContext, row: AccountRow, atMs = Date.now()) =>
-  notify(ctx, row, twoFactorEnabledMessage(atMs));
+  notify(ctx, row, twoFactorEnabledMessage(row.language, atMs));
 
 export const noticeTwoFactorDisabled = (ctx: AppContext, row: AccountRow, atMs = Date.now()) =>
-  notify(ctx, row, twoFactorDisabledMessage(atMs));
+  notify(ctx, row, twoFactorDisabledMessage(row.language, atMs));
 
 export const noticeRecoveryCodeUsed = (
   ctx: AppContext,
@@ -37,8 +37,10 @@ export const noticeRecoveryCodeUsed = (
   device: { kind: DeviceKind; label: string },
   codesLeft: number,
   atMs = Date.now(),
-) => notify(ctx, row, recoveryCodeUsedMessage(device, codesLeft, atMs));
+) => notify(ctx, row, recoveryCodeUsedMessage(row.language, device, codesLeft, atMs));
 
-export const noticePasskeyAdded = (ctx: AppContext, row: AccountRow, atMs = Date.now()) => notify(ctx, row, passkeyAddedMessage(atMs));
+export const noticePasskeyAdded = (ctx: AppContext, row: AccountRow, atMs = Date.now()) =>
+  notify(ctx, row, passkeyAddedMessage(row.language, atMs));
 
-export const noticePasskeyRemoved = (ctx: AppContext, row: AccountRow, atMs = Date.now()) => notify(ctx, row, passkeyRemovedMessage(atMs));
+export const noticePasskeyRemoved = (ctx: AppContext, row: AccountRow, atMs = Date.now()) =>
+  notify(ctx, row, passkeyRemovedMessage(row.language, atMs));
