@@ -11,9 +11,9 @@ import { isPlausibleEmail, MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-v
 import { toErrorInfo } from "../../api/api-error";
 import { field, h } from "../dom";
 import { clearFieldErrors, focusFirstError, setFieldError } from "../field-errors";
-import { formatDate, formatDay } from "../format";
+import { formatDay } from "../format";
 import { accountLanguage } from "../locale";
-import { type MessageKey, t } from "../i18n";
+import { t } from "../i18n";
 import type { Call } from "../messenger";
 import { passwordStrength, STRENGTH_KEYS } from "../password-strength";
 import { tp } from "../plural";
