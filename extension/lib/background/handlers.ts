@@ -10,6 +10,7 @@ import type { ConnectionService } from "../connection/connection-service";
 import { isProtecting, type ConnectionState } from "../connection/state-machine";
 import type { ConnectionView, Handlers, SettingsView } from "../messages/protocol";
 import type { Account, Location } from "@cargo-vpn/shared/schemas";
+import type { Language } from "@cargo-vpn/shared/languages";
 import { invalidRules } from "../proxy/bypass-rules";
 import { dailyUsage } from "./daily-usage";
 import type { PasskeySignIn } from "./passkey-sign-in";
@@ -38,6 +39,8 @@ export interface HandlerDeps {
   now?: () => number;
   /** Per-site locations (site-rule-handlers.ts); without it the rules list is empty. */
   sites?: SiteRuleDeps;
+  /** The language the extension is shown in; the account's mails follow it (ui/locale.ts `accountLanguage`). */
+  language?: () => Language;
 }
 
 export function connectionView(state: ConnectionState): ConnectionView {
@@ -214,7 +217,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await settings.update({ lastLocationId: null, autoConnect: false });
     },
 
-    getAccount: async () => remember(await api.me()),
+    async getAccount() {
+      const account = await api.me();
+      // The browser now shows the extension in another language: the account's mails follow it.
+      const shown = deps.language?.();
+      if (shown !== undefined && account.language !== shown) return remember(await api.updateMe({ language: shown }));
+      return remember(account);
+    },
 
     resendVerification: () => api.resendVerification(),
 

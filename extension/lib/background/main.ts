@@ -41,6 +41,7 @@ import { PasskeySignIn } from "./passkey-sign-in";
 import { createTelemetryReporter } from "./telemetry";
 import { TOGGLE_COMMAND, toggleVpn } from "./toggle-command";
 import { type DataConsentPermissions, hasDataConsent } from "../ui/data-consent";
+import { accountLanguage } from "../ui/locale";
 
 export interface BackgroundEnv {
   /**
@@ -236,6 +237,7 @@ export function startBackground(env: BackgroundEnv) {
   void afterReady(async () => passkeySignIn.resume());
 
   const handlers = createHandlers({
+    language: accountLanguage,
     passkeySignIn,
     api,
     tokens,

@@ -5,6 +5,7 @@
  * body against the shared schemas.
  */
 import { deriveAuthKey, newKdfParams } from "@cargo-vpn/shared/kdf";
+import type { Language } from "@cargo-vpn/shared/languages";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { createFakeApi } from "../../tests/support/fake-api";
@@ -39,7 +40,7 @@ beforeAll(async () => {
   wrongKey = await deriveAuthKey("wrong password!!", kdf);
 });
 
-function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: number } = {}) {
+function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: number; language?: Language } = {}) {
   const opened: string[] = [];
   const storage = fakeBrowser.storage as unknown as StorageAreas;
   const settings = new SettingsStore(storage.local, undefined, !options.storeBuild);
@@ -89,6 +90,7 @@ function boot(server = createFakeApi(), options: { storeBuild?: boolean; now?: n
     sleep: (ms) => new Promise((r) => setTimeout(r, ms / 100)),
   });
   const handlers = createHandlers({
+    ...(options.language ? { language: () => options.language! } : {}),
     passkeySignIn,
     api,
     tokens,
@@ -357,6 +359,20 @@ describe("popup ↔ background protocol", () => {
     server.accounts.get("alice")!.account.emailVerified = true;
     expect((await ask("getAccount", undefined)).emailVerified).toBe(true);
     expect((await ask("getStatus", undefined)).account?.emailVerified).toBe(true);
+  });
+
+  it("the account's language follows the extension's: a popup shown in German tells an English account once", async () => {
+    const { server } = boot(createFakeApi(), { language: "de" });
+    await signUpAndIn();
+    const patches = () => server.calls.filter((c) => c === "PATCH /v1/me").length;
+    expect(server.accounts.get("alice")!.account.language).toBe("en");
+    expect((await ask("getAccount", undefined)).language).toBe("de");
+    expect(server.accounts.get("alice")!.account.language).toBe("de");
+    const sent = patches();
+    expect(sent).toBe(1);
+    // Already in step: no further PATCH.
+    await ask("getAccount", undefined);
+    expect(patches()).toBe(sent);
   });
 
   it("password (v1.1): change with the current authKey (a wrong one changes nothing); reset by email answers the same for anyone", async () => {

@@ -347,6 +347,7 @@ export function createFakeApi(options: FakeApiOptions = {}) {
         }
         if (patch.notifyNewDevice !== undefined) record.account = { ...record.account, notifyNewDevice: patch.notifyNewDevice };
         if (patch.telemetryOptIn !== undefined) record.account = { ...record.account, telemetryOptIn: patch.telemetryOptIn };
+        if (patch.language !== undefined) record.account = { ...record.account, language: patch.language };
         return json(200, { account: record.account });
       }
       if (method === "DELETE") {
