@@ -96,7 +96,7 @@ export interface UpstreamLimits {
  * address (never the name again), Nagle off, the connect timeout until the
  * socket connects and the idle timeout after, either one a destroy with ETIMEDOUT.
  */
-export function upstreamRequest(target: ForwardTarget, method: string, headers: string[], limits: UpstreamLimits): http.ClientRequest {
+function upstreamRequest(target: ForwardTarget, method: string, headers: string[], limits: UpstreamLimits): http.ClientRequest {
   const upstream = http.request({
     host: target.address,
     family: target.family,

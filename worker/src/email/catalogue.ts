@@ -45,7 +45,7 @@ export interface MailCatalogue {
 
 export type MessageKey = { [K in keyof MailCatalogue]: MailCatalogue[K] extends MailText ? K : never }[keyof MailCatalogue];
 
-export function fillPlaceholders(text: string, values: Record<string, string>): string {
+function fillPlaceholders(text: string, values: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? values[name]! : whole));
 }
 
