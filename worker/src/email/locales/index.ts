@@ -10,9 +10,13 @@ import { de } from "./de";
 import { en } from "./en";
 import { es } from "./es";
 import { fr } from "./fr";
+import { it } from "./it";
+import { pl } from "./pl";
+import { ptBR } from "./pt-BR";
+import { tr } from "./tr";
 
 /** Not translated yet (issue 19 item 5, left for the next stop). */
-export const PENDING: readonly Language[] = ["it", "ja", "pl", "pt-BR", "ru", "tr", "uk", "zh-CN"];
+export const PENDING: readonly Language[] = ["ja", "ru", "uk", "zh-CN"];
 
 export const CATALOGUES: Record<Language, MailCatalogue> = {
   en,
@@ -20,12 +24,12 @@ export const CATALOGUES: Record<Language, MailCatalogue> = {
   de,
   es,
   fr,
-  it: en,
+  it,
   ja: en,
-  pl: en,
-  "pt-BR": en,
+  pl,
+  "pt-BR": ptBR,
   ru: en,
-  tr: en,
+  tr,
   uk: en,
   "zh-CN": en,
 };
