@@ -10,9 +10,13 @@ import { de } from "./de";
 import { en } from "./en";
 import { es } from "./es";
 import { fr } from "./fr";
+import { ja } from "./ja";
+import { ru } from "./ru";
+import { uk } from "./uk";
+import { zhCN } from "./zh-CN";
 
 /** Not translated yet (issue 19 item 5, left for the next stop). */
-export const PENDING: readonly Language[] = ["it", "ja", "pl", "pt-BR", "ru", "tr", "uk", "zh-CN"];
+export const PENDING: readonly Language[] = ["it", "pl", "pt-BR", "tr"];
 
 export const CATALOGUES: Record<Language, MailCatalogue> = {
   en,
@@ -21,11 +25,11 @@ export const CATALOGUES: Record<Language, MailCatalogue> = {
   es,
   fr,
   it: en,
-  ja: en,
+  ja,
   pl: en,
   "pt-BR": en,
-  ru: en,
+  ru,
   tr: en,
-  uk: en,
-  "zh-CN": en,
+  uk,
+  "zh-CN": zhCN,
 };
