@@ -1,7 +1,7 @@
 /**
  * Every language's mails, by the account's language (shared/src/languages.ts):
- * the type makes a missing language a compile error. Languages in PENDING
- * have no mail translation yet and get the English text until theirs lands.
+ * the type makes a missing language a compile error, and locales.test.ts a
+ * missing message, paragraph, placeholder or plural form.
  */
 import type { Language } from "@cargo-vpn/shared";
 import type { MailCatalogue } from "../catalogue";
@@ -11,12 +11,13 @@ import { en } from "./en";
 import { es } from "./es";
 import { fr } from "./fr";
 import { it } from "./it";
+import { ja } from "./ja";
 import { pl } from "./pl";
 import { ptBR } from "./pt-BR";
+import { ru } from "./ru";
 import { tr } from "./tr";
-
-/** Not translated yet (issue 19 item 5, left for the next stop). */
-export const PENDING: readonly Language[] = ["ja", "ru", "uk", "zh-CN"];
+import { uk } from "./uk";
+import { zhCN } from "./zh-CN";
 
 export const CATALOGUES: Record<Language, MailCatalogue> = {
   en,
@@ -25,11 +26,11 @@ export const CATALOGUES: Record<Language, MailCatalogue> = {
   es,
   fr,
   it,
-  ja: en,
+  ja,
   pl,
   "pt-BR": ptBR,
-  ru: en,
+  ru,
   tr,
-  uk: en,
-  "zh-CN": en,
+  uk,
+  "zh-CN": zhCN,
 };
