@@ -42,7 +42,7 @@ describe("the account in the popup (email)", () => {
     await notify.click();
     // Off needs the password (issue 20 item 4): a form under the switch asks for it, focused.
     const notifyOff = popup.getByRole("form", { name: "Turn off new sign-in emails" });
-    await expect.poll(() => notifyOff.getByLabel("Your password").evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => notifyOff.getByLabel("Your password").evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await notify.getAttribute("aria-checked")).toBe("true");
     await notifyOff.getByLabel("Your password").fill(USER.password);
     await notifyOff.getByRole("button", { name: "Turn off" }).click();
