@@ -171,7 +171,8 @@ describe("the popup and the options page, for everyone", () => {
 
     // The device-limit screen: another install holds the only slot.
     await signOut(popup);
-    await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 15_000 });
+    // Sign-out ends the session and the tunnel first: with three suites on two cores that took over 15 s once.
+    await popup.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 45_000 });
     await request(stack.apiUrl, "POST /v1/auth/login", {
       body: {
         username: USER.username,
