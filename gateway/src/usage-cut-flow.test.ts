@@ -15,9 +15,9 @@ import tls from "node:tls";
 import type http2 from "node:http2";
 import type { Duplex } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "./gateway";
-import { memoryLogger } from "./logger";
-import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
+import type { RunningGateway } from "./gateway";
+import type { FakeApi } from "@cargo-vpn/testkit/fake-api";
+import { startTestGateway, type TestGateway } from "./test-gateway.test-support";
 import { openTunnel } from "@cargo-vpn/testkit/proxy-client";
 import { connectH2, h2Tunnel } from "@cargo-vpn/testkit/h2-proxy-client";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
@@ -107,25 +107,16 @@ describe("a flow cut mid-response is counted exactly once", () => {
   let gateway: RunningGateway;
   let destination: HalfAnswering;
 
+  let harness: TestGateway;
+
   beforeAll(async () => {
-    api = await startFakeApi();
-    gateway = await startGateway({
-      apiUrl: api.url,
-      gatewayId: api.gatewayId,
-      gatewaySecret: api.secret,
-      port: 0,
-      tls: { port: 0, cert: cert.cert, key: cert.key },
-      allowLoopback: true,
-      // The test drives flushes and heartbeats itself.
-      flushIntervalMs: 3_600_000,
-      heartbeatIntervalMs: 3_600_000,
-      shutdownGraceMs: 0,
-      logger: memoryLogger().logger,
-    });
+    // The test drives flushes and heartbeats itself (startTestGateway's defaults).
+    harness = await startTestGateway({ cert });
+    api = harness.api;
+    gateway = harness.gateway;
   });
   afterAll(async () => {
-    await gateway.close();
-    await api.close();
+    await harness.close();
     await destination?.close();
   });
 
