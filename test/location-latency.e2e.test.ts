@@ -3,7 +3,8 @@
  * gateways: the popup times each location's `GET /ping` and shows it per row;
  * a second gateway started here behind an 80 ms slow link (so it sorts first
  * by name and ties on load with the local one) is measured as far, and
- * "Fastest" is the local gateway — by measurement, not by order or load.
+ * "Fastest" is the local gateway — by measurement, not by order or load —
+ * and, with no saved choice after a fresh sign-in, the one chosen.
  * In Chromium (MV3) and in Firefox ESR (MV2), against the same two gateways.
  *
  * With CARGO_POPUP_SHOTS=<folder> it also saves the open picker (380×600).
@@ -80,6 +81,9 @@ describe("the location picker's measured latency", () => {
     expect(near).toBeLessThan(distant);
     expect(await row("fastest", "Local gateway").count()).toBe(1);
     expect(await row("fastest", "Berlin").count()).toBe(0);
+    // A fresh sign-in has no saved choice: Fastest is the one chosen (not Berlin, first by name and tied on load).
+    await popup.keyboard.press("Escape");
+    await expect.poll(() => popup.locator("#location").inputValue(), { timeout: 20_000 }).toMatch(/^Local gateway /);
     // Both gateways were asked (counted, not logged).
     expect(stack.gateway.metrics().pingsAnswered).toBeGreaterThanOrEqual(3);
     expect(far.metrics().pingsAnswered).toBeGreaterThanOrEqual(3);
@@ -122,5 +126,11 @@ describe("the location picker's measured latency", () => {
     expect(near).toBeLessThan(distant!);
     expect(fastestNear).toBe(near);
     expect(fastestFar).toBeNull();
+    // Nothing chosen yet after a fresh sign-in: Fastest is.
+    await firefox.run(
+      popup,
+      `document.getElementById("location").dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true })); return true;`,
+    );
+    await firefox.waitFor(popup, `return document.getElementById("location").value.startsWith("Local gateway ");`, 20_000);
   }, 180_000);
 });

@@ -5,6 +5,7 @@ import { type ToggleDeps, toggleVpn } from "./toggle-command";
 const LOCATIONS = [
   { id: "fra", name: "Frankfurt", country: "DE", load: 0.2, online: false, pingUrl: "https://fra.gw.example:443/ping" },
   { id: "par", name: "Paris", country: "FR", load: 0.4, online: true, pingUrl: "https://par.gw.example:443/ping" },
+  { id: "ber", name: "Berlin", country: "DE", load: 0.1, online: true, pingUrl: "https://ber.gw.example:443/ping" },
 ];
 
 function deps(state: ConnectionState, options: { signedIn?: boolean; last?: string | null } = {}) {
@@ -40,13 +41,16 @@ describe("the toggle shortcut", () => {
     }
   });
 
-  it("turns on at the last location when it is online, else the first online one", async () => {
+  it("turns on at the last location when it is online, else at Fastest before measuring (the lowest load)", async () => {
     const last = deps({ name: "disconnected" }, { last: "par" });
     await toggleVpn(last.d);
     expect(last.calls).toEqual(["connect:par"]);
     const offline = deps({ name: "disconnected" }, { last: "fra" });
     await toggleVpn(offline.d);
-    expect(offline.calls).toEqual(["connect:par"]);
+    expect(offline.calls).toEqual(["connect:ber"]);
+    const never = deps({ name: "disconnected" });
+    await toggleVpn(never.d);
+    expect(never.calls).toEqual(["connect:ber"]);
   });
 
   it("does nothing signed out", async () => {

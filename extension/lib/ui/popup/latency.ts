@@ -12,6 +12,7 @@
  *
  *   const latencies = await measureLatencies(locations, { fetch, now: () => performance.now() });
  *   fastestLocation(locations, latencies);   // lowest median; by load when none was measured
+ *   defaultLocation(locations, latencies);   // the same, else the first online one
  */
 import type { Location } from "@cargo-vpn/shared/schemas";
 
@@ -69,6 +70,19 @@ export function fastestLocation(locations: readonly Location[], latencies: Laten
   const ms = (l: Location) => latencies.get(l.id) ?? Number.POSITIVE_INFINITY;
   // Two unmeasured ones compare as NaN, which falls through to their load.
   return locations.filter((l) => l.online && latencies.get(l.id) !== null).sort((a, b) => ms(a) - ms(b) || a.load - b.load)[0];
+}
+
+/**
+ * The location used when nobody chose one (a fresh sign-in, or the saved
+ * choice went offline): the picker's "Fastest" entry, so what is preselected
+ * is what the list calls fastest. Until a latency is measured, that is the
+ * lowest load (fastestLocation's own rule: load is the one figure the API
+ * gives for every location, and the least busy gateway is the best guess);
+ * when every gateway failed its probes there is no Fastest, and the first
+ * online location keeps the switch usable (connecting then says what is wrong).
+ */
+export function defaultLocation(locations: readonly Location[], latencies: Latencies): Location | undefined {
+  return fastestLocation(locations, latencies) ?? locations.find((l) => l.online);
 }
 
 const STORE_KEY = "cargo.locationLatencies";

@@ -54,7 +54,7 @@ describe("LocationPicker", () => {
       key("ArrowDown");
       expect(p.input.getAttribute("aria-activedescendant")).not.toContain("osl");
     }
-    expect(p.value).toBe("fra");
+    expect(p.value).toBe("ams");
   });
 
   it("searches by name or by country, in the language shown", () => {
@@ -77,12 +77,56 @@ describe("LocationPicker", () => {
     key("ArrowDown");
     expect(chosen()).toBe("");
     key("Escape");
-    expect(p.value).toBe("fra");
+    expect(p.value).toBe("ams");
+    key("ArrowDown");
     key("ArrowDown");
     key("Enter");
-    expect(chosen()).toBe("ams");
+    expect(chosen()).toBe("fra");
+    expect(p.value).toBe("fra");
+    expect(p.input.value).toBe("Frankfurt (Germany)");
+  });
+
+  it("without a saved choice chooses Fastest, and follows it as figures come in until someone chooses", () => {
+    const { p, key } = picker();
+    // Before any figure: Fastest is the lowest load (Amsterdam), not the first row (Frankfurt).
     expect(p.value).toBe("ams");
     expect(p.input.value).toBe("Amsterdam (Netherlands)");
+    p.setLatencies(new Map([["fra", 20], ["ams", 90]]));
+    expect(p.value).toBe("fra");
+    expect(p.input.value).toBe("Frankfurt (Germany)");
+    // Figures that come in while the list is open leave the text being read alone; closing catches up.
+    p.input.focus();
+    key("ArrowDown");
+    p.setLatencies(new Map([["fra", 90], ["ams", 20]]));
+    expect(p.value).toBe("fra");
+    key("Escape");
+    expect(p.value).toBe("ams");
+    expect(p.input.value).toBe("Amsterdam (Netherlands)");
+    p.input.blur();
+    // Every gateway silent: no Fastest, the first online one.
+    p.setLatencies(new Map([["fra", null], ["ams", null]]));
+    expect(p.value).toBe("fra");
+    // Once chosen (here Amsterdam, by keys), new figures no longer move it.
+    p.setLatencies(new Map([["fra", 20], ["ams", 90]]));
+    p.input.focus();
+    key("ArrowDown");
+    key("ArrowDown");
+    key("ArrowDown");
+    key("Enter");
+    expect(p.value).toBe("ams");
+    p.setLatencies(new Map([["fra", 5], ["ams", 90]]));
+    p.setLocations([...ONLINE, OFFLINE], null);
+    expect(p.value).toBe("ams");
+  });
+
+  it("keeps a saved choice that is online over Fastest; an offline one gives way to Fastest", () => {
+    const { p } = picker();
+    p.setLocations([...ONLINE, OFFLINE], "fra");
+    p.setLatencies(new Map([["ams", 5], ["fra", 90]]));
+    expect(p.value).toBe("fra");
+    const fresh = picker().p;
+    fresh.setLocations([...ONLINE, OFFLINE], "osl");
+    expect(fresh.value).toBe("ams");
   });
 
   it('each row carries its country\'s bundled flag, decorative (alt=""), nothing fetched from elsewhere', async () => {
@@ -100,9 +144,12 @@ describe("LocationPicker", () => {
     expect(flag.hidden).toBe(false);
     expect(row.textContent).toBe("Frankfurt (Germany) — load 60%");
     for (const img of p.element.querySelectorAll("img")) expect(img.getAttribute("src") ?? "").not.toMatch(/^(https?:)?\/\//);
-    // The chosen location's flag beside the input too.
+    // The chosen location's flag (Amsterdam, Fastest by load) beside the input too.
+    const chosenFlag = p.element.querySelector<HTMLImageElement>('[role="option"][data-location-id="ams"] img.flag')!;
     const beside = p.element.querySelector<HTMLImageElement>(".picker-row img.flag")!;
-    await vi.waitFor(() => expect(beside.getAttribute("src")).toBe(flag.getAttribute("src")));
+    await vi.waitFor(() => expect(beside.getAttribute("src")).toMatch(bundled));
+    await vi.waitFor(() => expect(beside.getAttribute("src")).toBe(chosenFlag.getAttribute("src")));
+    expect(beside.getAttribute("src")).not.toBe(flag.getAttribute("src"));
   });
 
   it("shows each row's measured latency, marks a gateway that did not answer, and Fastest follows the latency", () => {

@@ -9,6 +9,9 @@
  * as empty boxes or bare letters on many systems), its measured latency
  * ("23 ms", or "no answer") and its load.
  *
+ * Without a saved choice, "Fastest" is the one chosen (latency.ts, defaultLocation),
+ * and it follows the figures as they come in until someone chooses.
+ *
  * Arrow keys only move the highlight (aria-activedescendant): a location is
  * chosen only by Enter or a click, and `onChoose` fires only then — so no key
  * can move a live tunnel by itself (the panel then offers "Move to …").
@@ -23,7 +26,7 @@ import { h } from "../dom";
 import { flagImage } from "../flags";
 import { countryName, formatLatency } from "../format";
 import { type MessageKey, t } from "../i18n";
-import { fastestLocation, type Latencies } from "./latency";
+import { defaultLocation, fastestLocation, type Latencies } from "./latency";
 
 const FAVOURITES_KEY = "cargo.favouriteLocations";
 const RECENTS_KEY = "cargo.recentLocations";
@@ -65,6 +68,8 @@ export class LocationPicker {
   private rows: Row[] = [];
   private active = -1;
   private chosen = "";
+  /** Nobody chose `chosen` (no saved choice, no click): it follows "Fastest" as the figures come in (list closed). */
+  private chosenByDefault = false;
   /** An explicit choice (Enter, a click): never an arrow key. */
   onChoose: (id: string) => void = () => {};
 
@@ -117,21 +122,38 @@ export class LocationPicker {
     const location = this.locations.find((l) => l.id === id);
     if (!location) return;
     this.chosen = id;
+    this.chosenByDefault = false;
     this.showChosen();
   }
 
+  /** `preferred`: the saved choice (or the tunnel's); without one that is online, "Fastest" is chosen. */
   setLocations(locations: Location[], preferred: string | null): void {
     this.locations = locations;
-    const keep = [this.chosen, preferred].find((id) => id && locations.some((l) => l.id === id && l.online));
-    this.chosen = keep ?? locations.find((l) => l.online)?.id ?? "";
+    const keep = [this.chosenByDefault ? "" : this.chosen, preferred].find((id) => id && locations.some((l) => l.id === id && l.online));
+    if (keep) {
+      this.chosen = keep;
+      this.chosenByDefault = false;
+    } else {
+      this.chooseDefault();
+    }
     this.showChosen();
     if (this.input.getAttribute("aria-expanded") === "true") this.render(this.input.value);
   }
 
-  /** Measured latencies (latency.ts): shown per row, and "Fastest" follows them. */
+  /** Measured latencies (latency.ts): shown per row, and "Fastest" follows them (so does a default choice). */
   setLatencies(latencies: Latencies): void {
     this.latencies = latencies;
+    // Not while the list is open: the person is choosing, and the text typed filters against the choice shown.
+    if (this.chosenByDefault && this.list.hidden) {
+      this.chooseDefault();
+      this.showChosen();
+    }
     if (this.input.getAttribute("aria-expanded") === "true") this.render(this.input.value);
+  }
+
+  private chooseDefault(): void {
+    this.chosen = defaultLocation(this.locations, this.latencies)?.id ?? "";
+    this.chosenByDefault = true;
   }
 
   /** "23 ms · load 60%", "no answer · load 60%", or the load alone before a measurement. */
@@ -166,6 +188,7 @@ export class LocationPicker {
     const location = this.locations.find((l) => l.id === id);
     if (!location?.online) return;
     this.chosen = id;
+    this.chosenByDefault = false;
     const recents = [id, ...readList(this.memory, RECENTS_KEY).filter((r) => r !== id)].slice(0, MAX_RECENTS);
     this.memory.setItem(RECENTS_KEY, JSON.stringify(recents));
     this.close();
@@ -184,6 +207,8 @@ export class LocationPicker {
     this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
     this.active = -1;
+    // Closed without a choice: a default catches up with figures that came in while the list was open.
+    if (this.chosenByDefault) this.chooseDefault();
     this.showChosen();
   }
 
