@@ -24,6 +24,29 @@ import type { Call } from "../messenger";
 import { tp } from "../plural";
 import { showError, stopCountdown } from "../retry-wait";
 
+/** What `AccountPanel.passwordConfirmedForm` builds a form from. */
+interface PasswordConfirmedForm {
+  /** The form's own: its accessible name, class, hidden. */
+  attributes: Record<string, unknown>;
+  /** Before the fields (a hint). */
+  intro?: HTMLElement[];
+  fields: Array<[id: string, label: string, input: HTMLInputElement]>;
+  submitLabel: string;
+  /** After the submit button (a "Back"). */
+  after?: HTMLElement[];
+  /** Marks each field that is wrong (setFieldError); none marked: the form is sent. */
+  check: () => void;
+  /** The password the API checks, and what is said under it when it is wrong. */
+  password: HTMLInputElement;
+  wrongPassword: string;
+  /** Said in the panel's status while it is sent (deriving the keys takes a moment). */
+  pending?: string;
+  /** Sends it; answers what the panel's status then says. */
+  send: () => Promise<string>;
+  /** After it went through (empties the fields, or closes the form). */
+  done: () => void;
+}
+
 export class AccountPanel {
   readonly element: HTMLElement;
   private readonly plan: HTMLParagraphElement;
@@ -144,7 +167,6 @@ export class AccountPanel {
   /** "Your password, to turn these emails off": shown when the switch is turned off, hidden again once done or cancelled. */
   private notifyOffForm(): HTMLFormElement {
     const password = h("input", { type: "password", autocomplete: "current-password", required: true });
-    const alert = h("p", { className: "alert", role: "alert" });
     const close = () => {
       form.hidden = true;
       password.value = "";
@@ -152,34 +174,23 @@ export class AccountPanel {
       clearFieldErrors(form);
       this.notify.focus();
     };
-    const form: HTMLFormElement = h(
-      "form",
-      { className: "notify-off", hidden: true, "aria-label": t("notifyOffHeading"), novalidate: true },
-      h("p", { className: "hint" }, t("notifyOffNeedsPassword")),
-      field("notify-off-password", t("notifyOffPassword"), password),
-      alert,
-      h("button", { type: "submit" }, t("notifyOffConfirm")),
-      h("button", { type: "button", className: "link", onclick: close }, t("back")),
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      stopCountdown(alert);
-      alert.textContent = "";
-      clearFieldErrors(form);
-      if (!password.value) setFieldError(password, t("passwordRequired"));
-      if (focusFirstError(form)) return;
-      const ok = await this.submit(
-        form,
-        alert,
-        password,
-        t("confirmPasswordWrong"),
-        async () => {
-          const authKey = await this.authKeyFor(password.value);
-          this.show(await this.call("setNotifyNewDevice", { enabled: false, authKey }));
-        },
-        t("savedNotice"),
-      );
-      if (ok) close();
+    const { form, alert } = this.passwordConfirmedForm({
+      attributes: { className: "notify-off", hidden: true, "aria-label": t("notifyOffHeading") },
+      intro: [h("p", { className: "hint" }, t("notifyOffNeedsPassword"))],
+      fields: [["notify-off-password", t("notifyOffPassword"), password]],
+      submitLabel: t("notifyOffConfirm"),
+      after: [h("button", { type: "button", className: "link", onclick: close }, t("back"))],
+      check: () => {
+        if (!password.value) setFieldError(password, t("passwordRequired"));
+      },
+      password,
+      wrongPassword: t("confirmPasswordWrong"),
+      send: async () => {
+        const authKey = await this.authKeyFor(password.value);
+        this.show(await this.call("setNotifyNewDevice", { enabled: false, authKey }));
+        return t("savedNotice");
+      },
+      done: close,
     });
     return form;
   }
@@ -197,40 +208,59 @@ export class AccountPanel {
   }
 
   /**
-   * A form's own submission: its errors sit in its own alert, and a wrong password under the password
-   * field that holds it (focused), never in the panel's status below another form.
+   * One of the panel's forms that a password confirms (turning the notices off,
+   * changing the password or the email): its fields, its own alert and submit
+   * button. On submit `check` marks what is wrong and the first such field takes
+   * the focus; else `send` runs with the buttons held, and its answer is said in
+   * the panel's status. A wrong password is said under the field that holds it
+   * (focused), any other error in the form's own alert (with the wait, counted
+   * down): never in the status below another form.
    */
-  private async submit(
-    form: HTMLFormElement,
-    alert: HTMLElement,
-    passwordField: HTMLInputElement,
-    wrongPassword: string,
-    action: () => Promise<void>,
-    done: string,
-  ): Promise<boolean> {
-    const buttons = [...form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')];
-    form.setAttribute("aria-busy", "true");
-    for (const button of buttons) button.disabled = true;
-    let failure: unknown = null;
-    try {
-      await action();
-    } catch (error) {
-      failure = error;
-    }
-    form.setAttribute("aria-busy", "false");
-    for (const button of buttons) button.disabled = false;
-    if (failure === null) {
-      this.status.textContent = done;
-      return true;
-    }
-    this.status.textContent = "";
-    if (toErrorInfo(failure).code === "invalid_credentials") {
-      setFieldError(passwordField, wrongPassword);
-      focusFirstError(form);
-    } else {
-      showError(alert, failure, buttons);
-    }
-    return false;
+  private passwordConfirmedForm(spec: PasswordConfirmedForm): { form: HTMLFormElement; alert: HTMLParagraphElement } {
+    const alert = h("p", { className: "alert", role: "alert" });
+    const form: HTMLFormElement = h(
+      "form",
+      { ...spec.attributes, novalidate: true },
+      ...(spec.intro ?? []),
+      ...spec.fields.map(([id, label, input]) => field(id, label, input)),
+      alert,
+      h("button", { type: "submit" }, spec.submitLabel),
+      ...(spec.after ?? []),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      stopCountdown(alert);
+      alert.textContent = "";
+      clearFieldErrors(form);
+      spec.check();
+      if (focusFirstError(form)) return;
+      if (spec.pending) this.status.textContent = spec.pending;
+      const buttons = [...form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')];
+      form.setAttribute("aria-busy", "true");
+      for (const button of buttons) button.disabled = true;
+      let said: string | null = null;
+      let failure: unknown = null;
+      try {
+        said = await spec.send();
+      } catch (error) {
+        failure = error;
+      }
+      form.setAttribute("aria-busy", "false");
+      for (const button of buttons) button.disabled = false;
+      if (said !== null) {
+        this.status.textContent = said;
+        spec.done();
+        return;
+      }
+      this.status.textContent = "";
+      if (toErrorInfo(failure).code === "invalid_credentials") {
+        setFieldError(spec.password, spec.wrongPassword);
+        focusFirstError(form);
+      } else {
+        showError(alert, failure, buttons);
+      }
+    });
+    return { form, alert };
   }
 
   private async authKeyFor(password: string): Promise<string> {
@@ -241,43 +271,35 @@ export class AccountPanel {
     const current = h("input", { type: "password", autocomplete: "current-password", required: true });
     const next = h("input", { type: "password", autocomplete: "new-password", required: true, minLength: MIN_PASSWORD_LENGTH });
     const confirm = h("input", { type: "password", autocomplete: "new-password", required: true });
-    const alert = h("p", { className: "alert", role: "alert" });
-    const form = h(
-      "form",
-      { "aria-labelledby": "password-heading", novalidate: true },
-      field("current-password", t("currentPassword"), current),
-      field("new-password", t("newPassword"), next),
-      field("confirm-new-password", t("confirmNewPassword"), confirm),
-      alert,
-      h("button", { type: "submit" }, t("changePassword")),
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      stopCountdown(alert);
-      alert.textContent = "";
-      clearFieldErrors(form);
-      if (!current.value) setFieldError(current, t("currentPasswordRequired"));
-      if (passwordProblem(next.value)) setFieldError(next, t("passwordTooShort", MIN_PASSWORD_LENGTH));
-      if (next.value !== confirm.value) setFieldError(confirm, t("passwordsDiffer"));
-      if (focusFirstError(form)) return;
-      this.status.textContent = t("changingPassword");
-      const ok = await this.submit(
-        form,
-        alert,
-        current,
-        t("currentPasswordWrong"),
-        async () => {
-          const authKey = await this.authKeyFor(current.value);
-          const newKdf = newKdfParams();
-          const { authKey: newAuthKey, usernameKey } = await deriveClientKeys(next.value, newKdf);
-          // The name sealed again under the new password's key (issue 18 item 5): the old key cannot open it any more.
-          const name = this.account.username;
-          const newUsernameSealed = name ? await sealUsername(usernameKey, name) : undefined;
-          await this.call("changePassword", { authKey, newAuthKey, newKdf, ...(newUsernameSealed ? { newUsernameSealed } : {}) });
-        },
-        t("passwordChanged"),
-      );
-      if (ok) current.value = next.value = confirm.value = "";
+    const { form } = this.passwordConfirmedForm({
+      attributes: { "aria-labelledby": "password-heading" },
+      fields: [
+        ["current-password", t("currentPassword"), current],
+        ["new-password", t("newPassword"), next],
+        ["confirm-new-password", t("confirmNewPassword"), confirm],
+      ],
+      submitLabel: t("changePassword"),
+      check: () => {
+        if (!current.value) setFieldError(current, t("currentPasswordRequired"));
+        if (passwordProblem(next.value)) setFieldError(next, t("passwordTooShort", MIN_PASSWORD_LENGTH));
+        if (next.value !== confirm.value) setFieldError(confirm, t("passwordsDiffer"));
+      },
+      password: current,
+      wrongPassword: t("currentPasswordWrong"),
+      pending: t("changingPassword"),
+      send: async () => {
+        const authKey = await this.authKeyFor(current.value);
+        const newKdf = newKdfParams();
+        const { authKey: newAuthKey, usernameKey } = await deriveClientKeys(next.value, newKdf);
+        // The name sealed again under the new password's key (issue 18 item 5): the old key cannot open it any more.
+        const name = this.account.username;
+        const newUsernameSealed = name ? await sealUsername(usernameKey, name) : undefined;
+        await this.call("changePassword", { authKey, newAuthKey, newKdf, ...(newUsernameSealed ? { newUsernameSealed } : {}) });
+        return t("passwordChanged");
+      },
+      done: () => {
+        current.value = next.value = confirm.value = "";
+      },
     });
     return h("details", {}, h("summary", { id: "password-heading" }, t("changePasswordHeading")), form);
   }
@@ -285,37 +307,30 @@ export class AccountPanel {
   private emailForm(): HTMLElement {
     const email = h("input", { type: "email", autocomplete: "email", required: true });
     const password = h("input", { type: "password", autocomplete: "current-password", required: true });
-    const alert = h("p", { className: "alert", role: "alert" });
-    const form = h(
-      "form",
-      { "aria-labelledby": "email-heading", novalidate: true },
-      field("new-email", t("newEmail"), email),
-      field("email-password", t("passwordToConfirm"), password),
-      alert,
-      h("button", { type: "submit" }, t("changeEmail")),
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      stopCountdown(alert);
-      alert.textContent = "";
-      clearFieldErrors(form);
-      const address = normalizeEmail(email.value);
-      if (!isPlausibleEmail(address)) setFieldError(email, t("emailInvalid"));
-      if (!password.value) setFieldError(password, t("passwordRequired"));
-      if (focusFirstError(form)) return;
-      const ok = await this.submit(
-        form,
-        alert,
-        password,
-        t("confirmPasswordWrong"),
-        async () => {
-          const account = await this.call("changeEmail", { email: address, authKey: await this.authKeyFor(password.value) });
-          this.show(account);
-          this.onAccountChanged?.(account);
-        },
-        t("emailChanged", address),
-      );
-      if (ok) email.value = password.value = "";
+    let address = "";
+    const { form } = this.passwordConfirmedForm({
+      attributes: { "aria-labelledby": "email-heading" },
+      fields: [
+        ["new-email", t("newEmail"), email],
+        ["email-password", t("passwordToConfirm"), password],
+      ],
+      submitLabel: t("changeEmail"),
+      check: () => {
+        address = normalizeEmail(email.value);
+        if (!isPlausibleEmail(address)) setFieldError(email, t("emailInvalid"));
+        if (!password.value) setFieldError(password, t("passwordRequired"));
+      },
+      password,
+      wrongPassword: t("confirmPasswordWrong"),
+      send: async () => {
+        const account = await this.call("changeEmail", { email: address, authKey: await this.authKeyFor(password.value) });
+        this.show(account);
+        this.onAccountChanged?.(account);
+        return t("emailChanged", address);
+      },
+      done: () => {
+        email.value = password.value = "";
+      },
     });
     return h("details", {}, h("summary", { id: "email-heading" }, t("changeEmailHeading")), form);
   }
