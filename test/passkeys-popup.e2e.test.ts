@@ -27,20 +27,12 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useStackInChromium } from "./harness/local-stack.ts";
 import { startPageOrigin } from "@cargo-vpn/testkit/origin";
+import { virtualAuthenticator } from "@cargo-vpn/testkit/virtual-authenticator";
 
 const USER = { username: `pk-${Date.now().toString(36)}`, password: "correct horse battery staple" };
 const EMAIL = `${USER.username}@example.org`;
 
 const env = useStackInChromium("passkeys-popup", { allowLoopback: true });
-
-type Credential = {
-  credentialId: string;
-  isResidentCredential: boolean;
-  privateKey: string;
-  signCount: number;
-  rpId?: string;
-  userHandle?: string;
-};
 
 /** The tab the extension opens next, at this account page. */
 async function nextTab(path: string): Promise<Page> {
@@ -50,25 +42,6 @@ async function nextTab(path: string): Promise<Page> {
   });
   await page.waitForLoadState("domcontentloaded");
   return page;
-}
-
-/** A virtual platform authenticator on this tab (user present and verified by itself), holding these passkeys. */
-async function authenticator(page: Page, credentials: Credential[] = []) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  // The same authenticator in another tab: Chromium's virtual authenticators live per tab.
-  for (const credential of credentials) await cdp.send("WebAuthn.addCredential", { authenticatorId, credential });
-  return async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials as Credential[];
 }
 
 /** What the background keeps about the passkey step, read in the service worker itself (no popup open). */
@@ -99,7 +72,7 @@ describe("passkeys through the popup", () => {
       await section.getByRole("button", { name: "Add a passkey" }).click();
       const register = await registerTab;
       expect(register.url().startsWith(`${env.stack.pagesUrl}/account/passkeys`)).toBe(true);
-      const registered = await authenticator(register);
+      const registered = await virtualAuthenticator(register);
       await register.getByLabel("Name for this passkey (optional)").fill("Laptop");
       await register.getByRole("button", { name: "Create a passkey" }).click();
       await register.getByText("Your passkey is registered.").waitFor({ timeout: 30_000 });
@@ -125,7 +98,8 @@ describe("passkeys through the popup", () => {
       await popup.close();
       expect(await backgroundPasskeyState()).toBe("waiting");
 
-      const used = await authenticator(tab, credentials);
+      // The same passkey in this tab: Chromium's virtual authenticators live per tab.
+      const used = await virtualAuthenticator(tab, credentials);
       await tab.getByRole("button", { name: "Use my passkey" }).click();
       await tab.getByText("Done: the extension is finishing your sign-in.").waitFor({ timeout: 30_000 });
       expect((await used())[0]!.signCount).toBeGreaterThan(credentials[0]!.signCount);

@@ -13,6 +13,7 @@ import { api, authKeyFor, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 import { CHROMIUM } from "@cargo-vpn/testkit/chromium";
 import { freePort } from "@cargo-vpn/testkit/free-port";
 import { linkIn, waitForMail } from "@cargo-vpn/testkit/mail";
+import { type VirtualCredential, virtualAuthenticator } from "@cargo-vpn/testkit/virtual-authenticator";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useLocalStack } from "./harness/local-stack.ts";
@@ -30,24 +31,9 @@ afterAll(async () => {
 });
 
 /** A page with a virtual platform authenticator that says yes by itself (user present and verified). */
-async function pageWithAuthenticator(): Promise<{ page: Page; credentials: () => Promise<{ signCount: number }[]> }> {
+async function pageWithAuthenticator(): Promise<{ page: Page; credentials: () => Promise<VirtualCredential[]> }> {
   const page = await browser.newPage();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return {
-    page,
-    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
-  };
+  return { page, credentials: await virtualAuthenticator(page) };
 }
 
 describe("passkeys in Chromium with a virtual authenticator", () => {
