@@ -1,7 +1,16 @@
 /** Latency: the median of timed probes, failures as "unreachable", and "Fastest" by it (load only to break ties or before a figure). */
 import type { Location } from "@cargo-vpn/shared/schemas";
 import { describe, expect, it } from "vitest";
-import { defaultLocation, fastestLocation, measureLatencies, measureLatency, median, type ProbeDeps, readLatencies, saveLatencies } from "./latency";
+import {
+  defaultLocation,
+  fastestLocation,
+  measureLatencies,
+  measureLatency,
+  median,
+  type ProbeDeps,
+  readLatencies,
+  saveLatencies,
+} from "./latency";
 
 const loc = (id: string, load: number, online = true): Location => ({
   id,
@@ -141,17 +150,19 @@ describe("fastestLocation", () => {
   });
 });
 
+const figures = (ms: Record<string, number | null>) => new Map(Object.entries(ms));
+
 describe("defaultLocation", () => {
   const a = loc("a", 0.3);
   const b = loc("b", 0.1);
 
   it("is Fastest: by latency once measured, by load before", () => {
-    expect(defaultLocation([a, b], new Map([["a", 12], ["b", 80]]))?.id).toBe("a");
+    expect(defaultLocation([a, b], figures({ a: 12, b: 80 }))?.id).toBe("a");
     expect(defaultLocation([a, b], new Map())?.id).toBe("b");
   });
 
   it("is the first online location when no gateway answered (there is no Fastest), never an offline one", () => {
-    expect(defaultLocation([loc("x", 0, false), a, b], new Map([["a", null], ["b", null]]))?.id).toBe("a");
+    expect(defaultLocation([loc("x", 0, false), a, b], figures({ a: null, b: null }))?.id).toBe("a");
     expect(defaultLocation([loc("x", 0, false)], new Map())).toBeUndefined();
   });
 });

@@ -28,6 +28,9 @@ function picker() {
   return { p, key, groups, chosen: () => chosen };
 }
 
+/** Latencies by location id, as latency.ts gives them. */
+const figures = (ms: Record<string, number | null>) => new Map(Object.entries(ms));
+
 beforeEach(() => installMessages());
 
 describe("LocationPicker", () => {
@@ -91,30 +94,30 @@ describe("LocationPicker", () => {
     // Before any figure: Fastest is the lowest load (Amsterdam), not the first row (Frankfurt).
     expect(p.value).toBe("ams");
     expect(p.input.value).toBe("Amsterdam (Netherlands)");
-    p.setLatencies(new Map([["fra", 20], ["ams", 90]]));
+    p.setLatencies(figures({ fra: 20, ams: 90 }));
     expect(p.value).toBe("fra");
     expect(p.input.value).toBe("Frankfurt (Germany)");
     // Figures that come in while the list is open leave the text being read alone; closing catches up.
     p.input.focus();
     key("ArrowDown");
-    p.setLatencies(new Map([["fra", 90], ["ams", 20]]));
+    p.setLatencies(figures({ fra: 90, ams: 20 }));
     expect(p.value).toBe("fra");
     key("Escape");
     expect(p.value).toBe("ams");
     expect(p.input.value).toBe("Amsterdam (Netherlands)");
     p.input.blur();
     // Every gateway silent: no Fastest, the first online one.
-    p.setLatencies(new Map([["fra", null], ["ams", null]]));
+    p.setLatencies(figures({ fra: null, ams: null }));
     expect(p.value).toBe("fra");
     // Once chosen (here Amsterdam, by keys), new figures no longer move it.
-    p.setLatencies(new Map([["fra", 20], ["ams", 90]]));
+    p.setLatencies(figures({ fra: 20, ams: 90 }));
     p.input.focus();
     key("ArrowDown");
     key("ArrowDown");
     key("ArrowDown");
     key("Enter");
     expect(p.value).toBe("ams");
-    p.setLatencies(new Map([["fra", 5], ["ams", 90]]));
+    p.setLatencies(figures({ fra: 5, ams: 90 }));
     p.setLocations([...ONLINE, OFFLINE], null);
     expect(p.value).toBe("ams");
   });
@@ -122,7 +125,7 @@ describe("LocationPicker", () => {
   it("keeps a saved choice that is online over Fastest; an offline one gives way to Fastest", () => {
     const { p } = picker();
     p.setLocations([...ONLINE, OFFLINE], "fra");
-    p.setLatencies(new Map([["ams", 5], ["fra", 90]]));
+    p.setLatencies(figures({ ams: 5, fra: 90 }));
     expect(p.value).toBe("fra");
     const fresh = picker().p;
     fresh.setLocations([...ONLINE, OFFLINE], "osl");
