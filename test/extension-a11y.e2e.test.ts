@@ -7,7 +7,9 @@
  * light and the dark theme; the sign-in rate limit
  * shows the API's real wait and counts it down with the button disabled; the
  * popup in German and Arabic says so in `lang`/`dir` and nothing in it needs
- * sideways scrolling at 380 px.
+ * sideways scrolling at 380 px; the session history in German, Russian,
+ * Ukrainian, Polish and Turkish cuts no word inside and overflows nothing at
+ * 380 px, 320 px and 200 % zoom.
  *
  * With CARGO_POPUP_SHOTS=<folder> it also saves 380×600 screenshots there.
  */
@@ -84,6 +86,79 @@ const overflowing = (page: Page) =>
     }
     return out;
   })()`);
+
+/**
+ * Stricter again, for the session history: no element's content is wider than its
+ * box (scrollWidth > clientWidth; a word too long for its column would be), and no
+ * word in the table is cut at an arbitrary letter. A line may only begin after a
+ * space, a soft hyphen (U+00AD, shown as "-") or a dash, or beside a CJK character;
+ * a new line that starts between two other characters is a word wrapped inside
+ * itself (overflow-wrap). Each character's line is its last drawn box: Chromium
+ * also reports the hyphen drawn at a soft break as part of the next character.
+ * Clipped boxes (visually hidden, the stacked table's header) are not drawn.
+ */
+const historyBreaks = (page: Page) =>
+  page.evaluate<string[]>(`(() => {
+    const root = document.getElementById("app");
+    const drawn = (el) => {
+      for (let e = el; e && e !== root; e = e.parentElement) {
+        const box = e.getBoundingClientRect();
+        if (e.getClientRects().length === 0 || box.width <= 1 || box.height <= 1) return false;
+      }
+      return true;
+    };
+    const out = [];
+    for (const el of root.querySelectorAll("*")) {
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth && drawn(el)) {
+        out.push(el.tagName.toLowerCase() + "." + el.className + " scrollWidth " + el.scrollWidth + " > clientWidth " + el.clientWidth);
+      }
+    }
+    const breakAfter = /[\\s\\u00ad\\u002d\\u2010\\u2013\\u2014]/u;
+    const cjk = /[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}]/u;
+    const range = document.createRange();
+    const table = root.querySelector("table.history");
+    const texts = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      if (!drawn(node.parentElement)) continue;
+      const text = node.data;
+      let top;
+      for (let i = 0; i < text.length; i++) {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = [...range.getClientRects()].filter((r) => r.width > 0).pop();
+        if (!box) continue;
+        if (top !== undefined && box.top > top + 1) {
+          const before = text[i - 1], after = text[i];
+          if (!breakAfter.test(before) && !/\\s/u.test(after) && !cjk.test(before) && !cjk.test(after)) {
+            out.push("word cut: " + JSON.stringify(text.slice(0, i).replace(/\\u00ad/g, "") + "|" + text.slice(i).replace(/\\u00ad/g, "")));
+          }
+        }
+        top = box.top;
+      }
+    }
+    if (!table.querySelector("tbody tr[data-session-id]")) out.push("no session row to measure");
+    return out;
+  })()`);
+
+/**
+ * A new account, signed up in that language's popup at 380 px (labels are in the
+ * language shown: fields by id); `first` sees the sign-in view before that.
+ */
+async function signedUpIn(lang: string, first: (popup: Page) => Promise<void> = async () => {}): Promise<Page> {
+  const browser = await browserIn(lang);
+  const popup = await popupAt380(browser);
+  await first(popup);
+  await popup.locator("main.auth > button.link").last().click();
+  const username = `a11y-${lang}-${Date.now().toString(36)}`;
+  await popup.locator("#signup-username").fill(username);
+  await popup.locator("#signup-email").fill(`${username}@example.org`);
+  await popup.locator("#signup-password").fill(USER.password);
+  await popup.locator("#signup-confirm").fill(USER.password);
+  await popup.locator("#signup-age").check();
+  await popup.locator('form button[type="submit"]').click();
+  await popup.locator("#main-heading").waitFor({ timeout: 30_000 });
+  return popup;
+}
 
 beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), "cargo-a11y-e2e-"));
@@ -214,21 +289,11 @@ describe("the popup and the options page, for everyone", () => {
       ["de", "ltr", "Anmelden"],
       ["ar", "rtl", "تسجيل الدخول"],
     ] as const) {
-      const browser = await browserIn(lang);
-      const popup = await popupAt380(browser);
-      expect(await popup.evaluate("[document.documentElement.lang, document.documentElement.dir]")).toEqual([lang, dir]);
-      await popup.getByRole("heading", { name: heading }).waitFor();
-      await noViolations(popup, `sign in, ${lang}`);
-      // Labels are in the language shown: the form is filled by field id.
-      await popup.locator("main.auth > button.link").last().click();
-      const username = `a11y-${lang}-${Date.now().toString(36)}`;
-      await popup.locator("#signup-username").fill(username);
-      await popup.locator("#signup-email").fill(`${username}@example.org`);
-      await popup.locator("#signup-password").fill(USER.password);
-      await popup.locator("#signup-confirm").fill(USER.password);
-      await popup.locator("#signup-age").check();
-      await popup.locator('form button[type="submit"]').click();
-      await popup.locator("#main-heading").waitFor({ timeout: 30_000 });
+      const popup = await signedUpIn(lang, async (page) => {
+        expect(await page.evaluate("[document.documentElement.lang, document.documentElement.dir]")).toEqual([lang, dir]);
+        await page.getByRole("heading", { name: heading }).waitFor();
+        await noViolations(page, `sign in, ${lang}`);
+      });
       await popup.locator('#location[data-location-id]:not([data-location-id=""])').waitFor({ timeout: 15_000 });
       expect(await noSidewaysScroll(popup), `${lang} at 380 px`).toBe(true);
       expect(await overflowing(popup), `${lang} status at 380 px`).toEqual([]);
@@ -240,11 +305,12 @@ describe("the popup and the options page, for everyone", () => {
       await popup.locator("#location-list:not([hidden])").waitFor();
       expect(await overflowing(popup), `${lang} location picker at 380 px`).toEqual([]);
       await popup.keyboard.press("Escape");
-      for (const [index, view] of ["usage", "devices", "account"].entries()) {
+      for (const [index, view] of ["sites", "usage", "devices", "account"].entries()) {
         await popup
           .locator("nav button")
           .nth(index + 1)
           .click();
+        await popup.locator(`[data-view="${view}"]:not([hidden])`).waitFor();
         expect(await overflowing(popup), `${lang} ${view} at 380 px`).toEqual([]);
         if (view === "usage") await shot(popup, `${lang}-usage`);
       }
@@ -253,4 +319,37 @@ describe("the popup and the options page, for everyone", () => {
       await noViolations(popup, `account, ${lang}`);
     }
   }, 300_000);
+
+  it("the session history in long-word languages: no word cut inside, nothing wider than its box, at 380 px, 320 px and 200 %", async () => {
+    for (const lang of ["de", "ru", "uk", "pl", "tr"]) {
+      const popup = await signedUpIn(lang);
+      // One session on and off, so the table has a row of dates and byte counts.
+      const vpn = popup.locator(".connection [role='switch']");
+      await popup.locator('#location[data-location-id]:not([data-location-id=""])').waitFor({ timeout: 15_000 });
+      await vpn.click();
+      await popup.locator('section.connection[data-state="connected"]').waitFor({ timeout: 30_000 });
+      await vpn.click();
+      await popup.locator('section.connection[data-state="disconnected"]').waitFor({ timeout: 30_000 });
+      // The session ends at the API just after the switch reads off: reopen until its row has both dates (the widest row).
+      const ended = popup.locator("table.history tbody tr[data-session-id] td:nth-child(2)").first();
+      await expect
+        .poll(
+          async () => {
+            await popup.reload();
+            await popup.locator("nav button").nth(2).click();
+            return (await ended.textContent({ timeout: 20_000 })) ?? "";
+          },
+          { timeout: 60_000, interval: 1_000 },
+        )
+        .toMatch(/\d/);
+      expect(await historyBreaks(popup), `${lang} history at 380 px`).toEqual([]);
+      await shot(popup, `history-${lang}`);
+      await popup.setViewportSize({ width: 320, height: 600 });
+      expect(await historyBreaks(popup), `${lang} history at 320 px`).toEqual([]);
+      await popup.setViewportSize({ width: 760, height: 600 });
+      await popup.evaluate("document.body.style.zoom = '2'");
+      expect(await historyBreaks(popup), `${lang} history at 200 %`).toEqual([]);
+      await popup.close();
+    }
+  }, 400_000);
 });
