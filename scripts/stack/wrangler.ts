@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { bindable } from "@cargo-vpn/testkit/free-port";
 import { withQuietTools } from "../tool-env.mjs";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -116,6 +117,10 @@ export async function startWorker(options: {
         await exited;
         clearTimeout(timer);
       }
+      // wrangler can exit a moment before its workerd child lets go of the port; a restart on the same
+      // port (the key-rotation e2e, as a deploy would) then met "Address already in use".
+      const deadline = Date.now() + 20_000;
+      while (!(await bindable(options.port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     },
   };
 }

@@ -14,7 +14,8 @@ import { createServer } from "node:net";
 const LOW = 20_000;
 const HIGH = 32_000;
 
-function bindable(port: number): Promise<boolean> {
+/** Whether a server could bind this loopback port now (it is closed again before this resolves). */
+export function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once("error", () => resolve(false));
