@@ -102,6 +102,12 @@ export class SiteRulesPanel {
 
   private draw(): void {
     this.empty.hidden = this.view.rules.length > 0;
+    // Redrawing replaces the rows (a rule's status changes while it is focused, just after it was added):
+    // the focus stays on the same rule, or its Remove button, instead of falling to the body.
+    const focused =
+      document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement : null;
+    const focusedSite = focused?.closest<HTMLElement>("li[data-site]")?.dataset.site;
+    const onButton = focused instanceof HTMLButtonElement;
     this.list.replaceChildren(
       ...this.view.rules.map((rule) => {
         const remove = h(
@@ -123,6 +129,9 @@ export class SiteRulesPanel {
         );
       }),
     );
+    if (focusedSite === undefined) return;
+    const row = this.list.querySelector<HTMLElement>(`li[data-site="${CSS.escape(focusedSite)}"]`);
+    (onButton ? row?.querySelector<HTMLElement>("button") : row)?.focus();
   }
 
   private async submit(event: Event): Promise<void> {
