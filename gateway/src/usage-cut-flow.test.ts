@@ -26,7 +26,6 @@ import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 const cert = selfSignedCert();
 const HALF = 5000;
 
-
 /** A flow through the gateway: settles once the browser has read half the answer; `cut` ends it there. */
 interface Flow {
   halfRead: Promise<void>;
