@@ -108,7 +108,8 @@ export class GatewayChild {
   static async start(env: Record<string, string>): Promise<GatewayChild> {
     const child = fork(join(here, "gateway-process.ts"), [], {
       cwd: join(here, ".."),
-      execArgv: ["--import", "tsx", "--expose-gc"],
+      // CARGO_BENCH_GATEWAY_NODE_ARGS: more node flags for the gateway alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.CARGO_BENCH_GATEWAY_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
       env: { ...process.env, ...env },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

@@ -9,38 +9,20 @@ import http2 from "node:http2";
 import http from "node:http";
 import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "./gateway";
-import { memoryLogger } from "./logger";
+import type { RunningGateway } from "./gateway";
 import { answerPing, PingCounter } from "./ping";
 import { renderMetrics } from "./metrics-text";
-import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
-import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
+import { startTestGateway, type TestGateway } from "./test-gateway.test-support";
 
-const cert = selfSignedCert();
-let api: FakeApi;
+let harness: TestGateway;
 let gateway: RunningGateway;
-let lines: string[];
+let cert: { cert: string };
 
 beforeAll(async () => {
-  api = await startFakeApi();
-  const memory = memoryLogger();
-  lines = memory.lines;
-  gateway = await startGateway({
-    apiUrl: api.url,
-    gatewayId: api.gatewayId,
-    gatewaySecret: api.secret,
-    port: 0,
-    tls: { port: 0, cert: cert.cert, key: cert.key },
-    flushIntervalMs: 3_600_000,
-    heartbeatIntervalMs: 3_600_000,
-    shutdownGraceMs: 0,
-    logger: memory.logger,
-  });
+  harness = await startTestGateway();
+  ({ gateway, cert } = harness);
 });
-afterAll(async () => {
-  await gateway.close();
-  await api.close();
-});
+afterAll(() => harness.close());
 
 function httpsGet(path: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
@@ -97,7 +79,7 @@ describe("GET /ping on the proxy listener", () => {
     expect([overH2.status, overH2.body]).toEqual([204, ""]);
     expect(pings() - before).toBe(3);
     expect(renderMetrics(gateway.metrics())).toMatch(/^cargo_gateway_pings_total \d+$/m);
-    expect(lines.filter((line) => /ping/.test(line))).toEqual([]);
+    expect(harness.lines.filter((line) => /ping/.test(line))).toEqual([]);
   });
 
   it("is only that exact request: other paths, methods and proxied requests are still the proxy's (407)", async () => {

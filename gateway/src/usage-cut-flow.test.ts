@@ -10,7 +10,7 @@
  * (What exactness cannot cover, and this file does not claim: bytes the
  * destination wrote after the cut, which the gateway never read.)
  */
-import net, { type AddressInfo } from "node:net";
+import net from "node:net";
 import tls from "node:tls";
 import type http2 from "node:http2";
 import type { Duplex } from "node:stream";
@@ -20,47 +20,11 @@ import type { FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startTestGateway, type TestGateway } from "./test-gateway.test-support";
 import { openTunnel } from "@cargo-vpn/testkit/proxy-client";
 import { connectH2, h2Tunnel } from "@cargo-vpn/testkit/h2-proxy-client";
+import { type RecordingOrigin, startRecordingOrigin } from "@cargo-vpn/testkit/recording-origin";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
 
 const cert = selfSignedCert();
 const HALF = 5000;
-
-/**
- * A destination that answers every request with a head announcing twice HALF and then HALF bytes, and
- * holds the rest back for ever; it counts each connection's bytes when the connection closes.
- */
-async function startHalfAnswering() {
-  const totals = { received: 0, sent: 0 };
-  const open = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    open.add(socket);
-    let head = "";
-    socket.on("data", (chunk: Buffer) => {
-      head += chunk.toString("latin1");
-      if (!head.includes("\r\n\r\n")) return;
-      head = "";
-      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${2 * HALF}\r\n\r\n${"h".repeat(HALF)}`);
-    });
-    socket.on("error", () => {});
-    socket.on("close", () => {
-      open.delete(socket);
-      totals.received += socket.bytesRead;
-      totals.sent += socket.bytesWritten;
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    totals,
-    open,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of open) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-type HalfAnswering = Awaited<ReturnType<typeof startHalfAnswering>>;
 
 /** A flow through the gateway: settles once the browser has read half the answer; `cut` ends it there. */
 interface Flow {
@@ -105,7 +69,7 @@ const dial = (port: number, secure: boolean): Promise<net.Socket> =>
 describe("a flow cut mid-response is counted exactly once", () => {
   let api: FakeApi;
   let gateway: RunningGateway;
-  let destination: HalfAnswering;
+  let destination: RecordingOrigin;
 
   let harness: TestGateway;
 
@@ -122,17 +86,18 @@ describe("a flow cut mid-response is counted exactly once", () => {
 
   /** Opens a flow with `open`, reads half the answer, cuts it with `cut`, and compares the totals. */
   async function cutAndCount(session: string, open: (auth: string, target: string) => Promise<Flow>) {
-    destination = await startHalfAnswering();
+    // Every answer announces twice HALF bytes and sends HALF: the flow is cut with the rest still to come.
+    destination = await startRecordingOrigin({ partial: { announced: 2 * HALF, sent: HALF } });
     const auth = await api.proxyAuthorization(session);
     const flow = await open(auth, `127.0.0.1:${destination.port}`);
     await flow.halfRead;
-    expect(destination.open.size).toBe(1);
+    expect(destination.openConnections).toBe(1);
     flow.cut();
-    await waitFor(() => destination.open.size === 0, "the destination connection to close");
+    await waitFor(() => destination.openConnections === 0, "the destination connection to close");
     await waitFor(() => gateway.stats().openFlows === 0, "the flow to end");
     expect(await gateway.flush()).toBe(true);
-    expect(destination.totals.sent).toBeGreaterThan(HALF);
-    expect(api.totals(session)).toEqual({ bytesUp: destination.totals.received, bytesDown: destination.totals.sent });
+    expect(destination.sent).toBeGreaterThan(HALF);
+    expect(api.totals(session)).toEqual({ bytesUp: destination.received, bytesDown: destination.sent });
     await destination.close();
   }
 

@@ -8,6 +8,11 @@
  *   origin.requests;            // [{ method: "GET", path: "/a", body: "…" }]
  *   await origin.idle();        // every connection closed
  *   origin.received, origin.sent
+ *
+ * With `partial`, every answer stops half-way: its head announces
+ * `announced` body bytes, `sent` of them follow and the rest never come, so
+ * a test can cut a flow mid-response (origin.openConnections says when the
+ * connection is gone).
  */
 import http from "node:http";
 import net, { type AddressInfo, type Socket } from "node:net";
@@ -23,11 +28,20 @@ export interface RecordingOrigin {
   requests: RecordedRequest[];
   received: number;
   sent: number;
+  /** Connections still open. */
+  openConnections: number;
   idle(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startRecordingOrigin(options: { keepAliveTimeoutMs?: number } = {}): Promise<RecordingOrigin> {
+export interface RecordingOriginOptions {
+  keepAliveTimeoutMs?: number;
+  /** Answer each request with a head announcing `announced` body bytes, then only `sent` of them (never ending). */
+  partial?: { announced: number; sent: number };
+}
+
+export async function startRecordingOrigin(options: RecordingOriginOptions = {}): Promise<RecordingOrigin> {
+  const { partial } = options;
   const requests: RecordedRequest[] = [];
   const open = new Set<Socket>();
   const totals = { received: 0, sent: 0 };
@@ -36,6 +50,11 @@ export async function startRecordingOrigin(options: { keepAliveTimeoutMs?: numbe
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       requests.push({ method: req.method ?? "", path: req.url ?? "", body: Buffer.concat(chunks).toString("latin1") });
+      if (partial) {
+        res.writeHead(200, { "content-length": partial.announced });
+        res.write(Buffer.alloc(partial.sent, "h"));
+        return;
+      }
       const answer = Buffer.from(`seen ${req.method} ${req.url}\n`);
       res.writeHead(200, { "content-length": answer.length });
       res.end(answer);
@@ -59,6 +78,9 @@ export async function startRecordingOrigin(options: { keepAliveTimeoutMs?: numbe
     },
     get sent() {
       return totals.sent;
+    },
+    get openConnections() {
+      return open.size;
     },
     async idle() {
       while (open.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
