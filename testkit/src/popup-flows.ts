@@ -34,7 +34,7 @@ export async function connect(popup: Page): Promise<void> {
   const vpn = popup.getByRole("switch", { name: "VPN" });
   await vpn.waitFor({ timeout: 30_000 });
   if ((await vpn.getAttribute("aria-checked")) !== "true") await vpn.click();
-  await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 30_000 });
+  await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 60_000 });
 }
 
 /** The signed-in popup's views (Status, Sites, Usage, Devices, Account): shows one, as a person clicks its button. */
