@@ -53,24 +53,29 @@ ${main}
 `;
 }
 
+/** Light and dark follow the system, as the popup's do (its dark palette); every pair meets WCAG AA. */
 export const PAGE_STYLE = `*, *::before, *::after { box-sizing: border-box; }
-html { font-family: system-ui, sans-serif; font-size: 100%; line-height: 1.5; color: #1a1a1a; background: #fafafa; }
+:root { color-scheme: light dark; --fg: #1a1a1a; --bg: #fafafa; --field: #fff; --line: #555; --muted: #444; --brand: #2f5d50; --on-brand: #fff; --danger: #8b1a1a; --on-danger: #fff; --bad: #b00020; --focus: #1a56db; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --bg: #16191d; --field: #0f1215; --line: #9aa5b1; --muted: #b6c0ca; --brand: #7fd1b9; --on-brand: #0d1b16; --danger: #ff8a80; --on-danger: #2a0a08; --bad: #ff8a80; --focus: #8ab4f8; }
+}
+html { font-family: system-ui, sans-serif; font-size: 100%; line-height: 1.5; color: var(--fg); background: var(--bg); }
 body { margin: 0; padding: 1rem; }
 main { max-inline-size: 36rem; margin-inline: auto; }
-.brand { font-weight: 700; color: #2f5d50; margin-block: 0 0.5rem; margin-inline: 0; }
+.brand { font-weight: 700; color: var(--brand); margin-block: 0 0.5rem; margin-inline: 0; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin-block: 0 1rem; margin-inline: 0; }
 form { display: grid; gap: 0.75rem; margin-block: 1rem; margin-inline: 0; }
 label { font-weight: 600; }
 .check { display: flex; gap: 0.5rem; align-items: flex-start; font-weight: 400; }
-input[type="password"], input[type="text"] { inline-size: 100%; font: inherit; padding: 0.5rem; border: 2px solid #555; border-radius: 4px; }
-input[aria-invalid="true"] { border-color: #b00020; }
-button { font: inherit; font-weight: 600; padding: 0.6rem 1rem; border: 2px solid #2f5d50; border-radius: 4px; background: #2f5d50; color: #fff; cursor: pointer; justify-self: start; max-inline-size: 100%; }
-button.danger { background: #8b1a1a; border-color: #8b1a1a; }
+input[type="password"], input[type="text"] { inline-size: 100%; font: inherit; padding: 0.5rem; border: 2px solid var(--line); border-radius: 4px; color: var(--fg); background: var(--field); }
+input[aria-invalid="true"] { border-color: var(--bad); }
+button { font: inherit; font-weight: 600; padding: 0.6rem 1rem; border: 2px solid var(--brand); border-radius: 4px; background: var(--brand); color: var(--on-brand); cursor: pointer; justify-self: start; max-inline-size: 100%; }
+button.danger { background: var(--danger); border-color: var(--danger); color: var(--on-danger); }
 button:disabled { opacity: 0.6; cursor: default; }
-:focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 #status:empty { display: none; }
-#status { padding: 0.75rem; border-radius: 4px; border: 2px solid #555; background: #fff; overflow-wrap: anywhere; }
-#status[data-kind="error"] { border-color: #b00020; color: #b00020; }
-#status[data-kind="done"] { border-color: #2f5d50; }
-.hint { margin: 0; color: #444; font-size: 0.95rem; }
+#status { padding: 0.75rem; border-radius: 4px; border: 2px solid var(--line); background: var(--field); overflow-wrap: anywhere; }
+#status[data-kind="error"] { border-color: var(--bad); color: var(--bad); }
+#status[data-kind="done"] { border-color: var(--brand); }
+.hint { margin: 0; color: var(--muted); font-size: 0.95rem; }
 `;

@@ -35,9 +35,9 @@ function tokenFromFragment(): string | null {
 }
 
 /** Shows a result in the page's live region and moves focus to it, so screen readers announce it. */
-function announce(text: string, kind: "error" | "done" | "busy"): void {
+function announce(message: string, kind: "error" | "done" | "busy"): void {
   const status = element<HTMLParagraphElement>("status");
-  status.textContent = text;
+  status.textContent = message;
   status.dataset.kind = kind;
   status.setAttribute("role", kind === "error" ? "alert" : "status");
   if (kind !== "busy") status.focus();
