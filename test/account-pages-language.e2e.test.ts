@@ -89,6 +89,12 @@ describe("the account pages in the account's language", () => {
     await page.getByRole("heading", { level: 1, name: "Neues Passwort festlegen" }).waitFor();
     expect(await page.locator("#password-hint").textContent()).toBe("Mindestens 10 Zeichen. Am besten ist ein langer Satz.");
     await page.getByLabel("Ihr Benutzername").fill("jemand-anderes");
+    // The shared rule counts code points: five keys are 10 UTF-16 units but 5 characters, too short, said in German.
+    await page.getByLabel("Neues Passwort", { exact: true }).fill("🔑🔑🔑🔑🔑");
+    await page.getByLabel("Neues Passwort wiederholen").fill("🔑🔑🔑🔑🔑");
+    await page.getByRole("button", { name: "Neues Passwort festlegen" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toBe("Wählen Sie ein Passwort mit mindestens 10 Zeichen.");
+    expect(await page.getByLabel("Neues Passwort", { exact: true }).getAttribute("aria-invalid")).toBe("true");
     await page.getByLabel("Neues Passwort", { exact: true }).fill("ein neues langes Passwort");
     await page.getByLabel("Neues Passwort wiederholen").fill("ein neues langes Passwort");
     const submit = page.getByRole("button", { name: "Neues Passwort festlegen" });

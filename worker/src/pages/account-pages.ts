@@ -5,7 +5,10 @@
  * page: the action happens when the person confirms, and the page's script
  * then calls the JSON routes (routes/email.ts). Each page is in the
  * account's language when the link names it, else in the browser's
- * (page-language.ts), with its texts from locales/. Not part of the OpenAPI
+ * (page-language.ts), with its texts from locales/. Forms are `novalidate`:
+ * the script applies shared/account-rules.ts (code points, as the popup
+ * does) and says why in the page's language, where the browser's own check
+ * would count UTF-16 units and speak the browser's. Not part of the OpenAPI
  * document: these are for people, not for API clients.
  */
 import { isLanguage, type Language } from "@cargo-vpn/shared";
@@ -29,14 +32,14 @@ const PAGES: Record<string, PageBody> = {
   "verify-email": (t) => ({
     title: t.verifyEmail.title,
     main: `<p>${e(t.verifyEmail.intro)}</p>
-<form data-page="verify-email">
+<form data-page="verify-email" novalidate>
 <button type="submit">${e(t.verifyEmail.submit)}</button>
 </form>`,
   }),
   "reset-password": ({ resetPassword: t }, language) => ({
     title: t.title,
     main: `<p>${e(t.intro)}</p>
-<form data-page="reset-password">
+<form data-page="reset-password" novalidate>
 <label for="username">${e(t.username)}</label>
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required aria-describedby="username-hint" dir="ltr">
 <p id="username-hint" class="hint">${e(t.usernameHint)}</p>
@@ -51,14 +54,14 @@ const PAGES: Record<string, PageBody> = {
   "undo-email-change": ({ undoEmailChange: t }) => ({
     title: t.title,
     main: `<p>${e(t.intro)}</p>
-<form data-page="undo-email-change">
+<form data-page="undo-email-change" novalidate>
 <button type="submit" class="danger">${e(t.submit)}</button>
 </form>`,
   }),
   "delete-account": ({ deleteAccount: t }) => ({
     title: t.title,
     main: `<p>${e(t.intro)}</p>
-<form data-page="delete-account">
+<form data-page="delete-account" novalidate>
 <label class="check"><input id="understood" name="understood" type="checkbox"> ${e(t.understood)}</label>
 <button type="submit" class="danger">${e(t.submit)}</button>
 </form>`,
@@ -67,7 +70,7 @@ const PAGES: Record<string, PageBody> = {
   passkeys: ({ passkeys: t }) => ({
     title: t.title,
     main: `<p>${e(t.intro)}</p>
-<form data-page="passkeys">
+<form data-page="passkeys" novalidate>
 <label for="passkey-label">${e(t.label)}</label>
 <input id="passkey-label" name="passkey-label" type="text" maxlength="64" autocomplete="off" dir="auto">
 <button type="submit">${e(t.submit)}</button>
@@ -76,7 +79,7 @@ const PAGES: Record<string, PageBody> = {
   "passkey-sign-in": ({ passkeySignIn: t }) => ({
     title: t.title,
     main: `<p>${e(t.intro)}</p>
-<form data-page="passkey-sign-in">
+<form data-page="passkey-sign-in" novalidate>
 <button type="submit">${e(t.submit)}</button>
 </form>`,
   }),

@@ -162,12 +162,12 @@ function resetPasswordPage(form: HTMLFormElement): void {
       password.setAttribute("aria-invalid", "true");
       return;
     }
+    password.removeAttribute("aria-invalid");
     if (password.value !== repeat.value) {
       announce(text.passwordsDiffer, "error");
       repeat.setAttribute("aria-invalid", "true");
       return;
     }
-    password.removeAttribute("aria-invalid");
     repeat.removeAttribute("aria-invalid");
     announce(text.deriving, "busy");
     const newKdf = newKdfParams();
