@@ -2,7 +2,7 @@
 import type { PageCatalogue } from "../page-catalogue";
 
 export const de: PageCatalogue = {
-  needsScript: "Zum Bestätigen braucht diese Seite JavaScript: Sie führt nur das eigene Skript dieser Website aus.",
+  needsScript: "Zum Bestätigen braucht diese Seite JavaScript; sie führt nur das eigene Skript dieser Website aus.",
   verifyEmail: {
     title: "Bestätigen Sie Ihre E-Mail-Adresse",
     intro: "Bestätigen Sie, dass diese E-Mail-Adresse zu Ihrem Cargo-VPN-Konto gehört.",

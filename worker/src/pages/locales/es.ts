@@ -10,7 +10,7 @@ export const es: PageCatalogue = {
   },
   resetPassword: {
     title: "Elige una contraseña nueva",
-    intro: "Tu contraseña se convierte en claves en este dispositivo; nunca nos la envía. Se cerrará la sesión en todos los dispositivos.",
+    intro: "Tu contraseña se convierte en claves en este dispositivo y nunca se nos envía. Se cerrará la sesión en todos los dispositivos.",
     username: "Tu nombre de usuario",
     usernameHint:
       "El nombre con el que inicias sesión. Solo tus dispositivos pueden leerlo, así que te lo pedimos para volver a protegerlo con la contraseña nueva.",
