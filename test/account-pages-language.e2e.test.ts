@@ -8,7 +8,11 @@
  * names the real Retry-After wait in German and holds its button; an Arabic
  * browser gets the Arabic page, right to left. axe-core finds nothing
  * (WCAG 2.2 A/AA) on the German and Arabic pages, light and dark.
+ *
+ * With CARGO_POPUP_SHOTS=<folder> it also saves screenshots of them there (380 px wide).
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { request } from "@cargo-vpn/testkit/api-client";
@@ -29,6 +33,17 @@ async function noViolations(page: Page, what: string): Promise<void> {
     await page.emulateMedia({ colorScheme });
     expect(await axeViolations(page), `${what}, ${colorScheme}`).toEqual([]);
   }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+const SHOTS = process.env.CARGO_POPUP_SHOTS;
+
+async function shot(page: Page, name: string, colorScheme: "light" | "dark" = "light"): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.setViewportSize({ width: 380, height: 600 });
+  await page.emulateMedia({ colorScheme });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
   await page.emulateMedia({ colorScheme: "light" });
 }
 
@@ -74,6 +89,7 @@ describe("the account pages in the account's language", () => {
       .poll(() => page.getByRole("status").textContent(), { timeout: 20_000 })
       .toBe("Ihre E-Mail-Adresse ist bestätigt. Sie können diese Seite schließen.");
     await noViolations(page, "verify-email, de, confirmed");
+    await shot(page, "account-page-de-confirmed");
     // The link again: refused, in German.
     const again = await tabAsking("en");
     await again.goto(link);
@@ -114,6 +130,7 @@ describe("the account pages in the account's language", () => {
     expect(said).toMatch(/^Zu viele Versuche\. Versuchen Sie es in \d+ Minuten erneut\.$/);
     expect(await submit.isDisabled()).toBe(true);
     await noViolations(page, "reset-password, de, rate limited");
+    await shot(page, "account-page-de-rate-limited");
     await page.close();
   }, 300_000);
 
@@ -138,6 +155,8 @@ describe("the account pages in the account's language", () => {
     })()`);
     expect(Math.abs(textRight - mainRight)).toBeLessThan(2);
     expect(textLeft - mainLeft).toBeGreaterThan(20);
+    await shot(page, "account-page-ar");
+    await shot(page, "account-page-ar-dark", "dark");
     await page.close();
   }, 120_000);
 });
