@@ -67,11 +67,11 @@ describe("email verification", () => {
     const message = await waitForMail(env.stack, { to: user.email, subject: "Confirm your email address" });
     expect(message.file).toMatch(/^\d{8}T\d{6}\.\d{3}Z-/);
     const link = remember(linkIn(message));
-    expect(link.startsWith(`${env.stack.pagesUrl}/account/verify-email#token=`)).toBe(true);
+    expect(link.startsWith(`${env.stack.pagesUrl}/account/verify-email?lang=en#token=`)).toBe(true);
 
     const page = await browser.open(link);
     // The token leaves the address bar (and so the history) once the page has it.
-    await expect.poll(() => page.url()).toBe(`${env.stack.pagesUrl}/account/verify-email`);
+    await expect.poll(() => page.url()).toBe(`${env.stack.pagesUrl}/account/verify-email?lang=en`);
     // Opening the link (as a mail scanner would) changes nothing.
     expect((await call("GET /v1/me", { token: user.accessToken })).account.emailVerified).toBe(false);
     await page.getByRole("button", { name: "Confirm my email address" }).click();

@@ -47,7 +47,7 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
 
     const ticket = await api(env.stack.apiUrl, "POST", "/v1/me/passkey-tickets", { token: user.accessToken });
     expect(ticket.status).toBe(200);
-    expect(ticket.body.url.startsWith(`${PAGES}/account/passkeys#ticket=`)).toBe(true);
+    expect(ticket.body.url.startsWith(`${PAGES}/account/passkeys?lang=en#ticket=`)).toBe(true);
     await page.goto(ticket.body.url);
     await page.getByLabel("Name for this passkey (optional)").fill("Laptop");
     await page.getByRole("button", { name: "Create a passkey" }).click();

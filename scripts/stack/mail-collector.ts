@@ -14,7 +14,9 @@
  * address reaches the log) and keeps each message as one file in the mail
  * folder, named by an ISO 8601 timestamp (basic format, safe in file names)
  * and the subject, holding To, Subject and the plain-text body, as a person
- * would read it in an inbox. The simulator's own copies are then deleted.
+ * would read it in an inbox; the HTML part is kept beside it under the same
+ * name with .html (tests check its lang and dir). The simulator's own copies
+ * are then deleted.
  *
  *   const mail = mailCollector(".dev/mail");
  *   startWorker({ …, onLine: mail.take });
@@ -52,6 +54,7 @@ export function mailCollector(dir: string): MailCollector {
     const textPath = fields.get("Text");
     const htmlPath = fields.get("HTML");
     const text = textPath ? await readFile(textPath, "utf8") : "";
+    const html = htmlPath ? await readFile(htmlPath, "utf8") : null;
     const subject = fields.get("Subject") ?? "";
     sequence += 1;
     const slug = subject
@@ -61,6 +64,7 @@ export function mailCollector(dir: string): MailCollector {
       .slice(0, 60);
     const name = `${isoBasic(new Date())}-${String(sequence).padStart(4, "0")}-${slug || "message"}.txt`;
     await mkdir(dir, { recursive: true });
+    if (html !== null) await writeFile(join(dir, name.replace(/\.txt$/, ".html")), html, { mode: 0o600 });
     await writeFile(join(dir, name), `To: ${fields.get("To") ?? ""}\nSubject: ${subject}\n\n${text}`, { mode: 0o600 });
     for (const path of [textPath, htmlPath]) if (path) await rm(path, { force: true });
   }

@@ -56,15 +56,22 @@ export interface StackInChromium {
   browser: Browser;
 }
 
-/** A stack on a throwaway state folder and a Chromium profile with the extension built for that stack's API. */
-export function useStackInChromium(name: string, options: Omit<StackOptions, "persistTo"> = {}): StackInChromium {
+/**
+ * A stack on a throwaway state folder and a Chromium profile with the extension built for that stack's API;
+ * `browserArgs`: more Chromium switches (`--lang=de` for a German browser).
+ */
+export function useStackInChromium(
+  name: string,
+  options: Omit<StackOptions, "persistTo"> = {},
+  browserArgs: string[] = [],
+): StackInChromium {
   const env = {} as StackInChromium;
   let profile: string | undefined;
   beforeAll(async () => {
     env.state = await mkdtemp(join(tmpdir(), `cargo-${name}-e2e-`));
     profile = await mkdtemp(join(tmpdir(), `cargo-${name}-profile-`));
     env.stack = await startStack({ ...options, persistTo: env.state });
-    env.browser = await launchBrowser(profile, buildExtension(env.stack.apiUrl, join(env.state, "extension")));
+    env.browser = await launchBrowser(profile, buildExtension(env.stack.apiUrl, join(env.state, "extension")), browserArgs);
   });
   afterAll(async () => {
     await env.browser?.close();

@@ -1,11 +1,13 @@
 /**
  * The local stack's inbox, read the way a person reads mail: each message the
  * API sent is a file in `stack.mailDir` (To, Subject, blank line, plain-text
- * body); tests wait for the one they expect and follow its link.
+ * body, and its HTML part beside it as .html); tests wait for the one they
+ * expect and follow its link.
  *
  *   const message = await waitForMail(stack, { to: user.email, subject: "Confirm your email" });
  *   await page.goto(linkIn(message));
  */
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -20,6 +22,8 @@ export interface LocalMail {
   to: string;
   subject: string;
   text: string;
+  /** The HTML part ("" when the message had none). */
+  html: string;
 }
 
 export async function readMailbox(dir: string): Promise<LocalMail[]> {
@@ -29,7 +33,9 @@ export async function readMailbox(dir: string): Promise<LocalMail[]> {
     const raw = await readFile(join(dir, file), "utf8");
     const [head = "", ...body] = raw.split("\n\n");
     const header = (name: string) => new RegExp(`^${name}: (.*)$`, "m").exec(head)?.[1] ?? "";
-    messages.push({ file, to: header("To"), subject: header("Subject"), text: body.join("\n\n") });
+    const htmlFile = join(dir, file.replace(/\.txt$/, ".html"));
+    const html = existsSync(htmlFile) ? await readFile(htmlFile, "utf8") : "";
+    messages.push({ file, to: header("To"), subject: header("Subject"), text: body.join("\n\n"), html });
   }
   return messages;
 }

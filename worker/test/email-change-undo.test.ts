@@ -42,7 +42,7 @@ describe("email change: pending, confirmed, undone", () => {
 
     // The old address is told, with a link; the account is still on it, and a reset for it still arrives there.
     const notice = await latest(user.email, ABOUT_TO_CHANGE);
-    expect(notice.text).toContain(`${env.PUBLIC_BASE_URL}/account/undo-email-change#token=`);
+    expect(notice.text).toContain(`${env.PUBLIC_BASE_URL}/account/undo-email-change?lang=en#token=`);
     expect(notice.text).not.toContain(next);
     expect((await me(token)).email).toBe(user.email);
     expect((await resetFor(user.email)).status).toBe(202);

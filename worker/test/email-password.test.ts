@@ -104,7 +104,7 @@ describe("password reset by email", () => {
     expect(known.body).toEqual(unknown.body);
     expect([...known.headers.keys()].sort()).toEqual([...unknown.headers.keys()].sort());
     const message = await latest(user.email, "Choose a new");
-    expect(message.text).toMatch(/\/account\/reset-password#token=[A-Za-z0-9_-]{43}\n/);
+    expect(message.text).toMatch(/\/account\/reset-password\?lang=en#token=[A-Za-z0-9_-]{43}\n/);
     expect(message.text).toContain("expires in 1 hour");
     expect(await settledCount(ghost, 1500)).toBe(0);
     // Nothing stored for the unknown address but the rate-limit counter.

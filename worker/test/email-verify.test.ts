@@ -11,7 +11,7 @@ describe("email verification", () => {
     expect((await call("GET", "/v1/me", { token: s.token })).body.account.emailVerified).toBe(false);
     const [message] = await inbox(s.user.email);
     expect(message!.subject).toContain("Confirm your email");
-    expect(message!.text).toMatch(/\/account\/verify-email#token=[A-Za-z0-9_-]{43}\n/);
+    expect(message!.text).toMatch(/\/account\/verify-email\?lang=en#token=[A-Za-z0-9_-]{43}\n/);
     const token = linkToken(message!);
 
     const verified = await call("POST", "/v1/email/verify", { body: { token } });

@@ -3,20 +3,19 @@
  * function that fills a message in: `{name}` placeholders, a paragraph that
  * is exactly "{link}" becomes the link, plural words go through
  * Intl.PluralRules, and times through Intl in that language with the zone
- * named (always UTC: the service knows no one's time zone).
+ * named (always UTC: the service knows no one's time zone). The filling
+ * itself is i18n/format.ts, shared with the account pages.
  *
  *   fill(catalogueFor("de"), "verify", { link })   // { subject, paragraphs }
  */
 import type { Language } from "@cargo-vpn/shared";
+import { fillPlaceholders, type PluralText } from "../i18n/format";
 
 /** A message: its subject and paragraphs, with `{placeholder}`s. */
 export interface MailText {
   subject: string;
   paragraphs: string[];
 }
-
-/** Plural forms by Intl.PluralRules category; `other` is always there. */
-export type PluralText = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
 export interface MailCatalogue {
   /** The signature under every message. */
@@ -44,20 +43,6 @@ export interface MailCatalogue {
 }
 
 export type MessageKey = { [K in keyof MailCatalogue]: MailCatalogue[K] extends MailText ? K : never }[keyof MailCatalogue];
-
-function fillPlaceholders(text: string, values: Record<string, string>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? values[name]! : whole));
-}
-
-/** The placeholders a text uses, sorted: what every translation must keep. */
-export function placeholdersOf(text: string): string[] {
-  return [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();
-}
-
-export function plural(language: Language, forms: PluralText, count: number): string {
-  const category = new Intl.PluralRules(language).select(count);
-  return fillPlaceholders(forms[category] ?? forms.other, { count: new Intl.NumberFormat(language).format(count) });
-}
 
 /**
  * A time as people read it in a mail, in the mail's language, with the zone

@@ -46,21 +46,21 @@ export async function addressOf(ctx: AppContext, row: AccountRow): Promise<strin
 export async function sendVerificationLink(ctx: AppContext, row: LinkRow, address: string): Promise<void> {
   await revokeLinkTokens(ctx.db, row.id, "verify");
   const token = await issueLinkToken(ctx.db, row.id, "verify", row.emailIndex);
-  await send(ctx, address, verifyEmailMessage(row.language, linkTo(ctx.settings, "verify-email", token)));
+  await send(ctx, address, verifyEmailMessage(row.language, linkTo(ctx.settings, "verify-email", row.language, token)));
 }
 
 /** A password-reset link (1 h); older reset links stop working. */
 export async function sendPasswordResetLink(ctx: AppContext, row: LinkRow, address: string): Promise<void> {
   await revokeLinkTokens(ctx.db, row.id, "reset");
   const token = await issueLinkToken(ctx.db, row.id, "reset", row.emailIndex);
-  await send(ctx, address, passwordResetMessage(row.language, linkTo(ctx.settings, "reset-password", token)));
+  await send(ctx, address, passwordResetMessage(row.language, linkTo(ctx.settings, "reset-password", row.language, token)));
 }
 
 /** A link (1 h) to confirm erasing the account; older ones stop working. */
 export async function sendDeletionLink(ctx: AppContext, row: LinkRow, address: string): Promise<void> {
   await revokeLinkTokens(ctx.db, row.id, "deletion");
   const token = await issueLinkToken(ctx.db, row.id, "deletion", row.emailIndex);
-  await send(ctx, address, deletionLinkMessage(row.language, linkTo(ctx.settings, "delete-account", token)));
+  await send(ctx, address, deletionLinkMessage(row.language, linkTo(ctx.settings, "delete-account", row.language, token)));
 }
 
 /**
@@ -113,8 +113,8 @@ export async function sendEmailChangeLinks(
   await revokeLinkTokens(ctx.db, accountId, "email-change-undo");
   const confirm = await issueLinkToken(ctx.db, accountId, "email-change", next.index);
   const undo = await issueLinkToken(ctx.db, accountId, "email-change-undo", old.index);
-  await send(ctx, next.address, verifyEmailMessage(language, linkTo(ctx.settings, "verify-email", confirm)));
-  await send(ctx, old.address, emailChangeRequestedMessage(language, linkTo(ctx.settings, "undo-email-change", undo), atMs));
+  await send(ctx, next.address, verifyEmailMessage(language, linkTo(ctx.settings, "verify-email", language, confirm)));
+  await send(ctx, old.address, emailChangeRequestedMessage(language, linkTo(ctx.settings, "undo-email-change", language, undo), atMs));
 }
 
 /** To the address the account is back on, after its link undid a change. */

@@ -11,7 +11,9 @@
  *   verifyEmailMessage("de", link)   // German subject, text and HTML (lang="de")
  */
 import { type DeviceKind, type Language, textDirection } from "@cargo-vpn/shared";
-import { fill, mailTime, type MessageKey, plural } from "./catalogue";
+import { escapeHtml } from "../http/escape-html";
+import { plural } from "../i18n/format";
+import { fill, mailTime, type MessageKey } from "./catalogue";
 import { CATALOGUES } from "./locales";
 
 export { mailTime } from "./catalogue";
@@ -20,10 +22,6 @@ export interface MessageContent {
   subject: string;
   text: string;
   html: string;
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Builds both parts from the language's text for `key`; the "{link}" paragraph becomes a link in HTML. */

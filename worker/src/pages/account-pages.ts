@@ -3,76 +3,121 @@
  * /account/delete-account, /account/undo-email-change), the passkey pages
  * the extension opens (/account/passkeys, /account/passkey-sign-in), and their script and style. GET only ever shows a
  * page: the action happens when the person confirms, and the page's script
- * then calls the JSON routes (routes/email.ts). Not part of the OpenAPI
+ * then calls the JSON routes (routes/email.ts). Each page is in the
+ * account's language when the link names it, else in the browser's
+ * (page-language.ts), with its texts from locales/. Forms are `novalidate`:
+ * the script applies shared/account-rules.ts (code points, as the popup
+ * does) and says why in the page's language, where the browser's own check
+ * would count UTF-16 units and speak the browser's. Not part of the OpenAPI
  * document: these are for people, not for API clients.
  */
+import { isLanguage, type Language } from "@cargo-vpn/shared";
 import { MIN_PASSWORD_LENGTH } from "@cargo-vpn/shared/account-rules";
 import { Hono } from "hono";
+import { MAX_PASSKEYS_PER_ACCOUNT } from "../config";
 import type { AppBindings } from "../env";
+import { escapeHtml as e } from "../http/escape-html";
+import { plural } from "../i18n/format";
 import { ACCOUNT_PAGE_SCRIPT } from "./generated/account-page-script";
+import { PAGE_CATALOGUES } from "./locales";
+import type { PageCatalogue, PageScriptStrings } from "./page-catalogue";
+import { pageLanguage } from "./page-language";
 import { PAGE_SECURITY_HEADERS, PAGE_STYLE, pageHtml } from "./page-shell";
 
 export const accountPageRoutes = new Hono<AppBindings>();
 
-const PAGES = {
-  "verify-email": pageHtml(
-    "Confirm your email address",
-    `<p>Confirm that this email address belongs to your Cargo VPN account.</p>
-<form data-page="verify-email">
-<button type="submit">Confirm my email address</button>
-</form>`,
-  ),
-  "reset-password": pageHtml(
-    "Choose a new password",
-    `<p>Your password is turned into keys on this device; it is never sent to us. Every device will be signed out.</p>
-<form data-page="reset-password">
-<label for="username">Your username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required aria-describedby="username-hint">
-<p id="username-hint" class="hint">The name you sign in with. Only your devices can read it, so we ask for it to lock it again under the new password.</p>
-<label for="new-password">New password</label>
-<input id="new-password" name="new-password" type="password" autocomplete="new-password" required minlength="${MIN_PASSWORD_LENGTH}" aria-describedby="password-hint">
-<p id="password-hint" class="hint">At least ${MIN_PASSWORD_LENGTH} characters. A long phrase is best.</p>
-<label for="repeat-password">New password again</label>
-<input id="repeat-password" name="repeat-password" type="password" autocomplete="new-password" required minlength="${MIN_PASSWORD_LENGTH}">
-<button type="submit">Set new password</button>
-</form>`,
-  ),
-  "undo-email-change": pageHtml(
-    "Undo the email change",
-    `<p>This cancels the change of your Cargo VPN account's email address, or puts this address back if the change went through, and signs every device out. Then choose a new password with Forgot password? on the sign-in page.</p>
-<form data-page="undo-email-change">
-<button type="submit" class="danger">Undo the change and sign everyone out</button>
-</form>`,
-  ),
-  "delete-account": pageHtml(
-    "Delete your account",
-    `<p>This deletes your Cargo VPN account and everything stored about it: devices, usage history, settings. It cannot be undone.</p>
-<form data-page="delete-account">
-<label class="check"><input id="understood" name="understood" type="checkbox"> I understand that my account and its data will be deleted for good.</label>
-<button type="submit" class="danger">Delete my account</button>
-</form>`,
-  ),
-  // passkeys (issue 18 item 3): opened by the extension in a tab
-  passkeys: pageHtml(
-    "Add a passkey",
-    `<p>A passkey on this device (or a security key) can then finish signing in to Cargo VPN after your password.</p>
-<form data-page="passkeys">
-<label for="passkey-label">Name for this passkey (optional)</label>
-<input id="passkey-label" name="passkey-label" type="text" maxlength="64" autocomplete="off">
-<button type="submit">Create a passkey</button>
-</form>`,
-  ),
-  "passkey-sign-in": pageHtml(
-    "Sign in with your passkey",
-    `<p>Your password was right. Use your passkey to finish signing in; the extension completes the sign-in.</p>
-<form data-page="passkey-sign-in">
-<button type="submit">Use my passkey</button>
-</form>`,
-  ),
-} as const;
+type PageBody = (t: PageCatalogue, language: Language) => { title: string; main: string };
 
-for (const [path, html] of Object.entries(PAGES)) {
-  accountPageRoutes.get(`/account/${path}`, (c) => c.html(html, 200, PAGE_SECURITY_HEADERS));
+const PAGES: Record<string, PageBody> = {
+  "verify-email": (t) => ({
+    title: t.verifyEmail.title,
+    main: `<p>${e(t.verifyEmail.intro)}</p>
+<form data-page="verify-email" novalidate>
+<button type="submit">${e(t.verifyEmail.submit)}</button>
+</form>`,
+  }),
+  "reset-password": ({ resetPassword: t }, language) => ({
+    title: t.title,
+    main: `<p>${e(t.intro)}</p>
+<form data-page="reset-password" novalidate>
+<label for="username">${e(t.username)}</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required aria-describedby="username-hint" dir="ltr">
+<p id="username-hint" class="hint">${e(t.usernameHint)}</p>
+<label for="new-password">${e(t.newPassword)}</label>
+<input id="new-password" name="new-password" type="password" autocomplete="new-password" required minlength="${MIN_PASSWORD_LENGTH}" aria-describedby="password-hint">
+<p id="password-hint" class="hint">${e(plural(language, t.passwordHint, MIN_PASSWORD_LENGTH))}</p>
+<label for="repeat-password">${e(t.repeatPassword)}</label>
+<input id="repeat-password" name="repeat-password" type="password" autocomplete="new-password" required minlength="${MIN_PASSWORD_LENGTH}">
+<button type="submit">${e(t.submit)}</button>
+</form>`,
+  }),
+  "undo-email-change": ({ undoEmailChange: t }) => ({
+    title: t.title,
+    main: `<p>${e(t.intro)}</p>
+<form data-page="undo-email-change" novalidate>
+<button type="submit" class="danger">${e(t.submit)}</button>
+</form>`,
+  }),
+  "delete-account": ({ deleteAccount: t }) => ({
+    title: t.title,
+    main: `<p>${e(t.intro)}</p>
+<form data-page="delete-account" novalidate>
+<label class="check"><input id="understood" name="understood" type="checkbox"> ${e(t.understood)}</label>
+<button type="submit" class="danger">${e(t.submit)}</button>
+</form>`,
+  }),
+  // passkeys (issue 18 item 3): opened by the extension in a tab
+  passkeys: ({ passkeys: t }) => ({
+    title: t.title,
+    main: `<p>${e(t.intro)}</p>
+<form data-page="passkeys" novalidate>
+<label for="passkey-label">${e(t.label)}</label>
+<input id="passkey-label" name="passkey-label" type="text" maxlength="64" autocomplete="off" dir="auto">
+<button type="submit">${e(t.submit)}</button>
+</form>`,
+  }),
+  "passkey-sign-in": ({ passkeySignIn: t }) => ({
+    title: t.title,
+    main: `<p>${e(t.intro)}</p>
+<form data-page="passkey-sign-in" novalidate>
+<button type="submit">${e(t.submit)}</button>
+</form>`,
+  }),
+};
+
+/** The script's texts for `language`, plurals chosen here so the script only fills in waits. */
+function scriptStrings(language: Language): PageScriptStrings {
+  const { script } = PAGE_CATALOGUES[language];
+  return {
+    ...script,
+    passwordTooShort: plural(language, script.passwordTooShort, MIN_PASSWORD_LENGTH),
+    passkeyLimit: plural(language, script.passkeyLimit, MAX_PASSKEYS_PER_ACCOUNT),
+  };
+}
+
+/** Every page in every language, built once: the texts are static, nothing from the request goes in. */
+const RENDERED = new Map<string, string>();
+function rendered(path: string, language: Language): string {
+  const key = `${language}:${path}`;
+  let html = RENDERED.get(key);
+  if (!html) {
+    const { title, main } = PAGES[path]!(PAGE_CATALOGUES[language], language);
+    html = pageHtml(language, title, main, PAGE_CATALOGUES[language].needsScript, scriptStrings(language));
+    RENDERED.set(key, html);
+  }
+  return html;
+}
+
+for (const path of Object.keys(PAGES)) {
+  accountPageRoutes.get(`/account/${path}`, pageLanguage, (c) => {
+    const detected = c.get("language");
+    const language = isLanguage(detected) ? detected : "en";
+    return c.html(rendered(path, language), 200, {
+      ...PAGE_SECURITY_HEADERS,
+      "content-language": language,
+      vary: "Accept-Language",
+    });
+  });
 }
 
 accountPageRoutes.get("/account/assets/account-page.js", (c) =>

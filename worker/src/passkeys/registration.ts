@@ -13,6 +13,7 @@ import { type AccountRow, findById } from "../accounts/accounts";
 import { MAX_PASSKEYS_PER_ACCOUNT, PASSKEY_ALGORITHMS, PASSKEY_TICKET_TTL_MS, WEBAUTHN_CHALLENGE_TTL_MS } from "../config";
 import type { AppContext } from "../context";
 import { randomToken } from "../crypto/keyed-hash";
+import { linkTo } from "../email/sender";
 import { Problem } from "../problem";
 import { challengeOf } from "./client-data";
 import { expiredPasskeyStep, invalidPasskey, invalidTicket } from "./problems";
@@ -25,7 +26,7 @@ export async function issueTicket(ctx: AppContext, row: AccountRow): Promise<Pas
   const expiresAt = await putStep(ctx.db, ticket, row.id, "ticket", PASSKEY_TICKET_TTL_MS);
   return {
     ticket,
-    url: `${ctx.settings.linkBaseUrl}/account/passkeys#ticket=${ticket}`,
+    url: linkTo(ctx.settings, "passkeys", row.language, ticket, "ticket"),
     expiresAt: new Date(expiresAt).toISOString(),
   };
 }

@@ -6,7 +6,8 @@
  */
 import { LANGUAGES } from "@cargo-vpn/shared";
 import { describe, expect, it } from "vitest";
-import { type MailText, placeholdersOf } from "../catalogue";
+import { placeholdersOf } from "../../i18n/format";
+import type { MailText } from "../catalogue";
 import { CATALOGUES } from "./index";
 
 const en = CATALOGUES.en;

@@ -5,12 +5,17 @@
  * only when the person confirms: mail scanners that open links change
  * nothing. The new-password page derives the keys here with the project's
  * sign-in code (shared/src/kdf.ts), so the password never leaves the browser.
+ * It speaks the page's language: the page hands it its texts (#page-text),
+ * and waits are put in words by the same i18n/format.ts as the mails.
  */
-import { MIN_PASSWORD_LENGTH, passwordProblem } from "@cargo-vpn/shared/account-rules";
+import { isLanguage } from "@cargo-vpn/shared";
+import { passwordProblem } from "@cargo-vpn/shared/account-rules";
 import { deriveClientKeys, newKdfParams } from "@cargo-vpn/shared/kdf";
 import { USERNAME_PATTERN, normalizeUsername } from "@cargo-vpn/shared/normalize";
 import { sealUsername } from "@cargo-vpn/shared/username-seal";
 import { startAuthentication, startRegistration } from "@simplewebauthn/browser";
+import { fillPlaceholders, waitPhrase } from "../../i18n/format";
+import type { PageScriptStrings } from "../page-catalogue";
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -18,40 +23,92 @@ function element<T extends HTMLElement>(id: string): T {
   return found as T;
 }
 
+const pageLanguage = document.documentElement.lang;
+const language = isLanguage(pageLanguage) ? pageLanguage : "en";
+const text = JSON.parse(element("page-text").textContent ?? "{}") as PageScriptStrings;
+
 /** Reads the token once and takes it out of the address bar, so it does not linger in the browser's history. */
 function tokenFromFragment(): string | null {
   const token = new URLSearchParams(location.hash.slice(1)).get("token");
-  if (location.hash) history.replaceState(null, "", location.pathname);
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
   return token && token.length > 0 ? token : null;
 }
 
 /** Shows a result in the page's live region and moves focus to it, so screen readers announce it. */
-function announce(text: string, kind: "error" | "done" | "busy"): void {
+function announce(message: string, kind: "error" | "done" | "busy"): void {
   const status = element<HTMLParagraphElement>("status");
-  status.textContent = text;
+  status.textContent = message;
   status.dataset.kind = kind;
   status.setAttribute("role", kind === "error" ? "alert" : "status");
   if (kind !== "busy") status.focus();
 }
 
-async function post(path: string, body: unknown): Promise<{ ok: boolean; code?: string }> {
+/** What an API answer means to the page: the problem's code, and the wait its Retry-After names. */
+interface Answer {
+  ok: boolean;
+  body: Record<string, unknown>;
+  code?: string;
+  retryAfter?: number;
+}
+
+async function postJson(path: string, body: unknown): Promise<Answer> {
   try {
     const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    if (response.ok) return { ok: true };
-    const problem = (await response.json().catch(() => ({}))) as { code?: string };
-    return { ok: false, ...(problem.code ? { code: problem.code } : {}) };
+    const parsed = response.status === 204 ? {} : ((await response.json().catch(() => ({}))) as Record<string, unknown>);
+    if (response.ok) return { ok: true, body: parsed };
+    const code = typeof parsed.code === "string" ? parsed.code : response.status === 503 ? "unavailable" : "unknown";
+    const retryAfter = Number(response.headers.get("retry-after"));
+    return { ok: false, body: parsed, code, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}) };
   } catch {
-    return { ok: false, code: "network" };
+    return { ok: false, body: {}, code: "network" };
   }
 }
 
-function failure(code: string | undefined): string {
-  if (code === "invalid_token")
-    return "This link is not valid any more: it was already used, it expired, or it was copied incompletely. Ask for a new one.";
-  if (code === "username_mismatch") return "That is not this account's username. Type the name you sign in with.";
-  if (code === "rate_limited") return "Too many attempts. Wait a little and try again.";
-  if (code === "network") return "The server could not be reached. Check your connection and try again.";
-  return "Something went wrong. Try again later.";
+const FAILURES: Partial<Record<string, keyof PageScriptStrings>> = {
+  invalid_token: "invalidToken",
+  username_mismatch: "usernameMismatch",
+  rate_limited: "rateLimited",
+  validation_failed: "validation",
+  malformed_json: "validation",
+  network: "network",
+  invalid_ticket: "invalidTicket",
+  invalid_challenge: "invalidChallenge",
+  invalid_passkey: "invalidPasskey",
+};
+
+/** The sentence for a refusal, in the page's language (never the API's English `detail`), naming the wait when there is one. */
+function failure(answer: Pick<Answer, "code" | "retryAfter">, secondsLeft = answer.retryAfter): string {
+  if (secondsLeft !== undefined && secondsLeft > 0) {
+    if (answer.code === "rate_limited") return fillPlaceholders(text.rateLimitedWait, { wait: waitPhrase(language, secondsLeft) });
+    if (answer.code === "unavailable") return fillPlaceholders(text.busyWait, { wait: waitPhrase(language, secondsLeft) });
+  }
+  return text[FAILURES[answer.code ?? ""] ?? "unknown"];
+}
+
+/**
+ * Shows a refusal. With a Retry-After it counts the wait down in place (the words change only when the
+ * rounded wait does, so the live region is not read every second) and keeps the form's button disabled
+ * until then: pressing it would only be refused again.
+ */
+function refuse(form: HTMLFormElement, answer: Answer): void {
+  announce(failure(answer), "error");
+  const wait = answer.retryAfter;
+  if (!wait) return;
+  const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+  if (button) button.disabled = true;
+  const until = Date.now() + wait * 1000;
+  const status = element<HTMLParagraphElement>("status");
+  const timer = setInterval(() => {
+    const left = Math.ceil((until - Date.now()) / 1000);
+    if (left > 0) {
+      const words = failure(answer, left);
+      if (status.textContent !== words) status.textContent = words;
+      return;
+    }
+    clearInterval(timer);
+    if (button) button.disabled = false;
+    announce(text.tryAgainNow, "done");
+  }, 1000);
 }
 
 function finish(form: HTMLFormElement): void {
@@ -62,7 +119,7 @@ function onConfirm(form: HTMLFormElement, act: (token: string) => Promise<void>)
   const token = tokenFromFragment();
   if (!token) {
     finish(form);
-    announce("This page needs the full link from the email. Open the link again, or copy all of it into the address bar.", "error");
+    announce(text.needsLink, "error");
     return;
   }
   let busy = false;
@@ -78,12 +135,12 @@ function onConfirm(form: HTMLFormElement, act: (token: string) => Promise<void>)
 
 function verifyEmailPage(form: HTMLFormElement): void {
   onConfirm(form, async (token) => {
-    announce("Confirming…", "busy");
-    const result = await post("/v1/email/verify", { token });
+    announce(text.confirming, "busy");
+    const result = await postJson("/v1/email/verify", { token });
     if (result.ok) {
       finish(form);
-      announce("Your email address is confirmed. You can close this page.", "done");
-    } else announce(failure(result.code), "error");
+      announce(text.emailConfirmed, "done");
+    } else refuse(form, result);
   });
 }
 
@@ -94,35 +151,35 @@ function resetPasswordPage(form: HTMLFormElement): void {
   onConfirm(form, async (token) => {
     const name = normalizeUsername(username.value.trim());
     if (!USERNAME_PATTERN.test(name)) {
-      announce("Type the username you sign in with.", "error");
+      announce(text.usernameInvalid, "error");
       username.setAttribute("aria-invalid", "true");
       return;
     }
     username.removeAttribute("aria-invalid");
     // The same rule as the extension's forms (shared/account-rules.ts): code points, not UTF-16 units.
     if (passwordProblem(password.value)) {
-      announce(`Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`, "error");
+      announce(text.passwordTooShort, "error");
       password.setAttribute("aria-invalid", "true");
       return;
     }
+    password.removeAttribute("aria-invalid");
     if (password.value !== repeat.value) {
-      announce("The two passwords differ. Type the same password twice.", "error");
+      announce(text.passwordsDiffer, "error");
       repeat.setAttribute("aria-invalid", "true");
       return;
     }
-    password.removeAttribute("aria-invalid");
     repeat.removeAttribute("aria-invalid");
-    announce("Deriving your keys on this device (a few seconds)…", "busy");
+    announce(text.deriving, "busy");
     const newKdf = newKdfParams();
     const { authKey: newAuthKey, usernameKey } = await deriveClientKeys(password.value, newKdf);
     const newUsernameSealed = await sealUsername(usernameKey, name);
-    const result = await post("/v1/auth/password-reset/confirm", { token, username: name, newAuthKey, newKdf, newUsernameSealed });
+    const result = await postJson("/v1/auth/password-reset/confirm", { token, username: name, newAuthKey, newKdf, newUsernameSealed });
     if (result.ok) {
       password.value = "";
       repeat.value = "";
       finish(form);
-      announce("Your password is changed and every device was signed out. Sign in again with the new password.", "done");
-    } else announce(failure(result.code), "error");
+      announce(text.passwordChanged, "done");
+    } else refuse(form, result);
   });
 }
 
@@ -130,31 +187,28 @@ function deleteAccountPage(form: HTMLFormElement): void {
   const understood = element<HTMLInputElement>("understood");
   onConfirm(form, async (token) => {
     if (!understood.checked) {
-      announce("Tick the box to confirm you understand that this cannot be undone.", "error");
+      announce(text.tickTheBox, "error");
       understood.setAttribute("aria-invalid", "true");
       return;
     }
     understood.removeAttribute("aria-invalid");
-    announce("Deleting…", "busy");
-    const result = await post("/v1/auth/deletion-request/confirm", { token });
+    announce(text.deleting, "busy");
+    const result = await postJson("/v1/auth/deletion-request/confirm", { token });
     if (result.ok) {
       finish(form);
-      announce("Your account and all its data are deleted. A last message confirms it.", "done");
-    } else announce(failure(result.code), "error");
+      announce(text.deleted, "done");
+    } else refuse(form, result);
   });
 }
 
 function undoEmailChangePage(form: HTMLFormElement): void {
   onConfirm(form, async (token) => {
-    announce("Undoing the change…", "busy");
-    const result = await post("/v1/email/change/undo", { token });
+    announce(text.undoing, "busy");
+    const result = await postJson("/v1/email/change/undo", { token });
     if (result.ok) {
       finish(form);
-      announce(
-        "The email change is undone and every device is signed out. Choose a new password now: Forgot password? on the sign-in page sends a link to this address.",
-        "done",
-      );
-    } else announce(failure(result.code), "error");
+      announce(text.undone, "done");
+    } else refuse(form, result);
   });
 }
 
@@ -175,32 +229,21 @@ if (form && page && Object.hasOwn(pages, page)) pages[page]!(form);
 
 function fragmentValue(name: string): string | null {
   const value = new URLSearchParams(location.hash.slice(1)).get(name);
-  if (location.hash) history.replaceState(null, "", location.pathname);
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
   return value && value.length > 0 ? value : null;
 }
 
-async function postJson(path: string, body: unknown): Promise<{ ok: boolean; body: Record<string, unknown> }> {
-  try {
-    const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const parsed = response.status === 204 ? {} : ((await response.json().catch(() => ({}))) as Record<string, unknown>);
-    return { ok: response.ok, body: parsed };
-  } catch {
-    return { ok: false, body: { code: "network" } };
-  }
-}
-
-function passkeyFailure(code: unknown): string {
-  if (code === "invalid_ticket") return "This passkey link has expired or was already used. Open it again from the extension.";
-  if (code === "invalid_challenge") return "This step has expired or was already used. Start again from the extension.";
-  if (code === "invalid_passkey") return "The passkey was not accepted. Try again, or use another passkey.";
-  return failure(typeof code === "string" ? code : undefined);
+/** On the passkey page, the only detail the API refuses is the account's passkey limit. */
+function passkeyRefusal(form: HTMLFormElement, answer: Answer): void {
+  if (answer.code === "validation_failed") announce(text.passkeyLimit, "error");
+  else refuse(form, answer);
 }
 
 function passkeyPage(form: HTMLFormElement, secretName: "ticket" | "challenge", act: (secret: string) => Promise<void>): void {
   const secret = fragmentValue(secretName);
   if (!secret) {
     finish(form);
-    announce("Open this page from the extension: the link it opens carries what this step needs.", "error");
+    announce(text.needsExtension, "error");
     return;
   }
   let busy = false;
@@ -209,7 +252,7 @@ function passkeyPage(form: HTMLFormElement, secretName: "ticket" | "challenge", 
     if (busy) return;
     busy = true;
     act(secret)
-      .catch(() => announce("The browser did not make or use a passkey (cancelled or not available). Try again.", "error"))
+      .catch(() => announce(text.passkeyCancelled, "error"))
       .finally(() => {
         busy = false;
       });
@@ -219,11 +262,11 @@ function passkeyPage(form: HTMLFormElement, secretName: "ticket" | "challenge", 
 function registerPasskeyPage(form: HTMLFormElement): void {
   const label = element<HTMLInputElement>("passkey-label");
   passkeyPage(form, "ticket", async (ticket) => {
-    announce("Follow your browser's prompt to make a passkey…", "busy");
+    announce(text.passkeyCreating, "busy");
     const options = await postJson("/v1/passkeys/registration/options", { ticket });
     if (!options.ok) {
       finish(form);
-      announce(passkeyFailure(options.body.code), "error");
+      passkeyRefusal(form, options);
       return;
     }
     const response = await startRegistration({ optionsJSON: options.body as never });
@@ -231,25 +274,25 @@ function registerPasskeyPage(form: HTMLFormElement): void {
     const saved = await postJson("/v1/passkeys/registration/verify", { response, ...(name ? { label: name } : {}) });
     if (saved.ok) {
       finish(form);
-      announce("Your passkey is registered. Signing in will ask for it after your password. You can close this page.", "done");
-    } else announce(passkeyFailure(saved.body.code), "error");
+      announce(text.passkeyRegistered, "done");
+    } else passkeyRefusal(form, saved);
   });
 }
 
 function passkeySignInPage(form: HTMLFormElement): void {
   passkeyPage(form, "challenge", async (challenge) => {
-    announce("Follow your browser's prompt to use your passkey…", "busy");
+    announce(text.passkeyUsing, "busy");
     const options = await postJson("/v1/auth/passkey/options", { challenge });
     if (!options.ok) {
       finish(form);
-      announce(passkeyFailure(options.body.code), "error");
+      refuse(form, options);
       return;
     }
     const response = await startAuthentication({ optionsJSON: options.body as never });
     const verified = await postJson("/v1/auth/passkey/verify", { challenge, response });
     if (verified.ok) {
       finish(form);
-      announce("Done: the extension is finishing your sign-in. You can close this page.", "done");
-    } else announce(passkeyFailure(verified.body.code), "error");
+      announce(text.passkeySignedIn, "done");
+    } else refuse(form, verified);
   });
 }
