@@ -61,7 +61,7 @@ export interface RouteClientDeps {
   /** Headers every request carries (the extension asks for JSON). */
   headers?: Record<string, string>;
   /** Fields every request carries: the extension sends no cookies and takes nothing from a cache. */
-  init?: Pick<RequestInit, "credentials" | "cache">;
+  init?: { credentials?: "omit" | "same-origin" | "include"; cache?: "default" | "no-store" | "reload" | "no-cache" };
   /** Give up a request after this long (the gateway's calls must not hang its heartbeat); none when unset. */
   timeoutMs?: number;
 }
@@ -80,11 +80,15 @@ export function routeUrl(base: string, key: RouteKey, options: Pick<LooseOptions
   return `${base.replace(/\/+$/, "")}${path}${query.size > 0 ? `?${query}` : ""}`;
 }
 
-/** A body as JSON, or undefined when there is none or it is not JSON (a proxy's page, a captive portal's). */
+/**
+ * A body as JSON, or undefined when there is none, it is not JSON (a proxy's
+ * page, a captive portal's) or it was cut off (the timeout fired while it was
+ * read): a caller gets bad_response or the status, never a raw stream error.
+ */
 async function readJson(response: Response): Promise<unknown> {
   if (response.status === 204) return undefined;
-  const text = await response.text();
   try {
+    const text = await response.text();
     return text ? JSON.parse(text) : undefined;
   } catch {
     return undefined;
