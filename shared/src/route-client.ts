@@ -45,7 +45,7 @@ export type OptionsArgument<K extends RouteKey> =
   Partial<RequestOptions<K>> extends RequestOptions<K> ? [options?: RequestOptions<K>] : [options: RequestOptions<K>];
 
 /** RequestOptions with the types forgotten: what the request is built from. */
-export interface LooseOptions {
+interface LooseOptions {
   token?: string;
   params?: Readonly<Record<string, string>>;
   body?: unknown;
