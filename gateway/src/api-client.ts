@@ -1,25 +1,18 @@
 /**
- * POSTs to the gateway-facing routes of the Cargo API with the gateway's
- * Bearer secret, and turns every outcome into a result the callers can retry
- * on. Failures carry a class for logs (network, timeout, http_5xx, an API
- * problem code), never the URL.
+ * The gateway's calls to the Cargo API, through the shared route client
+ * (shared/src/route-client.ts) with the gateway's Bearer secret, every outcome
+ * turned into a result the callers can retry on. Failures carry a class for
+ * logs (network, timeout, http_5xx, an API problem code), never the URL.
  *
  *   const api = new GatewayApi({ apiUrl, secret });
- *   const result = await api.post("/v1/gateway/heartbeat", body, HeartbeatResponse);
+ *   const result = await api.post("POST /v1/gateway/heartbeat", body);
  */
-import { isProblemBody } from "@cargo-vpn/shared/problems";
-import type { HeartbeatRequest, HeartbeatResponse, UsageBatchRequest, UsageBatchResponse } from "@cargo-vpn/shared/schemas";
+import { ApiError } from "@cargo-vpn/shared/api-error";
+import { type RouteClient, routeClient } from "@cargo-vpn/shared/route-client";
+import type { Route, RouteAnswer, RouteBody, RouteKey } from "@cargo-vpn/shared/routes";
 
-/** The gateway-facing routes with the body each takes and the answer it gives, as the shared contract declares them. */
-export interface GatewayRoutes {
-  "/v1/gateway/heartbeat": { request: HeartbeatRequest; response: HeartbeatResponse };
-  "/v1/gateway/usage": { request: UsageBatchRequest; response: UsageBatchResponse };
-}
-
-/** The part of a zod schema used here, so the gateway does not depend on zod itself. */
-export interface ResponseSchema<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false };
-}
+/** The routes a gateway calls with its own secret. */
+type GatewayRouteKey = { [K in RouteKey]: Route<K>["auth"] extends "gatewaySecret" ? K : never }[RouteKey];
 
 export type ApiResult<T> = { ok: true; body: T } | { ok: false; retryable: boolean; failure: string };
 
@@ -30,40 +23,30 @@ export interface GatewayApiOptions {
 }
 
 export class GatewayApi {
-  constructor(private readonly options: GatewayApiOptions) {}
+  private readonly api: RouteClient;
 
-  async post<P extends keyof GatewayRoutes>(
-    path: P,
-    body: GatewayRoutes[P]["request"],
-    schema: ResponseSchema<GatewayRoutes[P]["response"]>,
-  ): Promise<ApiResult<GatewayRoutes[P]["response"]>> {
-    let response: Response;
-    try {
-      response = await fetch(this.options.apiUrl + path, {
-        method: "POST",
-        headers: { authorization: `Bearer ${this.options.secret}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-    } catch (error) {
-      const timeout = (error as Error)?.name === "TimeoutError";
-      return { ok: false, retryable: true, failure: timeout ? "timeout" : "network" };
-    }
-    let payload: unknown;
-    try {
-      payload = await response.json();
-    } catch {
-      payload = undefined;
-    }
-    if (!response.ok) {
-      const code = isProblemBody(payload) ? payload.code : `http_${response.status}`;
-      // 4xx other than timeouts and rate limits will not change by retrying,
-      // but callers still keep what they were sending: see usage-reporter.ts.
-      const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-      return { ok: false, retryable, failure: code };
-    }
-    const parsed = schema.safeParse(payload);
-    if (!parsed.success) return { ok: false, retryable: true, failure: "bad_response" };
-    return { ok: true, body: parsed.data };
+  constructor(private readonly options: GatewayApiOptions) {
+    this.api = routeClient({ baseUrl: options.apiUrl, timeoutMs: options.timeoutMs ?? 10_000 });
   }
+
+  async post<K extends GatewayRouteKey>(key: K, body: RouteBody<K>): Promise<ApiResult<RouteAnswer<K>>> {
+    try {
+      // The cast only forgets which gateway route K is: both take a body and the secret.
+      const answer = await this.api.call(key as GatewayRouteKey, { token: this.options.secret, body } as never);
+      return { ok: true, body: answer as RouteAnswer<K> };
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return { ok: false, ...failureOf(error) };
+    }
+  }
+}
+
+function failureOf(error: ApiError): { retryable: boolean; failure: string } {
+  const { code, status } = error.info;
+  if (code === "network") return { retryable: true, failure: error.timedOut ? "timeout" : "network" };
+  if (code === "bad_response") return { retryable: true, failure: "bad_response" };
+  // 4xx other than timeouts and rate limits will not change by retrying,
+  // but callers still keep what they were sending: see usage-reporter.ts.
+  const retryable = status >= 500 || status === 408 || status === 429;
+  return { retryable, failure: error.problemCode ?? `http_${status}` };
 }

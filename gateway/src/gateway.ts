@@ -9,6 +9,7 @@
  *   await gateway.flush();   // report counted bytes now
  *   await gateway.close();
  */
+import { routeUrl } from "@cargo-vpn/shared/route-client";
 import { MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared/schemas";
 import http from "node:http";
 import type net from "node:net";
@@ -111,7 +112,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     onSessionEnded: (id) => pools.dropSession(id),
   });
   const verifier = new CredentialVerifier({
-    jwks: input.jwks ?? createRemoteJWKSet(new URL(`${config.apiUrl}/.well-known/jwks.json`)),
+    jwks: input.jwks ?? createRemoteJWKSet(new URL(routeUrl(config.apiUrl, "GET /.well-known/jwks.json"))),
     gatewayId: config.gatewayId,
     isRevoked: (id) => registry.isRevoked(id),
     clockToleranceSec: config.clockToleranceSec,

@@ -13,7 +13,6 @@
  * when the next one was due — it says to refuse new flows until a beat is
  * accepted again (proxy-handler.ts answers 503).
  */
-import { HeartbeatResponse } from "@cargo-vpn/shared/schemas";
 import type { GatewayApi } from "./api-client";
 import { errorClass, type Logger } from "./logger";
 
@@ -114,11 +113,11 @@ export class Heartbeat {
       return false;
     }
     const { activeSessions, load, sessions } = stats;
-    const result = await this.options.api.post(
-      "/v1/gateway/heartbeat",
-      { activeSessions, load: Math.min(1, Math.max(0, load)), sessions },
-      HeartbeatResponse,
-    );
+    const result = await this.options.api.post("POST /v1/gateway/heartbeat", {
+      activeSessions,
+      load: Math.min(1, Math.max(0, load)),
+      sessions,
+    });
     if (!result.ok) {
       this.failures++;
       // One line per outage, not one per beat.

@@ -13,7 +13,6 @@
  */
 import { MAX_USAGE_REPORTS_PER_BATCH } from "@cargo-vpn/shared/schemas";
 import { randomUUID } from "node:crypto";
-import { UsageBatchResponse } from "@cargo-vpn/shared/schemas";
 import type { GatewayApi } from "./api-client";
 import type { Logger } from "./logger";
 import type { UsageJournal } from "./usage-journal";
@@ -145,11 +144,7 @@ export class UsageReporter {
       // Before the request leaves: a kill while it is in flight finds this batch, with its id, in the journal.
       this.journal();
       batch.attempts++;
-      const result = await this.options.api.post(
-        "/v1/gateway/usage",
-        { batchId: batch.batchId, reports: batch.reports },
-        UsageBatchResponse,
-      );
+      const result = await this.options.api.post("POST /v1/gateway/usage", { batchId: batch.batchId, reports: batch.reports });
       if (!result.ok) {
         this.batchesFailed++;
         this.options.logger.warn("usage_batch_failed", {

@@ -22,6 +22,7 @@ import {
   PROXY_TOKEN_ISSUER,
   PROXY_TOKEN_TYPE,
 } from "@cargo-vpn/shared/proxy-credentials";
+import { type RouteKey, routeKey } from "@cargo-vpn/shared/routes";
 
 export interface UsageBatch {
   batchId: string;
@@ -96,9 +97,12 @@ export async function startFakeApi(gatewayId = "gw-test"): Promise<FakeApi> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : undefined;
-    if (req.method === "GET" && req.url === "/.well-known/jwks.json") return json(res, { keys: [jwk] });
+    // Served by route key, so the paths are the table's (shared/src/routes.ts) and cannot drift from what the gateway calls.
+    const route = routeKey({ method: req.method ?? "", path: req.url ?? "" });
+    const is = (key: RouteKey) => route === key;
+    if (is("GET /.well-known/jwks.json")) return json(res, { keys: [jwk] });
     if (req.headers.authorization !== `Bearer ${secret}`) return problem(res, 401, "unauthorized");
-    if (req.method === "POST" && req.url === "/v1/gateway/heartbeat") {
+    if (is("POST /v1/gateway/heartbeat")) {
       if (heartbeatRefusal !== null) {
         refusedHeartbeats++;
         return problem(res, heartbeatRefusal, heartbeatRefusal === 503 ? "unavailable" : "internal");
@@ -106,7 +110,7 @@ export async function startFakeApi(gatewayId = "gw-test"): Promise<FakeApi> {
       heartbeats.push(body);
       return json(res, { revokedSessions: [...revoked] });
     }
-    if (req.method === "POST" && req.url === "/v1/gateway/usage") {
+    if (is("POST /v1/gateway/usage")) {
       const batch = body as UsageBatch;
       usageRequests.push(structuredClone(batch));
       const failure = failures.shift();

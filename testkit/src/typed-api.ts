@@ -13,36 +13,11 @@
  * throws an ApiAnswerMismatch naming the route. A route that takes a body,
  * path parameters or a credential will not type-check without them. For
  * deliberately malformed requests and for headers, use api() in api-client.ts.
+ * The request is built and sent by the shared route client
+ * (shared/src/route-client.ts); only this stricter reading is the tests' own.
  */
-import {
-  fillPath,
-  Problem,
-  type ProblemCode,
-  ROUTES,
-  type Route,
-  type RouteAnswer,
-  type RouteBody,
-  type RouteKey,
-  type RouteParamName,
-  type RouteParams,
-  type RouteQuery,
-  type RouteSpec,
-} from "@cargo-vpn/shared";
-
-type Credential<K extends RouteKey> = Route<K>["auth"] extends "none" ? { token?: never } : { token: string };
-type Params<K extends RouteKey> = [RouteParamName<K>] extends [never] ? { params?: never } : { params: RouteParams<K> };
-type Body<K extends RouteKey> = Route<K>["request"] extends null ? { body?: never } : { body: RouteBody<K> };
-type Query<K extends RouteKey> = RouteQuery<K> extends undefined ? { query?: never } : { query?: RouteQuery<K> };
-
-/**
- * What a call to route K takes: `token` (the access token, or a gateway's
- * secret on the gateway routes) exactly when the route has a credential,
- * `params`, `body` and `query` exactly when it has them, and any extra headers.
- */
-export type RequestOptions<K extends RouteKey> = Credential<K> & Params<K> & Body<K> & Query<K> & { headers?: Record<string, string> };
-/** The options argument: optional when the route needs none of them. */
-export type OptionsArgument<K extends RouteKey> =
-  Partial<RequestOptions<K>> extends RequestOptions<K> ? [options?: RequestOptions<K>] : [options: RequestOptions<K>];
+import { Problem, type ProblemCode, ROUTES, type RouteAnswer, type RouteKey, type RouteSpec } from "@cargo-vpn/shared";
+import { type OptionsArgument, routeClient } from "@cargo-vpn/shared/route-client";
 
 /** The problem an API error carries (RFC 9457), as the contract's Problem schema parses it. */
 export type ProblemAnswer = ReturnType<typeof Problem.parse>;
@@ -97,34 +72,13 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-interface LooseOptions {
-  token?: string;
-  params?: Record<string, string>;
-  body?: unknown;
-  query?: Record<string, unknown>;
-  headers?: Record<string, string>;
-}
-
-function urlOf(base: string, route: RouteSpec, options: LooseOptions): string {
-  const path = fillPath(route.path, options.params);
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) query.set(name, String(value));
-  return `${base}${path}${query.size > 0 ? `?${query}` : ""}`;
-}
-
 /** Calls route `key` of the API at `base`; answers the parsed success body (undefined for a route with none). */
-export async function request<K extends RouteKey>(base: string, key: K, ...[options]: OptionsArgument<K>): Promise<RouteAnswer<K>> {
+export async function request<K extends RouteKey>(base: string, key: K, ...options: OptionsArgument<K>): Promise<RouteAnswer<K>> {
   const route: RouteSpec | undefined = ROUTES[key];
   if (!route) throw new Error(`${key} is not in the route table`);
-  const loose = (options ?? {}) as LooseOptions;
-  const headers: Record<string, string> = { ...loose.headers };
-  if (loose.body !== undefined) headers["content-type"] = "application/json";
-  if (loose.token !== undefined) headers.authorization = `Bearer ${loose.token}`;
-  const res = await fetch(urlOf(base, route, loose), {
-    method: route.method,
-    headers,
-    ...(loose.body !== undefined ? { body: JSON.stringify(loose.body) } : {}),
-  });
+  // Built and sent by the shared client, as every client's calls are; read here strictly (the exact status, no body
+  // where none is due), because a test asserts the contract rather than tolerating what a client may.
+  const res = await routeClient({ baseUrl: base }).send(key, ...options);
   const text = await res.text();
   const json = parseJson(text);
   if (res.status !== route.status) throw new ApiFailure(key, res.status, route.status, json.ok ? json.value : text, res.headers);

@@ -1,37 +1,12 @@
 /**
- * The one error type the API client throws: a problem+json answer from the
- * API (with its `code`), `network` when the API could not be reached at all,
- * or `bad_response` when it answered something the contract does not allow.
- * It is plain data so it crosses the popup/background message boundary intact.
+ * The extension's view of the one API error (shared/src/api-error.ts, thrown
+ * by the shared route client): what the popup and the connection service do
+ * with one. ErrorInfo is plain data so it crosses the popup/background
+ * message boundary intact.
  */
-import type { ProblemCode } from "@cargo-vpn/shared/problems";
-import type { SecondFactorChallenge, SlotHolder } from "@cargo-vpn/shared/schemas";
+import { ApiError, type ErrorInfo } from "@cargo-vpn/shared/api-error";
 
-/**
- * docs/api.md's codes plus what can go wrong around an answer: none arrived
- * (`network`), one arrived that the shared schema refuses (`bad_response`), or
- * an error without a code this client knows (`unknown`).
- */
-export type ErrorCode = ProblemCode | "network" | "bad_response" | "unknown";
-
-export interface ErrorInfo {
-  code: ErrorCode;
-  status: number;
-  /** Only for device_limit: who holds the slots, by handle (never a device id). */
-  devices?: SlotHolder[];
-  maxDevices?: number;
-  /** Seconds, from Retry-After on rate_limited. */
-  retryAfter?: number;
-  /** Only for second_factor_required: the challenge a code completes (POST /v1/auth/second-factor). */
-  secondFactor?: SecondFactorChallenge;
-}
-
-export class ApiError extends Error {
-  constructor(readonly info: ErrorInfo) {
-    super(`API error ${info.code} (${info.status})`);
-    this.name = "ApiError";
-  }
-}
+export { ApiError, type ErrorCode, type ErrorInfo } from "@cargo-vpn/shared/api-error";
 
 /** Any thrown value as ErrorInfo, so callers never have to guess its shape. */
 export function toErrorInfo(error: unknown): ErrorInfo {

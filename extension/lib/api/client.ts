@@ -5,9 +5,10 @@
  *   await api.signIn({ username, authKey, device });
  *   const locations = await api.locations();
  *
- * Requests and answers are the shared contract's types (shared/src/schemas.ts),
- * and every answer is parsed with its shared schema before it is used: one that
+ * Every call goes through the shared route client (shared/src/route-client.ts),
+ * so its path, body and answer schema are the route table's: an answer that
  * does not match throws ApiError `bad_response`, never a half-read object.
+ * What is the extension's own is here: the tokens.
  *
  * Authenticated calls refresh the access token silently: ahead of expiry, and
  * once more on a 401. Refresh tokens rotate and reusing one revokes the whole
@@ -15,44 +16,31 @@
  * for good the sign-in is dropped and `onSignedOut` is called.
  */
 import type { KdfParams } from "@cargo-vpn/shared/kdf";
-import {
-  AccountResponse,
-  ExportResponse,
-  BillingUrlResponse,
-  ContactsResponse,
-  DeviceResponse,
-  RecoveryCodesResponse,
-  SignOutOthersResponse,
-  TotpEnrolResponse,
-  TwoFactorStatusResponse,
-  type SecondFactorRequest,
-  type TwoFactorProofRequest,
-  DevicesResponse,
-  EndSessionResponse,
-  LocationsResponse,
-  PlansResponse,
-  PreloginResponse,
-  RenewResponse,
-  StartSessionResponse,
-  TelemetryResponse,
+import { normalizeUsername } from "@cargo-vpn/shared/normalize";
+import { type OptionsArgument, type RequestOptions, routeClient } from "@cargo-vpn/shared/route-client";
+import type { Route, RouteKey } from "@cargo-vpn/shared/routes";
+import type {
+  Account,
+  ChangePasswordRequest,
+  CheckoutRequest,
+  PatchMeRequest,
+  PlanOffer,
+  RegisterRequest,
+  SecondFactorRequest,
+  SignInRequest,
+  TelemetryEvent,
   TokenResponse,
-  UsageResponse,
-  type Account,
-  type ChangePasswordRequest,
-  type CheckoutRequest,
-  type SignInRequest,
-  type PatchMeRequest,
-  type PlanOffer,
-  type RegisterRequest,
-  type TelemetryEvent,
-  PasskeyListResponse,
-  PasskeyTicketResponse,
+  TwoFactorProofRequest,
 } from "@cargo-vpn/shared/schemas";
 import { ACCESS_TOKEN_SKEW_MS } from "../config";
 import { ApiError } from "./api-error";
-import { problemInfo } from "./problem-info";
-import { normalizeUsername } from "@cargo-vpn/shared/normalize";
 import { type TokenStore, type Tokens, withKnownName } from "./token-store";
+
+/** The routes that take the user's access token: authed() adds it, so their options are the rest. */
+type BearerKey = { [K in RouteKey]: Route<K>["auth"] extends "bearer" ? K : never }[RouteKey];
+type AuthedOptions<K extends BearerKey> = Omit<RequestOptions<K>, "token">;
+type AuthedArgument<K extends BearerKey> =
+  Partial<AuthedOptions<K>> extends AuthedOptions<K> ? [options?: AuthedOptions<K>] : [options: AuthedOptions<K>];
 
 export interface ApiClientDeps {
   baseUrl: () => string | Promise<string>;
@@ -64,51 +52,17 @@ export interface ApiClientDeps {
   deviceSecret?: () => Promise<string>;
 }
 
-/** What is needed of a shared zod schema: parsing an answer without trusting it. */
-export interface AnswerSchema<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false };
-}
-
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient(deps: ApiClientDeps) {
-  const doFetch = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+  const api = routeClient({
+    baseUrl: deps.baseUrl,
+    fetch: deps.fetch,
+    headers: { accept: "application/json" },
+    init: { credentials: "omit", cache: "no-store" },
+  });
   const now = deps.now ?? Date.now;
   let refreshing: Promise<Tokens> | null = null;
-
-  async function raw(method: string, path: string, body?: unknown, accessToken?: string): Promise<Response> {
-    const base = (await deps.baseUrl()).replace(/\/+$/, "");
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (accessToken) headers.authorization = `Bearer ${accessToken}`;
-    try {
-      return await doFetch(`${base}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "omit",
-        cache: "no-store",
-      });
-    } catch {
-      throw new ApiError({ code: "network", status: 0 });
-    }
-  }
-
-  /** The body of a success, parsed with the contract's schema; a problem+json answer as ApiError. */
-  async function parse<T>(response: Response, schema: AnswerSchema<T>): Promise<T> {
-    const json = await readJson(response);
-    if (!response.ok) throw new ApiError(problemInfo(response, json));
-    const parsed = schema.safeParse(json);
-    // Not what the contract promises (a captive portal's page, a proxy's error, an API newer than us): never use it half-read.
-    if (!parsed.success) throw new ApiError({ code: "bad_response", status: response.status });
-    return parsed.data;
-  }
-
-  /** A success whose body carries nothing the client needs (202, 204). */
-  async function succeed(response: Response): Promise<void> {
-    if (response.ok) return;
-    throw new ApiError(problemInfo(response, await readJson(response)));
-  }
 
   /** The name typed for the sign-in under way, for its second step (the API no longer answers it: issue 18 item 5). */
   let signingInAs: string | null = null;
@@ -133,12 +87,11 @@ export function createApiClient(deps: ApiClientDeps) {
     refreshing ??= (async () => {
       try {
         const deviceSecret = await deps.deviceSecret?.();
-        const response = await raw("POST", "/v1/auth/refresh", {
-          refreshToken: current.refreshToken,
-          ...(deviceSecret ? { deviceSecret } : {}),
+        const response = await api.send("POST /v1/auth/refresh", {
+          body: { refreshToken: current.refreshToken, ...(deviceSecret ? { deviceSecret } : {}) },
         });
         if (response.status === 401 || response.status === 400) return await signedOut();
-        const answer = await parse(response, TokenResponse);
+        const answer = await api.read("POST /v1/auth/refresh", response);
         const next = storeTokens(answer, current.deviceId, current.account.username);
         await deps.tokens.set(next);
         return next;
@@ -150,17 +103,23 @@ export function createApiClient(deps: ApiClientDeps) {
   }
 
   /** An authenticated call; the Response once the token was accepted (refreshing it first or once after a 401 if needed). */
-  async function authed(method: string, path: string, body?: unknown): Promise<Response> {
+  async function authed<K extends BearerKey>(key: K, ...[options]: AuthedArgument<K>): Promise<Response> {
+    const send = (accessToken: string) => api.send(key, ...([{ ...options, token: accessToken }] as OptionsArgument<K>));
     let tokens = await deps.tokens.get();
     if (!tokens) throw new ApiError({ code: "unauthorized", status: 401 });
     if (tokens.accessExpiresAt - ACCESS_TOKEN_SKEW_MS <= now()) tokens = await refresh(tokens);
-    let response = await raw(method, path, body, tokens.accessToken);
+    let response = await send(tokens.accessToken);
     if (await tokenRejected(response)) {
       tokens = await refresh(tokens);
-      response = await raw(method, path, body, tokens.accessToken);
+      response = await send(tokens.accessToken);
       if (await tokenRejected(response)) return signedOut();
     }
     return response;
+  }
+
+  /** authed(), then the answer read with the route's schema. */
+  async function authedCall<K extends BearerKey>(key: K, ...options: AuthedArgument<K>) {
+    return api.read(key, await authed(key, ...options));
   }
 
   /**
@@ -179,19 +138,17 @@ export function createApiClient(deps: ApiClientDeps) {
     }
   }
 
-  const enc = encodeURIComponent;
-
   return {
     async prelogin(username: string): Promise<KdfParams> {
-      const answer = await parse(await raw("POST", "/v1/auth/prelogin", { username }), PreloginResponse);
+      const answer = await api.call("POST /v1/auth/prelogin", { body: { username } });
       return { salt: answer.salt, iterations: answer.iterations };
     },
     async register(input: RegisterRequest): Promise<Account> {
-      return (await parse(await raw("POST", "/v1/accounts", input), AccountResponse)).account;
+      return (await api.call("POST /v1/accounts", { body: input })).account;
     },
     async signIn(input: SignInRequest): Promise<Tokens> {
       signingInAs = normalizeUsername(input.username);
-      const answer = await parse(await raw("POST", "/v1/auth/login", input), TokenResponse);
+      const answer = await api.call("POST /v1/auth/login", { body: input });
       // The API's id, which differs from the one sent when that id was another slot's: keep it with the secret.
       const tokens = storeTokens(answer, answer.device.id, signingInAs);
       await deps.tokens.set(tokens);
@@ -200,50 +157,46 @@ export function createApiClient(deps: ApiClientDeps) {
     /** Best effort: the local sign-in is dropped even when the API cannot be reached. */
     async signOut(): Promise<void> {
       try {
-        await succeed(await authed("POST", "/v1/auth/logout"));
+        await authedCall("POST /v1/auth/logout");
       } finally {
         await deps.tokens.set(null);
       }
     },
-    me: async () => (await parse(await authed("GET", "/v1/me"), AccountResponse)).account,
-    updateMe: async (patch: PatchMeRequest) => (await parse(await authed("PATCH", "/v1/me", patch), AccountResponse)).account,
+    me: async () => (await authedCall("GET /v1/me")).account,
+    updateMe: async (patch: PatchMeRequest) => (await authedCall("PATCH /v1/me", { body: patch })).account,
     // ---- contract v1.1: email and purchase ----
-    resendVerification: async () => succeed(await authed("POST", "/v1/me/email/verification")),
-    changePassword: async (body: ChangePasswordRequest) => succeed(await authed("POST", "/v1/me/password", body)),
+    resendVerification: async () => authedCall("POST /v1/me/email/verification"),
+    changePassword: async (body: ChangePasswordRequest) => authedCall("POST /v1/me/password", { body }),
     async requestPasswordReset(email: string): Promise<void> {
-      await succeed(await raw("POST", "/v1/auth/password-reset", { email }));
+      await api.call("POST /v1/auth/password-reset", { body: { email } });
     },
     async plans(): Promise<PlanOffer[]> {
-      return (await parse(await raw("GET", "/v1/plans"), PlansResponse)).plans;
+      return (await api.call("GET /v1/plans")).plans;
     },
     checkout: async (plan: CheckoutRequest["plan"], interval: CheckoutRequest["interval"]) =>
-      (await parse(await authed("POST", "/v1/billing/checkout", { plan, interval } satisfies CheckoutRequest), BillingUrlResponse)).url,
-    portal: async () => (await parse(await authed("POST", "/v1/billing/portal"), BillingUrlResponse)).url,
+      (await authedCall("POST /v1/billing/checkout", { body: { plan, interval } })).url,
+    portal: async () => (await authedCall("POST /v1/billing/portal")).url,
     async deleteMe(authKey: string): Promise<void> {
-      await succeed(await authed("DELETE", "/v1/me", { authKey }));
+      await authedCall("DELETE /v1/me", { body: { authKey } });
       await deps.tokens.set(null);
     },
-    devices: async () => parse(await authed("GET", "/v1/devices"), DevicesResponse),
-    removeDevice: async (id: string) => succeed(await authed("DELETE", `/v1/devices/${enc(id)}`)),
-    locations: async () => (await parse(await authed("GET", "/v1/locations"), LocationsResponse)).locations,
+    devices: async () => authedCall("GET /v1/devices"),
+    removeDevice: async (id: string) => authedCall("DELETE /v1/devices/{id}", { params: { id } }),
+    locations: async () => (await authedCall("GET /v1/locations")).locations,
     /** `alongside`: keep this device's sessions on other gateways open (per-site locations, docs/api.md). */
     startSession: async (locationId: string, options: { alongside?: boolean } = {}) =>
-      parse(
-        await authed("POST", "/v1/tunnel/sessions", options.alongside ? { locationId, alongside: true } : { locationId }),
-        StartSessionResponse,
-      ),
-    renewSession: async (id: string) =>
-      (await parse(await authed("POST", `/v1/tunnel/sessions/${enc(id)}/renew`), RenewResponse)).credentials,
-    endSession: async (id: string) => (await parse(await authed("POST", `/v1/tunnel/sessions/${enc(id)}/end`), EndSessionResponse)).session,
-    usage: async (cursor?: string | null, limit = 20) =>
-      parse(await authed("GET", `/v1/usage?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ""}`), UsageResponse),
+      authedCall("POST /v1/tunnel/sessions", { body: options.alongside ? { locationId, alongside: true } : { locationId } }),
+    renewSession: async (id: string) => (await authedCall("POST /v1/tunnel/sessions/{id}/renew", { params: { id } })).credentials,
+    endSession: async (id: string) => (await authedCall("POST /v1/tunnel/sessions/{id}/end", { params: { id } })).session,
+    // An empty cursor is no cursor: the first page.
+    usage: async (cursor?: string | null, limit = 20) => authedCall("GET /v1/usage", { query: { limit, cursor: cursor || undefined } }),
     telemetry: async (events: TelemetryEvent[]): Promise<void> => {
-      await parse(await authed("POST", "/v1/telemetry", { events }), TelemetryResponse);
+      await authedCall("POST /v1/telemetry", { body: { events } });
     },
     // ---- two-factor sign-in and sign-ins you can end (issue 18) ----
     /** The second step of a sign-in that answered second_factor_required; stores the tokens like signIn. */
     async completeSecondFactor(input: SecondFactorRequest, knownName: string | null = signingInAs): Promise<Tokens> {
-      const answer = await parse(await raw("POST", "/v1/auth/second-factor", input), TokenResponse);
+      const answer = await api.call("POST /v1/auth/second-factor", { body: input });
       // The API may answer another device id than asked (a held id without its secret is a new device).
       const tokens = storeTokens(answer, answer.device.id, knownName);
       await deps.tokens.set(tokens);
@@ -251,33 +204,21 @@ export function createApiClient(deps: ApiClientDeps) {
     },
     /** The name typed for the sign-in under way: a step the background carries on keeps it across a restart. */
     signingInAs: () => signingInAs,
-    exportMe: async () => parse(await authed("GET", "/v1/me/export"), ExportResponse),
-    twoFactor: async () => parse(await authed("GET", "/v1/me/two-factor"), TwoFactorStatusResponse),
+    exportMe: async () => authedCall("GET /v1/me/export"),
+    twoFactor: async () => authedCall("GET /v1/me/two-factor"),
     startTotp: async (authKey: string, accountName?: string) =>
-      parse(await authed("POST", "/v1/me/two-factor/totp", { authKey, ...(accountName ? { accountName } : {}) }), TotpEnrolResponse),
-    confirmTotp: async (code: string) =>
-      (await parse(await authed("POST", "/v1/me/two-factor/totp/confirm", { code }), RecoveryCodesResponse)).recoveryCodes,
+      authedCall("POST /v1/me/two-factor/totp", { body: { authKey, ...(accountName ? { accountName } : {}) } }),
+    confirmTotp: async (code: string) => (await authedCall("POST /v1/me/two-factor/totp/confirm", { body: { code } })).recoveryCodes,
     regenerateRecoveryCodes: async (proof: TwoFactorProofRequest) =>
-      (await parse(await authed("POST", "/v1/me/two-factor/recovery-codes", proof), RecoveryCodesResponse)).recoveryCodes,
-    disableTwoFactor: async (proof: TwoFactorProofRequest) => succeed(await authed("DELETE", "/v1/me/two-factor", proof)),
+      (await authedCall("POST /v1/me/two-factor/recovery-codes", { body: proof })).recoveryCodes,
+    disableTwoFactor: async (proof: TwoFactorProofRequest) => authedCall("DELETE /v1/me/two-factor", { body: proof }),
     renameDevice: async (id: string, label: string) =>
-      (await parse(await authed("PATCH", `/v1/devices/${enc(id)}`, { label }), DeviceResponse)).device,
-    signOutOthers: async () => (await parse(await authed("POST", "/v1/me/sign-out-others"), SignOutOthersResponse)).signedOut,
-    contacts: async () => parse(await raw("GET", "/v1/contacts"), ContactsResponse),
+      (await authedCall("PATCH /v1/devices/{id}", { params: { id }, body: { label } })).device,
+    signOutOthers: async () => (await authedCall("POST /v1/me/sign-out-others")).signedOut,
+    contacts: async () => api.call("GET /v1/contacts"),
     // passkeys (issue 18 item 3)
-    passkeyTicket: async () => parse(await authed("POST", "/v1/me/passkey-tickets"), PasskeyTicketResponse),
-    passkeys: async () => parse(await authed("GET", "/v1/me/passkeys"), PasskeyListResponse),
-    removePasskey: async (id: string) => succeed(await authed("DELETE", `/v1/me/passkeys/${enc(id)}`)),
+    passkeyTicket: async () => authedCall("POST /v1/me/passkey-tickets"),
+    passkeys: async () => authedCall("GET /v1/me/passkeys"),
+    removePasskey: async (id: string) => authedCall("DELETE /v1/me/passkeys/{id}", { params: { id } }),
   };
-}
-
-/** A body as JSON, or undefined when there is none or it is not JSON. */
-async function readJson(response: Response): Promise<unknown> {
-  if (response.status === 204) return undefined;
-  const text = await response.text();
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -6,9 +6,9 @@
  *
  *   if (!response.ok) throw new ApiError(problemInfo(response, await response.json()));
  */
-import { PROBLEM_STATUS, type ProblemCode } from "@cargo-vpn/shared/problems";
-import { DeviceLimitDetails, SecondFactorChallenge } from "@cargo-vpn/shared/schemas";
 import type { ErrorInfo } from "./api-error";
+import { PROBLEM_STATUS, type ProblemCode } from "./problems";
+import { DeviceLimitDetails, SecondFactorChallenge } from "./schemas";
 
 function isProblemCode(code: unknown): code is ProblemCode {
   return typeof code === "string" && Object.hasOwn(PROBLEM_STATUS, code);
