@@ -143,15 +143,13 @@ export async function runApiBench(seconds = 4): Promise<Figure[]> {
       const d = device(`bench refresh ${i}`);
       chains.push({ device: d, token: (await signIn(d)).refreshToken });
     }
-    // A request cut off when a load run ends has spent its token without handing on the next one:
-    // its chain's device is replaced by a new sign-in (which signs the old one out).
+    // A request cut off when a load run ends has spent its token without handing on the next one: its
+    // device signs in again (its id and secret keep its slot; the new sign-in revokes the old chain).
     const live = new Set(chains);
     const reviveChains = async () => {
       for (const [i, chain] of chains.entries()) {
         if (live.has(chain)) continue;
-        const d = device(`bench refresh ${i}`);
-        const signedIn = await api("POST", "/v1/auth/login", { username: "bench", authKey, device: d, replaceDeviceId: chain.device.id });
-        chains[i] = { device: d, token: signedIn.body.refreshToken as string };
+        chains[i] = { device: chain.device, token: (await signIn(chain.device)).refreshToken };
         live.add(chains[i]!);
       }
     };
