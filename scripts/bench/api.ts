@@ -16,7 +16,7 @@
  */
 import autocannon from "autocannon";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,8 +97,23 @@ function treeCpuMs(root: number): number | null {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
+/**
+ * Where the local D1 and Durable Object files live during the run: memory (/dev/shm) where there is one.
+ * Every write route ends in a SQLite commit, and on disk each commit waits for an fsync of a disk the
+ * machine shares: login's reads then queue behind its neighbours' flushes (on this VM, 50 of its 85 ms),
+ * and the figure follows the other jobs' disk traffic instead of the code. Production's D1 and objects
+ * do not flush the worker's own disk. BENCH_STATE_DIR picks another place (a disk, to see that cost).
+ */
+function stateRoot(): string {
+  return process.env.BENCH_STATE_DIR || (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
+}
+
 export async function runApiBench(seconds = 4): Promise<Figure[]> {
-  const state = await mkdtemp(join(tmpdir(), "cargo-bench-"));
+  // wrangler dev streams a trace of every invocation and sub-request (each D1 query, each object call) to a
+  // collector worker of its own in the same workerd, for its local dashboard: production runs nothing of the
+  // kind in the worker's process, and it charges routes by their sub-requests. Off unless asked for (=true).
+  process.env.X_LOCAL_OBSERVABILITY ??= "false";
+  const state = await mkdtemp(join(stateRoot(), "cargo-bench-"));
   await ensureDevVars(join(ROOT, ".dev.vars"));
   applyMigrations({ persistTo: state });
   const gateway = await newGateway({ name: "Bench 1", country: "DE", scheme: "http", host: "127.0.0.1", port: 9000 });
@@ -143,15 +158,13 @@ export async function runApiBench(seconds = 4): Promise<Figure[]> {
       const d = device(`bench refresh ${i}`);
       chains.push({ device: d, token: (await signIn(d)).refreshToken });
     }
-    // A request cut off when a load run ends has spent its token without handing on the next one:
-    // its chain's device is replaced by a new sign-in (which signs the old one out).
+    // A request cut off when a load run ends has spent its token without handing on the next one: its
+    // device signs in again (its id and secret keep its slot; the new sign-in revokes the old chain).
     const live = new Set(chains);
     const reviveChains = async () => {
       for (const [i, chain] of chains.entries()) {
         if (live.has(chain)) continue;
-        const d = device(`bench refresh ${i}`);
-        const signedIn = await api("POST", "/v1/auth/login", { username: "bench", authKey, device: d, replaceDeviceId: chain.device.id });
-        chains[i] = { device: d, token: signedIn.body.refreshToken as string };
+        chains[i] = { device: chain.device, token: (await signIn(chain.device)).refreshToken };
         live.add(chains[i]!);
       }
     };
@@ -262,6 +275,7 @@ export function printApiFigures(figures: Figure[]): void {
   console.log(
     `\nAPI on local workerd (wrangler dev), ${CONNECTIONS} connections, medians of ${ROUNDS} rounds (each ratio against its own round's baseline); per-request counts from DEV_REQUEST_COUNTS`,
   );
+  console.log(`local state under ${stateRoot()}; wrangler's local traces ${process.env.X_LOCAL_OBSERVABILITY === "true" ? "on" : "off"}`);
   console.table(
     figures.map((f) => ({
       route: f.route,
