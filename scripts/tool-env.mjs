@@ -12,6 +12,10 @@
  * - web-ext (the Firefox lint in the extension's tests): its update-notifier
  *   asks the npm registry about new versions every three days.
  * - npm and pnpm (npx): their update notifiers do the same.
+ * - wrangler dev's local trace collector (X_LOCAL_OBSERVABILITY, on by
+ *   default) writes every request's URL and every query's text into the state
+ *   folder (v3/observability) and costs workerd about 13 % of its CPU; the
+ *   storage scans promise that folder holds nothing readable about a user.
  * WXT, vitest, esbuild, biome, knip, drizzle-kit and playwright-core send
  * nothing (tool-telemetry.test.ts records how that was checked).
  */
@@ -21,6 +25,7 @@ export const QUIET_TOOL_ENV = Object.freeze({
   WRANGLER_SEND_ERROR_REPORTS: "false",
   NO_UPDATE_NOTIFIER: "1",
   npm_config_update_notifier: "false",
+  X_LOCAL_OBSERVABILITY: "false",
 });
 
 /** `env` with every QUIET_TOOL_ENV variable it does not set already. */

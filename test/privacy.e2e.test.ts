@@ -11,6 +11,7 @@ import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
 import { allStoredBytes } from "./harness/stored-bytes.ts";
 import { ledgerFiles } from "@cargo-vpn/stack/ledger-files";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { apiClient, authKeyFor, basicAuth, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
 import { deriveClientKeys, openUsername } from "@cargo-vpn/shared";
@@ -55,6 +56,8 @@ describe("no activity data", () => {
     const ledgers = ledgerFiles(env.state);
     expect(ledgers.length).toBeGreaterThan(0);
     expect(await allStoredBytes(join(ledgers[0]!, ".."))).toContain(opened.session.id);
+    // wrangler dev's local trace store (every request URL, every query) is kept off: nothing of it on disk.
+    expect(existsSync(join(env.state, "v3", "observability")), "wrangler's local trace store").toBe(false);
     const logs = [...env.stack.worker.logs, ...env.gatewayLog.lines].join("\n");
     expect(env.gatewayLog.lines.length).toBeGreaterThan(0);
     const needles = [

@@ -54,13 +54,14 @@ describe("wrangler telemetry", () => {
 });
 
 describe("the quiet environment", () => {
-  it("turns off wrangler's metrics and crash reports and the update pings of npm, pnpm and web-ext", () => {
+  it("turns off wrangler's metrics, crash reports and local trace store, and the update pings of npm, pnpm and web-ext", () => {
     expect(QUIET_TOOL_ENV).toEqual({
       DO_NOT_TRACK: "1",
       WRANGLER_SEND_METRICS: "false",
       WRANGLER_SEND_ERROR_REPORTS: "false",
       NO_UPDATE_NOTIFIER: "1",
       npm_config_update_notifier: "false",
+      X_LOCAL_OBSERVABILITY: "false",
     });
   });
 
