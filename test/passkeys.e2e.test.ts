@@ -74,7 +74,7 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     const poll = () => api(env.stack.apiUrl, "POST", "/v1/auth/second-factor", { body: { challenge, passkey: true } });
     expect((await poll()).body.code).toBe("second_factor_pending");
 
-    expect(first.body.passkeyUrl).toBe(`${PAGES}/account/passkey-sign-in#challenge=${challenge}`);
+    expect(first.body.passkeyUrl).toBe(`${PAGES}/account/passkey-sign-in?lang=en#challenge=${challenge}`);
     await page.goto(first.body.passkeyUrl);
     await page.getByRole("button", { name: "Use my passkey" }).click();
     await page.getByText("Done: the extension is finishing your sign-in.").waitFor({ timeout: 20_000 });

@@ -43,6 +43,8 @@ async function passkeyChallenge(user: Awaited<ReturnType<typeof withPasskey>>["u
   expect(res.body.code).toBe("second_factor_required");
   expect(res.body.methods).toEqual(["passkey"]);
   expect(new URL(res.body.passkeyUrl).hash).toBe(`#challenge=${res.body.challenge}`);
+  // The page speaks the account's language: it rides in the query (the challenge, in the fragment, never reaches a server).
+  expect(new URL(res.body.passkeyUrl).searchParams.get("lang")).toBe("en");
   return res.body.challenge as string;
 }
 

@@ -176,7 +176,7 @@ export async function signIn(ctx: AppContext, input: SignInInput, clientAddress:
     // A full plan is said now, not after the person typed a code they would then have to type again.
     await assertSlotAvailable(ctx, row, pending);
     const challenge = await issueChallenge(ctx.db, await ctx.keys(), row, pending);
-    const passkeyUrl = passkeys > 0 ? passkeySignInUrl(ctx.settings, challenge.challenge) : undefined;
+    const passkeyUrl = passkeys > 0 ? passkeySignInUrl(ctx.settings, row.language, challenge.challenge) : undefined;
     throw new Problem(
       "second_factor_required",
       totp

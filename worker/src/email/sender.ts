@@ -8,7 +8,7 @@
 import type { Language } from "@cargo-vpn/shared";
 import type { Settings } from "../settings";
 
-export type AccountPage = "verify-email" | "reset-password" | "delete-account" | "undo-email-change" | "passkeys";
+export type AccountPage = "verify-email" | "reset-password" | "delete-account" | "undo-email-change" | "passkeys" | "passkey-sign-in";
 
 /**
  * The secret rides in the fragment: browsers never send it to any server, so
@@ -21,7 +21,7 @@ export function linkTo(
   page: AccountPage,
   language: Language,
   secret: string,
-  secretName: "token" | "ticket" = "token",
+  secretName: "token" | "ticket" | "challenge" = "token",
 ): string {
   return `${settings.linkBaseUrl}/account/${page}?lang=${language}#${secretName}=${secret}`;
 }

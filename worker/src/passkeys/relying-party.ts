@@ -4,6 +4,8 @@
  * the account pages works nowhere else. Browsers refuse IP addresses as an
  * rpID, which is why a local stack serves its pages on http://localhost.
  */
+import type { Language } from "@cargo-vpn/shared";
+import { linkTo } from "../email/sender";
 import type { Settings } from "../settings";
 
 export interface RelyingParty {
@@ -17,7 +19,7 @@ export function relyingParty(settings: Settings): RelyingParty {
   return { id: url.hostname, origin: url.origin, name: "Cargo VPN" };
 }
 
-/** The account page that uses a passkey for a sign-in waiting for it (the popup opens it in a tab). */
-export function passkeySignInUrl(settings: Settings, signInChallenge: string): string {
-  return `${settings.linkBaseUrl}/account/passkey-sign-in#challenge=${signInChallenge}`;
+/** The account page, in the account's language, that uses a passkey for a sign-in waiting for it (the popup opens it in a tab). */
+export function passkeySignInUrl(settings: Settings, language: Language, signInChallenge: string): string {
+  return linkTo(settings, "passkey-sign-in", language, signInChallenge, "challenge");
 }
