@@ -1,20 +1,21 @@
 /**
- * The usage ledgers' SQLite files in a local state folder (one per account,
- * under `v3/do/<worker>-UsageLedger/`), read directly with node:sqlite, the
+ * The usage intakes' SQLite files in a local state folder (one per gateway,
+ * under `v3/do/<worker>-UsageIntake/`), read directly with node:sqlite, the
  * way the D1 helpers read D1: what the gateways reported that D1 has not
- * received yet lives there (worker/src/usage/usage-ledger.ts).
+ * counted yet lives there (worker/src/usage/usage-intake.ts).
  *
- *   const live = ledgerSessions(state);   // Map sessionId -> { up, down }
+ *   const usage = storedUsage(state);   // Map sessionId -> { gatewayId, up, down }: D1 plus the intakes
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { executeSql } from "./wrangler.ts";
 
-export function ledgerFiles(state: string): string[] {
+export function intakeFiles(state: string): string[] {
   const root = join(state, "v3", "do");
   let folders: string[];
   try {
-    folders = readdirSync(root).filter((name) => name.endsWith("-UsageLedger"));
+    folders = readdirSync(root).filter((name) => name.endsWith("-UsageIntake"));
   } catch {
     return [];
   }
@@ -25,23 +26,78 @@ export function ledgerFiles(state: string): string[] {
   );
 }
 
-export function ledgerSessions(state: string): Map<string, { up: number; down: number }> {
-  const sessions = new Map<string, { up: number; down: number }>();
-  for (const file of ledgerFiles(state)) {
-    for (const row of readSessions(file)) sessions.set(row.id, { up: row.bytes_up, down: row.bytes_down });
-  }
-  return sessions;
+interface Held {
+  pendingSeq: number;
+  pendingUp: number;
+  pendingDown: number;
+  lastSeq: number;
+  up: number;
+  down: number;
 }
 
-type Row = { id: string; bytes_up: number; bytes_down: number };
+/**
+ * Every session's bytes as the API counts them: D1's totals plus what its gateway's intake holds that D1
+ * has not counted (the same rule as worker/src/usage/live-usage.ts). The intakes are read first, then D1,
+ * so a fold landing in between is counted once.
+ */
+export function storedUsage(state: string): Map<string, { gatewayId: string; up: number; down: number }> {
+  const held = new Map<string, Held>();
+  for (const file of intakeFiles(state)) readIntake(file, held);
+  const rows = executeSql<{ id: string; gatewayId: string; up: number; down: number; fold: number }>(
+    "SELECT id, gateway_id AS gatewayId, bytes_up AS up, bytes_down AS down, usage_fold AS fold FROM tunnel_sessions",
+    { persistTo: state },
+  );
+  const usage = new Map<string, { gatewayId: string; up: number; down: number }>();
+  for (const row of rows) {
+    const h = held.get(row.id);
+    const pending = h !== undefined && row.fold < h.pendingSeq;
+    const since = h !== undefined && row.fold <= h.lastSeq;
+    usage.set(row.id, {
+      gatewayId: row.gatewayId,
+      up: row.up + (pending ? h.pendingUp : 0) + (since ? h.up : 0),
+      down: row.down + (pending ? h.pendingDown : 0) + (since ? h.down : 0),
+    });
+  }
+  return usage;
+}
 
-/** One ledger's sessions; a running workerd may hold the file's lock for a moment (an alarm's write): wait, then read. */
-function readSessions(file: string): Row[] {
+/** One intake's batches and fold in flight; a running workerd may hold the file's lock for a moment: wait, then read. */
+function readIntake(file: string, held: Map<string, Held>): void {
   for (let attempt = 1; ; attempt++) {
     const db = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
     try {
-      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get();
-      return exists ? (db.prepare("SELECT id, bytes_up, bytes_down FROM sessions").all() as Row[]) : [];
+      if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get()) return;
+      // One read transaction: the batches and the folds as of one moment.
+      db.exec("BEGIN");
+      const batches = db.prepare("SELECT reports FROM batches").all() as { reports: string }[];
+      const folds = db.prepare("SELECT seq, parts FROM folds").all() as { seq: number; parts: string | null }[];
+      db.exec("COMMIT");
+      const lastSeq = Math.max(0, ...folds.map((f) => f.seq));
+      const entry = (id: string) => {
+        let h = held.get(id);
+        if (!h) {
+          h = { pendingSeq: 0, pendingUp: 0, pendingDown: 0, lastSeq, up: 0, down: 0 };
+          held.set(id, h);
+        }
+        return h;
+      };
+      for (const fold of folds) {
+        if (fold.parts === null) continue;
+        for (const [id, up, down] of JSON.parse(fold.parts) as [string, number, number][]) {
+          const h = entry(id);
+          h.pendingSeq = fold.seq;
+          h.pendingUp += up;
+          h.pendingDown += down;
+        }
+      }
+      for (const batch of batches) {
+        for (const [id, up, down] of JSON.parse(batch.reports) as [string, number, number][]) {
+          const h = entry(id);
+          h.up += up;
+          h.down += down;
+        }
+      }
+      return;
     } catch (error) {
       if ((error as { errcode?: number }).errcode !== 5 || attempt >= 20) throw error;
     } finally {
@@ -49,4 +105,21 @@ function readSessions(file: string): Row[] {
     }
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
+}
+
+/** Every row of every intake as one JSON string, for the privacy scans (what is stored, not free pages). */
+export function intakeRows(state: string): string {
+  const out: unknown[] = [];
+  for (const file of intakeFiles(state)) {
+    const db = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('batches', 'folds')").all() as {
+        name: string;
+      }[];
+      for (const { name } of tables) out.push([name, db.prepare(`SELECT * FROM "${name}"`).all()]);
+    } finally {
+      db.close();
+    }
+  }
+  return JSON.stringify(out);
 }
