@@ -43,12 +43,8 @@ interface Held {
 export function storedUsage(state: string): Map<string, { gatewayId: string; up: number; down: number }> {
   const held = new Map<string, Held>();
   for (const file of intakeFiles(state)) readIntake(file, held);
-  const rows = executeSql<{ id: string; gatewayId: string; up: number; down: number; fold: number }>(
-    "SELECT id, gateway_id AS gatewayId, bytes_up AS up, bytes_down AS down, usage_fold AS fold FROM tunnel_sessions",
-    { persistTo: state },
-  );
   const usage = new Map<string, { gatewayId: string; up: number; down: number }>();
-  for (const row of rows) {
+  for (const row of d1Sessions(state)) {
     const h = held.get(row.id);
     const pending = h !== undefined && row.fold < h.pendingSeq;
     const since = h !== undefined && row.fold <= h.lastSeq;
@@ -60,6 +56,23 @@ export function storedUsage(state: string): Map<string, { gatewayId: string; up:
   }
   return usage;
 }
+
+/** Every session's D1 row, a page at a time: wrangler's JSON output of 10,000 rows at once arrives garbled. */
+function d1Sessions(state: string): { id: string; gatewayId: string; up: number; down: number; fold: number }[] {
+  const rows: { id: string; gatewayId: string; up: number; down: number; fold: number }[] = [];
+  for (let after = ""; ; ) {
+    const page = executeSql<(typeof rows)[number]>(
+      `SELECT id, gateway_id AS gatewayId, bytes_up AS up, bytes_down AS down, usage_fold AS fold FROM tunnel_sessions
+        WHERE id > '${after.replaceAll("'", "''")}' ORDER BY id LIMIT ${D1_PAGE}`,
+      { persistTo: state },
+    );
+    rows.push(...page);
+    if (page.length < D1_PAGE) return rows;
+    after = page.at(-1)!.id;
+  }
+}
+
+const D1_PAGE = 2000;
 
 /** One intake's batches and fold in flight; a running workerd may hold the file's lock for a moment: wait, then read. */
 function readIntake(file: string, held: Map<string, Held>): void {
