@@ -109,15 +109,22 @@ export class UsageIntake extends DurableObject<Env> {
    */
   async take(batchId: string, reports: IntakeReport[], nowMs: number): Promise<{ taken: boolean; rowsWritten: number }> {
     if (this.known.has(batchId)) return { taken: false, rowsWritten: 0 };
-    const rowsWritten = this.ctx.storage.transactionSync(() => {
-      this.tables(true);
-      return this.ctx.storage.sql.exec(
-        "INSERT INTO batches (id, taken_at, reports) VALUES (?, ?, ?)",
-        batchId,
-        nowMs,
-        JSON.stringify(reports),
-      ).rowsWritten;
-    });
+    let rowsWritten: number;
+    try {
+      rowsWritten = this.ctx.storage.transactionSync(() => {
+        this.tables(true);
+        return this.ctx.storage.sql.exec(
+          "INSERT INTO batches (id, taken_at, reports) VALUES (?, ?, ?)",
+          batchId,
+          nowMs,
+          JSON.stringify(reports),
+        ).rowsWritten;
+      });
+    } catch (error) {
+      // Rolled back, perhaps with the tables' creation.
+      this.hasTables = false;
+      throw error;
+    }
     this.known.add(batchId);
     this.sinceFoldBatches++;
     add(this.sinceFold, reports, nowMs);
@@ -174,10 +181,16 @@ export class UsageIntake extends DurableObject<Env> {
     const applied = this.pending ? await this.applyPending() : true;
     const pruned = this.prune(nowMs);
     meter(this.env, { intakeDoRowsWritten: pruned });
-    if (!applied) return this.scheduleAt(nowMs + FOLD_RETRY_MS);
-    if (this.sinceFoldBatches > 0) return this.scheduleAt(nowMs + this.foldMs());
-    const oldest = this.ctx.storage.sql.exec(`SELECT MIN(made_at) AS at FROM folds WHERE ${PRUNABLE}`).one().at as number | null;
-    if (oldest !== null) await this.scheduleAt(oldest + USAGE_BATCH_RETENTION_MS + 1000);
+    // This handler's choice stands (a batch taken while it ran is in sinceFoldBatches): set, not "at or sooner".
+    let next: number | null = null;
+    if (!applied) next = nowMs + FOLD_RETRY_MS;
+    else if (this.sinceFoldBatches > 0) next = nowMs + this.foldMs();
+    else {
+      const oldest = this.ctx.storage.sql.exec(`SELECT MIN(made_at) AS at FROM folds WHERE ${PRUNABLE}`).one().at as number | null;
+      if (oldest !== null) next = oldest + USAGE_BATCH_RETENTION_MS + 1000;
+    }
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+    this.alarmAt = next;
   }
 
   /** Fixes a fold's contents durably: one fold row, the batch rows it sums deleted, in one transaction. */
@@ -265,12 +278,17 @@ export class UsageIntake extends DurableObject<Env> {
     return Math.min(usageFoldSeconds * 1000, (sessionIdleMinutes * 60_000) / 3);
   }
 
-  /** The alarm at `at` or sooner. */
+  /**
+   * The alarm at `at` or sooner. An alarm time already past is the alarm running now, which schedules
+   * the next fold itself when it ends.
+   */
   private async scheduleAt(at: number): Promise<void> {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
-    this.alarmAt = current === null || current > at ? at : current;
+    if (current === null || current > at) {
+      await this.ctx.storage.setAlarm(at);
+      this.alarmAt = at;
+    } else this.alarmAt = current;
   }
 }
 
