@@ -38,5 +38,6 @@ if (!only || only === "capacity") {
 if (only === "scale") {
   const { printScaleFigures, runScaleBench } = await import("./bench/scale.ts");
   const [seconds, accounts, activity] = [process.argv[3], process.argv[4], process.argv[5]].map((arg) => (arg ? Number(arg) : undefined));
-  printScaleFigures(await runScaleBench(seconds, accounts, activity));
+  const where = process.argv[6] === "shm" ? "shm" : "disk";
+  printScaleFigures(await runScaleBench(seconds, accounts, activity, where), where === "shm" ? "in /dev/shm" : "on disk");
 }

@@ -10,7 +10,7 @@ import { httpOverSocket, openTunnel, proxiedRequest } from "@cargo-vpn/testkit/p
 import { executeSql } from "@cargo-vpn/stack/wrangler";
 import { INTERVAL_MS, useLocalStack } from "./harness/local-stack.ts";
 import { allStoredBytes } from "./harness/stored-bytes.ts";
-import { ledgerFiles } from "@cargo-vpn/stack/ledger-files";
+import { intakeFiles, intakeRows } from "@cargo-vpn/stack/intake-files";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { apiClient, authKeyFor, basicAuth, eventually, signUpAndIn } from "@cargo-vpn/testkit/api-client";
@@ -52,10 +52,10 @@ describe("no activity data", () => {
     const stored = await allStoredBytes(env.state);
     expect(stored.length).toBeGreaterThan(10_000);
     expect(stored).toContain(user.accountId); // the scan really sees the rows
-    // ... and the usage ledgers' SQLite files, where the session's counters live.
-    const ledgers = ledgerFiles(env.state);
-    expect(ledgers.length).toBeGreaterThan(0);
-    expect(await allStoredBytes(join(ledgers[0]!, ".."))).toContain(opened.session.id);
+    // ... and the usage intakes' SQLite files, where the session's counters wait for their fold into D1.
+    const intakes = intakeFiles(env.state);
+    expect(intakes.length).toBeGreaterThan(0);
+    expect(await allStoredBytes(join(intakes[0]!, ".."))).toContain(opened.session.id);
     // wrangler dev's local trace store (every request URL, every query) is kept off: nothing of it on disk.
     expect(existsSync(join(env.state, "v3", "observability")), "wrangler's local trace store").toBe(false);
     const logs = [...env.stack.worker.logs, ...env.gatewayLog.lines].join("\n");
@@ -99,6 +99,7 @@ describe("no activity data", () => {
       "id",
       "last_activity_at",
       "started_at",
+      "usage_fold",
     ]);
   });
 });
@@ -114,9 +115,9 @@ describe("erasure", () => {
     const dropped = new Promise<void>((resolve) => tunnel.socket.once("close", () => resolve()));
     tunnel.socket.resume();
 
-    // The gateway's report has reached the account's usage ledger, so erasure has a ledger to delete.
+    // The gateway's report is in its usage intake (folds come every 10 minutes), so erasure has something to take out.
     await eventually(async () => (await call("GET /v1/usage", { token: user.accessToken })).totals.bytesDown > 100, 5000);
-    expect(await allStoredBytes(join(ledgerFiles(env.state)[0]!, ".."))).toContain(opened.session.id);
+    expect(intakeRows(env.state)).toContain(opened.session.id);
     const authKey = await authKeyFor(env.stack.apiUrl, user.username, user.password);
     await call("DELETE /v1/me", { token: user.accessToken, body: { authKey } });
 
@@ -140,10 +141,10 @@ describe("erasure", () => {
       { persistTo: env.state },
     );
     expect(left).toEqual({ accounts: 0, sign_ins: 0, refresh_tokens: 0, tunnel_sessions: 0, telemetry_events: 0 });
-    // The account's usage ledger is gone too: no ledger file holds the session any more.
-    const ledgers = ledgerFiles(env.state);
-    expect(ledgers.length).toBeGreaterThan(0); // the earlier test's ledger is still there: the scan reads real files
-    expect(await allStoredBytes(join(ledgers[0]!, ".."))).not.toContain(opened.session.id);
+    // The account's session is out of the usage intake too: no intake row holds it any more.
+    const rows = intakeRows(env.state);
+    expect(rows).toContain("batches"); // the intake is still there (the earlier test's batch): the scan reads real rows
+    expect(rows).not.toContain(opened.session.id);
     // The username and email are free again.
     expect((await signUpAndIn(env.stack.apiUrl, { username: user.username })).accountId).not.toBe(user.accountId);
   });

@@ -12,7 +12,7 @@
  *   500-report batches, i.e. usage reports applied per second.
  *
  * Every batch is checked: all 500 reports must be accepted, and at the end the
- * byte totals in D1 and the usage ledgers must equal what was sent.
+ * byte totals in D1 and the usage intakes must equal what was sent.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,7 +21,7 @@ import { deriveAuthKey, MAX_USAGE_REPORTS_PER_BATCH, newKdfParams } from "@cargo
 import { ensureDevVars } from "@cargo-vpn/worker/dev/secrets";
 import { freePort } from "@cargo-vpn/testkit/free-port";
 import { registerGateway } from "@cargo-vpn/stack";
-import { ledgerSessions } from "@cargo-vpn/stack/ledger-files";
+import { storedUsage } from "@cargo-vpn/stack/intake-files";
 import { applyMigrations, executeSql, ROOT, startWorker } from "@cargo-vpn/stack/wrangler";
 
 export interface CapacityFigures {
@@ -168,18 +168,14 @@ export async function runCapacityBench(seconds = 6): Promise<CapacityFigures> {
       reportsPerSecond: batches * MAX_USAGE_REPORTS_PER_BATCH,
     });
 
-    // Each session's bytes are in D1 or, not folded yet, in its account's usage ledger: the larger of the two.
-    const live = ledgerSessions(state);
+    // Each session's bytes are in D1 plus, not folded yet, in the gateway's usage intake.
     const totals = { up: 0, down: 0 };
-    for (const row of executeSql<{ id: string; up: number; down: number }>(
-      "SELECT id, bytes_up AS up, bytes_down AS down FROM tunnel_sessions",
-      target,
-    )) {
-      totals.up += Math.max(row.up, live.get(row.id)?.up ?? 0);
-      totals.down += Math.max(row.down, live.get(row.id)?.down ?? 0);
+    for (const s of storedUsage(state).values()) {
+      totals.up += s.up;
+      totals.down += s.down;
     }
     if (totals.up !== sentUp || totals.down !== sentDown) {
-      throw new Error(`D1 and the ledgers hold ${totals.up}/${totals.down} bytes, ${sentUp}/${sentDown} were reported`);
+      throw new Error(`D1 and the intakes hold ${totals.up}/${totals.down} bytes, ${sentUp}/${sentDown} were reported`);
     }
     return figures;
   } finally {

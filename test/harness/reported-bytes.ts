@@ -1,20 +1,14 @@
 /**
- * Every byte the gateways have reported, summed over all sessions in a local state folder: per session the
- * larger of D1's totals and its usage ledger's (a running session reaches D1 only at the ledger's folds).
+ * Every byte the gateways have reported, summed over all sessions in a local state folder: per session D1's
+ * totals plus what its gateway's usage intake holds that D1 has not counted yet (folds come every few minutes).
  */
-import { executeSql } from "@cargo-vpn/stack/wrangler";
-import { ledgerSessions } from "@cargo-vpn/stack/ledger-files";
+import { storedUsage } from "@cargo-vpn/stack/intake-files";
 
 export function reportedBytes(persistTo: string): { up: number; down: number } {
-  const live = ledgerSessions(persistTo);
-  const rows = executeSql<{ id: string; up: number; down: number }>("SELECT id, bytes_up AS up, bytes_down AS down FROM tunnel_sessions", {
-    persistTo,
-  });
   const total = { up: 0, down: 0 };
-  for (const row of rows) {
-    const now = live.get(row.id);
-    total.up += Math.max(row.up, now?.up ?? 0);
-    total.down += Math.max(row.down, now?.down ?? 0);
+  for (const s of storedUsage(persistTo).values()) {
+    total.up += s.up;
+    total.down += s.down;
   }
   return total;
 }
@@ -62,20 +56,14 @@ export async function settledAccounting(
   }
 }
 
-/** What the gateways reported, per gateway: every session's larger total (D1 or its ledger), summed by the gateway it ran on. */
+/** What the gateways reported, per gateway: every session's bytes (D1 plus its intake), summed by the gateway it ran on. */
 export function reportedBytesByGateway(persistTo: string): Map<string, ByteCounts> {
-  const live = ledgerSessions(persistTo);
-  const rows = executeSql<{ id: string; gateway: string; up: number; down: number }>(
-    "SELECT id, gateway_id AS gateway, bytes_up AS up, bytes_down AS down FROM tunnel_sessions",
-    { persistTo },
-  );
   const totals = new Map<string, ByteCounts>();
-  for (const row of rows) {
-    const now = live.get(row.id);
-    const total = totals.get(row.gateway) ?? { up: 0, down: 0 };
-    total.up += Math.max(row.up, now?.up ?? 0);
-    total.down += Math.max(row.down, now?.down ?? 0);
-    totals.set(row.gateway, total);
+  for (const s of storedUsage(persistTo).values()) {
+    const total = totals.get(s.gatewayId) ?? { up: 0, down: 0 };
+    total.up += s.up;
+    total.down += s.down;
+    totals.set(s.gatewayId, total);
   }
   return totals;
 }

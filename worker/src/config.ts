@@ -57,10 +57,8 @@ export const DOWNGRADE_ENFORCEMENTS_PER_RUN = 50;
 /** Default retention of ended usage sessions (USAGE_RETENTION_DAYS overrides). */
 export const DEFAULT_USAGE_RETENTION_DAYS = 90;
 
-/** Usage ledgers (usage/usage-ledger.ts): a running session's totals reach D1 at most this often (USAGE_FOLD_SECONDS overrides). */
+/** Usage intakes (usage/usage-intake.ts): a gateway's usage is folded into D1 this often (USAGE_FOLD_SECONDS overrides; at most a third of the idle period). */
 export const DEFAULT_USAGE_FOLD_SECONDS = 10 * 60;
-/** Ledger calls one usage batch makes at once (one per account in the batch). */
-export const LEDGER_FANOUT = 64;
 /** Used refresh tokens are kept this long for reuse detection; after it, only each sign-in's latest used one stays. */
 export const USED_REFRESH_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Per-day usage totals (usage_days, what sessions past USAGE_RETENTION_DAYS fold into) are kept this long. */

@@ -8,7 +8,7 @@ import type { AppContext } from "./context";
 import type { AccessClaims } from "./crypto/tokens";
 import type { DeviceSlots } from "./devices/device-slots";
 import type { RateLimiter } from "./throttle/rate-limiter";
-import type { UsageLedger } from "./usage/usage-ledger";
+import type { UsageIntake } from "./usage/usage-intake";
 import type { BillingMessage } from "./billing/billing-queue";
 import type { SealedEmail } from "./email/sealed-email";
 
@@ -16,8 +16,8 @@ export interface Env {
   DB: D1Database;
   DEVICE_SLOTS: DurableObjectNamespace<DeviceSlots>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
-  /** One per account: live usage counters and applied batch ids (usage/usage-ledger.ts). */
-  USAGE_LEDGER: DurableObjectNamespace<UsageLedger>;
+  /** One per gateway: its usage batches until they are folded into D1 (usage/usage-intake.ts). */
+  USAGE_INTAKE: DurableObjectNamespace<UsageIntake>;
   /** base64url of 32 random bytes: the key-encryption key that wraps each account's data key. */
   DATA_KEK: string;
   /** base64url of 32 random bytes: keys blind indexes, authKey verifiers, fake salts and client hashes. */
@@ -42,9 +42,9 @@ export interface Env {
   USAGE_RETENTION_DAYS?: string;
   /** Days devices above a lowered plan's limit stay signed in (default 7). */
   DOWNGRADE_GRACE_DAYS?: string;
-  /** Seconds between folds of a running session's usage from its ledger into D1 (default in config.ts). */
+  /** Seconds between folds of a gateway's usage from its intake into D1 (default in config.ts). */
   USAGE_FOLD_SECONDS?: string;
-  /** "1": log usage-path counters (D1 and ledger rows written, calls) for the capacity bench; unset in production. */
+  /** "1": log usage-path counters (D1 and intake rows written, calls) for the scale bench; unset in production. */
   USAGE_METER_LOG?: string;
   /** "1": answer requests that ask with their D1, Durable Object and key-import counts (the API bench); unset in production. */
   DEV_REQUEST_COUNTS?: string;

@@ -3,7 +3,7 @@
  * past their retention into per-day totals, prune refresh tokens, delete
  * telemetry past 30 days, and forget processed Stripe
  * event ids once Stripe could no longer redeliver them (usage-batch ids are
- * forgotten by each usage ledger's own alarm), expired email
+ * forgotten by each gateway's usage intake at its alarm), expired email
  * link tokens, and expired two-factor sign-in challenges and enrolments; and
  * sign out the devices above a lowered plan's limit once its grace period has
  * ended, and email changes past their undo window.

@@ -14,7 +14,7 @@ import { requestCountsAsked, withRequestCounts } from "./http/request-counts";
 
 export { DeviceSlots } from "./devices/device-slots";
 export { RateLimiter } from "./throttle/rate-limiter";
-export { UsageLedger } from "./usage/usage-ledger";
+export { UsageIntake } from "./usage/usage-intake";
 
 const app = createApp();
 

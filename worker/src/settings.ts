@@ -85,7 +85,7 @@ const SettingsSchema = z
     usageRetentionDays: vars.USAGE_RETENTION_DAYS,
     /** Days devices above a lowered plan's limit stay signed in before the cron trigger signs the least recently used out. */
     downgradeGraceDays: vars.DOWNGRADE_GRACE_DAYS,
-    /** Seconds between a running session's folds from its usage ledger into D1. */
+    /** Seconds between folds of a gateway's usage intake into D1 (usage/usage-intake.ts). */
     usageFoldSeconds: vars.USAGE_FOLD_SECONDS,
     /** Lifetime of proxy credentials, capped at the gateways' maximum. */
     proxyCredentialTtlSeconds: vars.PROXY_CREDENTIAL_TTL_SECONDS,

@@ -11,10 +11,10 @@ export async function dumpD1(): Promise<string> {
   return JSON.stringify(dump);
 }
 
-/** Every object's key-value entries and, for objects with SQL tables of their own (the usage ledgers), every row. */
+/** Every object's key-value entries and, for objects with SQL tables of their own (the usage intakes), every row. */
 export async function dumpDurableObjects(): Promise<string> {
   const out: unknown[] = [];
-  for (const namespace of [env.DEVICE_SLOTS, env.RATE_LIMITER, env.USAGE_LEDGER] as unknown as DurableObjectNamespace[]) {
+  for (const namespace of [env.DEVICE_SLOTS, env.RATE_LIMITER, env.USAGE_INTAKE] as unknown as DurableObjectNamespace[]) {
     for (const id of await listDurableObjectIds(namespace)) {
       const stub = namespace.get(id);
       out.push(

@@ -3,7 +3,7 @@
  * in Durable Object storage holds the username, email, authKey or password in
  * plaintext (the test reads the raw rows and the raw object storage).
  */
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, signIn, newDevice, register } from "./client";
 import { dumpD1, dumpDurableObjects } from "./storage-dump";
@@ -46,8 +46,8 @@ describe("what is stored", () => {
   });
 });
 
-describe("what a usage ledger stores", () => {
-  it("session ids, byte counts and times only, and the scan really reads the ledgers", async () => {
+describe("what a usage intake stores", () => {
+  it("batch ids, session ids, byte counts and times only, and the scan really reads the intakes", async () => {
     const { provisionGateway, signedIn } = await import("./client");
     const gw = await provisionGateway({ host: "gw-needle.example.net" });
     const s = await signedIn();
@@ -55,16 +55,29 @@ describe("what a usage ledger stores", () => {
     const sessionId = opened.body.session.id as string;
     const batch = { batchId: crypto.randomUUID(), reports: [{ sessionId, bytesUp: 12345, bytesDown: 67890 }] };
     expect((await call("POST", "/v1/gateway/usage", { body: batch, headers: gw.auth })).body.accepted).toBe(1);
-
-    const objects = await dumpDurableObjects();
-    expect(objects).toContain(sessionId); // positive control: the ledger's SQL rows are in the dump
-    expect(objects).toContain("67890");
-    for (const needle of [s.user.username, s.user.email, "gw-needle", "Chrome on Linux", s.user.id]) {
-      expect(objects, `Durable Objects hold ${needle}`).not.toContain(needle);
+    const stub = env.USAGE_INTAKE.get(env.USAGE_INTAKE.idFromName(gw.id));
+    const scan = async () => {
+      const objects = await dumpDurableObjects();
+      expect(objects).toContain(sessionId); // positive control: the intake's SQL rows are in the dump
+      expect(objects).toContain("67890");
+      for (const needle of [s.user.username, s.user.email, "gw-needle", "Chrome on Linux", s.user.id, gw.id]) {
+        expect(objects, `Durable Objects hold ${needle}`).not.toContain(needle);
+      }
+    };
+    await scan(); // the batch row
+    // A fold D1 refuses stays in the intake's folds table: scanned too.
+    await env.DB.prepare(
+      "CREATE TRIGGER refuse_fold BEFORE UPDATE OF usage_fold ON tunnel_sessions BEGIN SELECT RAISE(ABORT, 'no'); END",
+    ).run();
+    try {
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+    } finally {
+      await env.DB.prepare("DROP TRIGGER refuse_fold").run();
     }
-    const columns = await runInDurableObject(env.USAGE_LEDGER.get(env.USAGE_LEDGER.idFromName(s.user.id)), (_o, state) =>
+    await scan();
+    const columns = await runInDurableObject(stub, (_o, state) =>
       Object.fromEntries(
-        ["sessions", "batches"].map((table) => [
+        ["batches", "folds"].map((table) => [
           table,
           state.storage.sql
             .exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
@@ -75,8 +88,8 @@ describe("what a usage ledger stores", () => {
       ),
     );
     expect(columns).toEqual({
-      sessions: ["bytes_down", "bytes_up", "id", "last_activity_at", "synced_down", "synced_up"],
-      batches: ["applied_at", "batch_id", "gateway_id"],
+      batches: ["id", "reports", "taken_at"],
+      folds: ["batch_ids", "made_at", "parts", "seq"],
     });
   });
 });

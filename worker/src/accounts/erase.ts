@@ -2,8 +2,9 @@
  * Deactivation and erasure (DELETE /v1/me). The D1 rows go in one batch, the
  * wrapped data key with them, so every token stops working at once and any
  * surviving copy of a ciphertext is unreadable; then the Durable Object
- * records (device slots, the usage ledger, the username's sign-in counters, the email send
- * counters of the account and its address) are wiped; email link tokens go
+ * records (device slots, the username's sign-in counters, the email send
+ * counters of the account and its address) are wiped and the account's
+ * sessions leave the gateways' usage intakes; email link tokens go
  * with the rows. Open tunnel sessions vanish with the rows, and gateways drop
  * them on their next heartbeat because they are no longer open. An account
  * that bought a plan also has its subscription canceled and its customer
@@ -32,7 +33,8 @@ import { codeLimiterName } from "../two-factor/code-limiter";
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { deviceSlots } from "../devices/device-slots";
 import { addressCounterName, resendCounterName } from "../email/send-limits";
-import { usageLedger } from "../usage/usage-ledger";
+import { usageIntake } from "../usage/usage-intake";
+import { USAGE_BATCH_RETENTION_MS } from "../config";
 import { forgetDataKey } from "../crypto/envelope";
 import type { AccountRow } from "./accounts";
 
@@ -40,6 +42,14 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
   const { env, db } = ctx;
   // Read before the batch destroys the key that opens them.
   const stripeIds = await stripeIdsForErasure(db, await ctx.keys(), row);
+  // Sessions whose bytes an intake may still hold (a fold in flight is retried for at most the retry window).
+  const recent = await env.DB.prepare(
+    "SELECT id, gateway_id AS gatewayId FROM tunnel_sessions WHERE account_id = ?1 AND (ended_at IS NULL OR ended_at > ?2)",
+  )
+    .bind(row.id, Date.now() - USAGE_BATCH_RETENTION_MS)
+    .all<{ id: string; gatewayId: string }>();
+  const byGateway = new Map<string, string[]>();
+  for (const s of recent.results) byGateway.set(s.gatewayId, [...(byGateway.get(s.gatewayId) ?? []), s.id]);
   await db.batch([
     db.delete(subscriptions).where(eq(subscriptions.accountId, row.id)),
     db.delete(planChanges).where(eq(planChanges.accountId, row.id)),
@@ -60,8 +70,8 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
   forgetDataKey((await ctx.keys()).kek, row.wrappedKey, row.id);
   await Promise.all([
     deviceSlots(ctx, row.id).erase(),
-    // The usage ledger: live counters and batch ids of the account's sessions.
-    usageLedger(ctx, row.id).erase(),
+    // The account's sessions' bytes not folded yet; their D1 rows are gone, so no later fold recreates them.
+    ...[...byGateway].map(([gatewayId, ids]) => usageIntake(ctx, gatewayId).purge(ids)),
     env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`user:${row.usernameIndex}`)).erase(),
     // The email send counters tied to the account and its address.
     env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(resendCounterName(row.id))).erase(),

@@ -15,7 +15,9 @@ import { subscriptionView } from "../billing/subscription-store";
 export async function exportAccount(ctx: AppContext, row: AccountRow, currentDeviceId: string) {
   const { db } = ctx;
   const keys = await ctx.keys();
-  const [account, devices, sessions, days, telemetry, changes, twoFactor, live] = await Promise.all([
+  // What the intakes hold is read before the session rows it adds to (usage/live-usage.ts).
+  const live = await liveUsage(ctx, row.id);
+  const [account, devices, sessions, days, telemetry, changes, twoFactor] = await Promise.all([
     subscriptionView(db, row.id).then((subscription) => accountView(keys, row, subscription)),
     deviceSlots(ctx, row.id).list(keyRef(row)),
     db.select().from(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)).orderBy(desc(tunnelSessions.startedAt)),
@@ -23,12 +25,11 @@ export async function exportAccount(ctx: AppContext, row: AccountRow, currentDev
     telemetryOf(db, row.id),
     db.select().from(planChanges).where(eq(planChanges.accountId, row.id)).orderBy(desc(planChanges.changedAt)),
     twoFactorStatus(ctx, row),
-    liveUsage(ctx, row.id),
   ]);
   return {
     account,
     devices: devices.map((d) => deviceView(d, currentDeviceId)),
-    sessions: sessions.map((session) => withLive(usageView(session), live)),
+    sessions: sessions.map((session) => withLive(usageView(session), session.usageFold, live)),
     usageDays: days,
     telemetry,
     planChanges: changes.map((c) => ({

@@ -101,11 +101,14 @@ export const tunnelSessions = sqliteTable(
     lastActivityAt: integer("last_activity_at").notNull(),
     bytesUp: integer("bytes_up").notNull().default(0),
     bytesDown: integer("bytes_down").notNull().default(0),
+    /** The last usage-intake fold counted in this row's bytes (usage/usage-intake.ts; migration 0016). */
+    usageFold: integer("usage_fold").notNull().default(0),
   },
   (t) => [
     index("tunnel_sessions_account_started").on(t.accountId, t.startedAt),
     index("tunnel_sessions_gateway_ended").on(t.gatewayId, t.endedAt),
-    index("tunnel_sessions_open_activity").on(t.endedAt, t.lastActivityAt),
+    // Open sessions (ended_at IS NULL) for the idle scan; not last_activity_at, which every usage fold moves (migration 0016).
+    index("tunnel_sessions_ended").on(t.endedAt),
     // At most one open session per device on each gateway, even under concurrent starts (migration 0014).
     uniqueIndex("tunnel_sessions_one_open_per_device_gateway").on(t.accountId, t.deviceId, t.gatewayId).where(sql`ended_at IS NULL`),
   ],

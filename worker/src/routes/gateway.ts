@@ -40,8 +40,8 @@ gatewayRoutes.openapi(
     middleware: [authenticateGateway] as const,
     request: jsonBody(UsageBatchRequest),
     responses: {
-      200: jsonResponse("How many reports this call applied (0 for a repeated batchId)", UsageBatchResponse),
-      // unavailable: a ledger could not take its part; the same batchId again counts the rest once.
+      200: jsonResponse("How many reports this call took (0 for a repeated batchId)", UsageBatchResponse),
+      // unavailable: the gateway's usage intake could not store the batch; the same batchId again counts it once.
       ...problems("unauthorized", "validation_failed", "malformed_json", "unavailable"),
     },
   }),

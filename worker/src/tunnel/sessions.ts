@@ -16,8 +16,7 @@ import { liveSignIn, signInEnded } from "../http/authenticate";
 import type { AuthContext } from "../env";
 import { gatewayById, isOnline } from "../gateways/gateways";
 import { Problem } from "../problem";
-import { liveJson, liveUsage, withLive } from "../usage/live-usage";
-import { usageLedger } from "../usage/usage-ledger";
+import { addLiveSql, liveJson, liveOf, liveUsage, withLive } from "../usage/live-usage";
 
 type SessionRow = typeof tunnelSessions.$inferSelect;
 
@@ -68,7 +67,7 @@ export async function startSession(
   const since = nowMs - SESSION_STARTS_WINDOW_MS;
   const replaces = options.alongside ? "AND gateway_id = ?6" : "";
   const cap = options.alongside ? MAX_OPEN_SESSIONS_PER_DEVICE : Number.MAX_SAFE_INTEGER;
-  const [previous, inserted] = await env.DB.batch<{ id: string }>([
+  const [, inserted] = await env.DB.batch<{ id: string }>([
     env.DB.prepare(
       `UPDATE tunnel_sessions SET ended_at = ?7 WHERE account_id = ?1 AND device_id = ?2 AND ended_at IS NULL ${replaces} AND ${room} RETURNING id`,
     ).bind(auth.accountId, auth.deviceId, since, MAX_SESSION_STARTS_PER_MINUTE, id, gateway.id, nowMs, cap),
@@ -81,9 +80,6 @@ export async function startSession(
     await throwTooManySessions(db, auth, gateway.id, cap);
     await throwSessionQuota(db, auth.accountId, nowMs);
   }
-  // The sessions this one replaced have ended: their totals go to D1 now.
-  const replaced = previous?.results.map((r) => r.id) ?? [];
-  if (replaced.length > 0) await usageLedger(ctx, auth.accountId).ended(replaced);
   return {
     session: { id, startedAt: new Date(nowMs).toISOString() },
     proxy: { scheme: gateway.scheme, host: gateway.host, port: gateway.port },
@@ -167,14 +163,15 @@ export async function renewSession(ctx: AppContext, claims: AccessClaims, id: st
 
 export async function endSession(ctx: AppContext, auth: AuthContext, id: string, nowMs = Date.now()): Promise<UsageSession> {
   const { db } = ctx;
-  await ownSession(db, auth, id);
-  const [ended] = await db
+  const own = await ownSession(db, auth, id);
+  await db
     .update(tunnelSessions)
     .set({ endedAt: sql`coalesce(${tunnelSessions.endedAt}, ${nowMs})` })
-    .where(eq(tunnelSessions.id, id))
-    .returning();
-  const live = await usageLedger(ctx, auth.accountId).ended([id]);
-  return withLive(usageView(ended!), new Map(live.map((s) => [s.id, s])));
+    .where(eq(tunnelSessions.id, id));
+  // Its last bytes reach D1 at its intake's next fold (which counts ended sessions too); the answer shows them now.
+  const live = await liveOf(ctx, [own]);
+  const ended = await ownSession(db, auth, id);
+  return withLive(usageView(ended), ended.usageFold, live);
 }
 
 interface Cursor {
@@ -218,16 +215,13 @@ export async function usageHistory(ctx: AppContext, accountId: string, limit: nu
     )
     .orderBy(desc(tunnelSessions.startedAt), desc(tunnelSessions.id))
     .limit(limit + 1);
-  // Each session counts the larger of D1's and the ledger's totals (usage/live-usage.ts); sessions past
-  // their retention count through their per-day totals (usage/retention.ts).
+  // Each session counts D1's totals plus what its gateway's intake holds (usage/live-usage.ts); sessions
+  // past their retention count through their per-day totals (usage/retention.ts).
   const totals = await env.DB.prepare(
     `SELECT s.sessions + d.sessions AS sessions, s.up + d.up AS bytesUp, s.down + d.down AS bytesDown
-       FROM (SELECT count(*) AS sessions,
-                    coalesce(sum(max(t.bytes_up, coalesce(l.up, 0))), 0) AS up,
-                    coalesce(sum(max(t.bytes_down, coalesce(l.down, 0))), 0) AS down
+       FROM (SELECT count(*) AS sessions, coalesce(sum(${addLiveSql("up")}), 0) AS up, coalesce(sum(${addLiveSql("down")}), 0) AS down
                FROM tunnel_sessions t
-               LEFT JOIN (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS up, json_extract(value, '$[2]') AS down
-                            FROM json_each(?2)) AS l ON l.id = t.id
+               LEFT JOIN json_each(?2) AS l ON json_extract(l.value, '$[0]') = t.id
               WHERE t.account_id = ?1) AS s,
             (SELECT coalesce(sum(sessions), 0) AS sessions, coalesce(sum(bytes_up), 0) AS up, coalesce(sum(bytes_down), 0) AS down
                FROM usage_days WHERE account_id = ?1) AS d`,
@@ -237,7 +231,7 @@ export async function usageHistory(ctx: AppContext, accountId: string, limit: nu
   const sessions = page.slice(0, limit);
   const last = sessions[sessions.length - 1];
   return {
-    sessions: sessions.map((row) => withLive(usageView(row), live)),
+    sessions: sessions.map((row) => withLive(usageView(row), row.usageFold, live)),
     totals: { sessions: totals?.sessions ?? 0, bytesUp: totals?.bytesUp ?? 0, bytesDown: totals?.bytesDown ?? 0 },
     nextCursor: page.length > limit && last ? encodeCursor({ startedAt: last.startedAt, id: last.id }) : null,
   };
