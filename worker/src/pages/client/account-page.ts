@@ -6,14 +6,24 @@
  * nothing. The new-password page derives the keys here with the project's
  * sign-in code (shared/src/kdf.ts), so the password never leaves the browser.
  * It speaks the page's language: the page hands it its texts (#page-text),
- * and waits are put in words by the same i18n/format.ts as the mails.
+ * and waits are put in words by the same i18n/format.ts as the mails. It
+ * calls the API only through the route client (shared/src/route-client.ts),
+ * by route key, like the extension and the gateway.
  */
 import { isLanguage } from "@cargo-vpn/shared";
+import { ApiError } from "@cargo-vpn/shared/api-error";
 import { passwordProblem } from "@cargo-vpn/shared/account-rules";
 import { deriveClientKeys, newKdfParams } from "@cargo-vpn/shared/kdf";
 import { USERNAME_PATTERN, normalizeUsername } from "@cargo-vpn/shared/normalize";
+import { type OptionsArgument, routeClient } from "@cargo-vpn/shared/route-client";
+import type { RouteAnswer, RouteKey } from "@cargo-vpn/shared/routes";
 import { sealUsername } from "@cargo-vpn/shared/username-seal";
-import { startAuthentication, startRegistration } from "@simplewebauthn/browser";
+import {
+  type AuthenticationResponseJSON,
+  type RegistrationResponseJSON,
+  startAuthentication,
+  startRegistration,
+} from "@simplewebauthn/browser";
 import { fillPlaceholders, waitPhrase } from "../../i18n/format";
 import type { PageScriptStrings } from "../page-catalogue";
 
@@ -43,24 +53,27 @@ function announce(message: string, kind: "error" | "done" | "busy"): void {
   if (kind !== "busy") status.focus();
 }
 
-/** What an API answer means to the page: the problem's code, and the wait its Retry-After names. */
-interface Answer {
-  ok: boolean;
-  body: Record<string, unknown>;
-  code?: string;
+/** What an API answer means to the page: the answer, or the problem's code and the wait its Retry-After names. */
+type Answer<K extends RouteKey> = { ok: true; body: RouteAnswer<K> } | Refusal;
+interface Refusal {
+  ok: false;
+  code: string;
   retryAfter?: number;
 }
 
-async function postJson(path: string, body: unknown): Promise<Answer> {
+// The API is the page's own origin; the route table (shared/src/routes.ts) gives each call its method and path.
+const api = routeClient({ baseUrl: location.origin });
+
+/** Calls route K, and reads a failure (also no answer at all: `network`) as the Refusal the page shows. */
+async function post<K extends RouteKey>(key: K, ...options: OptionsArgument<K>): Promise<Answer<K>> {
   try {
-    const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const parsed = response.status === 204 ? {} : ((await response.json().catch(() => ({}))) as Record<string, unknown>);
-    if (response.ok) return { ok: true, body: parsed };
-    const code = typeof parsed.code === "string" ? parsed.code : response.status === 503 ? "unavailable" : "unknown";
-    const retryAfter = Number(response.headers.get("retry-after"));
-    return { ok: false, body: parsed, code, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}) };
-  } catch {
-    return { ok: false, body: {}, code: "network" };
+    return { ok: true, body: await api.call(key, ...options) };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    const { info } = error;
+    // A 503 without a problem body (a proxy's or the platform's page) is the API being busy, and its Retry-After still counts.
+    const code = info.status === 503 && error.problemCode === undefined ? "unavailable" : info.code;
+    return { ok: false, code, ...(info.retryAfter !== undefined ? { retryAfter: info.retryAfter } : {}) };
   }
 }
 
@@ -77,12 +90,12 @@ const FAILURES: Partial<Record<string, keyof PageScriptStrings>> = {
 };
 
 /** The sentence for a refusal, in the page's language (never the API's English `detail`), naming the wait when there is one. */
-function failure(answer: Pick<Answer, "code" | "retryAfter">, secondsLeft = answer.retryAfter): string {
+function failure(answer: Refusal, secondsLeft = answer.retryAfter): string {
   if (secondsLeft !== undefined && secondsLeft > 0) {
     if (answer.code === "rate_limited") return fillPlaceholders(text.rateLimitedWait, { wait: waitPhrase(language, secondsLeft) });
     if (answer.code === "unavailable") return fillPlaceholders(text.busyWait, { wait: waitPhrase(language, secondsLeft) });
   }
-  return text[FAILURES[answer.code ?? ""] ?? "unknown"];
+  return text[FAILURES[answer.code] ?? "unknown"];
 }
 
 /**
@@ -90,7 +103,7 @@ function failure(answer: Pick<Answer, "code" | "retryAfter">, secondsLeft = answ
  * rounded wait does, so the live region is not read every second) and keeps the form's button disabled
  * until then: pressing it would only be refused again.
  */
-function refuse(form: HTMLFormElement, answer: Answer): void {
+function refuse(form: HTMLFormElement, answer: Refusal): void {
   announce(failure(answer), "error");
   const wait = answer.retryAfter;
   if (!wait) return;
@@ -136,7 +149,7 @@ function onConfirm(form: HTMLFormElement, act: (token: string) => Promise<void>)
 function verifyEmailPage(form: HTMLFormElement): void {
   onConfirm(form, async (token) => {
     announce(text.confirming, "busy");
-    const result = await postJson("/v1/email/verify", { token });
+    const result = await post("POST /v1/email/verify", { body: { token } });
     if (result.ok) {
       finish(form);
       announce(text.emailConfirmed, "done");
@@ -173,7 +186,9 @@ function resetPasswordPage(form: HTMLFormElement): void {
     const newKdf = newKdfParams();
     const { authKey: newAuthKey, usernameKey } = await deriveClientKeys(password.value, newKdf);
     const newUsernameSealed = await sealUsername(usernameKey, name);
-    const result = await postJson("/v1/auth/password-reset/confirm", { token, username: name, newAuthKey, newKdf, newUsernameSealed });
+    const result = await post("POST /v1/auth/password-reset/confirm", {
+      body: { token, username: name, newAuthKey, newKdf, newUsernameSealed },
+    });
     if (result.ok) {
       password.value = "";
       repeat.value = "";
@@ -193,7 +208,7 @@ function deleteAccountPage(form: HTMLFormElement): void {
     }
     understood.removeAttribute("aria-invalid");
     announce(text.deleting, "busy");
-    const result = await postJson("/v1/auth/deletion-request/confirm", { token });
+    const result = await post("POST /v1/auth/deletion-request/confirm", { body: { token } });
     if (result.ok) {
       finish(form);
       announce(text.deleted, "done");
@@ -204,7 +219,7 @@ function deleteAccountPage(form: HTMLFormElement): void {
 function undoEmailChangePage(form: HTMLFormElement): void {
   onConfirm(form, async (token) => {
     announce(text.undoing, "busy");
-    const result = await postJson("/v1/email/change/undo", { token });
+    const result = await post("POST /v1/email/change/undo", { body: { token } });
     if (result.ok) {
       finish(form);
       announce(text.undone, "done");
@@ -234,7 +249,7 @@ function fragmentValue(name: string): string | null {
 }
 
 /** On the passkey page, the only detail the API refuses is the account's passkey limit. */
-function passkeyRefusal(form: HTMLFormElement, answer: Answer): void {
+function passkeyRefusal(form: HTMLFormElement, answer: Refusal): void {
   if (answer.code === "validation_failed") announce(text.passkeyLimit, "error");
   else refuse(form, answer);
 }
@@ -259,11 +274,19 @@ function passkeyPage(form: HTMLFormElement, secretName: "ticket" | "challenge", 
   });
 }
 
+/**
+ * The browser's credential as the route's body takes it: the same JSON, copied out of @simplewebauthn's
+ * interfaces (which have no index signature) so the route's type still checks id, rawId, type and clientDataJSON.
+ */
+function credential(json: RegistrationResponseJSON | AuthenticationResponseJSON) {
+  return { ...json, response: { ...json.response } };
+}
+
 function registerPasskeyPage(form: HTMLFormElement): void {
   const label = element<HTMLInputElement>("passkey-label");
   passkeyPage(form, "ticket", async (ticket) => {
     announce(text.passkeyCreating, "busy");
-    const options = await postJson("/v1/passkeys/registration/options", { ticket });
+    const options = await post("POST /v1/passkeys/registration/options", { body: { ticket } });
     if (!options.ok) {
       finish(form);
       passkeyRefusal(form, options);
@@ -271,7 +294,9 @@ function registerPasskeyPage(form: HTMLFormElement): void {
     }
     const response = await startRegistration({ optionsJSON: options.body as never });
     const name = label.value.trim();
-    const saved = await postJson("/v1/passkeys/registration/verify", { response, ...(name ? { label: name } : {}) });
+    const saved = await post("POST /v1/passkeys/registration/verify", {
+      body: { response: credential(response), ...(name ? { label: name } : {}) },
+    });
     if (saved.ok) {
       finish(form);
       announce(text.passkeyRegistered, "done");
@@ -282,14 +307,14 @@ function registerPasskeyPage(form: HTMLFormElement): void {
 function passkeySignInPage(form: HTMLFormElement): void {
   passkeyPage(form, "challenge", async (challenge) => {
     announce(text.passkeyUsing, "busy");
-    const options = await postJson("/v1/auth/passkey/options", { challenge });
+    const options = await post("POST /v1/auth/passkey/options", { body: { challenge } });
     if (!options.ok) {
       finish(form);
       refuse(form, options);
       return;
     }
     const response = await startAuthentication({ optionsJSON: options.body as never });
-    const verified = await postJson("/v1/auth/passkey/verify", { challenge, response });
+    const verified = await post("POST /v1/auth/passkey/verify", { body: { challenge, response: credential(response) } });
     if (verified.ok) {
       finish(form);
       announce(text.passkeySignedIn, "done");
