@@ -4,7 +4,7 @@
  * types. Request objects are strict: an unknown field is a validation error,
  * not something silently dropped.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { decodeExact } from "./base64url";
 import { MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES } from "./kdf";
 import { LANGUAGES } from "./languages";
