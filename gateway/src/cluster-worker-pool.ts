@@ -11,7 +11,8 @@
  *   const clean = await pool.drain(budgetMs);
  */
 import cluster, { type Worker } from "node:cluster";
-import { isWorkerMessage, type PrimaryMessage, WORKER_COUNT_ENV, WORKER_INDEX_ENV } from "./cluster-messages";
+import { isWorkerMessage, type PrimaryMessage } from "./cluster-messages";
+import { WORKER_COUNT_ENV, WORKER_INDEX_ENV } from "./cluster-worker-env";
 import type { Logger } from "./logger";
 import { COUNTERS, emptySnapshot, type MetricsSnapshot } from "./metrics";
 
