@@ -32,10 +32,6 @@ export type WorkerMessage =
   | { type: "cargo:reply"; id: number; body: CarriedSessions | MetricsSnapshot }
   | { type: "cargo:ticket-keys-wanted" };
 
-/** Internal environment the primary gives each worker. */
-export const WORKER_INDEX_ENV = "CARGO_GATEWAY_WORKER_INDEX";
-export const WORKER_COUNT_ENV = "CARGO_GATEWAY_WORKER_COUNT";
-
 /** True for this vocabulary's messages (the IPC channel also carries Node's own cluster messages). */
 function isCargoMessage(message: unknown): boolean {
   return typeof message === "object" && message !== null && String((message as { type?: unknown }).type).startsWith("cargo:");

@@ -19,7 +19,8 @@
  * SIGTERM/SIGINT sent to it directly (a process-group signal), or when the
  * primary goes away.
  */
-import { WORKER_COUNT_ENV, WORKER_INDEX_ENV, isPrimaryMessage, type PrimaryMessage, type WorkerMessage } from "./cluster-messages";
+import { isPrimaryMessage, type PrimaryMessage, type WorkerMessage } from "./cluster-messages";
+import { WORKER_COUNT_ENV, WORKER_INDEX_ENV } from "./cluster-worker-env";
 import type { GatewayConfig } from "./config";
 import { startGateway, type RunningGateway } from "./gateway";
 import { errorClass, type Logger } from "./logger";

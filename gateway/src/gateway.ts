@@ -11,28 +11,26 @@
  */
 import { routeUrl } from "@cargo-vpn/shared/route-client";
 import { MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared/schemas";
-import http from "node:http";
-import type net from "node:net";
 import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
 import { GatewayApi } from "./api-client";
-import { ConfigError, resolveConfig, type GatewayConfigInput } from "./config";
+import { ConfigError, resolveConfig, type GatewayConfig, type GatewayConfigInput } from "./config";
 import { CredentialVerifier } from "./credentials";
 import { DestinationPolicy, systemResolver, type Resolver } from "./destination-policy";
 import { Heartbeat } from "./heartbeat";
 import { createLogger, SummarizingLogger, type Logger } from "./logger";
+import { openListeners } from "./gateway-listeners";
+import { flowsFinished, flushWithin } from "./gateway-shutdown";
 import { EventLoopDelay, RefusalCounter, takeSnapshot, type MetricsSnapshot } from "./metrics";
 import { parsePortList, PortPolicy } from "./port-policy";
-import { H2_ALPN, serveHttp2, type Http2Listener } from "./h2-listener";
-import { H2Streams } from "./h2-streams";
 import { PingCounter } from "./ping";
-import { ProxyHandler, type ProxyDeps } from "./proxy-handler";
+import type { ProxyDeps } from "./proxy-handler";
 import { SessionRegistry } from "./session-registry";
 import { UpstreamPools } from "./upstream-pool";
 import { UsageMeter } from "./usage-meter";
 import { UsageReporter } from "./usage-reporter";
-import { certificateKeyKind, keyMatchesCertificate } from "./tls-certificate";
+import { keyMatchesCertificate } from "./tls-certificate";
 import { usageJournalFor } from "./usage-journal";
-import { createTlsListener, type TlsMaterial } from "./tls-listener";
+import type { TlsMaterial } from "./tls-listener";
 
 /** Hooks for tests and embedding; production uses the defaults. */
 export interface GatewayHooks {
@@ -118,6 +116,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     clockToleranceSec: config.clockToleranceSec,
     cacheSize: config.credentialCacheSize,
   });
+  const heartbeat = ownHeartbeat(api, config, registry, logger);
   // Set by the primary in a cluster worker; otherwise read from this process's own heartbeat.
   let refusingFromPrimary = false;
   const refusingNewFlows = () => (input.externalHeartbeat ? refusingFromPrimary : heartbeat.refusingNewFlows);
@@ -138,7 +137,6 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     retryAfterSec: retryAfterSec(config.heartbeatIntervalMs),
     pings: new PingCounter(),
   };
-  const proxy = new ProxyHandler(proxyDeps);
   const reporter = new UsageReporter({
     api,
     meter,
@@ -150,112 +148,27 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     logger,
     journal: usageJournalFor(config),
   });
-  const heartbeat = new Heartbeat({
-    api,
-    intervalMs: config.heartbeatIntervalMs,
-    stats: () => ({
-      activeSessions: registry.activeSessions,
-      load: registry.openFlows / config.maxConnections,
-      sessions: registry.carriedSessions(MAX_HEARTBEAT_SESSIONS),
-    }),
-    onRevoked: (ids) => {
-      const dropped = registry.revoke(ids);
-      if (dropped > 0) logger.info("sessions_revoked", { sessions: ids.length, connectionsDropped: dropped });
-    },
-    logger,
-    missLimit: config.heartbeatMissLimit,
-  });
 
-  const serverOptions: http.ServerOptions = {
-    maxHeaderSize: config.maxHeaderBytes,
-    // Long uploads are bounded by the idle timeout, not by a total request time.
-    requestTimeout: 0,
-    headersTimeout: Math.min(30_000, config.idleTimeoutMs),
-    keepAliveTimeout: Math.min(60_000, config.idleTimeoutMs),
-    noDelay: true,
-  };
-  const sockets = new Set<net.Socket>();
-  const track = (server: http.Server) => {
-    server.maxConnections = config.maxConnections;
-    server.on("connection", (socket: net.Socket) => {
-      sockets.add(socket);
-      socket.once("close", () => sockets.delete(socket));
-    });
-    proxy.attach(server);
-    return server;
-  };
-  const servers: http.Server[] = [];
-  const plain = track(http.createServer(serverOptions));
-  servers.push(plain);
-  const port = await listen(plain, config.port, config.host);
-  let tlsPort: number | undefined;
-  let reloadTls: RunningGateway["reloadTls"] = () => {
-    logger.warn("tls_reload_failed", { error: "no_tls_listener" });
-    return false;
-  };
-  let setTicketKeys: RunningGateway["setTicketKeys"] = () => false;
-  let h2: Http2Listener | null = null;
-  if (config.tls) {
-    // An RSA certificate costs far more CPU per full handshake than ECDSA P-256 (README, "Which certificate").
-    if (certificateKeyKind(config.tls.cert) === "rsa") {
-      logger.warn("tls_certificate_rsa", { advice: "use an ECDSA P-256 certificate: less CPU per full handshake" });
-    }
-    const tlsServerOptions = { ...serverOptions, ALPNProtocols: H2_ALPN };
-    const listener = createTlsListener(tlsServerOptions, config.tls, logger);
-    reloadTls = listener.reload;
-    setTicketKeys = (keys) => {
-      listener.setTicketKeys(keys);
-      return true;
-    };
-    const secure = track(listener.server);
-    h2 = serveHttp2(listener.server, {
-      streams: new H2Streams(proxyDeps),
-      logger,
-      maxHeaderListBytes: config.maxHeaderBytes,
-      idleTimeoutMs: config.idleTimeoutMs,
-    });
-    // TLS sockets appear on 'secureConnection'; 'connection' gives the raw TCP socket, which is what we cut.
-    servers.push(secure);
-    try {
-      tlsPort = await listen(secure, config.tls.port, config.host);
-    } catch (error) {
-      plain.close();
-      throw error;
-    }
-  }
-
-  const sweeper = setInterval(() => {
-    const dropped = registry.dropExpired();
-    if (dropped > 0) logger.info("expired_sessions_dropped", { connectionsDropped: dropped });
-    pools.sweep();
-  }, EXPIRY_SWEEP_MS);
-  sweeper.unref();
+  const listeners = await openListeners({ config, deps: proxyDeps, logger });
+  const sweeper = startExpirySweep(registry, pools, logger);
   if (!input.externalHeartbeat) heartbeat.start();
   reporter.start();
   logger.start();
-  logger.info("gateway_started", { tls: tlsPort !== undefined, allowLoopback: config.allowLoopback });
+  logger.info("gateway_started", { tls: listeners.tlsPort !== undefined, allowLoopback: config.allowLoopback });
 
   const flush = () => reporter.flush();
   let closing: Promise<void> | null = null;
 
   const close = async () => {
-    const closed = Promise.all(servers.map((server) => new Promise<void>((done) => server.close(() => done()))));
-    for (const server of servers) server.closeIdleConnections();
-    h2?.close();
-    const graceEnds = Date.now() + config.shutdownGraceMs;
-    while (registry.openFlows > 0 && Date.now() < graceEnds) await sleep(25);
+    const closed = listeners.stopAccepting();
+    await flowsFinished(registry, config.shutdownGraceMs);
     const cut = registry.dropAll();
     pools.destroyAll();
-    for (const socket of sockets) socket.destroy();
+    listeners.cutAll();
     clearInterval(sweeper);
     heartbeat.stop();
     reporter.stop();
-    const flushEnds = Date.now() + config.shutdownFlushTimeoutMs;
-    let flushed = await flush();
-    for (let wait = 200; !flushed && Date.now() < flushEnds; wait = Math.min(wait * 2, 2000)) {
-      await sleep(Math.min(wait, Math.max(0, flushEnds - Date.now())));
-      flushed = await flush();
-    }
+    const flushed = await flushWithin(flush, config.shutdownFlushTimeoutMs);
     await closed;
     logger.stop();
     loop.stop();
@@ -264,12 +177,12 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   };
 
   return {
-    port,
-    tlsPort,
+    port: listeners.port,
+    tlsPort: listeners.tlsPort,
     flush,
     heartbeat: () => heartbeat.beat(),
-    reloadTls: (material) => reloadTls(material),
-    setTicketKeys: (keys) => setTicketKeys(keys),
+    reloadTls: (material) => listeners.reloadTls(material),
+    setTicketKeys: (keys) => listeners.setTicketKeys(keys),
     close: () => (closing ??= close()),
     stats: () => ({
       activeSessions: registry.activeSessions,
@@ -285,10 +198,10 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
         heartbeat: input.externalHeartbeat ? null : heartbeat,
         refusals,
         loop,
-        clientConnections: sockets.size,
+        clientConnections: listeners.clientConnections,
         logLinesSuppressed: logger.suppressedTotal,
         refusingNewFlows: refusingNewFlows(),
-        tlsConnections: h2?.connections,
+        tlsConnections: listeners.tlsConnections,
         pingsAnswered: proxyDeps.pings.answered,
       }),
     carriedSessions: () => ({
@@ -305,14 +218,32 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   };
 }
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve((server.address() as net.AddressInfo).port);
-    });
+/** This process's own heartbeat (not started here; a cluster worker's primary beats for it instead). */
+function ownHeartbeat(api: GatewayApi, config: GatewayConfig, registry: SessionRegistry, logger: Logger): Heartbeat {
+  return new Heartbeat({
+    api,
+    intervalMs: config.heartbeatIntervalMs,
+    stats: () => ({
+      activeSessions: registry.activeSessions,
+      load: registry.openFlows / config.maxConnections,
+      sessions: registry.carriedSessions(MAX_HEARTBEAT_SESSIONS),
+    }),
+    onRevoked: (ids) => {
+      const dropped = registry.revoke(ids);
+      if (dropped > 0) logger.info("sessions_revoked", { sessions: ids.length, connectionsDropped: dropped });
+    },
+    logger,
+    missLimit: config.heartbeatMissLimit,
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Every second: flows of sessions whose credential expired are cut, and idle pooled connections closed. */
+function startExpirySweep(registry: SessionRegistry, pools: UpstreamPools, logger: Logger): NodeJS.Timeout {
+  const sweeper = setInterval(() => {
+    const dropped = registry.dropExpired();
+    if (dropped > 0) logger.info("expired_sessions_dropped", { connectionsDropped: dropped });
+    pools.sweep();
+  }, EXPIRY_SWEEP_MS);
+  sweeper.unref();
+  return sweeper;
+}

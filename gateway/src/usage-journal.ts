@@ -17,7 +17,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { WORKER_INDEX_ENV } from "./cluster-messages";
+import { WORKER_INDEX_ENV } from "./cluster-worker-env";
 import type { UsageReport } from "./usage-meter";
 
 interface JournalBatch {
