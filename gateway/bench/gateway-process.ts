@@ -6,7 +6,7 @@
  *   "cpu"   → { cpu: process.cpuUsage() }
  *   "counters" → { cpu, tlsConnectionsH2, tlsConnectionsHttp1 } (no GC: cheap enough to take around each page load)
  */
-import { configFromEnv } from "../src/config";
+import { configFromEnv } from "../src/gateway-settings";
 import { startGateway } from "../src/gateway";
 import { silentLogger } from "../src/logger";
 

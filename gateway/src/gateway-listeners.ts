@@ -11,13 +11,13 @@
  */
 import http from "node:http";
 import type net from "node:net";
-import type { GatewayConfig } from "./config";
-import { H2_ALPN, serveHttp2, type Http2Listener } from "./h2-listener";
-import { H2Streams } from "./h2-streams";
+import type { GatewayConfig } from "./gateway-settings";
+import { H2_ALPN, serveHttp2, type Http2Listener } from "./proxy/h2/h2-listener";
+import { H2Streams } from "./proxy/h2/h2-streams";
 import type { Logger } from "./logger";
-import { ProxyHandler, type ProxyDeps } from "./proxy-handler";
-import { certificateKeyKind } from "./tls-certificate";
-import { createTlsListener, type TlsMaterial } from "./tls-listener";
+import { ProxyHandler, type ProxyDeps } from "./proxy/proxy-handler";
+import { certificateKeyKind } from "./tls/tls-certificate";
+import { createTlsListener, type TlsMaterial } from "./tls/tls-listener";
 
 export interface GatewayListeners {
   port: number;

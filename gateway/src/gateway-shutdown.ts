@@ -6,7 +6,7 @@
  *   await flowsFinished(registry, config.shutdownGraceMs);
  *   const flushed = await flushWithin(() => reporter.flush(), config.shutdownFlushTimeoutMs);
  */
-import type { SessionRegistry } from "./session-registry";
+import type { SessionRegistry } from "./auth/session-registry";
 
 /** Resolves when no flow is open or `graceMs` has passed, whichever comes first. */
 export async function flowsFinished(registry: SessionRegistry, graceMs: number): Promise<void> {

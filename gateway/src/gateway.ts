@@ -12,25 +12,25 @@
 import { routeUrl } from "@cargo-vpn/shared/route-client";
 import { MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared/schemas";
 import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
-import { GatewayApi } from "./api-client";
-import { ConfigError, resolveConfig, type GatewayConfig, type GatewayConfigInput } from "./config";
-import { CredentialVerifier } from "./credentials";
-import { DestinationPolicy, systemResolver, type Resolver } from "./destination-policy";
-import { Heartbeat } from "./heartbeat";
+import { GatewayApi } from "./api/api-client";
+import { ConfigError, resolveConfig, type GatewayConfig, type GatewayConfigInput } from "./gateway-settings";
+import { CredentialVerifier } from "./auth/credentials";
+import { DestinationPolicy, systemResolver, type Resolver } from "./policy/destination-policy";
+import { Heartbeat } from "./api/heartbeat";
 import { createLogger, SummarizingLogger, type Logger } from "./logger";
 import { openListeners } from "./gateway-listeners";
 import { flowsFinished, flushWithin } from "./gateway-shutdown";
-import { EventLoopDelay, RefusalCounter, takeSnapshot, type MetricsSnapshot } from "./metrics";
-import { parsePortList, PortPolicy } from "./port-policy";
-import { PingCounter } from "./ping";
-import type { ProxyDeps } from "./proxy-handler";
-import { SessionRegistry } from "./session-registry";
-import { UpstreamPools } from "./upstream-pool";
-import { UsageMeter } from "./usage-meter";
-import { UsageReporter } from "./usage-reporter";
-import { keyMatchesCertificate } from "./tls-certificate";
-import { usageJournalFor } from "./usage-journal";
-import type { TlsMaterial } from "./tls-listener";
+import { EventLoopDelay, RefusalCounter, takeSnapshot, type MetricsSnapshot } from "./admin/metrics";
+import { parsePortList, PortPolicy } from "./policy/port-policy";
+import { PingCounter } from "./proxy/ping";
+import type { ProxyDeps } from "./proxy/proxy-handler";
+import { SessionRegistry } from "./auth/session-registry";
+import { UpstreamPools } from "./proxy/upstream-pool";
+import { UsageMeter } from "./accounting/usage-meter";
+import { UsageReporter } from "./accounting/usage-reporter";
+import { keyMatchesCertificate } from "./tls/tls-certificate";
+import { usageJournalFor } from "./accounting/usage-journal";
+import type { TlsMaterial } from "./tls/tls-listener";
 
 /** Hooks for tests and embedding; production uses the defaults. */
 export interface GatewayHooks {

@@ -1,7 +1,7 @@
 /**
  * `npm run gateway -- start`: runs one gateway configured from
- * the environment (see ENV_VARS in config.ts and PROCESS_ENV_VARS in
- * cluster-config.ts) until SIGINT or SIGTERM, then shuts down gracefully — a
+ * the environment (see ENV_VARS in gateway-settings.ts and PROCESS_ENV_VARS in
+ * cluster/process-settings.ts) until SIGINT or SIGTERM, then shuts down gracefully — a
  * second signal exits at once.
  *
  * With GATEWAY_WORKERS=1 it is one process; otherwise this file runs as the
@@ -12,14 +12,14 @@
  * tunnels, in every worker.
  */
 import cluster from "node:cluster";
-import { startAdminServer } from "./admin-server";
-import { processSettingsFromEnv, type ProcessSettings } from "./cluster-config";
-import { runPrimary } from "./cluster-primary";
-import { runWorker, workerIndex } from "./cluster-worker";
-import { ConfigError, configFromEnv, type GatewayConfig, renamedEnvWarnings } from "./config";
+import { startAdminServer } from "./admin/admin-server";
+import { processSettingsFromEnv, type ProcessSettings } from "./cluster/process-settings";
+import { runPrimary } from "./cluster/cluster-primary";
+import { runWorker, workerIndex } from "./cluster/cluster-worker";
+import { ConfigError, configFromEnv, type GatewayConfig, renamedEnvWarnings } from "./gateway-settings";
 import { startGateway } from "./gateway";
 import { createLogger, withFields } from "./logger";
-import { renderMetrics } from "./metrics-text";
+import { renderMetrics } from "./admin/metrics-text";
 
 const logger = createLogger();
 

@@ -12,7 +12,7 @@
  */
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { selfSignedCert } from "@cargo-vpn/testkit/tls-cert";
-import type { GatewayConfigInput } from "./config";
+import type { GatewayConfigInput } from "./gateway-settings";
 import { type GatewayHooks, startGateway, type RunningGateway } from "./gateway";
 import { memoryLogger } from "./logger";
 
