@@ -1,6 +1,6 @@
 /**
  * Measured latency to each location's gateway, for the picker: three timed
- * `GET <pingUrl>` (the gateway's 204 probe, gateway/src/ping.ts), one after
+ * `GET <pingUrl>` (the gateway's 204 probe, gateway/src/proxy/ping.ts), one after
  * another, and their median — the first also pays for the connection, the
  * median leaves that out. A probe that fails, times out or answers anything
  * but 204 makes the location "unreachable" (null): still listed, never
