@@ -20,7 +20,7 @@ export function isOnline(row: GatewayRow, nowMs = Date.now()): boolean {
   return row.lastHeartbeatAt !== null && nowMs - row.lastHeartbeatAt <= GATEWAY_OFFLINE_AFTER_MS;
 }
 
-/** The gateway's own `GET /ping` (gateway/src/ping.ts), on the listener browsers use. */
+/** The gateway's own `GET /ping` (gateway/src/proxy/ping.ts), on the listener browsers use. */
 function pingUrl(row: GatewayRow): string {
   const host = row.host.includes(":") ? `[${row.host}]` : row.host;
   return `${row.scheme}://${host}:${row.port}/ping`;
