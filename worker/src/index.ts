@@ -7,7 +7,7 @@ import { appContext } from "./context";
 import type { Env } from "./env";
 import { housekeeping } from "./housekeeping";
 import { BILLING_QUEUE_NAME, type BillingMessage, handleBillingQueue } from "./billing/billing-queue";
-import { EMAIL_QUEUE_NAME } from "./config";
+import { EMAIL_QUEUE_NAME } from "./constants";
 import { deliverEmails } from "./email/delivery";
 import type { SealedEmail } from "./email/sealed-email";
 import { requestCountsAsked, withRequestCounts } from "./http/request-counts";

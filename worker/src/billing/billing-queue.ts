@@ -10,7 +10,7 @@
  *   queue(batch, env) → handleBillingQueue(appContext(env), batch)   // worker/src/index.ts
  */
 import type { AccountRow } from "../accounts/accounts";
-import { BILLING_MAX_RETRY_DELAY_SECONDS, BILLING_RETRY_DELAY_SECONDS } from "../config";
+import { BILLING_MAX_RETRY_DELAY_SECONDS, BILLING_RETRY_DELAY_SECONDS } from "../constants";
 import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";

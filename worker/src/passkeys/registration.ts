@@ -10,7 +10,7 @@ import type { Passkey, PasskeyTicketResponse } from "@cargo-vpn/shared";
 import { generateRegistrationOptions, verifyRegistrationResponse, type RegistrationResponseJSON } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { type AccountRow, findById } from "../accounts/accounts";
-import { MAX_PASSKEYS_PER_ACCOUNT, PASSKEY_ALGORITHMS, PASSKEY_TICKET_TTL_MS, WEBAUTHN_CHALLENGE_TTL_MS } from "../config";
+import { MAX_PASSKEYS_PER_ACCOUNT, PASSKEY_ALGORITHMS, PASSKEY_TICKET_TTL_MS, WEBAUTHN_CHALLENGE_TTL_MS } from "../constants";
 import type { AppContext } from "../context";
 import { randomToken } from "../crypto/keyed-hash";
 import { linkTo } from "../email/sender";
