@@ -15,7 +15,7 @@ import type { AppContext } from "../context";
 import { decryptField } from "../crypto/envelope";
 import { issueLinkToken, revokeLinkTokens } from "./link-tokens";
 import { queueEmail } from "./outbox";
-import { linkTo } from "./sender";
+import { linkTo } from "./links";
 import {
   accountDeletedMessage,
   deletionLinkMessage,

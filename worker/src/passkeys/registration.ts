@@ -13,7 +13,7 @@ import { type AccountRow, findById } from "../accounts/accounts";
 import { MAX_PASSKEYS_PER_ACCOUNT, PASSKEY_ALGORITHMS, PASSKEY_TICKET_TTL_MS, WEBAUTHN_CHALLENGE_TTL_MS } from "../constants";
 import type { AppContext } from "../context";
 import { randomToken } from "../crypto/keyed-hash";
-import { linkTo } from "../email/sender";
+import { linkTo } from "../email/links";
 import { Problem } from "../problem";
 import { challengeOf } from "./client-data";
 import { expiredPasskeyStep, invalidPasskey, invalidTicket } from "./problems";
