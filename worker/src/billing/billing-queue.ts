@@ -23,8 +23,6 @@ export interface BillingMessage {
   subscriptionId: string | null;
 }
 
-export const BILLING_QUEUE_NAME = "cargo-vpn-billing";
-
 /** The account's Stripe ids, read before erasure destroys the key that opens them. */
 export async function stripeIdsForErasure(db: Db, keys: ServerKeys, account: AccountRow): Promise<StripeIds | null> {
   const row = await billingRowOf(db, account.id);
