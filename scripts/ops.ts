@@ -30,7 +30,7 @@ import {
   isPlanId,
   MAX_KEK_REWRAP_BATCH,
   PLANS,
-} from "@cargo-vpn/worker/config";
+} from "@cargo-vpn/worker/constants";
 import { insertGatewaySql, newGateway, rotateGatewaySecret } from "@cargo-vpn/worker/gateways/provision";
 import { generateSecrets } from "@cargo-vpn/worker/dev/secrets";
 import { executeSql, ROOT, type Target } from "@cargo-vpn/stack/wrangler";

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, buildExtension, launchBrowser } from "@cargo-vpn/testkit/chromium";
 import { startStack, type Stack } from "@cargo-vpn/stack";
-import { MAX_SESSION_STARTS_PER_MINUTE } from "@cargo-vpn/worker/config";
+import { MAX_SESSION_STARTS_PER_MINUTE } from "@cargo-vpn/worker/constants";
 import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
 import { ARM_LOAD_AT_FLIP, inPage, ORIGIN_TITLE, RACE_RESULT, type RaceRecord, spread } from "@cargo-vpn/testkit/load-at-flip";
 import { routeLoopbackThroughTunnel, signOut, signUp } from "@cargo-vpn/testkit/popup-flows";

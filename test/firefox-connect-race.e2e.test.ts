@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DOM_HELPERS, FIREFOX, type Firefox, launchFirefox } from "@cargo-vpn/testkit/firefox";
 import { startStack, type Stack } from "@cargo-vpn/stack";
-import { MAX_SESSION_STARTS_PER_MINUTE } from "@cargo-vpn/worker/config";
+import { MAX_SESSION_STARTS_PER_MINUTE } from "@cargo-vpn/worker/constants";
 import {
   buildFirefoxExtension,
   clickSwitch,

@@ -30,7 +30,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureDevVars } from "@cargo-vpn/worker/dev/secrets";
 import { insertGatewaySql, newGateway } from "@cargo-vpn/worker/gateways/provision";
-import { DEFAULT_USAGE_FOLD_SECONDS } from "@cargo-vpn/worker/config";
+import { DEFAULT_USAGE_FOLD_SECONDS } from "@cargo-vpn/worker/constants";
 import { freePort } from "@cargo-vpn/testkit/free-port";
 import { storedUsage } from "@cargo-vpn/stack/intake-files";
 import { applyMigrations, executeSql, ROOT, startWorker } from "@cargo-vpn/stack/wrangler";

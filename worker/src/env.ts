@@ -32,7 +32,7 @@ export interface Env {
   DATA_KEK_VERSION?: string;
   /** Optional: the key-encryption key one version below DATA_KEK, unwrapping accounts not re-wrapped yet. */
   DATA_KEK_PREVIOUS?: string;
-  /** Plain vars from wrangler.toml, all optional with defaults in config.ts. */
+  /** Plain vars from wrangler.toml, all optional with defaults in constants.ts. */
   APP_VERSION?: string;
   /** Minutes without traffic after which the cron trigger ends a tunnel session. */
   SESSION_IDLE_MINUTES?: string;
@@ -42,7 +42,7 @@ export interface Env {
   USAGE_RETENTION_DAYS?: string;
   /** Days devices above a lowered plan's limit stay signed in (default 7). */
   DOWNGRADE_GRACE_DAYS?: string;
-  /** Seconds between folds of a gateway's usage from its intake into D1 (default in config.ts). */
+  /** Seconds between folds of a gateway's usage from its intake into D1 (default in constants.ts). */
   USAGE_FOLD_SECONDS?: string;
   /** "1": log usage-path counters (D1 and intake rows written, calls) for the scale bench; unset in production. */
   USAGE_METER_LOG?: string;
@@ -72,7 +72,7 @@ export interface Env {
   /** The addresses the privacy policy names: for deletion and privacy requests, and for reporting abuse (issue 18). */
   PRIVACY_EMAIL?: string;
   ABUSE_EMAIL?: string;
-  /** Seconds before the first retry of a failed send (default in config.ts); tests shorten it. */
+  /** Seconds before the first retry of a failed send (default in constants.ts); tests shorten it. */
   EMAIL_RETRY_DELAY_SECONDS?: string;
 }
 

@@ -9,7 +9,7 @@
  * ended, and email changes past their undo window.
  */
 import { lt } from "drizzle-orm";
-import { WEBHOOK_EVENT_RETENTION_MS } from "./config";
+import { WEBHOOK_EVENT_RETENTION_MS } from "./constants";
 import type { AppContext } from "./context";
 import { billingEvents } from "./db/schema";
 import { purgeOldTelemetry } from "./telemetry/telemetry";

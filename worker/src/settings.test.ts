@@ -7,7 +7,7 @@ import {
   EMAIL_RETRY_DELAY_SECONDS,
   MAX_PROXY_CREDENTIAL_TTL_SECONDS,
   PROXY_CREDENTIAL_TTL_SECONDS,
-} from "./config";
+} from "./constants";
 import { appContext } from "./context";
 import { parseSettings } from "./settings";
 

@@ -1,7 +1,7 @@
 /**
  * The worker's plain configuration (wrangler.toml [vars] and the Stripe
  * secrets), parsed once with zod into typed settings with the defaults from
- * config.ts. Nothing else reads these environment variables; code gets them
+ * constants.ts. Nothing else reads these environment variables; code gets them
  * from its request's context (`ctx.settings`, see context.ts).
  *
  *   const { sessionIdleMinutes, emailFrom } = ctx.settings;
@@ -26,7 +26,7 @@ import {
   EMAIL_RETRY_DELAY_SECONDS,
   MAX_PROXY_CREDENTIAL_TTL_SECONDS,
   PROXY_CREDENTIAL_TTL_SECONDS,
-} from "./config";
+} from "./constants";
 import type { Env } from "./env";
 
 export const INTERVALS = ["month", "year"] as const;

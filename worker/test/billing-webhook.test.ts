@@ -196,7 +196,7 @@ describe("body limit", () => {
 describe("housekeeping", () => {
   it("forgets processed event ids after the retention period, keeps recent ones", async () => {
     const { housekeeping } = await import("../src/housekeeping");
-    const { WEBHOOK_EVENT_RETENTION_MS } = await import("../src/config");
+    const { WEBHOOK_EVENT_RETENTION_MS } = await import("../src/constants");
     const now = Date.now();
     await env.DB.prepare("INSERT INTO billing_events (event_id, received_at) VALUES (?, ?), (?, ?)")
       .bind("evt_old_hk", now - WEBHOOK_EVENT_RETENTION_MS - 1000, "evt_new_hk", now - 1000)

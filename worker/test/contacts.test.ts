@@ -4,7 +4,7 @@
  * configuration (PRIVACY_EMAIL, ABUSE_EMAIL), filled wherever it is shown.
  */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ABUSE_EMAIL, DEFAULT_PRIVACY_EMAIL } from "../src/config";
+import { DEFAULT_ABUSE_EMAIL, DEFAULT_PRIVACY_EMAIL } from "../src/constants";
 import { parseSettings } from "../src/settings";
 import { env } from "cloudflare:test";
 import { call } from "./client";

@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { USERNAME_BACKOFF } from "../src/config";
+import { USERNAME_BACKOFF } from "../src/constants";
 import { call, newDevice, newDeviceSecret, register, signIn, type TestUser } from "./client";
 import { inbox, latest, settledCount } from "./mail";
 

@@ -9,7 +9,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { findById } from "../src/accounts/accounts";
-import { DEFAULT_DOWNGRADE_GRACE_DAYS } from "../src/config";
+import { DEFAULT_DOWNGRADE_GRACE_DAYS } from "../src/constants";
 import { appContext } from "../src/context";
 import { database } from "../src/db/client";
 import { mailTime } from "../src/email/templates";

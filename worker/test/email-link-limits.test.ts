@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_ADDRESS_AND_CLIENT, OWNER_LINK_REQUESTS } from "../src/config";
+import { LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_ADDRESS_AND_CLIENT, OWNER_LINK_REQUESTS } from "../src/constants";
 import { call, signedIn } from "./client";
 import { inbox } from "./mail";
 

@@ -7,7 +7,7 @@
  * Retry-After, and a refused change changes and sends nothing.
  */
 import { describe, expect, it } from "vitest";
-import { EMAIL_CHANGE_WINDOW_MS, EMAIL_CHANGES_PER_ACCOUNT, MAX_REGISTRATIONS_PER_CLIENT, REGISTRATION_WINDOW_MS } from "../src/config";
+import { EMAIL_CHANGE_WINDOW_MS, EMAIL_CHANGES_PER_ACCOUNT, MAX_REGISTRATIONS_PER_CLIENT, REGISTRATION_WINDOW_MS } from "../src/constants";
 import { call, register, registration, signedIn } from "./client";
 import { catcher, settledCount } from "./mail";
 

@@ -5,7 +5,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { HSTS_MAX_AGE_SECONDS } from "../src/config";
+import { HSTS_MAX_AGE_SECONDS } from "../src/constants";
 import { createApp } from "../src/app";
 import { call, signIn, newDevice, register, signedIn } from "./client";
 

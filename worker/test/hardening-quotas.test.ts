@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import { MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared";
 import { describe, expect, it } from "vitest";
-import { MAX_SESSION_STARTS_PER_MINUTE, MAX_TELEMETRY_EVENTS_PER_DAY, SESSION_STARTS_WINDOW_MS } from "../src/config";
+import { MAX_SESSION_STARTS_PER_MINUTE, MAX_TELEMETRY_EVENTS_PER_DAY, SESSION_STARTS_WINDOW_MS } from "../src/constants";
 import { call, provisionGateway, signedIn } from "./client";
 
 const MINUTE = 60_000;

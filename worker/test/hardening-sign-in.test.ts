@@ -6,7 +6,7 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { USERNAME_BACKOFF } from "../src/config";
+import { USERNAME_BACKOFF } from "../src/constants";
 import { blindIndex } from "../src/crypto/keyed-hash";
 import { serverKeys } from "../src/crypto/keys";
 import { backoffDelayMs } from "../src/throttle/rate-limiter";

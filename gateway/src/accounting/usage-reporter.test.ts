@@ -3,7 +3,8 @@ import { GatewayApi } from "../api/api-client";
 import { memoryLogger } from "../logger";
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { UsageMeter } from "./usage-meter";
-import { MAX_REPORTS_PER_BATCH, UsageReporter } from "./usage-reporter";
+import { MAX_USAGE_REPORTS_PER_BATCH } from "@cargo-vpn/shared/schemas";
+import { UsageReporter } from "./usage-reporter";
 import { UsageJournal } from "./usage-journal";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -119,9 +120,9 @@ describe("UsageReporter", () => {
     api = await startFakeApi();
     const meter = new UsageMeter();
     const reporter = reporterFor(api, meter);
-    for (let i = 0; i < MAX_REPORTS_PER_BATCH + 3; i++) meter.add(`s${i}`, 1, 1);
+    for (let i = 0; i < MAX_USAGE_REPORTS_PER_BATCH + 3; i++) meter.add(`s${i}`, 1, 1);
     expect(await reporter.flush()).toBe(true);
-    expect(api.usageRequests.map((b) => b.reports.length)).toEqual([MAX_REPORTS_PER_BATCH, 3]);
+    expect(api.usageRequests.map((b) => b.reports.length)).toEqual([MAX_USAGE_REPORTS_PER_BATCH, 3]);
   });
 
   it("sends nothing when nothing was counted", async () => {

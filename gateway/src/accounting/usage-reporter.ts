@@ -18,8 +18,6 @@ import type { Logger } from "../logger";
 import type { UsageJournal } from "./usage-journal";
 import type { UsageMeter, UsageReport } from "./usage-meter";
 
-/** The contract's limit on reports per batch (shared/src/schemas.ts). */
-export const MAX_REPORTS_PER_BATCH = MAX_USAGE_REPORTS_PER_BATCH;
 const MAX_BACKOFF_MS = 60_000;
 /** Batches sent per flush, so a long backlog does not monopolise one tick. */
 const MAX_BATCHES_PER_FLUSH = 20;
@@ -136,7 +134,7 @@ export class UsageReporter {
     for (let i = 0; i < MAX_BATCHES_PER_FLUSH; i++) {
       if (!this.outstanding) {
         const sinceMs = this.options.meter.pendingSinceMs ?? Date.now();
-        const reports = this.options.meter.take(MAX_REPORTS_PER_BATCH);
+        const reports = this.options.meter.take(MAX_USAGE_REPORTS_PER_BATCH);
         if (reports.length === 0) return true;
         this.outstanding = { batchId: randomUUID(), reports, attempts: 0, sinceMs };
       }

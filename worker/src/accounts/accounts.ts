@@ -8,7 +8,7 @@
 import { type Account, DEFAULT_LANGUAGE, type RegisterRequest, type Subscription } from "@cargo-vpn/shared";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
-import { planFor } from "../config";
+import { planFor } from "../constants";
 import { decryptField, encryptField, newDataKey, unwrapDataKey } from "../crypto/envelope";
 import { authVerifier, blindIndex } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";

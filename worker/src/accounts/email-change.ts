@@ -14,7 +14,7 @@
  * over without decrypting.
  */
 import { and, desc, eq, gt, lt } from "drizzle-orm";
-import { EMAIL_CHANGE_UNDO_MS } from "../config";
+import { EMAIL_CHANGE_UNDO_MS } from "../constants";
 import type { AppContext } from "../context";
 import { encryptField } from "../crypto/envelope";
 import { accounts, emailChanges } from "../db/schema";

@@ -34,7 +34,7 @@ import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { deviceSlots } from "../devices/device-slots";
 import { addressCounterName, resendCounterName } from "../email/send-limits";
 import { usageIntake } from "../usage/usage-intake";
-import { USAGE_BATCH_RETENTION_MS } from "../config";
+import { USAGE_BATCH_RETENTION_MS } from "../constants";
 import { forgetDataKey } from "../crypto/envelope";
 import type { AccountRow } from "./accounts";
 

@@ -15,9 +15,9 @@ import type { AppContext } from "../context";
 import { type AccountRow, accountView } from "./accounts";
 import { eraseWithLastMessage } from "./deletion-by-link";
 import { changeEmail } from "./email-address";
-import { updateSettings } from "./settings";
+import { updatePreferences } from "./preferences";
 
-/** A PATCH /v1/me as validated: settings, or a new address together with the account's authKey. */
+/** A PATCH /v1/me as validated: preferences, or a new address together with the account's authKey. */
 export type AccountChanges = z.output<typeof PatchMeRequest>;
 
 /** `billing` is the account's billing row, read in the same query as the row (http/authenticate.ts). */
@@ -42,7 +42,7 @@ export async function updateOwnAccount(
     // Silencing the new-device notice needs the password, not just a (possibly stolen) access token (issue 20 item 4).
     await proveOwnAuthKey(ctx, current, authKey, clientAddress, deviceId);
   }
-  const changed = await updateSettings(ctx.db, current.id, { telemetryOptIn, notifyNewDevice, language });
+  const changed = await updatePreferences(ctx.db, current.id, { telemetryOptIn, notifyNewDevice, language });
   return accountView(await ctx.keys(), { ...current, ...changed }, subscriptionOf(billing));
 }
 

@@ -9,7 +9,7 @@
  *
  *   await assertResetUsername(ctx, row, input.username);
  */
-import { RESET_LINK_TTL_MS } from "../config";
+import { RESET_LINK_TTL_MS } from "../constants";
 import type { AppContext } from "../context";
 import { blindIndex } from "../crypto/keyed-hash";
 import { Problem } from "../problem";

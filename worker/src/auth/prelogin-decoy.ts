@@ -9,7 +9,7 @@
  */
 import { DEFAULT_ITERATIONS } from "@cargo-vpn/shared";
 import { sql } from "drizzle-orm";
-import { KDF_ITERATIONS_SNAPSHOT_MS } from "../config";
+import { KDF_ITERATIONS_SNAPSHOT_MS } from "../constants";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 

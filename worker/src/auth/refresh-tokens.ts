@@ -4,7 +4,7 @@
  * it was stolen or replayed, and the whole sign-in (the chain) is revoked.
  */
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { REFRESH_TOKEN_TTL_MS } from "../config";
+import { REFRESH_TOKEN_TTL_MS } from "../constants";
 import { randomToken, tokenHash } from "../crypto/keyed-hash";
 import type { Db } from "../db/client";
 import { refreshTokens, signIns } from "../db/schema";

@@ -8,7 +8,7 @@
 import { KDF_NAME, type SignInRequest, type TokenResponse } from "@cargo-vpn/shared";
 import type { z } from "zod";
 import { and, eq, sql } from "drizzle-orm";
-import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../config";
+import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../constants";
 import { accountView, findByUsername, type AccountRow } from "../accounts/accounts";
 import type { AppContext } from "../context";
 import { constantTimeEqual } from "../crypto/constant-time";

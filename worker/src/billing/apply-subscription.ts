@@ -9,7 +9,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
-import { planFor, SUBSCRIPTION_UPDATE_ATTEMPTS } from "../config";
+import { planFor, SUBSCRIPTION_UPDATE_ATTEMPTS } from "../constants";
 import type { AppContext } from "../context";
 import { accounts, subscriptions } from "../db/schema";
 import { graceAfter } from "./downgrade-grace";

@@ -10,7 +10,7 @@
  *   queue(batch, env) → handleBillingQueue(appContext(env), batch)   // worker/src/index.ts
  */
 import type { AccountRow } from "../accounts/accounts";
-import { BILLING_MAX_RETRY_DELAY_SECONDS, BILLING_RETRY_DELAY_SECONDS } from "../config";
+import { BILLING_MAX_RETRY_DELAY_SECONDS, BILLING_RETRY_DELAY_SECONDS } from "../constants";
 import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
@@ -22,8 +22,6 @@ export interface BillingMessage {
   customerId: string;
   subscriptionId: string | null;
 }
-
-export const BILLING_QUEUE_NAME = "cargo-vpn-billing";
 
 /** The account's Stripe ids, read before erasure destroys the key that opens them. */
 export async function stripeIdsForErasure(db: Db, keys: ServerKeys, account: AccountRow): Promise<StripeIds | null> {

@@ -9,7 +9,7 @@
  */
 import { and, eq, isNull, lte, or } from "drizzle-orm";
 import { type AccountRow, dataKeyOf } from "../accounts/accounts";
-import { CHECKOUT_HOLD_MS } from "../config";
+import { CHECKOUT_HOLD_MS } from "../constants";
 import type { AppContext } from "../context";
 import { decryptField, encryptField } from "../crypto/envelope";
 import { subscriptions } from "../db/schema";

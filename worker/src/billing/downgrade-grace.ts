@@ -10,7 +10,7 @@
  */
 import { and, eq, isNotNull, lte } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
-import { DOWNGRADE_ENFORCEMENTS_PER_RUN, type PlanId, planFor } from "../config";
+import { DOWNGRADE_ENFORCEMENTS_PER_RUN, type PlanId, planFor } from "../constants";
 import type { AppContext } from "../context";
 import { accounts } from "../db/schema";
 import { deviceSlots } from "../devices/device-slots";

@@ -6,7 +6,7 @@
  * would redeliver an event that is already applied).
  */
 import type { AccountRow } from "../accounts/accounts";
-import type { PlanId } from "../config";
+import type { PlanId } from "../constants";
 import type { AppContext } from "../context";
 import { sendPlanChangedNotice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";

@@ -7,7 +7,7 @@
  *   STRIPE_PRICES='{"plus":{"month":{"price":"price_…","amount":499,"currency":"eur"}}}'
  *   priceFor(ctx.settings, "plus", "month")   // "price_…"
  */
-import { PLANS, type PlanId } from "../config";
+import { PLANS, type PlanId } from "../constants";
 import { INTERVALS, type Interval, type Settings } from "../settings";
 
 export type { Interval } from "../settings";

@@ -12,7 +12,7 @@ import {
   STRIPE_MAX_NETWORK_RETRIES,
   STRIPE_TIMEOUT_MS,
   STRIPE_UNAVAILABLE_RETRY_AFTER_SECONDS,
-} from "../config";
+} from "../constants";
 import type { AppContext } from "../context";
 import type { Settings } from "../settings";
 import { Problem } from "../problem";

@@ -5,7 +5,7 @@
  * move a plan backwards.
  */
 import { z } from "zod";
-import type { PlanId } from "../config";
+import type { PlanId } from "../constants";
 import type { Settings } from "../settings";
 import { planOfPrice } from "./prices";
 import { isLive } from "./subscription-store";

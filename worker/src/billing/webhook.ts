@@ -10,7 +10,7 @@
 import { eq } from "drizzle-orm";
 import Stripe from "stripe";
 import { z } from "zod";
-import { BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "../config";
+import { BILLING_UNCONFIGURED_RETRY_AFTER_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "../constants";
 import type { AppContext } from "../context";
 import { billingEvents } from "../db/schema";
 import { Problem } from "../problem";

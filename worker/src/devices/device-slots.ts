@@ -18,7 +18,7 @@ import type { DeviceKind } from "@cargo-vpn/shared";
 import type { AppContext } from "../context";
 import { decryptField, encryptField, unwrapDataKey } from "../crypto/envelope";
 import { serverKeys } from "../crypto/keys";
-import { LAST_SEEN_RESOLUTION_MS } from "../config";
+import { LAST_SEEN_RESOLUTION_MS } from "../constants";
 import type { Env } from "../env";
 import { constantTimeEqual } from "../crypto/constant-time";
 

@@ -6,7 +6,7 @@
  * confirmation included, is lost to a passing failure. Nothing about a
  * message is kept once the binding has it; logs name only the error class.
  */
-import { EMAIL_RETRY_DELAY_CAP_SECONDS } from "../config";
+import { EMAIL_RETRY_DELAY_CAP_SECONDS } from "../constants";
 import type { AppContext } from "../context";
 import { openEmail, type SealedEmail } from "./sealed-email";
 

@@ -10,7 +10,7 @@
  *   const { accountId } = await redeemLinkToken(db, "reset", token);
  */
 import { and, eq, gt, lt } from "drizzle-orm";
-import { DELETION_LINK_TTL_MS, EMAIL_CHANGE_UNDO_MS, EMAIL_TOKEN_BYTES, RESET_LINK_TTL_MS, VERIFY_LINK_TTL_MS } from "../config";
+import { DELETION_LINK_TTL_MS, EMAIL_CHANGE_UNDO_MS, EMAIL_TOKEN_BYTES, RESET_LINK_TTL_MS, VERIFY_LINK_TTL_MS } from "../constants";
 import { randomToken, tokenHash } from "../crypto/keyed-hash";
 import type { Db } from "../db/client";
 import { emailTokens } from "../db/schema";

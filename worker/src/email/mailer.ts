@@ -10,12 +10,12 @@
  */
 import type { DeviceKind, Language, TokenResponse } from "@cargo-vpn/shared";
 import { dataKeyOf, type AccountRow } from "../accounts/accounts";
-import { type PlanId, planFor } from "../config";
+import { type PlanId, planFor } from "../constants";
 import type { AppContext } from "../context";
 import { decryptField } from "../crypto/envelope";
 import { issueLinkToken, revokeLinkTokens } from "./link-tokens";
 import { queueEmail } from "./outbox";
-import { linkTo } from "./sender";
+import { linkTo } from "./links";
 import {
   accountDeletedMessage,
   deletionLinkMessage,

@@ -22,7 +22,7 @@ import {
   OWNER_LINK_REQUESTS,
   RESEND_MAX_PER_DAY,
   RESEND_MAX_PER_MINUTE,
-} from "../config";
+} from "../constants";
 import type { AppContext } from "../context";
 import type { Env } from "../env";
 import { Problem } from "../problem";

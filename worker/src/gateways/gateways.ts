@@ -5,7 +5,7 @@
  */
 import { type Location, MAX_HEARTBEAT_SESSIONS } from "@cargo-vpn/shared";
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
-import { GATEWAY_OFFLINE_AFTER_MS, REVOCATION_HORIZON_MS } from "../config";
+import { GATEWAY_OFFLINE_AFTER_MS, REVOCATION_HORIZON_MS } from "../constants";
 import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { gateways, tunnelSessions } from "../db/schema";

@@ -6,7 +6,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { MAX_BODY_BYTES, WEBHOOK_MAX_BODY_BYTES } from "../config";
+import { MAX_BODY_BYTES, WEBHOOK_MAX_BODY_BYTES } from "../constants";
 import { Problem } from "../problem";
 
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;

@@ -9,7 +9,7 @@
  *   request to the deployed API; local `wrangler dev` over http gets none.
  */
 import type { MiddlewareHandler } from "hono";
-import { HSTS_MAX_AGE_SECONDS } from "../config";
+import { HSTS_MAX_AGE_SECONDS } from "../constants";
 
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();

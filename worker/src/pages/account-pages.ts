@@ -14,7 +14,7 @@
 import { isLanguage, type Language } from "@cargo-vpn/shared";
 import { MIN_PASSWORD_LENGTH } from "@cargo-vpn/shared/account-rules";
 import { Hono } from "hono";
-import { MAX_PASSKEYS_PER_ACCOUNT } from "../config";
+import { MAX_PASSKEYS_PER_ACCOUNT } from "../constants";
 import type { AppBindings } from "../env";
 import { escapeHtml as e } from "../http/escape-html";
 import { plural } from "../i18n/format";

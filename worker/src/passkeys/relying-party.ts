@@ -5,7 +5,7 @@
  * rpID, which is why a local stack serves its pages on http://localhost.
  */
 import type { Language } from "@cargo-vpn/shared";
-import { linkTo } from "../email/sender";
+import { linkTo } from "../email/links";
 import type { Settings } from "../settings";
 
 export interface RelyingParty {

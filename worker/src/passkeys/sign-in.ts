@@ -11,7 +11,7 @@
 import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { and, eq, gt } from "drizzle-orm";
-import { WEBAUTHN_CHALLENGE_TTL_MS } from "../config";
+import { WEBAUTHN_CHALLENGE_TTL_MS } from "../constants";
 import type { AppContext } from "../context";
 import { tokenHash } from "../crypto/keyed-hash";
 import { signInChallenges } from "../db/schema";

@@ -1,7 +1,7 @@
 /** The account's device slots. */
 import { createRoute } from "@hono/zod-openapi";
 import { DeviceIdParam, DeviceResponse, DevicesResponse, RenameDeviceRequest, SignOutOthersResponse } from "@cargo-vpn/shared";
-import { planFor } from "../config";
+import { planFor } from "../constants";
 import { deviceSlots } from "../devices/device-slots";
 import { deviceView, keyRef, signOutDevice, signOutDevicesExcept } from "../devices/devices";
 import { authenticate } from "../http/authenticate";

@@ -4,7 +4,7 @@
  */
 import type { TelemetryEvent } from "@cargo-vpn/shared";
 import { asc, eq, lt, sql } from "drizzle-orm";
-import { DAY_MS, MAX_TELEMETRY_EVENTS_PER_DAY, TELEMETRY_CLOCK_SKEW_MS, TELEMETRY_RETENTION_MS } from "../config";
+import { DAY_MS, MAX_TELEMETRY_EVENTS_PER_DAY, TELEMETRY_CLOCK_SKEW_MS, TELEMETRY_RETENTION_MS } from "../constants";
 import type { AccountRow } from "../accounts/accounts";
 import type { AppContext } from "../context";
 import type { Db } from "../db/client";

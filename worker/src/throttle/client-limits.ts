@@ -7,7 +7,7 @@
  *
  *   await limitClient(ctx, "register", clientAddress(c.req.header("cf-connecting-ip")));
  */
-import { MAX_PRELOGINS_PER_CLIENT, MAX_REGISTRATIONS_PER_CLIENT, PRELOGIN_WINDOW_MS, REGISTRATION_WINDOW_MS } from "../config";
+import { MAX_PRELOGINS_PER_CLIENT, MAX_REGISTRATIONS_PER_CLIENT, PRELOGIN_WINDOW_MS, REGISTRATION_WINDOW_MS } from "../constants";
 import type { AppContext } from "../context";
 import { clientHash } from "../crypto/keyed-hash";
 import { Problem } from "../problem";

@@ -2,7 +2,7 @@
  * The sign-in rate limit. Failures are counted three ways:
  * - per username from one client (5 per 15 minutes) and per client across
  *   usernames (20 per 15 minutes): fixed windows that apply to every attempt;
- * - per username overall: a back-off (config.ts USERNAME_BACKOFF) that grows
+ * - per username overall: a back-off (constants.ts USERNAME_BACKOFF) that grows
  *   from 1 s to at most 5 minutes, and that a device holding one of the
  *   account's slots skips, so attackers spread over many addresses can slow
  *   the owner's new devices down a little but never shut the owner out.
@@ -11,7 +11,7 @@
  * back-off part skipped when the device is known), then `recordSignInFailure`
  * on a wrong key.
  */
-import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WINDOW_MS, USERNAME_BACKOFF } from "../config";
+import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WINDOW_MS, USERNAME_BACKOFF } from "../constants";
 import type { AppContext } from "../context";
 import type { Env } from "../env";
 import { Problem } from "../problem";

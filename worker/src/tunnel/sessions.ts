@@ -6,7 +6,7 @@
 import type { ProxyCredentials, StartSessionResponse, UsageResponse, UsageSession } from "@cargo-vpn/shared";
 import { fromBase64Url, MAX_OPEN_SESSIONS_PER_DEVICE, toBase64Url } from "@cargo-vpn/shared";
 import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
-import { MAX_SESSION_STARTS_PER_MINUTE, SESSION_STARTS_WINDOW_MS } from "../config";
+import { MAX_SESSION_STARTS_PER_MINUTE, SESSION_STARTS_WINDOW_MS } from "../constants";
 import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
 import { type AccessClaims, signProxyToken } from "../crypto/tokens";

@@ -9,7 +9,7 @@
 import { and, eq, gt, lte } from "drizzle-orm";
 import { type AccountRow, dataKeyOf } from "../accounts/accounts";
 import type { SignInInput } from "../auth/sign-in";
-import { SIGN_IN_CHALLENGE_TTL_MS } from "../config";
+import { SIGN_IN_CHALLENGE_TTL_MS } from "../constants";
 import { decryptField, encryptField } from "../crypto/envelope";
 import { randomToken, tokenHash } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";

@@ -10,7 +10,7 @@
  *   await takeCodeAttempt(ctx, accountId);              // 429 when exhausted
  *   if (right) await codeAccepted(ctx, accountId); else throw codeRefused(detail);
  */
-import { CODE_FAILURE_WINDOW_MS, MAX_CODE_FAILURES_PER_ACCOUNT } from "../config";
+import { CODE_FAILURE_WINDOW_MS, MAX_CODE_FAILURES_PER_ACCOUNT } from "../constants";
 import type { AppContext } from "../context";
 import { Problem } from "../problem";
 import type { Limit } from "../throttle/rate-limiter";

@@ -13,7 +13,7 @@ import type { RecoveryCodesResponse, TotpEnrolResponse, TwoFactorStatusResponse 
 import { eq } from "drizzle-orm";
 import type { AccountRow } from "../accounts/accounts";
 import { proveOwnAuthKey } from "../auth/sign-in";
-import { TOTP_DIGITS, TOTP_ENROLMENT_TTL_MS, TOTP_PERIOD_SECONDS } from "../config";
+import { TOTP_DIGITS, TOTP_ENROLMENT_TTL_MS, TOTP_PERIOD_SECONDS } from "../constants";
 import type { AppContext } from "../context";
 import { recoveryCodes, signInChallenges, twoFactor } from "../db/schema";
 import { Problem } from "../problem";

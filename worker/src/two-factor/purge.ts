@@ -4,7 +4,7 @@
  * step nobody finished outlives it.
  */
 import { and, isNull, lte } from "drizzle-orm";
-import { TOTP_ENROLMENT_TTL_MS } from "../config";
+import { TOTP_ENROLMENT_TTL_MS } from "../constants";
 import type { Db } from "../db/client";
 import { signInChallenges, twoFactor } from "../db/schema";
 

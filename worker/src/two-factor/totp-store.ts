@@ -6,7 +6,7 @@
  */
 import { and, eq, gt, isNotNull, isNull, lt, or, type SQLWrapper, sql } from "drizzle-orm";
 import { type AccountRow, dataKeyOf } from "../accounts/accounts";
-import { TOTP_ENROLMENT_TTL_MS } from "../config";
+import { TOTP_ENROLMENT_TTL_MS } from "../constants";
 import { decryptField, encryptField } from "../crypto/envelope";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";

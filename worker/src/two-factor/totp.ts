@@ -6,7 +6,7 @@
  * a replayed code.
  */
 import { Secret, TOTP } from "otpauth";
-import { TOTP_DIGITS, TOTP_ISSUER, TOTP_PERIOD_SECONDS, TOTP_WINDOW_STEPS } from "../config";
+import { TOTP_DIGITS, TOTP_ISSUER, TOTP_PERIOD_SECONDS, TOTP_WINDOW_STEPS } from "../constants";
 
 /** A new 160-bit secret (RFC 4226's recommended size), base32 as authenticator apps take it. */
 export function newTotpSecret(): string {

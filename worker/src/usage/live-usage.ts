@@ -9,7 +9,7 @@
  * fold takes every batch taken before it).
  */
 import type { UsageSession } from "@cargo-vpn/shared";
-import { REVOCATION_HORIZON_MS } from "../config";
+import { REVOCATION_HORIZON_MS } from "../constants";
 import type { AppContext } from "../context";
 import { type UnfoldedRow, usageIntake } from "./usage-intake";
 

@@ -8,7 +8,7 @@
  */
 import type { UsageDay } from "@cargo-vpn/shared";
 import { desc, eq } from "drizzle-orm";
-import { DAY_MS, USAGE_DAY_RETENTION_DAYS, USED_REFRESH_TOKEN_RETENTION_MS } from "../config";
+import { DAY_MS, USAGE_DAY_RETENTION_DAYS, USED_REFRESH_TOKEN_RETENTION_MS } from "../constants";
 import type { AppContext } from "../context";
 import type { Db } from "../db/client";
 import { usageDays } from "../db/schema";

@@ -27,7 +27,7 @@
  * Reach it only through `usageIntake(ctx, gatewayId)`.
  */
 import { DurableObject } from "cloudflare:workers";
-import { USAGE_BATCH_RETENTION_MS } from "../config";
+import { USAGE_BATCH_RETENTION_MS } from "../constants";
 import type { AppContext } from "../context";
 import type { Env } from "../env";
 import { parseSettings } from "../settings";

@@ -3,7 +3,7 @@
  * object inherits (a stored or operator-typed "constructor" gets no limit-free plan).
  */
 import { describe, expect, it } from "vitest";
-import { isPlanId, PLANS, planFor } from "./config";
+import { isPlanId, PLANS, planFor } from "./constants";
 
 describe("plan lookup", () => {
   it("knows exactly the three plans", () => {

@@ -160,8 +160,9 @@ export const EMAIL_CHANGE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** A failed send is retried by the queue after this many seconds, doubling each attempt up to the cap (EMAIL_RETRY_DELAY_SECONDS overrides the first). */
 export const EMAIL_RETRY_DELAY_SECONDS = 30;
 export const EMAIL_RETRY_DELAY_CAP_SECONDS = 60 * 60;
-/** The queue that carries outgoing email (wrangler.toml [[queues]]). */
+/** The queues the worker produces to and consumes (wrangler.toml [[queues]], same names): outgoing email, and Stripe clean-ups of erased accounts (billing/billing-queue.ts). */
 export const EMAIL_QUEUE_NAME = "cargo-vpn-email";
+export const BILLING_QUEUE_NAME = "cargo-vpn-billing";
 /** The sender of every message when EMAIL_FROM is not set. */
 export const DEFAULT_EMAIL_FROM = "Cargo VPN <no-reply@cargovpn.dev>";
 /** Where email links point when PUBLIC_BASE_URL is not set: the local API. */
