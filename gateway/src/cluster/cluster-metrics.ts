@@ -11,11 +11,16 @@ import { type EventLoopDelay, emptySnapshot, mergeSnapshots, type MetricsSnapsho
 import { renderMetrics } from "../admin/metrics-text";
 
 export async function clusterMetricsText(pool: WorkerPool, heartbeat: Heartbeat, loop: EventLoopDelay): Promise<string> {
+  // Each answer is kept the moment it arrives, so a worker that dies during the scrape is folded into
+  // `retired` with its newest figures; and only the workers still running after the wait are summed,
+  // so one that died meanwhile is not counted twice (once retired, once live: a total went 4 → 6).
+  await Promise.all(
+    pool.slots().map(async (slot) => {
+      const answer = await pool.ask<MetricsSnapshot>(slot, "cargo:metrics");
+      if (answer) slot.last = answer;
+    }),
+  );
   const live = pool.slots();
-  const answers = await Promise.all(live.map((slot) => pool.ask<MetricsSnapshot>(slot, "cargo:metrics")));
-  live.forEach((slot, i) => {
-    if (answers[i]) slot.last = answers[i];
-  });
   const workers = live.filter((slot) => slot.last).map((slot) => ({ worker: slot.index, snapshot: slot.last! }));
   const own = {
     ...emptySnapshot(),
