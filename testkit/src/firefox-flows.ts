@@ -62,12 +62,22 @@ export const clickSwitch = (firefox: Firefox, popup: string) =>
 export const switchIsOn = (firefox: Firefox, popup: string) =>
   firefox.run<boolean>(popup, `${DOM_HELPERS} return switchNamed("VPN")?.getAttribute("aria-checked") === "true";`);
 
-/** Waits for the state in words to match `pattern` (a RegExp source). */
-export function waitForState(firefox: Firefox, popup: string, pattern: string, timeoutMs = 30_000): Promise<void> {
-  return firefox.waitFor(
-    popup,
-    `return new RegExp(args[0]).test(document.getElementById("connection-state")?.textContent ?? "");`,
-    timeoutMs,
-    pattern,
-  );
+/** Waits for the state in words to match `pattern` (a RegExp source); a timeout names the state last shown. */
+export async function waitForState(firefox: Firefox, popup: string, pattern: string, timeoutMs = 30_000): Promise<void> {
+  try {
+    await firefox.waitFor(
+      popup,
+      `return new RegExp(args[0]).test(document.getElementById("connection-state")?.textContent ?? "");`,
+      timeoutMs,
+      pattern,
+    );
+  } catch (error) {
+    const shown = await firefox
+      .run<string>(
+        popup,
+        `return document.getElementById("connection-state")?.textContent ?? "no state; page: " + document.body.innerText.slice(0, 300);`,
+      )
+      .catch(() => "(popup unreadable)");
+    throw new Error(`state never matched /${pattern}/ in ${timeoutMs} ms; the popup shows: ${JSON.stringify(shown)}`, { cause: error });
+  }
 }
