@@ -91,10 +91,11 @@ export type Background = ReturnType<typeof startBackgroundFor>;
 
 /** Opens the popup on a fresh #app; resolves once it is interactive. */
 /** `probe`: how the picker times gateways; by default no probe ever answers, so "Fastest" goes by load. */
-export async function openPopup(background: Background, probe?: ProbeDeps, pollMs = 1e9) {
+/** `call`: how the popup reaches the background; by default straight through. */
+export async function openPopup(background: Background, probe?: ProbeDeps, pollMs = 1e9, call: Call = background.call) {
   document.body.innerHTML = `<div id="app"></div>`;
   const root = document.getElementById("app")!;
-  const popup = startPopup(root, background.call, {
+  const popup = startPopup(root, call, {
     openOptions: () => {},
     watchConnection: (listener) => watchConnection(fakeBrowser.storage.session as never, listener),
     // No timer refresh unless asked: what changes on screen changed by push.

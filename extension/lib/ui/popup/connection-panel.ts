@@ -125,6 +125,8 @@ export class ConnectionPanel {
     this.picker.setLocations(locations, this.view.locationId ?? preferred);
     if (locations.length === 0) this.alert.textContent = t("noLocations");
     this.measure(locations);
+    // The sentence names the location: say it again with the names now known.
+    this.show(this.view);
   }
 
   /** Times each gateway (latency.ts), only while the VPN is off: with it on the probes would go through the tunnel. */

@@ -11,6 +11,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { createFakeApi } from "../../../tests/support/fake-api";
 import { type Background, installMessages, openPopup, startBackgroundFor, until } from "../../../tests/support/popup-harness";
+import type { Call } from "../messenger";
 
 const PASSWORD = "correct horse battery";
 const kdf = newKdfParams(600_000);
@@ -54,6 +55,28 @@ describe("popup, signed in", () => {
     await bg.connection.dispatch({ type: "DISCONNECT" });
     await until(() => /^Not connected/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
     expect(vpn.getAttribute("aria-checked")).toBe("false");
+  });
+
+  it("opened mid-reconnect: a change carried out after the first answer, pushed before the popup listened, still shows", async () => {
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await bg.call("signIn", { username: "alice", authKey });
+    await bg.call("getLocations", undefined);
+    // The first getStatus is answered "disconnected"; the tunnel comes up (and its push goes out) before
+    // the popup has the answer, so before it listens: the Firefox restart e2e showed "Restoring…" for 40 s.
+    let first = true;
+    const call: Call = async (type, payload) => {
+      const answer = await bg.call(type, payload);
+      if (type === "getStatus" && first) {
+        first = false;
+        await bg.call("connect", { locationId: "loc-local" });
+        await bg.connection.idle();
+        expect(bg.connection.settled.name).toBe("connected");
+      }
+      return answer;
+    };
+    popup = await openPopup(bg, undefined, 1e9, call);
+    await until(() => /^Connected to Local \(Germany\)/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    expect(popup.switchNamed("VPN").getAttribute("aria-checked")).toBe("true");
   });
 
   it("no gap at the click: while the browser is still taking the hold, nothing reads on (the switch, or getStatus as another page asks it)", async () => {

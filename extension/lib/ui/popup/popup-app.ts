@@ -180,18 +180,75 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
     if (navigated) root.querySelector<HTMLElement>("#main-heading")?.focus();
     navigated = true;
 
+    let shownState = initial.connection.state;
+    let inFlight: Promise<void> | null = null;
+    let again = false;
+    // One refresh at a time; a request made meanwhile runs once more after it, so the last word always lands.
+    poll = async () => {
+      if (inFlight) {
+        again = true;
+        return inFlight;
+      }
+      inFlight = (async () => {
+        do {
+          again = false;
+          try {
+            const status = await call("getStatus", undefined);
+            if (!status.signedIn) return void load();
+            connection.update(status);
+            shownState = status.connection.state;
+            await refreshUsage(status);
+            // Each rule says whether its location is in use yet (the site sessions follow the main tunnel).
+            await sites.refresh();
+            // Today's bar follows the open session's live counters.
+            if (shownState === "connected") await refreshChart();
+          } catch {
+            // A missed refresh is not worth an error message; the next one will tell.
+          }
+        } while (again);
+      })();
+      try {
+        await inFlight;
+      } finally {
+        inFlight = null;
+      }
+    };
+    // Listen before anything else is awaited, then ask once more: a change the background carried out
+    // after answering `initial` was pushed before anyone listened, and no later push repeats it (a popup
+    // opened mid-reconnect would show "Restoring…" for good).
+    let pushed = false;
+    const follow = (view: ConnectionView) => {
+      connection.show(view);
+      // A new state: fresh usage (the ended session's final numbers, or the new one's).
+      if (view.state !== shownState) {
+        shownState = view.state;
+        void poll();
+        void refreshChart().catch(() => {});
+      }
+    };
+    unwatch = options.watchConnection((view) => {
+      pushed = true;
+      follow(view);
+    });
+    void call("getStatus", undefined).then(
+      (latest) => {
+        // A push that arrived meanwhile is newer than this answer (getStatus is read before it is sent).
+        if (!pushed) follow(latest.connection);
+      },
+      () => {},
+    );
+
     // Locations first: the switch needs a location to be usable. The list remembered from last time makes
     // it usable at once (the popup's time to interactive); the API's fresh list replaces it when it comes.
     const preferred = initial.connection.locationId ?? initial.lastLocationId;
+    // The panel redraws its current state with the new names: `initial` may be behind a push by now.
     const fresh = call("getLocations", undefined).then((locations) => {
       connection.setLocations(locations, preferred);
       sites.setLocations(locations);
-      connection.update(initial);
     });
     if (initial.locations) {
       connection.setLocations(initial.locations, preferred);
       sites.setLocations(initial.locations);
-      connection.update(initial);
       void fresh.catch(async (error) => {
         if (!(await signedOutBy(error))) alert.textContent = errorText(toErrorInfo(error));
       });
@@ -229,48 +286,6 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       usage.show(await call("getUsage", {}), status.connection.sessionId);
     }
 
-    let shownState = initial.connection.state;
-    let inFlight: Promise<void> | null = null;
-    let again = false;
-    // One refresh at a time; a request made meanwhile runs once more after it, so the last word always lands.
-    poll = async () => {
-      if (inFlight) {
-        again = true;
-        return inFlight;
-      }
-      inFlight = (async () => {
-        do {
-          again = false;
-          try {
-            const status = await call("getStatus", undefined);
-            if (!status.signedIn) return void load();
-            connection.update(status);
-            shownState = status.connection.state;
-            await refreshUsage(status);
-            // Each rule says whether its location is in use yet (the site sessions follow the main tunnel).
-            await sites.refresh();
-            // Today's bar follows the open session's live counters.
-            if (shownState === "connected") await refreshChart();
-          } catch {
-            // A missed refresh is not worth an error message; the next one will tell.
-          }
-        } while (again);
-      })();
-      try {
-        await inFlight;
-      } finally {
-        inFlight = null;
-      }
-    };
-    unwatch = options.watchConnection((view) => {
-      connection.show(view);
-      // A new state: fresh usage (the ended session's final numbers, or the new one's).
-      if (view.state !== shownState) {
-        shownState = view.state;
-        void poll();
-        void refreshChart().catch(() => {});
-      }
-    });
     // Bytes have no event: refresh the live traffic while a session is open.
     timer = setInterval(() => {
       if (shownState === "connected") void poll();
