@@ -45,6 +45,9 @@ function installIfNeeded() {
 
 // Unused files, dependencies and exports, and imports of packages a package.json does not list (knip.json).
 const knip = () => pnpm("exec", "knip", "--include", "files,dependencies,unlisted,binaries,unresolved,exports");
+// No runtime import cycle in any package's source (.madgerc: type-only imports are erased, so they are skipped).
+const SOURCES = ["worker/src", "gateway/src", "extension/lib", "extension/entrypoints", "shared/src", "testkit/src"];
+const cycles = () => pnpm("exec", "madge", "--circular", "--no-spinner", ...SOURCES);
 
 const [task = "test", ...rest] = process.argv.slice(2);
 installIfNeeded();
@@ -54,14 +57,14 @@ const tasks = {
   // Lint and types first (cheap, and a red there is worth knowing even when tests pass), then every
   // package's tests, one package at a time: the suites start real servers and browsers, and CI has two cores.
   test: () => {
-    const lint = pnpm("exec", "biome", "check", ".") || knip();
+    const lint = pnpm("exec", "biome", "check", ".") || knip() || cycles();
     const types = pnpm("-r", "run", "typecheck");
     const tests = pnpm("-r", "--workspace-concurrency=1", "--no-bail", "run", "test", ...rest);
     return tests || lint || types;
   },
   bench: () => pnpm("exec", "tsx", "scripts/bench.ts", ...rest),
   typecheck: () => pnpm("-r", "run", "typecheck"),
-  lint: () => pnpm("exec", "biome", "check", ...rest) || knip(),
+  lint: () => pnpm("exec", "biome", "check", ...rest) || knip() || cycles(),
   format: () => pnpm("exec", "biome", "check", "--write", ...rest),
   ops: () => pnpm("exec", "tsx", "scripts/ops.ts", ...rest),
   wrangler: () => pnpm("exec", "wrangler", ...rest),

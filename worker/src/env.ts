@@ -2,15 +2,10 @@
  * The one typed environment of the worker: bindings from wrangler.toml and
  * secrets (`.dev.vars` locally, `wrangler secret put` in production).
  */
-import type { AccountRow } from "./accounts/accounts";
-import type { SubscriptionRow } from "./billing/subscription-store";
-import type { AppContext } from "./context";
-import type { AccessClaims } from "./crypto/tokens";
 import type { DeviceSlots } from "./devices/device-slots";
 import type { RateLimiter } from "./throttle/rate-limiter";
 import type { UsageIntake } from "./usage/usage-intake";
-import type { BillingMessage } from "./billing/billing-queue";
-import type { SealedEmail } from "./email/sealed-email";
+import type { BillingMessage, SealedEmail } from "./queue-messages";
 
 export interface Env {
   DB: D1Database;
@@ -75,27 +70,3 @@ export interface Env {
   /** Seconds before the first retry of a failed send (default in constants.ts); tests shorten it. */
   EMAIL_RETRY_DELAY_SECONDS?: string;
 }
-
-export interface AuthContext {
-  accountId: string;
-  deviceId: string;
-  signInId: string;
-}
-
-export interface GatewayContext {
-  id: string;
-}
-
-export type AppBindings = {
-  Bindings: Env;
-  Variables: {
-    auth: AuthContext;
-    account: AccountRow;
-    /** The account's billing row, read with it by `authenticate` (null: it never bought anything). */
-    billing: SubscriptionRow | null;
-    /** A verified token's claims, its sign-in not yet proved live (http/authenticate.ts `verifyTokenOnly`). */
-    claims: AccessClaims;
-    gateway: GatewayContext;
-    ctx: AppContext;
-  };
-};

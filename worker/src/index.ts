@@ -6,10 +6,10 @@ import { createApp } from "./app";
 import { appContext } from "./context";
 import type { Env } from "./env";
 import { housekeeping } from "./housekeeping";
-import { type BillingMessage, handleBillingQueue } from "./billing/billing-queue";
+import { handleBillingQueue } from "./billing/billing-queue";
 import { BILLING_QUEUE_NAME, EMAIL_QUEUE_NAME } from "./constants";
 import { deliverEmails } from "./email/delivery";
-import type { SealedEmail } from "./email/sealed-email";
+import type { BillingMessage, SealedEmail } from "./queue-messages";
 import { requestCountsAsked, withRequestCounts } from "./http/request-counts";
 
 export { DeviceSlots } from "./devices/device-slots";

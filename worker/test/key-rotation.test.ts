@@ -8,7 +8,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { base64url, exportJWK, generateKeyPair, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { accountView, createAccount, dataKeyOf, findById, findByUsername } from "../src/accounts/accounts";
+import { createAccount, dataKeyOf, findById, findByUsername } from "../src/accounts/accounts";
+import { accountView } from "../src/accounts/account-view";
 import { kekVersionCounts, rewrapAll, type SqlRunner } from "../src/crypto/kek-rotation";
 import { serverKeys } from "../src/crypto/keys";
 import { database } from "../src/db/client";
@@ -222,7 +223,7 @@ describe("DATA_KEK rotation", () => {
         for (const c of created) {
           const keys = await serverKeys(during);
           const row = await findByUsername(db, keys, c.username);
-          expect((await accountView(keys, row!)).username).toBe(c.username);
+          expect((await accountView(keys, row!, null)).username).toBe(c.username);
           reads++;
         }
       }
@@ -252,7 +253,7 @@ describe("DATA_KEK rotation", () => {
     // The old key can be retired: the new one alone opens every account, the old one alone none.
     for (const c of created) {
       const row = (await findById(db, c.id))!;
-      expect((await accountView(await serverKeys(v2), row)).username).toBe(c.username);
+      expect((await accountView(await serverKeys(v2), row, null)).username).toBe(c.username);
       await expect(dataKeyOf(await serverKeys(v1), row)).rejects.toThrow(/no configured DATA_KEK/);
     }
   });
@@ -277,7 +278,9 @@ describe("DATA_KEK rotation", () => {
     expect(await env.DB.prepare("SELECT id FROM accounts WHERE id = ?").bind(victim.id).first()).toBeNull();
     const row = (await findById(database(env), survivor.id))!;
     expect(row.kekVersion).toBe(2);
-    expect((await accountView(await serverKeys({ ...env, DATA_KEK: k2, DATA_KEK_VERSION: "2" }), row)).username).toBe(survivor.username);
+    expect((await accountView(await serverKeys({ ...env, DATA_KEK: k2, DATA_KEK_VERSION: "2" }), row, null)).username).toBe(
+      survivor.username,
+    );
   });
 
   it("a data key opened while both KEKs are configured is never served once the previous one is retired", async () => {

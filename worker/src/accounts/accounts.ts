@@ -1,15 +1,15 @@
 /**
- * Accounts: creating one, finding one by username, and showing one to its
- * owner. The email is stored only as ciphertext under the account's data key
+ * The account records: creating one, finding one (by username or id) and
+ * opening its data key. Use cases sit above (register.ts, own-account.ts,
+ * auth/sign-in.ts, …); how an owner sees the account is account-view.ts. The email is stored only as ciphertext under the account's data key
  * plus a keyed blind index, so the database alone does not reveal it; the
  * username as a blind index plus the client's own ciphertext
  * (username-sealed.ts), which no server key opens.
  */
-import { type Account, DEFAULT_LANGUAGE, type RegisterRequest, type Subscription } from "@cargo-vpn/shared";
+import { DEFAULT_LANGUAGE, type RegisterRequest } from "@cargo-vpn/shared";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
-import { planFor } from "../constants";
-import { decryptField, encryptField, newDataKey, unwrapDataKey } from "../crypto/envelope";
+import { encryptField, newDataKey, unwrapDataKey } from "../crypto/envelope";
 import { authVerifier, blindIndex } from "../crypto/keyed-hash";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
@@ -97,26 +97,4 @@ export async function findById(db: Db, id: string): Promise<AccountRow | undefin
 
 export async function dataKeyOf(keys: ServerKeys, row: AccountRow): Promise<CryptoKey> {
   return unwrapDataKey(keys.kek, row.wrappedKey, row.id, row.kekVersion);
-}
-
-/** The account as its owner sees it, decrypted, with its subscription as read beside it (subscription-store.ts). */
-export async function accountView(keys: ServerKeys, row: AccountRow, subscription: Subscription | null = null): Promise<Account> {
-  const key = await dataKeyOf(keys, row);
-  const [username, email] = await Promise.all([
-    row.usernameCiphertext === NO_SERVER_COPY ? null : decryptField(key, row.id, "username", row.usernameCiphertext),
-    decryptField(key, row.id, "email", row.emailCiphertext),
-  ]);
-  return {
-    id: row.id,
-    username,
-    usernameSealed: row.usernameSealed,
-    email,
-    emailVerified: row.emailVerified,
-    createdAt: new Date(row.createdAt).toISOString(),
-    plan: { ...planFor(row.planId) },
-    subscription,
-    notifyNewDevice: row.notifyNewDevice,
-    telemetryOptIn: row.telemetryOptIn,
-    language: row.language,
-  };
 }

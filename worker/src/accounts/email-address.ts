@@ -15,7 +15,7 @@ import { addressOf, sendVerificationLink } from "../email/mailer";
 import { takeEmailChange, takeResend } from "../email/send-limits";
 import { limitClient } from "../throttle/client-limits";
 import { Problem } from "../problem";
-import { type AccountRow, accountView } from "./accounts";
+import type { AccountRow } from "./accounts";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
 
 const TAKEN = "An account with that email already exists.";
@@ -40,7 +40,7 @@ export async function changeEmail(
 ): Promise<AccountRow> {
   const { db } = ctx;
   const keys = await ctx.keys();
-  const view = await accountView(keys, row);
+  const currentAddress = await addressOf(ctx, row);
   await proveOwnAuthKey(ctx, row, authKey, clientAddress, currentDeviceId);
   await limitClient(ctx, "register", clientAddress);
   await takeEmailChange(ctx, row.id);
@@ -49,7 +49,7 @@ export async function changeEmail(
   const taken = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailIndex, emailIndex)).get();
   if (taken) throw new Problem("email_taken", TAKEN);
   // Pending until the new address confirms; the old one can undo it (email-change.ts).
-  await requestEmailChange(ctx, row, view.email, newEmail, emailIndex);
+  await requestEmailChange(ctx, row, currentAddress, newEmail, emailIndex);
   return row;
 }
 

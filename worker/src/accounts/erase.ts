@@ -29,10 +29,9 @@ import {
   webauthnChallenges,
   usageDays,
 } from "../db/schema";
-import { codeLimiterName } from "../two-factor/code-limiter";
 import { endAtStripe, stripeIdsForErasure } from "../billing/billing-queue";
 import { deviceSlots } from "../devices/device-slots";
-import { addressCounterName, resendCounterName } from "../email/send-limits";
+import { rateLimiter } from "../throttle/rate-limiter";
 import { usageIntake } from "../usage/usage-intake";
 import { USAGE_BATCH_RETENTION_MS } from "../constants";
 import { forgetDataKey } from "../crypto/envelope";
@@ -72,11 +71,11 @@ export async function eraseAccount(ctx: AppContext, row: AccountRow): Promise<vo
     deviceSlots(ctx, row.id).erase(),
     // The account's sessions' bytes not folded yet; their D1 rows are gone, so no later fold recreates them.
     ...[...byGateway].map(([gatewayId, ids]) => usageIntake(ctx, gatewayId).purge(ids)),
-    env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`user:${row.usernameIndex}`)).erase(),
-    // The email send counters tied to the account and its address.
-    env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(resendCounterName(row.id))).erase(),
-    env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(addressCounterName(row.emailIndex))).erase(),
-    env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(codeLimiterName(row.id))).erase(),
+    rateLimiter(ctx, "user", row.usernameIndex).erase(),
+    // The email send counters tied to the account and its address, and its second-factor failures.
+    rateLimiter(ctx, "resend", row.id).erase(),
+    rateLimiter(ctx, "email", row.emailIndex).erase(),
+    rateLimiter(ctx, "second-factor", row.id).erase(),
   ]);
   if (stripeIds) await endAtStripe(ctx, stripeIds);
 }

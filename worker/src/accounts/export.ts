@@ -9,8 +9,9 @@ import { usageView } from "../tunnel/sessions";
 import { twoFactorStatus } from "../two-factor/enrolment";
 import { liveUsage, withLive } from "../usage/live-usage";
 import { usageDaysOf } from "../usage/retention";
-import { accountView, type AccountRow } from "./accounts";
-import { subscriptionView } from "../billing/subscription-store";
+import type { AccountRow } from "./accounts";
+import { accountView } from "./account-view";
+import { billingRowOf } from "../billing/subscription-store";
 
 export async function exportAccount(ctx: AppContext, row: AccountRow, currentDeviceId: string) {
   const { db } = ctx;
@@ -18,7 +19,7 @@ export async function exportAccount(ctx: AppContext, row: AccountRow, currentDev
   // What the intakes hold is read before the session rows it adds to (usage/live-usage.ts).
   const live = await liveUsage(ctx, row.id);
   const [account, devices, sessions, days, telemetry, changes, twoFactor] = await Promise.all([
-    subscriptionView(db, row.id).then((subscription) => accountView(keys, row, subscription)),
+    billingRowOf(db, row.id).then((billing) => accountView(keys, row, billing ?? null)),
     deviceSlots(ctx, row.id).list(keyRef(row)),
     db.select().from(tunnelSessions).where(eq(tunnelSessions.accountId, row.id)).orderBy(desc(tunnelSessions.startedAt)),
     usageDaysOf(db, row.id),

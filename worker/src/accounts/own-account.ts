@@ -10,9 +10,10 @@
 import type { Account, PatchMeRequest } from "@cargo-vpn/shared";
 import type { z } from "zod";
 import { proveOwnAuthKey } from "../auth/sign-in";
-import { type SubscriptionRow, subscriptionOf } from "../billing/subscription-store";
+import type { SubscriptionRow } from "../billing/subscription-store";
 import type { AppContext } from "../context";
-import { type AccountRow, accountView } from "./accounts";
+import type { AccountRow } from "./accounts";
+import { accountView } from "./account-view";
 import { eraseWithLastMessage } from "./deletion-by-link";
 import { changeEmail } from "./email-address";
 import { updatePreferences } from "./preferences";
@@ -22,7 +23,7 @@ export type AccountChanges = z.output<typeof PatchMeRequest>;
 
 /** `billing` is the account's billing row, read in the same query as the row (http/authenticate.ts). */
 export async function ownAccount(ctx: AppContext, row: AccountRow, billing: SubscriptionRow | null): Promise<Account> {
-  return accountView(await ctx.keys(), row, subscriptionOf(billing));
+  return accountView(await ctx.keys(), row, billing);
 }
 
 export async function updateOwnAccount(
@@ -43,7 +44,7 @@ export async function updateOwnAccount(
     await proveOwnAuthKey(ctx, current, authKey, clientAddress, deviceId);
   }
   const changed = await updatePreferences(ctx.db, current.id, { telemetryOptIn, notifyNewDevice, language });
-  return accountView(await ctx.keys(), { ...current, ...changed }, subscriptionOf(billing));
+  return accountView(await ctx.keys(), { ...current, ...changed }, billing);
 }
 
 export async function deleteOwnAccount(ctx: AppContext, row: AccountRow, deviceId: string, authKey: string, clientAddress: string) {

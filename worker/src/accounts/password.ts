@@ -21,7 +21,7 @@ import { signOutDevicesExcept } from "../devices/devices";
 import { invalidLink, peekLinkToken, redeemLinkToken, revokeLinkTokens } from "../email/link-tokens";
 import { addressOf, sendPasswordChangedNotice } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
-import { type AccountRow, accountView, findById } from "./accounts";
+import { type AccountRow, findById } from "./accounts";
 import { assertResetUsername } from "./reset-username-check";
 import { resealedUsername } from "./username-sealed";
 
@@ -51,13 +51,13 @@ export async function changePassword(
 ): Promise<void> {
   const { db } = ctx;
   const keys = await ctx.keys();
-  const view = await accountView(keys, row);
+  const address = await addressOf(ctx, row);
   // The signed-in device holds a slot, so attackers guessing this username elsewhere do not slow it down.
   await proveOwnAuthKey(ctx, row, input.authKey, clientAddress, currentDeviceId);
   await storeNewPassword(db, keys, row.id, input, false);
   await revokeLinkTokens(db, row.id, "reset");
   await signOutDevicesExcept(ctx, row, currentDeviceId);
-  await bestEffort(sendPasswordChangedNotice(ctx, view.email, row.language));
+  await bestEffort(sendPasswordChangedNotice(ctx, address, row.language));
 }
 
 /** POST /v1/auth/password-reset/confirm: the link proves the address, so it counts as verified. */

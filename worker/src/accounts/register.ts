@@ -10,7 +10,8 @@ import type { AppContext } from "../context";
 import { sendVerificationLink } from "../email/mailer";
 import { bestEffort } from "../email/outbox";
 import { limitClient } from "../throttle/client-limits";
-import { accountView, assertAvailable, createAccount, type NewAccount } from "./accounts";
+import { assertAvailable, createAccount, type NewAccount } from "./accounts";
+import { accountView } from "./account-view";
 
 export async function registerAccount(ctx: AppContext, input: NewAccount, clientAddress: string): Promise<Account> {
   const keys = await ctx.keys();
@@ -18,5 +19,6 @@ export async function registerAccount(ctx: AppContext, input: NewAccount, client
   await assertAvailable(ctx.db, keys, input.username, input.email);
   const row = await createAccount(ctx.db, keys, input);
   await bestEffort(sendVerificationLink(ctx, row, input.email));
-  return accountView(keys, row);
+  // A new account has never bought anything: no billing row.
+  return accountView(keys, row, null);
 }

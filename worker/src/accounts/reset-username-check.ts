@@ -13,6 +13,7 @@ import { RESET_LINK_TTL_MS } from "../constants";
 import type { AppContext } from "../context";
 import { blindIndex } from "../crypto/keyed-hash";
 import { Problem } from "../problem";
+import { rateLimiter } from "../throttle/rate-limiter";
 import type { AccountRow } from "./accounts";
 
 /** Wrong names a reset may try per account within RESET_LINK_TTL_MS. */
@@ -20,10 +21,9 @@ const RESET_USERNAME_ATTEMPTS = 5;
 const LIMITS = [{ key: "reset-username", max: RESET_USERNAME_ATTEMPTS }];
 
 export async function assertResetUsername(ctx: AppContext, row: AccountRow, username: string, nowMs = Date.now()): Promise<void> {
-  const { env } = ctx;
   const keys = await ctx.keys();
   // The account's own sign-in counter object (erased with the account).
-  const counter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`user:${row.usernameIndex}`));
+  const counter = rateLimiter(ctx, "user", row.usernameIndex);
   const right = (await blindIndex(keys.index, "username", username)) === row.usernameIndex;
   // A wrong name is counted in the same atomic step that checks the limit, so parallel guesses cannot overrun it;
   // past the limit a right name waits too, so the answer tells nothing then.

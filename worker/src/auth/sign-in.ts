@@ -9,7 +9,8 @@ import { KDF_NAME, type SignInRequest, type TokenResponse } from "@cargo-vpn/sha
 import type { z } from "zod";
 import { and, eq, sql } from "drizzle-orm";
 import { ACCESS_TOKEN_TTL_SECONDS, planFor } from "../constants";
-import { accountView, findByUsername, type AccountRow } from "../accounts/accounts";
+import { findByUsername, type AccountRow } from "../accounts/accounts";
+import { accountView, type BillingFields } from "../accounts/account-view";
 import type { AppContext } from "../context";
 import { constantTimeEqual } from "../crypto/constant-time";
 import { authVerifier, blindIndex, clientHash, fakeSalt, slotHandle, tokenHash } from "../crypto/keyed-hash";
@@ -19,7 +20,7 @@ import type { Db } from "../db/client";
 import { accounts, refreshTokens, signIns, subscriptions } from "../db/schema";
 import { deviceSlots, slotMatches, type StoredDevice } from "../devices/device-slots";
 import { deviceView, keyRef, signOutDevice, slotHolderView } from "../devices/devices";
-import type { AuthContext } from "../env";
+import type { AuthContext } from "./callers";
 import { Problem } from "../problem";
 import { recordSignInFailure, signInThrottled, signInWaits } from "../throttle/sign-in-limiter";
 import { limitClient } from "../throttle/client-limits";
@@ -30,8 +31,7 @@ import { passkeyCountSql } from "../passkeys/store";
 import { passkeySignInUrl } from "../passkeys/relying-party";
 import { decoyIterations } from "./prelogin-decoy";
 import { issueRefreshToken, newRefreshToken, redeemQuery, refreshTokenRow } from "./refresh-tokens";
-import { type SubscriptionRow, subscriptionOf, subscriptionView } from "../billing/subscription-store";
-import type { Subscription } from "@cargo-vpn/shared";
+import type { SubscriptionRow } from "../billing/subscription-store";
 
 /**
  * KDF parameters for a username, after counting the call against the client's
@@ -224,16 +224,15 @@ async function assertSlotAvailable(ctx: AppContext, row: AccountRow, pending: Pe
 
 /**
  * The part of a sign-in after every factor is proved: take the slot, start the sign-in, hand out tokens.
- * `billing` is the account's billing row when it was read with the account (absent: read here).
+ * `billing` is the account's billing row, read with the account (null: it never bought anything).
  */
 export async function finishSignIn(
   ctx: AppContext,
   signedIn: AccountRow,
   pending: PendingSignIn,
-  billing?: SubscriptionRow | null,
+  billing: SubscriptionRow | null,
 ): Promise<TokenResponse> {
   const { db } = ctx;
-  const subscription = billing === undefined ? subscriptionView(db, signedIn.id) : Promise.resolve(subscriptionOf(billing));
   // Every factor is proved: the client's sealed name may now replace the server's copy (issue 18 item 5).
   const row = await adoptSealedUsername(db, signedIn, pending.usernameSealed);
   const keys = await ctx.keys();
@@ -261,7 +260,7 @@ export async function finishSignIn(
     db.insert(signIns).values({ id: signInId, accountId: row.id, deviceId, createdAt: now }),
     db.insert(refreshTokens).values(await refreshTokenRow(refreshToken, signInId, row.id, now)),
   ]);
-  return tokens(keys, row, claim.device, { accountId: row.id, deviceId, signInId }, refreshToken, await subscription);
+  return tokens(keys, row, claim.device, { accountId: row.id, deviceId, signInId }, refreshToken, billing);
 }
 
 /**
@@ -310,7 +309,7 @@ export async function refresh(ctx: AppContext, refreshToken: string, deviceSecre
     await slots.bindSecret(keyRef(row), deviceId, await tokenHash(deviceSecret));
   }
   const next = await issueRefreshToken(db, signInId, row.id);
-  return tokens(keys, row, device, { accountId: row.id, deviceId, signInId }, next, subscriptionOf(found));
+  return tokens(keys, row, device, { accountId: row.id, deviceId, signInId }, next, found);
 }
 
 export async function signOut(ctx: AppContext, row: AccountRow, auth: AuthContext): Promise<void> {
@@ -323,9 +322,9 @@ async function tokens(
   device: StoredDevice,
   auth: AuthContext,
   refreshToken: string,
-  subscription: Subscription | null,
+  billing: BillingFields,
 ): Promise<TokenResponse> {
-  const [accessToken, account] = await Promise.all([signAccessToken(keys, auth), accountView(keys, row, subscription)]);
+  const [accessToken, account] = await Promise.all([signAccessToken(keys, auth), accountView(keys, row, billing)]);
   return {
     tokenType: "Bearer",
     accessToken,

@@ -14,14 +14,9 @@ import { BILLING_MAX_RETRY_DELAY_SECONDS, BILLING_RETRY_DELAY_SECONDS } from "..
 import type { AppContext } from "../context";
 import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
+import type { BillingMessage } from "../queue-messages";
 import { isGone, stripeClient } from "./stripe-client";
 import { billingRowOf, type StripeIds, stripeIdsOf } from "./subscription-store";
-
-export interface BillingMessage {
-  kind: "end-customer";
-  customerId: string;
-  subscriptionId: string | null;
-}
 
 /** The account's Stripe ids, read before erasure destroys the key that opens them. */
 export async function stripeIdsForErasure(db: Db, keys: ServerKeys, account: AccountRow): Promise<StripeIds | null> {

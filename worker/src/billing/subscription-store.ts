@@ -117,12 +117,7 @@ export function isLive(status: string | null): boolean {
   return status !== null && LIVE.has(status);
 }
 
-/** `Account.subscription`: null until the account has had a subscription. */
-export async function subscriptionView(db: Db, accountId: string): Promise<Subscription | null> {
-  return subscriptionOf(await billingRowOf(db, accountId));
-}
-
-/** The subscription as the account shows it, from a billing row already read (null: none, or never bought). */
+/** `Account.subscription`, from a billing row already read: null until the account has had a subscription. */
 export function subscriptionOf(row: Pick<SubscriptionRow, "status" | "renewsAt" | "cancelAt"> | null | undefined): Subscription | null {
   if (!row?.status) return null;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -8,7 +8,7 @@
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE, gatewayAudience, PROXY_TOKEN_ISSUER, PROXY_TOKEN_TYPE } from "@cargo-vpn/shared";
 import { type JWSHeaderParameters, jwtVerify, SignJWT } from "jose";
 import { ACCESS_TOKEN_TTL_SECONDS } from "../constants";
-import type { AuthContext } from "../env";
+import type { AuthContext } from "../auth/callers";
 import type { ServerKeys } from "./keys";
 
 /** The claim naming the sign-in (one signed-in device) a token belongs to; the token dies with it. */

@@ -8,7 +8,8 @@
  */
 import { EMAIL_RETRY_DELAY_CAP_SECONDS } from "../constants";
 import type { AppContext } from "../context";
-import { openEmail, type SealedEmail } from "./sealed-email";
+import type { SealedEmail } from "../queue-messages";
+import { openEmail } from "./sealed-email";
 
 export async function deliverEmails(ctx: AppContext, batch: MessageBatch<SealedEmail>): Promise<void> {
   const keys = await ctx.keys();

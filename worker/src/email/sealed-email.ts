@@ -9,6 +9,7 @@
  */
 import { decryptField, encryptField } from "../crypto/envelope";
 import type { ServerKeys } from "../crypto/keys";
+import type { SealedEmail } from "../queue-messages";
 import { queueKey } from "./queue-key";
 
 export interface OutgoingEmail {
@@ -18,12 +19,6 @@ export interface OutgoingEmail {
   text: string;
   /** The simple HTML part: no remote resources, no tracking. */
   html: string;
-}
-
-/** What a queue message body is. `v` lets a later format be told apart. */
-export interface SealedEmail {
-  v: 1;
-  sealed: string;
 }
 
 const CONTEXT = { owner: "email-queue", field: "message" } as const;

@@ -24,24 +24,23 @@ import {
   RESEND_MAX_PER_MINUTE,
 } from "../constants";
 import type { AppContext } from "../context";
-import type { Env } from "../env";
 import { Problem } from "../problem";
-import type { Limit } from "../throttle/rate-limiter";
+import { type Limit, type LimiterSubject, type RateLimiter, rateLimiter } from "../throttle/rate-limiter";
 
 interface WindowedLimit extends Limit {
   windowMs: number;
 }
 
 interface Counter {
-  object: DurableObjectStub<import("../throttle/rate-limiter").RateLimiter>;
+  object: DurableObjectStub<RateLimiter>;
   limits: WindowedLimit[];
 }
 
 const MINUTE_MS = 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function counter(env: Env, name: string, limits: WindowedLimit[]): Counter {
-  return { object: env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name)), limits };
+function counter(ctx: AppContext, subject: LimiterSubject, id: string, limits: WindowedLimit[]): Counter {
+  return { object: rateLimiter(ctx, subject, id), limits };
 }
 
 async function wait(counters: Counter[], nowMs: number, headroom: number): Promise<number> {
@@ -74,15 +73,10 @@ async function take(counters: Counter[], what: string, nowMs: number): Promise<v
   }
 }
 
-/** Object names, so erasure can wipe the ones tied to an account. */
-export const resendCounterName = (accountId: string) => `resend:${accountId}`;
-export const addressCounterName = (emailIndex: string) => `email:${emailIndex}`;
-
 export function takeResend(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
-  const { env } = ctx;
   return take(
     [
-      counter(env, resendCounterName(accountId), [
+      counter(ctx, "resend", accountId, [
         { key: "minute", max: RESEND_MAX_PER_MINUTE, windowMs: MINUTE_MS },
         { key: "day", max: RESEND_MAX_PER_DAY, windowMs: DAY_MS },
       ]),
@@ -93,15 +87,14 @@ export function takeResend(ctx: AppContext, accountId: string, nowMs = Date.now(
 }
 
 export function takeLinkRequest(ctx: AppContext, emailIndex: string, clientHash: string, nowMs = Date.now()): Promise<void> {
-  const { env } = ctx;
   return take(
     [
       // Strangers on other networks cannot use up what this client may ask for this address (issue 20, item 8).
-      counter(env, addressCounterName(emailIndex), [
+      counter(ctx, "email", emailIndex, [
         { key: `links:${clientHash}`, max: LINK_REQUESTS_PER_ADDRESS_AND_CLIENT, windowMs: LINK_REQUEST_WINDOW_MS },
         { key: "links", max: LINK_REQUESTS_PER_ADDRESS, windowMs: LINK_REQUEST_WINDOW_MS },
       ]),
-      counter(env, `client:${clientHash}`, [{ key: "email-links", max: LINK_REQUESTS_PER_CLIENT, windowMs: LINK_REQUEST_WINDOW_MS }]),
+      counter(ctx, "client", clientHash, [{ key: "email-links", max: LINK_REQUESTS_PER_CLIENT, windowMs: LINK_REQUEST_WINDOW_MS }]),
     ],
     "requests for email links",
     nowMs,
@@ -111,7 +104,7 @@ export function takeLinkRequest(ctx: AppContext, emailIndex: string, clientHash:
 /** A signed-in owner asking for a link to their own address: their own allowance, apart from every stranger's. */
 export function takeOwnerLinkRequest(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
   return take(
-    [counter(ctx.env, resendCounterName(accountId), [{ key: "owner-links", max: OWNER_LINK_REQUESTS, windowMs: LINK_REQUEST_WINDOW_MS }])],
+    [counter(ctx, "resend", accountId, [{ key: "owner-links", max: OWNER_LINK_REQUESTS, windowMs: LINK_REQUEST_WINDOW_MS }])],
     "requests for email links",
     nowMs,
   );
@@ -120,11 +113,7 @@ export function takeOwnerLinkRequest(ctx: AppContext, accountId: string, nowMs =
 /** An address change, counted in the account's resend object (erasure wipes it) under its own key. */
 export function takeEmailChange(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
   return take(
-    [
-      counter(ctx.env, resendCounterName(accountId), [
-        { key: "email-change", max: EMAIL_CHANGES_PER_ACCOUNT, windowMs: EMAIL_CHANGE_WINDOW_MS },
-      ]),
-    ],
+    [counter(ctx, "resend", accountId, [{ key: "email-change", max: EMAIL_CHANGES_PER_ACCOUNT, windowMs: EMAIL_CHANGE_WINDOW_MS }])],
     "email address changes",
     nowMs,
   );

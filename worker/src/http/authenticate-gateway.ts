@@ -4,7 +4,7 @@
  * (worker/src/gateways/secrets.ts).
  */
 import { createMiddleware } from "hono/factory";
-import type { AppBindings } from "../env";
+import type { AppBindings } from "./app-bindings";
 import { gatewayForSecret } from "../gateways/secrets";
 import { bearerToken } from "./authenticate";
 import { Problem } from "../problem";

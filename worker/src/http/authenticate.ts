@@ -17,7 +17,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type AccessClaims, verifyAccessToken } from "../crypto/tokens";
 import { accounts, signIns, subscriptions } from "../db/schema";
-import type { AppBindings } from "../env";
+import type { AppBindings } from "./app-bindings";
 import { Problem } from "../problem";
 
 export function bearerToken(header: string | undefined): string | null {

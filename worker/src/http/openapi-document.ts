@@ -18,7 +18,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Problem, type ProblemCode } from "@cargo-vpn/shared";
-import type { AppBindings } from "../env";
+import type { AppBindings } from "./app-bindings";
 import { PROBLEM_MEDIA_TYPE, problemCodesOf, problemResponse, problems } from "./router";
 
 type App = OpenAPIHono<AppBindings>;

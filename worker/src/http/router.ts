@@ -12,7 +12,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { type ProblemCode, PROBLEM_STATUS } from "@cargo-vpn/shared";
-import type { AppBindings } from "../env";
+import type { AppBindings } from "./app-bindings";
 import { validationProblem } from "./errors";
 
 export function router() {

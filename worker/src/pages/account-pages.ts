@@ -15,7 +15,7 @@ import { isLanguage, type Language } from "@cargo-vpn/shared";
 import { MIN_PASSWORD_LENGTH } from "@cargo-vpn/shared/account-rules";
 import { Hono } from "hono";
 import { MAX_PASSKEYS_PER_ACCOUNT } from "../constants";
-import type { AppBindings } from "../env";
+import type { AppBindings } from "../http/app-bindings";
 import { escapeHtml as e } from "../http/escape-html";
 import { plural } from "../i18n/format";
 import { ACCOUNT_PAGE_SCRIPT } from "./generated/account-page-script";

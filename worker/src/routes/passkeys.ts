@@ -21,9 +21,8 @@ import { authenticate } from "../http/authenticate";
 import { bearer, jsonBody, jsonResponse, problems, router } from "../http/router";
 import { registerPasskey, issueTicket, registrationOptions } from "../passkeys/registration";
 import { passkeySignInOptions, verifyPasskeySignIn } from "../passkeys/sign-in";
-import { deletePasskey, passkeyRows, passkeyView } from "../passkeys/store";
-import { Problem } from "../problem";
-import { noticePasskeyAdded, noticePasskeyRemoved } from "../two-factor/notices";
+import { listPasskeys, removePasskey } from "../passkeys/own-passkeys";
+import { noticePasskeyAdded } from "../two-factor/notices";
 
 export const passkeyRoutes = router();
 
@@ -54,13 +53,7 @@ passkeyRoutes.openapi(
     middleware: [authenticate] as const,
     responses: { 200: jsonResponse("Passkeys, oldest first", PasskeyListResponse), ...problems("unauthorized") },
   }),
-  async (c) => {
-    const ctx = c.get("ctx");
-    const row = c.get("account");
-    const keys = await ctx.keys();
-    const passkeys = await Promise.all((await passkeyRows(ctx.db, row.id)).map((p) => passkeyView(keys, row, p)));
-    return c.json({ passkeys }, 200);
-  },
+  async (c) => c.json({ passkeys: await listPasskeys(c.get("ctx"), c.get("account")) }, 200),
 );
 
 passkeyRoutes.openapi(
@@ -76,11 +69,7 @@ passkeyRoutes.openapi(
     responses: { 204: { description: "Removed" }, ...problems("unauthorized", "not_found") },
   }),
   async (c) => {
-    const ctx = c.get("ctx");
-    const row = c.get("account");
-    if (!(await deletePasskey(ctx.db, row.id, c.req.valid("param").id)))
-      throw new Problem("not_found", "No passkey with that id belongs to this account.");
-    await noticePasskeyRemoved(ctx, row);
+    await removePasskey(c.get("ctx"), c.get("account"), c.req.valid("param").id);
     return c.body(null, 204);
   },
 );

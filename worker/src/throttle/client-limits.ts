@@ -11,6 +11,7 @@ import { MAX_PRELOGINS_PER_CLIENT, MAX_REGISTRATIONS_PER_CLIENT, PRELOGIN_WINDOW
 import type { AppContext } from "../context";
 import { clientHash } from "../crypto/keyed-hash";
 import { Problem } from "../problem";
+import { rateLimiter } from "./rate-limiter";
 
 const CEILINGS = {
   prelogin: { max: MAX_PRELOGINS_PER_CLIENT, windowMs: PRELOGIN_WINDOW_MS, what: "sign-in lookups" },
@@ -20,11 +21,9 @@ const CEILINGS = {
 export type ClientAction = keyof typeof CEILINGS;
 
 export async function limitClient(ctx: AppContext, action: ClientAction, address: string, nowMs = Date.now()): Promise<void> {
-  const { env } = ctx;
   const keys = await ctx.keys();
   const ceiling = CEILINGS[action];
-  const hash = await clientHash(keys.index, address);
-  const throttle = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`client:${hash}`));
+  const throttle = rateLimiter(ctx, "client", await clientHash(keys.index, address));
   const wait = await throttle.consume([{ key: action, max: ceiling.max }], nowMs, ceiling.windowMs);
   if (wait > 0) {
     throw new Problem(

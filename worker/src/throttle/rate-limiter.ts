@@ -12,6 +12,7 @@
  *   so nobody is ever locked out for long.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { AppContext } from "../context";
 import type { Env } from "../env";
 
 interface Window {
@@ -157,4 +158,17 @@ export class RateLimiter extends DurableObject<Env> {
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > atMs) await this.ctx.storage.setAlarm(atMs);
   }
+}
+
+/**
+ * Whose counters one object holds. Every object is named `<subject>:<id>` here and nowhere else, so
+ * erasure (accounts/erase.ts) reaches exactly the objects the limits wrote. `id` is always opaque: a
+ * username's blind index (`user`), a keyed hash of a client address (`client`), an account id
+ * (`resend`, `second-factor`) or an address's blind index (`email`).
+ */
+export type LimiterSubject = "user" | "client" | "resend" | "email" | "second-factor";
+
+export function rateLimiter(ctx: Pick<AppContext, "env">, subject: LimiterSubject, id: string): DurableObjectStub<RateLimiter> {
+  const { RATE_LIMITER } = ctx.env;
+  return RATE_LIMITER.get(RATE_LIMITER.idFromName(`${subject}:${id}`));
 }

@@ -13,9 +13,8 @@
  */
 import { MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER_AND_CLIENT, THROTTLE_WINDOW_MS, USERNAME_BACKOFF } from "../constants";
 import type { AppContext } from "../context";
-import type { Env } from "../env";
 import { Problem } from "../problem";
-import type { Limit } from "./rate-limiter";
+import { type Limit, rateLimiter } from "./rate-limiter";
 
 export interface SignInSubject {
   usernameIndex: string;
@@ -24,9 +23,9 @@ export interface SignInSubject {
 
 const BACKOFF_KEY = "backoff";
 
-function plan(env: Env, subject: SignInSubject) {
-  const user = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`user:${subject.usernameIndex}`));
-  const client = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`client:${subject.clientHash}`));
+function plan(ctx: AppContext, subject: SignInSubject) {
+  const user = rateLimiter(ctx, "user", subject.usernameIndex);
+  const client = rateLimiter(ctx, "client", subject.clientHash);
   const userLimits: Limit[] = [{ key: `client:${subject.clientHash}`, max: MAX_FAILURES_PER_USER_AND_CLIENT }];
   const clientLimits: Limit[] = [{ key: "all", max: MAX_FAILURES_PER_CLIENT }];
   return { user, client, userLimits, clientLimits };
@@ -51,8 +50,7 @@ export async function signInWaits(
   subject: SignInSubject,
   nowMs = Date.now(),
 ): Promise<{ throttled: number; backoff: number }> {
-  const { env } = ctx;
-  const { user, client, userLimits, clientLimits } = plan(env, subject);
+  const { user, client, userLimits, clientLimits } = plan(ctx, subject);
   const [userWaits, clientWait] = await Promise.all([
     user.waits(userLimits, BACKOFF_KEY, nowMs, USERNAME_BACKOFF),
     client.retryAfter(clientLimits, nowMs),
@@ -61,8 +59,7 @@ export async function signInWaits(
 }
 
 export async function recordSignInFailure(ctx: AppContext, subject: SignInSubject, nowMs = Date.now()): Promise<void> {
-  const { env } = ctx;
-  const { user, client, userLimits, clientLimits } = plan(env, subject);
+  const { user, client, userLimits, clientLimits } = plan(ctx, subject);
   await Promise.all([
     user.recordFailure(userLimits, nowMs, THROTTLE_WINDOW_MS),
     user.recordBackoffFailure(BACKOFF_KEY, nowMs, USERNAME_BACKOFF),

@@ -13,7 +13,7 @@ import { type AccessClaims, signProxyToken } from "../crypto/tokens";
 import type { Db } from "../db/client";
 import { signIns, tunnelSessions } from "../db/schema";
 import { liveSignIn, signInEnded } from "../http/authenticate";
-import type { AuthContext } from "../env";
+import type { AuthContext } from "../auth/callers";
 import { gatewayById, isOnline } from "../gateways/gateways";
 import { Problem } from "../problem";
 import { addLiveSql, liveJson, liveOf, liveUsage, withLive } from "../usage/live-usage";

@@ -6,9 +6,10 @@
  * account's data key: the label is the person's words) and the expiry. It is
  * deleted when used, so it works once; an expired one never works.
  */
+import type { SignInRequest } from "@cargo-vpn/shared";
 import { and, eq, gt, lte } from "drizzle-orm";
+import type { z } from "zod";
 import { type AccountRow, dataKeyOf } from "../accounts/accounts";
-import type { SignInInput } from "../auth/sign-in";
 import { SIGN_IN_CHALLENGE_TTL_MS } from "../constants";
 import { decryptField, encryptField } from "../crypto/envelope";
 import { randomToken, tokenHash } from "../crypto/keyed-hash";
@@ -16,6 +17,9 @@ import type { ServerKeys } from "../crypto/keys";
 import type { Db } from "../db/client";
 import { signInChallenges } from "../db/schema";
 import { Problem } from "../problem";
+
+/** A sign-in request as validation leaves it (auth/sign-in.ts `SignInInput`). */
+type SignInInput = z.output<typeof SignInRequest>;
 
 /** What the second step needs to finish the sign-in the first one started. */
 export type PendingSignIn = Pick<SignInInput, "replaceDevice" | "usernameSealed"> & {

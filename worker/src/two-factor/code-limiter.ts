@@ -13,16 +13,12 @@
 import { CODE_FAILURE_WINDOW_MS, MAX_CODE_FAILURES_PER_ACCOUNT } from "../constants";
 import type { AppContext } from "../context";
 import { Problem } from "../problem";
-import type { Limit } from "../throttle/rate-limiter";
+import { type Limit, rateLimiter } from "../throttle/rate-limiter";
 
 const LIMITS: Limit[] = [{ key: "codes", max: MAX_CODE_FAILURES_PER_ACCOUNT }];
 
-/** The RateLimiter object's name for an account's code failures (erasure wipes it). */
-export const codeLimiterName = (accountId: string) => `second-factor:${accountId}`;
-
-function limiter(ctx: AppContext, accountId: string) {
-  return ctx.env.RATE_LIMITER.get(ctx.env.RATE_LIMITER.idFromName(codeLimiterName(accountId)));
-}
+/** The account's code failures (erasure wipes the object). */
+const limiter = (ctx: AppContext, accountId: string) => rateLimiter(ctx, "second-factor", accountId);
 
 export async function takeCodeAttempt(ctx: AppContext, accountId: string, nowMs = Date.now()): Promise<void> {
   const wait = await limiter(ctx, accountId).consume(LIMITS, nowMs, CODE_FAILURE_WINDOW_MS);

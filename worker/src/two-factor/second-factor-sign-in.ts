@@ -11,7 +11,9 @@
  */
 import type { SecondFactorRequest, TokenResponse } from "@cargo-vpn/shared";
 import type { z } from "zod";
-import { type AccountRow, findById } from "../accounts/accounts";
+import type { AccountRow } from "../accounts/accounts";
+import { findWithBilling } from "../accounts/account-view";
+import type { SubscriptionRow } from "../billing/subscription-store";
 import { finishSignIn } from "../auth/sign-in";
 import type { AppContext } from "../context";
 import { consumeChallenge, invalidChallenge, liveChallenge, openPendingSignIn, type PendingSignIn } from "./challenges";
@@ -33,8 +35,9 @@ export async function completeSecondFactor(ctx: AppContext, input: SecondFactorI
   const { db } = ctx;
   const keys = await ctx.keys();
   const live = await liveChallenge(db, input.challenge);
-  const row = await findById(db, live.accountId);
-  if (input.passkey) return completeWithPasskey(ctx, input.challenge, row, live);
+  const found = await findWithBilling(db, live.accountId);
+  const row = found?.row;
+  if (input.passkey) return completeWithPasskey(ctx, input.challenge, found, live);
   const stored = row && (await twoFactorRow(db, row.id));
   // Two-factor turned off (or the account erased) since the first step: that sign-in is void.
   if (!row || stored?.enabledAt == null) throw invalidChallenge();
@@ -51,7 +54,7 @@ export async function completeSecondFactor(ctx: AppContext, input: SecondFactorI
   await codeAccepted(ctx, row.id);
 
   await consumeChallenge(db, input.challenge);
-  const signedIn = await finishSignIn(ctx, row, pending);
+  const signedIn = await finishSignIn(ctx, row, pending, found.billing);
   const recoveryCodeUsed =
     input.recoveryCode !== undefined ? { device: pending.device, codesLeft: await recoveryCodesLeft(db, row.id) } : null;
   return { signedIn, row, recoveryCodeUsed };
@@ -60,10 +63,11 @@ export async function completeSecondFactor(ctx: AppContext, input: SecondFactorI
 async function completeWithPasskey(
   ctx: AppContext,
   challenge: string,
-  row: AccountRow | undefined,
+  found: { row: AccountRow; billing: SubscriptionRow | null } | undefined,
   live: { requestCiphertext: string; passkeyVerifiedAt: number | null },
 ): Promise<SecondFactorSignIn> {
-  if (!row) throw invalidChallenge();
+  if (!found) throw invalidChallenge();
+  const { row, billing } = found;
   if (live.passkeyVerifiedAt === null) {
     throw new Problem(
       "second_factor_pending",
@@ -72,5 +76,5 @@ async function completeWithPasskey(
   }
   const pending = await openPendingSignIn(await ctx.keys(), row, live.requestCiphertext);
   await consumeChallenge(ctx.db, challenge);
-  return { signedIn: await finishSignIn(ctx, row, pending), row, recoveryCodeUsed: null };
+  return { signedIn: await finishSignIn(ctx, row, pending, billing), row, recoveryCodeUsed: null };
 }
