@@ -114,9 +114,37 @@ describe("FirefoxProxy", () => {
     expect(await proxy.onRequest({ url: "https://example.com/" })).toEqual({ type: "direct" });
   });
 
-  it("a background that never decides stops blocking after the timeout", async () => {
-    const proxy = new FirefoxProxy(session(), async () => [], new ProxyAuthAnswerer(session()), 30);
-    expect(await proxy.onRequest({ url: "https://example.com/" })).toEqual({ type: "direct" });
+  it("a background that never decides stops making requests wait after the timeout: direct only if the VPN was left off", async () => {
+    const off = new FirefoxProxy(
+      session(),
+      async () => [],
+      new ProxyAuthAnswerer(session()),
+      30,
+      undefined,
+      async () => null,
+    );
+    expect(await off.onRequest({ url: "https://example.com/" })).toEqual({ type: "direct" });
+    const on = new FirefoxProxy(
+      session(),
+      async () => [],
+      new ProxyAuthAnswerer(session()),
+      30,
+      undefined,
+      async () => ({ kind: "hold" }),
+    );
+    expect((await on.onRequest({ url: "https://example.com/" })).type).not.toBe("direct");
+    // Not even knowing whether it was on (storage failing) holds too.
+    const unknown = new FirefoxProxy(
+      session(),
+      async () => [],
+      new ProxyAuthAnswerer(session()),
+      30,
+      undefined,
+      async () => {
+        throw new Error("storage gone");
+      },
+    );
+    expect((await unknown.onRequest({ url: "https://example.com/" })).type).not.toBe("direct");
   });
 });
 

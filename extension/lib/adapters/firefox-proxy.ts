@@ -22,8 +22,11 @@ export interface FirefoxProxyEvents {
 }
 
 const KEY = "proxyRoute";
-/** If the background never decides (a bug), stop blocking requests after this long. */
+/** If the background never decides (a bug), stop making requests wait after this long. */
 const DECIDE_TIMEOUT_MS = 10_000;
+
+/** Where requests go when the background never decided: held if the person left the VPN on, else direct. */
+export type UndecidedRoute = () => Promise<ProxyRoute | null>;
 
 export class FirefoxProxy implements ProxyControl {
   private route: ProxyRoute | null | undefined;
@@ -37,6 +40,7 @@ export class FirefoxProxy implements ProxyControl {
     private readonly timeoutMs = DECIDE_TIMEOUT_MS,
     /** Per-site locations' routes (lib/sites/site-tunnels.ts); none by default. */
     private readonly siteRoutes: (main: ProxyTarget) => Promise<SiteRoute[]> = async () => [],
+    private readonly undecided: UndecidedRoute = async () => null,
   ) {
     void this.area.get(KEY).then((items) => {
       const saved = items[KEY] as ProxyRoute | undefined;
@@ -65,7 +69,8 @@ export class FirefoxProxy implements ProxyControl {
     if (this.route === undefined) {
       await Promise.race([this.whenDecided, new Promise((resolve) => setTimeout(resolve, this.timeoutMs))]);
     }
-    const route = this.route ?? null;
+    // Still undecided: a VPN the person left on must not leak while the background is stuck.
+    const route = this.route === undefined ? await this.undecided().catch((): ProxyRoute => ({ kind: "hold" })) : this.route;
     const entry = route?.kind === "tunnel" ? await this.auth.current() : null;
     const sites: FirefoxSiteRoute[] = [];
     if (route?.kind === "tunnel") {

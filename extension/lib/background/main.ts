@@ -73,7 +73,9 @@ export function startBackground(env: BackgroundEnv) {
 
   let proxy: ChromeProxySettings | FirefoxProxy;
   if (kind === "firefox") {
-    const firefoxProxy = new FirefoxProxy(storage.session, bypassList, auth, undefined, siteRoutes);
+    const intent = new StorageConnectionStore(storage, settings);
+    const undecided = async () => ((await intent.loadResumeLocation()) ? { kind: "hold" as const } : null);
+    const firefoxProxy = new FirefoxProxy(storage.session, bypassList, auth, undefined, siteRoutes, undecided);
     proxy = firefoxProxy;
     // proxy.onRequest and proxy.onError are Firefox's own: the shared typings (Chrome's) do not have them.
     const firefoxEvents = browser.proxy as unknown as FirefoxProxyEvents;
