@@ -154,9 +154,10 @@ export class ConnectionPanel {
     this.toggle.setAttribute("aria-busy", String(busy));
     this.element.dataset.state = view.state;
     // The tunnel's location shows as chosen, unless the person is choosing right now (then "Move to" offers theirs).
-    if (view.locationId && !switchIsOn(view) && this.picker.value !== view.locationId && document.activeElement !== this.picker.input) {
-      this.picker.select(view.locationId);
-    }
+    // A tunnel on a default "Fastest" makes that location the choice: latencies measured before the switch
+    // and answered after it must not move the shown location off the one the traffic goes through.
+    const pin = switchIsOn(view) ? this.picker.chosenByFigures : this.picker.value !== view.locationId;
+    if (view.locationId && pin && document.activeElement !== this.picker.input) this.picker.select(view.locationId);
     const location = this.locations.find((l) => l.id === (view.locationId ?? this.picker.value));
     const sentence = stateSentence(view, location ? t("locationWithCountry", location.name, countryName(location.country)) : "");
     // Only touch the live region when the words change, so screen readers announce changes, not repeats.

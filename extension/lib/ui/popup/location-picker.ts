@@ -117,6 +117,11 @@ export class LocationPicker {
     return this.chosen;
   }
 
+  /** True while the choice is "Fastest" by default: nobody chose, so the figures may still move it. */
+  get chosenByFigures(): boolean {
+    return this.chosenByDefault;
+  }
+
   /** Shows `id` as chosen (a state from the background), without `onChoose`. */
   select(id: string): void {
     const location = this.locations.find((l) => l.id === id);

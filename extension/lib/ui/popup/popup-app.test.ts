@@ -143,6 +143,38 @@ describe("popup, signed in", () => {
     expect(asked).toEqual([]);
   });
 
+  it("latencies answered after the switch went on do not move the shown location off the tunnel's", async () => {
+    bg = startBackgroundFor(createFakeApi({ secondLocation: true }));
+    await bg.connection.init();
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await bg.call("signIn", { username: "alice", authKey });
+    // Every probe waits until the tunnel is up; then Paris answers at once and Local after 60 ms.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let answered = 0;
+    const probe = {
+      now: () => performance.now(),
+      fetch: async (url: string) => {
+        await gate;
+        if (!url.includes("paris")) await new Promise((resolve) => setTimeout(resolve, 60));
+        answered++;
+        return new Response(null, { status: 204 });
+      },
+    };
+    popup = await openPopup(bg, probe);
+    const picker = popup.root.querySelector<HTMLInputElement>("#location")!;
+    // Before any figure, "Fastest" goes by load: Local (25 %) over Paris (50 %).
+    await until(() => picker.dataset.locationId === "loc-local");
+    popup.switchNamed("VPN").click();
+    await until(() => /^Connected to Local \(Germany\)/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    release();
+    await until(() => answered === 6);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Paris measured faster, but the traffic goes through Local: the picker says so.
+    expect(picker.dataset.locationId).toBe("loc-local");
+    expect(bg.connection.state.name === "connected" && bg.connection.state.locationId).toBe("loc-local");
+  });
+
   it("an arrow key on the location list never moves a live tunnel: only 'Move to' does", async () => {
     bg = startBackgroundFor(createFakeApi({ secondLocation: true }));
     await bg.connection.init();
