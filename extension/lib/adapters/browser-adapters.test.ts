@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import type { StorageArea } from "../api/token-store";
+import { HOLD_PROXY } from "../config";
 import { AlarmTimers } from "./alarm-timers";
 import { ChromeProxySettings, type ChromeSetting } from "./chrome-proxy-settings";
 import { FirefoxProxy } from "./firefox-proxy";
@@ -115,36 +116,20 @@ describe("FirefoxProxy", () => {
   });
 
   it("a background that never decides stops making requests wait after the timeout: direct only if the VPN was left off", async () => {
-    const off = new FirefoxProxy(
-      session(),
-      async () => [],
-      new ProxyAuthAnswerer(session()),
-      30,
-      undefined,
-      async () => null,
-    );
-    expect(await off.onRequest({ url: "https://example.com/" })).toEqual({ type: "direct" });
-    const on = new FirefoxProxy(
-      session(),
-      async () => [],
-      new ProxyAuthAnswerer(session()),
-      30,
-      undefined,
-      async () => ({ kind: "hold" }),
-    );
-    expect((await on.onRequest({ url: "https://example.com/" })).type).not.toBe("direct");
+    // 30 ms for the 10-s wait; `undecided` says whether the person left the VPN on (or fails to tell).
+    const stuck = (undecided: () => Promise<{ kind: "hold" } | null>) =>
+      new FirefoxProxy(session(), async () => [], new ProxyAuthAnswerer(session()), 30, undefined, undecided).onRequest({
+        url: "https://example.com/",
+      });
+    const held = { type: HOLD_PROXY.scheme, host: HOLD_PROXY.host, port: HOLD_PROXY.port };
+    expect(await stuck(async () => null)).toEqual({ type: "direct" });
+    expect(await stuck(async () => ({ kind: "hold" }))).toEqual(held);
     // Not even knowing whether it was on (storage failing) holds too.
-    const unknown = new FirefoxProxy(
-      session(),
-      async () => [],
-      new ProxyAuthAnswerer(session()),
-      30,
-      undefined,
-      async () => {
+    expect(
+      await stuck(async () => {
         throw new Error("storage gone");
-      },
-    );
-    expect((await unknown.onRequest({ url: "https://example.com/" })).type).not.toBe("direct");
+      }),
+    ).toEqual(held);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The account records: creating one, finding one (by username or id) and
  * opening its data key. Use cases sit above (register.ts, own-account.ts,
- * auth/sign-in.ts, …); how an owner sees the account is account-view.ts. The email is stored only as ciphertext under the account's data key
+ * auth/sign-in.ts, …); how an owner sees the account is account-view.ts.
+ * The email is stored only as ciphertext under the account's data key
  * plus a keyed blind index, so the database alone does not reveal it; the
  * username as a blind index plus the client's own ciphertext
  * (username-sealed.ts), which no server key opens.
