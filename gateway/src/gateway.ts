@@ -44,6 +44,8 @@ export interface GatewayHooks {
   logSummaryIntervalMs?: number;
   /** Another process beats for this one (a cluster worker): no own heartbeat; see carriedSessions/revoke. */
   externalHeartbeat?: boolean;
+  /** A cluster worker: tells its primary a session's holder ended it here, so every other worker ends it too. */
+  announceSessionEnd?: (sessionId: string) => void;
 }
 
 export interface RunningGateway {
@@ -136,6 +138,11 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
     refusingNewFlows,
     retryAfterSec: retryAfterSec(config.heartbeatIntervalMs),
     pings: new PingCounter(),
+    endSession: (sessionId) => {
+      const dropped = registry.revoke([sessionId]);
+      logger.info("session_ended_by_holder", { connectionsDropped: dropped });
+      input.announceSessionEnd?.(sessionId);
+    },
   };
   const reporter = new UsageReporter({
     api,

@@ -340,6 +340,12 @@ export const ExportResponse = z.object({
 export const MAX_USAGE_REPORTS_PER_BATCH = 500;
 export const MAX_HEARTBEAT_SESSIONS = 1500;
 
+/**
+ * On a gateway's own listener (origin form, like `/ping`): the holder of a tunnel credential ends its
+ * session there at once (`Authorization: Basic`, the Proxy-Authorization value). docs/api.md, "Gateways".
+ */
+export const GATEWAY_SESSION_END_PATH = "/session/end";
+
 export const HeartbeatRequest = z.strictObject({
   activeSessions: z.int().min(0).max(1_000_000),
   load: z.number().min(0).max(1),

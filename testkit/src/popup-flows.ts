@@ -34,7 +34,16 @@ export async function connect(popup: Page): Promise<void> {
   const vpn = popup.getByRole("switch", { name: "VPN" });
   await vpn.waitFor({ timeout: 30_000 });
   if ((await vpn.getAttribute("aria-checked")) !== "true") await vpn.click();
-  await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 60_000 });
+  try {
+    await popup.getByText(/^Connected to Local gateway/).waitFor({ timeout: 60_000 });
+  } catch (error) {
+    // Say what the popup showed instead: a timeout alone cannot tell a refused start from a hung one.
+    const shown = await popup
+      .locator("body")
+      .innerText({ timeout: 2000 })
+      .catch(() => "(popup unreadable)");
+    throw new Error(`not connected after 60 s; the popup shows: ${shown.replace(/\s+/g, " ").slice(0, 600)}`, { cause: error });
+  }
 }
 
 /** The signed-in popup's views (Status, Sites, Usage, Devices, Account): shows one, as a person clicks its button. */

@@ -8,6 +8,7 @@ import {
   type AuthAnswer,
   type AuthChallenge,
 } from "./proxy-auth";
+import { GatewaySessionEnds } from "../proxy/gateway-session-end";
 
 const proxy = { scheme: "https" as const, host: "gw.example", port: 8443 };
 const creds = (password: string) => ({ username: "sess-1", password, expiresAt: "2030-01-01T00:00:00Z" });
@@ -20,6 +21,83 @@ const challenge = (requestId: string, extra: Partial<AuthChallenge> = {}): AuthC
 const session = () => fakeBrowser.storage.session as unknown as StorageArea;
 
 beforeEach(() => fakeBrowser.reset());
+
+/** A GatewaySessionEnds whose requests are recorded, answered when `answer()` is called. */
+function recordedEnds() {
+  const sent: Array<{ url: string; authorization: string }> = [];
+  const waiting: Array<() => void> = [];
+  const ends = new GatewaySessionEnds(async (url, init) => {
+    sent.push({ url: String(url), authorization: new Headers(init?.headers).get("authorization")! });
+    await new Promise<void>((resolve) => waiting.push(resolve));
+    return new Response(null, { status: 204 });
+  });
+  return {
+    ends,
+    sent,
+    answer: () => {
+      for (const resolve of waiting.splice(0)) resolve();
+    },
+  };
+}
+const basic = (username: string, password: string) => `Basic ${btoa(`${username}:${password}`)}`;
+
+describe("ProxyAuthAnswerer tells gateways which sessions are over (the browser keeps their credentials)", () => {
+  it("leaving the tunnel ends its session at its gateway, with the session's own credential", async () => {
+    const { ends, sent, answer } = recordedEnds();
+    const auth = new ProxyAuthAnswerer(session(), undefined, ends);
+    await auth.set(proxy, creds("p1"));
+    expect(sent).toEqual([]);
+    await auth.clear();
+    expect(sent).toEqual([{ url: "https://gw.example:8443/session/end", authorization: basic("sess-1", "p1") }]);
+    answer();
+    await ends.settled();
+  });
+
+  it("a renewal keeps the session; a new session ends the old one first and waits for the gateway's answer", async () => {
+    const { ends, sent, answer } = recordedEnds();
+    const auth = new ProxyAuthAnswerer(session(), undefined, ends);
+    await auth.set(proxy, creds("p1"));
+    await auth.set(proxy, creds("p2"));
+    expect(sent).toEqual([]);
+    let applied = false;
+    const next = auth.set(proxy, { username: "sess-9", password: "n1", expiresAt: "2030-01-01T00:00:00Z" }).then(() => (applied = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toEqual([{ url: "https://gw.example:8443/session/end", authorization: basic("sess-1", "p2") }]);
+    // The next tunnel is applied only once the old session's gateway has answered.
+    expect(applied).toBe(false);
+    answer();
+    await next;
+    expect(applied).toBe(true);
+  });
+
+  it("a site rule's session that goes away is ended at its gateway; one that stays is not", async () => {
+    const { ends, sent, answer } = recordedEnds();
+    const auth = new ProxyAuthAnswerer(session(), undefined, ends);
+    const site = (host: string, username: string) => ({
+      proxy: { scheme: "http" as const, host, port: 8080 },
+      credentials: { username, password: `pw-${username}`, expiresAt: "2030-01-01T00:00:00Z" },
+    });
+    await auth.setSites([site("a.example", "s-a"), site("b.example", "s-b")]);
+    const replaced = auth.setSites([site("a.example", "s-a")]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toEqual([{ url: "http://b.example:8080/session/end", authorization: basic("s-b", "pw-s-b") }]);
+    answer();
+    await replaced;
+  });
+
+  it("a gateway that never answers holds the next tunnel no longer than the timeout", async () => {
+    const ends = new GatewaySessionEnds(
+      (_url, init) => new Promise((_, reject) => init?.signal?.addEventListener("abort", () => reject(new Error("aborted")))),
+      100,
+    );
+    const auth = new ProxyAuthAnswerer(session(), undefined, ends);
+    await auth.set(proxy, creds("p1"));
+    const started = Date.now();
+    await auth.set(proxy, { username: "sess-2", password: "x", expiresAt: "2030-01-01T00:00:00Z" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
 
 describe("ProxyAuthAnswerer", () => {
   it("answers each gateway with its own credential: a site gateway's, else the main one's, also after a cold start", async () => {

@@ -17,6 +17,7 @@ import type { ProxyCredentials } from "@cargo-vpn/shared/schemas";
 import type { ProxyAuth } from "../connection/connection-service";
 import { sameProxy, type ProxyTarget } from "../proxy/proxy-target";
 import type { StorageArea } from "../api/token-store";
+import type { GatewaySessionEnds } from "../proxy/gateway-session-end";
 
 export interface AuthChallenge {
   requestId: string;
@@ -57,17 +58,25 @@ export class ProxyAuthAnswerer implements ProxyAuth {
    * @param known storage.local: which gateways are ours (no secrets), so that after a
    *              browser restart their challenges are cancelled, while other proxies'
    *              challenges are left to the browser
+   * @param ends  tells a gateway when a session of ours there is over, so the
+   *              credential the browser keeps for it stops working at once
    */
   constructor(
     private readonly area: StorageArea,
     private readonly known?: StorageArea,
+    private readonly ends?: GatewaySessionEnds,
   ) {}
 
+  /** New credentials for the main tunnel; resolves once the gateways told of a replaced session have answered. */
   async set(proxy: ProxyTarget, credentials: ProxyCredentials): Promise<void> {
+    const previous = await this.current();
+    // A renewal keeps the session (the browser's cached credential stays good); a new session ends the old one's.
+    if (previous && previous.credentials.username !== credentials.username) this.ends?.end(previous.proxy, previous.credentials);
     this.entry = { proxy, credentials };
     await this.area.set({ [KEY]: this.entry });
     await this.loadSites();
     await this.remember(proxy);
+    await this.ends?.settled();
   }
 
   private async remember(proxy: ProxyTarget): Promise<void> {
@@ -87,6 +96,8 @@ export class ProxyAuthAnswerer implements ProxyAuth {
   }
 
   async clear(): Promise<void> {
+    const previous = await this.current();
+    if (previous) this.ends?.end(previous.proxy, previous.credentials);
     this.entry = null;
     await this.area.remove(KEY);
     await this.loadSites();
@@ -94,9 +105,12 @@ export class ProxyAuthAnswerer implements ProxyAuth {
 
   /** The per-site gateways' credentials (replacing the previous set; empty when no rule is active). */
   async setSites(entries: Entry[]): Promise<void> {
+    const kept = new Set(entries.map((e) => e.credentials.username));
+    for (const old of await this.loadSites()) if (!kept.has(old.credentials.username)) this.ends?.end(old.proxy, old.credentials);
     this.sites = entries;
     await this.area.set({ [SITES_KEY]: entries });
     for (const entry of entries) await this.remember(entry.proxy);
+    await this.ends?.settled();
   }
 
   /** The credential for one site gateway, loading them after a cold start. */

@@ -20,6 +20,7 @@ import {
   type ChromeWebRequest,
   type FirefoxWebRequest,
 } from "../adapters/proxy-auth";
+import { GatewaySessionEnds } from "../proxy/gateway-session-end";
 import { ALARM_RENEW, ALARM_RETRY, ALARM_SITE_RENEW } from "../config";
 import type { ProxyTarget } from "../proxy/proxy-target";
 import { SiteRulesStore } from "../sites/site-rules-store";
@@ -59,7 +60,7 @@ export function startBackground(env: BackgroundEnv) {
   const log = (message: string, error?: unknown) => console.warn(`[cargo] ${message}`, error ?? "");
 
   // ---- listeners that must exist in the first turn ----
-  const auth = new ProxyAuthAnswerer(storage.session, storage.local);
+  const auth = new ProxyAuthAnswerer(storage.session, storage.local, new GatewaySessionEnds());
   const settings = new SettingsStore(storage.local);
   const bypassList = async () => {
     const current = await settings.get();

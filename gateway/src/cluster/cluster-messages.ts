@@ -30,7 +30,9 @@ export type PrimaryMessage =
 export type WorkerMessage =
   | { type: "cargo:ready"; port: number; tlsPort?: number }
   | { type: "cargo:reply"; id: number; body: CarriedSessions | MetricsSnapshot }
-  | { type: "cargo:ticket-keys-wanted" };
+  | { type: "cargo:ticket-keys-wanted" }
+  /** The session's holder ended it on this worker (proxy/session-end.ts): the primary ends it in all of them. */
+  | { type: "cargo:session-ended"; sessionId: string };
 
 /** True for this vocabulary's messages (the IPC channel also carries Node's own cluster messages). */
 function isCargoMessage(message: unknown): boolean {

@@ -64,6 +64,11 @@ export async function runPrimary(config: GatewayConfig, settings: ProcessSetting
     logger,
     greeting: () => verdicts.greeting(),
     ticketKeys: () => tickets?.message() ?? null,
+    // As a heartbeat's revocation, for one session: every worker, and one that starts later, refuses it.
+    sessionEnded: (sessionId) => {
+      verdicts.noteRevoked([sessionId]);
+      pool.broadcast({ type: "cargo:revoke", sessionIds: [sessionId] });
+    },
   });
   const ports = await pool.start();
   tickets?.startRotating(pool, logger);

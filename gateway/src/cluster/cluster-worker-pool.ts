@@ -43,6 +43,8 @@ export interface WorkerPoolOptions {
   greeting: () => PrimaryMessage[];
   /** The current TLS session ticket key set, for a worker that asks before it listens; null without a TLS listener. */
   ticketKeys: () => PrimaryMessage | null;
+  /** A worker's client ended its own session there (proxy/session-end.ts): end it in every worker. */
+  sessionEnded?: (sessionId: string) => void;
 }
 
 export class WorkerPool {
@@ -152,6 +154,8 @@ export class WorkerPool {
       } else if (reply.type === "cargo:ticket-keys-wanted") {
         const keys = this.options.ticketKeys();
         if (keys) this.send(slot, keys);
+      } else if (reply.type === "cargo:session-ended") {
+        this.options.sessionEnded?.(reply.sessionId);
       }
     });
     worker.on("exit", (code, signal) => {

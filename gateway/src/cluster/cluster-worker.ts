@@ -103,6 +103,7 @@ export async function runWorker(config: GatewayConfig, logger: Logger): Promise<
     maxConnections,
     logger,
     externalHeartbeat: true,
+    announceSessionEnd: (sessionId) => send({ type: "cargo:session-ended", sessionId }),
   });
   gateway = running;
   // Set again now that it listens: Node's cluster gives a listening worker the ticket keys the FIRST worker

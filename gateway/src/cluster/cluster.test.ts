@@ -82,6 +82,30 @@ it("deals tunnels to both workers, adds their figures up, and on SIGTERM drains 
   expect(gateway.stderr().match(/"event":"gateway_stopped"/g)).toHaveLength(2);
 });
 
+it("a session its holder ends on one worker is cut in every worker at once, not at the next heartbeat", async () => {
+  const { api, origin } = await setup();
+  // Heartbeats an hour apart: only the holder's word can end the session here.
+  const gateway = await startGateway(api, { GATEWAY_HEARTBEAT_MS: "3600000" });
+  const auth = await api.proxyAuthorization("s-holder-ends");
+  const tunnels = [];
+  for (let i = 0; i < 2; i++) {
+    const tunnel = await openTunnel({ port: gateway.port, auth, target: `127.0.0.1:${origin.port}` });
+    expect(tunnel.status).toBe(200);
+    tunnels.push(tunnel.socket);
+  }
+  const text = await metrics(gateway);
+  expect([1, 2].map((w) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${w}"}`))).toEqual([1, 1]);
+  const closed = tunnels.map((socket) => once(socket, "close"));
+  for (const socket of tunnels) socket.resume();
+  const ended = await fetch(`http://127.0.0.1:${gateway.port}/session/end`, { method: "POST", headers: { authorization: auth } });
+  expect(ended.status).toBe(204);
+  await Promise.all(closed);
+  // Both workers refuse the credential now (round-robin: two tries reach both).
+  for (let i = 0; i < 2; i++) {
+    expect((await openTunnel({ port: gateway.port, auth, target: `127.0.0.1:${origin.port}` })).status).toBe(407);
+  }
+});
+
 it("cuts a revoked session's tunnels in every worker within one heartbeat, and forwards SIGHUP to every worker", async () => {
   const { api, origin } = await setup();
   const gateway = await startGateway(api);

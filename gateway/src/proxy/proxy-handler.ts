@@ -21,6 +21,7 @@ import type { DestinationPolicy, Resolver } from "../policy/destination-policy";
 import { ForwardedRequest } from "./http-forward";
 import { answerPing, isPing, type PingCounter } from "./ping";
 import { PipelinedAnswers } from "./pipelined-answers";
+import { endSession, isSessionEnd } from "./session-end";
 import type { Logger } from "../logger";
 import { errorClass } from "../logger";
 import type { PortPolicy } from "../policy/port-policy";
@@ -50,6 +51,8 @@ export interface ProxyDeps {
   retryAfterSec: number;
   /** The latency probes answered (ping.ts). */
   pings: PingCounter;
+  /** Ends a session its holder said is over (session-end.ts): here, and in a cluster in every worker. */
+  endSession: (sessionId: string) => void;
 }
 
 const BAD_FRAMING: Refusal = {
@@ -139,6 +142,13 @@ export class ProxyHandler {
       return this.refuse(res, BAD_FRAMING);
     }
     if (isPing(req.method, req.url)) return answerPing(res, this.deps.pings, this.deps.refusingNewFlows(), this.deps.retryAfterSec);
+    if (isSessionEnd(req.method, req.url)) {
+      req.resume();
+      const answer = await endSession(req.headers.authorization, { verifier: this.deps.verifier, end: this.deps.endSession });
+      if (answer.status !== 204) return plainResponse(res, answer.status, answer.message, answer.headers);
+      res.writeHead(204, { "Cache-Control": "no-store" });
+      return void res.end();
+    }
     const admitted = await this.admissions.admit(req.headers["proxy-authorization"], parseAbsoluteUri(req.url));
     if (!admitted.ok) return this.refuse(res, admitted.refusal);
     const { target } = admitted;

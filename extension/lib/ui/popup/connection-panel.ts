@@ -62,6 +62,9 @@ export class ConnectionPanel {
   private proxyControlledByOther = false;
   /** The probes last started for (their URLs): the same list is not measured twice in one opening. */
   private measuredFor = "";
+  /** Settles once a location list is known (or the API's answer failed): a click before that waits for it. */
+  private listKnown!: () => void;
+  private readonly listArrived = new Promise<void>((resolve) => (this.listKnown = resolve));
 
   constructor(
     private readonly call: Call,
@@ -120,6 +123,7 @@ export class ConnectionPanel {
 
   setLocations(locations: Location[], preferred: string | null): void {
     this.locations = locations;
+    this.listKnown();
     // The kept figures first, so that a default choice is the Fastest they name from the start.
     this.picker.setLatencies(readLatencies(this.memory));
     this.picker.setLocations(locations, this.view.locationId ?? preferred);
@@ -208,12 +212,26 @@ export class ConnectionPanel {
     if (offer) this.move.textContent = t("moveTo", t("locationWithCountry", chosen.name, countryName(chosen.country)));
   }
 
+  /** The API's list could not be had (the popup says why): a click waiting for it goes on without. */
+  locationsUnavailable(): void {
+    this.listKnown();
+  }
+
   private retry(): Promise<void> {
     return this.connect(this.picker.value);
   }
 
-  private async connect(locationId: string): Promise<void> {
+  private async connect(chosen: string): Promise<void> {
     this.alert.textContent = "";
+    let locationId = chosen;
+    if (!locationId) {
+      // On a first opening the switch is there before the API's list (a busy machine: seconds). A click then
+      // is meant for the location the list brings, not "No locations".
+      this.toggle.setAttribute("aria-busy", "true");
+      await this.listArrived;
+      this.toggle.removeAttribute("aria-busy");
+      locationId = this.picker.value;
+    }
     if (!locationId) {
       this.alert.textContent = t("noLocations");
       return;

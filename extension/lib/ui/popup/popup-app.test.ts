@@ -79,6 +79,31 @@ describe("popup, signed in", () => {
     expect(popup.switchNamed("VPN").getAttribute("aria-checked")).toBe("true");
   });
 
+  it("a click on the switch before the first location list arrives connects to the location it brings", async () => {
+    await bg.call("register", { username: "alice", email: "alice@example.com", authKey, kdf, ageConfirmed: true });
+    await bg.call("signIn", { username: "alice", authKey });
+    // A first opening (no list remembered) on a busy machine: the API's list is seconds away.
+    let release!: () => void;
+    const listed = new Promise<void>((resolve) => (release = resolve));
+    const call: Call = async (type, payload) => {
+      if (type === "getLocations") await listed;
+      return bg.call(type, payload);
+    };
+    const opening = openPopup(bg, undefined, 1e9, call);
+    await until(() => document.querySelector('#app [role="switch"]') !== null);
+    const vpn = document.querySelector<HTMLElement>('#app [role="switch"]')!;
+    vpn.click();
+    await new Promise((r) => setTimeout(r, 20));
+    // Waiting for the list, not "No locations".
+    expect(document.querySelector("#app .alert")!.textContent).toBe("");
+    expect(vpn.getAttribute("aria-busy")).toBe("true");
+    release();
+    popup = await opening;
+    await until(() => /^Connected to Local \(Germany\)/.test(popup.root.querySelector("#connection-state")!.textContent ?? ""));
+    expect(vpn.getAttribute("aria-checked")).toBe("true");
+    expect(popup.root.querySelector(".alert")!.textContent).toBe("");
+  });
+
   it("no gap at the click: while the browser is still taking the hold, nothing reads on (the switch, or getStatus as another page asks it)", async () => {
     let release!: () => void;
     let gated = false;

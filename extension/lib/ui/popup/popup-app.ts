@@ -256,6 +256,7 @@ export function startPopup(root: HTMLElement, call: Call, options: PopupOptions)
       try {
         await fresh;
       } catch (error) {
+        connection.locationsUnavailable();
         if (await signedOutBy(error)) return;
         alert.textContent = errorText(toErrorInfo(error));
       }

@@ -21,6 +21,7 @@ import { streamAnswer } from "./h2-answers";
 import { H2ForwardedRequest } from "./h2-forward";
 import { errorClass } from "../../logger";
 import { answerH2Ping, isH2Ping } from "../ping";
+import { endSession, isH2SessionEnd } from "../session-end";
 import type { ProxyDeps } from "../proxy-handler";
 import { DialError, Tunnel } from "../tunnel";
 
@@ -55,6 +56,11 @@ export class H2Streams {
     stream.on("error", () => stream.destroy());
     if (isH2Ping(headers)) {
       answerH2Ping(stream, this.deps.pings, this.deps.refusingNewFlows(), this.deps.retryAfterSec);
+      return;
+    }
+    if (isH2SessionEnd(headers)) {
+      stream.resume();
+      this.endSession(stream, single(headers.authorization)).catch(() => stream.destroy());
       return;
     }
     const handled = headers[":method"] === "CONNECT" ? this.onConnect(stream, headers) : this.onRequest(stream, headers);
@@ -122,6 +128,13 @@ export class H2Streams {
       path: admitted.target.path,
       host: admitted.target.hostHeader,
     });
+  }
+
+  private async endSession(stream: http2.ServerHttp2Stream, authorization: string | undefined): Promise<void> {
+    const answer = await endSession(authorization, { verifier: this.deps.verifier, end: this.deps.endSession });
+    if (stream.destroyed) return;
+    if (answer.status !== 204) return streamAnswer(stream, answer.status, answer.message, answer.headers);
+    stream.respond({ ":status": 204, "cache-control": "no-store" }, { endStream: true });
   }
 
   private refuse(stream: http2.ServerHttp2Stream, refusal: Refusal): void {
