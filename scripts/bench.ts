@@ -4,7 +4,8 @@
  * throughput against a direct loopback download). `npm run bench -- api` or
  * `-- gateway` runs one; `-- capacity` measures the write paths the capacity
  * plan (docs/capacity.md) rests on; `-- gateway-tls` only the TLS handshake
- * figures, with an ECDSA and an RSA certificate; `-- scale [seconds] [accounts]`
+ * figures, with an ECDSA and an RSA certificate; `-- gateway-h2-browsers` a
+ * download in real browsers over h2 and HTTP/1.1; `-- scale [seconds] [accounts]`
  * (only when asked for: it takes minutes) drives the usage path at 10,000 accounts.
  */
 import { printApiFigures, runApiBench } from "./bench/api.ts";
@@ -25,6 +26,12 @@ if (only === "gateway-tls") {
 if (!only || only === "gateway" || only === "gateway-h2") {
   const { runH2Bench } = await import("@cargo-vpn/gateway/bench/h2");
   await runH2Bench();
+}
+// `-- gateway-h2-browsers`: one large download in real Chromium and Firefox ESR through the TLS gateway, h2 against
+// HTTP/1.1 (gateway/bench/h2-browsers.ts); part of `-- gateway` too, skipped for a browser that is not installed.
+if (!only || only === "gateway" || only === "gateway-h2-browsers") {
+  const { runH2BrowsersBench } = await import("@cargo-vpn/gateway/bench/h2-browsers");
+  await runH2BrowsersBench();
 }
 // `-- gateway-workers`: the gateway on 2 worker processes against 1 (gateway/bench/workers.ts).
 if (!only || only === "gateway-workers") {

@@ -35,6 +35,16 @@ function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** CPU seconds used so far by a process and every descendant still running (cluster workers, a browser's processes), from /proc. */
+export function processTreeCpuSeconds(pid: number): number {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    return processCpuSeconds(pid) + children.reduce((sum, child) => sum + processTreeCpuSeconds(child), 0);
+  } catch {
+    return 0;
+  }
+}
+
 async function waitForPort(port: number, child: ChildProcess, name: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);

@@ -40,6 +40,7 @@ import tls from "node:tls";
 import { pathToFileURL } from "node:url";
 import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
 import { type AnchorProxy, startSquid } from "./anchors";
+import { sendBulkBody } from "./bulk-body";
 import { startDelayRelay } from "./delay-relay";
 import { startTlsGatewayChild } from "./throughput";
 
@@ -58,7 +59,6 @@ const PER_ORIGIN = 5;
 
 /** Origins on ORIGINS ports: GET /bytes/<n> streams n bytes from one reused 1 MiB chunk; anything else a 1×1 GIF. */
 async function startOrigins(): Promise<{ ports: number[]; close(): Promise<void> }> {
-  const chunk = Buffer.alloc(MiB, 97);
   const gif = Buffer.from("R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==", "base64");
   const servers: http.Server[] = [];
   for (let i = 0; i < ORIGINS; i++) {
@@ -70,16 +70,7 @@ async function startOrigins(): Promise<{ ports: number[]; close(): Promise<void>
       }
       const total = Number(bytes[1]);
       res.writeHead(200, { "content-length": total });
-      let sent = 0;
-      const pump = () => {
-        while (sent < total) {
-          const piece = Math.min(chunk.length, total - sent);
-          sent += piece;
-          if (!res.write(piece === chunk.length ? chunk : chunk.subarray(0, piece))) return void res.once("drain", pump);
-        }
-        res.end();
-      };
-      pump();
+      sendBulkBody(res, total);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     servers.push(server);

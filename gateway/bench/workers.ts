@@ -19,12 +19,13 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import http from "node:http";
-import { readFileSync } from "node:fs";
 import type net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
+import { processTreeCpuSeconds } from "./anchors";
+import { sendBulkBody } from "./bulk-body";
 
 const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,20 +38,10 @@ type Results = Record<string, number | string>;
 
 /** Loopback origin: GET /<n> answers n bytes from one reused 1 MiB buffer. */
 async function startOrigin(): Promise<{ port: number; close: () => Promise<void> }> {
-  const chunk = Buffer.alloc(MiB, 97);
   const server = http.createServer((req, res) => {
     const total = Number((req.url ?? "/0").slice(1)) || 0;
     res.writeHead(200, { "content-length": total });
-    let sent = 0;
-    const pump = () => {
-      while (sent < total) {
-        const piece = Math.min(chunk.length, total - sent);
-        sent += piece;
-        if (!res.write(piece === chunk.length ? chunk : chunk.subarray(0, piece))) return void res.once("drain", pump);
-      }
-      res.end();
-    };
-    pump();
+    sendBulkBody(res, total);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
@@ -92,20 +83,6 @@ async function stopGateway(gateway: Gateway): Promise<void> {
   const exited = once(gateway.child, "exit");
   gateway.child.kill("SIGTERM");
   await exited;
-}
-
-/** CPU seconds used so far by a process and its children (the cluster workers), from /proc. */
-function processTreeCpuSeconds(pid: number): number {
-  try {
-    // Fields after the command name: state is field 3, utime 14 and stime 15, in clock ticks (100 per second on Linux).
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const own = (Number(fields[11]) + Number(fields[12])) / 100;
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-    return own + children.reduce((sum, child) => sum + processTreeCpuSeconds(child), 0);
-  } catch {
-    return 0;
-  }
 }
 
 interface WorkerFigures {

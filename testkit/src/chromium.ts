@@ -4,12 +4,15 @@
  * persistent profile, opening the popup, stopping the MV3 service worker.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { EXTENSION_DIR } from "./repo.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Switches every launch here takes: root in a container, no GPU, and none of the browser's own calls home. */
+const QUIET_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 /** Builds the Chrome MV3 extension with `apiUrl` as its default API; returns the unpacked folder. */
 export function buildExtension(apiUrl: string, outDir: string): string {
@@ -33,21 +36,53 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+export interface ProxiedChromium {
+  context: BrowserContext;
+  /** The browser's main process: its descendants are the renderers, the network service and the GPU process. */
+  pid: number;
+  close(): Promise<void>;
+}
+
+/** The main process of the Chromium running on `profile`: the one with that --user-data-dir and no --type. */
+function chromiumPid(profile: string): number {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (args.includes(`--user-data-dir=${profile}`) && !args.some((arg) => arg.startsWith("--type="))) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  throw new Error(`no Chromium process on ${profile}`);
+}
+
+/**
+ * Debian's Chromium without the extension, every request (loopback too)
+ * through one proxy, as a benchmark drives a browser through the gateway:
+ * playwright answers the proxy's 407 with `credentials`.
+ */
+export async function launchThroughProxy(
+  profile: string,
+  proxy: { server: string; username: string; password: string },
+  extraArgs: string[] = [],
+): Promise<ProxiedChromium> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    proxy: { ...proxy, bypass: "<-loopback>" },
+    args: [...QUIET_ARGS, ...extraArgs],
+  });
+  return { context, pid: chromiumPid(profile), close: () => context.close() };
+}
+
 /** `extraArgs`: more Chromium switches, e.g. to trust a test gateway's self-signed certificate. */
 export async function launchBrowser(profile: string, extensionDir: string, extraArgs: string[] = []): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      ...extraArgs,
-    ],
+    args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, ...QUIET_ARGS, ...extraArgs],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: 30_000 }));
   const extensionId = new URL(worker.url()).host;

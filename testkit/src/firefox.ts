@@ -19,6 +19,8 @@ const ADDON_ID = "extension@cargovpn.dev";
 export const ADDON_UUID = "6a1d3c2e-0b7f-4c39-9f0e-5d2a8b4e7c11";
 
 export interface Firefox {
+  /** The browser's main process (its descendants are the content and socket processes). */
+  pid: number;
   send(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
   newTab(): Promise<string>;
   navigate(context: string, url: string): Promise<void>;
@@ -141,6 +143,7 @@ export async function launchFirefox(
   };
 
   return {
+    pid: child.pid!,
     send,
     async newTab() {
       return ((await send("browsingContext.create", { type: "tab" })) as { context: string }).context;
