@@ -40,7 +40,8 @@ const tls = selfSignedCert();
 
 beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), "cargo-h2-e2e-"));
-  stack = await startStack({ persistTo: state, allowLoopback: true, gatewayIntervalMs: 500, tls });
+  // h2 is off by default (gateway README, "Firefox and HTTP/2"): this file is about what browsers do when it is on.
+  stack = await startStack({ persistTo: state, allowLoopback: true, gatewayIntervalMs: 500, tls: { ...tls, h2: true } });
   site = await startManyOrigins({ count: ORIGINS, perOrigin: PER_ORIGIN, tls });
 });
 

@@ -1,6 +1,7 @@
 /**
- * One large download in a real browser through the gateway's TLS listener,
- * over h2 and over HTTP/1.1 (issue 22, item 2, seen from the browser): Debian's
+ * One large download in a real browser through the gateway's TLS listener
+ * with h2 offered (GATEWAY_TLS_H2=true; it is off by default), over h2 and
+ * over HTTP/1.1 (issue 22, item 2, seen from the browser): Debian's
  * Chromium with and without --disable-http2, and Firefox ESR with and without
  * network.http.http2.enabled, each fetching CARGO_BENCH_BROWSER_MIB from an
  * HTTPS origin on loopback inside one CONNECT tunnel and reading the body to
@@ -24,16 +25,15 @@
 import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http2 from "node:http2";
-import https from "node:https";
 import net from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { startBulkOrigin } from "@cargo-vpn/testkit/bulk-origin";
 import { CHROMIUM, launchThroughProxy } from "@cargo-vpn/testkit/chromium";
 import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
 import { FIREFOX, launchFirefox } from "@cargo-vpn/testkit/firefox";
 import { processTreeCpuSeconds } from "./anchors";
-import { sendBulkBody } from "./bulk-body";
 import { startTlsGatewayChild } from "./throughput";
 
 const MiB = 1024 * 1024;
@@ -42,28 +42,6 @@ const BYTES = Number(process.env.CARGO_BENCH_BROWSER_MIB ?? 256) * MiB;
 const ROUNDS = Number(process.env.CARGO_BENCH_BROWSER_ROUNDS ?? 3);
 /** A download that receives nothing this long is stalled, not slow. */
 const STALL_MS = 5000;
-
-/** An HTTPS origin: `/bytes/<n>` streams n bytes from one reused 1 MiB chunk; anything else a tiny page. */
-async function startBulkOrigin(tls: { cert: string; key: string }): Promise<{ port: number; close(): Promise<void> }> {
-  const server = https.createServer(tls, (req, res) => {
-    const bytes = /^\/bytes\/(\d+)$/.exec(req.url ?? "");
-    if (!bytes) {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      return res.end("<!doctype html><title>bulk origin</title>");
-    }
-    const total = Number(bytes[1]);
-    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": total, "cache-control": "no-store" });
-    sendBulkBody(res, total);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 /**
  * A bare node:http2 CONNECT proxy that answers h2 to everyone (Firefox too), with no gateway code
@@ -192,7 +170,7 @@ export async function runH2BrowsersBench(): Promise<void> {
   const api = await startFakeApi("gw-h2-browsers-bench");
   const gateway = await startTlsGatewayChild(api, dir, 400);
   const tls = { cert: readFileSync(join(dir, "cert.pem"), "utf8"), key: readFileSync(join(dir, "key.pem"), "utf8") };
-  const origin = await startBulkOrigin(tls);
+  const origin = await startBulkOrigin({ tls });
   const bare = await startBareH2Proxy(tls);
   try {
     const session = "h2-browsers-bench-session";
@@ -205,21 +183,21 @@ export async function runH2BrowsersBench(): Promise<void> {
     const paths: Array<{ path: string; browser: string; http1Only: boolean; bare?: boolean; launch: Launch }> = [];
     if (existsSync(CHROMIUM)) {
       paths.push({
-        path: "Chromium, --disable-http2",
+        path: "Chromium, HTTP/1.1 only",
         browser: "Chromium",
         http1Only: true,
         launch: chromiumLauncher(dir, chromium, spki, false),
       });
       paths.push({
-        path: "Chromium, as shipped",
+        path: "Chromium, h2",
         browser: "Chromium",
         http1Only: false,
         launch: chromiumLauncher(dir, chromium, spki, true),
       });
     } else console.log(`Chromium: skipped (${CHROMIUM} not found)`);
     if (existsSync(FIREFOX)) {
-      paths.push({ path: "Firefox ESR, http2 off", browser: "Firefox", http1Only: true, launch: firefoxLauncher(dir, firefox, false) });
-      paths.push({ path: "Firefox ESR, as shipped", browser: "Firefox", http1Only: false, launch: firefoxLauncher(dir, firefox, true) });
+      paths.push({ path: "Firefox ESR, HTTP/1.1 only", browser: "Firefox", http1Only: true, launch: firefoxLauncher(dir, firefox, false) });
+      paths.push({ path: "Firefox ESR, h2", browser: "Firefox", http1Only: false, launch: firefoxLauncher(dir, firefox, true) });
       paths.push({
         path: "Firefox ESR, bare node:http2 proxy",
         browser: "Firefox",
@@ -234,7 +212,7 @@ export async function runH2BrowsersBench(): Promise<void> {
     for (const { path, browser, http1Only, bare: throughBare = false, launch } of paths) {
       const before = await gateway.counters();
       const bareBefore = bare.sessions();
-      const running = await launch(`https://127.0.0.1:${origin.port}/`);
+      const running = await launch(origin.url);
       const figures: Figures = { path, browser, http1Only, bare: throughBare, rounds: [], h2: 0, http1: 0 };
       try {
         for (let i = 0; i < ROUNDS; i++) {

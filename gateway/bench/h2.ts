@@ -38,9 +38,9 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
 import { pathToFileURL } from "node:url";
+import { sendBulkBody } from "@cargo-vpn/testkit/bulk-origin";
 import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
 import { type AnchorProxy, startSquid } from "./anchors";
-import { sendBulkBody } from "./bulk-body";
 import { startDelayRelay } from "./delay-relay";
 import { startTlsGatewayChild } from "./throughput";
 

@@ -173,6 +173,8 @@ export async function startTlsGatewayChild(
     CARGO_GATEWAY_SECRET: api.secret,
     GATEWAY_PORT: "0",
     GATEWAY_TLS_PORT: "0",
+    // The h2 figures need h2 on (it is off by default).
+    GATEWAY_TLS_H2: "true",
     GATEWAY_TLS_CERT: join(dir, "cert.pem"),
     GATEWAY_TLS_KEY: join(dir, "key.pem"),
     GATEWAY_ALLOW_LOOPBACK: "true",

@@ -23,9 +23,9 @@ import type net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { sendBulkBody } from "@cargo-vpn/testkit/bulk-origin";
 import { startFakeApi } from "@cargo-vpn/testkit/fake-api";
 import { processTreeCpuSeconds } from "./anchors";
-import { sendBulkBody } from "./bulk-body";
 
 const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));

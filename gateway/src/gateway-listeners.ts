@@ -12,7 +12,7 @@
 import http from "node:http";
 import type net from "node:net";
 import type { GatewayConfig } from "./gateway-settings";
-import { H2_ALPN, serveHttp2, type Http2Listener } from "./proxy/h2/h2-listener";
+import { H2_ALPN, HTTP1_ALPN, serveHttp2, type Http2Listener } from "./proxy/h2/h2-listener";
 import { H2Streams } from "./proxy/h2/h2-streams";
 import type { Logger } from "./logger";
 import { ProxyHandler, type ProxyDeps } from "./proxy/proxy-handler";
@@ -80,7 +80,8 @@ export async function openListeners({
     if (certificateKeyKind(config.tls.cert) === "rsa") {
       logger.warn("tls_certificate_rsa", { advice: "use an ECDSA P-256 certificate: less CPU per full handshake" });
     }
-    const tlsServerOptions = { ...serverOptions, ALPNProtocols: H2_ALPN };
+    // h2 only when asked for (tls.h2): Firefox's h2 tunnels stall on large downloads (gateway-settings.ts).
+    const tlsServerOptions = { ...serverOptions, ALPNProtocols: config.tls.h2 ? H2_ALPN : HTTP1_ALPN };
     const listener = createTlsListener(tlsServerOptions, config.tls, logger);
     reloadTls = listener.reload;
     setTicketKeys = (keys) => {

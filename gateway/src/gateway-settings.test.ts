@@ -32,6 +32,7 @@ describe("configFromEnv", () => {
       GATEWAY_TLS_PORT: "8443",
       GATEWAY_TLS_CERT: join(dir, "c.pem"),
       GATEWAY_TLS_KEY: join(dir, "k.pem"),
+      GATEWAY_TLS_H2: "true",
       GATEWAY_ALLOW_LOOPBACK: "true",
       GATEWAY_FLUSH_MS: "1000",
       GATEWAY_HEARTBEAT_MS: "2000",
@@ -50,6 +51,7 @@ describe("configFromEnv", () => {
     });
     expect(config.tls?.port).toBe(8443);
     expect(String(config.tls?.cert)).toBe("CERT");
+    expect(config.tls?.h2).toBe(true);
   });
 
   it("reads a renamed variable's old name for one release, and names it for the start-up warning", () => {
@@ -71,6 +73,7 @@ describe("configFromEnv", () => {
     [{ GATEWAY_PORT: "70000" }, "port must be an integer from 0 to 65535"],
     [{ GATEWAY_FLUSH_MS: "0" }, "flushIntervalMs must be an integer from 50"],
     [{ GATEWAY_ALLOW_LOOPBACK: "maybe" }, "GATEWAY_ALLOW_LOOPBACK must be true or false"],
+    [{ GATEWAY_TLS_PORT: "0", GATEWAY_TLS_H2: "on" }, "GATEWAY_TLS_H2 must be true or false"],
     [{ GATEWAY_TLS_PORT: "8443" }, "GATEWAY_TLS_CERT is required when GATEWAY_TLS_PORT is set"],
     [{ GATEWAY_TLS_PORT: "8443", GATEWAY_TLS_CERT: "/nonexistent", GATEWAY_TLS_KEY: "/nonexistent" }, "cannot read"],
   ])("refuses %o with a message naming the setting", (overrides, message) => {

@@ -24,6 +24,11 @@ export interface TlsInput {
   ticketKeys?: Buffer;
   /** How often self-made ticket keys are replaced (in a cluster: by the primary, for every worker); default 12 h. */
   ticketKeyRotationMs?: number;
+  /**
+   * Offer h2 in ALPN beside http/1.1 (proxy/h2/h2-listener.ts); default false. Off by default because
+   * Firefox ESR's tunnels over an h2 proxy stall for good on large downloads (README, "Firefox and HTTP/2").
+   */
+  h2?: boolean;
 }
 
 /** Ticket key rotation: tickets older than one period stop resuming, so a key read out of memory opens at most that window's. */
@@ -206,6 +211,7 @@ export const ENV_VARS = {
   GATEWAY_TUNNEL_BUFFER_BYTES: "tunnelBufferBytes",
   GATEWAY_ALLOWED_PORTS: "allowedPorts",
   GATEWAY_TLS_TICKET_ROTATION_MS: "tls.ticketKeyRotationMs",
+  GATEWAY_TLS_H2: "tls.h2",
   GATEWAY_USAGE_JOURNAL_DIR: "usageJournalDir",
 } as const;
 
@@ -281,6 +287,8 @@ export function configFromEnv(env: Env): GatewayConfig {
       tlsPort === undefined
         ? undefined
         : {
+            // Before the files are read, so a bad value is named even when they are missing too.
+            h2: envBool(env, "GATEWAY_TLS_H2"),
             port: tlsPort,
             cert: readPem(env, "GATEWAY_TLS_CERT"),
             key: readPem(env, "GATEWAY_TLS_KEY"),

@@ -20,6 +20,8 @@ export type TestGatewayOptions = Partial<Omit<GatewayConfigInput, "apiUrl" | "ga
   Omit<GatewayHooks, "logger"> & {
     /** The TLS listener's certificate; a fresh self-signed one by default. */
     cert?: { cert: string; key: string };
+    /** Offer h2 on the TLS listener (`tls.h2`); default true here, since most of these tests are about h2. */
+    h2?: boolean;
   };
 
 export interface TestGateway {
@@ -35,7 +37,7 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway({ cert = selfSignedCert(), ...options }: TestGatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGateway({ cert = selfSignedCert(), h2 = true, ...options }: TestGatewayOptions = {}): Promise<TestGateway> {
   const api = await startFakeApi();
   const memory = memoryLogger();
   const gateway = await startGateway({
@@ -43,7 +45,7 @@ export async function startTestGateway({ cert = selfSignedCert(), ...options }: 
     gatewayId: api.gatewayId,
     gatewaySecret: api.secret,
     port: 0,
-    tls: { port: 0, cert: cert.cert, key: cert.key },
+    tls: { port: 0, cert: cert.cert, key: cert.key, h2 },
     allowLoopback: true,
     flushIntervalMs: 3_600_000,
     heartbeatIntervalMs: 3_600_000,

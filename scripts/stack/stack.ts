@@ -44,8 +44,11 @@ export interface StackOptions {
   gatewayIntervalMs?: number;
   /** Where the gateway logs; default stderr. */
   gatewayLogger?: Logger;
-  /** Serve the browser→gateway hop over TLS with this certificate (PEM); the location is then `https`. */
-  tls?: { cert: string; key: string };
+  /**
+   * Serve the browser→gateway hop over TLS with this certificate (PEM); the location is then `https`.
+   * `h2`: offer HTTP/2 there too (the gateway's `tls.h2`, off by default).
+   */
+  tls?: { cert: string; key: string; h2?: boolean };
   /** Port of the local Stripe stand-in; default a free one. */
   stripePort?: number;
   /** Where each message the API sends is kept as a file; default .dev/mail, or a throwaway folder with `persistTo`. */

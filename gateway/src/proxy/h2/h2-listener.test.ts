@@ -60,6 +60,24 @@ describe("ALPN on the TLS listener", () => {
     for (const socket of sockets) socket.destroy();
     expect(renderMetrics(after)).toContain(`cargo_gateway_tls_connections_total{alpn="h2"} ${after.tlsConnectionsH2}`);
   });
+
+  it("offers only http/1.1 without tls.h2, the default (Firefox's h2 tunnels stall on large downloads)", async () => {
+    const plain = await startTestGateway({ cert, h2: false });
+    try {
+      const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+        const s = tls.connect({ host: "127.0.0.1", port: plain.gateway.tlsPort!, ca: cert.cert, ALPNProtocols: ["h2", "http/1.1"] }, () =>
+          resolve(s),
+        );
+        s.on("error", reject);
+      });
+      expect(socket.alpnProtocol).toBe("http/1.1");
+      await waitFor(() => plain.gateway.metrics().tlsConnectionsHttp1 === 1);
+      expect(plain.gateway.metrics().tlsConnectionsH2).toBe(0);
+      socket.destroy();
+    } finally {
+      await plain.close();
+    }
+  });
 });
 
 describe("HTTP/2 CONNECT streams", () => {

@@ -1,5 +1,6 @@
 /**
- * HTTP/2 on the gateway's TLS listener. The listener offers `h2` and
+ * HTTP/2 on the gateway's TLS listener. With `tls.h2` (GATEWAY_TLS_H2, off by
+ * default: Firefox's h2 tunnels stall, README) the listener offers `h2` and
  * `http/1.1` in ALPN (H2_ALPN, given to the TLS server's options); each TLS
  * connection is dispatched on what was negotiated: `h2` to a node:http2
  * session whose streams are tunnels and requests (h2-streams.ts), anything
@@ -41,8 +42,10 @@ import { streamAnswer } from "./h2-answers";
 import type { H2Streams } from "./h2-streams";
 import { errorClass, type Logger } from "../../logger";
 
-/** ALPN the TLS listener offers, in the server's order of preference. */
+/** ALPN the TLS listener offers with `tls.h2`, in the server's order of preference. */
 export const H2_ALPN = ["h2", "http/1.1"];
+/** ALPN it offers without (the default). */
+export const HTTP1_ALPN = ["http/1.1"];
 
 /** Streams one connection may hold at once: above the 60–100 a busy page opens, below the per-session flow cap. */
 export const H2_MAX_CONCURRENT_STREAMS = 128;
