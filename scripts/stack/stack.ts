@@ -195,18 +195,15 @@ async function startGatewayProcess(
   };
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const target: Target = options.persistTo ? { persistTo: options.persistTo } : {};
-  await ensureDevVars(join(ROOT, ".dev.vars"));
-  applyMigrations(target);
-  const workerPort = options.workerPort ?? (await freePort());
-  const gatewayPort = options.gatewayPort ?? (await freePort());
-  const tlsPort = options.tls ? await freePort() : undefined;
-  // Only the default state is long-lived enough for its gateway to be remembered.
-  const identity = tlsPort
-    ? await registerGateway(target, tlsPort, "Local gateway", "https")
-    : await gatewayIdentity(target, gatewayPort, options.persistTo ? null : join(ROOT, ".dev", "gateway.json"));
+/** How often startStack chooses another API port when the one it chose was taken before wrangler could bind it. */
+const WORKER_PORT_ATTEMPTS = 3;
 
+/** The Stripe stand-in and the API (wrangler dev) on `workerPort`; the stand-in is stopped again if the API does not start. */
+async function startApi(
+  options: StackOptions,
+  workerPort: number,
+  mail: ReturnType<typeof mailCollector>,
+): Promise<{ stripe: StripeStandin; worker: WorkerProcess }> {
   // Stripe cannot be reached from here: a local stand-in plays it, with the secrets of .dev.vars.
   const devVars = await readDevVars(join(ROOT, ".dev.vars"));
   const stripe = await startStripeStandin({
@@ -216,10 +213,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     webhookUrl: `http://127.0.0.1:${workerPort}/v1/billing/webhook`,
     ...(options.stripePort ? { port: options.stripePort } : {}),
   });
-  // A throwaway stack gets a throwaway inbox, outside its state folder (which holds only what the worker stores).
-  const ownMailDir = !options.mailDir && options.persistTo ? await mkdtemp(join(tmpdir(), "cargo-mail-")) : null;
-  const mail = mailCollector(options.mailDir ?? ownMailDir ?? join(ROOT, ".dev", "mail"));
-  await mkdir(mail.dir, { recursive: true });
   const billingVars = {
     STRIPE_API_HOST: stripe.host,
     STRIPE_API_PORT: String(stripe.port),
@@ -227,9 +220,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     STRIPE_PRICES: JSON.stringify(LOCAL_PRICES),
     BILLING_RETURN_URL: `${stripe.url}/return`,
   };
-  let worker: WorkerProcess;
   try {
-    worker = await startWorker({
+    const worker = await startWorker({
       port: workerPort,
       ...(options.persistTo ? { persistTo: options.persistTo } : {}),
       // Email links point at this API's own /account pages, on localhost (pagesUrl) so passkeys can be made there.
@@ -243,10 +235,40 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       onLine: mail.take,
     });
+    return { stripe, worker };
   } catch (error) {
     await stripe.stop();
     throw error;
   }
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const target: Target = options.persistTo ? { persistTo: options.persistTo } : {};
+  await ensureDevVars(join(ROOT, ".dev.vars"));
+  applyMigrations(target);
+  const gatewayPort = options.gatewayPort ?? (await freePort());
+  const tlsPort = options.tls ? await freePort() : undefined;
+  // Only the default state is long-lived enough for its gateway to be remembered.
+  const identity = tlsPort
+    ? await registerGateway(target, tlsPort, "Local gateway", "https")
+    : await gatewayIdentity(target, gatewayPort, options.persistTo ? null : join(ROOT, ".dev", "gateway.json"));
+
+  // A throwaway stack gets a throwaway inbox, outside its state folder (which holds only what the worker stores).
+  const ownMailDir = !options.mailDir && options.persistTo ? await mkdtemp(join(tmpdir(), "cargo-mail-")) : null;
+  const mail = mailCollector(options.mailDir ?? ownMailDir ?? join(ROOT, ".dev", "mail"));
+  await mkdir(mail.dir, { recursive: true });
+  // A port freePort() chose can be bound by another suite on the machine before wrangler binds it
+  // ("Address already in use"): then choose again. A port the caller gave is not changed.
+  let api: { workerPort: number; stripe: StripeStandin; worker: WorkerProcess } | undefined;
+  for (let attempt = 1; !api; attempt++) {
+    const workerPort = options.workerPort ?? (await freePort());
+    try {
+      api = { workerPort, ...(await startApi(options, workerPort, mail)) };
+    } catch (error) {
+      if (options.workerPort !== undefined || attempt >= WORKER_PORT_ATTEMPTS || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+  const { workerPort, stripe, worker } = api;
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({
