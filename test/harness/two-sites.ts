@@ -12,14 +12,14 @@
  */
 import type { Socket } from "node:net";
 import { type Origin, startPageOrigin } from "@cargo-vpn/testkit/origin";
-import { socketOwner } from "@cargo-vpn/testkit/socket-owner";
+import { type SocketOwner, socketOwner } from "@cargo-vpn/testkit/socket-owner";
 import { type ByteCounts, onlyThroughGateway, reportedBytesByGateway } from "./reported-bytes.ts";
 
 export interface Site {
   origin: Origin;
   url: string;
-  /** The owner (a pid among the watched ones, or null: another process) of each connection accepted. */
-  owners: Array<number | null>;
+  /** The owner of each connection accepted: a pid among the watched ones, null (another process) or "closed" (socket-owner.ts). */
+  owners: SocketOwner[];
 }
 
 export interface TwoSites {
@@ -30,7 +30,7 @@ export interface TwoSites {
 
 export async function startTwoSites(watched: () => number[]): Promise<TwoSites> {
   const site = async (name: string): Promise<Site> => {
-    const owners: Array<number | null> = [];
+    const owners: SocketOwner[] = [];
     const origin = await startPageOrigin({ onConnection: (socket: Socket) => owners.push(socketOwner(socket, watched())) });
     return { origin, url: `http://${name}:${origin.port}`, owners };
   };

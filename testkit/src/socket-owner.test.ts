@@ -1,9 +1,9 @@
-/** socketOwner names the process that opened a connection: this one, a child, or neither. */
+/** socketOwner names the process that opened a connection: this one, a child, neither, or none left (closed first). */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import net, { type AddressInfo, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { socketOwner } from "./socket-owner.ts";
+import { type SocketOwner, socketOwner } from "./socket-owner.ts";
 
 const servers: net.Server[] = [];
 afterEach(() => {
@@ -19,7 +19,7 @@ async function listen(onSocket: (socket: Socket) => void): Promise<number> {
 
 describe.runIf(process.platform === "linux")("socketOwner", () => {
   it("finds this process, a child process, and neither", async () => {
-    const owners: Array<number | null> = [];
+    const owners: SocketOwner[] = [];
     let childPid = -1;
     const seen: Promise<void>[] = [];
     let done!: () => void;
@@ -47,5 +47,23 @@ describe.runIf(process.platform === "linux")("socketOwner", () => {
     await unnamed;
     await once(other, "exit");
     expect(owners[2]).toBeNull();
+  });
+
+  it("says closed, not another process, for a peer that closed before the accepted socket was looked at", async () => {
+    // What a browser's cancelled load does: the gateway connects, writes the request and closes before the site accepts.
+    let accept!: (socket: Socket) => void;
+    const accepted = new Promise<Socket>((resolve) => (accept = resolve));
+    const server = net.createServer({ pauseOnConnect: true }, accept);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const client = net.connect(port, "127.0.0.1");
+    await once(client, "connect");
+    client.write("GET / HTTP/1.1\r\n\r\n", () => client.destroy());
+    await once(client, "close");
+    // Looked at after the peer closed, whether it was accepted before or after: the kernel keeps the FIN_WAIT socket, no owner.
+    const socket = await accepted;
+    expect(socketOwner(socket, [process.pid])).toBe("closed");
+    socket.destroy();
   });
 });

@@ -7,9 +7,13 @@
  * (direct): the origin cannot be fooled by what the request says.
  *
  *   origin = await startPageOrigin({ onConnection: (s) => owners.push(socketOwner(s, [process.pid, gateway2.pid])) });
- *   // each entry: the pid that owns the peer socket, or null (a process not in the list: the browser)
+ *   // each entry: the pid that owns the peer socket, null (a process not in the list: the browser),
+ *   // or "closed": the peer had closed its socket before we looked, and the kernel no longer ties it to a process
  *
- * Linux only; call it while the connection is open.
+ * Linux only; call it while the connection is open. "closed" is not a pass: a
+ * test that sees one has a connection it cannot attribute (a load the browser
+ * cancelled while the gateway was connecting, say) and should remove the
+ * cause, not the check.
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import type { Socket } from "node:net";
@@ -52,9 +56,13 @@ function holds(pid: number, inode: string): boolean {
   return false;
 }
 
-/** The pid among `pids` that owns the client side of `socket` (an accepted connection), or null. */
-export function socketOwner(socket: Socket, pids: readonly number[]): number | null {
+/** Who owns the client side of an accepted connection: a pid among the watched, null for another process, or "closed". */
+export type SocketOwner = number | null | "closed";
+
+/** The pid among `pids` that owns the client side of `socket` (an accepted connection), null, or "closed". */
+export function socketOwner(socket: Socket, pids: readonly number[]): SocketOwner {
   const inode = socket.remotePort && socket.localPort ? peerInode(socket.remotePort, socket.localPort) : null;
-  if (!inode) return null;
+  // A socket its process has closed (FIN_WAIT, TIME_WAIT) stays in the table with inode 0 until the kernel is done with it.
+  if (inode === null || inode === "0") return "closed";
   return pids.find((pid) => holds(pid, inode)) ?? null;
 }
