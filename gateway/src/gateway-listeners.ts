@@ -1,10 +1,11 @@
 /**
- * A gateway's listeners (gateway.ts): the plain one, and with `tls` the TLS
- * one serving HTTP/1.1 and HTTP/2 by ALPN, all answered by the one proxy
+ * A gateway's listeners (gateway.ts): the plain one, with `tls` the TLS one
+ * serving HTTP/1.1 and HTTP/2 by ALPN, and with `tls.http1Port` a second TLS
+ * one offering only http/1.1 (for Firefox), all answered by the one proxy
  * built from `deps`. Every client socket is tracked so shutdown can cut it.
  *
  *   const listeners = await openListeners({ config, deps, logger });
- *   listeners.port; listeners.tlsPort;
+ *   listeners.port; listeners.tlsPort; listeners.tlsHttp1Port;
  *   const closed = listeners.stopAccepting();   // no new connections; idle ones closed
  *   listeners.cutAll();                         // after the grace period
  *   await closed;
@@ -22,13 +23,15 @@ import { createTlsListener, type TlsMaterial } from "./tls/tls-listener";
 export interface GatewayListeners {
   port: number;
   tlsPort?: number;
+  /** The http/1.1-only TLS listener's port (`tls.http1Port`). */
+  tlsHttp1Port?: number;
   /** See RunningGateway.reloadTls. */
   reloadTls(material?: TlsMaterial): boolean;
   /** See RunningGateway.setTicketKeys. */
   setTicketKeys(keys: Buffer): boolean;
   /** Client sockets open now, on every listener. */
   readonly clientConnections: number;
-  /** TLS connections since start by negotiated protocol; undefined without a TLS listener. */
+  /** TLS connections since start by negotiated protocol, on both TLS listeners; undefined without a TLS listener. */
   readonly tlsConnections: Http2Listener["connections"] | undefined;
   /** Stops accepting, closes idle keep-alive connections and sends GOAWAY; resolves once every listener has closed. */
   stopAccepting(): Promise<void>;
@@ -69,6 +72,8 @@ export async function openListeners({
   servers.push(plain);
   const port = await listen(plain, config.port, config.host);
   let tlsPort: number | undefined;
+  let tlsHttp1Port: number | undefined;
+  let http1PortConnections = 0;
   let reloadTls: GatewayListeners["reloadTls"] = () => {
     logger.warn("tls_reload_failed", { error: "no_tls_listener" });
     return false;
@@ -80,7 +85,12 @@ export async function openListeners({
     if (certificateKeyKind(config.tls.cert) === "rsa") {
       logger.warn("tls_certificate_rsa", { advice: "use an ECDSA P-256 certificate: less CPU per full handshake" });
     }
-    // h2 only when asked for (tls.h2): Firefox's h2 tunnels stall on large downloads (gateway-settings.ts).
+    if (config.tls.h2 && config.tls.http1Port === undefined) {
+      logger.warn("tls_h2_without_http1_port", {
+        advice: "Firefox users' large downloads stall over h2: set GATEWAY_TLS_HTTP1_PORT, the port the extension gives Firefox",
+      });
+    }
+    // h2 per tls.h2, on by default only beside the http1 port: Firefox's h2 tunnels stall on large downloads (gateway-settings.ts).
     const tlsServerOptions = { ...serverOptions, ALPNProtocols: config.tls.h2 ? H2_ALPN : HTTP1_ALPN };
     const listener = createTlsListener(tlsServerOptions, config.tls, logger);
     reloadTls = listener.reload;
@@ -97,10 +107,18 @@ export async function openListeners({
     });
     // TLS sockets appear on 'secureConnection'; 'connection' gives the raw TCP socket, which is what we cut.
     servers.push(secure);
+    // Firefox's port: never h2, whatever tls.h2 says; same certificate, ticket keys and reloads.
+    const http1Only = config.tls.http1Port === undefined ? null : listener.addServer({ ...serverOptions, ALPNProtocols: HTTP1_ALPN });
+    if (http1Only) {
+      track(http1Only);
+      http1Only.on("secureConnection", () => http1PortConnections++);
+      servers.push(http1Only);
+    }
     try {
       tlsPort = await listen(secure, config.tls.port, config.host);
+      if (http1Only) tlsHttp1Port = await listen(http1Only, config.tls.http1Port!, config.host);
     } catch (error) {
-      plain.close();
+      for (const server of servers) server.close();
       throw error;
     }
   }
@@ -108,13 +126,14 @@ export async function openListeners({
   return {
     port,
     tlsPort,
+    tlsHttp1Port,
     reloadTls: (material) => reloadTls(material),
     setTicketKeys: (keys) => setTicketKeys(keys),
     get clientConnections() {
       return sockets.size;
     },
     get tlsConnections() {
-      return h2?.connections;
+      return h2 ? { h2: h2.connections.h2, http1: h2.connections.http1 + http1PortConnections } : undefined;
     },
     stopAccepting: () => {
       const closed = Promise.all(servers.map((server) => new Promise<void>((done) => server.close(() => done()))));

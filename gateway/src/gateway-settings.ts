@@ -25,11 +25,20 @@ export interface TlsInput {
   /** How often self-made ticket keys are replaced (in a cluster: by the primary, for every worker); default 12 h. */
   ticketKeyRotationMs?: number;
   /**
-   * Offer h2 in ALPN beside http/1.1 (proxy/h2/h2-listener.ts); default false. Off by default because
-   * Firefox ESR's tunnels over an h2 proxy stall for good on large downloads (README, "Firefox and HTTP/2").
+   * A second TLS listener, same host, certificate and ticket keys, offering only http/1.1 in ALPN: the
+   * port the extension gives Firefox, whose tunnels over an h2 proxy stall for good on large downloads
+   * (README, "Firefox and HTTP/2"). 0 picks a free one; default none.
+   */
+  http1Port?: number;
+  /**
+   * Offer h2 in ALPN beside http/1.1 on `port` (proxy/h2/h2-listener.ts). Default: true when `http1Port`
+   * is set (Firefox goes there), false otherwise, so Firefox never meets h2 unless asked for.
    */
   h2?: boolean;
 }
+
+/** `tls` as resolved: `h2` decided. */
+export type TlsConfig = TlsInput & { h2: boolean };
 
 /** Ticket key rotation: tickets older than one period stop resuming, so a key read out of memory opens at most that window's. */
 export const TICKET_KEY_ROTATION_MS = 12 * 3600 * 1000;
@@ -85,7 +94,7 @@ export interface GatewayConfigInput {
   usageJournalDir?: string;
 }
 
-export type GatewayConfig = Required<Omit<GatewayConfigInput, "tls">> & { tls?: TlsInput };
+export type GatewayConfig = Required<Omit<GatewayConfigInput, "tls">> & { tls?: TlsConfig };
 
 export const DEFAULTS = {
   host: "127.0.0.1",
@@ -156,7 +165,8 @@ export function resolveConfig(input: GatewayConfigInput): GatewayConfig {
   if (api.protocol !== "http:" && api.protocol !== "https:") {
     throw new ConfigError(`apiUrl must be an http(s) URL, got "${input.apiUrl}"`);
   }
-  const given = stripUndefined(input);
+  // tls is resolved on its own below.
+  const given = stripUndefined({ ...input, tls: undefined });
   const heartbeatIntervalMs = given.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
   const merged = {
     ...DEFAULTS,
@@ -168,12 +178,25 @@ export function resolveConfig(input: GatewayConfigInput): GatewayConfig {
   for (const [name, range] of Object.entries(RANGES)) {
     checkInt(name, merged[name as keyof typeof RANGES], range);
   }
+  let tls: TlsConfig | undefined;
   if (input.tls) {
     checkInt("tls.port", input.tls.port, RANGES.port);
+    const { http1Port } = input.tls;
+    if (http1Port !== undefined) {
+      checkInt("tls.http1Port", http1Port, RANGES.port);
+      // 0 is "pick a free one" for each listener, so only a fixed port can collide.
+      for (const [name, other] of [
+        ["port", merged.port],
+        ["tls.port", input.tls.port],
+      ] as const) {
+        if (http1Port !== 0 && http1Port === other) throw new ConfigError(`tls.http1Port must differ from ${name}, both are ${other}`);
+      }
+    }
     if (!input.tls.cert || !input.tls.key) throw new ConfigError("tls needs both cert and key (PEM)");
     if (input.tls.ticketKeyRotationMs !== undefined) {
       checkInt("tls.ticketKeyRotationMs", input.tls.ticketKeyRotationMs, TICKET_KEY_ROTATION_RANGE);
     }
+    tls = { ...input.tls, h2: input.tls.h2 ?? http1Port !== undefined };
   }
   try {
     parsePortList(merged.allowedPorts);
@@ -181,7 +204,7 @@ export function resolveConfig(input: GatewayConfigInput): GatewayConfig {
     if (error instanceof PortListError) throw new ConfigError(`allowedPorts: ${error.message}`);
     throw error;
   }
-  return { ...merged, apiUrl: api.href.replace(/\/+$/, "") };
+  return { ...merged, apiUrl: api.href.replace(/\/+$/, ""), ...(tls ? { tls } : {}) };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -196,6 +219,7 @@ export const ENV_VARS = {
   GATEWAY_HOST: "host",
   GATEWAY_PORT: "port",
   GATEWAY_TLS_PORT: "tls.port",
+  GATEWAY_TLS_HTTP1_PORT: "tls.http1Port",
   GATEWAY_TLS_CERT: "tls.cert (file path)",
   GATEWAY_TLS_KEY: "tls.key (file path)",
   GATEWAY_ALLOW_LOOPBACK: "allowLoopback",
@@ -277,6 +301,11 @@ export function configFromEnv(env: Env): GatewayConfig {
     return value;
   };
   const tlsPort = envInt(env, "GATEWAY_TLS_PORT");
+  const http1Port = envInt(env, "GATEWAY_TLS_HTTP1_PORT");
+  // It shares the TLS listener's certificate; without one it would be silently ignored.
+  if (http1Port !== undefined && tlsPort === undefined) {
+    throw new ConfigError("GATEWAY_TLS_HTTP1_PORT needs GATEWAY_TLS_PORT (and its certificate)");
+  }
   return resolveConfig({
     apiUrl: required("CARGO_API_URL"),
     gatewayId: required("CARGO_GATEWAY_ID"),
@@ -290,6 +319,7 @@ export function configFromEnv(env: Env): GatewayConfig {
             // Before the files are read, so a bad value is named even when they are missing too.
             h2: envBool(env, "GATEWAY_TLS_H2"),
             port: tlsPort,
+            http1Port,
             cert: readPem(env, "GATEWAY_TLS_CERT"),
             key: readPem(env, "GATEWAY_TLS_KEY"),
             certPath: env.GATEWAY_TLS_CERT,

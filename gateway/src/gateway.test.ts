@@ -1,7 +1,8 @@
 /**
  * The gateway over real sockets: a fake API (JWKS, heartbeats, usage), a
  * local origin that counts its own bytes, and a client that speaks to the
- * gateway the way a browser does, on the plain and the TLS listener.
+ * gateway the way a browser does, on the plain and the TLS listeners (also
+ * the http/1.1-only one, `tls.http1Port`).
  */
 import { once } from "node:events";
 import http from "node:http";
@@ -58,6 +59,8 @@ interface Harness {
   lines: string[];
   plain: ProxyEndpoint;
   secure: ProxyEndpoint;
+  /** The http/1.1-only TLS listener (Firefox's), with `http1Port`. */
+  http1?: ProxyEndpoint;
 }
 
 async function harness(options: TestGatewayOptions = {}): Promise<Harness> {
@@ -68,6 +71,7 @@ async function harness(options: TestGatewayOptions = {}): Promise<Harness> {
     lines,
     plain: { port: gateway.port },
     secure: { port: gateway.tlsPort!, ca: tls.cert },
+    ...(gateway.tlsHttp1Port === undefined ? {} : { http1: { port: gateway.tlsHttp1Port, ca: tls.cert } }),
   };
 }
 
@@ -78,7 +82,7 @@ describe("gateway carrying traffic", () => {
   const destinationsSeen: string[] = [];
 
   beforeAll(async () => {
-    h = await harness();
+    h = await harness({ http1Port: true });
     origin = await startOrigin();
     destinationsSeen.push(`127.0.0.1:${origin.port}`, String(origin.port));
   });
@@ -92,9 +96,10 @@ describe("gateway carrying traffic", () => {
     [
       ["plain", h.plain],
       ["TLS", h.secure],
+      ["TLS http/1.1 only", h.http1!],
     ] as const;
 
-  it("forwards absolute-URI requests to the origin on the plain and the TLS listener", async () => {
+  it("forwards absolute-URI requests to the origin on the plain and both TLS listeners", async () => {
     const auth = await h.api.proxyAuthorization("s-http");
     for (const [, endpoint] of listeners()) {
       const response = await proxiedRequest({ ...endpoint, auth, url: `http://127.0.0.1:${origin.port}/bytes/1234` });
@@ -111,7 +116,7 @@ describe("gateway carrying traffic", () => {
     }
   });
 
-  it("opens CONNECT tunnels to the origin on the plain and the TLS listener", async () => {
+  it("opens CONNECT tunnels to the origin on the plain and both TLS listeners", async () => {
     const auth = await h.api.proxyAuthorization("s-connect");
     for (const [, endpoint] of listeners()) {
       const tunnel = await openTunnel({ ...endpoint, auth, target: `127.0.0.1:${origin.port}` });
@@ -272,7 +277,7 @@ describe("gateway carrying traffic", () => {
   });
 
   describe("usage", () => {
-    it("reports exactly the bytes the origin received and sent, over CONNECT and absolute URIs, plain and TLS", async () => {
+    it("reports exactly the bytes the origin received and sent, over CONNECT and absolute URIs, plain and both TLS listeners", async () => {
       const counted = await startOrigin();
       const session = "s-usage";
       const auth = await h.api.proxyAuthorization(session);

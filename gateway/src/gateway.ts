@@ -5,7 +5,7 @@
  * → send the last usage batch → done).
  *
  *   const gateway = await startGateway({ apiUrl, gatewayId, gatewaySecret, port: 0, allowLoopback: true });
- *   gateway.port;            // the plain listener's port (ephemeral when 0 was asked)
+ *   gateway.port;            // the plain listener's port (ephemeral when 0 was asked); tlsPort, tlsHttp1Port likewise
  *   await gateway.flush();   // report counted bytes now
  *   await gateway.close();
  */
@@ -51,6 +51,8 @@ export interface GatewayHooks {
 export interface RunningGateway {
   port: number;
   tlsPort?: number;
+  /** The http/1.1-only TLS listener's port (`tls.http1Port`, where the extension sends Firefox). */
+  tlsHttp1Port?: number;
   /** Sends counted bytes now; resolves true when the API accepted everything. */
   flush(): Promise<boolean>;
   /** Sends a heartbeat now (revocations take effect before it resolves). */
@@ -58,12 +60,12 @@ export interface RunningGateway {
   /** Graceful shutdown; resolves after the final usage flush. */
   close(): Promise<void>;
   /**
-   * Swaps the TLS certificate for new handshakes (open tunnels keep theirs):
+   * Swaps the TLS certificate for new handshakes on both TLS listeners (open tunnels keep theirs):
    * the PEMs given, or the configured files read again (SIGHUP). False when
    * there is no TLS listener or the new pair is unusable (the old one stays).
    */
   reloadTls(material?: TlsMaterial): boolean;
-  /** Replaces the TLS session ticket keys (48 bytes; a cluster worker takes its primary's). False without a TLS listener. */
+  /** Replaces the TLS session ticket keys of both TLS listeners (48 bytes; a cluster worker takes its primary's). False without a TLS listener. */
   setTicketKeys(keys: Buffer): boolean;
   /** Live figures, for tests and the bench. */
   stats(): { activeSessions: number; openFlows: number; pooledConnections: number; signatureChecks: number };
@@ -161,7 +163,11 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   if (!input.externalHeartbeat) heartbeat.start();
   reporter.start();
   logger.start();
-  logger.info("gateway_started", { tls: listeners.tlsPort !== undefined, allowLoopback: config.allowLoopback });
+  logger.info("gateway_started", {
+    tls: listeners.tlsPort !== undefined,
+    tlsHttp1: listeners.tlsHttp1Port !== undefined,
+    allowLoopback: config.allowLoopback,
+  });
 
   const flush = () => reporter.flush();
   let closing: Promise<void> | null = null;
@@ -186,6 +192,7 @@ export async function startGateway(input: GatewayConfigInput & GatewayHooks): Pr
   return {
     port: listeners.port,
     tlsPort: listeners.tlsPort,
+    tlsHttp1Port: listeners.tlsHttp1Port,
     flush,
     heartbeat: () => heartbeat.beat(),
     reloadTls: (material) => listeners.reloadTls(material),

@@ -52,8 +52,13 @@ function stopOnSignals(close: () => Promise<boolean>): void {
 }
 
 /** The lines scripts wait for: the proxy's port first, then the admin listener's. */
-function announce(config: GatewayConfig, settings: ProcessSettings, ports: { port: number; tlsPort?: number; adminPort?: number }): void {
-  const tls = ports.tlsPort !== undefined ? ` (TLS on ${ports.tlsPort})` : "";
+function announce(
+  config: GatewayConfig,
+  settings: ProcessSettings,
+  ports: { port: number; tlsPort?: number; tlsHttp1Port?: number; adminPort?: number },
+): void {
+  const http1 = ports.tlsHttp1Port !== undefined ? `, TLS http/1.1 only on ${ports.tlsHttp1Port}` : "";
+  const tls = ports.tlsPort !== undefined ? ` (TLS on ${ports.tlsPort}${http1})` : "";
   const many = settings.workers > 1 ? `, ${settings.workers} workers` : "";
   process.stdout.write(`gateway listening on ${config.host}:${ports.port}${tls}${many}\n`);
   if (settings.admin && ports.adminPort !== undefined) {
@@ -72,7 +77,7 @@ async function runSingle(config: GatewayConfig, settings: ProcessSettings): Prom
         refusingNewFlows: () => gateway.refusingNewFlows(),
       })
     : undefined;
-  announce(config, settings, { port: gateway.port, tlsPort: gateway.tlsPort, adminPort: admin?.port });
+  announce(config, settings, { port: gateway.port, tlsPort: gateway.tlsPort, tlsHttp1Port: gateway.tlsHttp1Port, adminPort: admin?.port });
   // Certificate renewals (ACME hooks): new handshakes get the new certificate, open tunnels stay.
   process.on("SIGHUP", () => gateway.reloadTls());
   stopOnSignals(async () => {

@@ -22,6 +22,8 @@ export type TestGatewayOptions = Partial<Omit<GatewayConfigInput, "apiUrl" | "ga
     cert?: { cert: string; key: string };
     /** Offer h2 on the TLS listener (`tls.h2`); default true here, since most of these tests are about h2. */
     h2?: boolean;
+    /** Open the http/1.1-only TLS listener too (`tls.http1Port`): true for a free port, or the port. */
+    http1Port?: boolean | number;
   };
 
 export interface TestGateway {
@@ -32,12 +34,19 @@ export interface TestGateway {
   lines: string[];
   /** Where connectH2 reaches the TLS listener. */
   endpoint(): { port: number; ca: string };
+  /** The http/1.1-only TLS listener, with `http1Port`. */
+  http1Endpoint(): { port: number; ca: string };
   /** Refusals counted under `reason` so far (the refusal metrics). */
   refusals(reason: string): number;
   close(): Promise<void>;
 }
 
-export async function startTestGateway({ cert = selfSignedCert(), h2 = true, ...options }: TestGatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGateway({
+  cert = selfSignedCert(),
+  h2 = true,
+  http1Port,
+  ...options
+}: TestGatewayOptions = {}): Promise<TestGateway> {
   const api = await startFakeApi();
   const memory = memoryLogger();
   const gateway = await startGateway({
@@ -45,7 +54,13 @@ export async function startTestGateway({ cert = selfSignedCert(), h2 = true, ...
     gatewayId: api.gatewayId,
     gatewaySecret: api.secret,
     port: 0,
-    tls: { port: 0, cert: cert.cert, key: cert.key, h2 },
+    tls: {
+      port: 0,
+      cert: cert.cert,
+      key: cert.key,
+      h2,
+      ...(http1Port === undefined || http1Port === false ? {} : { http1Port: http1Port === true ? 0 : http1Port }),
+    },
     allowLoopback: true,
     flushIntervalMs: 3_600_000,
     heartbeatIntervalMs: 3_600_000,
@@ -59,6 +74,10 @@ export async function startTestGateway({ cert = selfSignedCert(), h2 = true, ...
     cert,
     lines: memory.lines,
     endpoint: () => ({ port: gateway.tlsPort!, ca: cert.cert }),
+    http1Endpoint: () => {
+      if (gateway.tlsHttp1Port === undefined) throw new Error("started without http1Port");
+      return { port: gateway.tlsHttp1Port, ca: cert.cert };
+    },
     refusals: (reason) => gateway.metrics().refusals[reason] ?? 0,
     close: async () => {
       await gateway.close();

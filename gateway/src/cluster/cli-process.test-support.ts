@@ -19,6 +19,8 @@ export interface CliGateway {
   port: number;
   /** The TLS listener's port, when GATEWAY_TLS_PORT was given. */
   tlsPort: number | undefined;
+  /** The http/1.1-only TLS listener's port, when GATEWAY_TLS_HTTP1_PORT was given. */
+  tlsHttp1Port: number | undefined;
   adminPort: number;
   stdout: () => string;
   stderr: () => string;
@@ -55,10 +57,12 @@ export async function startCli(api: FakeApi, env: Record<string, string>, cleanu
     if (event === "exit") throw new Error(`gateway exited: ${stderr}`);
   }
   const tls = /TLS on (\d+)/.exec(stdout);
+  const http1 = /TLS http\/1\.1 only on (\d+)/.exec(stdout);
   return {
     child,
     port: Number(/gateway listening on .*:(\d+)/.exec(stdout)![1]),
     tlsPort: tls ? Number(tls[1]) : undefined,
+    tlsHttp1Port: http1 ? Number(http1[1]) : undefined,
     adminPort: Number(/admin listening on .*:(\d+)/.exec(stdout)![1]),
     stdout: () => stdout,
     stderr: () => stderr,

@@ -28,7 +28,7 @@ export type PrimaryMessage =
   | { type: "cargo:refusing-new-flows"; refusing: boolean };
 
 export type WorkerMessage =
-  | { type: "cargo:ready"; port: number; tlsPort?: number }
+  | { type: "cargo:ready"; port: number; tlsPort?: number; tlsHttp1Port?: number }
   | { type: "cargo:reply"; id: number; body: CarriedSessions | MetricsSnapshot }
   | { type: "cargo:ticket-keys-wanted" }
   /** The session's holder ended it on this worker (proxy/session-end.ts): the primary ends it in all of them. */

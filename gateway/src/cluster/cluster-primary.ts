@@ -49,6 +49,7 @@ import { EventLoopDelay } from "../admin/metrics";
 export interface RunningPrimary {
   port: number;
   tlsPort?: number;
+  tlsHttp1Port?: number;
   adminPort?: number;
   /** Drains every worker, which flush their usage; resolves true when all exited cleanly. */
   close(): Promise<boolean>;

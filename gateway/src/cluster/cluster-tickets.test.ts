@@ -243,6 +243,28 @@ it("gives a worker started in place of a dead one after a rotation the keys in u
   expect(checked!.served).toEqual([ROUND / 2, ROUND / 2]);
 }, 90_000);
 
+it("resumes a ticket from the TLS port on the http/1.1-only port (GATEWAY_TLS_HTTP1_PORT) on both workers, and back", async () => {
+  const { api, origin, cert, ...files } = await setup();
+  const gateway = await startGateway(api, files, { GATEWAY_TLS_HTTP1_PORT: "0" });
+  const http1Port = gateway.tlsHttp1Port!;
+  const auth = await api.proxyAuthorization("s-http1-port");
+  const target = `127.0.0.1:${origin.port}`;
+  await bothWorkersOn(gateway, 1);
+
+  const fromMain = await connect(gateway.tlsPort, cert, auth, target);
+  const fromHttp1 = await connect(http1Port, cert, auth, target);
+  expect([fromMain.reused, fromHttp1.reused]).toEqual([false, false]);
+  const before = await tunnelsPerWorker(gateway);
+  const reused = [];
+  for (let i = 0; i < ROUND / 2; i++) {
+    reused.push((await connect(http1Port, cert, auth, target, fromMain.session)).reused);
+    reused.push((await connect(gateway.tlsPort, cert, auth, target, fromHttp1.session)).reused);
+  }
+  expect(reused).toEqual(Array(ROUND).fill(true));
+  // Each worker served half: the primary's keys are on both listeners in each.
+  expect((await tunnelsPerWorker(gateway)).map((n, i) => n - before[i]!)).toEqual([ROUND / 2, ROUND / 2]);
+});
+
 it("rotates its own keys on the configured interval in a single process", async () => {
   const { cert, key } = selfSignedCert();
   const listener = createTlsListener({}, { port: 0, cert, key, ticketKeyRotationMs: 1000 }, memoryLogger().logger);

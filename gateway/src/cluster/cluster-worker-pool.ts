@@ -34,6 +34,7 @@ export interface Slot {
 export interface ListeningPorts {
   port: number;
   tlsPort?: number;
+  tlsHttp1Port?: number;
 }
 
 export interface WorkerPoolOptions {
@@ -147,7 +148,10 @@ export class WorkerPool {
       if (reply.type === "cargo:ready") {
         slot.ready = true;
         for (const missed of this.options.greeting()) this.send(slot, missed);
-        if (this.slots().every((s) => s.ready)) this.listening({ port: reply.port, tlsPort: reply.tlsPort });
+        if (this.slots().every((s) => s.ready)) {
+          const { port, tlsPort, tlsHttp1Port } = reply;
+          this.listening({ port, tlsPort, tlsHttp1Port });
+        }
       } else if (reply.type === "cargo:reply") {
         this.pending.get(reply.id)?.(reply.body);
         this.pending.delete(reply.id);

@@ -118,7 +118,12 @@ export async function runWorker(config: GatewayConfig, logger: Logger): Promise<
     running.reloadTls();
   });
   process.on("disconnect", () => stop("primary_gone"));
-  send({ type: "cargo:ready", port: running.port, ...(running.tlsPort !== undefined ? { tlsPort: running.tlsPort } : {}) });
+  send({
+    type: "cargo:ready",
+    port: running.port,
+    ...(running.tlsPort !== undefined ? { tlsPort: running.tlsPort } : {}),
+    ...(running.tlsHttp1Port !== undefined ? { tlsHttp1Port: running.tlsHttp1Port } : {}),
+  });
 }
 
 export function workerIndex(): number {

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import tls from "node:tls";
 import { afterEach, expect, it } from "vitest";
 import { startFakeApi, type FakeApi } from "@cargo-vpn/testkit/fake-api";
 import { startOrigin, type Origin } from "@cargo-vpn/testkit/origin";
@@ -206,7 +207,7 @@ it("with GATEWAY_WORKERS=1 runs one process, admin listener included", async () 
   expect(api.totals("s-single")).toEqual({ bytesUp: origin.received, bytesDown: origin.sent });
 });
 
-it("serves the TLS listener from every worker too", async () => {
+it("serves both TLS listeners from every worker too: h2 on by default beside the http/1.1-only port, which never offers it", async () => {
   const { api, origin } = await setup();
   const dir = mkdtempSync(join(tmpdir(), "cargo-cluster-tls-"));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -215,18 +216,43 @@ it("serves the TLS listener from every worker too", async () => {
   writeFileSync(join(dir, "key.pem"), key);
   const gateway = await startGateway(api, {
     GATEWAY_TLS_PORT: "0",
+    GATEWAY_TLS_HTTP1_PORT: "0",
     GATEWAY_TLS_CERT: join(dir, "cert.pem"),
     GATEWAY_TLS_KEY: join(dir, "key.pem"),
   });
   const tlsPort = Number(/TLS on (\d+)/.exec(gateway.stdout())![1]);
+  const http1Port = gateway.tlsHttp1Port!;
+  expect(http1Port).toBeGreaterThan(0);
+  expect(http1Port).not.toBe(tlsPort);
   const auth = await api.proxyAuthorization("s-tls");
-  for (let i = 0; i < 4; i++) {
-    const tunnel = await openTunnel({ port: tlsPort, ca: cert, auth, target: `127.0.0.1:${origin.port}` });
-    expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/100")).status).toBe(200);
-    tunnel.socket.destroy();
+  for (const port of [tlsPort, http1Port]) {
+    for (let i = 0; i < 4; i++) {
+      const tunnel = await openTunnel({ port, ca: cert, auth, target: `127.0.0.1:${origin.port}` });
+      expect((await httpOverSocket(tunnel.socket, "GET", "/bytes/100")).status).toBe(200);
+      tunnel.socket.destroy();
+    }
   }
+  // Each listener deals its own connections in turn: four each way is two per worker per listener.
   const text = await metrics(gateway);
-  expect([1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`))).toEqual([2, 2]);
+  expect([1, 2].map((worker) => sample(text, "cargo_gateway_worker_flows_opened_total", `{worker="${worker}"}`))).toEqual([4, 4]);
+  const sockets = [tlsPort, http1Port, http1Port].map((port) =>
+    tls.connect({ host: "127.0.0.1", port, ca: cert, ALPNProtocols: ["h2", "http/1.1"] }),
+  );
+  await Promise.all(sockets.map((socket) => once(socket, "secureConnect")));
+  expect(sockets.map((socket) => socket.alpnProtocol)).toEqual(["h2", "http/1.1", "http/1.1"]);
+  // Open until counted (a socket closed at once may be reset before its worker reads the handshake's end).
+  const counted = async () => {
+    const now = await metrics(gateway);
+    return [
+      sample(now, "cargo_gateway_tls_connections_total", '{alpn="h2"}'),
+      sample(now, "cargo_gateway_tls_connections_total", '{alpn="http/1.1"}'),
+    ];
+  };
+  const ends = Date.now() + 5000;
+  // The tunnels' eight and the last two on HTTP/1.1, one on h2.
+  while ((await counted()).join() !== "1,10" && Date.now() < ends) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(await counted()).toEqual([1, 10]);
+  for (const socket of sockets) socket.destroy();
 });
 
 it("a worker killed with SIGKILL while its batch is unacknowledged loses no counted byte: its replacement sends the journal, once", async () => {

@@ -1,6 +1,7 @@
 /**
  * The latency probe over real sockets: `GET /ping` answers 204 with no body
- * on the plain listener, on TLS (HTTP/1.1) and on an h2 stream, before any
+ * on the plain listener, on TLS (HTTP/1.1, also on the http/1.1-only
+ * listener) and on an h2 stream, before any
  * credential, without a log line, and is counted in the metrics. Anything
  * else on the listener is still the proxy (a 407 without credentials), and
  * while new flows are refused the probe says 503 with Retry-After.
@@ -19,14 +20,14 @@ let gateway: RunningGateway;
 let cert: { cert: string };
 
 beforeAll(async () => {
-  harness = await startTestGateway();
+  harness = await startTestGateway({ http1Port: true });
   ({ gateway, cert } = harness);
 });
 afterAll(() => harness.close());
 
-function httpsGet(path: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function httpsGet(path: string, port = gateway.tlsPort!): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = https.get({ host: "127.0.0.1", port: gateway.tlsPort!, path, ca: cert.cert }, (res) => {
+    const req = https.get({ host: "127.0.0.1", port, path, ca: cert.cert }, (res) => {
       let body = "";
       res.on("data", (chunk) => (body += chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
@@ -67,7 +68,7 @@ function h2Get(path: string): Promise<{ status: number; body: string }> {
 const pings = () => gateway.metrics().pingsAnswered;
 
 describe("GET /ping on the proxy listener", () => {
-  it("answers 204, no body, not cached, on plain HTTP, TLS and h2; counted, never logged", async () => {
+  it("answers 204, no body, not cached, on plain HTTP, both TLS listeners and h2; counted, never logged", async () => {
     const before = pings();
     const plain = await fetch(`http://127.0.0.1:${gateway.port}/ping`);
     expect(plain.status).toBe(204);
@@ -75,9 +76,11 @@ describe("GET /ping on the proxy listener", () => {
     expect(plain.headers.get("cache-control")).toBe("no-store");
     const overTls = await httpsGet("/ping");
     expect([overTls.status, overTls.body]).toEqual([204, ""]);
+    const overHttp1Port = await httpsGet("/ping", harness.http1Endpoint().port);
+    expect([overHttp1Port.status, overHttp1Port.body]).toEqual([204, ""]);
     const overH2 = await h2Get("/ping");
     expect([overH2.status, overH2.body]).toEqual([204, ""]);
-    expect(pings() - before).toBe(3);
+    expect(pings() - before).toBe(4);
     expect(renderMetrics(gateway.metrics())).toMatch(/^cargo_gateway_pings_total \d+$/m);
     expect(harness.lines.filter((line) => /ping/.test(line))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /**
- * `POST /session/end` over real sockets (plain, TLS and h2): the holder of a
+ * `POST /session/end` over real sockets (plain, both TLS listeners and h2): the holder of a
  * credential ends its session at once. Its open tunnel is cut and the same
  * credential then gets a 407 "session has ended", without a heartbeat in
  * between (the test gateway beats once an hour). Without a valid credential
@@ -18,7 +18,7 @@ let harness: TestGateway;
 let origin: Origin;
 
 beforeAll(async () => {
-  harness = await startTestGateway();
+  harness = await startTestGateway({ http1Port: true });
   origin = await startOrigin();
 });
 afterAll(async () => {
@@ -26,11 +26,13 @@ afterAll(async () => {
   await origin.close();
 });
 
-function endOverHttp(authorization: string | undefined, tls = false): Promise<{ status: number; body: string }> {
+/** POST /session/end on the plain listener, or on a TLS one: "tls" (tls.port) or "http1" (tls.http1Port). */
+function endOverHttp(authorization: string | undefined, listener?: "tls" | "http1"): Promise<{ status: number; body: string }> {
   const { gateway, cert } = harness;
+  const tls = listener !== undefined;
   const options = {
     host: "127.0.0.1",
-    port: tls ? gateway.tlsPort! : gateway.port,
+    port: listener === "tls" ? gateway.tlsPort! : listener === "http1" ? harness.http1Endpoint().port : gateway.port,
     path: SESSION_END_PATH,
     method: "POST",
     headers: authorization ? { authorization } : {},
@@ -72,7 +74,8 @@ async function openTunnelOf(auth: string) {
 describe("POST /session/end", () => {
   for (const [name, end] of [
     ["plain HTTP/1.1", (auth: string) => endOverHttp(auth).then((a) => a.status)],
-    ["TLS HTTP/1.1", (auth: string) => endOverHttp(auth, true).then((a) => a.status)],
+    ["TLS HTTP/1.1", (auth: string) => endOverHttp(auth, "tls").then((a) => a.status)],
+    ["the http/1.1-only TLS listener", (auth: string) => endOverHttp(auth, "http1").then((a) => a.status)],
     ["h2", endOverH2],
   ] as const) {
     it(`over ${name}: cuts the session's tunnel and refuses its credential from then on, before any heartbeat`, async () => {

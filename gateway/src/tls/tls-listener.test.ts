@@ -1,7 +1,9 @@
 /**
- * Certificate reload on the TLS listener (in process; the SIGHUP path of the
+ * Certificate reload on the TLS listeners (in process; the SIGHUP path of the
  * packaged bundle is in bundle.test.ts), session resumption and ticket key
- * rotation, and the cipher the listener prefers.
+ * rotation, and the cipher the listener prefers. The gateway here also has
+ * the http/1.1-only listener (`tls.http1Port`): reloads and ticket keys
+ * apply to both.
  */
 import { randomBytes, X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -41,7 +43,7 @@ beforeAll(async () => {
     gatewayId: api.gatewayId,
     gatewaySecret: api.secret,
     port: 0,
-    tls: { port: 0, cert: first.cert, key: first.key, certPath, keyPath },
+    tls: { port: 0, http1Port: 0, cert: first.cert, key: first.key, certPath, keyPath },
     allowLoopback: true,
     flushIntervalMs: 3_600_000,
     heartbeatIntervalMs: 3_600_000,
@@ -57,6 +59,11 @@ afterAll(async () => {
 });
 
 const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256;
+
+/** The certificate each of the gateway's TLS listeners presents to a new handshake. */
+async function presented(): Promise<string[]> {
+  return [(await handshake()).fingerprint, (await handshake(undefined, gateway.tlsHttp1Port!)).fingerprint];
+}
 
 /** The certificate the gateway presents to a new handshake, and whether the session was resumed. */
 function handshake(session?: Buffer, port = gateway.tlsPort!): Promise<{ fingerprint: string; reused: boolean; session?: Buffer }> {
@@ -82,25 +89,30 @@ function handshake(session?: Buffer, port = gateway.tlsPort!): Promise<{ fingerp
 
 it("serves a reloaded certificate to new handshakes while an open tunnel keeps carrying bytes", async () => {
   const auth = await api.proxyAuthorization("s-reload");
-  const tunnel = await openTunnel({ port: gateway.tlsPort!, ca: first.cert, auth, target: `127.0.0.1:${origin.port}` });
-  expect(tunnel.status).toBe(200);
-  expect((await handshake()).fingerprint).toBe(fingerprint(first.cert));
+  const tunnels = [
+    await openTunnel({ port: gateway.tlsPort!, ca: first.cert, auth, target: `127.0.0.1:${origin.port}` }),
+    await openTunnel({ port: gateway.tlsHttp1Port!, ca: first.cert, auth, target: `127.0.0.1:${origin.port}` }),
+  ];
+  expect(tunnels.map((tunnel) => tunnel.status)).toEqual([200, 200]);
+  expect(await presented()).toEqual([fingerprint(first.cert), fingerprint(first.cert)]);
 
   writeFileSync(certPath, second.cert);
   writeFileSync(keyPath, second.key);
   expect(gateway.reloadTls()).toBe(true);
-  expect((await handshake()).fingerprint).toBe(fingerprint(second.cert));
-  expect(lines.some((line) => line.includes('"tls_reloaded"'))).toBe(true);
+  expect(await presented()).toEqual([fingerprint(second.cert), fingerprint(second.cert)]);
+  expect(lines.filter((line) => line.includes('"tls_reloaded"'))).toHaveLength(1);
 
-  // The tunnel opened before the reload still works, on its original certificate.
-  expect((tunnel.socket as tls.TLSSocket).getPeerCertificate().fingerprint256).toBe(fingerprint(first.cert));
-  const response = await httpOverSocket(tunnel.socket, "GET", "/bytes/100000");
-  expect(response.body.length).toBe(100_000);
-  tunnel.socket.destroy();
+  // The tunnels opened before the reload still work, on their original certificate.
+  for (const tunnel of tunnels) {
+    expect((tunnel.socket as tls.TLSSocket).getPeerCertificate().fingerprint256).toBe(fingerprint(first.cert));
+    const response = await httpOverSocket(tunnel.socket, "GET", "/bytes/100000");
+    expect(response.body.length).toBe(100_000);
+    tunnel.socket.destroy();
+  }
 
   // PEMs given directly work too.
   expect(gateway.reloadTls({ cert: first.cert, key: first.key })).toBe(true);
-  expect((await handshake()).fingerprint).toBe(fingerprint(first.cert));
+  expect(await presented()).toEqual([fingerprint(first.cert), fingerprint(first.cert)]);
 });
 
 it("keeps the current certificate when the new files are unusable", async () => {
@@ -111,18 +123,35 @@ it("keeps the current certificate when the new files are unusable", async () => 
   expect(gateway.reloadTls()).toBe(false);
   writeFileSync(certPath, "-----BEGIN CERTIFICATE-----\nhalf written");
   expect(gateway.reloadTls()).toBe(false);
-  expect((await handshake()).fingerprint).toBe(fingerprint(second.cert));
+  expect(await presented()).toEqual([fingerprint(second.cert), fingerprint(second.cert)]);
   expect(lines.slice(before).filter((line) => line.includes('"tls_reload_failed"'))).toHaveLength(2);
 });
 
-it("resumes sessions from a ticket, also across a certificate reload", async () => {
+it("resumes sessions from a ticket, also across a certificate reload, and on the other TLS listener (same ticket keys)", async () => {
+  const http1Port = gateway.tlsHttp1Port!;
   const full = await handshake();
   expect(full.reused).toBe(false);
   expect(full.session).toBeDefined();
   const resumed = await handshake(full.session);
   expect(resumed.reused).toBe(true);
+  expect((await handshake(full.session, http1Port)).reused).toBe(true);
   expect(gateway.reloadTls({ cert: first.cert, key: first.key })).toBe(true);
   expect((await handshake(full.session)).reused).toBe(true);
+  expect((await handshake(full.session, http1Port)).reused).toBe(true);
+});
+
+it("applies ticket keys set while running (a cluster worker's, from its primary) to both TLS listeners", async () => {
+  const http1Port = gateway.tlsHttp1Port!;
+  const before = await handshake();
+  expect(gateway.setTicketKeys(randomBytes(48))).toBe(true);
+  // Neither listener opens a ticket sealed under the keys before…
+  expect((await handshake(before.session)).reused).toBe(false);
+  expect((await handshake(before.session, http1Port)).reused).toBe(false);
+  // …and a ticket from either resumes on the other.
+  const fromHttp1 = await handshake(undefined, http1Port);
+  expect((await handshake(fromHttp1.session)).reused).toBe(true);
+  const fromMain = await handshake();
+  expect((await handshake(fromMain.session, http1Port)).reused).toBe(true);
 });
 
 it("chooses AES-128-GCM even for a client that asks for AES-256-GCM first (Node's and curl's default order)", async () => {
@@ -137,17 +166,26 @@ it("chooses AES-128-GCM even for a client that asks for AES-256-GCM first (Node'
   expect(cipher).toBe("TLS_AES_128_GCM_SHA256");
 });
 
-it("stops resuming tickets issued before a ticket key rotation", async () => {
+it("stops resuming tickets issued before a ticket key rotation, on every server of the listener", async () => {
   const listener = createTlsListener({}, { port: 0, cert: first.cert, key: first.key }, memoryLogger().logger);
-  await new Promise<void>((resolve) => listener.server.listen(0, "127.0.0.1", resolve));
-  const port = (listener.server.address() as AddressInfo).port;
+  const servers = [listener.server, listener.addServer({})];
+  const ports: number[] = [];
+  for (const server of servers) {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    ports.push((server.address() as AddressInfo).port);
+  }
+  const [port, added] = ports as [number, number];
   try {
     const full = await handshake(undefined, port);
     expect((await handshake(full.session, port)).reused).toBe(true);
+    expect((await handshake(full.session, added)).reused).toBe(true);
     listener.rotateTicketKeys();
     expect((await handshake(full.session, port)).reused).toBe(false);
+    expect((await handshake(full.session, added)).reused).toBe(false);
+    const next = await handshake(undefined, added);
+    expect((await handshake(next.session, port)).reused).toBe(true);
   } finally {
-    listener.server.close();
+    for (const server of servers) server.close();
   }
 });
 

@@ -23,6 +23,10 @@
  * primary (cluster-primary.ts), which hands them to every worker and rotates
  * them, the worker applying each new set with `setTicketKeys`.
  *
+ * `addServer` opens another server on the same certificate and ticket keys
+ * (the http/1.1-only port, `tls.http1Port`): every reload and ticket key
+ * change applies to all of them, so a ticket from one resumes on the other.
+ *
  * Node holds ONE ticket key set per server (name, HMAC and AES key, 48
  * bytes): there is no slot for the previous set, so a rotation makes every
  * ticket issued before it fail once and that browser does one full handshake,
@@ -30,7 +34,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type http from "node:http";
 import https from "node:https";
 import type tls from "node:tls";
 import { TICKET_KEY_ROTATION_MS, type TlsInput } from "../gateway-settings";
@@ -77,6 +80,8 @@ export interface TlsMaterial {
 
 export interface TlsListener {
   server: https.Server;
+  /** Another server on this certificate and these ticket keys, with its own options (e.g. other ALPN); reloads and key changes apply to it too. */
+  addServer(serverOptions: https.ServerOptions): https.Server;
   /**
    * Swaps the certificate for new handshakes: the given PEMs, or the files
    * named by `tls.certPath`/`tls.keyPath` read again. False (old certificate
@@ -89,15 +94,23 @@ export interface TlsListener {
   setTicketKeys(keys: Buffer): void;
 }
 
-export function createTlsListener(serverOptions: http.ServerOptions, input: TlsInput, logger: Logger): TlsListener {
-  const server = https.createServer({
-    ...serverOptions,
-    ...PROTOCOL,
-    cert: input.cert,
-    key: input.key,
-    sessionTimeout: TLS_SESSION_TIMEOUT_SEC,
-    ...(input.ticketKeys ? { ticketKeys: input.ticketKeys } : {}),
-  });
+export function createTlsListener(serverOptions: https.ServerOptions, input: TlsInput, logger: Logger): TlsListener {
+  // What a server added later starts with: the newest pair a reload took.
+  let current: TlsMaterial = { cert: input.cert, key: input.key };
+  const servers: https.Server[] = [];
+  const createServer = (options: https.ServerOptions, ticketKeys: Buffer | undefined) => {
+    const created = https.createServer({
+      ...options,
+      ...PROTOCOL,
+      ...current,
+      sessionTimeout: TLS_SESSION_TIMEOUT_SEC,
+      ...(ticketKeys ? { ticketKeys } : {}),
+    });
+    servers.push(created);
+    return created;
+  };
+  const server = createServer(serverOptions, input.ticketKeys);
+  const addServer = (options: https.ServerOptions) => createServer(options, server.getTicketKeys());
 
   const readFiles = (): TlsMaterial => {
     if (!input.certPath || !input.keyPath) throw Object.assign(new Error("no certificate files configured"), { code: "ENOFILES" });
@@ -111,12 +124,16 @@ export function createTlsListener(serverOptions: http.ServerOptions, input: TlsI
       if (!keyMatchesCertificate(next.cert, next.key)) throw Object.assign(new Error("key mismatch"), { code: "ERR_TLS_KEY_MISMATCH" });
       // One context per reload: setSecureContext builds it and swaps it in only once it is built, so an
       // unreadable or mismatched pair throws with the old context still serving (no separate trial build).
-      server.setSecureContext({
-        ...PROTOCOL,
-        ...next,
-        sessionTimeout: TLS_SESSION_TIMEOUT_SEC,
-        ticketKeys: server.getTicketKeys(),
-      });
+      // The first server fails before any is changed: every server gets the same inputs.
+      for (const each of servers) {
+        each.setSecureContext({
+          ...PROTOCOL,
+          ...next,
+          sessionTimeout: TLS_SESSION_TIMEOUT_SEC,
+          ticketKeys: each.getTicketKeys(),
+        });
+      }
+      current = { cert: next.cert, key: next.key };
       logger.info("tls_reloaded");
       return true;
     } catch (error) {
@@ -127,7 +144,7 @@ export function createTlsListener(serverOptions: http.ServerOptions, input: TlsI
 
   const setTicketKeys = (keys: Buffer) => {
     if (keys.length !== TICKET_KEYS_BYTES) throw new RangeError(`ticket keys must be ${TICKET_KEYS_BYTES} bytes`);
-    server.setTicketKeys(keys);
+    for (const each of servers) each.setTicketKeys(keys);
   };
   const rotateTicketKeys = () => setTicketKeys(newTicketKeys());
   if (!input.ticketKeys) {
@@ -136,5 +153,5 @@ export function createTlsListener(serverOptions: http.ServerOptions, input: TlsI
     server.once("close", () => clearInterval(rotation));
   }
 
-  return { server, reload, rotateTicketKeys, setTicketKeys };
+  return { server, addServer, reload, rotateTicketKeys, setTicketKeys };
 }

@@ -37,14 +37,14 @@ afterAll(async () => {
 const endpoint = () => ({ port: gateway.tlsPort!, ca: cert.cert });
 
 /** A TLS connection offering `protocols`; the caller closes it (once the server has counted it). */
-function negotiated(protocols: string[]): Promise<tls.TLSSocket> {
+function negotiated(protocols: string[], port = gateway.tlsPort!): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: "127.0.0.1", port: gateway.tlsPort!, ca: cert.cert, ALPNProtocols: protocols }, () =>
-      resolve(socket),
-    );
+    const socket = tls.connect({ host: "127.0.0.1", port, ca: cert.cert, ALPNProtocols: protocols }, () => resolve(socket));
     socket.on("error", reject);
   });
 }
+
+const warnedH2WithoutHttp1Port = (lines: string[]) => lines.filter((line) => line.includes('"tls_h2_without_http1_port"'));
 
 describe("ALPN on the TLS listener", () => {
   it("offers h2 and http/1.1, prefers h2, counts connections by protocol, and keeps doing so after a certificate reload", async () => {
@@ -64,18 +64,44 @@ describe("ALPN on the TLS listener", () => {
   it("offers only http/1.1 without tls.h2, the default (Firefox's h2 tunnels stall on large downloads)", async () => {
     const plain = await startTestGateway({ cert, h2: false });
     try {
-      const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
-        const s = tls.connect({ host: "127.0.0.1", port: plain.gateway.tlsPort!, ca: cert.cert, ALPNProtocols: ["h2", "http/1.1"] }, () =>
-          resolve(s),
-        );
-        s.on("error", reject);
-      });
+      const socket = await negotiated(["h2", "http/1.1"], plain.gateway.tlsPort!);
       expect(socket.alpnProtocol).toBe("http/1.1");
       await waitFor(() => plain.gateway.metrics().tlsConnectionsHttp1 === 1);
       expect(plain.gateway.metrics().tlsConnectionsH2).toBe(0);
       socket.destroy();
+      expect(warnedH2WithoutHttp1Port(plain.lines)).toEqual([]);
     } finally {
       await plain.close();
+    }
+  });
+
+  it("warns once at start when h2 is on with no http/1.1-only port for Firefox", () => {
+    const warned = warnedH2WithoutHttp1Port(lines);
+    expect(warned).toHaveLength(1);
+    expect(JSON.parse(warned[0]!)).toMatchObject({ level: "warn", advice: expect.stringContaining("GATEWAY_TLS_HTTP1_PORT") });
+  });
+
+  it("with tls.http1Port, gives h2 on tls.port and http/1.1 on the http1 port to the same offer, counting the latter as http/1.1", async () => {
+    const both = await startTestGateway({ cert, http1Port: true });
+    try {
+      const { port: http1Port } = both.http1Endpoint();
+      expect(http1Port).not.toBe(both.gateway.tlsPort);
+      const sockets = [await negotiated(["h2", "http/1.1"], both.gateway.tlsPort!), await negotiated(["h2", "http/1.1"], http1Port)];
+      // Also after a certificate reload, which rebuilds the http1 port's context too.
+      expect(both.gateway.reloadTls({ cert: cert.cert, key: cert.key })).toBe(true);
+      sockets.push(await negotiated(["h2", "http/1.1"], http1Port), await negotiated(["h2", "http/1.1"], both.gateway.tlsPort!));
+      expect(sockets.map((socket) => socket.alpnProtocol)).toEqual(["h2", "http/1.1", "http/1.1", "h2"]);
+      const counted = () => both.gateway.metrics();
+      await waitFor(() => counted().tlsConnectionsHttp1 + counted().tlsConnectionsH2 === 4);
+      const metrics = counted();
+      expect(metrics.tlsConnectionsH2).toBe(2);
+      expect(renderMetrics(metrics)).toContain(`cargo_gateway_tls_connections_total{alpn="http/1.1"} 2`);
+      for (const socket of sockets) socket.destroy();
+      expect(warnedH2WithoutHttp1Port(both.lines)).toEqual([]);
+      const started = both.lines.find((line) => line.includes('"gateway_started"'))!;
+      expect(JSON.parse(started)).toMatchObject({ tls: true, tlsHttp1: true });
+    } finally {
+      await both.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 /**
- * HTTP/2 on the gateway's TLS listener. With `tls.h2` (GATEWAY_TLS_H2, off by
- * default: Firefox's h2 tunnels stall, README) the listener offers `h2` and
+ * HTTP/2 on the gateway's TLS listener. With `tls.h2` (GATEWAY_TLS_H2; on by
+ * default only when `tls.http1Port` gives Firefox, whose h2 tunnels stall
+ * (README), an http/1.1-only port of its own) the listener offers `h2` and
  * `http/1.1` in ALPN (H2_ALPN, given to the TLS server's options); each TLS
  * connection is dispatched on what was negotiated: `h2` to a node:http2
  * session whose streams are tunnels and requests (h2-streams.ts), anything
@@ -44,7 +45,7 @@ import { errorClass, type Logger } from "../../logger";
 
 /** ALPN the TLS listener offers with `tls.h2`, in the server's order of preference. */
 export const H2_ALPN = ["h2", "http/1.1"];
-/** ALPN it offers without (the default). */
+/** ALPN it offers without `tls.h2`, and the http/1.1-only listener (`tls.http1Port`) always. */
 export const HTTP1_ALPN = ["http/1.1"];
 
 /** Streams one connection may hold at once: above the 60–100 a busy page opens, below the per-session flow cap. */
