@@ -2,7 +2,7 @@
  * Operator commands (`npm run ops -- <command>`), acting on the local
  * database by default or on the deployed one with --remote:
  *
- *   gateway create --name "Frankfurt 1" --country DE --host gw1.example.net --port 443 [--scheme https] [--id gw-fra-1]
+ *   gateway create --name "Frankfurt 1" --country DE --host gw1.example.net --port 443 [--http1-port 8443] [--scheme https] [--id gw-fra-1]
  *       registers a gateway and prints its secret once (give it to the gateway as CARGO_GATEWAY_SECRET)
  *   gateway list
  *   plan set --account <account id> --plan free|plus|team --reason "why"
@@ -57,7 +57,7 @@ import { loadKek } from "@cargo-vpn/worker/crypto/kek";
 const STEP_TIMES = [JWT_PUBLISHED_AT, JWT_PROMOTED_AT];
 
 const USAGE = `usage:
-  npm run ops -- gateway create --name NAME --country CC --host HOST --port PORT [--scheme https|http] [--id ID] [--remote]
+  npm run ops -- gateway create --name NAME --country CC --host HOST --port PORT [--http1-port PORT] [--scheme https|http] [--id ID] [--remote]
   npm run ops -- gateway list [--remote]
   npm run ops -- plan set --account ACCOUNT_ID --plan ${Object.keys(PLANS).join("|")} --reason "WHY (no personal data)" [--remote]
   npm run ops -- secrets
@@ -77,6 +77,7 @@ const { positionals, values } = parseArgs({
     country: { type: "string" },
     host: { type: "string" },
     port: { type: "string" },
+    "http1-port": { type: "string" },
     scheme: { type: "string", default: "https" },
     id: { type: "string" },
     account: { type: "string" },
@@ -97,6 +98,7 @@ const command = positionals.join(" ");
 
 if (command === "gateway create") {
   const { name, country, host, port, scheme, id } = values;
+  const http1Port = values["http1-port"];
   if (!name || !country || !host || !port) fail("gateway create needs --name, --country, --host and --port");
   if (scheme !== "https" && scheme !== "http") fail("--scheme must be https or http");
   const { record, secret } = await newGateway({
@@ -105,14 +107,19 @@ if (command === "gateway create") {
     host,
     port: Number(port),
     scheme,
+    ...(http1Port ? { http1Port: Number(http1Port) } : {}),
     ...(id ? { id } : {}),
   }).catch((e: Error) => fail(e.message));
   executeSql(insertGatewaySql(record), target);
-  console.log(`gateway ${record.id} (${name}, ${record.country}) registered for ${scheme}://${host}:${port}`);
+  const firefox = http1Port ? ` (Firefox: port ${http1Port}, HTTP/1.1 only)` : "";
+  console.log(`gateway ${record.id} (${name}, ${record.country}) registered for ${scheme}://${host}:${port}${firefox}`);
   console.log(`secret (shown once; set it as CARGO_GATEWAY_SECRET on the gateway):\n${secret}`);
 } else if (command === "gateway list") {
   console.table(
-    executeSql("SELECT id, name, country, scheme, host, port, load, active_sessions, last_heartbeat_at FROM gateways ORDER BY id", target),
+    executeSql(
+      "SELECT id, name, country, scheme, host, port, http1_port, load, active_sessions, last_heartbeat_at FROM gateways ORDER BY id",
+      target,
+    ),
   );
 } else if (command === "plan set") {
   /** Going down starts the devices' grace period, as a billing downgrade does (worker/src/billing/downgrade-grace.ts). */

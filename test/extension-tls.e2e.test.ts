@@ -1,7 +1,8 @@
 /**
  * The encrypted browser→gateway hop, as in production: the gateway's location
- * is `https`, the extension points Chromium at the gateway's TLS listener, and
- * pages still flow through it with the 407 answered by the extension. The
+ * is `https`, the extension points Chromium at the gateway's main TLS port
+ * (HTTP/2; the location's HTTP/1.1-only port is for Firefox), and pages still
+ * flow through it with the 407 answered by the extension. The
  * gateway's self-signed certificate is trusted by its public-key hash, the way
  * a test can pin one certificate without trusting everything.
  */
@@ -70,6 +71,8 @@ describe("the extension through a TLS gateway", () => {
     const sent = site.sent - before.site;
     expect(sent).toBeGreaterThan(50_000);
     expect(reportedBytes(state).down - before.gateway).toBe(sent);
+    // Chromium on the location's main TLS port, which offers h2 (the HTTP/1.1-only port is Firefox's): one connection for every tunnel.
+    expect(stack.gateway.metrics().tlsConnectionsH2).toBeGreaterThan(0);
     await page.close();
     await popup.close();
   });

@@ -46,9 +46,11 @@ export interface StackOptions {
   gatewayLogger?: Logger;
   /**
    * Serve the browser→gateway hop over TLS with this certificate (PEM); the location is then `https`.
-   * `h2`: offer HTTP/2 there too (the gateway's `tls.h2`, off by default).
+   * `http1Port` (default true): a second TLS port that offers only HTTP/1.1, registered as the location's
+   * `http1Port`, where the extension sends Firefox (the gateway's `tls.http1Port`).
+   * `h2`: offer HTTP/2 on the main TLS port; the gateway's default is on when there is an HTTP/1.1 port.
    */
-  tls?: { cert: string; key: string; h2?: boolean };
+  tls?: { cert: string; key: string; h2?: boolean; http1Port?: boolean };
   /** Port of the local Stripe stand-in; default a free one. */
   stripePort?: number;
   /** Where each message the API sends is kept as a file; default .dev/mail, or a throwaway folder with `persistTo`. */
@@ -111,8 +113,9 @@ export async function registerGateway(
   name = "Local gateway",
   scheme: "http" | "https" = "http",
   country = "DE",
+  http1Port?: number,
 ): Promise<GatewayIdentity> {
-  const { record, secret } = await newGateway({ name, country, scheme, host: "127.0.0.1", port });
+  const { record, secret } = await newGateway({ name, country, scheme, host: "127.0.0.1", port, ...(http1Port ? { http1Port } : {}) });
   executeSql(insertGatewaySql(record), target);
   return { id: record.id!, secret, port };
 }
@@ -242,15 +245,19 @@ async function startApi(
   }
 }
 
+/** The gateway's TLS settings from the stack's: `http1Port` there is a port number, here a yes or no. */
+const tlsSettings = ({ http1Port: _, ...tls }: NonNullable<StackOptions["tls"]>) => tls;
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const target: Target = options.persistTo ? { persistTo: options.persistTo } : {};
   await ensureDevVars(join(ROOT, ".dev.vars"));
   applyMigrations(target);
   const gatewayPort = options.gatewayPort ?? (await freePort());
   const tlsPort = options.tls ? await freePort() : undefined;
+  const http1Port = options.tls && options.tls.http1Port !== false ? await freePort() : undefined;
   // Only the default state is long-lived enough for its gateway to be remembered.
   const identity = tlsPort
-    ? await registerGateway(target, tlsPort, "Local gateway", "https")
+    ? await registerGateway(target, tlsPort, "Local gateway", "https", "DE", http1Port)
     : await gatewayIdentity(target, gatewayPort, options.persistTo ? null : join(ROOT, ".dev", "gateway.json"));
 
   // A throwaway stack gets a throwaway inbox, outside its state folder (which holds only what the worker stores).
@@ -281,7 +288,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.gatewayIntervalMs ? { flushIntervalMs: options.gatewayIntervalMs, heartbeatIntervalMs: options.gatewayIntervalMs } : {}),
       ...(options.gatewayLogger ? { logger: options.gatewayLogger } : {}),
       ...(options.resolveTestNames ? { resolver: testNamesResolver } : {}),
-      ...(options.tls && tlsPort ? { tls: { port: tlsPort, ...options.tls } } : {}),
+      ...(options.tls && tlsPort ? { tls: { ...tlsSettings(options.tls), port: tlsPort, ...(http1Port ? { http1Port } : {}) } } : {}),
     });
     // The first beat marks the location online before anyone asks for it.
     await gateway.heartbeat();

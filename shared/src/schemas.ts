@@ -283,7 +283,15 @@ export const StartSessionRequest = z.strictObject({
 });
 export const StartSessionResponse = z.object({
   session: z.object({ id: z.string(), startedAt: Timestamp }),
-  proxy: z.object({ scheme: z.enum(["https", "http"]), host: z.string(), port: z.int() }),
+  proxy: z.object({
+    scheme: z.enum(["https", "http"]),
+    host: z.string(),
+    port: z.int(),
+    http1Port: z.int().optional().meta({
+      description:
+        "A second TLS port on the same host that offers only HTTP/1.1. Firefox connects here: its tunnels over an HTTP/2 proxy stall on large downloads, so it must not negotiate h2, which `port` offers. Absent: every client uses `port`.",
+    }),
+  }),
   credentials: ProxyCredentials,
 });
 export const SessionIdParam = z.object({ id: z.string().max(64) });

@@ -53,6 +53,14 @@ describe("tunnel sessions", () => {
     expect(Object.keys(payload).sort()).toEqual(["aud", "exp", "iat", "iss", "sub"]);
   });
 
+  it("names the gateway's HTTP/1.1-only port when it has one, where Firefox connects", async () => {
+    const gw = await provisionGateway({ host: "gw.example.net", port: 443, http1Port: 8443 });
+    const s = await signedIn();
+    const res = await start(s.token, gw.id);
+    expect(res.status).toBe(201);
+    expect(res.body.proxy).toEqual({ scheme: "https", host: "gw.example.net", port: 443, http1Port: 8443 });
+  });
+
   it("refuses unknown and offline locations", async () => {
     const s = await signedIn();
     const unknown = await start(s.token, "gw-nope");

@@ -22,7 +22,7 @@ import {
 } from "../adapters/proxy-auth";
 import { GatewaySessionEnds } from "../proxy/gateway-session-end";
 import { ALARM_RENEW, ALARM_RETRY, ALARM_SITE_RENEW } from "../config";
-import type { ProxyTarget } from "../proxy/proxy-target";
+import { proxyForBrowser, type ProxyTarget } from "../proxy/proxy-target";
 import { SiteRulesStore } from "../sites/site-rules-store";
 import { SiteTunnels } from "../sites/site-tunnels";
 import { ConnectionService, type ConnectionStore } from "../connection/connection-service";
@@ -145,9 +145,15 @@ export function startBackground(env: BackgroundEnv) {
     return { label: browser.i18n.getMessage("locationWithCountry", [location.name, country]), country: location.country };
   };
 
+  // Every session, the main one's and each site's, as this browser connects to its gateway (proxy-target.ts).
+  const startSession: typeof api.startSession = async (locationId, options) => {
+    const answer = await api.startSession(locationId, options);
+    return { ...answer, proxy: proxyForBrowser(kind, answer.proxy) };
+  };
+
   const timers = new AlarmTimers(browser.alarms);
   siteTunnels = new SiteTunnels({
-    api,
+    api: { ...api, startSession },
     rules: () => siteRules.list(),
     mainLocation: () => {
       const state = service?.state;
@@ -167,7 +173,7 @@ export function startBackground(env: BackgroundEnv) {
   service = new ConnectionService({
     // With site rules the main session opens alongside their sessions; without, it is the device's only one.
     api: {
-      startSession: async (locationId) => api.startSession(locationId, { alongside: (await siteRules.list()).length > 0 }),
+      startSession: async (locationId) => startSession(locationId, { alongside: (await siteRules.list()).length > 0 }),
       renewSession: (id) => api.renewSession(id),
       endSession: (id) => api.endSession(id),
     },

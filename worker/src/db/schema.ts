@@ -76,6 +76,11 @@ export const gateways = sqliteTable("gateways", {
   scheme: text("scheme", { enum: ["https", "http"] }).notNull(),
   host: text("host").notNull(),
   port: integer("port").notNull(),
+  /**
+   * A second TLS port offering only HTTP/1.1 (migration 0017), where Firefox is sent: its tunnels over an
+   * HTTP/2 proxy stall on large downloads, while Chromium keeps h2 on `port`. Null: every browser uses `port`.
+   */
+  http1Port: integer("http1_port"),
   secretHash: text("secret_hash").notNull().unique(),
   /** The secret before `gateway rotate-secret` (migration 0004): accepted until it expires or the new one is used. */
   previousSecretHash: text("previous_secret_hash").unique(),

@@ -13,6 +13,8 @@ export interface GatewaySpec {
   scheme: "https" | "http";
   host: string;
   port: number;
+  /** The HTTP/1.1-only TLS port (the gateway's GATEWAY_TLS_HTTP1_PORT), where Firefox connects; https only. */
+  http1Port?: number;
 }
 
 export type GatewayRecord = typeof gateways.$inferInsert;
@@ -20,6 +22,11 @@ export type GatewayRecord = typeof gateways.$inferInsert;
 export async function newGateway(spec: GatewaySpec, nowMs = Date.now()): Promise<{ record: GatewayRecord; secret: string }> {
   if (!/^[A-Z]{2}$/.test(spec.country)) throw new Error("country must be an ISO 3166-1 alpha-2 code such as DE");
   if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) throw new Error("port must be 1-65535");
+  if (spec.http1Port !== undefined) {
+    if (!Number.isInteger(spec.http1Port) || spec.http1Port < 1 || spec.http1Port > 65535) throw new Error("http1 port must be 1-65535");
+    if (spec.scheme !== "https") throw new Error("an http1 port is for https gateways: a plain one never offers h2");
+    if (spec.http1Port === spec.port) throw new Error("the http1 port must differ from the port");
+  }
   const secret = randomToken();
   return {
     secret,
@@ -34,18 +41,20 @@ export async function newGateway(spec: GatewaySpec, nowMs = Date.now()): Promise
       scheme: spec.scheme,
       host: spec.host,
       port: spec.port,
+      http1Port: spec.http1Port ?? null,
       secretHash: await tokenHash(secret),
       createdAt: nowMs,
     },
   };
 }
 
-const literal = (value: string | number) => (typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`);
+const literal = (value: unknown) =>
+  value === null ? "NULL" : typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
 
 /** The INSERT for `wrangler d1 execute --command`. */
 export function insertGatewaySql(r: GatewayRecord): string {
-  const values = [r.id, r.name, r.country, r.scheme, r.host, r.port, r.secretHash, r.createdAt].map((v) => literal(v as string | number));
-  return `INSERT INTO gateways (id, name, country, scheme, host, port, secret_hash, created_at) VALUES (${values.join(", ")});`;
+  const values = [r.id, r.name, r.country, r.scheme, r.host, r.port, r.http1Port ?? null, r.secretHash, r.createdAt].map(literal);
+  return `INSERT INTO gateways (id, name, country, scheme, host, port, http1_port, secret_hash, created_at) VALUES (${values.join(", ")});`;
 }
 
 /**

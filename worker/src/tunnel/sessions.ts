@@ -82,7 +82,12 @@ export async function startSession(
   }
   return {
     session: { id, startedAt: new Date(nowMs).toISOString() },
-    proxy: { scheme: gateway.scheme, host: gateway.host, port: gateway.port },
+    proxy: {
+      scheme: gateway.scheme,
+      host: gateway.host,
+      port: gateway.port,
+      ...(gateway.http1Port ? { http1Port: gateway.http1Port } : {}),
+    },
     credentials: await credentials(keys, ctx.settings.proxyCredentialTtlSeconds, { id, gatewayId: gateway.id }),
   };
 }
