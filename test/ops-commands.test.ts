@@ -1,9 +1,9 @@
 /**
  * `npm run ops` refusals that need no running stack: a plan name only PLANS
- * defines (never one Object.prototype carries), and the `keys jwt` steps that
- * check the wait README "Rotating keys" asks for (15 minutes after
- * publish-next before promote, and after promote before retire), on a
- * throwaway secrets file.
+ * defines (never one Object.prototype carries), a gateway's ports, and the
+ * `keys jwt` steps that check the wait README "Rotating keys" asks for (15
+ * minutes after publish-next before promote, and after promote before
+ * retire), on a throwaway secrets file.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -90,6 +90,48 @@ describe("ops plan set on a database", () => {
     const up = await ops(["plan", "set", "--account", account, "--plan", "plus", "--reason", "test: upgrade"]);
     expect(up.code, up.out).toBe(0);
     expect(row()).toEqual({ plan_id: "plus", downgrade_grace_until: null });
+  });
+});
+
+describe("ops gateway create on a database", () => {
+  const gateway = (id: string) =>
+    executeSql<{ port: number; http1_port: number | null }>(`SELECT port, http1_port FROM gateways WHERE id = '${id}'`, {
+      persistTo: dir,
+    });
+  const create = (id: string, ...extra: string[]) =>
+    ops([
+      "gateway",
+      "create",
+      "--id",
+      id,
+      "--name",
+      "Frankfurt 1",
+      "--country",
+      "de",
+      "--host",
+      "gw1.example.net",
+      "--port",
+      "443",
+      ...extra,
+    ]);
+
+  beforeAll(() => applyMigrations({ persistTo: dir }), 120_000);
+
+  it("stores --http1-port, the port the extension gives Firefox, and says so", async () => {
+    const made = await create("gw-ops-h1", "--http1-port", "8443");
+    expect(made.code, made.out).toBe(0);
+    expect(made.out).toContain("registered for https://gw1.example.net:443 (Firefox: port 8443, HTTP/1.1 only)");
+    expect(gateway("gw-ops-h1")).toEqual([{ port: 443, http1_port: 8443 }]);
+    const plain = await create("gw-ops-none");
+    expect(plain.code, plain.out).toBe(0);
+    expect(gateway("gw-ops-none")).toEqual([{ port: 443, http1_port: null }]);
+  });
+
+  it("refuses an --http1-port equal to --port and writes nothing", async () => {
+    const refused = await create("gw-ops-same", "--http1-port", "443");
+    expect(refused.code).toBe(2);
+    expect(refused.out).toContain("the http1 port must differ from the port");
+    expect(gateway("gw-ops-same")).toEqual([]);
   });
 });
 

@@ -34,6 +34,8 @@ export interface StackOptions {
   persistTo?: string;
   /** Worker port; default a free one. */
   workerPort?: number;
+  /** Where a free worker port comes from without `workerPort`; default freePort(). How a test hands it a taken one. */
+  chooseWorkerPort?: () => Promise<number>;
   /** Gateway port; default a free one. */
   gatewayPort?: number;
   /** Let the gateway reach loopback destinations (tests with a local origin). */
@@ -268,7 +270,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // ("Address already in use"): then choose again. A port the caller gave is not changed.
   let api: { workerPort: number; stripe: StripeStandin; worker: WorkerProcess } | undefined;
   for (let attempt = 1; !api; attempt++) {
-    const workerPort = options.workerPort ?? (await freePort());
+    const workerPort = options.workerPort ?? (await (options.chooseWorkerPort ?? freePort)());
     try {
       api = { workerPort, ...(await startApi(options, workerPort, mail)) };
     } catch (error) {

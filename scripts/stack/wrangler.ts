@@ -66,6 +66,9 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
+/** How long one health probe of a starting wrangler may take before it is asked again. */
+const HEALTH_ANSWER_MS = 5_000;
+
 export async function startWorker(options: {
   port: number;
   persistTo?: string;
@@ -94,12 +97,17 @@ export async function startWorker(options: {
 
   const url = `http://127.0.0.1:${options.port}`;
   const deadline = Date.now() + 60_000;
+  // Until wrangler says it is ready, whatever answers on the port is another process's (one that took the
+  // port first): asking it could hang or, worse, pass. wrangler then exits with "Address already in use".
+  const ready = () => logs.some((line) => line.includes(`Ready on ${url}`));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${logs.join("\n")}`);
-    try {
-      const res = await fetch(`${url}/v1/health`);
-      if (res.ok) break;
-    } catch {}
+    if (ready()) {
+      try {
+        const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(HEALTH_ANSWER_MS) });
+        if (res.ok) break;
+      } catch {}
+    }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`wrangler dev did not answer on ${url} within 60 s:\n${logs.join("\n")}`);
